@@ -1,0 +1,257 @@
+/**
+ * The common shell of every provider sandbox: a real HTTP server (Fastify) with a request log, fault
+ * injection, token lifetimes, webhook deliveries and a control surface under `/_sandbox/`, clearly
+ * apart from the provider's own paths. Each provider brings its state, routes and error shape.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import formbody from '@fastify/formbody';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AddressInfo } from 'node:net';
+import { FaultInjector, FaultSpecError, parseFaultSpec, type Fault } from './faults.js';
+import { RequestLog, REQUEST_LOG_CAPACITY, type LoggedRequest } from './request-log.js';
+import { TokenRegistry, type TokenRegistryOptions } from './tokens.js';
+import { WebhookNotifier, type NotifierOptions } from './notifier.js';
+
+export type ProviderName = 'telepagos' | 'talo' | 'tupay';
+
+/** Options every sandbox takes; providers add their own. */
+export interface SandboxOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** Seed of the generated data: the same seed and `now` give the same data. */
+  seed?: number;
+  /** The moment the seeded history ends at; default: the current time. */
+  now?: Date;
+  /** Override of the provider's token/session lifetime. */
+  tokenLifetimeSeconds?: number;
+  notifier?: Partial<NotifierOptions>;
+  logCapacity?: number;
+}
+
+/** What a provider's routes see: the live state (replaced on reset) and the shared machinery. */
+export interface SandboxRuntime<State> {
+  readonly name: ProviderName;
+  state: State;
+  readonly log: RequestLog;
+  readonly faults: FaultInjector;
+  readonly tokens: TokenRegistry;
+  readonly notifier: WebhookNotifier;
+  /** The provider's error body, e.g. TelePagos `{ status: "error", message }`. */
+  errorBody(status: number, message: string): unknown;
+}
+
+export interface SandboxDefinition<State, Options extends SandboxOptions = SandboxOptions> {
+  name: ProviderName;
+  errorBody(status: number, message: string): unknown;
+  /** HTTP status of an `error-body` fault when the spec names none (TelePagos answers errors with 200 too). */
+  defaultErrorStatus: number;
+  tokens: (options: Options) => TokenRegistryOptions;
+  /** Accept `application/x-www-form-urlencoded` bodies as well as JSON. */
+  acceptsForm?: boolean;
+  createState(options: Options): State;
+  registerRoutes(app: FastifyInstance, sandbox: SandboxRuntime<State>, options: Options): void;
+  /** Provider-specific control routes, registered under `/_sandbox/`. */
+  registerControl?(app: FastifyInstance, sandbox: SandboxRuntime<State>, options: Options): void;
+}
+
+export interface RunningSandbox<State> extends SandboxRuntime<State> {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  /** Fresh seeded state, empty log, no faults, no tokens, no pending webhooks. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const CONTROL_PREFIX = '/_sandbox';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    sandboxLogEntry?: LoggedRequest;
+  }
+}
+
+function routeKey(request: FastifyRequest): string {
+  const path = request.routeOptions.url ?? request.url.split('?')[0];
+  return `${request.method} ${path}`;
+}
+
+async function applyFault(fault: Fault, reply: FastifyReply, request: FastifyRequest, runtime: SandboxRuntime<unknown>, defaultErrorStatus: number): Promise<FastifyReply | undefined> {
+  if (fault.latencyMs) await sleep(fault.latencyMs);
+  switch (fault.mode) {
+    case 'latency':
+      return undefined;
+    case 'hang':
+      // Keep the socket open and never answer; `forceCloseConnections` ends it when the sandbox closes.
+      reply.hijack();
+      return reply;
+    case 'reset':
+      reply.hijack();
+      request.raw.socket.resetAndDestroy();
+      return reply;
+    case 'rate-limit':
+      return reply
+        .code(429)
+        .header('retry-after', String(fault.retryAfterSeconds ?? 1))
+        .send(runtime.errorBody(429, fault.message ?? 'Too Many Requests'));
+    case 'status': {
+      const status = fault.status ?? 503;
+      if (fault.retryAfterSeconds !== undefined) reply.header('retry-after', String(fault.retryAfterSeconds));
+      return reply.code(status).send(runtime.errorBody(status, fault.message ?? 'Service temporarily unavailable'));
+    }
+    case 'error-body': {
+      const status = fault.status ?? defaultErrorStatus;
+      return reply.code(status).send(fault.body ?? runtime.errorBody(status, fault.message ?? 'Internal error'));
+    }
+  }
+}
+
+export function buildSandboxApp<State, Options extends SandboxOptions>(
+  definition: SandboxDefinition<State, Options>,
+  options: Options,
+): { app: FastifyInstance; runtime: SandboxRuntime<State>; reset(): void } {
+  const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 1024 * 1024 });
+  const runtime: SandboxRuntime<State> = {
+    name: definition.name,
+    state: definition.createState(options),
+    log: new RequestLog(options.logCapacity ?? REQUEST_LOG_CAPACITY),
+    faults: new FaultInjector(),
+    tokens: new TokenRegistry(definition.tokens(options)),
+    notifier: new WebhookNotifier(options.notifier),
+    errorBody: definition.errorBody,
+  };
+  const reset = (): void => {
+    runtime.state = definition.createState(options);
+    runtime.log.clear();
+    runtime.faults.clear();
+    runtime.tokens.reset();
+    runtime.notifier.reset();
+  };
+
+  if (definition.acceptsForm) void app.register(formbody);
+
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith(CONTROL_PREFIX)) return;
+    const [path] = request.url.split('?');
+    request.sandboxLogEntry = runtime.log.add({
+      method: request.method,
+      path: path ?? request.url,
+      route: routeKey(request),
+      query: { ...(request.query as Record<string, unknown>) },
+      headers: { ...request.headers },
+    });
+  });
+
+  app.addHook('preHandler', async (request, reply) => {
+    const entry = request.sandboxLogEntry;
+    if (!entry) return;
+    if (request.body !== undefined) entry.body = request.body;
+    const fault = runtime.faults.take(entry.route);
+    if (fault) return applyFault(fault, reply, request, runtime as SandboxRuntime<unknown>, definition.defaultErrorStatus);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send(definition.errorBody(404, `No route ${request.method} ${request.url.split('?')[0]}`));
+  });
+
+  // Malformed JSON, oversized bodies and the like answer in the provider's error shape.
+  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    reply.code(status).send(definition.errorBody(status, status === 500 ? 'Internal server error' : error.message));
+  });
+
+  registerCommonControl(app, runtime, reset);
+  definition.registerControl?.(app, runtime, options);
+  definition.registerRoutes(app, runtime, options);
+  return { app, runtime, reset };
+}
+
+function registerCommonControl(app: FastifyInstance, runtime: SandboxRuntime<unknown>, reset: () => void): void {
+  const p = CONTROL_PREFIX;
+  app.get(`${p}/requests`, async (request) => {
+    const { route } = request.query as { route?: string };
+    return { requests: runtime.log.list(route) };
+  });
+  app.delete(`${p}/requests`, async (_request, reply) => {
+    runtime.log.clear();
+    return reply.code(204).send();
+  });
+  app.get(`${p}/stats`, async () => ({
+    total: runtime.log.count(),
+    counts: runtime.log.countsByRoute(),
+    tokensIssued: runtime.tokens.issued,
+  }));
+  app.get(`${p}/faults`, async () => ({ faults: runtime.faults.list() }));
+  app.post(`${p}/faults`, async (request, reply) => {
+    try {
+      return reply.code(201).send({ fault: runtime.faults.add(parseFaultSpec(request.body)) });
+    } catch (error) {
+      if (error instanceof FaultSpecError) return reply.code(400).send({ error: error.message });
+      throw error;
+    }
+  });
+  app.delete(`${p}/faults`, async (_request, reply) => {
+    runtime.faults.clear();
+    return reply.code(204).send();
+  });
+  app.delete(`${p}/faults/:id`, async (request, reply) => {
+    const removed = runtime.faults.remove(Number((request.params as { id: string }).id));
+    return reply.code(removed ? 204 : 404).send();
+  });
+  app.post(`${p}/reset`, async (_request, reply) => {
+    reset();
+    return reply.code(204).send();
+  });
+  app.get(`${p}/tokens`, async () => ({ lifetimeSeconds: runtime.tokens.lifetimeSeconds, issued: runtime.tokens.issued }));
+  app.put(`${p}/tokens/lifetime`, async (request, reply) => {
+    const { seconds } = (request.body ?? {}) as { seconds?: unknown };
+    if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 1) {
+      return reply.code(400).send({ error: 'seconds must be a positive integer' });
+    }
+    runtime.tokens.lifetimeSeconds = seconds;
+    return { lifetimeSeconds: seconds };
+  });
+  app.post(`${p}/tokens/expire`, async () => ({ expired: runtime.tokens.expireAll() }));
+  app.get(`${p}/webhooks`, async () => ({ deliveries: runtime.notifier.list(), options: runtime.notifier.options }));
+  app.put(`${p}/webhooks/config`, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const next = { ...runtime.notifier.options };
+    for (const key of ['retries', 'baseDelayMs', 'factor', 'timeoutMs'] as const) {
+      const value = body[key];
+      if (value === undefined) continue;
+      if (typeof value !== 'number' || value < 0) return reply.code(400).send({ error: `${key} must be a non-negative number` });
+      next[key] = value;
+    }
+    runtime.notifier.options = next;
+    return { options: next };
+  });
+}
+
+/** Builds and starts a sandbox on `host:port` (port 0 picks a free one). */
+export async function startSandbox<State, Options extends SandboxOptions>(
+  definition: SandboxDefinition<State, Options>,
+  options: Options,
+): Promise<RunningSandbox<State>> {
+  const { app, runtime, reset } = buildSandboxApp(definition, options);
+  await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const running = Object.assign(runtime, {
+    url: `http://${host}:${address.port}`,
+    app,
+    reset,
+    close: async () => {
+      runtime.notifier.reset();
+      await app.close();
+    },
+  });
+  return running;
+}
+
+/** Reads the bearer value of `Authorization: Bearer <token>` (case-insensitive scheme). */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  return match?.[1];
+}
