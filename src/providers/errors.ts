@@ -1,0 +1,176 @@
+/**
+ * One error taxonomy for everything that goes wrong upstream. `code` is what GraphQL clients see
+ * (../shared/design/contract.md, "Errors"); `reason` is the finer cause the gateway acts on (a
+ * mutation turns NOT_FOUND into a userError, the transport retries SERVER_ERROR…). Messages are safe to
+ * show: provider messages pass through `safeProviderMessage`, and nothing secret is ever put in.
+ */
+import type { ProviderId } from './provider.js';
+
+export type ErrorCode = 'PROVIDER_ERROR' | 'PROVIDER_UNAVAILABLE' | 'PROVIDER_NOT_CONFIGURED';
+
+export type ProviderErrorReason =
+  /** The provider refused the request (validation, business rule). */
+  | 'REJECTED'
+  | 'INVALID_INPUT'
+  | 'NOT_FOUND'
+  /** A replay key reused with other data (TelePagos reference_id). */
+  | 'CONFLICT'
+  | 'FORBIDDEN'
+  /** Our credentials for the provider were refused, even after renewing them once. */
+  | 'UNAUTHENTICATED'
+  /** Rate limited and no retry left (or the provider asked us to wait longer than we may). */
+  | 'RATE_LIMITED'
+  | 'SERVER_ERROR'
+  | 'TIMEOUT'
+  | 'NETWORK'
+  | 'CIRCUIT_OPEN'
+  /** The caller went away (the GraphQL request was cancelled). */
+  | 'CANCELLED'
+  /** The provider answered something we cannot read. */
+  | 'BAD_RESPONSE'
+  | 'NOT_CONFIGURED';
+
+const UNAVAILABLE_REASONS: ReadonlySet<ProviderErrorReason> = new Set([
+  'RATE_LIMITED',
+  'SERVER_ERROR',
+  'TIMEOUT',
+  'NETWORK',
+  'CIRCUIT_OPEN',
+  'CANCELLED',
+  'BAD_RESPONSE',
+]);
+
+export function codeForReason(reason: ProviderErrorReason): ErrorCode {
+  if (reason === 'NOT_CONFIGURED') return 'PROVIDER_NOT_CONFIGURED';
+  return UNAVAILABLE_REASONS.has(reason) ? 'PROVIDER_UNAVAILABLE' : 'PROVIDER_ERROR';
+}
+
+export interface ProviderErrorDetails {
+  provider: ProviderId;
+  reason: ProviderErrorReason;
+  /** Stable endpoint label, e.g. `GET v2/payment/cashout/{id}` (never a concrete id). */
+  endpoint?: string;
+  httpStatus?: number;
+  requestId?: string;
+  /** The provider's own message, already made safe. */
+  providerMessage?: string;
+  /** How long the provider asked us to wait (Retry-After), in milliseconds. */
+  retryAfterMs?: number;
+  /** Whether sending the same call again could succeed (the transport's retry decision). */
+  retryable?: boolean;
+  cause?: unknown;
+}
+
+export class ProviderError extends Error {
+  readonly code: ErrorCode;
+  readonly provider: ProviderId;
+  readonly reason: ProviderErrorReason;
+  readonly endpoint?: string;
+  readonly httpStatus?: number;
+  readonly requestId?: string;
+  readonly providerMessage?: string;
+  readonly retryAfterMs?: number;
+  readonly retryable: boolean;
+
+  constructor(message: string, details: ProviderErrorDetails) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'ProviderError';
+    this.code = codeForReason(details.reason);
+    this.provider = details.provider;
+    this.reason = details.reason;
+    this.endpoint = details.endpoint;
+    this.httpStatus = details.httpStatus;
+    this.requestId = details.requestId;
+    this.providerMessage = details.providerMessage;
+    this.retryAfterMs = details.retryAfterMs;
+    this.retryable = details.retryable ?? false;
+  }
+
+  /** What may be logged or returned: no cause chain (it can hold request options), nothing secret. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      code: this.code,
+      provider: this.provider,
+      reason: this.reason,
+      endpoint: this.endpoint,
+      httpStatus: this.httpStatus,
+      requestId: this.requestId,
+      providerMessage: this.providerMessage,
+      retryAfterMs: this.retryAfterMs,
+    };
+  }
+}
+
+export function notConfigured(provider: ProviderId): ProviderError {
+  return new ProviderError(`${provider} is not configured on this gateway`, { provider, reason: 'NOT_CONFIGURED' });
+}
+
+const MAX_PROVIDER_MESSAGE = 200;
+
+/**
+ * A provider message fit to show a client: one line, bounded, with long digit runs (CBU/CVU, card or
+ * account numbers) masked to their last four digits and anything token-like removed.
+ */
+export function safeProviderMessage(message: unknown): string | undefined {
+  if (typeof message !== 'string') return undefined;
+  const cleaned = message
+    .replace(/\s+/g, ' ')
+    .replace(/\b(bearer|token|bearer_token|cookie|password|secret)\b\s*[:=]?\s*\S+/gi, '$1 [redacted]')
+    .replace(/\d{9,}/g, (digits) => `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}`)
+    .trim();
+  if (!cleaned) return undefined;
+  return cleaned.length > MAX_PROVIDER_MESSAGE ? `${cleaned.slice(0, MAX_PROVIDER_MESSAGE - 1)}…` : cleaned;
+}
+
+/** The reason a provider's HTTP status (or, for 200 + status error, REJECTED) stands for. */
+export function reasonForStatus(status: number): ProviderErrorReason {
+  switch (status) {
+    case 400:
+    case 422:
+      return 'INVALID_INPUT';
+    case 401:
+      return 'UNAUTHENTICATED';
+    case 403:
+      return 'FORBIDDEN';
+    case 404:
+      return 'NOT_FOUND';
+    case 409:
+      return 'CONFLICT';
+    case 429:
+      return 'RATE_LIMITED';
+    default:
+      return status >= 500 ? 'SERVER_ERROR' : 'REJECTED';
+  }
+}
+
+/** A provider's refusal, with its safe message, for a client to throw. */
+export function providerRejection(
+  provider: ProviderId,
+  endpoint: string,
+  httpStatus: number,
+  message: unknown,
+  requestId?: string,
+): ProviderError {
+  const providerMessage = safeProviderMessage(message);
+  const reason = httpStatus >= 200 && httpStatus < 300 ? 'REJECTED' : reasonForStatus(httpStatus);
+  return new ProviderError(`${provider} refused ${endpoint}${providerMessage ? `: ${providerMessage}` : ''}`, {
+    provider,
+    reason,
+    endpoint,
+    httpStatus,
+    requestId,
+    providerMessage,
+  });
+}
+
+/** The provider answered something its documentation does not describe. */
+export function badResponse(provider: ProviderId, endpoint: string, detail: string, requestId?: string): ProviderError {
+  return new ProviderError(`${provider} sent an unexpected answer to ${endpoint}: ${detail}`, {
+    provider,
+    reason: 'BAD_RESPONSE',
+    endpoint,
+    requestId,
+  });
+}

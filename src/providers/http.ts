@@ -1,0 +1,342 @@
+/**
+ * The one upstream transport: every byte Pasarela sends a provider goes through here.
+ *
+ * - a keep-alive undici Pool per provider origin;
+ * - a per-attempt timeout, and cancellation when the caller's AbortSignal fires (the GraphQL request
+ *   is gone);
+ * - bounded retries with exponential backoff and full jitter, honouring Retry-After on 429/503 — only
+ *   for safe calls (GET) and calls the provider documents as replayable (TelePagos cash-out with the
+ *   same reference_id); every other POST is sent exactly once;
+ * - a circuit breaker per provider (cockatiel CountBreaker: opens when the failure ratio over the last
+ *   calls passes a threshold, then lets one probe through after a pause) so an outage fails fast;
+ * - the request id sent as `X-Request-Id`; a hook per attempt for metrics.
+ *
+ * It classifies transport-level failures (timeouts, resets, 5xx, 429) into ProviderError; answers with
+ * another status are returned for the provider client to read, since only it knows the error shape.
+ */
+import { Pool, errors as undiciErrors } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
+import {
+  BrokenCircuitError,
+  CircuitState,
+  CountBreaker,
+  DelegateBackoff,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  wrap,
+  type CircuitBreakerPolicy,
+  type RetryPolicy,
+} from 'cockatiel';
+import { ProviderError, type ProviderErrorReason } from './errors.js';
+import type { ProviderId } from './provider.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/**
+ * - `safe`: no side effect; retried (the default for GET).
+ * - `replayable`: has an effect, but the provider documents that replaying it is harmless.
+ * - `never`: sent once whatever happens (the default for every other method).
+ */
+export type RetryMode = 'safe' | 'replayable' | 'never';
+
+export interface UpstreamCall {
+  method: HttpMethod;
+  /** Relative to the provider base URL, without a leading slash: `v2/account/balance`. */
+  path: string;
+  /** Stable label for logs, metrics and errors: `GET v2/payment/cashout/{id}` (no concrete ids). */
+  endpoint: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  /** Sent as a JSON body. */
+  json?: unknown;
+  headers?: Record<string, string>;
+  retry?: RetryMode;
+  /** Aborts the call (and any pending retry) when the caller goes away. */
+  signal?: AbortSignal;
+  requestId?: string;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON, or the raw text when the answer is not JSON. */
+  body: unknown;
+}
+
+export type CallOutcome = 'success' | 'http_error' | 'server_error' | 'rate_limited' | 'timeout' | 'network' | 'circuit_open' | 'cancelled';
+
+export interface CallEvent {
+  provider: ProviderId;
+  endpoint: string;
+  method: HttpMethod;
+  outcome: CallOutcome;
+  status?: number;
+  durationMs: number;
+  /** 1 for the first try, 2 for the first retry… */
+  attempt: number;
+}
+
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+/** Observers for metrics and logs; they must not throw. */
+export interface TransportHooks {
+  onCall?(event: CallEvent): void;
+  onRetry?(event: { provider: ProviderId; endpoint: string; attempt: number; delayMs: number; reason: ProviderErrorReason }): void;
+  onBreakerState?(event: { provider: ProviderId; state: BreakerState }): void;
+}
+
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 2. */
+  maxRetries: number;
+  /** First backoff ceiling; doubles each retry (full jitter picks within it). Default 100 ms. */
+  baseDelayMs: number;
+  /** Backoff ceiling. Default 2,000 ms. */
+  maxDelayMs: number;
+  /** A Retry-After longer than this is not waited for: the call fails with RATE_LIMITED. Default 5,000 ms. */
+  maxRetryAfterMs: number;
+}
+
+export interface BreakerOptions {
+  /** Failure ratio (0–1) over the window that opens the circuit. Default 0.5. */
+  threshold: number;
+  /** Calls in the sliding window. Default 20. */
+  windowSize: number;
+  /** Calls needed in the window before it may open. Default 10. */
+  minimumCalls: number;
+  /** How long the circuit stays open before one probe goes through. Default 5,000 ms. */
+  halfOpenAfterMs: number;
+}
+
+export interface TransportOptions {
+  provider: ProviderId;
+  /** Provider base URL; call paths are appended to it (`https://api.telepagos.com.ar` + `v2/...`). */
+  baseUrl: string;
+  /** Per-attempt timeout (UPSTREAM_TIMEOUT_MS). Default 10,000 ms. */
+  timeoutMs?: number;
+  retry?: Partial<RetryOptions>;
+  breaker?: Partial<BreakerOptions>;
+  /** Keep-alive connections to the provider origin. Default 32. */
+  connections?: number;
+  /** Largest response body accepted. Default 64 MiB. */
+  maxResponseBytes?: number;
+  hooks?: TransportHooks;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { maxRetries: 2, baseDelayMs: 100, maxDelayMs: 2_000, maxRetryAfterMs: 5_000 };
+export const DEFAULT_BREAKER: BreakerOptions = { threshold: 0.5, windowSize: 20, minimumCalls: 10, halfOpenAfterMs: 5_000 };
+export const DEFAULT_UPSTREAM_TIMEOUT_MS = 10_000;
+
+/** Reasons that say the provider is unhealthy: they count against the circuit. */
+const BREAKER_FAILURES: ReadonlySet<ProviderErrorReason> = new Set(['SERVER_ERROR', 'TIMEOUT', 'NETWORK']);
+
+const BREAKER_STATES: Record<CircuitState, BreakerState> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half_open',
+  [CircuitState.Isolated]: 'open',
+};
+
+/** Retry-After as seconds or an HTTP date, in milliseconds from now. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (!raw) return undefined;
+  if (/^\d+$/.test(raw.trim())) return Number(raw.trim()) * 1000;
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function parseBody(text: string, contentType: string | string[] | undefined): unknown {
+  const type = String(contentType ?? '');
+  if (!text) return undefined;
+  if (type.includes('json') || /^[\s]*[[{]/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+export class UpstreamTransport {
+  readonly provider: ProviderId;
+  private readonly origin: string;
+  private readonly basePath: string;
+  private readonly pool: Pool;
+  private readonly timeoutMs: number;
+  private readonly retryOptions: RetryOptions;
+  private readonly breaker: CircuitBreakerPolicy;
+  private readonly retrying: RetryPolicy;
+  private readonly hooks: TransportHooks;
+
+  constructor(options: TransportOptions) {
+    const base = new URL(options.baseUrl);
+    this.provider = options.provider;
+    this.origin = base.origin;
+    this.basePath = base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
+    this.retryOptions = { ...DEFAULT_RETRY, ...options.retry };
+    this.hooks = options.hooks ?? {};
+    this.pool = new Pool(this.origin, {
+      connections: options.connections ?? 32,
+      maxResponseSize: options.maxResponseBytes ?? 64 * 1024 * 1024,
+      // Our own timeout governs; undici's would fire with a less precise error.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+
+    const breakerOptions = { ...DEFAULT_BREAKER, ...options.breaker };
+    this.breaker = circuitBreaker(
+      handleWhen((error) => error instanceof ProviderError && BREAKER_FAILURES.has(error.reason)),
+      {
+        halfOpenAfter: breakerOptions.halfOpenAfterMs,
+        breaker: new CountBreaker({
+          threshold: breakerOptions.threshold,
+          size: breakerOptions.windowSize,
+          minimumNumberOfCalls: breakerOptions.minimumCalls,
+        }),
+      },
+    );
+    this.breaker.onStateChange((state) => this.hooks.onBreakerState?.({ provider: this.provider, state: BREAKER_STATES[state] }));
+
+    const { maxRetries, baseDelayMs, maxDelayMs } = this.retryOptions;
+    this.retrying = retry(
+      handleWhen((error) => error instanceof ProviderError && error.retryable),
+      {
+        maxAttempts: maxRetries,
+        // Full jitter (AWS architecture blog), unless the provider said how long to wait.
+        backoff: new DelegateBackoff((context) => {
+          const error = 'error' in context.result ? context.result.error : undefined;
+          const delayMs =
+            error instanceof ProviderError && error.retryAfterMs !== undefined
+              ? error.retryAfterMs
+              : Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (context.attempt - 1));
+          if (error instanceof ProviderError) {
+            this.hooks.onRetry?.({ provider: this.provider, endpoint: error.endpoint ?? '', attempt: context.attempt, delayMs, reason: error.reason });
+          }
+          return delayMs;
+        }),
+      },
+    );
+  }
+
+  /** The circuit's current state, for readiness and metrics. */
+  get breakerState(): BreakerState {
+    return BREAKER_STATES[this.breaker.state];
+  }
+
+  async request(call: UpstreamCall): Promise<UpstreamResponse> {
+    const mode = call.retry ?? (call.method === 'GET' ? 'safe' : 'never');
+    let attempt = 0;
+    const once = () => this.breaker.execute(() => this.attempt(call, ++attempt));
+    try {
+      if (mode === 'never') return await once();
+      return await this.retrying.execute(once, call.signal);
+    } catch (error) {
+      throw this.normalizeFailure(error, call);
+    }
+  }
+
+  /** Turns what the policies throw (open circuit, cancelled wait) into the taxonomy. */
+  private normalizeFailure(error: unknown, call: UpstreamCall): unknown {
+    if (error instanceof ProviderError) return error;
+    if (error instanceof BrokenCircuitError) {
+      this.hooks.onCall?.({ provider: this.provider, endpoint: call.endpoint, method: call.method, outcome: 'circuit_open', durationMs: 0, attempt: 0 });
+      return new ProviderError(`${this.provider} is failing; calls are paused for a moment (circuit open)`, {
+        provider: this.provider,
+        reason: 'CIRCUIT_OPEN',
+        endpoint: call.endpoint,
+        requestId: call.requestId,
+      });
+    }
+    if (call.signal?.aborted) {
+      return new ProviderError(`The call to ${this.provider} was cancelled`, { provider: this.provider, reason: 'CANCELLED', endpoint: call.endpoint, requestId: call.requestId });
+    }
+    return error;
+  }
+
+  private async attempt(call: UpstreamCall, attempt: number): Promise<UpstreamResponse> {
+    const started = performance.now();
+    const report = (outcome: CallOutcome, status?: number) =>
+      this.hooks.onCall?.({ provider: this.provider, endpoint: call.endpoint, method: call.method, outcome, status, durationMs: performance.now() - started, attempt });
+    const fail = (reason: ProviderErrorReason, message: string, extra: { httpStatus?: number; retryAfterMs?: number; retryable?: boolean; cause?: unknown } = {}) =>
+      new ProviderError(message, { provider: this.provider, reason, endpoint: call.endpoint, requestId: call.requestId, ...extra });
+
+    if (call.signal?.aborted) {
+      report('cancelled');
+      throw fail('CANCELLED', `The call to ${this.provider} was cancelled`);
+    }
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+    const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
+    if (call.requestId) headers['x-request-id'] = call.requestId;
+    let body: string | undefined;
+    if (call.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(call.json);
+    }
+
+    try {
+      const response = await this.pool.request({ method: call.method, path: this.pathFor(call), headers, body, signal });
+      const text = await response.body.text();
+      const parsed = parseBody(text, response.headers['content-type']);
+      const status = response.statusCode;
+      if (status >= 500) {
+        report('server_error', status);
+        const retryAfterMs = status === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined;
+        throw fail('SERVER_ERROR', `${this.provider} answered HTTP ${status}`, {
+          httpStatus: status,
+          retryAfterMs,
+          retryable: this.retryableWait(retryAfterMs),
+        });
+      }
+      if (status === 429) {
+        report('rate_limited', status);
+        const retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+        throw fail('RATE_LIMITED', `${this.provider} is rate limiting Pasarela`, {
+          httpStatus: status,
+          retryAfterMs,
+          retryable: this.retryableWait(retryAfterMs),
+        });
+      }
+      report(status >= 400 ? 'http_error' : 'success', status);
+      return { status, headers: response.headers, body: parsed };
+    } catch (error) {
+      if (error instanceof ProviderError) throw error;
+      if (call.signal?.aborted) {
+        report('cancelled');
+        throw fail('CANCELLED', `The call to ${this.provider} was cancelled`, { cause: error });
+      }
+      if (timeout.aborted) {
+        report('timeout');
+        throw fail('TIMEOUT', `${this.provider} did not answer within ${this.timeoutMs} ms`, { retryable: true });
+      }
+      report('network');
+      throw fail('NETWORK', `Could not reach ${this.provider} (${networkErrorCode(error)})`, { retryable: true });
+    }
+  }
+
+  private retryableWait(retryAfterMs: number | undefined): boolean {
+    return retryAfterMs === undefined || retryAfterMs <= this.retryOptions.maxRetryAfterMs;
+  }
+
+  private pathFor(call: UpstreamCall): string {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(call.query ?? {})) {
+      if (value !== undefined) search.set(key, String(value));
+    }
+    const query = search.toString();
+    return `${this.basePath}${call.path}${query ? `?${query}` : ''}`;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}
+
+/** A short, secret-free name for a network failure (never the message: it can echo request details). */
+function networkErrorCode(error: unknown): string {
+  if (error instanceof undiciErrors.UndiciError) return error.code;
+  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') return error.code;
+  return 'connection failed';
+}

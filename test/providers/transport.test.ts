@@ -1,0 +1,209 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { UpstreamTransport, parseRetryAfter, type BreakerState, type CallEvent, type TransportOptions } from '../../src/providers/http.js';
+import { ProviderError } from '../../src/providers/errors.js';
+import { startEchoSandbox } from '../helpers/echo-sandbox.js';
+import { call } from '../helpers/http.js';
+
+type Sandbox = Awaited<ReturnType<typeof startEchoSandbox>>;
+let sandbox: Sandbox;
+const transports: UpstreamTransport[] = [];
+
+beforeAll(async () => {
+  sandbox = await startEchoSandbox();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+afterEach(async () => {
+  sandbox.reset();
+  await Promise.all(transports.splice(0).map((t) => t.close()));
+});
+
+function transport(options: Partial<TransportOptions> = {}): UpstreamTransport {
+  const t = new UpstreamTransport({
+    provider: 'TELEPAGOS',
+    baseUrl: `${sandbox.url}/api`,
+    timeoutMs: 300,
+    retry: { baseDelayMs: 5, maxDelayMs: 20 },
+    ...options,
+  });
+  transports.push(t);
+  return t;
+}
+
+async function fault(spec: Record<string, unknown>): Promise<void> {
+  const response = await call(sandbox.url, 'POST', '/_sandbox/faults', { body: spec });
+  expect(response.status).toBe(201);
+}
+
+async function failure(promise: Promise<unknown>): Promise<ProviderError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ProviderError);
+  return error as ProviderError;
+}
+
+const echo = { method: 'GET', path: 'echo', endpoint: 'GET echo' } as const;
+const createThing = { method: 'POST', path: 'things', endpoint: 'POST things', json: { name: 'x' } } as const;
+
+describe('upstream transport', () => {
+  it('sends the call under the base path with its query and request id, and parses JSON', async () => {
+    const response = await transport().request({ ...echo, query: { a: 1, skip: undefined }, requestId: 'req-123' });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ ok: true, query: { a: '1' } });
+    const [logged] = sandbox.log.list('GET /api/echo');
+    expect(logged?.headers['x-request-id']).toBe('req-123');
+    expect(logged?.path).toBe('/api/echo');
+  });
+
+  it('returns 4xx answers for the provider client to read, without retrying them', async () => {
+    const response = await transport().request({ method: 'GET', path: 'missing', endpoint: 'GET missing' });
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({ error: true, message: 'Thing 42 not found' });
+    expect(sandbox.log.count('GET /api/missing')).toBe(1);
+  });
+
+  it('retries a GET after a 5xx and succeeds', async () => {
+    await fault({ route: 'GET /api/echo', mode: 'status', status: 502, times: 2 });
+    const events: CallEvent[] = [];
+    const response = await transport({ hooks: { onCall: (e) => events.push(e) } }).request(echo);
+    expect(response.status).toBe(200);
+    expect(sandbox.log.count('GET /api/echo')).toBe(3);
+    expect(events.map((e) => [e.outcome, e.attempt])).toEqual([
+      ['server_error', 1],
+      ['server_error', 2],
+      ['success', 3],
+    ]);
+  });
+
+  it('gives up after the bounded retries with PROVIDER_UNAVAILABLE', async () => {
+    await fault({ route: 'GET /api/echo', mode: 'status', status: 500 });
+    const error = await failure(transport({ retry: { maxRetries: 2, baseDelayMs: 1 } }).request(echo));
+    expect(error.code).toBe('PROVIDER_UNAVAILABLE');
+    expect(error.reason).toBe('SERVER_ERROR');
+    expect(error.httpStatus).toBe(500);
+    expect(sandbox.log.count('GET /api/echo')).toBe(3);
+  });
+
+  it('never retries a POST, whatever happens', async () => {
+    for (const spec of [
+      { mode: 'status', status: 503 },
+      { mode: 'reset' },
+      { mode: 'hang' },
+      { mode: 'rate-limit', retryAfterSeconds: 0 },
+    ]) {
+      sandbox.reset();
+      await fault({ route: 'POST /api/things', ...spec, times: 1 });
+      await failure(transport().request(createThing));
+      expect(sandbox.log.count('POST /api/things'), spec.mode).toBe(1);
+    }
+  });
+
+  it('retries a POST marked replayable, sending the same body again', async () => {
+    await fault({ route: 'POST /api/things', mode: 'status', status: 503, times: 1 });
+    const response = await transport().request({ ...createThing, retry: 'replayable' });
+    expect(response.body).toEqual({ ok: true, id: 1 });
+    const sent = sandbox.log.list('POST /api/things').map((r) => r.body);
+    expect(sent).toEqual([{ name: 'x' }, { name: 'x' }]);
+  });
+
+  it('times out a hung call and retries it when safe', async () => {
+    await fault({ route: 'GET /api/echo', mode: 'hang', times: 1 });
+    const events: CallEvent[] = [];
+    const response = await transport({ timeoutMs: 150, hooks: { onCall: (e) => events.push(e) } }).request(echo);
+    expect(response.status).toBe(200);
+    expect(events.map((e) => e.outcome)).toEqual(['timeout', 'success']);
+  });
+
+  it('reports a timeout as PROVIDER_UNAVAILABLE/TIMEOUT when retries run out', async () => {
+    await fault({ route: 'GET /api/echo', mode: 'hang' });
+    const error = await failure(transport({ timeoutMs: 100, retry: { maxRetries: 1, baseDelayMs: 1 } }).request(echo));
+    expect([error.code, error.reason]).toEqual(['PROVIDER_UNAVAILABLE', 'TIMEOUT']);
+  });
+
+  it('treats a connection reset as a network failure, retried for GETs', async () => {
+    await fault({ route: 'GET /api/echo', mode: 'reset', times: 1 });
+    const events: CallEvent[] = [];
+    await transport({ hooks: { onCall: (e) => events.push(e) } }).request(echo);
+    expect(events.map((e) => e.outcome)).toEqual(['network', 'success']);
+
+    await fault({ route: 'GET /api/echo', mode: 'reset' });
+    const error = await failure(transport({ retry: { maxRetries: 0 } }).request(echo));
+    expect([error.code, error.reason]).toEqual(['PROVIDER_UNAVAILABLE', 'NETWORK']);
+  });
+
+  it('waits as long as Retry-After says on 429, then retries', async () => {
+    await fault({ route: 'GET /api/echo', mode: 'rate-limit', retryAfterSeconds: 1, times: 1 });
+    const delays: number[] = [];
+    const response = await transport({ hooks: { onRetry: (e) => delays.push(e.delayMs) } }).request(echo);
+    expect(response.status).toBe(200);
+    expect(delays).toEqual([1000]);
+  });
+
+  it('does not wait for a Retry-After longer than allowed: RATE_LIMITED with the hint', async () => {
+    await fault({ route: 'GET /api/echo', mode: 'rate-limit', retryAfterSeconds: 60 });
+    const error = await failure(transport({ retry: { maxRetryAfterMs: 5_000 } }).request(echo));
+    expect([error.code, error.reason, error.retryAfterMs]).toEqual(['PROVIDER_UNAVAILABLE', 'RATE_LIMITED', 60_000]);
+    expect(sandbox.log.count('GET /api/echo')).toBe(1);
+  });
+
+  it('honours Retry-After on a 503 too', async () => {
+    await fault({ route: 'GET /api/echo', mode: 'status', status: 503, retryAfterSeconds: 0, times: 1 });
+    const delays: number[] = [];
+    await transport({ hooks: { onRetry: (e) => delays.push(e.delayMs) } }).request(echo);
+    expect(delays).toEqual([0]);
+  });
+
+  it('stops at once, without retrying, when the caller cancels', async () => {
+    await fault({ route: 'GET /api/echo', mode: 'hang' });
+    const controller = new AbortController();
+    const pending = transport({ timeoutMs: 5_000 }).request({ ...echo, signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    const error = await failure(pending);
+    expect(error.reason).toBe('CANCELLED');
+    expect(sandbox.log.count('GET /api/echo')).toBe(1);
+  });
+
+  it('opens the circuit after repeated failures, fails fast, then recovers through a probe', async () => {
+    const states: BreakerState[] = [];
+    const t = transport({
+      retry: { maxRetries: 0 },
+      breaker: { windowSize: 4, minimumCalls: 4, threshold: 0.5, halfOpenAfterMs: 200 },
+      hooks: { onBreakerState: (e) => states.push(e.state) },
+    });
+    await fault({ route: 'GET /api/echo', mode: 'status', status: 503 });
+    for (let i = 0; i < 4; i++) await failure(t.request(echo));
+    expect(t.breakerState).toBe('open');
+
+    const fast = await failure(t.request(echo));
+    expect([fast.code, fast.reason]).toEqual(['PROVIDER_UNAVAILABLE', 'CIRCUIT_OPEN']);
+    expect(sandbox.log.count('GET /api/echo')).toBe(4); // the open circuit sent nothing
+
+    await call(sandbox.url, 'DELETE', '/_sandbox/faults');
+    await sleep(250);
+    const response = await t.request(echo);
+    expect(response.status).toBe(200);
+    expect(t.breakerState).toBe('closed');
+    expect(states).toEqual(['open', 'half_open', 'closed']);
+  });
+
+  it('does not count client errors or rate limits against the circuit', async () => {
+    const t = transport({ retry: { maxRetries: 0 }, breaker: { windowSize: 2, minimumCalls: 2, threshold: 0.5 } });
+    for (let i = 0; i < 3; i++) await t.request({ method: 'GET', path: 'missing', endpoint: 'GET missing' });
+    await fault({ route: 'GET /api/echo', mode: 'rate-limit', retryAfterSeconds: 60 });
+    for (let i = 0; i < 3; i++) await failure(t.request(echo));
+    expect(t.breakerState).toBe('closed');
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads seconds and HTTP dates, and ignores garbage', () => {
+    expect(parseRetryAfter('3')).toBe(3000);
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(10_000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+  });
+});
