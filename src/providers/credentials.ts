@@ -1,0 +1,109 @@
+/**
+ * The lifecycle of one provider credential (a bearer token or a session cookie): obtain it once, reuse
+ * it until shortly before it expires, renew it with at most one request in flight however many calls
+ * wait for it, and — when the provider says 401 anyway — renew once and replay the call once.
+ */
+import { createHash } from 'node:crypto';
+import type { CredentialStore, StoredCredential } from '../state/credential-store.js';
+import { ProviderError } from './errors.js';
+import type { ProviderId } from './provider.js';
+
+export interface CredentialManagerOptions {
+  provider: ProviderId;
+  /** Identifies the credential set; hashed, so secrets in it never reach the store's keys. */
+  identity: readonly string[];
+  store: CredentialStore;
+  /** Asks the provider for a new credential. */
+  obtain: () => Promise<StoredCredential>;
+  /** Renew this long before expiry (clock skew, slow calls). Default 60 s, at most a tenth of the lifetime. */
+  renewMarginMs?: number;
+  /** Called after each successful renewal (metrics). */
+  onRenewed?: () => void;
+}
+
+/** What an authenticated call reports when the provider refused the credential. */
+export const CREDENTIAL_REJECTED = Symbol('credential rejected');
+
+export class CredentialManager {
+  private readonly key: string;
+  /** The last credential seen, so a call needs no store round trip while it is fresh. */
+  private local?: StoredCredential;
+
+  constructor(private readonly options: CredentialManagerOptions) {
+    const digest = createHash('sha256').update(options.identity.join('\u0000')).digest('hex').slice(0, 32);
+    this.key = `credential:${options.provider.toLowerCase()}:${digest}`;
+  }
+
+  private fresh(credential: StoredCredential | undefined): credential is StoredCredential {
+    return credential !== undefined && (credential.renewAtMs ?? credential.expiresAtMs) > Date.now();
+  }
+
+  /** Renewal point: the margin before expiry, but never more than a tenth of the lifetime. */
+  private withRenewal(credential: StoredCredential): StoredCredential {
+    const lifetime = Math.max(0, credential.expiresAtMs - Date.now());
+    const margin = Math.min(this.options.renewMarginMs ?? 60_000, lifetime / 10);
+    return { ...credential, renewAtMs: credential.expiresAtMs - margin };
+  }
+
+  /** A credential that will still be valid for at least the margin. */
+  async current(): Promise<string> {
+    if (this.fresh(this.local)) return this.local.value;
+    const stored = await this.options.store.get(this.key);
+    if (this.fresh(stored)) {
+      this.local = stored;
+      return stored.value;
+    }
+    return this.renew();
+  }
+
+  private renew(): Promise<string> {
+    return this.options.store.singleFlight(this.key, async () => {
+      // Another caller (or replica) may have renewed while we waited for the flight.
+      const stored = await this.options.store.get(this.key);
+      if (this.fresh(stored)) {
+        this.local = stored;
+        return stored.value;
+      }
+      const credential = this.withRenewal(await this.options.obtain());
+      await this.options.store.set(this.key, credential);
+      this.local = credential;
+      this.options.onRenewed?.();
+      return credential.value;
+    });
+  }
+
+  /** Forgets `value` (only if it is still the current one: a newer credential stays). */
+  async invalidate(value: string): Promise<void> {
+    if (this.local?.value === value) this.local = undefined;
+    await this.options.store.deleteIf(this.key, value);
+  }
+
+  /**
+   * Runs `call` with the current credential. If it returns CREDENTIAL_REJECTED, the credential is
+   * dropped, renewed once, and the call replayed once; a second rejection is an UNAUTHENTICATED error.
+   */
+  async run<T>(call: (credential: string) => Promise<T | typeof CREDENTIAL_REJECTED>, endpoint: string): Promise<T> {
+    const first = await this.current();
+    const result = await call(first);
+    if (result !== CREDENTIAL_REJECTED) return result;
+    await this.invalidate(first);
+    const second = await this.current();
+    const replay = await call(second);
+    if (replay !== CREDENTIAL_REJECTED) return replay;
+    await this.invalidate(second);
+    throw new ProviderError(`${this.options.provider} refused Pasarela's credentials`, {
+      provider: this.options.provider,
+      reason: 'UNAUTHENTICATED',
+      endpoint,
+      httpStatus: 401,
+    });
+  }
+
+  /** Forgets the credential locally and in the store (after logging out). */
+  async forget(): Promise<string | undefined> {
+    const value = this.local?.value ?? (await this.options.store.get(this.key))?.value;
+    this.local = undefined;
+    if (value) await this.options.store.deleteIf(this.key, value);
+    return value;
+  }
+}
