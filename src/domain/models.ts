@@ -1,0 +1,137 @@
+/**
+ * Domain objects: what provider mappers produce and GraphQL resolvers consume. Provider field names
+ * never appear here, and GraphQL names never appear below it (see ../shared/design/architecture.md).
+ */
+import type { ProviderId } from '../providers/provider.js';
+import type { Currency, Money } from './money.js';
+
+export type TransactionStatus = 'PENDING' | 'IN_PROGRESS' | 'COMPLETED' | 'REJECTED' | 'CANCELLED' | 'UNKNOWN';
+export type TransactionKind = 'DEPOSIT' | 'CASHOUT' | 'TRANSFER';
+export type TransactionDirection = 'IN' | 'OUT';
+
+/** ISO-8601 date-time with the provider's offset, e.g. "2026-01-10T13:41:57-03:00". */
+export type IsoDateTime = string;
+/** Calendar date, "2026-01-10". */
+export type LocalDate = string;
+
+export interface Counterparty {
+  name?: string;
+  cuit?: string;
+  cbu?: string;
+  document?: string;
+}
+
+export interface Transaction {
+  provider: ProviderId;
+  /**
+   * Stable within the provider: its own id where it has one (Tupay), otherwise a digest of the
+   * record's content (TelePagos transactions carry no id).
+   */
+  id: string;
+  kind: TransactionKind;
+  direction: TransactionDirection;
+  amount: Money;
+  createdAt: IsoDateTime;
+  /** The provider's operation code (TelePagos `operation`, Tupay payment method). */
+  operation?: string;
+  status: TransactionStatus;
+  /** The provider's own status word. */
+  providerStatus: string;
+  counterparty?: Counterparty;
+  /** TelePagos: the sale point's name, resolved to a SalePoint by the read API. */
+  salePointName?: string;
+}
+
+export interface Balance {
+  total: Money;
+  available?: Money;
+  pending?: Money;
+  /** The account's primary balance (Tupay: type PRIMARY; TelePagos: its only one). */
+  primary: boolean;
+}
+
+export interface BalanceReportEntry {
+  date: LocalDate;
+  currency: Currency;
+  /** Balance at the end of the day. */
+  balance?: Money;
+  depositTotal?: Money;
+  cashoutTotal?: Money;
+  feeTotal?: Money;
+  netAmount?: Money;
+}
+
+export interface PaymentConcept {
+  id: string;
+  description: string;
+}
+
+export interface TransactionOperation {
+  id: string;
+  name: string;
+  type: string;
+}
+
+export interface SalePoint {
+  id: string;
+  name: string;
+  status: string;
+}
+
+export type QrAmountType = 'CLOSED' | 'OPEN';
+
+export interface Cashin {
+  provider: ProviderId;
+  id: string;
+  amount: Money;
+  concept?: string;
+  description?: string;
+  buyer?: Counterparty;
+  transactionId?: string;
+  qrOrderId?: string;
+  linkId?: string;
+}
+
+export interface Cashout {
+  provider: ProviderId;
+  id: string;
+}
+
+export type PaymentStatus = 'PENDING' | 'SUCCESS' | 'OVERPAID' | 'UNDERPAID' | 'EXPIRED' | 'REJECTED' | 'CANCELLED' | 'UNDER_REVIEW';
+
+export interface TransferDestination {
+  cvu?: string;
+  alias?: string;
+}
+
+export interface Payment {
+  provider: ProviderId;
+  id: string;
+  status: PaymentStatus;
+  providerStatus: string;
+  amount: Money;
+  /** Sum of the transfers received so far. */
+  amountReceived: Money;
+  externalId?: string;
+  paymentUrl?: string;
+  transferDestinations: TransferDestination[];
+  createdAt?: IsoDateTime;
+  updatedAt?: IsoDateTime;
+  expiresAt?: IsoDateTime;
+  motive?: string;
+}
+
+export interface Statistics {
+  period: string;
+  openCvuCount: number;
+  totalCashin?: string;
+  totalCashout?: string;
+  paymentServicesCount: number;
+  smsSentCount: number;
+}
+
+/** Per-call context from the GraphQL request: cancellation and the request id sent upstream. */
+export interface CallContext {
+  signal?: AbortSignal;
+  requestId?: string;
+}

@@ -1,0 +1,52 @@
+/**
+ * Structured logs (pino). Secrets are redacted by path wherever they could appear — credentials in
+ * bodies, authorization and cookie headers, set-cookie answers — and account numbers are masked with
+ * `maskAccountNumber` by whoever logs them. Log the ProviderError itself (its toJSON is safe), never
+ * a raw undici error or request options.
+ */
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger } from 'pino';
+
+const SECRET_KEYS = [
+  'password',
+  'secret',
+  'token',
+  'accessKey',
+  'secretKey',
+  'clientSecret',
+  'client_secret',
+  'apiKey',
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'x-signature',
+  'webhookSecret',
+];
+
+/** Every secret key at the top level and up to two levels down (`headers.authorization`, `body.password`). */
+export const REDACT_PATHS = SECRET_KEYS.flatMap((key) => {
+  const k = /^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`;
+  const dot = k.startsWith('[') ? k : `.${k}`;
+  return [k, `*${dot}`, `*.*${dot}`];
+});
+
+export interface LoggerSettings {
+  level?: string;
+  /** Where lines go (tests capture them); default stdout. */
+  destination?: DestinationStream;
+  base?: Record<string, unknown>;
+}
+
+export function createLogger(settings: LoggerSettings = {}): Logger {
+  const options: LoggerOptions = {
+    level: settings.level ?? 'info',
+    base: { service: 'pasarela', ...settings.base },
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  return settings.destination ? pino(options, settings.destination) : pino(options);
+}
+
+/** A logger that drops everything (library defaults, tests that do not look at logs). */
+export const silentLogger: Logger = pino({ level: 'silent' });
