@@ -66,6 +66,11 @@ export class TokenRegistry {
     return this.tokens.size;
   }
 
+  /** Every token issued since the last reset: tests scan logs and errors for them. */
+  all(): string[] {
+    return [...this.tokens.keys()];
+  }
+
   reset(): void {
     this.tokens.clear();
     this.issued = 0;
