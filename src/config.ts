@@ -1,0 +1,203 @@
+/**
+ * Environment → typed, validated configuration (../shared/design/contract.md, "Environment").
+ * Every error names the variable and never echoes a secret's value. Secrets are held as `Secret`.
+ */
+import { SANDBOX_CREDENTIALS } from './sandbox/credentials.js';
+import { Secret } from './secret.js';
+
+export interface TelepagosConfig {
+  /** Base URL; `v2/...` paths are appended. */
+  url: string;
+  username: string;
+  password: Secret;
+  /** Authenticates TelePagos notifications (X-Signature HMAC). */
+  webhookSecret: Secret;
+}
+
+export interface TaloConfig {
+  url: string;
+  userId: string;
+  clientId: string;
+  clientSecret: Secret;
+  /** Embedded (derived) in the webhook URL the gateway gives Talo for each payment. */
+  webhookSecret: Secret;
+}
+
+export interface TupayConfig {
+  /** Base URL; `v1/...` paths are appended. */
+  url: string;
+  accessKey: string;
+  secretKey: Secret;
+  /** The X-Login Tupay's deposit notifications carry. */
+  webhookLogin: string;
+  webhookSecret: Secret;
+}
+
+export interface ProvidersConfig {
+  telepagos?: TelepagosConfig;
+  talo?: TaloConfig;
+  tupay?: TupayConfig;
+}
+
+export interface Config {
+  /** PORT, default 4000. */
+  port: number;
+  /** HOST, default 127.0.0.1. */
+  host: string;
+  /** NODE_ENV=production: no introspection, no landing page, no stack traces, API keys required. */
+  production: boolean;
+  /** PUBLIC_URL, default http://localhost:$PORT: base of the webhook URLs given to providers. */
+  publicUrl: string;
+  /** UPSTREAM_TIMEOUT_MS, default 10000: per-attempt timeout of every provider call. */
+  upstreamTimeoutMs: number;
+  /** LOG_LEVEL, default info. */
+  logLevel: string;
+  /** REDIS_URL: shared state in Redis when set; in memory otherwise. */
+  redisUrl?: string;
+  /** CLIENTS_FILE: the client apps and their API-key hashes and scopes. */
+  clientsFile?: string;
+  providers: ProvidersConfig;
+  /**
+   * No provider URL configured: the gateway starts the three sandboxes and points itself at them
+   * (`withSandboxes`). Any provider URL set turns this off, and unset providers are not configured.
+   */
+  embedded: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function value(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+function required(env: Env, name: string, because: string): string {
+  const v = value(env, name);
+  if (v === undefined) throw new ConfigError(name, `is required ${because}`);
+  return v;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) throw new ConfigError(name, `must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+function url(env: Env, name: string): string | undefined {
+  const raw = value(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be an absolute http(s) URL');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(name, 'must be an http(s) URL');
+  if (parsed.username || parsed.password) throw new ConfigError(name, 'must not carry credentials; use the credential variables');
+  return parsed.toString();
+}
+
+/** A webhook secret: required in production, the sandbox value elsewhere. */
+function webhookSecret(env: Env, name: string, production: boolean, sandboxValue: string): Secret {
+  const v = value(env, name);
+  if (v !== undefined) return new Secret(v);
+  if (production) throw new ConfigError(name, 'is required in production');
+  return new Secret(sandboxValue);
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const production = value(env, 'NODE_ENV') === 'production';
+  const port = integer(env, 'PORT', 4000, 0, 65535);
+  const logLevel = value(env, 'LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  const redisUrl = value(env, 'REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
+
+  const providers: ProvidersConfig = {};
+  const because = (urlVar: string) => `when ${urlVar} is set`;
+  const telepagosUrl = url(env, 'TELEPAGOS_URL');
+  if (telepagosUrl) {
+    providers.telepagos = {
+      url: telepagosUrl,
+      username: required(env, 'TELEPAGOS_USERNAME', because('TELEPAGOS_URL')),
+      password: new Secret(required(env, 'TELEPAGOS_PASSWORD', because('TELEPAGOS_URL'))),
+      webhookSecret: webhookSecret(env, 'TELEPAGOS_WEBHOOK_SECRET', production, SANDBOX_CREDENTIALS.telepagos.webhookSecret),
+    };
+  }
+  const taloUrl = url(env, 'TALO_URL');
+  if (taloUrl) {
+    providers.talo = {
+      url: taloUrl,
+      userId: required(env, 'TALO_USER_ID', because('TALO_URL')),
+      clientId: required(env, 'TALO_CLIENT_ID', because('TALO_URL')),
+      clientSecret: new Secret(required(env, 'TALO_CLIENT_SECRET', because('TALO_URL'))),
+      webhookSecret: webhookSecret(env, 'TALO_WEBHOOK_SECRET', production, SANDBOX_CREDENTIALS.talo.webhookSecret),
+    };
+  }
+  const tupayUrl = url(env, 'TUPAY_URL');
+  if (tupayUrl) {
+    providers.tupay = {
+      url: tupayUrl,
+      accessKey: required(env, 'TUPAY_ACCESS_KEY', because('TUPAY_URL')),
+      secretKey: new Secret(required(env, 'TUPAY_SECRET_KEY', because('TUPAY_URL'))),
+      webhookLogin: value(env, 'TUPAY_WEBHOOK_LOGIN') ?? SANDBOX_CREDENTIALS.tupay.webhookLogin,
+      webhookSecret: webhookSecret(env, 'TUPAY_WEBHOOK_SECRET', production, SANDBOX_CREDENTIALS.tupay.webhookSecret),
+    };
+  }
+  const embedded = !telepagosUrl && !taloUrl && !tupayUrl;
+  if (embedded && production) {
+    throw new ConfigError('TELEPAGOS_URL', 'or another provider URL is required in production (the embedded sandboxes are for development)');
+  }
+
+  return {
+    port,
+    host: value(env, 'HOST') ?? '127.0.0.1',
+    production,
+    publicUrl: (url(env, 'PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000),
+    logLevel,
+    redisUrl,
+    clientsFile: value(env, 'CLIENTS_FILE'),
+    providers,
+    embedded,
+  };
+}
+
+/** The embedded default: every provider pointed at its sandbox, with the sandbox credentials. */
+export function withSandboxes(config: Config, urls: { telepagos: string; talo: string; tupay: string }): Config {
+  const { telepagos, talo, tupay } = SANDBOX_CREDENTIALS;
+  return {
+    ...config,
+    providers: {
+      telepagos: { url: urls.telepagos, username: telepagos.username, password: new Secret(telepagos.password), webhookSecret: new Secret(telepagos.webhookSecret) },
+      talo: {
+        url: urls.talo,
+        userId: talo.userId,
+        clientId: talo.clientId,
+        clientSecret: new Secret(talo.clientSecret),
+        webhookSecret: new Secret(talo.webhookSecret),
+      },
+      tupay: {
+        url: urls.tupay,
+        accessKey: tupay.accessKey,
+        secretKey: new Secret(tupay.secretKey),
+        webhookLogin: tupay.webhookLogin,
+        webhookSecret: new Secret(tupay.webhookSecret),
+      },
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, withSandboxes } from '../../src/config.js';
+
+function error(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return e as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('defaults to the embedded sandboxes on 127.0.0.1:4000', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 4000, host: '127.0.0.1', embedded: true, upstreamTimeoutMs: 10_000, publicUrl: 'http://localhost:4000' });
+    expect(config.providers).toEqual({});
+    const wired = withSandboxes(config, { telepagos: 'http://127.0.0.1:1/', talo: 'http://127.0.0.1:2/', tupay: 'http://127.0.0.1:3/' });
+    expect(wired.providers.telepagos?.username).toBe('pasarela');
+    expect(wired.providers.tupay?.secretKey.reveal()).toBe('sandbox');
+  });
+
+  it('configures only the providers whose URL is set', () => {
+    const config = loadConfig({ TUPAY_URL: 'https://merchants-api.tupayonline.com', TUPAY_ACCESS_KEY: 'a@b.c', TUPAY_SECRET_KEY: 'topsecret' });
+    expect(config.embedded).toBe(false);
+    expect(Object.keys(config.providers)).toEqual(['tupay']);
+    expect(JSON.stringify(config)).not.toContain('topsecret');
+  });
+
+  it('names the missing variable without echoing any secret', () => {
+    const e = error({ TELEPAGOS_URL: 'https://api.telepagos.com.ar', TELEPAGOS_USERNAME: 'u' });
+    expect(e.variable).toBe('TELEPAGOS_PASSWORD');
+    expect(e.message).toContain('TELEPAGOS_PASSWORD');
+  });
+
+  it('refuses malformed values, naming the variable', () => {
+    expect(error({ PORT: 'eighty' }).variable).toBe('PORT');
+    expect(error({ UPSTREAM_TIMEOUT_MS: '0' }).variable).toBe('UPSTREAM_TIMEOUT_MS');
+    expect(error({ TALO_URL: 'not a url' }).variable).toBe('TALO_URL');
+    expect(error({ TALO_URL: 'ftp://x' }).variable).toBe('TALO_URL');
+    const withCredentials = error({ TUPAY_URL: 'https://user:hunter22@x.test' });
+    expect(withCredentials.variable).toBe('TUPAY_URL');
+    expect(withCredentials.message).not.toContain('hunter22');
+    expect(error({ LOG_LEVEL: 'loud' }).variable).toBe('LOG_LEVEL');
+    expect(error({ REDIS_URL: 'http://x' }).variable).toBe('REDIS_URL');
+  });
+
+  it('requires real providers and webhook secrets in production', () => {
+    expect(error({ NODE_ENV: 'production' }).variable).toBe('TELEPAGOS_URL');
+    const e = error({ NODE_ENV: 'production', TELEPAGOS_URL: 'https://x.test', TELEPAGOS_USERNAME: 'u', TELEPAGOS_PASSWORD: 'p' });
+    expect(e.variable).toBe('TELEPAGOS_WEBHOOK_SECRET');
+  });
+});
