@@ -6,7 +6,11 @@ export interface CallOptions {
   /** Sent as JSON unless `form` is set. */
   body?: unknown;
   form?: Record<string, string>;
+  /** Sent as is (e.g. malformed JSON), with `content-type` from headers or application/json. */
+  raw?: string;
   headers?: Record<string, string>;
+  /** Gives up after this long (for requests a fault makes hang). */
+  timeoutMs?: number;
 }
 
 export interface CallResult<T = any> {
@@ -23,14 +27,18 @@ export async function call<T = any>(baseUrl: string, method: string, path: strin
   }
   const headers: Record<string, string> = { ...options.headers };
   let body: string | undefined;
-  if (options.form) {
+  if (options.raw !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    body = options.raw;
+  } else if (options.form) {
     headers['content-type'] = 'application/x-www-form-urlencoded';
     body = new URLSearchParams(options.form).toString();
   } else if (options.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(options.body);
   }
-  const response = await request(url, { method: method as 'GET', headers, body });
+  const signal = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+  const response = await request(url, { method: method as 'GET', headers, body, signal });
   const text = await response.body.text();
   let parsed: unknown = text;
   try {
