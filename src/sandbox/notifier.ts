@@ -42,25 +42,29 @@ export class WebhookNotifier {
     this.options = { ...DEFAULT_NOTIFIER_OPTIONS, ...options };
   }
 
-  /** Queues a delivery and starts it at once; resolves immediately (providers do not wait either). */
+  /**
+   * Queues a delivery and starts it at once; resolves immediately (providers do not wait either).
+   * `sign` runs again for every attempt, so a signature that covers a timestamp is fresh on retries.
+   */
   send(url: string, body: unknown, sign?: WebhookSigner): WebhookDelivery {
     const raw = JSON.stringify(body);
     const delivery: WebhookDelivery = {
       id: this.nextId++,
       url,
       body,
-      headers: { 'content-type': 'application/json', ...(sign ? sign(raw) : {}) },
+      headers: {},
       attempts: [],
       state: 'pending',
     };
     this.deliveries.push(delivery);
-    void this.attempt(delivery, raw);
+    void this.attempt(delivery, raw, sign);
     return delivery;
   }
 
-  private async attempt(delivery: WebhookDelivery, raw: string): Promise<void> {
+  private async attempt(delivery: WebhookDelivery, raw: string, sign: WebhookSigner | undefined): Promise<void> {
     const record: WebhookDelivery['attempts'][number] = { at: new Date().toISOString() };
     delivery.attempts.push(record);
+    delivery.headers = { 'content-type': 'application/json', ...(sign ? sign(raw) : {}) };
     try {
       const response = await fetch(delivery.url, {
         method: 'POST',
@@ -85,7 +89,7 @@ export class WebhookNotifier {
     const delay = this.options.baseDelayMs * this.options.factor ** retriesDone;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void this.attempt(delivery, raw);
+      void this.attempt(delivery, raw, sign);
     }, delay);
     timer.unref();
     this.timers.add(timer);
