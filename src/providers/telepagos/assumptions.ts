@@ -1,0 +1,255 @@
+/**
+ * Everything about TelePagos Empresas API v2 that its documents leave open, in one place
+ * (../shared/providers/REFERENCE.md, "TelePagos"). The sandbox serves these values and the gateway's
+ * client reads them, so changing a guess here changes both sides at once. Pure constants and tiny pure
+ * functions only: nothing in this file may import sandbox or gateway code.
+ */
+
+/** Hosts *(public)*; clients append the `v2/...` paths below to one of them (or to a sandbox URL). */
+export const TELEPAGOS_HOSTS = {
+  homologation: 'https://api.homo.telepagos.com.ar',
+  production: 'https://api.telepagos.com.ar',
+} as const;
+
+/** Paths relative to the base URL. `{id}`/`{period}` endpoints append `/<value>` to the path shown. */
+export const TELEPAGOS_PATHS = {
+  token: 'v2/auth/token',
+  concepts: 'v2/payment/concepts',
+  balance: 'v2/account/balance',
+  transactions: 'v2/account/transactions',
+  transactionsFilters: 'v2/account/transactions_filters',
+  /** POST creates; GET `cashout/{id}` returns the voucher. */
+  cashout: 'v2/payment/cashout',
+  /** GET `cashin/{id}`. */
+  cashin: 'v2/payment/cashin',
+  qrGenerate: 'v2/payment/cashin/qr/generate',
+  transferLinkGenerate: 'v2/payment/cashin/transfer/generate',
+  paymentLinkGenerate: 'v2/payment/cashin/link/generate',
+  salePoint: 'v2/payment/cashin/qr/sale-point',
+  salePointStaticQr: 'v2/payment/cashin/qr/sale-point/static',
+  staticQrOrder: 'v2/payment/cashin/qr/static/order',
+  /** GET `statics/{period}` (sic: "statics", not "statistics"). */
+  statistics: 'v2/whitelabel/statics',
+} as const;
+
+// ── Authentication ───────────────────────────────────────────────────────────────────────────────
+
+/** **assumption**: a token lives one hour. Clients must still read `expires_at` and renew before it. */
+export const TOKEN_LIFETIME_SECONDS = 3600;
+
+/** **assumption**: `expires_at` is Unix time in seconds (what the sandbox sends). */
+export const EXPIRES_AT_UNIT = 'unix-seconds' as const;
+
+/** Values above this are read as milliseconds: 1e12 s is the year 33658, 1e12 ms is 2001. */
+const EXPIRES_AT_MILLISECONDS_THRESHOLD = 1e12;
+
+/**
+ * Reads `expires_at` defensively into epoch milliseconds: Unix seconds (the assumption), milliseconds
+ * (> 1e12), or a `YYYY-MM-DD HH:MM:SS` string in Argentina time. Null when it is none of those.
+ */
+export function expiresAtToEpochMs(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) {
+    return value > EXPIRES_AT_MILLISECONDS_THRESHOLD ? value : value * 1000;
+  }
+  if (typeof value === 'string') {
+    if (/^\d+(\.\d+)?$/.test(value.trim())) return expiresAtToEpochMs(Number(value));
+    return parseArgentinaDateTime(value.trim());
+  }
+  return null;
+}
+
+// ── Dates ────────────────────────────────────────────────────────────────────────────────────────
+
+/** **assumption**: every date TelePagos prints or reads is Argentina time, UTC−03:00 (no DST since 2009). */
+export const ARGENTINA_UTC_OFFSET = '-03:00';
+export const ARGENTINA_UTC_OFFSET_MS = -3 * 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** `date_from`/`date_to` of the transactions query, and the date part of every printed date. */
+export const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** **assumption**: `Tx.date` and `expiration_date` are `YYYY-MM-DD HH:MM:SS` (the document's `H:m:s` is a typo). */
+export const DATE_TIME_PATTERN = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+
+function utcFromParts(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number | null {
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  const check = new Date(ms);
+  // Date.UTC rolls 2025-02-30 over to March: a real calendar date reads back the same parts.
+  const exact =
+    check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 && check.getUTCDate() === day &&
+    check.getUTCHours() === hour && check.getUTCMinutes() === minute && check.getUTCSeconds() === second;
+  return exact ? ms : null;
+}
+
+/** `YYYY-MM-DD` → epoch ms of that day's 00:00:00 in Argentina, or null for a malformed/impossible date. */
+export function argentinaDayStartMs(date: string): number | null {
+  const match = DATE_PATTERN.exec(date);
+  if (!match) return null;
+  const utc = utcFromParts(Number(match[1]), Number(match[2]), Number(match[3]));
+  return utc === null ? null : utc - ARGENTINA_UTC_OFFSET_MS;
+}
+
+/** Epoch ms of the first instant after the Argentina day `date` (for inclusive `date_to`). */
+export function argentinaDayEndMs(date: string): number | null {
+  const start = argentinaDayStartMs(date);
+  return start === null ? null : start + DAY_MS;
+}
+
+/** `YYYY-MM-DD HH:MM:SS` in Argentina time → epoch ms, or null. */
+export function parseArgentinaDateTime(text: string): number | null {
+  const match = DATE_TIME_PATTERN.exec(text);
+  if (!match) return null;
+  const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
+  const utc = utcFromParts(y, mo, d, h, mi, s);
+  return utc === null ? null : utc - ARGENTINA_UTC_OFFSET_MS;
+}
+
+/** Epoch ms → `YYYY-MM-DD HH:MM:SS` in Argentina time. */
+export function formatArgentinaDateTime(epochMs: number): string {
+  return new Date(epochMs + ARGENTINA_UTC_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** Epoch ms → `YYYY-MM-DD` (the Argentina calendar day). */
+export function formatArgentinaDate(epochMs: number): string {
+  return formatArgentinaDateTime(epochMs).slice(0, 10);
+}
+
+// ── Money ────────────────────────────────────────────────────────────────────────────────────────
+
+/** Amounts sent to TelePagos: positive decimals with at most this many decimals. */
+export const AMOUNT_MAX_DECIMALS = 2;
+/**
+ * **assumption**: decimal amounts in responses (`Tx.amount`, `cashin.amount`, notifications) are strings
+ * with two decimals, `"1500.50"` (Laravel's `decimal:2` cast). Clients should also accept numbers.
+ */
+export const DECIMAL_WIRE_FORMAT = 'string-2-decimals' as const;
+/** **assumption**: `balance.amount` is an integer of whole pesos, the cents truncated (not rounded). */
+export const BALANCE_UNIT = 'whole-pesos-truncated' as const;
+/** The document prints the cash-out `id` as an integer, a public client's fixtures as a string: expose a string. */
+export const CASHOUT_ID_WIRE_TYPE = 'integer' as const;
+
+// ── Transactions ─────────────────────────────────────────────────────────────────────────────────
+
+/** **assumption**: Laravel's default page size. Clients read `pagination` and `pages`, never this. */
+export const TRANSACTIONS_PAGE_SIZE = 15;
+/** **assumption**: newest first (by `date`); rows of the same second keep their arrival order reversed. */
+export const TRANSACTIONS_ORDER = 'date-descending' as const;
+
+/** **assumption**: `income` 1 = money in, 0 = money out. */
+export const TX_INCOME = { in: 1, out: 0 } as const;
+export type TxIncome = (typeof TX_INCOME)[keyof typeof TX_INCOME];
+
+/** **assumption**: `Tx.status` is one of these Spanish words. */
+export const TX_STATUS = { approved: 'Aprobada', pending: 'Pendiente', rejected: 'Rechazada' } as const;
+export type TxStatus = (typeof TX_STATUS)[keyof typeof TX_STATUS];
+
+/** **assumption**: `type` of an operation in `transactions_filters`. */
+export const OPERATION_TYPE = { in: 'ingreso', out: 'egreso' } as const;
+
+/**
+ * **assumption**: the `transactions_filters` operations; `Tx.operation` carries the operation's `id`,
+ * and the `operation` query parameter takes it.
+ */
+export const OPERATIONS = [
+  { id: 'cashout', name: 'Transferencia enviada', type: OPERATION_TYPE.out },
+  { id: 'cashin', name: 'Transferencia recibida', type: OPERATION_TYPE.in },
+  { id: 'qr_payment', name: 'Cobro con QR', type: OPERATION_TYPE.in },
+  { id: 'link_payment', name: 'Cobro con link de pago', type: OPERATION_TYPE.in },
+  { id: 'service_payment', name: 'Pago de servicios', type: OPERATION_TYPE.out },
+] as const;
+export type OperationId = (typeof OPERATIONS)[number]['id'];
+export const OPERATION_IDS = {
+  cashout: 'cashout',
+  transferIn: 'cashin',
+  qrPayment: 'qr_payment',
+  linkPayment: 'link_payment',
+  servicePayment: 'service_payment',
+} as const satisfies Record<string, OperationId>;
+
+// ── Concepts ─────────────────────────────────────────────────────────────────────────────────────
+
+/** **assumption**: BCRA-style transfer concepts `{ id, description }` (VAR/ALQ/HON/FAC seen in public clients). */
+export const CONCEPTS = [
+  { id: 'VAR', description: 'Varios' },
+  { id: 'ALQ', description: 'Alquileres' },
+  { id: 'CUO', description: 'Cuotas' },
+  { id: 'EXP', description: 'Expensas' },
+  { id: 'FAC', description: 'Facturas' },
+  { id: 'PRE', description: 'Préstamos' },
+  { id: 'SEG', description: 'Seguros' },
+  { id: 'HON', description: 'Honorarios' },
+  { id: 'HAB', description: 'Haberes' },
+] as const;
+export type ConceptId = (typeof CONCEPTS)[number]['id'];
+
+// ── Sale points, QR, statistics ──────────────────────────────────────────────────────────────────
+
+/** **assumption**: a sale point's `status`. */
+export const SALE_POINT_STATUS = { active: 'active', inactive: 'inactive' } as const;
+export type SalePointStatus = (typeof SALE_POINT_STATUS)[keyof typeof SALE_POINT_STATUS];
+/** `type_amount` of a static QR: closed = the issuer sets the amount (orders), open = the payer does. */
+export const STATIC_QR_TYPES = ['closed', 'open'] as const;
+export type StaticQrType = (typeof STATIC_QR_TYPES)[number];
+
+/** **assumption**: `qr_code` is an EMVCo merchant-presented string: it starts so and ends `6304` + CRC16. */
+export const EMVCO_QR_PREFIX = '000201';
+export const EMVCO_CRC_TAG = '6304';
+
+/** **assumption**: the `{period}` of the statistics endpoint is a calendar month. */
+export const STATISTICS_PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+// ── Errors ───────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * **assumption**: HTTP status per kind of failure. `forbidden` is ours too (the statistics endpoint for a
+ * user not tied to the collecting account). TelePagos may also answer HTTP 200 with `status: "error"`:
+ * clients check `status` before the HTTP code.
+ */
+export const ERROR_HTTP_STATUS = {
+  unauthorized: 401,
+  forbidden: 403,
+  notFound: 404,
+  conflict: 409,
+  invalidInput: 422,
+  internal: 500,
+} as const;
+
+/** Messages clients may recognise. The first two are public; the rest are **assumptions**. */
+export const TELEPAGOS_MESSAGES = {
+  wrongCredentials: 'Wrong credentials',
+  aliasOfAnotherHolder: (alias: string) => `The alias ${alias} belongs to another holder`,
+  tokenMissing: 'Token not provided',
+  tokenInvalid: 'Token is invalid',
+  tokenExpired: 'Token has expired',
+} as const;
+
+// ── Notifications ────────────────────────────────────────────────────────────────────────────────
+
+/** **assumption**: the `event` of a notification. */
+export const NOTIFICATION_EVENTS = { cashinCredited: 'cashin.credited', cashoutUpdated: 'cashout.updated' } as const;
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[keyof typeof NOTIFICATION_EVENTS];
+
+/** **assumption**: the JSON TelePagos POSTs to the merchant's URL. A hint only: confirm with `cashin/{id}`. */
+export interface TelepagosNotification {
+  event: NotificationEvent;
+  /** The cash-in id (`cashin.credited`) or the cash-out id (`cashout.updated`). */
+  id: number;
+  transaction_id: number | null;
+  qr_order_id: number | null;
+  link_id: number | null;
+  reference_id: string | null;
+  /** Decimal string, e.g. `"1500.50"`. */
+  amount: string;
+  status: TxStatus;
+  /** `YYYY-MM-DD HH:MM:SS`, Argentina time. */
+  date: string;
+}
+
+/** **assumption**: the header carrying the signature: lower-case hex HMAC-SHA256 of the raw body. */
+export const SIGNATURE_HEADER = 'X-Signature';
+export const SIGNATURE_HMAC_ALGORITHM = 'sha256';
+export const SIGNATURE_ENCODING = 'hex' as const;
+/** **assumption**: TelePagos retries a notification 5 times on a non-2xx answer. */
+export const NOTIFICATION_RETRIES = 5;
+
+/** **assumption**: an integrator's rate limit (none is documented). */
+export const RATE_LIMIT_PER_MINUTE = 60;

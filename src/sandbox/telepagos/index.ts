@@ -1,0 +1,34 @@
+/**
+ * The TelePagos Empresas API v2 sandbox: a local HTTP server answering like the real API (paths, bodies,
+ * rules and errors of ../shared/providers/REFERENCE.md), on the common shell of ../server.ts.
+ */
+import { NOTIFICATION_RETRIES, TOKEN_LIFETIME_SECONDS } from '../../providers/telepagos/assumptions.js';
+import { startSandbox, type RunningSandbox, type SandboxDefinition } from '../server.js';
+import { registerTelepagosControl } from './control.js';
+import type { TelepagosSandboxOptions } from './options.js';
+import { registerTelepagosRoutes } from './routes.js';
+import { createTelepagosState } from './seed.js';
+import type { TelepagosState } from './state.js';
+
+export type { TelepagosSandboxOptions } from './options.js';
+export { TELEPAGOS_DEFAULTS } from './options.js';
+export type { TelepagosState } from './state.js';
+export { EXTERNAL_CVU, FIXTURE_ACCOUNTS, FIXTURE_SALE_POINTS, TELEPAGOS_ACCOUNT } from './fixtures.js';
+export { telepagosSigner } from './notifications.js';
+
+export const telepagosSandbox: SandboxDefinition<TelepagosState, TelepagosSandboxOptions> = {
+  name: 'telepagos',
+  errorBody: (_status, message) => ({ status: 'error', message }),
+  // TelePagos can answer an error with HTTP 200 and `status: "error"`: error-body faults default to that.
+  defaultErrorStatus: 200,
+  acceptsForm: true,
+  tokens: (options) => ({ lifetimeSeconds: options.tokenLifetimeSeconds ?? TOKEN_LIFETIME_SECONDS, prefix: 'tp_' }),
+  createState: createTelepagosState,
+  registerRoutes: registerTelepagosRoutes,
+  registerControl: registerTelepagosControl,
+};
+
+/** Starts the sandbox on `options.port` (0, the default, picks a free port). */
+export function startTelepagosSandbox(options: TelepagosSandboxOptions = {}): Promise<RunningSandbox<TelepagosState>> {
+  return startSandbox(telepagosSandbox, { ...options, notifier: { retries: NOTIFICATION_RETRIES, ...options.notifier } });
+}

@@ -1,0 +1,23 @@
+/** The options of the TelePagos sandbox, on top of those every sandbox takes. */
+import type { SandboxOptions } from '../server.js';
+
+export interface TelepagosSandboxOptions extends SandboxOptions {
+  /** Days of seeded history ending at `now`. Default 180. */
+  days?: number;
+  /** Average seeded transactions per day (some days have none). Default 6. */
+  transactionsPerDay?: number;
+  /** API credentials the token endpoint accepts. Default: SANDBOX_CREDENTIALS.telepagos. */
+  credentials?: { username: string; password: string };
+  /** Where notifications go; settable at run time with `PUT /_sandbox/webhook`. Default: none. */
+  webhookUrl?: string;
+  /** Secret of the `X-Signature` HMAC. Default: SANDBOX_CREDENTIALS.telepagos.webhookSecret. */
+  webhookSecret?: string;
+  /** Whether the user is tied to the collecting account (statistics endpoint allowed). Default true. */
+  whitelabel?: boolean;
+}
+
+export const TELEPAGOS_DEFAULTS = {
+  seed: 20_250_615,
+  days: 180,
+  transactionsPerDay: 6,
+} as const;
