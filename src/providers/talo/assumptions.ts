@@ -1,0 +1,188 @@
+/**
+ * Everything we know or assume about Talo's e-commerce payments API, one named constant (or tiny pure
+ * function) per fact, so the sandbox and the gateway's Talo client agree and an assumption is changed
+ * in one place. Source: ../shared/providers/REFERENCE.md, "Talo", and the seed 002_*.txt.
+ * Facts marked "(seed)" come from Talo's document, "(public)" from public docs and clients,
+ * "ASSUMPTION" from nobody: those are our best guess and clients must stay tolerant around them.
+ * Pure data and pure functions only: no imports from sandbox or gateway code.
+ */
+
+// ── Hosts and paths ──────────────────────────────────────────────────────────────────────────────
+/** (public) Production and Talo's own sandbox hosts; ours serve plain HTTP on loopback instead. */
+export const TALO_PRODUCTION_URL = 'https://api.talo.com.ar';
+export const TALO_PUBLIC_SANDBOX_URL = 'https://sandbox-api.talo.com.ar';
+
+/** (public) Token endpoint: POST, no auth, body `{ client_id, client_secret }`. */
+export const taloTokenPath = (userId: string): string => `/users/${encodeURIComponent(userId)}/tokens`;
+/** (seed) Create with a trailing slash, as every example writes it; the sandbox also serves `/payments`. */
+export const TALO_CREATE_PAYMENT_PATH = '/payments/';
+export const taloPaymentPath = (paymentId: string): string => `/payments/${encodeURIComponent(paymentId)}`;
+
+// ── Envelope and errors ─────────────────────────────────────────────────────────────────────────
+/** (seed) Every body is `{ message, error, data }`; failures have `error: true` (sometimes a `code`). */
+export interface TaloEnvelope<T> {
+  message: string;
+  error: boolean;
+  data: T;
+  code?: number | string;
+}
+
+/** (public) HTTP statuses Talo answers with, and what they mean. */
+export const TALO_HTTP_STATUS = {
+  badParameter: 400,
+  /** Missing, invalid or expired token; also wrong client credentials (ASSUMPTION for the latter). */
+  unauthorized: 401,
+  /** Authenticated but not allowed: another user's token or payment. */
+  forbidden: 403,
+  notFound: 404,
+  validation: 422,
+  internal: 500,
+} as const;
+
+/**
+ * ASSUMPTION: a created payment answers 200 (public client fixtures show 200, never 201). Clients must
+ * accept any 2xx whose body has `error: false`.
+ */
+export const TALO_CREATE_PAYMENT_STATUS = 200;
+
+/** A body is a failure when the HTTP status is not 2xx or the envelope says `error: true`. */
+export function isTaloFailure(httpStatus: number, body: unknown): boolean {
+  if (httpStatus < 200 || httpStatus >= 300) return true;
+  return typeof body === 'object' && body !== null && (body as { error?: unknown }).error === true;
+}
+
+// ── Authentication ──────────────────────────────────────────────────────────────────────────────
+/** (public) A token lives one hour; there is no refresh endpoint: ask for a new one. */
+export const TALO_TOKEN_LIFETIME_SECONDS = 3600;
+/** ASSUMPTION: renew this long before `exp` so a request never leaves with a token about to die. */
+export const TALO_TOKEN_RENEW_MARGIN_SECONDS = 60;
+/**
+ * (public) The token is a JWT carrying `exp` (Unix seconds). Some clients prefix `TL-`: send the token
+ * exactly as returned, in `Authorization: Bearer <token>`, never rebuilt or re-prefixed.
+ */
+export const taloAuthorizationHeader = (token: string): string => `Bearer ${token}`;
+
+/** `exp` (Unix seconds) of a JWT-shaped token, or undefined when it is not readable; no verification. */
+export function readTaloTokenExpiry(token: string): number | undefined {
+  const payload = token.replace(/^TL-/, '').split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const exp = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+    return typeof exp === 'number' && Number.isFinite(exp) ? exp : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// ── Payments ────────────────────────────────────────────────────────────────────────────────────
+/** (seed) The only currency. */
+export const TALO_CURRENCY = 'ARS';
+/** (public) Payment methods; `transfer` (to a one-off CVU/alias) is the one we use and must be listed. */
+export const TALO_PAYMENT_OPTIONS = ['transfer', 'crypto'] as const;
+export type TaloPaymentOption = (typeof TALO_PAYMENT_OPTIONS)[number];
+export const TALO_REQUIRED_PAYMENT_OPTION: TaloPaymentOption = 'transfer';
+/**
+ * (seed) Required create fields; the current public docs also require `payment_options` and
+ * `webhook_url`. ASSUMPTION: the seed's list is what is enforced, so clients send all six.
+ */
+export const TALO_REQUIRED_CREATE_FIELDS = ['price', 'user_id', 'redirect_url', 'external_id'] as const;
+/** (seed + public) Optional create fields. */
+export const TALO_OPTIONAL_CREATE_FIELDS = [
+  'webhook_url',
+  'motive',
+  'items',
+  'payment_options',
+  'client_data',
+  'expiration_timestamp',
+] as const;
+/**
+ * ASSUMPTION: `external_id` is not checked for uniqueness; creating twice makes two payments, so a
+ * client cannot rely on it as an idempotency key.
+ */
+export const TALO_EXTERNAL_ID_UNIQUE = false;
+/** (public) Payment ids look like `VAR-<uuid>`. */
+export const TALO_PAYMENT_ID_PREFIX = 'VAR-';
+/** (public) A payment expires about 5 days after creation unless `expiration_timestamp` says otherwise. */
+export const TALO_DEFAULT_EXPIRATION_SECONDS = 5 * 24 * 3600;
+
+/** (seed: first five; public transfers docs: the last three) Every status; handle all eight. */
+export const TALO_PAYMENT_STATUSES = [
+  'PENDING',
+  'SUCCESS',
+  'REJECTED',
+  'CANCELLED',
+  'UNDER_REVIEW',
+  'OVERPAID',
+  'UNDERPAID',
+  'EXPIRED',
+] as const;
+export type TaloPaymentStatus = (typeof TALO_PAYMENT_STATUSES)[number];
+
+export function isTaloPaymentStatus(value: unknown): value is TaloPaymentStatus {
+  return typeof value === 'string' && (TALO_PAYMENT_STATUSES as readonly string[]).includes(value);
+}
+
+/** ASSUMPTION: these never change again; money may still arrive on PENDING, UNDERPAID and UNDER_REVIEW. */
+export const TALO_FINAL_STATUSES: readonly TaloPaymentStatus[] = ['SUCCESS', 'OVERPAID', 'REJECTED', 'CANCELLED', 'EXPIRED'];
+export const isTaloFinalStatus = (status: TaloPaymentStatus): boolean => TALO_FINAL_STATUSES.includes(status);
+
+/** (public) The status a received total yields: equal to the price → SUCCESS, more → OVERPAID, less → UNDERPAID. */
+export function taloStatusForReceived(receivedCents: number, priceCents: number): TaloPaymentStatus {
+  if (receivedCents === priceCents) return 'SUCCESS';
+  return receivedCents > priceCents ? 'OVERPAID' : 'UNDERPAID';
+}
+
+/**
+ * Amounts: `price.amount` is a JSON number (seed); transaction and quote amounts appear as decimal
+ * strings in public answers. Reads either into integer cents (null when not a finite amount with at most
+ * two decimals), so sums never drift.
+ */
+export function taloAmountToCents(value: unknown): number | null {
+  if (typeof value !== 'number' && typeof value !== 'string') return null;
+  const match = /^(-?)(\d{1,13})(?:\.(\d{1,2}))?$/.exec(String(value).trim());
+  if (!match) return null;
+  const cents = Number(match[2]) * 100 + Number((match[3] ?? '').padEnd(2, '0'));
+  return match[1] ? -cents : cents;
+}
+
+/** Cents back to the number Talo prints (`1500`, `1500.5`): exact for any amount we accept. */
+export const taloCentsToAmount = (cents: number): number => cents / 100;
+
+/** (public) The amount received is the sum of `transactions[].amount`. */
+export function taloAmountReceivedCents(transactions: readonly { amount: unknown }[]): number {
+  return transactions.reduce((sum, t) => sum + (taloAmountToCents(t.amount) ?? 0), 0);
+}
+
+/**
+ * (public) Where the payer transfers: `quotes[].cvu`, or in some answers `quotes[].address`. Returns the
+ * first CVU found, reading both.
+ */
+export function taloQuoteCvu(quotes: readonly { cvu?: unknown; address?: unknown }[] | undefined): string | undefined {
+  for (const quote of quotes ?? []) {
+    const value = typeof quote.cvu === 'string' && quote.cvu ? quote.cvu : quote.address;
+    if (typeof value === 'string' && value) return value;
+  }
+  return undefined;
+}
+
+// ── Webhooks ────────────────────────────────────────────────────────────────────────────────────
+/** (public) The only message Talo's webhooks carry. */
+export const TALO_WEBHOOK_MESSAGE = 'Pago Actualizado';
+/** (public) Body POSTed to the payment's `webhook_url` on each change: ids only, confirm by reading. */
+export interface TaloWebhookBody {
+  message: typeof TALO_WEBHOOK_MESSAGE;
+  paymentId: string;
+  externalId: string;
+}
+export const taloWebhookBody = (paymentId: string, externalId: string): TaloWebhookBody => ({
+  message: TALO_WEBHOOK_MESSAGE,
+  paymentId,
+  externalId,
+});
+/** (public) Webhooks are not signed: authenticate them by the URL we chose and by reading the payment. */
+export const TALO_WEBHOOKS_SIGNED = false;
+/** (public) The merchant must answer 200 within 3 s. */
+export const TALO_WEBHOOK_ANSWER_WITHIN_MS = 3_000;
+/** ASSUMPTION: 5 retries after the first attempt, exponential backoff (1 s, 2 s, 4 s…). */
+export const TALO_WEBHOOK_RETRIES = 5;
+export const TALO_WEBHOOK_BACKOFF = { baseDelayMs: 1_000, factor: 2 } as const;

@@ -1,0 +1,26 @@
+/** Options of the Talo sandbox, on top of every sandbox's (port, seed, now, token lifetime, notifier). */
+import { SANDBOX_CREDENTIALS } from '../credentials.js';
+import type { SandboxOptions } from '../server.js';
+import type { QuoteCvuField } from './payments.js';
+
+export interface TaloCredentials {
+  userId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface TaloSandboxOptions extends SandboxOptions {
+  /**
+   * Accounts that may ask for tokens (each token acts for its `userId`). Default: the contract's sandbox
+   * account, SANDBOX_CREDENTIALS.talo. The first one owns the seeded demo payments.
+   */
+  credentials?: TaloCredentials[];
+  /** Where quotes carry the CVU: `cvu` (default), `address` (as some answers do) or both. */
+  quoteCvuField?: QuoteCvuField;
+}
+
+/** The accounts in force: never empty. */
+export function taloCredentials(options: TaloSandboxOptions): TaloCredentials[] {
+  const { userId, clientId, clientSecret } = SANDBOX_CREDENTIALS.talo;
+  return options.credentials?.length ? options.credentials : [{ userId, clientId, clientSecret }];
+}
