@@ -1,0 +1,196 @@
+/**
+ * Every fact and assumption about Tupay's merchant reconciliation API (a white-label of Directa24), as
+ * named constants and tiny pure functions. Source: ../shared/providers/REFERENCE.md, "Tupay". Both the
+ * Tupay sandbox and the gateway's Tupay client import this file, so it depends on nothing of either.
+ * Each item says whether it comes from the seed, from public sources, or is an **assumption**.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+// ── Hosts and paths ────────────────────────────────────────────────────────────────────────────────
+
+/** Public: base URLs; clients append the paths below (no leading slash). */
+export const TUPAY_HOSTS = {
+  staging: 'https://merchants-api-stg.tupayonline.com/',
+  production: 'https://merchants-api.tupayonline.com/',
+} as const;
+
+/** Seed + public: relative paths. The seed spells cash-outs `v1/cashout`, Directa24 `v1/cashouts`. */
+export const TUPAY_PATHS = {
+  login: 'v1/auth/login',
+  destroySession: 'v1/auth/session/destroy',
+  deposits: 'v1/deposits',
+  cashouts: 'v1/cashout',
+  balance: 'v1/balance',
+  balanceReport: 'v1/balance/report',
+} as const;
+
+/** Every spelling of the cash-out listing; a server (our sandbox) serves all of them. */
+export const TUPAY_CASHOUT_PATHS = ['v1/cashout', 'v1/cashouts'] as const;
+
+// ── Session ────────────────────────────────────────────────────────────────────────────────────────
+
+/** Public: the session expires 15 minutes after its last request. */
+export const TUPAY_SESSION_LIFETIME_SECONDS = 15 * 60;
+/** Public: every authenticated request renews the session (sliding expiry). */
+export const TUPAY_SESSION_SLIDING = true;
+/** Seed: login answers `Set-Cookie: BEARER_TOKEN=<token>`; the token goes back on every request. */
+export const TUPAY_SESSION_COOKIE = 'BEARER_TOKEN';
+
+/** What a client sends: the cookie (the form the seed's destroy endpoint requires). */
+export function tupayCookieHeader(token: string): string {
+  return `${TUPAY_SESSION_COOKIE}=${token}`;
+}
+
+/** The token from a `Cookie` request header holding any number of cookies. */
+export function tupayTokenFromCookieHeader(cookie: string | undefined): string | undefined {
+  if (!cookie) return undefined;
+  for (const part of cookie.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === TUPAY_SESSION_COOKIE) return part.slice(eq + 1).trim() || undefined;
+  }
+  return undefined;
+}
+
+/** The token from login's `Set-Cookie` response header(s); the attributes after `;` are ignored. */
+export function tupayTokenFromSetCookie(setCookie: string | string[] | undefined): string | undefined {
+  const headers = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
+  for (const header of headers) {
+    const token = tupayTokenFromCookieHeader(header.split(';')[0]);
+    if (token) return token;
+  }
+  return undefined;
+}
+
+/**
+ * Seed: `Authorization: BEARER_TOKEN=<token>` in its header table, `Authorization: Bearer <token>` in its
+ * prose. A server accepts both; the token, or undefined for any other scheme.
+ */
+export function tupayTokenFromAuthorization(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = new RegExp(`^(?:${TUPAY_SESSION_COOKIE}=|Bearer\\s+)(\\S+)$`, 'i').exec(header.trim());
+  return match?.[1];
+}
+
+// ── Listings: range, paging, filters ───────────────────────────────────────────────────────────────
+
+/** Public: `from` and `to` are Unix timestamps in **seconds** (integers) of the creation date. */
+export const TUPAY_RANGE_UNIT = 'unix-seconds';
+/** Seed: at most 60 days between `from` and `to`; `from` ≤ `to`. */
+export const TUPAY_MAX_RANGE_SECONDS = 60 * 24 * 60 * 60;
+/** **Assumption**: both ends are inclusive (`from` ≤ creationDate ≤ `to`, at second precision). */
+export const TUPAY_RANGE_INCLUSIVE = true;
+/** Seed: pages count from 0. */
+export const TUPAY_FIRST_PAGE = 0;
+/** Seed: at most 50 records per page (`maxRows`; read it from the response when present). */
+export const TUPAY_MAX_ROWS = 50;
+/**
+ * **Assumption**: records come ordered by creationDate ascending (then by id), so records created while
+ * a client pages through a range land after the pages it has already read.
+ */
+export const TUPAY_RECORD_ORDER = 'creationDate-ascending';
+
+/** Seed: "while rows == maxRows ask for page + 1" (an exact multiple of maxRows ends with a 0-row page). */
+export function tupayHasNextPage(page: { rows: number; maxRows: number }): boolean {
+  return page.rows === page.maxRows;
+}
+
+/** Seed: the only country. */
+export const TUPAY_COUNTRY = 'PE';
+/** Public: deposits' `localCurrency`. */
+export const TUPAY_LOCAL_CURRENCY = 'PEN';
+/** Seed: payment method codes (`paymentMethod` filter, `paymentMethodCode` field). */
+export const TUPAY_PAYMENT_METHODS = ['XA', 'XAQR'] as const;
+export type TupayPaymentMethod = (typeof TUPAY_PAYMENT_METHODS)[number];
+/** **Assumption**: the `paymentMethodName` shown for each code. */
+export const TUPAY_PAYMENT_METHOD_NAMES: Record<TupayPaymentMethod, string> = {
+  XA: 'Transferencia bancaria',
+  XAQR: 'Pago con QR',
+};
+/**
+ * **Assumption**: cash-out records carry no payment method, so the seed's `paymentMethod` parameter on
+ * `v1/cashout` is accepted (and validated) but filters nothing.
+ */
+export const TUPAY_CASHOUT_PAYMENT_METHOD_FILTERS = false;
+
+/** Seed: deposit statuses. */
+export const TUPAY_DEPOSIT_STATUSES = ['PENDING', 'APPROVED', 'COMPLETED', 'CANCELLED', 'DECLINED'] as const;
+export type TupayDepositStatus = (typeof TUPAY_DEPOSIT_STATUSES)[number];
+/** Seed: cash-out statuses. */
+export const TUPAY_CASHOUT_STATUSES = ['ON_HOLD', 'PENDING', 'DELIVERED', 'COMPLETED', 'REJECTED', 'CANCELLED', 'DECLINED'] as const;
+export type TupayCashoutStatus = (typeof TUPAY_CASHOUT_STATUSES)[number];
+
+/** Public + seed: the client document filter; send both spellings, a server accepts either. */
+export const TUPAY_DOCUMENT_PARAMS = ['clientDocument', 'clienteDocument'] as const;
+
+// ── Balance ────────────────────────────────────────────────────────────────────────────────────────
+
+/** Public: the balance type of `v1/balance` entries. */
+export const TUPAY_BALANCE_TYPE = 'PRIMARY';
+/** Public `totalBalance`; **assumption** for the other two fields of `data`. */
+export const TUPAY_BALANCE_FIELDS = ['totalBalance', 'availableBalance', 'pendingSettlementAmount'] as const;
+/** **Assumption**: balance report days are UTC days, dated `YYYY-MM-DDT00:00:00Z`. */
+export const TUPAY_REPORT_DAY_SECONDS = 24 * 60 * 60;
+
+// ── Errors ─────────────────────────────────────────────────────────────────────────────────────────
+
+/** Public: a non-whitelisted IP gets 403 with this code. */
+export const TUPAY_IP_NOT_ALLOWED_CODE = 83;
+/** **Assumption**: 401 for a missing/expired/destroyed session or wrong credentials. */
+export const TUPAY_UNAUTHORIZED_STATUS = 401;
+/** **Assumption**: 400 for a bad range (missing, not an integer, `from` > `to`, over 60 days). */
+export const TUPAY_BAD_REQUEST_STATUS = 400;
+
+/** **Assumption**: error bodies are `{ code, description }`. */
+export interface TupayErrorBody {
+  code: number;
+  description: string;
+}
+
+/** **Assumption**: the `code` of an error body is the HTTP status, except 403 (the public code 83). */
+export function tupayErrorCode(status: number): number {
+  return status === 403 ? TUPAY_IP_NOT_ALLOWED_CODE : status;
+}
+
+/** **Assumption**: `DELETE v1/auth/session/destroy` answers 200 with an empty body; clients ignore it. */
+export const TUPAY_DESTROY_STATUS = 200;
+
+// ── Deposit notifications ──────────────────────────────────────────────────────────────────────────
+
+/** Public: the body of a deposit notification carries the id only: `{ deposit_id }`. */
+export interface TupayNotificationBody {
+  deposit_id: number;
+}
+/** Public: 5 retries after the first attempt on non-2xx, after 5, 25, 125, 625… minutes. */
+export const TUPAY_NOTIFICATION_RETRIES = 5;
+export const TUPAY_NOTIFICATION_FIRST_RETRY_MINUTES = 5;
+export const TUPAY_NOTIFICATION_RETRY_FACTOR = 5;
+
+/** **Assumption** (Tupay's deposit API signing): the header names of a signed notification. */
+export const TUPAY_SIGNATURE_HEADERS = { date: 'X-Date', login: 'X-Login', authorization: 'Authorization' } as const;
+/** **Assumption**: the `Authorization` prefix Tupay sends, and the prefixes a verifier accepts. */
+export const TUPAY_SIGNATURE_PREFIX = 'TUPAY ';
+export const TUPAY_ACCEPTED_SIGNATURE_PREFIXES = ['TUPAY ', 'D24 '] as const;
+/** **Assumption**: `X-Date` is ISO 8601 in UTC at second precision, e.g. `2026-01-10T13:41:57Z`. */
+export function tupayDateHeader(at: Date): string {
+  return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** **Assumption**: hex HMAC-SHA256 of `X-Date + X-Login + raw body` with the notification secret. */
+export function tupaySignature(date: string, login: string, rawBody: string, secret: string): string {
+  return createHmac('sha256', secret).update(date + login + rawBody).digest('hex');
+}
+
+/** The `Authorization` header value of a notification: `TUPAY <signature>`. */
+export function tupayAuthorizationHeader(date: string, login: string, rawBody: string, secret: string): string {
+  return TUPAY_SIGNATURE_PREFIX + tupaySignature(date, login, rawBody, secret);
+}
+
+/** Checks an `Authorization` header (`TUPAY ` or `D24 ` prefix) in constant time. */
+export function verifyTupaySignature(authorization: string | undefined, date: string, login: string, rawBody: string, secret: string): boolean {
+  if (!authorization) return false;
+  const prefix = TUPAY_ACCEPTED_SIGNATURE_PREFIXES.find((p) => authorization.toUpperCase().startsWith(p));
+  if (!prefix) return false;
+  const given = Buffer.from(authorization.slice(prefix.length).trim().toLowerCase(), 'utf8');
+  const expected = Buffer.from(tupaySignature(date, login, rawBody, secret), 'utf8');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}

@@ -1,0 +1,83 @@
+/**
+ * The Tupay sandbox: Tupay's merchant reconciliation API (Directa24 white-label) on loopback, built on
+ * the common sandbox shell. Facts and assumptions live in src/providers/tupay/assumptions.ts.
+ */
+import {
+  TUPAY_SESSION_LIFETIME_SECONDS,
+  TUPAY_SESSION_SLIDING,
+  tupayErrorCode,
+  type TupayErrorBody,
+} from '../../providers/tupay/assumptions.js';
+import { SANDBOX_CREDENTIALS } from '../credentials.js';
+import { startSandbox, type RunningSandbox, type SandboxDefinition, type SandboxOptions } from '../server.js';
+import type { TupayCredentials } from './auth.js';
+import { registerControl } from './control.js';
+import { registerRoutes } from './routes.js';
+import { DEFAULT_CASHOUTS_PER_DAY, DEFAULT_DAYS, DEFAULT_DEPOSITS_PER_DAY, DEFAULT_SEED, seedState } from './seed.js';
+import type { TupayState } from './state.js';
+
+export type { TupayState } from './state.js';
+export type { TupayCredentials } from './auth.js';
+
+export interface TupaySandboxOptions extends SandboxOptions {
+  /** Days of seeded history ending at `now`. Default 120 (more than the 60-day range limit). */
+  days?: number;
+  /** Average seeded deposits per day (each day gets ½× to 1½×). Default 4. */
+  depositsPerDay?: number;
+  /** Average seeded cash-outs per day. Default 2. */
+  cashoutsPerDay?: number;
+  /** The only login accepted. Default: SANDBOX_CREDENTIALS.tupay. */
+  credentials?: TupayCredentials;
+  /** Client IPs allowed to call `v1/...` (others get 403 code 83). Default: every IP. */
+  allowedIps?: string[];
+  /** Where deposit notifications go. Default: none (set one with PUT /_sandbox/webhook). */
+  webhookUrl?: string;
+  /** `X-Login` of notifications. Default: SANDBOX_CREDENTIALS.tupay.webhookLogin. */
+  webhookLogin?: string;
+  /** HMAC secret of notifications. Default: SANDBOX_CREDENTIALS.tupay.webhookSecret. */
+  webhookSecret?: string;
+  /** Time source in ms for sessions and new records. Default: Date.now (tests pass a manual clock). */
+  clock?: () => number;
+}
+
+const defaultCredentials: TupayCredentials = {
+  accessKey: SANDBOX_CREDENTIALS.tupay.accessKey,
+  secretKey: SANDBOX_CREDENTIALS.tupay.secretKey,
+};
+
+function createState(options: TupaySandboxOptions): TupayState {
+  const clock = options.clock ?? Date.now;
+  const state = seedState({
+    seed: options.seed ?? DEFAULT_SEED,
+    nowMs: options.now?.getTime() ?? clock(),
+    clock,
+    days: options.days ?? DEFAULT_DAYS,
+    depositsPerDay: options.depositsPerDay ?? DEFAULT_DEPOSITS_PER_DAY,
+    cashoutsPerDay: options.cashoutsPerDay ?? DEFAULT_CASHOUTS_PER_DAY,
+  });
+  state.allowedIps = options.allowedIps ? [...options.allowedIps] : null;
+  state.webhookUrl = options.webhookUrl ?? null;
+  return state;
+}
+
+export const tupaySandbox: SandboxDefinition<TupayState, TupaySandboxOptions> = {
+  name: 'tupay',
+  errorBody: (status, message): TupayErrorBody => ({ code: tupayErrorCode(status), description: message }),
+  defaultErrorStatus: 500,
+  tokens: (options) => ({
+    lifetimeSeconds: options.tokenLifetimeSeconds ?? TUPAY_SESSION_LIFETIME_SECONDS,
+    sliding: TUPAY_SESSION_SLIDING,
+    ...(options.clock ? { now: options.clock } : {}),
+  }),
+  createState,
+  registerRoutes: (app, runtime, options) => registerRoutes(app, runtime, options.credentials ?? defaultCredentials),
+  registerControl: (app, runtime, options) =>
+    registerControl(app, runtime, {
+      login: options.webhookLogin ?? SANDBOX_CREDENTIALS.tupay.webhookLogin,
+      secret: options.webhookSecret ?? SANDBOX_CREDENTIALS.tupay.webhookSecret,
+    }),
+};
+
+export function startTupaySandbox(options: TupaySandboxOptions = {}): Promise<RunningSandbox<TupayState>> {
+  return startSandbox(tupaySandbox, options);
+}
