@@ -1,0 +1,49 @@
+/**
+ * Starts the three provider sandboxes together: used by `npm run sandbox`, by the gateway's embedded
+ * default (src/main.ts) and by tests. The gateway itself never imports this folder.
+ */
+import type { RunningSandbox } from './server.js';
+import { startTelepagosSandbox, type TelepagosSandboxOptions, type TelepagosState } from './telepagos/index.js';
+import { startTaloSandbox, type TaloSandboxOptions, type TaloState } from './talo/index.js';
+import { startTupaySandbox, type TupaySandboxOptions, type TupayState } from './tupay/index.js';
+
+export interface SandboxesOptions {
+  host?: string;
+  /** Port per sandbox; 0 (default) picks free ones. */
+  ports?: { telepagos?: number; talo?: number; tupay?: number };
+  seed?: number;
+  now?: Date;
+  telepagos?: TelepagosSandboxOptions;
+  talo?: TaloSandboxOptions;
+  tupay?: TupaySandboxOptions;
+}
+
+export interface RunningSandboxes {
+  telepagos: RunningSandbox<TelepagosState>;
+  talo: RunningSandbox<TaloState>;
+  tupay: RunningSandbox<TupayState>;
+  close(): Promise<void>;
+}
+
+export async function startSandboxes(options: SandboxesOptions = {}): Promise<RunningSandboxes> {
+  // Only what was given: an explicit `undefined` would hide a provider's own default (its seed, say).
+  const common = Object.fromEntries(
+    Object.entries({ host: options.host, seed: options.seed, now: options.now }).filter(([, v]) => v !== undefined),
+  );
+  const port = (p: number | undefined) => (p === undefined ? {} : { port: p });
+  const [telepagos, talo, tupay] = await Promise.all([
+    startTelepagosSandbox({ ...common, ...port(options.ports?.telepagos), ...options.telepagos }),
+    startTaloSandbox({ ...common, ...port(options.ports?.talo), ...options.talo }),
+    startTupaySandbox({ ...common, ...port(options.ports?.tupay), ...options.tupay }),
+  ]);
+  return {
+    telepagos,
+    talo,
+    tupay,
+    close: async () => {
+      await Promise.all([telepagos.close(), talo.close(), tupay.close()]);
+    },
+  };
+}
+
+export type { RunningSandbox } from './server.js';
