@@ -82,8 +82,10 @@ export class FaultInjector {
     return this.faults.length !== before;
   }
 
+  /** Removes every fault; ids start from 1 again, so a reset sandbox answers like a fresh one. */
   clear(): void {
     this.faults = [];
+    this.nextId = 1;
   }
 
   /** The first active fault for this route key, counted as hit (and dropped once its `times` are used). */
