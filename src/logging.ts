@@ -38,10 +38,20 @@ export interface LoggerSettings {
   base?: Record<string, unknown>;
 }
 
+/**
+ * Errors log through their own toJSON when they have one (ProviderError's is the safe view); others
+ * through pino's standard serializer. Without this, redaction copies an Error and loses its message.
+ */
+function serializeError(error: unknown): unknown {
+  if (error && typeof error === 'object' && 'toJSON' in error && typeof error.toJSON === 'function') return error.toJSON();
+  return error instanceof Error ? pino.stdSerializers.err(error) : error;
+}
+
 export function createLogger(settings: LoggerSettings = {}): Logger {
   const options: LoggerOptions = {
     level: settings.level ?? 'info',
     base: { service: 'pasarela', ...settings.base },
+    serializers: { err: serializeError, error: serializeError },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   };

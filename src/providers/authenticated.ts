@@ -17,5 +17,5 @@ export function authenticatedRequest(
   return credentials.run(async (credential) => {
     const response = await transport.request({ ...call, headers: { ...call.headers, ...present(credential) } });
     return response.status === 401 ? CREDENTIAL_REJECTED : response;
-  }, call.endpoint);
+  }, call.endpoint, call.requestId);
 }

@@ -82,7 +82,7 @@ export class CredentialManager {
    * Runs `call` with the current credential. If it returns CREDENTIAL_REJECTED, the credential is
    * dropped, renewed once, and the call replayed once; a second rejection is an UNAUTHENTICATED error.
    */
-  async run<T>(call: (credential: string) => Promise<T | typeof CREDENTIAL_REJECTED>, endpoint: string): Promise<T> {
+  async run<T>(call: (credential: string) => Promise<T | typeof CREDENTIAL_REJECTED>, endpoint: string, requestId?: string): Promise<T> {
     const first = await this.current();
     const result = await call(first);
     if (result !== CREDENTIAL_REJECTED) return result;
@@ -96,6 +96,7 @@ export class CredentialManager {
       reason: 'UNAUTHENTICATED',
       endpoint,
       httpStatus: 401,
+      requestId,
     });
   }
 

@@ -117,6 +117,7 @@ export function safeProviderMessage(message: unknown): string | undefined {
   if (typeof message !== 'string') return undefined;
   const cleaned = message
     .replace(/\s+/g, ' ')
+    .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[redacted]')
     .replace(/\b(bearer|token|bearer_token|cookie|password|secret)\b\s*[:=]?\s*\S+/gi, '$1 [redacted]')
     .replace(/\d{9,}/g, (digits) => `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}`)
     .trim();

@@ -28,3 +28,25 @@ describe('provider error taxonomy', () => {
     expect(safeProviderMessage(42)).toBeUndefined();
   });
 });
+
+describe('provider errors in logs', () => {
+  it('log with their message and safe fields, through the err/error serializers', async () => {
+    const { createLogger } = await import('../../src/logging.js');
+    const { ProviderError } = await import('../../src/providers/errors.js');
+    const lines: string[] = [];
+    const log = createLogger({ destination: { write: (line: string) => void lines.push(line) } });
+    const error = new ProviderError('TALO refused GET payments/{id}: nope', { provider: 'TALO', reason: 'NOT_FOUND', httpStatus: 404 });
+    log.warn({ error }, 'failed');
+    log.warn({ err: error }, 'failed');
+    for (const line of lines) {
+      const parsed = JSON.parse(line) as Record<string, { message?: string; reason?: string }>;
+      const logged = parsed.error ?? parsed.err;
+      expect(logged?.message).toBe('TALO refused GET payments/{id}: nope');
+      expect(logged?.reason).toBe('NOT_FOUND');
+    }
+  });
+
+  it('redact a bare JWT echoed in a provider message', () => {
+    expect(safeProviderMessage('invalid eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl here')).toBe('invalid [redacted] here');
+  });
+});
