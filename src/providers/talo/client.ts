@@ -1,0 +1,130 @@
+/**
+ * The typed Talo client: the only way the gateway talks to Talo. Every call goes through the one
+ * upstream transport (timeouts, retries for GETs only, circuit breaker) with Talo's bearer token
+ * (cached, renewed early, single-flight, renewed once on 401), and answers come back as domain
+ * Payments through mappers.ts. Errors are ProviderErrors, safe to log and to show.
+ */
+import type { Logger } from '../../logging.js';
+import type { Secret } from '../../secret.js';
+import type { CallContext, Payment } from '../../domain/models.js';
+import { authenticatedRequest } from '../authenticated.js';
+import { clientLogger, createTransport, credentialStore, type CommonClientOptions } from '../client-options.js';
+import type { CredentialManager } from '../credentials.js';
+import { ProviderError, safeProviderMessage } from '../errors.js';
+import type { BreakerState, UpstreamCall, UpstreamTransport } from '../http.js';
+import { TALO_CREATE_PAYMENT_PATH, taloPaymentPath } from './assumptions.js';
+import { presentTaloToken, taloCredentials } from './auth.js';
+import { UNKNOWN_STATUS_READS_AS, toCreatePaymentBody, toPayment, unwrapEnvelope, type CreatePaymentRequest, type ResponseSource } from './mappers.js';
+
+export type { CreatePaymentRequest };
+
+export interface TaloClientOptions extends CommonClientOptions {
+  /** Talo user id: the token is asked for under it, and payments are created for it. */
+  userId: string;
+  clientId: string;
+  clientSecret: Secret;
+}
+
+const PROVIDER = 'TALO';
+
+/** Endpoint labels for logs, metrics and errors: never a concrete id. */
+export const TALO_ENDPOINTS = {
+  createPayment: 'POST payments/',
+  getPayment: 'GET payments/{id}',
+} as const;
+
+/** The transport wants paths relative to the base URL. */
+const relative = (path: string): string => path.replace(/^\//, '');
+
+type TaloCall = Omit<UpstreamCall, 'signal' | 'requestId' | 'headers'>;
+
+export class TaloClient {
+  /** The upstream transport, for readiness (breaker state) and shutdown. */
+  readonly transport: UpstreamTransport;
+  private readonly credentials: CredentialManager;
+  private readonly logger: Logger;
+  private readonly userId: string;
+
+  constructor(options: TaloClientOptions) {
+    this.logger = clientLogger(PROVIDER, options);
+    this.transport = createTransport(PROVIDER, options, this.logger);
+    this.userId = options.userId;
+    this.credentials = taloCredentials({
+      transport: this.transport,
+      account: { userId: options.userId, clientId: options.clientId, clientSecret: options.clientSecret },
+      baseUrl: options.baseUrl,
+      store: credentialStore(options),
+      logger: this.logger,
+      onRenewed: options.onCredentialRenewed,
+    });
+  }
+
+  /** The circuit's state: `open` means Talo calls fail fast for now. */
+  get breakerState(): BreakerState {
+    return this.transport.breakerState;
+  }
+
+  /**
+   * Creates a payment to be paid by transfer. Sent exactly once, whatever happens: Talo does not
+   * de-duplicate on `externalId`, so a blind retry could make the payer see two payments. After a
+   * PROVIDER_UNAVAILABLE the payment may or may not exist.
+   */
+  async createPayment(input: CreatePaymentRequest, ctx: CallContext = {}): Promise<Payment> {
+    const endpoint = TALO_ENDPOINTS.createPayment;
+    const json = toCreatePaymentBody(input, this.userId, endpoint);
+    return this.send({ method: 'POST', path: relative(TALO_CREATE_PAYMENT_PATH), endpoint, json, retry: 'never' }, ctx);
+  }
+
+  /** Reads a payment (safe: retried on transport failures). */
+  async getPayment(id: string, ctx: CallContext = {}): Promise<Payment> {
+    const endpoint = TALO_ENDPOINTS.getPayment;
+    // An empty id would read `payments/`, another resource altogether.
+    if (!id.trim()) throw new ProviderError(`Cannot send ${endpoint}: the payment id is empty`, { provider: PROVIDER, reason: 'INVALID_INPUT', endpoint });
+    return this.send({ method: 'GET', path: relative(taloPaymentPath(id)), endpoint }, ctx);
+  }
+
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+
+  /** One authenticated call whose answer is a payment; failures are logged once, here. */
+  private async send(call: TaloCall, ctx: CallContext): Promise<Payment> {
+    const source = this.source(call.endpoint, ctx);
+    try {
+      const response = await authenticatedRequest(this.transport, this.credentials, presentTaloToken, {
+        ...call,
+        requestId: ctx.requestId,
+        signal: ctx.signal,
+      });
+      return toPayment(unwrapEnvelope(response, source), source);
+    } catch (error) {
+      this.logFailure(error, call.endpoint);
+      throw error;
+    }
+  }
+
+  private source(endpoint: string, ctx: CallContext): ResponseSource {
+    return {
+      endpoint,
+      requestId: ctx.requestId,
+      onUnknownStatus: (word) =>
+        this.logger.warn({ endpoint, providerStatus: safeProviderMessage(word), readAs: UNKNOWN_STATUS_READS_AS }, 'talo sent an unknown payment status'),
+    };
+  }
+
+  /**
+   * A ProviderError is logged as its toJSON (safe by design). Called explicitly: the logger's redaction
+   * copies nested objects without the Error's own `message`. Anything else is logged by name only (it
+   * may hold request details).
+   */
+  private logFailure(error: unknown, endpoint: string): void {
+    if (!(error instanceof ProviderError)) {
+      this.logger.error({ endpoint, errorName: error instanceof Error ? error.name : typeof error }, 'talo call failed unexpectedly');
+    } else if (error.reason === 'CANCELLED') {
+      // The caller went away: nothing is wrong with Talo.
+      this.logger.debug({ error: error.toJSON() }, 'talo call cancelled');
+    } else {
+      this.logger.warn({ error: error.toJSON() }, 'talo call failed');
+    }
+  }
+}

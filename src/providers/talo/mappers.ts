@@ -1,0 +1,230 @@
+/**
+ * Talo wire ⇄ domain. Answers are read field by field from `unknown`: a missing or malformed required
+ * field becomes a BAD_RESPONSE ProviderError naming the field (never its value, never a TypeError);
+ * optional fields that cannot be read are left out rather than failing the whole read.
+ */
+import type { UpstreamResponse } from '../http.js';
+import { ProviderError, badResponse, providerRejection } from '../errors.js';
+import type { Payment, PaymentStatus, TransferDestination } from '../../domain/models.js';
+import { InvalidDecimalError, isCurrency, sumDecimals, toDecimal, type Currency } from '../../domain/money.js';
+import {
+  TALO_REQUIRED_PAYMENT_OPTION,
+  isTaloFailure,
+  isTaloPaymentStatus,
+  taloAmountToCents,
+  taloCentsToAmount,
+  taloQuoteCvu,
+  type TaloPaymentStatus,
+} from './assumptions.js';
+import type {
+  TaloCreatePaymentDto,
+  TaloPaymentDto,
+  TaloPriceDto,
+  TaloQuoteDto,
+  TaloTokenDto,
+  TaloTransactionDto,
+} from './dto.js';
+
+const PROVIDER = 'TALO';
+
+/** Where an answer came from, for the errors it may raise. */
+export interface ResponseSource {
+  endpoint: string;
+  requestId?: string;
+  /** Told when a payment carries a status word we do not know (the client logs it). */
+  onUnknownStatus?: (word: string) => void;
+}
+
+/** A wire object whose fields are named by its DTO but not yet trusted. */
+type Untrusted<Dto> = { readonly [K in keyof Dto]?: unknown };
+
+const bad = (source: ResponseSource, detail: string): ProviderError =>
+  badResponse(PROVIDER, source.endpoint, detail, source.requestId);
+
+function objectAt<Dto>(value: unknown, path: string, source: ResponseSource): Untrusted<Dto> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad(source, `${path} is missing or not an object`);
+  return value as Untrusted<Dto>;
+}
+
+function textAt(value: unknown, path: string, source: ResponseSource): string {
+  if (typeof value !== 'string' || value.trim() === '') throw bad(source, `${path} is missing or not a string`);
+  return value;
+}
+
+/** Absent (undefined or null) reads as an empty list; anything else that is not a list is an error. */
+function listAt(value: unknown, path: string, source: ResponseSource): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw bad(source, `${path} is not a list`);
+  return value;
+}
+
+function decimalAt(value: unknown, path: string, source: ResponseSource): string {
+  try {
+    return toDecimal(value);
+  } catch (error) {
+    if (error instanceof InvalidDecimalError) throw bad(source, `${path} is missing or not an amount`);
+    throw error;
+  }
+}
+
+const optionalText = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/** ISO-8601 in UTC, or undefined when absent or unreadable (timestamps are informative, not vital). */
+function optionalIso(value: unknown): string | undefined {
+  const text = optionalText(value);
+  const ms = text === undefined ? Number.NaN : Date.parse(text);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+// ── Envelope ────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The `data` of a successful answer. A non-2xx status or `error: true` (Talo sends it with 2xx too) is
+ * the provider's refusal, carrying its message made safe.
+ */
+export function unwrapEnvelope(response: UpstreamResponse, source: ResponseSource): unknown {
+  if (isTaloFailure(response.status, response.body)) {
+    const message = typeof response.body === 'object' && response.body !== null ? (response.body as { message?: unknown }).message : undefined;
+    throw providerRejection(PROVIDER, source.endpoint, response.status, message, source.requestId);
+  }
+  const envelope = objectAt<{ data: unknown }>(response.body, 'the body', source);
+  if (!('data' in envelope)) throw bad(source, 'the body has no data');
+  return envelope.data;
+}
+
+export function toToken(data: unknown, source: ResponseSource): string {
+  return textAt(objectAt<TaloTokenDto>(data, 'data', source).token, 'data.token', source);
+}
+
+// ── Payments ────────────────────────────────────────────────────────────────────────────────────
+
+/** Talo's statuses name the same states as the domain's; listed so a change on either side fails to compile. */
+const PAYMENT_STATUSES: Record<TaloPaymentStatus, PaymentStatus> = {
+  PENDING: 'PENDING',
+  SUCCESS: 'SUCCESS',
+  OVERPAID: 'OVERPAID',
+  UNDERPAID: 'UNDERPAID',
+  EXPIRED: 'EXPIRED',
+  REJECTED: 'REJECTED',
+  CANCELLED: 'CANCELLED',
+  UNDER_REVIEW: 'UNDER_REVIEW',
+};
+
+/**
+ * What a status word we do not know reads as. UNDER_REVIEW is the one status that neither says the
+ * money arrived (SUCCESS, OVERPAID) nor closes the payment (REJECTED, CANCELLED, EXPIRED): nothing is
+ * shipped or cancelled on a guess, and the payment stays open to be read again. `providerStatus` keeps
+ * the word itself.
+ */
+export const UNKNOWN_STATUS_READS_AS: PaymentStatus = 'UNDER_REVIEW';
+
+export function toPaymentStatus(word: string, source?: ResponseSource): PaymentStatus {
+  const normalized = word.trim().toUpperCase();
+  if (isTaloPaymentStatus(normalized)) return PAYMENT_STATUSES[normalized];
+  source?.onUnknownStatus?.(word);
+  return UNKNOWN_STATUS_READS_AS;
+}
+
+function toCurrency(value: unknown, source: ResponseSource): Currency {
+  if (!isCurrency(value)) throw bad(source, 'data.price.currency is missing or not a known currency');
+  return value;
+}
+
+/** The sum of every transfer received, exactly. */
+function amountReceived(transactions: unknown[], source: ResponseSource): string {
+  const amounts = transactions.map((t, i) => {
+    const path = `data.transactions[${i}]`;
+    return decimalAt(objectAt<TaloTransactionDto>(t, path, source).amount, `${path}.amount`, source);
+  });
+  return sumDecimals(amounts);
+}
+
+/** One destination per quote that names a CVU (in `cvu` or `address`) or an alias. */
+function transferDestinations(quotes: unknown[], source: ResponseSource): TransferDestination[] {
+  return quotes.flatMap((q, i) => {
+    const quote = objectAt<TaloQuoteDto>(q, `data.quotes[${i}]`, source);
+    const cvu = taloQuoteCvu([quote]);
+    const alias = optionalText(quote.alias);
+    if (cvu === undefined && alias === undefined) return [];
+    return [{ ...(cvu !== undefined && { cvu }), ...(alias !== undefined && { alias }) }];
+  });
+}
+
+export function toPayment(data: unknown, source: ResponseSource): Payment {
+  const wire = objectAt<TaloPaymentDto>(data, 'data', source);
+  const price = objectAt<TaloPriceDto>(wire.price, 'data.price', source);
+  const currency = toCurrency(price.currency, source);
+  const providerStatus = textAt(wire.payment_status, 'data.payment_status', source);
+  return {
+    provider: PROVIDER,
+    id: textAt(wire.id, 'data.id', source),
+    status: toPaymentStatus(providerStatus, source),
+    providerStatus,
+    amount: { amount: decimalAt(price.amount, 'data.price.amount', source), currency },
+    amountReceived: { amount: amountReceived(listAt(wire.transactions, 'data.transactions', source), source), currency },
+    externalId: optionalText(wire.external_id),
+    paymentUrl: optionalText(wire.payment_url),
+    transferDestinations: transferDestinations(listAt(wire.quotes, 'data.quotes', source), source),
+    createdAt: optionalIso(wire.creation_timestamp),
+    updatedAt: optionalIso(wire.last_modified_timestamp),
+    expiresAt: optionalIso(wire.expiration_timestamp),
+    motive: optionalText(wire.motive),
+  };
+}
+
+// ── Requests ────────────────────────────────────────────────────────────────────────────────────
+
+/** A payment to create, in domain terms. */
+export interface CreatePaymentRequest {
+  /** Decimal text, at most two decimals: "1500.50". */
+  amount: string;
+  currency: 'ARS';
+  /** The merchant's own reference. Talo does not de-duplicate on it: it is no idempotency key. */
+  externalId: string;
+  /** Where Talo sends the payer after paying. */
+  redirectUrl: string;
+  /** Where Talo posts its (unsigned) change notices. */
+  webhookUrl: string;
+  motive?: string;
+  /** ISO-8601 date-time; Talo's default is about five days after creation. */
+  expiresAt?: string;
+}
+
+function invalidInput(endpoint: string, message: string): ProviderError {
+  return new ProviderError(`Cannot send ${endpoint}: ${message}`, { provider: PROVIDER, reason: 'INVALID_INPUT', endpoint });
+}
+
+/**
+ * Talo reads `price.amount` as a JSON number. Going through integer cents makes the number the nearest
+ * double to the decimal, which prints back as that decimal (exact for up to 15 significant digits).
+ */
+function priceAmount(amount: string, endpoint: string): number {
+  const cents = taloAmountToCents(amount);
+  if (cents === null || cents <= 0) throw invalidInput(endpoint, 'amount must be a positive decimal with at most two decimals');
+  return taloCentsToAmount(cents);
+}
+
+function expirationTimestamp(expiresAt: string | undefined, endpoint: string): string | undefined {
+  if (expiresAt === undefined) return undefined;
+  const ms = Date.parse(expiresAt);
+  if (Number.isNaN(ms)) throw invalidInput(endpoint, 'expiresAt must be an ISO-8601 date-time');
+  return new Date(ms).toISOString();
+}
+
+/**
+ * The create body with every field either version of Talo's documents requires. Amount and expiry are
+ * checked here (they must be converted); the rest is Talo's to judge, so its message reaches the caller.
+ */
+export function toCreatePaymentBody(input: CreatePaymentRequest, userId: string, endpoint: string): TaloCreatePaymentDto {
+  const expiration = expirationTimestamp(input.expiresAt, endpoint);
+  return {
+    price: { currency: input.currency, amount: priceAmount(input.amount, endpoint) },
+    user_id: userId,
+    redirect_url: input.redirectUrl,
+    external_id: input.externalId,
+    webhook_url: input.webhookUrl,
+    payment_options: [TALO_REQUIRED_PAYMENT_OPTION],
+    ...(input.motive !== undefined && { motive: input.motive }),
+    ...(expiration !== undefined && { expiration_timestamp: expiration }),
+  };
+}

@@ -1,0 +1,69 @@
+/** Talo wire ⇄ domain mapping, on hand-written answers (the client suites cover the sandbox's). */
+import { describe, expect, it } from 'vitest';
+import { TALO_PAYMENT_STATUSES } from '../../src/providers/talo/assumptions.js';
+import { toCreatePaymentBody, toPayment, toPaymentStatus } from '../../src/providers/talo/mappers.js';
+import { paymentInput } from './talo-client-fixture.js';
+
+const source = { endpoint: 'GET payments/{id}' };
+const minimal = { id: 'VAR-1', payment_status: 'PENDING', price: { amount: 10, currency: 'ARS' } };
+
+describe('Talo mappers', () => {
+  it.each(TALO_PAYMENT_STATUSES)('maps %s to the same domain status', (status) => {
+    expect(toPaymentStatus(status)).toBe(status);
+  });
+
+  it('tolerates case and spaces, and reads an unknown word as UNDER_REVIEW, reporting it', () => {
+    const unknown: string[] = [];
+    expect(toPaymentStatus(' success ')).toBe('SUCCESS');
+    expect(toPaymentStatus('REFUNDED', { ...source, onUnknownStatus: (w) => unknown.push(w) })).toBe('UNDER_REVIEW');
+    expect(unknown).toEqual(['REFUNDED']);
+  });
+
+  it('reads a minimal payment: nothing received, no destinations', () => {
+    expect(toPayment(minimal, source)).toMatchObject({
+      id: 'VAR-1',
+      amount: { amount: '10.00', currency: 'ARS' },
+      amountReceived: { amount: '0.00', currency: 'ARS' },
+      transferDestinations: [],
+    });
+  });
+
+  it('reads amounts given as numbers or strings, and quotes with cvu, address, alias only or nothing', () => {
+    const payment = toPayment(
+      {
+        ...minimal,
+        price: { amount: '12345.5', currency: 'ARS' },
+        transactions: [{ amount: 0.1 }, { amount: '0.2' }],
+        quotes: [{ cvu: '0000003100000000000001', alias: 'a.b.c' }, { address: '0000003100000000000002' }, { alias: 'only.alias' }, {}],
+        creation_timestamp: '2026-01-15T09:00:00-03:00',
+        last_modified_timestamp: 'not a date',
+        motive: null,
+      },
+      source,
+    );
+    expect(payment).toMatchObject({
+      amount: { amount: '12345.50' },
+      amountReceived: { amount: '0.30' },
+      transferDestinations: [{ cvu: '0000003100000000000001', alias: 'a.b.c' }, { cvu: '0000003100000000000002' }, { alias: 'only.alias' }],
+      createdAt: '2026-01-15T12:00:00.000Z',
+    });
+    expect(payment.updatedAt).toBeUndefined();
+    expect(payment.motive).toBeUndefined();
+  });
+
+  it.each([
+    ['data null', null],
+    ['an unknown currency', { ...minimal, price: { amount: 10, currency: 'XXX' } }],
+    ['an amount in words', { ...minimal, price: { amount: 'ten', currency: 'ARS' } }],
+    ['an id that is not text', { ...minimal, id: 42 }],
+    ['a transaction that is not an object', { ...minimal, transactions: [5] }],
+  ])('refuses %s as BAD_RESPONSE naming the field, never its value', (_case, data) => {
+    expect(() => toPayment(data, source)).toThrowError(expect.objectContaining({ reason: 'BAD_RESPONSE', code: 'PROVIDER_UNAVAILABLE' }));
+  });
+
+  it('sends the price as the JSON number of the decimal', () => {
+    for (const [amount, sent] of [['1500', 1500], ['1500.5', 1500.5], ['0.10', 0.1], ['9999999999999.99', 9999999999999.99]] as const) {
+      expect(toCreatePaymentBody(paymentInput({ amount }), 'user', 'POST payments/').price.amount).toBe(sent);
+    }
+  });
+});
