@@ -168,6 +168,8 @@ export class UpstreamTransport {
   private readonly breaker: CircuitBreakerPolicy;
   private readonly retrying: RetryPolicy;
   private readonly hooks: TransportHooks;
+  /** GETs in flight by path, query and headers (so, per credential): shared by identical calls. */
+  private readonly inFlight = new Map<string, SharedCall>();
 
   constructor(options: TransportOptions) {
     const base = new URL(options.baseUrl);
@@ -225,7 +227,35 @@ export class UpstreamTransport {
     return BREAKER_STATES[this.breaker.state];
   }
 
-  async request(call: UpstreamCall): Promise<UpstreamResponse> {
+  /**
+   * Sends the call. Identical GETs already in flight (same path, query and credential headers) share
+   * that one upstream request; each caller still stops waiting when its own signal fires.
+   */
+  request(call: UpstreamCall): Promise<UpstreamResponse> {
+    if (call.method !== 'GET') return this.send(call);
+    const key = `${this.pathFor(call)}\n${JSON.stringify(call.headers ?? {})}`;
+    let shared = this.inFlight.get(key);
+    if (!shared) {
+      // The shared request belongs to no single caller: it is cancelled only when every waiter has gone.
+      const controller = new AbortController();
+      const promise = this.send({ ...call, signal: controller.signal }).finally(() => this.inFlight.delete(key));
+      shared = { promise, controller, waiters: 0 };
+      this.inFlight.set(key, shared);
+    }
+    const entry = shared;
+    entry.waiters++;
+    if (!call.signal) return entry.promise;
+    return abortable(entry.promise, call.signal, () => {
+      if (--entry.waiters === 0) entry.controller.abort();
+      return this.cancelled(call);
+    });
+  }
+
+  private cancelled(call: UpstreamCall): ProviderError {
+    return new ProviderError(`The call to ${this.provider} was cancelled`, { provider: this.provider, reason: 'CANCELLED', endpoint: call.endpoint, requestId: call.requestId });
+  }
+
+  private async send(call: UpstreamCall): Promise<UpstreamResponse> {
     const mode = call.retry ?? (call.method === 'GET' ? 'safe' : 'never');
     let attempt = 0;
     const once = () => this.breaker.execute(() => this.attempt(call, ++attempt));
@@ -249,9 +279,7 @@ export class UpstreamTransport {
         requestId: call.requestId,
       });
     }
-    if (call.signal?.aborted) {
-      return new ProviderError(`The call to ${this.provider} was cancelled`, { provider: this.provider, reason: 'CANCELLED', endpoint: call.endpoint, requestId: call.requestId });
-    }
+    if (call.signal?.aborted) return this.cancelled(call);
     return error;
   }
 
@@ -332,6 +360,32 @@ export class UpstreamTransport {
   async close(): Promise<void> {
     await this.pool.close();
   }
+}
+
+interface SharedCall {
+  promise: Promise<UpstreamResponse>;
+  controller: AbortController;
+  /** Callers still waiting; a caller without a signal never leaves. */
+  waiters: number;
+}
+
+/** `promise`, or a rejection with `onAbort()` as soon as `signal` fires, whichever comes first. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal, onAbort: () => Error): Promise<T> {
+  if (signal.aborted) return Promise.reject(onAbort());
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(onAbort());
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', abort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** A short, secret-free name for a network failure (never the message: it can echo request details). */

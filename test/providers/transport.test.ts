@@ -207,3 +207,55 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(undefined)).toBeUndefined();
   });
 });
+
+describe('in-flight de-duplication', () => {
+  it('shares one upstream GET among identical concurrent calls', async () => {
+    await fault({ route: 'GET /api/echo', mode: 'latency', latencyMs: 100 });
+    const t = transport();
+    const responses = await Promise.all(Array.from({ length: 20 }, () => t.request({ ...echo, query: { q: 'same' } })));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    expect(sandbox.log.count('GET /api/echo')).toBe(1);
+  });
+
+  it('keeps calls with other queries or other credentials apart', async () => {
+    await fault({ route: 'GET /api/echo', mode: 'latency', latencyMs: 100 });
+    const t = transport();
+    await Promise.all([
+      t.request({ ...echo, query: { q: 'a' } }),
+      t.request({ ...echo, query: { q: 'b' } }),
+      t.request({ ...echo, query: { q: 'a' }, headers: { authorization: 'Bearer other' } }),
+    ]);
+    expect(sandbox.log.count('GET /api/echo')).toBe(3);
+  });
+
+  it('lets one caller cancel without cancelling the others', async () => {
+    await fault({ route: 'GET /api/echo', mode: 'latency', latencyMs: 150 });
+    const t = transport();
+    const controller = new AbortController();
+    const cancelled = t.request({ ...echo, signal: controller.signal });
+    const kept = t.request(echo);
+    setTimeout(() => controller.abort(), 30);
+    expect((await failure(cancelled)).reason).toBe('CANCELLED');
+    expect((await kept).status).toBe(200);
+    expect(sandbox.log.count('GET /api/echo')).toBe(1);
+  });
+
+  it('cancels the shared call once every waiter has gone', async () => {
+    await fault({ route: 'GET /api/echo', mode: 'hang' });
+    const events: CallEvent[] = [];
+    const t = transport({ timeoutMs: 10_000, hooks: { onCall: (e) => events.push(e) } });
+    const controllers = [new AbortController(), new AbortController()];
+    const calls = controllers.map((c) => t.request({ ...echo, signal: c.signal }));
+    setTimeout(() => controllers.forEach((c) => c.abort()), 30);
+    for (const c of calls) expect((await failure(c)).reason).toBe('CANCELLED');
+    await sleep(20);
+    expect(events.map((e) => e.outcome)).toEqual(['cancelled']);
+  });
+
+  it('never shares POSTs', async () => {
+    await fault({ route: 'POST /api/things', mode: 'latency', latencyMs: 50 });
+    const t = transport();
+    await Promise.all([t.request(createThing), t.request(createThing)]);
+    expect(sandbox.log.count('POST /api/things')).toBe(2);
+  });
+});
