@@ -1,0 +1,307 @@
+/**
+ * The typed Tupay client: the only way the gateway talks to Tupay's merchant reconciliation API.
+ *
+ * Listings (`v1/deposits`, `v1/cashout`, `v1/balance/report`) accept at most 60 days per request and
+ * answer 50 rows per page, so one call of ours becomes: the range split into windows of at most 60 days
+ * (inclusive ends, at second precision: consecutive windows meet without overlap or gap), the windows
+ * fetched concurrently (at most `pageConcurrency` at once), and within a window the pages followed from
+ * 0 while `rows == maxRows`. Records come back oldest first and never twice.
+ *
+ * Several statuses in a filter: one query per status (Tupay filters), not one unfiltered walk filtered
+ * here. Per window that costs Σ(⌊nₛ/50⌋ + 1) calls against ⌊N/50⌋ + 1 for every record: at worst
+ * (statuses − 1) more calls, but the usual question ("which failed?", "which are pending?") leaves out
+ * COMPLETED, the bulk of the traffic, and then saves every page of it. One status is always one query.
+ */
+import type { Balance, BalanceReportEntry, CallContext, Transaction } from '../../domain/models.js';
+import type { Logger } from '../../logging.js';
+import type { Secret } from '../../secret.js';
+import { authenticatedRequest } from '../authenticated.js';
+import { clientLogger, createTransport, credentialStore, type CommonClientOptions } from '../client-options.js';
+import type { CredentialManager } from '../credentials.js';
+import { ProviderError, badResponse } from '../errors.js';
+import type { BreakerState, UpstreamTransport } from '../http.js';
+import {
+  TUPAY_DOCUMENT_PARAMS,
+  TUPAY_FIRST_PAGE,
+  TUPAY_MAX_RANGE_SECONDS,
+  TUPAY_PATHS,
+  TUPAY_REPORT_DAY_SECONDS,
+  tupayHasNextPage,
+} from './assumptions.js';
+import { destroyTupaySession, presentTupaySession, tupayCredentials } from './auth.js';
+import type { TupayListQueryDto } from './dto.js';
+import {
+  compareOldestFirst,
+  toBalanceReportEntry,
+  toBalances,
+  toCashoutTransaction,
+  toDepositTransaction,
+  toPage,
+  tupayFailure,
+  type ResponseSource,
+} from './mappers.js';
+
+const PROVIDER = 'TUPAY';
+
+export interface TupayClientOptions extends CommonClientOptions {
+  /** The API user's email (Tupay enables it for the merchant and whitelists its IPs). */
+  accessKey: string;
+  /** The API user's password. */
+  secretKey: Secret;
+  /** How many windows (× statuses) are walked at once. Default 3. */
+  pageConcurrency?: number;
+}
+
+/** Both ends inclusive, at second precision (milliseconds are dropped). */
+export interface TupayRange {
+  from: Date;
+  to: Date;
+}
+
+export interface TupayDepositFilter {
+  /** Tupay's own words (`COMPLETED`, `DECLINED`…); several mean one query per status. */
+  statuses?: readonly string[];
+  /** `XA` or `XAQR`. */
+  paymentMethod?: string;
+  /** ISO 3166 alpha-2; Tupay serves `PE` only. */
+  country?: string;
+  clientDocument?: string;
+}
+
+/** Cash-outs carry no payment method: Tupay accepts the parameter but filters nothing, so we offer none. */
+export type TupayCashoutFilter = Omit<TupayDepositFilter, 'paymentMethod'>;
+
+export const DEFAULT_PAGE_CONCURRENCY = 3;
+/** A window this deep in pages (500,000 records in 60 days) means Tupay ignores `page`: stop, loudly. */
+const MAX_PAGES_PER_WINDOW = 10_000;
+
+/** `to − from` may equal the 60 days exactly ("at most 60 days apart"): windows of 60 days + 1 s. */
+const LISTING_WINDOW_SECONDS = TUPAY_MAX_RANGE_SECONDS + 1;
+/** Report windows are 60 whole UTC days, so no day's row is asked for twice. */
+const REPORT_WINDOW_SECONDS = TUPAY_MAX_RANGE_SECONDS;
+
+// ── Ranges ─────────────────────────────────────────────────────────────────────────────────────────
+
+/** A request's `from`/`to`, Unix seconds, both inclusive. */
+export interface RangeWindow {
+  fromSec: number;
+  toSec: number;
+}
+
+/** [fromSec, toSec] as consecutive windows of `spanSec` seconds (the last one shorter): no overlap, no gap. */
+export function splitRange(fromSec: number, toSec: number, spanSec: number): RangeWindow[] {
+  const windows: RangeWindow[] = [];
+  for (let start = fromSec; start <= toSec; start += spanSec) {
+    windows.push({ fromSec: start, toSec: Math.min(start + spanSec - 1, toSec) });
+  }
+  return windows;
+}
+
+function invalidRange(endpoint: string, detail: string): ProviderError {
+  return new ProviderError(`Cannot ask Tupay ${endpoint}: ${detail}`, { provider: PROVIDER, reason: 'INVALID_INPUT', endpoint });
+}
+
+/** The range in Unix seconds, checked before anything is sent. */
+function rangeSeconds(range: TupayRange, endpoint: string): RangeWindow {
+  const fromSec = Math.floor(range.from.getTime() / 1000);
+  const toSec = Math.floor(range.to.getTime() / 1000);
+  if (!Number.isFinite(fromSec) || !Number.isFinite(toSec)) throw invalidRange(endpoint, 'from and to must be valid dates');
+  if (fromSec < 0) throw invalidRange(endpoint, 'from must not be before 1970');
+  if (fromSec > toSec) throw invalidRange(endpoint, 'from must not be after to');
+  return { fromSec, toSec };
+}
+
+// ── Listings ───────────────────────────────────────────────────────────────────────────────────────
+
+/** The query of one walk: everything but the page. */
+type WalkQuery = Omit<TupayListQueryDto, 'page'>;
+type Filters = Omit<WalkQuery, 'from' | 'to'>;
+
+interface Listing<T> {
+  path: string;
+  endpoint: string;
+  toDomain(raw: unknown, path: string, source: ResponseSource): T;
+}
+
+const DEPOSITS: Listing<Transaction> = { path: TUPAY_PATHS.deposits, endpoint: `GET ${TUPAY_PATHS.deposits}`, toDomain: toDepositTransaction };
+const CASHOUTS: Listing<Transaction> = { path: TUPAY_PATHS.cashouts, endpoint: `GET ${TUPAY_PATHS.cashouts}`, toDomain: toCashoutTransaction };
+const REPORT: Listing<BalanceReportEntry> = {
+  path: TUPAY_PATHS.balanceReport,
+  endpoint: `GET ${TUPAY_PATHS.balanceReport}`,
+  toDomain: toBalanceReportEntry,
+};
+const BALANCE_ENDPOINT = `GET ${TUPAY_PATHS.balance}`;
+
+/** One filter set per query: the document under both spellings, and one query per distinct status. */
+function filterQueries(filter: TupayDepositFilter): Filters[] {
+  const base: Filters = {
+    ...(filter.paymentMethod !== undefined && { paymentMethod: filter.paymentMethod }),
+    ...(filter.country !== undefined && { country: filter.country }),
+  };
+  if (filter.clientDocument !== undefined) for (const name of TUPAY_DOCUMENT_PARAMS) base[name] = filter.clientDocument;
+  const statuses = [...new Set(filter.statuses ?? [])];
+  return statuses.length === 0 ? [base] : statuses.map((status) => ({ ...base, status }));
+}
+
+function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = key(item);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/**
+ * `fn` over `items`, at most `limit` at a time, results in order. After a failure no new item starts:
+ * the call has failed anyway, and an outage should not get the rest of the windows thrown at it.
+ */
+async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await fn(items[index]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+// ── The client ─────────────────────────────────────────────────────────────────────────────────────
+
+export class TupayClient {
+  private readonly transport: UpstreamTransport;
+  private readonly credentials: CredentialManager;
+  private readonly logger: Logger;
+  private readonly concurrency: number;
+
+  constructor(options: TupayClientOptions) {
+    this.logger = clientLogger(PROVIDER, options);
+    this.transport = createTransport(PROVIDER, options, this.logger);
+    this.concurrency = Math.max(1, Math.floor(options.pageConcurrency ?? DEFAULT_PAGE_CONCURRENCY));
+    this.credentials = tupayCredentials({
+      transport: this.transport,
+      user: { accessKey: options.accessKey, secretKey: options.secretKey },
+      baseUrl: options.baseUrl,
+      store: credentialStore(options),
+      logger: this.logger,
+      onRenewed: options.onCredentialRenewed,
+    });
+  }
+
+  /** The circuit's state, for readiness and metrics. */
+  get breakerState(): BreakerState {
+    return this.transport.breakerState;
+  }
+
+  /** Deposits created in the range, oldest first. */
+  deposits(range: TupayRange, filter: TupayDepositFilter = {}, ctx?: CallContext): Promise<Transaction[]> {
+    return this.transactions(DEPOSITS, range, filter, ctx);
+  }
+
+  /** Cash-outs created in the range, oldest first. */
+  cashouts(range: TupayRange, filter: TupayCashoutFilter = {}, ctx?: CallContext): Promise<Transaction[]> {
+    return this.transactions(CASHOUTS, range, filter, ctx);
+  }
+
+  /** One balance per currency; `primary` marks Tupay's PRIMARY balance. */
+  async balances(ctx?: CallContext): Promise<Balance[]> {
+    const body = await this.get(BALANCE_ENDPOINT, TUPAY_PATHS.balance, undefined, ctx);
+    return toBalances(body, this.source(BALANCE_ENDPOINT, ctx));
+  }
+
+  /**
+   * One entry per UTC day and currency, oldest first. Rows are whole days, so the range is widened to
+   * the start of its first day and split on day boundaries.
+   */
+  async balanceReport(range: TupayRange, ctx?: CallContext): Promise<BalanceReportEntry[]> {
+    const { fromSec, toSec } = rangeSeconds(range, REPORT.endpoint);
+    const dayStart = fromSec - (fromSec % TUPAY_REPORT_DAY_SECONDS);
+    const windows = splitRange(dayStart, toSec, REPORT_WINDOW_SECONDS);
+    const entries = await this.walkAll(REPORT, windows, [{}], ctx);
+    return uniqueBy(entries, (e) => `${e.date}:${e.currency}`);
+  }
+
+  /**
+   * Ends the session at Tupay. Safe when never logged in (nothing is sent); failures are logged, not
+   * thrown (the session then ends on its own after 15 idle minutes). The credential is forgotten
+   * before the DELETE goes out, so a call racing the logout opens a new session instead of presenting
+   * the cookie being destroyed.
+   */
+  async logout(): Promise<void> {
+    try {
+      const token = await this.credentials.forget();
+      if (token === undefined) return;
+      await destroyTupaySession(this.transport, token);
+      this.logger.info('tupay session destroyed');
+    } catch (error) {
+      const safe = error instanceof ProviderError ? error : { name: error instanceof Error ? error.name : typeof error };
+      this.logger.warn({ error: safe }, 'tupay logout failed; the session will expire on its own');
+    }
+  }
+
+  /** Logs out, then closes the connections. */
+  async close(): Promise<void> {
+    await this.logout();
+    await this.transport.close();
+  }
+
+  private async transactions(listing: Listing<Transaction>, range: TupayRange, filter: TupayDepositFilter, ctx?: CallContext): Promise<Transaction[]> {
+    const { fromSec, toSec } = rangeSeconds(range, listing.endpoint);
+    const records = await this.walkAll(listing, splitRange(fromSec, toSec, LISTING_WINDOW_SECONDS), filterQueries(filter), ctx);
+    // A record that moved between pages while we read them (or matched two status queries) counts once.
+    return uniqueBy(records, (t) => t.id).sort(compareOldestFirst);
+  }
+
+  /** Every record of every window × filter set, at most `concurrency` walks at once. */
+  private async walkAll<T>(listing: Listing<T>, windows: RangeWindow[], filters: Filters[], ctx?: CallContext): Promise<T[]> {
+    const walks: WalkQuery[] = windows.flatMap((w) => filters.map((f) => ({ ...f, from: w.fromSec, to: w.toSec })));
+    const results = await mapConcurrent(walks, this.concurrency, (query) => this.walk(listing, query, ctx));
+    return results.flat();
+  }
+
+  /** One window's pages, from 0 while `rows == maxRows` (an exact multiple of 50 ends on an empty page). */
+  private async walk<T>(listing: Listing<T>, query: WalkQuery, ctx?: CallContext): Promise<T[]> {
+    const records: T[] = [];
+    const source = this.source(listing.endpoint, ctx);
+    for (let page = TUPAY_FIRST_PAGE; page < TUPAY_FIRST_PAGE + MAX_PAGES_PER_WINDOW; page++) {
+      const body = await this.get(listing.endpoint, listing.path, { ...query, page }, ctx);
+      const { rows, maxRows, data } = toPage(body, source);
+      data.forEach((raw, i) => records.push(listing.toDomain(raw, `data[${i}]`, source)));
+      // An empty page can hold no next one, whatever `rows` claims.
+      if (data.length === 0 || !tupayHasNextPage({ rows, maxRows })) return records;
+    }
+    throw badResponse(PROVIDER, listing.endpoint, `still full after ${MAX_PAGES_PER_WINDOW} pages`, ctx?.requestId);
+  }
+
+  /** An authenticated GET (a 401 renews the session once and replays once); the body of a 2xx. */
+  private async get(endpoint: string, path: string, query: TupayListQueryDto | undefined, ctx?: CallContext): Promise<unknown> {
+    const response = await authenticatedRequest(this.transport, this.credentials, presentTupaySession, {
+      method: 'GET',
+      path,
+      endpoint,
+      ...(query && { query: { ...query } }),
+      signal: ctx?.signal,
+      requestId: ctx?.requestId,
+    });
+    if (response.status < 200 || response.status >= 300) throw tupayFailure(response, this.source(endpoint, ctx));
+    return response.body;
+  }
+
+  private source(endpoint: string, ctx?: CallContext): ResponseSource {
+    return {
+      endpoint,
+      requestId: ctx?.requestId,
+      onUnknownStatus: (word) => this.logger.warn({ endpoint, providerStatus: word }, 'tupay sent a status word we do not know'),
+    };
+  }
+}
