@@ -229,16 +229,20 @@ export class UpstreamTransport {
 
   /**
    * Sends the call. Identical GETs already in flight (same path, query and credential headers) share
-   * that one upstream request; each caller still stops waiting when its own signal fires.
+   * that one upstream request (it carries the first caller's request id); each caller still stops
+   * waiting when its own signal fires.
    */
   request(call: UpstreamCall): Promise<UpstreamResponse> {
     if (call.method !== 'GET') return this.send(call);
+    if (call.signal?.aborted) return Promise.reject(this.cancelled(call));
     const key = `${this.pathFor(call)}\n${JSON.stringify(call.headers ?? {})}`;
     let shared = this.inFlight.get(key);
     if (!shared) {
       // The shared request belongs to no single caller: it is cancelled only when every waiter has gone.
       const controller = new AbortController();
       const promise = this.send({ ...call, signal: controller.signal }).finally(() => this.inFlight.delete(key));
+      // Waiters handle the outcome; when all have left, nobody does, and that must not be "unhandled".
+      promise.catch(() => undefined);
       shared = { promise, controller, waiters: 0 };
       this.inFlight.set(key, shared);
     }

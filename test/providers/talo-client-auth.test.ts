@@ -14,6 +14,15 @@ describe('Talo client: access token', () => {
   const authorizations = () => log().list(ROUTES.get).map((r) => r.headers.authorization);
   const countTokens = () => log().count(ROUTES.tokens);
 
+  /**
+   * 100 distinct payments: identical GETs in flight share one upstream call, so concurrency tests need
+   * distinct ones to make 100 real requests wait for the same token.
+   */
+  async function hundredPayments(client: ReturnType<typeof talo.client>): Promise<string[]> {
+    const payments = await Promise.all(Array.from({ length: 100 }, (_, i) => client.createPayment(paymentInput({ externalId: `bulk-${i}` }))));
+    return payments.map((p) => p.id);
+  }
+
   /** A client with a payment created, its token obtained; the log then starts empty. */
   async function ready(options: Parameters<typeof talo.client>[0] = {}) {
     const client = talo.client(options);
@@ -37,9 +46,10 @@ describe('Talo client: access token', () => {
   });
 
   it('gives 100 concurrent first calls one token request', async () => {
-    const { id } = await ready();
+    const ids = await hundredPayments(talo.client());
+    log().clear();
     const fresh = talo.client();
-    await Promise.all(Array.from({ length: 100 }, () => fresh.getPayment(id)));
+    await Promise.all(ids.map((id) => fresh.getPayment(id)));
     expect(countTokens()).toBe(1);
     expect(log().count(ROUTES.get)).toBe(100);
   });
@@ -57,9 +67,11 @@ describe('Talo client: access token', () => {
   });
 
   it('renews once for 100 concurrent calls refused with 401', async () => {
-    const { client, id } = await ready();
+    const { client } = await ready();
+    const ids = await hundredPayments(client);
+    log().clear();
     await talo.control('/_sandbox/tokens/expire');
-    await Promise.all(Array.from({ length: 100 }, () => client.getPayment(id)));
+    await Promise.all(ids.map((id) => client.getPayment(id)));
     expect(countTokens()).toBe(1);
     expect(log().count(ROUTES.get)).toBe(200);
   });
@@ -112,12 +124,12 @@ describe('Talo client: a token near expiry', () => {
   it('is renewed before use, once for 100 concurrent calls, none refused or replayed', async () => {
     const events: CallEvent[] = [];
     const client = talo.client({ hooks: { onCall: (e) => events.push(e) } });
-    const { id } = await client.createPayment(paymentInput());
+    const ids = await Promise.all(Array.from({ length: 100 }, (_, i) => client.createPayment(paymentInput({ externalId: `near-${i}` })).then((p) => p.id)));
     const [first] = talo.sandbox.tokens.all();
     // Inside the renewal margin (a tenth of the 2–3 s left, so ≥ 200 ms) while the token still works.
     await sleep(readTaloTokenExpiry(first!)! * 1000 - 120 - Date.now());
 
-    await Promise.all(Array.from({ length: 100 }, () => client.getPayment(id)));
+    await Promise.all(ids.map((id) => client.getPayment(id)));
     const [, second] = talo.sandbox.tokens.all();
     expect(talo.sandbox.log.count(ROUTES.tokens)).toBe(2);
     expect(talo.sandbox.log.count(ROUTES.get)).toBe(100);

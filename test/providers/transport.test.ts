@@ -252,6 +252,14 @@ describe('in-flight de-duplication', () => {
     expect(events.map((e) => e.outcome)).toEqual(['cancelled']);
   });
 
+  it('refuses at once a caller whose signal has already fired, without sending anything', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const error = await failure(transport().request({ ...echo, signal: controller.signal }));
+    expect(error.reason).toBe('CANCELLED');
+    expect(sandbox.log.count('GET /api/echo')).toBe(0);
+  });
+
   it('never shares POSTs', async () => {
     await fault({ route: 'POST /api/things', mode: 'latency', latencyMs: 50 });
     const t = transport();
