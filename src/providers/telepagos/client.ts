@@ -1,0 +1,444 @@
+/**
+ * The typed TelePagos Empresas API v2 client: the only way the gateway talks to TelePagos. One method per
+ * endpoint, each sending through the shared transport (timeouts, safe retries, breaker) with the bearer
+ * token (cached, renewed before expiry, renewed once on 401), unwrapping `{ status: "ok" }` and mapping
+ * the answer to domain objects. Only the cash-out POST is ever retried: TelePagos documents that the same
+ * data with the same `reference_id` is a harmless replay answering the same id.
+ */
+import { maskAccountNumber } from '../../domain/identifiers.js';
+import type {
+  Balance,
+  CallContext,
+  Cashin,
+  Cashout,
+  PaymentConcept,
+  QrAmountType,
+  SalePoint,
+  Statistics,
+  Transaction,
+  TransactionOperation,
+} from '../../domain/models.js';
+import type { Logger } from '../../logging.js';
+import type { Secret } from '../../secret.js';
+import { authenticatedRequest } from '../authenticated.js';
+import { clientLogger, createTransport, credentialStore, type CommonClientOptions } from '../client-options.js';
+import type { CredentialManager } from '../credentials.js';
+import { badResponse } from '../errors.js';
+import type { BreakerState, HttpMethod, RetryMode, UpstreamTransport } from '../http.js';
+import { STATISTICS_PERIOD_PATTERN, TELEPAGOS_PATHS as PATHS } from './assumptions.js';
+import { presentTelepagosToken, telepagosCredentials } from './auth.js';
+import type {
+  CashoutRequestDto,
+  PaymentLinkRequestDto,
+  QrGenerateRequestDto,
+  StaticOrderRequestDto,
+  StaticQrQueryDto,
+  TransactionsQueryDto,
+  TransferLinkRequestDto,
+} from './dto.js';
+import {
+  invalidInput,
+  read,
+  toBalance,
+  toCashin,
+  toConcepts,
+  toOperations,
+  toSalePoints,
+  toStatistics,
+  toTransactions,
+  toTransactionsPage,
+  unwrapEnvelope,
+  wireAmount,
+  wireDateTime,
+  wireId,
+  wireQrAmountType,
+  type ResponseSource,
+  type TransactionsPageAnswer,
+  type TxRow,
+} from './mappers.js';
+
+const PROVIDER = 'TELEPAGOS';
+
+export interface TelepagosClientOptions extends CommonClientOptions {
+  /** API user (from the web platform's API section, not the wallet login). */
+  username: string;
+  password: Secret;
+  /** Pages of a transactions listing fetched at once after the first. Default 4. */
+  pageConcurrency?: number;
+}
+
+export const DEFAULT_PAGE_CONCURRENCY = 4;
+
+// ── Inputs and results ──────────────────────────────────────────────────────────────────────────
+
+export interface TransactionsQuery {
+  /** `YYYY-MM-DD`, inclusive, Argentina days. */
+  from: string;
+  to: string;
+  /** An operation id from `operations()`. */
+  operation?: string;
+}
+
+export interface TransactionsPageQuery extends TransactionsQuery {
+  /** From 1. */
+  page: number;
+}
+
+export interface TransactionsPage {
+  transactions: Transaction[];
+  page: number;
+  pages: number;
+  /** Rows matching the whole query. */
+  total: number;
+  /** Rows per page, as TelePagos reports it. */
+  pageSize: number;
+}
+
+export interface CreateCashoutInput {
+  /** Destination CBU/CVU; give exactly one of `cbu` and `alias`. */
+  cbu?: string;
+  alias?: string;
+  /** The destination holder's CUIT (TelePagos checks it). */
+  cuit: string;
+  /** Positive decimal string, at most two decimals: "1500.50". */
+  amount: string;
+  /** Unique per transfer: resending the same data with it never sends a second transfer. */
+  referenceId: string;
+  /** A concept id from `concepts()`. */
+  concept: string;
+  description: string;
+}
+
+export interface CreateQrChargeInput {
+  amount: string;
+  concept: string;
+  description: string;
+}
+
+export interface QrCharge {
+  /** EMVCo string to render as a QR. */
+  qrCode: string;
+  qrOrderId: string;
+}
+
+export interface CreateTransferLinkInput {
+  /** The payer's CBU/CVU. */
+  cbu: string;
+  /** The payer's CUIT. */
+  cuit: string;
+  amount: string;
+  concept: string;
+  description: string;
+}
+
+export interface TransferLink {
+  paymentLink: string;
+}
+
+export interface PaymentLinkDistributionPart {
+  /** Where this part of each payment goes. */
+  cbu: string;
+  amount: string;
+}
+
+export interface CreatePaymentLinkInput {
+  amount: string;
+  concept: string;
+  /** A Date or an ISO-8601 date-time; sent as Argentina time. */
+  expiresAt: Date | string;
+  multipleUse: boolean;
+  /** Split of each payment; the parts must add up to `amount`. */
+  distribution?: PaymentLinkDistributionPart[];
+}
+
+export interface PaymentLink {
+  url: string;
+  id: string;
+}
+
+export interface CreateSalePointQrOrderInput {
+  salePointId: string;
+  amount: string;
+  concept: string;
+  description: string;
+}
+
+export interface QrOrder {
+  qrOrderId: string;
+}
+
+// ── Plumbing ────────────────────────────────────────────────────────────────────────────────────
+
+interface Request {
+  method: HttpMethod;
+  path: string;
+  /** Stable label, never a concrete id: `GET v2/payment/cashout/{id}`. */
+  endpoint: string;
+  query?: Record<string, string | number | undefined>;
+  json?: unknown;
+  retry?: RetryMode;
+}
+
+const get = (path: string, query?: Request['query']): Request => ({ method: 'GET', path, endpoint: `GET ${path}`, query });
+const post = (path: string, json: unknown): Request => ({ method: 'POST', path, endpoint: `POST ${path}`, json });
+/** `GET base/{name}` with the value appended to the path. */
+const getAt = (base: string, name: string, value: string): Request => ({
+  method: 'GET',
+  path: `${base}/${encodeURIComponent(value)}`,
+  endpoint: `GET ${base}/{${name}}`,
+});
+
+/** Ids of TelePagos records are integers: anything else names nothing, so nothing is sent. */
+function checkRecordId(id: string, endpoint: string): void {
+  if (!/^\d{1,15}$/.test(id)) throw invalidInput(endpoint, 'id must be a TelePagos numeric id');
+}
+
+/** The cash-out body: exactly one destination, a checked amount (money must not depend on TelePagos noticing). */
+function cashoutBody(input: CreateCashoutInput): CashoutRequestDto {
+  const endpoint = `POST ${PATHS.cashout}`;
+  if ((input.cbu === undefined) === (input.alias === undefined)) throw invalidInput(endpoint, 'give exactly one of cbu and alias');
+  return {
+    ...(input.cbu !== undefined ? { cvu: input.cbu } : { alias: input.alias }),
+    cuit: input.cuit,
+    amount: wireAmount(input.amount, endpoint),
+    reference_id: input.referenceId,
+    concept: input.concept,
+    description: input.description,
+  };
+}
+
+/**
+ * Runs `fn` over `items` with at most `limit` in flight, results in input order. After a failure no new
+ * item starts (the ones in flight finish), and the first failure is thrown.
+ */
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await fn(items[index]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+
+// ── The client ──────────────────────────────────────────────────────────────────────────────────
+
+export class TelepagosClient {
+  private readonly transport: UpstreamTransport;
+  private readonly credentials: CredentialManager;
+  private readonly logger: Logger;
+  private readonly pageConcurrency: number;
+
+  constructor(options: TelepagosClientOptions) {
+    this.logger = clientLogger(PROVIDER, options);
+    this.transport = createTransport(PROVIDER, options, this.logger);
+    this.credentials = telepagosCredentials({
+      transport: this.transport,
+      account: { username: options.username, password: options.password },
+      baseUrl: options.baseUrl,
+      store: credentialStore(options),
+      logger: this.logger,
+      onRenewed: options.onCredentialRenewed,
+    });
+    this.pageConcurrency = Math.max(1, Math.floor(options.pageConcurrency ?? DEFAULT_PAGE_CONCURRENCY));
+  }
+
+  /** The circuit's state, for readiness and metrics. */
+  get breakerState(): BreakerState {
+    return this.transport.breakerState;
+  }
+
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+
+  /** One authenticated call: send, unwrap `{ status: "ok" }` (or throw the refusal), read the answer. */
+  private async call<T>(request: Request, ctx: CallContext | undefined, readAnswer: (body: Record<string, unknown>, source: ResponseSource) => T): Promise<T> {
+    const source: ResponseSource = { endpoint: request.endpoint, requestId: ctx?.requestId };
+    const response = await authenticatedRequest(this.transport, this.credentials, presentTelepagosToken, {
+      ...request,
+      signal: ctx?.signal,
+      requestId: ctx?.requestId,
+    });
+    return readAnswer(unwrapEnvelope(response, source), source);
+  }
+
+  // ── Account ───────────────────────────────────────────────────────────────────────────────────
+
+  /** The ARS balance, in whole pesos (TelePagos truncates the cents). */
+  async balance(ctx?: CallContext): Promise<Balance> {
+    return this.call(get(PATHS.balance), ctx, toBalance);
+  }
+
+  async concepts(ctx?: CallContext): Promise<PaymentConcept[]> {
+    return this.call(get(PATHS.concepts), ctx, toConcepts);
+  }
+
+  /** The values of the transactions' `operation` filter. */
+  async operations(ctx?: CallContext): Promise<TransactionOperation[]> {
+    return this.call(get(PATHS.transactionsFilters), ctx, toOperations);
+  }
+
+  /** `period` is `YYYY-MM`. Only for users tied to the collecting account (others: FORBIDDEN). */
+  async statistics(period: string, ctx?: CallContext): Promise<Statistics> {
+    const request = getAt(PATHS.statistics, 'period', period);
+    if (!STATISTICS_PERIOD_PATTERN.test(period)) throw invalidInput(request.endpoint, 'period must be YYYY-MM');
+    return this.call(request, ctx, (body, source) => toStatistics(period, body, source));
+  }
+
+  // ── Transactions ──────────────────────────────────────────────────────────────────────────────
+
+  private page(query: TransactionsQuery, page: number, ctx: CallContext | undefined): Promise<TransactionsPageAnswer> {
+    const wire: TransactionsQueryDto = { date_from: query.from, date_to: query.to, operation: query.operation, paginate: 1, page };
+    return this.call(get(PATHS.transactions, { ...wire }), ctx, (body, source) => toTransactionsPage(body, page, source));
+  }
+
+  /**
+   * One page, newest first. Ids count identical rows within this page only: use `transactions()` for ids
+   * that agree across a whole listing.
+   */
+  async transactionsPage(query: TransactionsPageQuery, ctx?: CallContext): Promise<TransactionsPage> {
+    const { rows, page, pages, total, pageSize } = await this.page(query, query.page, ctx);
+    return { transactions: toTransactions(rows), page, pages, total, pageSize };
+  }
+
+  /**
+   * Every transaction of the range, in TelePagos' order: page 1 tells how many pages there are, the rest
+   * are fetched concurrently (at most `pageConcurrency` at once). A movement arriving meanwhile shifts
+   * rows across pages (newest first); that shows as changed counts, and the listing is read once more.
+   */
+  async transactions(query: TransactionsQuery, ctx?: CallContext): Promise<Transaction[]> {
+    const first = await this.readAllPages(query, ctx);
+    if (first.consistent) return toTransactions(first.rows);
+    this.logger.warn({ endpoint: `GET ${PATHS.transactions}` }, 'telepagos transactions changed while paging; reading them again');
+    const second = await this.readAllPages(query, ctx);
+    if (second.consistent) return toTransactions(second.rows);
+    throw badResponse(PROVIDER, `GET ${PATHS.transactions}`, 'the transactions kept changing while being paged', ctx?.requestId);
+  }
+
+  private async readAllPages(query: TransactionsQuery, ctx: CallContext | undefined): Promise<{ rows: TxRow[]; consistent: boolean }> {
+    const first = await this.page(query, 1, ctx);
+    const rest = await mapBounded(range(2, first.pages), this.pageConcurrency, (page) => this.page(query, page, ctx));
+    const pages = [first, ...rest];
+    const rows = pages.flatMap((p) => p.rows);
+    const consistent = rows.length === first.total && pages.every((p) => p.total === first.total && p.pages === first.pages);
+    return { rows, consistent };
+  }
+
+  // ── Transfers out and money received ──────────────────────────────────────────────────────────
+
+  /**
+   * Sends a transfer. Retried on timeouts and 5xx with the same body: TelePagos answers a replay of the
+   * same data and `reference_id` with the first transfer's id and moves no money (other data with it is
+   * a CONFLICT).
+   */
+  async createCashout(input: CreateCashoutInput, ctx?: CallContext): Promise<Cashout> {
+    const body = cashoutBody(input);
+    const audit = { referenceId: input.referenceId, amount: body.amount, destination: input.cbu !== undefined ? maskAccountNumber(input.cbu) : input.alias };
+    try {
+      const id = await this.call({ ...post(PATHS.cashout, body), retry: 'replayable' }, ctx, (answer, source) => read.id(answer, 'id', source));
+      this.logger.info({ ...audit, cashoutId: id }, 'telepagos cash-out sent');
+      return { provider: PROVIDER, id };
+    } catch (error) {
+      // The logger serializes a ProviderError through its safe toJSON.
+      this.logger.warn({ ...audit, error }, 'telepagos cash-out failed');
+      throw error;
+    }
+  }
+
+  /** The transfer's receipt: a base64-encoded PDF. */
+  async cashoutVoucher(id: string, ctx?: CallContext): Promise<string> {
+    const request = getAt(PATHS.cashout, 'id', id);
+    checkRecordId(id, request.endpoint);
+    return this.call(request, ctx, (body, source) => read.text(body, 'voucher', source));
+  }
+
+  async cashin(id: string, ctx?: CallContext): Promise<Cashin> {
+    const request = getAt(PATHS.cashin, 'id', id);
+    checkRecordId(id, request.endpoint);
+    return this.call(request, ctx, (body, source) => toCashin(id, body, source));
+  }
+
+  // ── Collecting ────────────────────────────────────────────────────────────────────────────────
+
+  /** A one-payment (dynamic) QR for this amount. */
+  async createQrCharge(input: CreateQrChargeInput, ctx?: CallContext): Promise<QrCharge> {
+    const body: QrGenerateRequestDto = { amount: wireAmount(input.amount, `POST ${PATHS.qrGenerate}`), concept: input.concept, description: input.description };
+    return this.call(post(PATHS.qrGenerate, body), ctx, (answer, source) => ({
+      qrCode: read.text(answer, 'qr_code', source),
+      qrOrderId: read.id(answer, 'qr_order_id', source),
+    }));
+  }
+
+  /** A link with which the payer (that CBU/CVU and CUIT) transfers this amount. */
+  async createTransferLink(input: CreateTransferLinkInput, ctx?: CallContext): Promise<TransferLink> {
+    const body: TransferLinkRequestDto = {
+      cvu: input.cbu,
+      cuit: input.cuit,
+      amount: wireAmount(input.amount, `POST ${PATHS.transferLinkGenerate}`),
+      concept: input.concept,
+      description: input.description,
+    };
+    return this.call(post(PATHS.transferLinkGenerate, body), ctx, (answer, source) => ({ paymentLink: read.text(answer, 'payment_link', source) }));
+  }
+
+  async createPaymentLink(input: CreatePaymentLinkInput, ctx?: CallContext): Promise<PaymentLink> {
+    const endpoint = `POST ${PATHS.paymentLinkGenerate}`;
+    const body: PaymentLinkRequestDto = {
+      expiration_date: wireDateTime(input.expiresAt, endpoint, 'expiresAt'),
+      amount: wireAmount(input.amount, endpoint),
+      multiple_use: input.multipleUse,
+      concept: input.concept,
+      ...(input.distribution && {
+        distribution: input.distribution.map((part, i) => ({ cvu: part.cbu, amount: wireAmount(part.amount, endpoint, `distribution[${i}].amount`) })),
+      }),
+    };
+    return this.call(post(PATHS.paymentLinkGenerate, body), ctx, (answer, source) => ({
+      url: read.text(answer, 'link', source),
+      id: read.id(answer, 'link_id', source),
+    }));
+  }
+
+  // ── Sale points ───────────────────────────────────────────────────────────────────────────────
+
+  async salePoints(ctx?: CallContext): Promise<SalePoint[]> {
+    return this.call(get(PATHS.salePoint), ctx, toSalePoints);
+  }
+
+  async createSalePoint(name: string, ctx?: CallContext): Promise<{ id: string }> {
+    return this.call(post(PATHS.salePoint, { name }), ctx, (answer, source) => ({ id: read.id(answer, 'sale_point_id', source) }));
+  }
+
+  async deleteSalePoint(id: string, ctx?: CallContext): Promise<void> {
+    const request: Request = { method: 'DELETE', path: PATHS.salePoint, endpoint: `DELETE ${PATHS.salePoint}`, json: { sale_point_id: wireId(id) } };
+    await this.call(request, ctx, () => undefined);
+  }
+
+  /** The sale point's printed QR: CLOSED is paired with orders (the issuer sets the amount), OPEN lets the payer type it. */
+  async staticQr(salePointId: string, amountType: QrAmountType, ctx?: CallContext): Promise<string> {
+    const query: StaticQrQueryDto = { type_amount: wireQrAmountType(amountType), sale_point_id: wireId(salePointId) };
+    return this.call(get(PATHS.salePointStaticQr, { ...query }), ctx, (answer, source) => read.text(answer, 'qr_code', source));
+  }
+
+  /** An order for the sale point's CLOSED static QR: the next payment of that QR pays this amount. */
+  async createSalePointQrOrder(input: CreateSalePointQrOrderInput, ctx?: CallContext): Promise<QrOrder> {
+    const body: StaticOrderRequestDto = {
+      amount: wireAmount(input.amount, `POST ${PATHS.staticQrOrder}`),
+      concept: input.concept,
+      description: input.description,
+      sale_point_id: wireId(input.salePointId),
+    };
+    return this.call(post(PATHS.staticQrOrder, body), ctx, (answer, source) => ({ qrOrderId: read.id(answer, 'qr_order_id', source) }));
+  }
+}

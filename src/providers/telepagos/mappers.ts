@@ -1,0 +1,414 @@
+/**
+ * TelePagos wire ⇄ domain. Answers are read field by field from `unknown`: a missing or malformed
+ * required field becomes a BAD_RESPONSE ProviderError naming the field (never its value, never a
+ * TypeError); optional fields that cannot be read are left out rather than failing the whole read.
+ */
+import { createHash } from 'node:crypto';
+import type {
+  Balance,
+  Cashin,
+  Counterparty,
+  PaymentConcept,
+  QrAmountType,
+  SalePoint,
+  Statistics,
+  Transaction,
+  TransactionDirection,
+  TransactionKind,
+  TransactionOperation,
+  TransactionStatus,
+} from '../../domain/models.js';
+import { InvalidDecimalError, compareDecimals, decimalPlaces, isDecimalText, money, toDecimal } from '../../domain/money.js';
+import { ProviderError, badResponse, providerRejection } from '../errors.js';
+import type { UpstreamResponse } from '../http.js';
+import {
+  AMOUNT_MAX_DECIMALS,
+  ARGENTINA_UTC_OFFSET,
+  OPERATION_IDS,
+  TX_INCOME,
+  TX_STATUS,
+  expiresAtToEpochMs,
+  formatArgentinaDateTime,
+  parseArgentinaDateTime,
+  type OperationId,
+  type StaticQrType,
+} from './assumptions.js';
+import type {
+  BuyerDto,
+  CashinDto,
+  ConceptDto,
+  OperationDto,
+  SalePointDto,
+  TokenDto,
+  TransactionsDto,
+  TxDto,
+  WireId,
+} from './dto.js';
+
+const PROVIDER = 'TELEPAGOS';
+
+/** Where an answer came from, for the errors it may raise. */
+export interface ResponseSource {
+  endpoint: string;
+  requestId?: string;
+}
+
+/** A wire object whose fields are named by its DTO but not yet trusted. */
+type Untrusted<Dto> = { readonly [K in keyof Dto]?: unknown };
+
+const bad = (source: ResponseSource, detail: string): ProviderError => badResponse(PROVIDER, source.endpoint, detail, source.requestId);
+
+function objectAt<Dto>(value: unknown, path: string, source: ResponseSource): Untrusted<Dto> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad(source, `${path} is missing or not an object`);
+  return value as Untrusted<Dto>;
+}
+
+function textAt(value: unknown, path: string, source: ResponseSource): string {
+  if (typeof value !== 'string' || value.trim() === '') throw bad(source, `${path} is missing or not a string`);
+  return value;
+}
+
+function listAt(value: unknown, path: string, source: ResponseSource): unknown[] {
+  if (!Array.isArray(value)) throw bad(source, `${path} is missing or not a list`);
+  return value;
+}
+
+function decimalAt(value: unknown, path: string, source: ResponseSource): string {
+  try {
+    return toDecimal(value);
+  } catch (error) {
+    if (error instanceof InvalidDecimalError) throw bad(source, `${path} is missing or not an amount`);
+    throw error;
+  }
+}
+
+/** A non-negative integer, as a JSON number or digits (some Laravel aggregates come back as strings). */
+function countAt(value: unknown, path: string, source: ResponseSource): number {
+  const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw bad(source, `${path} is missing or not a count`);
+  return n;
+}
+
+/** Ids are JSON integers (sometimes strings); the domain exposes every id as a string. */
+function idAt(value: unknown, path: string, source: ResponseSource): string {
+  const id = optionalId(value);
+  if (id === undefined) throw bad(source, `${path} is missing or not an id`);
+  return id;
+}
+
+function optionalId(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  return undefined;
+}
+
+const optionalText = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
+
+// ── Envelope ────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The fields of a successful answer. `status: "error"` is TelePagos' refusal whatever the HTTP code
+ * (it sends it with 200 too, so it is checked first, as public clients do); a non-2xx code is a refusal
+ * even without that body. Either way the caller gets the provider's message, made safe.
+ */
+export function unwrapEnvelope(response: UpstreamResponse, source: ResponseSource): Record<string, unknown> {
+  const body = typeof response.body === 'object' && response.body !== null && !Array.isArray(response.body) ? (response.body as Record<string, unknown>) : undefined;
+  const httpOk = response.status >= 200 && response.status < 300;
+  if (body?.status === 'error' || !httpOk) {
+    throw providerRejection(PROVIDER, source.endpoint, response.status, body?.message, source.requestId);
+  }
+  if (!body) throw bad(source, 'the body is not a JSON object');
+  if (body.status !== 'ok') throw bad(source, 'status is missing or not "ok"');
+  return body;
+}
+
+// ── Authentication ──────────────────────────────────────────────────────────────────────────────
+
+export interface TokenAnswer {
+  token: string;
+  /** Epoch ms read from `expires_at`, or null when it is absent or unreadable. */
+  expiresAtMs: number | null;
+}
+
+export function toToken(body: Record<string, unknown>, source: ResponseSource): TokenAnswer {
+  const wire = body as Untrusted<TokenDto>;
+  return { token: textAt(wire.token, 'token', source), expiresAtMs: expiresAtToEpochMs(wire.expires_at) };
+}
+
+// ── Account ─────────────────────────────────────────────────────────────────────────────────────
+
+/** `amount` is whole pesos (assumption: cents truncated); TelePagos has one balance, so it is primary. */
+export function toBalance(body: Record<string, unknown>, source: ResponseSource): Balance {
+  return { total: money(decimalAt(body.amount, 'amount', source), 'ARS'), primary: true };
+}
+
+export function toConcepts(body: Record<string, unknown>, source: ResponseSource): PaymentConcept[] {
+  return listAt(body.concepts, 'concepts', source).map((item, i) => {
+    const concept = objectAt<ConceptDto>(item, `concepts[${i}]`, source);
+    return { id: textAt(concept.id, `concepts[${i}].id`, source), description: textAt(concept.description, `concepts[${i}].description`, source) };
+  });
+}
+
+export function toOperations(body: Record<string, unknown>, source: ResponseSource): TransactionOperation[] {
+  return listAt(body.operations, 'operations', source).map((item, i) => {
+    const path = `operations[${i}]`;
+    const operation = objectAt<OperationDto>(item, path, source);
+    return {
+      id: textAt(operation.id, `${path}.id`, source),
+      name: textAt(operation.name, `${path}.name`, source),
+      type: textAt(operation.type, `${path}.type`, source),
+    };
+  });
+}
+
+export function toStatistics(period: string, body: Record<string, unknown>, source: ResponseSource): Statistics {
+  // `data` is four one-element lists; merging them by key survives a reordering or a flattened list.
+  const fields: Record<string, unknown> = {};
+  for (const [i, group] of listAt(body.data, 'data', source).entries()) {
+    for (const item of Array.isArray(group) ? group : [group]) Object.assign(fields, objectAt<object>(item, `data[${i}]`, source));
+  }
+  const total = (key: string) => (fields[key] === null || fields[key] === undefined ? undefined : decimalAt(fields[key], `data.${key}`, source));
+  return {
+    period,
+    openCvuCount: countAt(fields.count_open_cvu, 'data.count_open_cvu', source),
+    totalCashin: total('total_cashin'),
+    totalCashout: total('total_cashout'),
+    paymentServicesCount: countAt(fields.count_payments_services, 'data.count_payments_services', source),
+    smsSentCount: countAt(fields.count_sent_sms, 'data.count_sent_sms', source),
+  };
+}
+
+// ── Transactions ────────────────────────────────────────────────────────────────────────────────
+
+/** A row whose fields have been checked: what the id digest and the domain mapping read. */
+export interface TxRow {
+  income: 0 | 1;
+  /** `YYYY-MM-DD HH:MM:SS`, Argentina time. */
+  date: string;
+  amount: string;
+  operation?: string;
+  status: string;
+  holder?: string;
+  cuit?: string;
+  cvuCbu?: string;
+  salePointName?: string;
+}
+
+function incomeAt(value: unknown, path: string, source: ResponseSource): 0 | 1 {
+  const text = String(value);
+  if (text === String(TX_INCOME.in) || value === true) return TX_INCOME.in;
+  if (text === String(TX_INCOME.out) || value === false) return TX_INCOME.out;
+  throw bad(source, `${path} is missing or not 0/1`);
+}
+
+function dateTimeAt(value: unknown, path: string, source: ResponseSource): string {
+  if (typeof value !== 'string' || parseArgentinaDateTime(value.trim()) === null) throw bad(source, `${path} is missing or not YYYY-MM-DD HH:MM:SS`);
+  return value.trim();
+}
+
+export function readTxRows(value: unknown, source: ResponseSource): TxRow[] {
+  return listAt(value, 'transactions', source).map((item, i) => {
+    const path = `transactions[${i}]`;
+    const tx = objectAt<TxDto>(item, path, source);
+    return {
+      income: incomeAt(tx.income, `${path}.income`, source),
+      date: dateTimeAt(tx.date, `${path}.date`, source),
+      amount: decimalAt(tx.amount, `${path}.amount`, source),
+      operation: optionalText(tx.operation),
+      status: textAt(tx.status, `${path}.status`, source),
+      holder: optionalText(tx.holder),
+      cuit: optionalText(tx.cuit),
+      cvuCbu: optionalText(tx.cvu_cbu),
+      salePointName: optionalText(tx.sale_point_name),
+    };
+  });
+}
+
+export interface TransactionsPageAnswer {
+  rows: TxRow[];
+  page: number;
+  pages: number;
+  total: number;
+  pageSize: number;
+}
+
+/** A `paginate=1` answer: the counts are read from it, never assumed. */
+export function toTransactionsPage(body: Record<string, unknown>, requestedPage: number, source: ResponseSource): TransactionsPageAnswer {
+  const wire = body as Untrusted<TransactionsDto>;
+  return {
+    rows: readTxRows(wire.transactions, source),
+    page: wire.page === undefined ? requestedPage : countAt(wire.page, 'page', source),
+    pages: Math.max(1, countAt(wire.pages, 'pages', source)),
+    total: countAt(wire.number_of_results, 'number_of_results', source),
+    pageSize: countAt(wire.pagination, 'pagination', source),
+  };
+}
+
+/**
+ * Kind, from the operation (its documented direction must match `income`):
+ * - CASHOUT: money sent out of the account — transfers sent (`cashout`, they have a voucher) and
+ *   service payments (`service_payment`).
+ * - DEPOSIT: money collected through a collection instrument — QR (`qr_payment`) and payment link
+ *   (`link_payment`) payments, which have a cash-in record.
+ * - TRANSFER: a plain transfer received into the account's CVU (`cashin`, "Transferencia recibida": no
+ *   instrument behind it), and any movement we cannot classify — an unknown operation, or a known one
+ *   whose `income` contradicts it (e.g. a refund row). `direction` still says which way money moved.
+ */
+const KIND_BY_OPERATION: Record<OperationId, { kind: TransactionKind; income: 0 | 1 }> = {
+  [OPERATION_IDS.cashout]: { kind: 'CASHOUT', income: TX_INCOME.out },
+  [OPERATION_IDS.servicePayment]: { kind: 'CASHOUT', income: TX_INCOME.out },
+  [OPERATION_IDS.qrPayment]: { kind: 'DEPOSIT', income: TX_INCOME.in },
+  [OPERATION_IDS.linkPayment]: { kind: 'DEPOSIT', income: TX_INCOME.in },
+  [OPERATION_IDS.transferIn]: { kind: 'TRANSFER', income: TX_INCOME.in },
+};
+
+export function transactionKind(operation: string | undefined, income: 0 | 1): TransactionKind {
+  const known = operation === undefined ? undefined : KIND_BY_OPERATION[operation as OperationId];
+  return known && known.income === income ? known.kind : 'TRANSFER';
+}
+
+const STATUS_BY_WORD: Record<string, TransactionStatus> = {
+  [TX_STATUS.approved.toLowerCase()]: 'COMPLETED',
+  [TX_STATUS.pending.toLowerCase()]: 'PENDING',
+  [TX_STATUS.rejected.toLowerCase()]: 'REJECTED',
+};
+
+/** The Spanish word, case- and space-insensitively; a word we do not know is UNKNOWN (never a guess). */
+export function transactionStatus(word: string): TransactionStatus {
+  return STATUS_BY_WORD[word.trim().toLowerCase()] ?? 'UNKNOWN';
+}
+
+/** `YYYY-MM-DD HH:MM:SS` Argentina time → ISO-8601 with the -03:00 offset (the wall time is kept). */
+export function argentinaIso(dateTime: string): string {
+  return `${dateTime.replace(' ', 'T')}${ARGENTINA_UTC_OFFSET}`;
+}
+
+/**
+ * What identifies a row: everything but `status`, which changes (a transfer rejected later keeps its
+ * id). Normalized values, so `"10.5"` and `"10.50"` are the same row.
+ */
+function rowContent(row: TxRow): string {
+  return JSON.stringify([row.income, row.date, row.amount, row.operation ?? '', row.holder ?? '', row.cuit ?? '', row.cvuCbu ?? '', row.salePointName ?? '']);
+}
+
+function rowId(content: string, ordinal: number): string {
+  return createHash('sha256').update(content).update(`\u0000${ordinal}`).digest('hex').slice(0, 32);
+}
+
+function counterparty(row: TxRow): Counterparty | undefined {
+  if (row.holder === undefined && row.cuit === undefined && row.cvuCbu === undefined) return undefined;
+  return { name: row.holder, cuit: row.cuit, cbu: row.cvuCbu };
+}
+
+function toTransaction(row: TxRow, id: string): Transaction {
+  return {
+    provider: PROVIDER,
+    id,
+    kind: transactionKind(row.operation, row.income),
+    direction: (row.income === TX_INCOME.in ? 'IN' : 'OUT') satisfies TransactionDirection,
+    amount: money(row.amount, 'ARS'),
+    createdAt: argentinaIso(row.date),
+    operation: row.operation,
+    status: transactionStatus(row.status),
+    providerStatus: row.status,
+    counterparty: counterparty(row),
+    salePointName: row.salePointName,
+  };
+}
+
+/**
+ * Rows → transactions, in the order given. TelePagos rows carry no id: each gets a digest of its
+ * content plus its ordinal among identical rows of the same listing (two equal transfers in the same
+ * second stay two transactions). Map a whole listing in one call so ordinals count across its pages.
+ */
+export function toTransactions(rows: readonly TxRow[]): Transaction[] {
+  const seen = new Map<string, number>();
+  return rows.map((row) => {
+    const content = rowContent(row);
+    const ordinal = seen.get(content) ?? 0;
+    seen.set(content, ordinal + 1);
+    return toTransaction(row, rowId(content, ordinal));
+  });
+}
+
+// ── Payments and collection ─────────────────────────────────────────────────────────────────────
+
+/** `buyer` is an object; the document prints a list, so a one-element list is read too. */
+function toBuyer(value: unknown, source: ResponseSource): Counterparty | undefined {
+  const item: unknown = Array.isArray(value) ? value[0] : value;
+  if (item === undefined || item === null) return undefined;
+  const buyer = objectAt<BuyerDto>(item, 'buyer', source);
+  const [cuit, cbu] = [optionalText(buyer.cuit), optionalText(buyer.cvu)];
+  return cuit === undefined && cbu === undefined ? undefined : { cuit, cbu };
+}
+
+export function toCashin(id: string, body: Record<string, unknown>, source: ResponseSource): Cashin {
+  const wire = body as Untrusted<CashinDto>;
+  return {
+    provider: PROVIDER,
+    id,
+    amount: money(decimalAt(wire.amount, 'amount', source), 'ARS'),
+    concept: optionalText(wire.concept),
+    description: optionalText(wire.description),
+    buyer: toBuyer(wire.buyer, source),
+    transactionId: optionalId(wire.transaction_id),
+    qrOrderId: optionalId(wire.qr_order_id),
+    linkId: optionalId(wire.link_id),
+  };
+}
+
+export function toSalePoints(body: Record<string, unknown>, source: ResponseSource): SalePoint[] {
+  return listAt(body.sale_points, 'sale_points', source).map((item, i) => {
+    const path = `sale_points[${i}]`;
+    const salePoint = objectAt<SalePointDto>(item, path, source);
+    return {
+      id: idAt(salePoint.id, `${path}.id`, source),
+      name: textAt(salePoint.name, `${path}.name`, source),
+      status: textAt(salePoint.status, `${path}.status`, source),
+    };
+  });
+}
+
+/** Field readers the client uses for the one- or two-field answers (ids, QR codes, links). */
+export const read = {
+  id: (body: Record<string, unknown>, field: string, source: ResponseSource): string => idAt(body[field], field, source),
+  text: (body: Record<string, unknown>, field: string, source: ResponseSource): string => textAt(body[field], field, source),
+};
+
+// ── Requests ────────────────────────────────────────────────────────────────────────────────────
+
+/** A refusal before anything is sent: the input cannot be what TelePagos accepts. */
+export function invalidInput(endpoint: string, message: string): ProviderError {
+  return new ProviderError(`Cannot send ${endpoint}: ${message}`, { provider: PROVIDER, reason: 'INVALID_INPUT', endpoint });
+}
+
+/**
+ * An amount as TelePagos reads it: a positive decimal with at most two decimals, sent as the caller's
+ * text (a float never carries money). Checked here because a bad amount on a money-moving call should
+ * not depend on the provider noticing.
+ */
+export function wireAmount(amount: string, endpoint: string, field = 'amount'): string {
+  const text = amount.trim();
+  if (!isDecimalText(text) || decimalPlaces(text) > AMOUNT_MAX_DECIMALS || compareDecimals(text, '0') <= 0) {
+    throw invalidInput(endpoint, `${field} must be a positive decimal with at most ${AMOUNT_MAX_DECIMALS} decimals`);
+  }
+  return text;
+}
+
+/** Numeric ids go back as JSON integers, as TelePagos sent them; anything else as is, for TelePagos to refuse. */
+export function wireId(id: string): WireId {
+  return /^\d{1,15}$/.test(id) ? Number(id) : id;
+}
+
+/** A Date or an ISO-8601 string → `YYYY-MM-DD HH:MM:SS` in Argentina time. */
+export function wireDateTime(value: Date | string, endpoint: string, field: string): string {
+  const ms = value instanceof Date ? value.getTime() : Date.parse(value);
+  if (Number.isNaN(ms)) throw invalidInput(endpoint, `${field} must be a date`);
+  return formatArgentinaDateTime(ms);
+}
+
+const QR_AMOUNT_TYPES: Record<QrAmountType, StaticQrType> = { CLOSED: 'closed', OPEN: 'open' };
+
+export function wireQrAmountType(type: QrAmountType): StaticQrType {
+  return QR_AMOUNT_TYPES[type];
+}
