@@ -56,6 +56,8 @@ export interface Config {
   redisUrl?: string;
   /** CLIENTS_FILE: the client apps and their API-key hashes and scopes. */
   clientsFile?: string;
+  /** CORS_ORIGINS (comma-separated): browser origins allowed besides Apollo Sandbox. Default none. */
+  corsOrigins: string[];
   providers: ProvidersConfig;
   /**
    * No provider URL configured: the gateway starts the three sandboxes and points itself at them
@@ -109,6 +111,22 @@ function url(env: Env, name: string): string | undefined {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(name, 'must be an http(s) URL');
   if (parsed.username || parsed.password) throw new ConfigError(name, 'must not carry credentials; use the credential variables');
   return parsed.toString();
+}
+
+function origins(env: Env, name: string): string[] {
+  const raw = value(env, name);
+  if (raw === undefined) return [];
+  return raw.split(',').map((item) => {
+    const origin = item.trim();
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new ConfigError(name, 'must be a comma-separated list of origins such as https://app.example.com');
+    }
+    if (parsed.origin !== origin.replace(/\/$/, '')) throw new ConfigError(name, `must list bare origins (scheme://host[:port]), not ${JSON.stringify(origin)}`);
+    return parsed.origin;
+  });
 }
 
 /** A webhook secret: required in production, the sandbox value elsewhere. */
@@ -172,6 +190,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     redisUrl,
     clientsFile: value(env, 'CLIENTS_FILE'),
+    corsOrigins: origins(env, 'CORS_ORIGINS'),
     providers,
     embedded,
   };

@@ -1,9 +1,86 @@
 /**
- * Gateway entry point. The GraphQL server arrives with the read API (issue 4); until then `npm start`
- * says so plainly instead of pretending. `npm run sandbox` already serves the three provider sandboxes.
+ * `npm start`: the gateway on http://HOST:PORT/graphql. With no provider URL configured (the embedded
+ * default) it first starts the three provider sandboxes on loopback and points itself at them.
  */
-console.error(
-  'The Pasarela gateway is not built yet (it arrives with the GraphQL read API, issue 4).\n' +
-    'Meanwhile `npm run sandbox` serves the TelePagos, Talo and Tupay sandboxes on ports 4101-4103.',
-);
-process.exit(1);
+import 'reflect-metadata';
+import { ConfigError, loadConfig, withSandboxes, type Config } from './config.js';
+import { createLogger } from './logging.js';
+import { createGateway } from './server.js';
+import { SANDBOX_DEFAULT_PORTS } from './sandbox/credentials.js';
+import type { RunningSandboxes } from './sandbox/index.js';
+
+const EXAMPLE_QUERY = `query Dashboard {
+  accounts { provider balance { amount currency } }
+  account(provider: TELEPAGOS) {
+    transactions(from: "${daysAgo(30)}", to: "${daysAgo(0)}", first: 5) {
+      totalCount
+      nodes { createdAt direction amount { amount currency } status counterparty { name } salePoint { name } }
+    }
+  }
+}`;
+
+function daysAgo(days: number): string {
+  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The sandboxes on their usual ports, or on free ones when those are taken (e.g. by `npm run sandbox`). */
+async function startEmbeddedSandboxes(): Promise<RunningSandboxes> {
+  const { startSandboxes } = await import('./sandbox/index.js');
+  try {
+    return await startSandboxes({ ports: SANDBOX_DEFAULT_PORTS });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    return startSandboxes();
+  }
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Configuration error: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel });
+
+  let sandboxes: RunningSandboxes | undefined;
+  if (config.embedded) {
+    sandboxes = await startEmbeddedSandboxes();
+    config = withSandboxes(config, { telepagos: sandboxes.telepagos.url, talo: sandboxes.talo.url, tupay: sandboxes.tupay.url });
+  }
+
+  const gateway = await createGateway({ config, logger });
+  await gateway.app.listen({ port: config.port, host: config.host });
+  const address = gateway.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;
+
+  console.log(`\nPasarela gateway: ${url}${config.production ? '' : '  (open it in a browser for Apollo Sandbox)'}`);
+  if (sandboxes) {
+    console.log(`Embedded provider sandboxes (no provider URL configured):
+  TelePagos ${sandboxes.telepagos.url}
+  Talo      ${sandboxes.talo.url}
+  Tupay     ${sandboxes.tupay.url}`);
+  } else {
+    console.log(`Providers: ${gateway.providers.configured.join(', ') || 'none configured'}`);
+  }
+  console.log(`\nTry:\n${EXAMPLE_QUERY}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await gateway.close();
+    await sandboxes?.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+await main();

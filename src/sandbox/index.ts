@@ -31,11 +31,18 @@ export async function startSandboxes(options: SandboxesOptions = {}): Promise<Ru
     Object.entries({ host: options.host, seed: options.seed, now: options.now }).filter(([, v]) => v !== undefined),
   );
   const port = (p: number | undefined) => (p === undefined ? {} : { port: p });
-  const [telepagos, talo, tupay] = await Promise.all([
+  const started = await Promise.allSettled([
     startTelepagosSandbox({ ...common, ...port(options.ports?.telepagos), ...options.telepagos }),
     startTaloSandbox({ ...common, ...port(options.ports?.talo), ...options.talo }),
     startTupaySandbox({ ...common, ...port(options.ports?.tupay), ...options.tupay }),
-  ]);
+  ] as const);
+  const [telepagosResult, taloResult, tupayResult] = started;
+  if (telepagosResult.status === 'rejected' || taloResult.status === 'rejected' || tupayResult.status === 'rejected') {
+    // All or nothing: close the ones that did start (a port may have been taken), then report why.
+    await Promise.all(started.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
+    throw started.find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason;
+  }
+  const [telepagos, talo, tupay] = [telepagosResult.value, taloResult.value, tupayResult.value];
   return {
     telepagos,
     talo,

@@ -44,6 +44,14 @@ describe('configuration', () => {
     expect(withCredentials.message).not.toContain('hunter22');
     expect(error({ LOG_LEVEL: 'loud' }).variable).toBe('LOG_LEVEL');
     expect(error({ REDIS_URL: 'http://x' }).variable).toBe('REDIS_URL');
+    expect(error({ CORS_ORIGINS: 'https://ok.test, https://bad.test/path' }).variable).toBe('CORS_ORIGINS');
+  });
+
+  it('reads CORS origins', () => {
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example.com, http://localhost:3000' }).corsOrigins).toEqual([
+      'https://app.example.com',
+      'http://localhost:3000',
+    ]);
   });
 
   it('requires real providers and webhook secrets in production', () => {

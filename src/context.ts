@@ -1,0 +1,61 @@
+/**
+ * The per-request context every resolver receives: who is calling, the request id sent upstream, a
+ * signal that fires when the client goes away, the provider clients, and this request's DataLoaders.
+ */
+import DataLoader from 'dataloader';
+import type { GraphQLError } from 'graphql';
+import type { Logger } from './logging.js';
+import type { CallContext } from './domain/models.js';
+import type { ProviderRegistry } from './providers/registry.js';
+
+export interface GatewayContext {
+  requestId: string;
+  /** Fires when the HTTP request is gone: upstream calls made for it are cancelled. */
+  signal: AbortSignal;
+  logger: Logger;
+  providers: ProviderRegistry;
+  /** This request's DataLoaders, created on first use (see `loader`). */
+  loaders: Map<string, DataLoader<unknown, unknown>>;
+  /**
+   * Errors that do not blank a field: a provider failing inside `accounts` leaves the healthy accounts
+   * in the data and adds its error here; the server appends these to the response's errors.
+   */
+  partialErrors: GraphQLError[];
+}
+
+/** What provider clients need from the request: cancellation and the request id. */
+export function callContext(ctx: GatewayContext): CallContext {
+  return { signal: ctx.signal, requestId: ctx.requestId };
+}
+
+/**
+ * This request's DataLoader named `name`, created on first use: one upstream call per distinct key
+ * per request, however many times a query mentions it. Keys must be strings or numbers.
+ */
+export function loader<K extends string | number, V>(
+  ctx: GatewayContext,
+  name: string,
+  batch: (keys: readonly K[]) => Promise<readonly (V | Error)[]>,
+): DataLoader<K, V> {
+  let existing = ctx.loaders.get(name) as DataLoader<K, V> | undefined;
+  if (!existing) {
+    existing = new DataLoader<K, V>(batch);
+    ctx.loaders.set(name, existing as DataLoader<unknown, unknown>);
+  }
+  return existing;
+}
+
+/** A loader for a single value (a list endpoint): fetched once per request. */
+export function once<V>(ctx: GatewayContext, name: string, fetch: () => Promise<V>): Promise<V> {
+  return loader<string, V>(ctx, name, async (keys) => {
+    const value = await fetch();
+    return keys.map(() => value);
+  }).load('');
+}
+
+/** A loader fetching each key on its own (endpoints that take one id), errors kept per key. */
+export function perKey<V>(ctx: GatewayContext, name: string, fetch: (key: string) => Promise<V>): DataLoader<string, V> {
+  return loader<string, V>(ctx, name, (keys) =>
+    Promise.all(keys.map((key) => fetch(key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))))),
+  );
+}

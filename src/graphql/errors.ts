@@ -1,0 +1,90 @@
+/**
+ * How errors reach GraphQL clients (../shared/design/contract.md, "Errors"): every error carries one of
+ * the contract's `extensions.code`s; provider errors add `provider` and a safe `providerMessage`;
+ * anything unexpected becomes INTERNAL_SERVER_ERROR with only the request id (the original is logged).
+ */
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ProviderError } from '../providers/errors.js';
+import type { Logger } from '../logging.js';
+
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'PROVIDER_ERROR',
+  'PROVIDER_UNAVAILABLE',
+  'PROVIDER_NOT_CONFIGURED',
+  'RATE_LIMITED',
+  'QUERY_TOO_COMPLEX',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+export type GraphQLErrorCode = (typeof ERROR_CODES)[number];
+
+/** Apollo's request-level codes, folded into the contract's. */
+const APOLLO_CODES: Record<string, GraphQLErrorCode> = {
+  GRAPHQL_PARSE_FAILED: 'BAD_USER_INPUT',
+  GRAPHQL_VALIDATION_FAILED: 'BAD_USER_INPUT',
+  BAD_REQUEST: 'BAD_USER_INPUT',
+  OPERATION_RESOLUTION_FAILURE: 'BAD_USER_INPUT',
+  PERSISTED_QUERY_NOT_FOUND: 'BAD_USER_INPUT',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'BAD_USER_INPUT',
+};
+
+export function userInputError(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...extensions } });
+}
+
+export function codedError(code: GraphQLErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { ...extensions, code } });
+}
+
+function providerExtensions(error: ProviderError): Record<string, unknown> {
+  return {
+    code: error.code,
+    provider: error.provider,
+    reason: error.reason,
+    ...(error.providerMessage ? { providerMessage: error.providerMessage } : {}),
+    ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+  };
+}
+
+export interface FormatOptions {
+  logger: Logger;
+  /** Production hides messages of unexpected errors and every stack trace. */
+  production: boolean;
+}
+
+/**
+ * Apollo's formatError: classify by the original error, keep the contract's codes, mask the rest.
+ * `requestIdOf` reads the id Apollo cannot know; the server adds it via the response extensions too.
+ */
+export function formatError(options: FormatOptions) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    if (original instanceof ProviderError) {
+      return { ...base, message: original.message, extensions: providerExtensions(original) };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code) && code !== 'INTERNAL_SERVER_ERROR') {
+      return { ...base, extensions: withoutStack(formatted.extensions, options.production) };
+    }
+    if (typeof code === 'string' && APOLLO_CODES[code]) {
+      return { ...base, extensions: { ...withoutStack(formatted.extensions, options.production), code: APOLLO_CODES[code] } };
+    }
+    options.logger.error({ err: original }, 'unexpected error while resolving');
+    return {
+      ...base,
+      message: options.production ? 'Internal server error' : formatted.message,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}
+
+function withoutStack(extensions: Record<string, unknown> | undefined, production: boolean): Record<string, unknown> {
+  if (!extensions) return {};
+  if (!production) return extensions;
+  const { stacktrace: _stacktrace, exception: _exception, ...rest } = extensions;
+  return rest;
+}

@@ -1,0 +1,26 @@
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { callContext, perKey, type GatewayContext } from '../../context.js';
+import type { Cashin as DomainCashin } from '../../domain/models.js';
+import { localIdFor, toGlobalId } from '../../graphql/relay/global-id.js';
+import { orNullIfNotFound } from '../common/lookups.js';
+import { Cashin, type CashinValue } from './cashin.type.js';
+
+export function cashinValue(cashin: DomainCashin): CashinValue {
+  return { ...cashin, __typename: 'Cashin', id: toGlobalId('Cashin', cashin.provider, cashin.id), localId: cashin.id };
+}
+
+/** A TelePagos cash-in by its id (once per request), or null when unknown. */
+export async function findCashin(ctx: GatewayContext, localId: string): Promise<CashinValue | null> {
+  const load = perKey(ctx, 'telepagos.cashin', (id) => ctx.providers.telepagos.cashin(id, callContext(ctx)));
+  const cashin = await orNullIfNotFound(load.load(localId));
+  return cashin === null ? null : cashinValue(cashin);
+}
+
+@Resolver(() => Cashin)
+export class CashinResolver {
+  @Query(() => Cashin, { nullable: true, description: 'A TelePagos cash-in (credited transfer or QR payment) by global id or TelePagos id.' })
+  cashin(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<CashinValue | null> {
+    const localId = localIdFor(id, 'Cashin', 'TELEPAGOS');
+    return localId === null ? Promise.resolve(null) : findCashin(ctx, localId);
+  }
+}

@@ -1,0 +1,29 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { Node } from '../../graphql/relay/node.js';
+import type { Cashin as DomainCashin } from '../../domain/models.js';
+import { Counterparty } from '../common/counterparty.type.js';
+import { Money } from '../common/money.type.js';
+import { ProviderEnum } from '../common/enums.js';
+
+export type CashinValue = Omit<DomainCashin, 'id'> & { __typename: 'Cashin'; id: string; localId: string };
+
+@ObjectType({ implements: Node, description: 'Money credited to the account (TelePagos cash-in).' })
+export class Cashin extends Node {
+  @Field(() => ID)
+  declare id: string;
+
+  @Field(() => ProviderEnum)
+  provider!: ProviderEnum;
+
+  @Field(() => Money)
+  amount!: Money;
+
+  @Field(() => String, { nullable: true })
+  concept?: string;
+
+  @Field(() => String, { nullable: true })
+  description?: string;
+
+  @Field(() => Counterparty, { nullable: true, description: 'Who paid.' })
+  buyer?: Counterparty;
+}

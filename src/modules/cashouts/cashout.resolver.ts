@@ -1,0 +1,38 @@
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { callContext, perKey, type GatewayContext } from '../../context.js';
+import { localIdFor, toGlobalId } from '../../graphql/relay/global-id.js';
+import type { ProviderId } from '../../providers/provider.js';
+import { orNullIfNotFound } from '../common/lookups.js';
+import { Cashout, type CashoutValue } from './cashout.type.js';
+
+/** The voucher of a TelePagos cash-out: fetched once per request, and it also proves the cash-out exists. */
+export function voucher(ctx: GatewayContext, localId: string): Promise<string> {
+  return perKey(ctx, 'telepagos.voucher', (id) => ctx.providers.telepagos.cashoutVoucher(id, callContext(ctx))).load(localId);
+}
+
+export function cashoutValue(provider: ProviderId, localId: string): CashoutValue {
+  return { __typename: 'Cashout', id: toGlobalId('Cashout', provider, localId), localId, provider };
+}
+
+/** A cash-out by the provider's id, or null when TelePagos does not know it. */
+export async function findCashout(ctx: GatewayContext, localId: string): Promise<CashoutValue | null> {
+  const found = await orNullIfNotFound(voucher(ctx, localId));
+  return found === null ? null : cashoutValue('TELEPAGOS', localId);
+}
+
+@Resolver(() => Cashout)
+export class CashoutResolver {
+  @Query(() => Cashout, { nullable: true, description: 'A TelePagos cash-out by global id or TelePagos id.' })
+  cashout(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<CashoutValue | null> {
+    const localId = localIdFor(id, 'Cashout', 'TELEPAGOS');
+    return localId === null ? Promise.resolve(null) : findCashout(ctx, localId);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'The transfer receipt (a base64-encoded PDF), fetched from the provider when asked for.',
+  })
+  voucher(@Root() cashout: CashoutValue, @Ctx() ctx: GatewayContext): Promise<string> {
+    return voucher(ctx, cashout.localId);
+  }
+}

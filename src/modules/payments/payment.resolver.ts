@@ -1,0 +1,26 @@
+import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { callContext, perKey, type GatewayContext } from '../../context.js';
+import type { Payment as DomainPayment } from '../../domain/models.js';
+import { localIdFor, toGlobalId } from '../../graphql/relay/global-id.js';
+import { orNullIfNotFound } from '../common/lookups.js';
+import { Payment, type PaymentValue } from './payment.type.js';
+
+export function paymentValue(payment: DomainPayment): PaymentValue {
+  return { ...payment, __typename: 'Payment', id: toGlobalId('Payment', payment.provider, payment.id), localId: payment.id };
+}
+
+/** A Talo payment by its id (once per request), or null when unknown. */
+export async function findPayment(ctx: GatewayContext, localId: string): Promise<PaymentValue | null> {
+  const load = perKey(ctx, 'talo.payment', (id) => ctx.providers.talo.getPayment(id, callContext(ctx)));
+  const payment = await orNullIfNotFound(load.load(localId));
+  return payment === null ? null : paymentValue(payment);
+}
+
+@Resolver(() => Payment)
+export class PaymentResolver {
+  @Query(() => Payment, { nullable: true, description: 'A Talo payment by global id or Talo id.' })
+  payment(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<PaymentValue | null> {
+    const localId = localIdFor(id, 'Payment', 'TALO');
+    return localId === null ? Promise.resolve(null) : findPayment(ctx, localId);
+  }
+}

@@ -1,0 +1,53 @@
+/** TelePagos reference data and statistics. */
+import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import { callContext, type GatewayContext } from '../../context.js';
+import { userInputError } from '../../graphql/errors.js';
+import type { PaymentConcept as Concept, Statistics as DomainStatistics, TransactionOperation as Operation } from '../../domain/models.js';
+import { TtlCache } from '../common/lookups.js';
+import { PaymentConcept, Statistics, TransactionOperation } from './reference.type.js';
+
+/**
+ * Concepts and operation types are reference data: cached in this process for 5 minutes, so a busy
+ * gateway asks TelePagos for them a few times an hour, not on every page load.
+ */
+export const REFERENCE_TTL_MS = 5 * 60_000;
+
+const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** Per gateway process (one TelePagos account per process). */
+const conceptsCache = new WeakMap<object, TtlCache<Concept[]>>();
+const operationsCache = new WeakMap<object, TtlCache<Operation[]>>();
+
+function cached<V>(caches: WeakMap<object, TtlCache<V>>, owner: object): TtlCache<V> {
+  let cache = caches.get(owner);
+  if (!cache) {
+    cache = new TtlCache<V>(REFERENCE_TTL_MS);
+    caches.set(owner, cache);
+  }
+  return cache;
+}
+
+@Resolver()
+export class ReferenceResolver {
+  @Query(() => [PaymentConcept], { description: 'TelePagos payment concepts, used to classify cash-outs and cash-ins.' })
+  paymentConcepts(@Ctx() ctx: GatewayContext): Promise<Concept[]> {
+    const client = ctx.providers.telepagos;
+    // Shared with other requests: no single caller's signal may cancel it.
+    return cached(conceptsCache, client).get(() => client.concepts({ requestId: ctx.requestId }));
+  }
+
+  @Query(() => [TransactionOperation], { description: 'TelePagos operation types usable in TransactionFilter.operation.' })
+  transactionOperations(@Ctx() ctx: GatewayContext): Promise<Operation[]> {
+    const client = ctx.providers.telepagos;
+    return cached(operationsCache, client).get(() => client.operations({ requestId: ctx.requestId }));
+  }
+
+  @Query(() => Statistics, { nullable: true, description: 'TelePagos white-label statistics for a period.' })
+  statistics(
+    @Arg('period', () => String, { description: 'The month, YYYY-MM.' }) period: string,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<DomainStatistics> {
+    if (!PERIOD.test(period)) throw userInputError('period must be a month, YYYY-MM', { field: 'period' });
+    return ctx.providers.telepagos.statistics(period, callContext(ctx));
+  }
+}

@@ -1,0 +1,40 @@
+/** This request's sale points: one list call however many transactions or lookups need them. */
+import { callContext, once, perKey, type GatewayContext } from '../../context.js';
+import type { QrAmountType, SalePoint as DomainSalePoint } from '../../domain/models.js';
+import { toGlobalId } from '../../graphql/relay/global-id.js';
+import type { SalePointValue } from './sale-point.type.js';
+
+export function salePointValue(salePoint: DomainSalePoint): SalePointValue {
+  return {
+    __typename: 'SalePoint',
+    id: toGlobalId('SalePoint', 'TELEPAGOS', salePoint.id),
+    localId: salePoint.id,
+    name: salePoint.name,
+    status: salePoint.status,
+  };
+}
+
+export interface SalePointIndex {
+  list: SalePointValue[];
+  byId: Map<string, SalePointValue>;
+  byName: Map<string, SalePointValue>;
+}
+
+export function salePoints(ctx: GatewayContext): Promise<SalePointIndex> {
+  return once(ctx, 'telepagos.salePoints', async () => {
+    const list = (await ctx.providers.telepagos.salePoints(callContext(ctx))).map(salePointValue);
+    return {
+      list,
+      byId: new Map(list.map((s) => [s.localId, s])),
+      // Transactions name their sale point; names are unique per account (TelePagos refuses duplicates).
+      byName: new Map(list.map((s) => [s.name, s])),
+    };
+  });
+}
+
+export function staticQr(ctx: GatewayContext, salePointId: string, amountType: QrAmountType): Promise<string> {
+  return perKey(ctx, 'telepagos.staticQr', (key) => {
+    const [id, type] = key.split('|') as [string, QrAmountType];
+    return ctx.providers.telepagos.staticQr(id, type, callContext(ctx));
+  }).load(`${salePointId}|${amountType}`);
+}

@@ -1,0 +1,52 @@
+/**
+ * The GraphQL schema, code-first with type-graphql. `npm run schema:emit` prints it to schema.graphql,
+ * which must contain ../shared/design/schema-contract.graphql (checked by test/contract).
+ */
+import 'reflect-metadata';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { createNodeResolver, type NodeFetcher } from './graphql/relay/node.js';
+import type { NodeType } from './graphql/relay/global-id.js';
+import { AccountResolver, accountValue } from './modules/accounts/account.resolver.js';
+import { keepsBalance } from './modules/accounts/accounts.loaders.js';
+import { CashinResolver, findCashin } from './modules/cash-in/cashin.resolver.js';
+import { CashoutResolver, findCashout } from './modules/cashouts/cashout.resolver.js';
+import { findPayment, PaymentResolver } from './modules/payments/payment.resolver.js';
+import { ReferenceResolver } from './modules/reference/reference.resolver.js';
+import { SalePointResolver } from './modules/sale-points/sale-point.resolver.js';
+import { salePoints } from './modules/sale-points/sale-points.loaders.js';
+import { AccountTransactionsResolver, TransactionResolver } from './modules/transactions/transaction.resolver.js';
+
+/** How `node(id:)` fetches each type; Transactions cannot be fetched by id at any provider. */
+const nodeFetchers: Partial<Record<NodeType, NodeFetcher>> = {
+  Account: async (ctx, provider) => (keepsBalance(provider) && ctx.providers.isConfigured(provider) ? accountValue(provider) : null),
+  SalePoint: async (ctx, provider, localId) => (provider === 'TELEPAGOS' ? ((await salePoints(ctx)).byId.get(localId) ?? null) : null),
+  Cashout: (ctx, provider, localId) => (provider === 'TELEPAGOS' ? findCashout(ctx, localId) : Promise.resolve(null)),
+  Cashin: (ctx, provider, localId) => (provider === 'TELEPAGOS' ? findCashin(ctx, localId) : Promise.resolve(null)),
+  Payment: (ctx, provider, localId) => (provider === 'TALO' ? findPayment(ctx, localId) : Promise.resolve(null)),
+};
+
+export const RESOLVERS = [
+  createNodeResolver(nodeFetchers),
+  AccountResolver,
+  AccountTransactionsResolver,
+  TransactionResolver,
+  ReferenceResolver,
+  SalePointResolver,
+  CashoutResolver,
+  CashinResolver,
+  PaymentResolver,
+] as const;
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** Built once per process: type-graphql's metadata is global, and building is not free. */
+export function buildGatewaySchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({ resolvers: RESOLVERS, validate: false });
+  return built;
+}
+
+/** The SDL as committed in schema.graphql: sorted, so diffs show real changes only. */
+export async function printGatewaySchema(): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await buildGatewaySchema()))}\n`;
+}

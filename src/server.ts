@@ -1,0 +1,145 @@
+/**
+ * The gateway's HTTP surface: Apollo Server 5 on Fastify at /graphql (Apollo Sandbox landing page
+ * outside production), CORS for Apollo Sandbox and configured origins, CSRF prevention, a request id
+ * on every request (accepted from X-Request-Id when well-formed, echoed back), /healthz and /readyz.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import cors from '@fastify/cors';
+import { randomUUID } from 'node:crypto';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginUsageReportingDisabled, ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin/disabled';
+import type { Config } from './config.js';
+import type { GatewayContext } from './context.js';
+import { formatError } from './graphql/errors.js';
+import type { Logger } from './logging.js';
+import { ProviderRegistry } from './providers/registry.js';
+import { buildGatewaySchema } from './schema.js';
+import { MemoryCredentialStore, type CredentialStore } from './state/credential-store.js';
+
+/** Where Apollo Sandbox runs in a browser; it must be allowed to call the gateway. */
+export const APOLLO_SANDBOX_ORIGINS = ['https://studio.apollographql.com', 'https://sandbox.embed.apollographql.com'];
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+export interface GatewayOptions {
+  config: Config;
+  logger: Logger;
+  store?: CredentialStore;
+}
+
+export interface Gateway {
+  app: FastifyInstance;
+  providers: ProviderRegistry;
+  /** Stops accepting, drains in-flight operations, closes provider connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Appends the partial errors resolvers collected (a failing provider inside `accounts`), then adds the
+ * request id to every error of the response, so a client can quote it to us.
+ */
+const completeErrors = (format: ReturnType<typeof formatError>): ApolloServerPlugin<GatewayContext> => ({
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue }) {
+        if (response.body.kind !== 'single') return;
+        const result = response.body.singleResult;
+        if (contextValue.partialErrors.length > 0) {
+          result.errors = [...(result.errors ?? []), ...contextValue.partialErrors.map((error) => format(error.toJSON(), error))];
+        }
+        if (!result.errors) return;
+        result.errors = result.errors.map((error) => ({
+          ...error,
+          extensions: { ...error.extensions, requestId: contextValue.requestId },
+        }));
+      },
+    };
+  },
+});
+
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config, logger } = options;
+  const providers = new ProviderRegistry(config.providers, {
+    store: options.store ?? new MemoryCredentialStore(),
+    logger,
+    timeoutMs: config.upstreamTimeoutMs,
+  });
+  const schema = await buildGatewaySchema();
+
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  await app.register(cors, {
+    origin: [...APOLLO_SANDBOX_ORIGINS, ...config.corsOrigins],
+    methods: ['GET', 'POST', 'OPTIONS'],
+    allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id'],
+    exposedHeaders: ['x-request-id'],
+    maxAge: 600,
+  });
+
+  const format = formatError({ logger, production: config.production });
+  const apollo = new ApolloServer<GatewayContext>({
+    schema,
+    introspection: !config.production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: !config.production,
+    formatError: format,
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      // Unused Apollo machinery costs time on every request: switch it off explicitly.
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      completeErrors(format),
+    ],
+  });
+  await apollo.start();
+
+  await app.register(fastifyApollo(apollo), {
+    path: '/graphql',
+    context: async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => ({
+      requestId: request.id,
+      signal: abortWhenGone(reply),
+      logger: logger.child({ requestId: request.id }),
+      providers,
+      loaders: new Map(),
+      partialErrors: [],
+    }),
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async () => ({ status: 'ready', providers: providers.breakerStates() }));
+
+  return {
+    app,
+    providers,
+    close: async () => {
+      await app.close();
+      await providers.close();
+    },
+  };
+}
+
+/** A signal that fires if the client disconnects before its response is complete. */
+function abortWhenGone(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}

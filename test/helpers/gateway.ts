@@ -1,0 +1,101 @@
+/**
+ * A gateway in the test process, pointed at the three sandboxes running as real HTTP servers on
+ * loopback; queried over real HTTP like any client.
+ */
+import { afterAll, beforeAll } from 'vitest';
+import { request } from 'undici';
+import type { AddressInfo } from 'node:net';
+import { loadConfig, withSandboxes, type Config } from '../../src/config.js';
+import { createLogger, type Logger } from '../../src/logging.js';
+import { createGateway, type Gateway } from '../../src/server.js';
+import { startSandboxes, type RunningSandboxes, type SandboxesOptions } from '../../src/sandbox/index.js';
+
+/** The sandboxes' history ends here in gateway tests, so expected values are stable. */
+export const TEST_NOW = new Date('2026-01-15T12:00:00Z');
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: { data?: T; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[] };
+}
+
+export interface TestGateway {
+  url: string;
+  gateway: Gateway;
+  sandboxes: RunningSandboxes;
+  config: Config;
+  /** POSTs a GraphQL operation to /graphql. */
+  query<T = any>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  /** Clears every sandbox's request log (and faults), keeping their state. */
+  clearLogs(): void;
+  close(): Promise<void>;
+}
+
+export interface TestGatewayOptions {
+  sandboxes?: SandboxesOptions;
+  /** Environment for loadConfig (provider URLs are filled in from the sandboxes). */
+  env?: Record<string, string>;
+  /** Which providers the gateway is told about (default all three). */
+  providers?: ('telepagos' | 'talo' | 'tupay')[];
+  logger?: Logger;
+}
+
+export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const sandboxes = await startSandboxes({ now: TEST_NOW, ...options.sandboxes });
+  const wired = withSandboxes(loadConfig({ UPSTREAM_TIMEOUT_MS: '3000', ...options.env }), {
+    telepagos: sandboxes.telepagos.url,
+    talo: sandboxes.talo.url,
+    tupay: sandboxes.tupay.url,
+  });
+  const keep = options.providers ?? ['telepagos', 'talo', 'tupay'];
+  const config: Config = {
+    ...wired,
+    port: 0,
+    embedded: false,
+    providers: Object.fromEntries(Object.entries(wired.providers).filter(([name]) => keep.includes(name as 'talo'))),
+  };
+  const gateway = await createGateway({ config, logger: options.logger ?? createLogger({ level: 'silent' }) });
+  await gateway.app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(gateway.app.server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    gateway,
+    sandboxes,
+    config,
+    async query(query, variables, headers = {}) {
+      const response = await request(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await response.body.text();
+      return { status: response.statusCode, headers: response.headers, body: JSON.parse(text) };
+    },
+    clearLogs() {
+      for (const sandbox of [sandboxes.telepagos, sandboxes.talo, sandboxes.tupay]) {
+        sandbox.log.clear();
+        sandbox.faults.clear();
+      }
+    },
+    async close() {
+      await gateway.close();
+      await sandboxes.close();
+    },
+  };
+}
+
+/** beforeAll/afterAll wiring: `const gw = useTestGateway(); … gw().query(…)`. */
+export function useTestGateway(options: TestGatewayOptions = {}): () => TestGateway {
+  let current: TestGateway | undefined;
+  beforeAll(async () => {
+    current = await startTestGateway(options);
+  }, 30_000);
+  afterAll(async () => {
+    await current?.close();
+  });
+  return () => {
+    if (!current) throw new Error('the test gateway has not started');
+    return current;
+  };
+}
