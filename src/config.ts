@@ -58,6 +58,8 @@ export interface Config {
   clientsFile?: string;
   /** CORS_ORIGINS (comma-separated): browser origins allowed besides Apollo Sandbox. Default none. */
   corsOrigins: string[];
+  /** MAX_OPERATION_AMOUNT: the largest amount one mutation may move or charge. Default 50000000. */
+  maxOperationAmount: string;
   providers: ProvidersConfig;
   /**
    * No provider URL configured: the gateway starts the three sandboxes and points itself at them
@@ -111,6 +113,12 @@ function url(env: Env, name: string): string | undefined {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(name, 'must be an http(s) URL');
   if (parsed.username || parsed.password) throw new ConfigError(name, 'must not carry credentials; use the credential variables');
   return parsed.toString();
+}
+
+function positiveDecimal(env: Env, name: string, fallback: string): string {
+  const raw = value(env, name) ?? fallback;
+  if (!/^\d{1,15}(\.\d{1,2})?$/.test(raw) || Number(raw) <= 0) throw new ConfigError(name, 'must be a positive amount with at most two decimals');
+  return raw;
 }
 
 function origins(env: Env, name: string): string[] {
@@ -180,6 +188,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (embedded && production) {
     throw new ConfigError('TELEPAGOS_URL', 'or another provider URL is required in production (the embedded sandboxes are for development)');
   }
+  const clientsFile = value(env, 'CLIENTS_FILE');
+  if (production && !clientsFile) throw new ConfigError('CLIENTS_FILE', 'is required in production (client apps must present API keys)');
 
   return {
     port,
@@ -189,8 +199,9 @@ export function loadConfig(env: Env = process.env): Config {
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000),
     logLevel,
     redisUrl,
-    clientsFile: value(env, 'CLIENTS_FILE'),
+    clientsFile,
     corsOrigins: origins(env, 'CORS_ORIGINS'),
+    maxOperationAmount: positiveDecimal(env, 'MAX_OPERATION_AMOUNT', '50000000'),
     providers,
     embedded,
   };

@@ -4,12 +4,19 @@
  */
 import DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
+import type { ClientApp } from './auth/clients.js';
+import type { Config } from './config.js';
 import type { Logger } from './logging.js';
+import type { IdempotencyStore } from './state/idempotency-store.js';
 import type { CallContext } from './domain/models.js';
 import type { ProviderRegistry } from './providers/registry.js';
 
 export interface GatewayContext {
   requestId: string;
+  /** The client app calling (from its API key), or the open-access client outside production. */
+  client: ClientApp;
+  config: Config;
+  idempotency: IdempotencyStore;
   /** Fires when the HTTP request is gone: upstream calls made for it are cancelled. */
   signal: AbortSignal;
   logger: Logger;

@@ -3,6 +3,7 @@
  * default) it first starts the three provider sandboxes on loopback and points itself at them.
  */
 import 'reflect-metadata';
+import { ClientRegistry, ClientsFileError } from './auth/clients.js';
 import { ConfigError, loadConfig, withSandboxes, type Config } from './config.js';
 import { createLogger } from './logging.js';
 import { createGateway } from './server.js';
@@ -47,13 +48,29 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel });
 
+  let clients: ClientRegistry | undefined;
+  if (config.clientsFile) {
+    try {
+      clients = await ClientRegistry.fromFile(config.clientsFile);
+    } catch (error) {
+      if (error instanceof ClientsFileError) {
+        console.error(`Configuration error: ${error.message}`);
+        process.exit(2);
+      }
+      throw error;
+    }
+    logger.info({ clients: clients.size }, 'client apps loaded; every request needs an API key');
+  } else {
+    logger.warn('OPEN ACCESS: no CLIENTS_FILE, so any caller may read and move money. Never run like this in production.');
+  }
+
   let sandboxes: RunningSandboxes | undefined;
   if (config.embedded) {
     sandboxes = await startEmbeddedSandboxes();
     config = withSandboxes(config, { telepagos: sandboxes.telepagos.url, talo: sandboxes.talo.url, tupay: sandboxes.tupay.url });
   }
 
-  const gateway = await createGateway({ config, logger });
+  const gateway = await createGateway({ config, logger, clients });
   await gateway.app.listen({ port: config.port, host: config.host });
   const address = gateway.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

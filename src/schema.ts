@@ -9,10 +9,14 @@ import { createNodeResolver, type NodeFetcher } from './graphql/relay/node.js';
 import type { NodeType } from './graphql/relay/global-id.js';
 import { AccountResolver, accountValue } from './modules/accounts/account.resolver.js';
 import { keepsBalance } from './modules/accounts/accounts.loaders.js';
+import { CashinMutations } from './modules/cash-in/cashin.mutations.js';
 import { CashinResolver, findCashin } from './modules/cash-in/cashin.resolver.js';
+import { CashoutMutations } from './modules/cashouts/cashout.mutations.js';
 import { CashoutResolver, findCashout } from './modules/cashouts/cashout.resolver.js';
+import { PaymentMutations } from './modules/payments/payment.mutations.js';
 import { findPayment, PaymentResolver } from './modules/payments/payment.resolver.js';
 import { ReferenceResolver } from './modules/reference/reference.resolver.js';
+import { SalePointMutations } from './modules/sale-points/sale-point.mutations.js';
 import { SalePointResolver } from './modules/sale-points/sale-point.resolver.js';
 import { salePoints } from './modules/sale-points/sale-points.loaders.js';
 import { AccountTransactionsResolver, TransactionResolver } from './modules/transactions/transaction.resolver.js';
@@ -36,6 +40,10 @@ export const RESOLVERS = [
   CashoutResolver,
   CashinResolver,
   PaymentResolver,
+  CashoutMutations,
+  CashinMutations,
+  SalePointMutations,
+  PaymentMutations,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -18,6 +18,10 @@ import type { Logger } from './logging.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { buildGatewaySchema } from './schema.js';
 import { MemoryCredentialStore, type CredentialStore } from './state/credential-store.js';
+import { MemoryIdempotencyStore, type IdempotencyStore } from './state/idempotency-store.js';
+import { bearerKey, SCOPES, type ClientApp, type ClientRegistry } from './auth/clients.js';
+import { requiredScopes } from './auth/scopes.js';
+import { GraphQLError } from 'graphql';
 
 /** Where Apollo Sandbox runs in a browser; it must be allowed to call the gateway. */
 export const APOLLO_SANDBOX_ORIGINS = ['https://studio.apollographql.com', 'https://sandbox.embed.apollographql.com'];
@@ -28,7 +32,42 @@ export interface GatewayOptions {
   config: Config;
   logger: Logger;
   store?: CredentialStore;
+  idempotency?: IdempotencyStore;
+  /** Client apps from CLIENTS_FILE; without them access is open (refused in production by config). */
+  clients?: ClientRegistry;
 }
+
+/** Who calls when no CLIENTS_FILE is configured (development): everything is allowed. */
+export const OPEN_ACCESS_CLIENT: ClientApp = { name: 'open-access', scopes: new Set(SCOPES) };
+
+function authError(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, http: { status: code === 'UNAUTHENTICATED' ? 401 : 403 } } });
+}
+
+/** The client app presenting this Authorization header, or an UNAUTHENTICATED error. */
+export function authenticate(clients: ClientRegistry | undefined, authorization: string | undefined): ClientApp {
+  if (!clients) return OPEN_ACCESS_CLIENT;
+  const key = bearerKey(authorization);
+  if (!key) throw authError('UNAUTHENTICATED', 'Send your API key as Authorization: Bearer <key>');
+  const client = clients.identify(key);
+  if (!client) throw authError('UNAUTHENTICATED', 'Unknown API key');
+  return client;
+}
+
+/** Refuses an operation whose root fields need a scope the client lacks, before anything runs. */
+const scopeCheck: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation, contextValue }) {
+        if (!operation) return;
+        const missing = [...requiredScopes(operation)].filter((scope) => !contextValue.client.scopes.has(scope));
+        if (missing.length > 0) {
+          throw authError('FORBIDDEN', `This API key lacks the scope ${missing.join(', ')} needed for this ${operation.operation}`);
+        }
+      },
+    };
+  },
+};
 
 export interface Gateway {
   app: FastifyInstance;
@@ -68,6 +107,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     timeoutMs: config.upstreamTimeoutMs,
   });
   const schema = await buildGatewaySchema();
+  const idempotency = options.idempotency ?? new MemoryIdempotencyStore();
 
   const app = Fastify({
     logger: false,
@@ -105,6 +145,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
+      scopeCheck,
       completeErrors(format),
     ],
   });
@@ -112,14 +153,20 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   await app.register(fastifyApollo(apollo), {
     path: '/graphql',
-    context: async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => ({
-      requestId: request.id,
-      signal: abortWhenGone(reply),
-      logger: logger.child({ requestId: request.id }),
-      providers,
-      loaders: new Map(),
-      partialErrors: [],
-    }),
+    context: async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {
+      const client = authenticate(options.clients, request.headers.authorization);
+      return {
+        requestId: request.id,
+        client,
+        config,
+        idempotency,
+        signal: abortWhenGone(reply),
+        logger: logger.child({ requestId: request.id, client: client.name }),
+        providers,
+        loaders: new Map(),
+        partialErrors: [],
+      };
+    },
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));

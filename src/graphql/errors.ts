@@ -68,7 +68,7 @@ export function formatError(options: FormatOptions) {
     }
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code) && code !== 'INTERNAL_SERVER_ERROR') {
-      return { ...base, extensions: withoutStack(formatted.extensions, options.production) };
+      return { ...base, extensions: { ...withoutStack(formatted.extensions, options.production), ...variableField(formatted.message) } };
     }
     if (typeof code === 'string' && APOLLO_CODES[code]) {
       return { ...base, extensions: { ...withoutStack(formatted.extensions, options.production), code: APOLLO_CODES[code] } };
@@ -80,6 +80,15 @@ export function formatError(options: FormatOptions) {
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
+}
+
+/**
+ * graphql-js reports a variable that failed a scalar as `Variable "$input" got invalid value … at
+ * "input.cbu"; …`: expose that path as `extensions.field` (["input", "cbu"]), like userErrors do.
+ */
+function variableField(message: string): { field?: string[] } {
+  const match = /^Variable "\$[^"]+" got invalid value .* at "([^"]+)"; /s.exec(message);
+  return match ? { field: match[1]!.split('.') } : {};
 }
 
 function withoutStack(extensions: Record<string, unknown> | undefined, production: boolean): Record<string, unknown> {

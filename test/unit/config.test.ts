@@ -56,7 +56,16 @@ describe('configuration', () => {
 
   it('requires real providers and webhook secrets in production', () => {
     expect(error({ NODE_ENV: 'production' }).variable).toBe('TELEPAGOS_URL');
-    const e = error({ NODE_ENV: 'production', TELEPAGOS_URL: 'https://x.test', TELEPAGOS_USERNAME: 'u', TELEPAGOS_PASSWORD: 'p' });
-    expect(e.variable).toBe('TELEPAGOS_WEBHOOK_SECRET');
+    const real = { NODE_ENV: 'production', TELEPAGOS_URL: 'https://x.test', TELEPAGOS_USERNAME: 'u', TELEPAGOS_PASSWORD: 'p' };
+    expect(error(real).variable).toBe('TELEPAGOS_WEBHOOK_SECRET');
+    expect(error({ ...real, TELEPAGOS_WEBHOOK_SECRET: 'whsec' }).variable).toBe('CLIENTS_FILE');
+    expect(loadConfig({ ...real, TELEPAGOS_WEBHOOK_SECRET: 'whsec', CLIENTS_FILE: '/etc/pasarela/clients.json' }).production).toBe(true);
+  });
+
+  it('reads the operation amount cap', () => {
+    expect(loadConfig({}).maxOperationAmount).toBe('50000000');
+    expect(loadConfig({ MAX_OPERATION_AMOUNT: '1000.50' }).maxOperationAmount).toBe('1000.50');
+    expect(error({ MAX_OPERATION_AMOUNT: '-1' }).variable).toBe('MAX_OPERATION_AMOUNT');
+    expect(error({ MAX_OPERATION_AMOUNT: '1.234' }).variable).toBe('MAX_OPERATION_AMOUNT');
   });
 });

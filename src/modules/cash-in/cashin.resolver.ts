@@ -3,6 +3,7 @@ import { callContext, perKey, type GatewayContext } from '../../context.js';
 import type { Cashin as DomainCashin } from '../../domain/models.js';
 import { localIdFor, toGlobalId } from '../../graphql/relay/global-id.js';
 import { orNullIfNotFound } from '../common/lookups.js';
+import { TELEPAGOS_RECORD_ID } from '../cashouts/cashout.resolver.js';
 import { Cashin, type CashinValue } from './cashin.type.js';
 
 export function cashinValue(cashin: DomainCashin): CashinValue {
@@ -11,7 +12,10 @@ export function cashinValue(cashin: DomainCashin): CashinValue {
 
 /** A TelePagos cash-in by its id (once per request), or null when unknown. */
 export async function findCashin(ctx: GatewayContext, localId: string): Promise<CashinValue | null> {
-  const load = perKey(ctx, 'telepagos.cashin', (id) => ctx.providers.telepagos.cashin(id, callContext(ctx)));
+  // TelePagos ids are integers: any other id names no cash-in (null, like an unknown one, not a provider error).
+  if (!TELEPAGOS_RECORD_ID.test(localId)) return null;
+  // async: an unconfigured provider throws from `ctx.providers.telepagos`; DataLoader would mask a synchronous throw.
+  const load = perKey(ctx, 'telepagos.cashin', async (id) => ctx.providers.telepagos.cashin(id, callContext(ctx)));
   const cashin = await orNullIfNotFound(load.load(localId));
   return cashin === null ? null : cashinValue(cashin);
 }

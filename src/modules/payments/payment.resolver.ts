@@ -2,6 +2,7 @@ import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { callContext, perKey, type GatewayContext } from '../../context.js';
 import type { Payment as DomainPayment } from '../../domain/models.js';
 import { localIdFor, toGlobalId } from '../../graphql/relay/global-id.js';
+import { ProviderError } from '../../providers/errors.js';
 import { orNullIfNotFound } from '../common/lookups.js';
 import { Payment, type PaymentValue } from './payment.type.js';
 
@@ -11,8 +12,13 @@ export function paymentValue(payment: DomainPayment): PaymentValue {
 
 /** A Talo payment by its id (once per request), or null when unknown. */
 export async function findPayment(ctx: GatewayContext, localId: string): Promise<PaymentValue | null> {
-  const load = perKey(ctx, 'talo.payment', (id) => ctx.providers.talo.getPayment(id, callContext(ctx)));
-  const payment = await orNullIfNotFound(load.load(localId));
+  // async: an unconfigured provider throws from `ctx.providers.talo`; DataLoader would mask a synchronous throw.
+  const load = perKey(ctx, 'talo.payment', async (id) => ctx.providers.talo.getPayment(id, callContext(ctx)));
+  // Talo answers 403 for a payment of another Talo user: for this merchant it does not exist.
+  const payment = await orNullIfNotFound(load.load(localId)).catch((error: unknown) => {
+    if (error instanceof ProviderError && error.reason === 'FORBIDDEN') return null;
+    throw error;
+  });
   return payment === null ? null : paymentValue(payment);
 }
 

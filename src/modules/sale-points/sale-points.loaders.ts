@@ -33,7 +33,8 @@ export function salePoints(ctx: GatewayContext): Promise<SalePointIndex> {
 }
 
 export function staticQr(ctx: GatewayContext, salePointId: string, amountType: QrAmountType): Promise<string> {
-  return perKey(ctx, 'telepagos.staticQr', (key) => {
+  // async: an unconfigured provider throws from `ctx.providers.telepagos`; DataLoader would mask a synchronous throw.
+  return perKey(ctx, 'telepagos.staticQr', async (key) => {
     const [id, type] = key.split('|') as [string, QrAmountType];
     return ctx.providers.telepagos.staticQr(id, type, callContext(ctx));
   }).load(`${salePointId}|${amountType}`);

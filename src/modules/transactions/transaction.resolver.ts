@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../../context.js';
-import { connectionOf, type Connection } from '../../graphql/relay/connection.js';
+import { checkFirst, connectionOf, decodeCursor, type Connection } from '../../graphql/relay/connection.js';
 import { LocalDateScalar } from '../../graphql/scalars/index.js';
 import { Account, type AccountValue } from '../accounts/account.type.js';
 import type { BalanceProvider } from '../accounts/accounts.loaders.js';
@@ -44,7 +44,10 @@ export class AccountTransactionsResolver {
     @Arg('after', () => String, { nullable: true }) after: string | undefined,
     @Ctx() ctx: GatewayContext,
   ): Promise<Connection<TransactionValue>> {
+    // Every argument is checked before anything is asked upstream.
     checkRange(from, to);
+    checkFirst(first);
+    if (after) decodeCursor(after);
     const provider = account.provider as BalanceProvider;
     const all = await accountTransactions(ctx, provider, upstreamQuery(provider, from, to, filter));
     const wanted = all.filter(matches(filter));

@@ -1,0 +1,62 @@
+/**
+ * Runs a money-moving operation at most once per idempotency key (see state/idempotency-store.ts):
+ * the same key and input replays the first outcome; the same key with other input is a conflict;
+ * concurrent callers with the same key wait for the one doing the work; an outcome that stays unknown
+ * (provider timeout) leaves the key pending, so a retry sends the same provider reference again.
+ */
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { IDEMPOTENCY_RETENTION_MS, type IdempotencyStore } from '../../state/idempotency-store.js';
+
+export type IdempotentResult<O> =
+  | { kind: 'fresh'; outcome: O; attempt: number }
+  | { kind: 'replayed'; outcome: O }
+  | { kind: 'conflict' }
+  /** Another request with this key is still running after `waitMs`. */
+  | { kind: 'in_progress' };
+
+export interface IdempotencyOptions {
+  /** How long one attempt owns the key: longer than the provider call with all its retries. */
+  leaseMs: number;
+  /** How long a concurrent caller waits for the owner's outcome. */
+  waitMs: number;
+  pollMs?: number;
+}
+
+/** A stable digest of the input: the same data in any key order gives the same fingerprint. */
+export function fingerprint(input: Record<string, unknown>): string {
+  const canonical = JSON.stringify(Object.keys(input).sort().map((key) => [key, input[key] ?? null]));
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * `perform` returns the outcome to keep (success or a definitive refusal) or throws when the outcome
+ * is unknown (the provider may or may not have acted): then the key is released, still pending.
+ */
+export async function runIdempotent<O>(
+  store: IdempotencyStore,
+  key: string,
+  print: string,
+  options: IdempotencyOptions,
+  perform: (attempt: number) => Promise<O>,
+): Promise<IdempotentResult<O>> {
+  const deadline = Date.now() + options.waitMs;
+  for (;;) {
+    const claim = await store.claim(key, print, options.leaseMs);
+    if (claim.status === 'conflict') return { kind: 'conflict' };
+    if (claim.status === 'completed') return { kind: 'replayed', outcome: claim.outcome as O };
+    if (claim.status === 'claimed') {
+      let outcome: O;
+      try {
+        outcome = await perform(claim.attempt);
+      } catch (error) {
+        await store.release(key);
+        throw error;
+      }
+      await store.complete(key, outcome, IDEMPOTENCY_RETENTION_MS);
+      return { kind: 'fresh', outcome, attempt: claim.attempt };
+    }
+    if (Date.now() >= deadline) return { kind: 'in_progress' };
+    await sleep(options.pollMs ?? 50);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Input rules of the write API, checked before any provider call. Each rule appends a UserError with
+ * the path of the field at fault; a mutation proceeds only when none was found.
+ */
+import { compareDecimals, decimalPlaces, sumDecimals } from '../../domain/money.js';
+import { userError, type UserError } from '../../graphql/user-errors.js';
+
+/** Longest free texts we pass to providers: concepts are codes, descriptions are shown on receipts. */
+export const TEXT_LIMITS = { concept: 20, description: 140, name: 60, externalId: 100, motive: 200, referenceId: 64 } as const;
+
+export class InputCheck {
+  readonly errors: UserError[] = [];
+
+  private fail(field: string[], message: string): void {
+    this.errors.push(userError(field, message));
+  }
+
+  get ok(): boolean {
+    return this.errors.length === 0;
+  }
+
+  /** Trimmed, non-empty, at most `max` characters, no control characters. Returns the trimmed text. */
+  text(field: string[], value: string | null | undefined, max: number): string {
+    const trimmed = (value ?? '').trim();
+    if (!trimmed) this.fail(field, 'must not be empty');
+    else if (trimmed.length > max) this.fail(field, `must be at most ${max} characters`);
+    // eslint-disable-next-line no-control-regex
+    else if (/[\u0000-\u001f\u007f]/.test(trimmed)) this.fail(field, 'must not contain control characters');
+    return trimmed;
+  }
+
+  /** Positive, at most two decimals, at most `max`. */
+  amount(field: string[], value: string, max: string): void {
+    if (compareDecimals(value, '0') <= 0) this.fail(field, 'must be greater than zero');
+    else if (decimalPlaces(value.replace(/0+$/, '')) > 2) this.fail(field, 'must have at most two decimals');
+    else if (compareDecimals(value, max) > 0) this.fail(field, `must be at most ${max}`);
+  }
+
+  /** Exactly one of several alternatives is given. */
+  exactlyOne(fields: Record<string, unknown>, parent: string[]): void {
+    const given = Object.entries(fields).filter(([, v]) => v !== undefined && v !== null);
+    if (given.length !== 1) {
+      const names = Object.keys(fields);
+      this.fail(given.length === 0 ? parent : [...parent, given[1]![0]], `give exactly one of ${names.join(' and ')}`);
+    }
+  }
+
+  /** Parts add up exactly to the total. */
+  sumsTo(field: string[], parts: string[], total: string): void {
+    if (compareDecimals(sumDecimals(parts), total) !== 0) this.fail(field, `the parts must add up to ${total}`);
+  }
+
+  /** An ISO date-time in the future. Returns the Date. */
+  future(field: string[], value: string | Date): Date {
+    const date = value instanceof Date ? value : new Date(value);
+    if (Number.isNaN(date.getTime())) this.fail(field, 'must be a date-time');
+    else if (date.getTime() <= Date.now()) this.fail(field, 'must be in the future');
+    return date;
+  }
+
+  /** An absolute http(s) URL. */
+  url(field: string[], value: string): string {
+    const trimmed = value.trim();
+    try {
+      const url = new URL(trimmed);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') this.fail(field, 'must be an http(s) URL');
+    } catch {
+      this.fail(field, 'must be an absolute URL');
+    }
+    return trimmed;
+  }
+
+  /** Matches a pattern, described for the message. */
+  pattern(field: string[], value: string, pattern: RegExp, description: string): void {
+    if (!pattern.test(value)) this.fail(field, `must be ${description}`);
+  }
+
+  custom(field: string[] | null, message: string): void {
+    this.errors.push(userError(field, message));
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The common end of a mutation that calls a provider once: audit the outcome and turn a provider
+ * failure into userErrors. These mutations are not retried by the transport (they are POSTs), so a
+ * PROVIDER_UNAVAILABLE outcome means "unknown": the client decides whether to try again.
+ */
+import type { GatewayContext } from '../../context.js';
+import { providerUserError, type UserError } from '../../graphql/user-errors.js';
+import { audit, type AuditEntry } from './audit.js';
+import type { InputCheck } from './input-rules.js';
+
+export type Payload<T> = T & { userErrors: UserError[] };
+
+/**
+ * Runs `perform` unless `check` found errors; audits as `operation`; returns the payload with
+ * `empty` fields on failure.
+ */
+export async function mutate<T extends object>(
+  ctx: GatewayContext,
+  check: InputCheck,
+  entry: Omit<AuditEntry, 'outcome'>,
+  empty: T,
+  perform: () => Promise<{ result: T; resultId?: string }>,
+): Promise<Payload<T>> {
+  if (!check.ok) {
+    audit(ctx, { ...entry, outcome: 'invalid' });
+    return { ...empty, userErrors: check.errors };
+  }
+  try {
+    const { result, resultId } = await perform();
+    audit(ctx, { ...entry, outcome: 'created', resultId });
+    return { ...result, userErrors: [] };
+  } catch (error) {
+    const userError = providerUserError(error, ['input']);
+    audit(ctx, { ...entry, outcome: userError.code === 'PROVIDER_UNAVAILABLE' ? 'unavailable' : 'rejected' });
+    return { ...empty, userErrors: [userError] };
+  }
+}

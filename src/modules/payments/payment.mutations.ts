@@ -1,0 +1,59 @@
+/** createPayment: a Talo payment; its status changes arrive through paymentEvents. */
+import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
+import type { GatewayContext } from '../../context.js';
+import { notConfigured } from '../../providers/errors.js';
+import { taloWebhookUrl } from '../../providers/talo/webhook-url.js';
+import { UserError, userError, UserErrorCode } from '../../graphql/user-errors.js';
+import { MoneyInput } from '../common/money.type.js';
+import { InputCheck, TEXT_LIMITS } from '../common/input-rules.js';
+import { mutate, type Payload } from '../common/mutation-result.js';
+import { Payment, type PaymentValue } from './payment.type.js';
+import { paymentValue } from './payment.resolver.js';
+
+@InputType({ description: 'A Talo payment to create.' })
+export class CreatePaymentInput {
+  @Field(() => MoneyInput, { description: 'What the payer owes; Talo collects ARS.' })
+  price!: MoneyInput;
+
+  @Field(() => String, { description: "The merchant's own id for this payment (Talo external_id)." })
+  externalId!: string;
+
+  @Field(() => String, { description: 'Where Talo sends the payer after paying.' })
+  redirectUrl!: string;
+
+  @Field(() => String, { nullable: true, description: 'Shown to the payer.' })
+  motive?: string | null;
+}
+
+@ObjectType({ description: 'The result of createPayment.' })
+export class CreatePaymentPayload {
+  @Field(() => Payment, { nullable: true })
+  payment?: PaymentValue | null;
+
+  @Field(() => [UserError])
+  userErrors!: UserError[];
+}
+
+@Resolver()
+export class PaymentMutations {
+  @Mutation(() => CreatePaymentPayload, { description: 'Creates a Talo payment; its status changes arrive through paymentEvents.' })
+  createPayment(@Arg('input', () => CreatePaymentInput) input: CreatePaymentInput, @Ctx() ctx: GatewayContext): Promise<Payload<CreatePaymentPayload>> {
+    const check = new InputCheck();
+    if (input.price.currency !== 'ARS') check.custom(['input', 'price', 'currency'], 'Talo collects ARS only');
+    check.amount(['input', 'price', 'amount'], input.price.amount, ctx.config.maxOperationAmount);
+    const externalId = check.text(['input', 'externalId'], input.externalId, TEXT_LIMITS.externalId);
+    const redirectUrl = check.url(['input', 'redirectUrl'], input.redirectUrl);
+    const motive = input.motive == null ? undefined : check.text(['input', 'motive'], input.motive, TEXT_LIMITS.motive);
+    const talo = ctx.config.providers.talo;
+    if (!talo) return Promise.resolve({ payment: null, userErrors: [userError(null, notConfigured('TALO').message, UserErrorCode.PROVIDER_UNAVAILABLE)] });
+    const entry = { operation: 'createPayment', provider: 'TALO', amount: input.price.amount, currency: input.price.currency, referenceId: externalId };
+    return mutate<Omit<CreatePaymentPayload, 'userErrors'>>(ctx, check, entry, { payment: null }, async () => {
+      const payment = await ctx.providers.talo.createPayment(
+        // The webhook URL is the gateway's own, never the client's: it carries the secret-derived token.
+        { amount: input.price.amount, currency: 'ARS', externalId, redirectUrl, motive, webhookUrl: taloWebhookUrl(ctx.config.publicUrl, talo.webhookSecret) },
+        { requestId: ctx.requestId },
+      );
+      return { result: { payment: paymentValue(payment) }, resultId: payment.id };
+    });
+  }
+}

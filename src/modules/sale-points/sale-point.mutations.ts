@@ -1,0 +1,116 @@
+/** TelePagos sale points: create, delete, and a QR order for a sale point's closed QR. */
+import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { callContext, type GatewayContext } from '../../context.js';
+import { localIdFor, toGlobalId } from '../../graphql/relay/global-id.js';
+import { DecimalScalar } from '../../graphql/scalars/index.js';
+import { UserError } from '../../graphql/user-errors.js';
+import { InputCheck, TEXT_LIMITS } from '../common/input-rules.js';
+import { mutate, type Payload } from '../common/mutation-result.js';
+import { SalePoint, type SalePointValue } from './sale-point.type.js';
+import { salePointValue } from './sale-points.loaders.js';
+
+@InputType({ description: 'A new sale point.' })
+export class CreateSalePointInput {
+  @Field(() => String)
+  name!: string;
+}
+
+@ObjectType({ description: 'The result of createSalePoint.' })
+export class CreateSalePointPayload {
+  @Field(() => SalePoint, { nullable: true })
+  salePoint?: SalePointValue | null;
+
+  @Field(() => [UserError])
+  userErrors!: UserError[];
+}
+
+@InputType({ description: 'The sale point to delete.' })
+export class DeleteSalePointInput {
+  @Field(() => ID, { description: 'Global id or TelePagos id.' })
+  id!: string;
+}
+
+@ObjectType({ description: 'The result of deleteSalePoint.' })
+export class DeleteSalePointPayload {
+  @Field(() => ID, { nullable: true })
+  deletedSalePointId?: string | null;
+
+  @Field(() => [UserError])
+  userErrors!: UserError[];
+}
+
+@InputType({ description: "An order for a sale point's closed QR: the payer scans it and pays this amount." })
+export class CreateSalePointQrOrderInput {
+  @Field(() => ID, { description: 'Global id or TelePagos id of the sale point.' })
+  salePointId!: string;
+
+  @Field(() => DecimalScalar)
+  amount!: string;
+
+  @Field(() => String)
+  concept!: string;
+
+  @Field(() => String)
+  description!: string;
+}
+
+@ObjectType({ description: 'The result of createSalePointQrOrder.' })
+export class CreateSalePointQrOrderPayload {
+  @Field(() => ID, { nullable: true })
+  qrOrderId?: string | null;
+
+  @Field(() => [UserError])
+  userErrors!: UserError[];
+}
+
+/** A sale point id as TelePagos knows it (a positive integer), or null. */
+function salePointLocalId(check: InputCheck, field: string[], id: string): string {
+  const local = localIdFor(id.trim(), 'SalePoint', 'TELEPAGOS');
+  if (local === null || !/^\d{1,12}$/.test(local)) {
+    check.custom(field, 'is not a sale point id');
+    return '';
+  }
+  return local;
+}
+
+@Resolver()
+export class SalePointMutations {
+  @Mutation(() => CreateSalePointPayload, { description: 'Creates a TelePagos sale point.' })
+  createSalePoint(@Arg('input', () => CreateSalePointInput) input: CreateSalePointInput, @Ctx() ctx: GatewayContext): Promise<Payload<CreateSalePointPayload>> {
+    const check = new InputCheck();
+    const name = check.text(['input', 'name'], input.name, TEXT_LIMITS.name);
+    return mutate<Omit<CreateSalePointPayload, 'userErrors'>>(ctx, check, { operation: 'createSalePoint', provider: 'TELEPAGOS' }, { salePoint: null }, async () => {
+      const { id } = await ctx.providers.telepagos.createSalePoint(name, { requestId: ctx.requestId });
+      // Read it back, so name and status are what TelePagos holds, not what we assume.
+      const created = (await ctx.providers.telepagos.salePoints(callContext(ctx))).find((s) => s.id === id);
+      return { result: { salePoint: salePointValue(created ?? { id, name, status: 'active' }) }, resultId: id };
+    });
+  }
+
+  @Mutation(() => DeleteSalePointPayload, { description: 'Deletes a TelePagos sale point.' })
+  deleteSalePoint(@Arg('input', () => DeleteSalePointInput) input: DeleteSalePointInput, @Ctx() ctx: GatewayContext): Promise<Payload<DeleteSalePointPayload>> {
+    const check = new InputCheck();
+    const id = salePointLocalId(check, ['input', 'id'], input.id);
+    return mutate<Omit<DeleteSalePointPayload, 'userErrors'>>(ctx, check, { operation: 'deleteSalePoint', provider: 'TELEPAGOS', resultId: id }, { deletedSalePointId: null }, async () => {
+      await ctx.providers.telepagos.deleteSalePoint(id, { requestId: ctx.requestId });
+      return { result: { deletedSalePointId: toGlobalId('SalePoint', 'TELEPAGOS', id) }, resultId: id };
+    });
+  }
+
+  @Mutation(() => CreateSalePointQrOrderPayload, { description: "An order for a sale point's closed QR." })
+  createSalePointQrOrder(
+    @Arg('input', () => CreateSalePointQrOrderInput) input: CreateSalePointQrOrderInput,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<Payload<CreateSalePointQrOrderPayload>> {
+    const check = new InputCheck();
+    const salePointId = salePointLocalId(check, ['input', 'salePointId'], input.salePointId);
+    check.amount(['input', 'amount'], input.amount, ctx.config.maxOperationAmount);
+    const concept = check.text(['input', 'concept'], input.concept, TEXT_LIMITS.concept);
+    const description = check.text(['input', 'description'], input.description, TEXT_LIMITS.description);
+    const entry = { operation: 'createSalePointQrOrder', provider: 'TELEPAGOS', amount: input.amount, currency: 'ARS' };
+    return mutate<Omit<CreateSalePointQrOrderPayload, 'userErrors'>>(ctx, check, entry, { qrOrderId: null }, async () => {
+      const order = await ctx.providers.telepagos.createSalePointQrOrder({ salePointId, amount: input.amount, concept, description }, { requestId: ctx.requestId });
+      return { result: { qrOrderId: order.qrOrderId }, resultId: order.qrOrderId };
+    });
+  }
+}

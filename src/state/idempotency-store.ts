@@ -1,0 +1,89 @@
+/**
+ * Idempotency records for money-moving mutations (Stripe's semantics are the model): key → fingerprint
+ * of the input + outcome, kept for a day. Behind an interface so replicas can share them (Redis).
+ *
+ * A record is `pending` from the moment a caller claims the key until the outcome is known. The claim
+ * carries a lease: while it is held, other callers with the same key wait for the outcome; when it
+ * lapses (the holder died, or the provider timed out and the outcome is unknown), the next caller takes
+ * the key over and sends the SAME provider reference again — the provider de-duplicates it.
+ */
+
+export interface IdempotencyRecord {
+  fingerprint: string;
+  state: 'pending' | 'completed';
+  /** The outcome to replay (JSON-serializable), once completed. */
+  outcome?: unknown;
+  /** While pending: until when the current holder owns the key (epoch ms). */
+  leaseUntilMs?: number;
+  /** How many times the key was claimed (1 for the first attempt). */
+  attempts: number;
+}
+
+export type ClaimResult =
+  /** Ours: go ahead (attempt > 1 means a takeover: a previous attempt's outcome is unknown). */
+  | { status: 'claimed'; attempt: number }
+  /** Already finished: replay this outcome. */
+  | { status: 'completed'; outcome: unknown }
+  /** Someone else holds the key right now: wait for their outcome. */
+  | { status: 'in_progress' }
+  /** The key was used with another input. */
+  | { status: 'conflict' };
+
+export interface IdempotencyStore {
+  /** Atomically claims `key` for `fingerprint` with a lease of `leaseMs`. */
+  claim(key: string, fingerprint: string, leaseMs: number): Promise<ClaimResult>;
+  /** Stores the outcome; the record is kept for `retentionMs`. */
+  complete(key: string, outcome: unknown, retentionMs: number): Promise<void>;
+  /** Gives up the lease but keeps the record pending: the outcome is unknown, a retry takes over. */
+  release(key: string): Promise<void>;
+  get(key: string): Promise<IdempotencyRecord | undefined>;
+}
+
+/** How long records are kept: at least a day, per the contract. */
+export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+export class MemoryIdempotencyStore implements IdempotencyStore {
+  private readonly records = new Map<string, IdempotencyRecord & { expiresAtMs: number }>();
+
+  private live(key: string): (IdempotencyRecord & { expiresAtMs: number }) | undefined {
+    const record = this.records.get(key);
+    if (record && record.expiresAtMs <= Date.now()) {
+      this.records.delete(key);
+      return undefined;
+    }
+    return record;
+  }
+
+  async claim(key: string, fingerprint: string, leaseMs: number): Promise<ClaimResult> {
+    const now = Date.now();
+    const record = this.live(key);
+    if (!record) {
+      this.records.set(key, { fingerprint, state: 'pending', leaseUntilMs: now + leaseMs, attempts: 1, expiresAtMs: now + IDEMPOTENCY_RETENTION_MS });
+      return { status: 'claimed', attempt: 1 };
+    }
+    if (record.fingerprint !== fingerprint) return { status: 'conflict' };
+    if (record.state === 'completed') return { status: 'completed', outcome: record.outcome };
+    if ((record.leaseUntilMs ?? 0) > now) return { status: 'in_progress' };
+    record.leaseUntilMs = now + leaseMs;
+    record.attempts++;
+    return { status: 'claimed', attempt: record.attempts };
+  }
+
+  async complete(key: string, outcome: unknown, retentionMs: number): Promise<void> {
+    const record = this.live(key);
+    if (!record) return;
+    Object.assign(record, { state: 'completed', outcome, leaseUntilMs: undefined, expiresAtMs: Date.now() + retentionMs });
+  }
+
+  async release(key: string): Promise<void> {
+    const record = this.live(key);
+    if (record && record.state === 'pending') record.leaseUntilMs = 0;
+  }
+
+  async get(key: string): Promise<IdempotencyRecord | undefined> {
+    const record = this.live(key);
+    if (!record) return undefined;
+    const { expiresAtMs: _expires, ...rest } = record;
+    return { ...rest };
+  }
+}
