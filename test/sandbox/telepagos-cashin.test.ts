@@ -190,12 +190,19 @@ describe('sale points', () => {
     expect(open).not.toBe(closed);
   });
 
-  it('refuses a bad type (422), an unknown sale point (404) and an inactive one (422)', async () => {
+  it('refuses a bad type (422) and an unknown sale point (404); serves an inactive one\'s printed QR', async () => {
     const get = (query: Record<string, string | number>) => client.get(`${SALE_POINT}/static`, query);
     expect((await get({ type_amount: 'half', sale_point_id: 1 })).status).toBe(422);
     expect((await get({ type_amount: 'open', sale_point_id: 99 })).status).toBe(404);
-    expect((await get({ type_amount: 'open', sale_point_id: 3 })).status).toBe(422);
     expect((await get({ type_amount: 'open' })).status).toBe(422);
+    const inactive = await get({ type_amount: 'open', sale_point_id: 3 });
+    expect(inactive.status).toBe(200);
+    expectEmvco(inactive.body.qr_code as string);
+  });
+
+  it('takes no orders for an inactive sale point (422)', async () => {
+    const order = await client.post('/v2/payment/cashin/qr/static/order', { amount: '1', concept: 'VAR', description: 'x', sale_point_id: 3 });
+    expect(order.status).toBe(422);
   });
 
   it('creates static orders whose payment carries the sale point name', async () => {

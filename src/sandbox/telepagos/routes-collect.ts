@@ -33,10 +33,19 @@ const SALE_POINT_NAME_MAX = 50;
 
 const bodyOf = (body: unknown): Fields => fieldsOf(undefined, body);
 
-/** An active sale point, or 404 (unknown) / 422 (inactive): QRs of inactive sale points are not served. */
-function activeSalePoint(state: TelepagosState, id: number): SalePoint {
+/** A known sale point, or 404. */
+function knownSalePoint(state: TelepagosState, id: number): SalePoint {
   const salePoint = state.salePoints.get(id);
   if (!salePoint) throw notFound(`Sale point ${id} not found`);
+  return salePoint;
+}
+
+/**
+ * An active sale point, or 404 (unknown) / 422 (inactive). Assumption: an inactive sale point takes no
+ * new orders, but its static QR (a printed sticker) can still be read.
+ */
+function activeSalePoint(state: TelepagosState, id: number): SalePoint {
+  const salePoint = knownSalePoint(state, id);
   if (salePoint.status !== SALE_POINT_STATUS.active) throw invalid(`The sale point ${id} is inactive.`);
   return salePoint;
 }
@@ -146,7 +155,7 @@ export function registerCollectRoutes(app: FastifyInstance, runtime: Runtime): v
     const fields = request.query as Fields;
     const type = requiredString(fields, 'type_amount') as StaticQrType;
     if (!STATIC_QR_TYPES.includes(type)) throw invalid('The selected type_amount is invalid.');
-    const salePoint = activeSalePoint(state, requiredInteger(fields, 'sale_point_id'));
+    const salePoint = knownSalePoint(state, requiredInteger(fields, 'sale_point_id'));
     return { qr_code: staticSalePointQr(state.account.cbu, state.account.holder, salePoint.id, type) };
   });
 
