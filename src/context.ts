@@ -6,6 +6,7 @@ import DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
 import type { ClientApp } from './auth/clients.js';
 import type { Config } from './config.js';
+import type { EventBus } from './events/bus.js';
 import type { Logger } from './logging.js';
 import type { IdempotencyStore } from './state/idempotency-store.js';
 import type { CallContext } from './domain/models.js';
@@ -17,6 +18,8 @@ export interface GatewayContext {
   client: ClientApp;
   config: Config;
   idempotency: IdempotencyStore;
+  /** Payment events: published by webhooks and createPayment, read by subscriptions. */
+  events: EventBus;
   /** Fires when the HTTP request is gone: upstream calls made for it are cancelled. */
   signal: AbortSignal;
   logger: Logger;
@@ -55,7 +58,7 @@ export function loader<K extends string | number, V>(
 /** A loader for a single value (a list endpoint): fetched once per request. */
 export function once<V>(ctx: GatewayContext, name: string, fetch: () => Promise<V>): Promise<V> {
   return loader<string, V>(ctx, name, async (keys) => {
-    const value = await fetch();
+    const value = await Promise.resolve().then(fetch);
     return keys.map(() => value);
   }).load('');
 }
@@ -63,6 +66,14 @@ export function once<V>(ctx: GatewayContext, name: string, fetch: () => Promise<
 /** A loader fetching each key on its own (endpoints that take one id), errors kept per key. */
 export function perKey<V>(ctx: GatewayContext, name: string, fetch: (key: string) => Promise<V>): DataLoader<string, V> {
   return loader<string, V>(ctx, name, (keys) =>
-    Promise.all(keys.map((key) => fetch(key).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))))),
+    Promise.all(
+      keys.map((key) =>
+        // Through a promise, so a fetch that throws synchronously (an unconfigured provider) is that
+        // key's error, not DataLoader's generic TypeError.
+        Promise.resolve()
+          .then(() => fetch(key))
+          .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+      ),
+    ),
   );
 }

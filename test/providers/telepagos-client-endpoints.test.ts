@@ -285,8 +285,8 @@ describe('sale points', () => {
     expect([again.code, again.reason, again.endpoint]).toEqual(['PROVIDER_ERROR', 'NOT_FOUND', 'DELETE v2/payment/cashin/qr/sale-point']);
   });
 
-  it('refuses the static QR of an inactive sale point with the provider message', async () => {
-    const error = await failure(client.staticQr('3', 'OPEN'));
+  it('refuses an order for an inactive sale point with the provider message', async () => {
+    const error = await failure(client.createSalePointQrOrder({ salePointId: '3', amount: '10.00', concept: 'VAR', description: 'x' }));
     expect([error.reason, error.providerMessage]).toEqual(['INVALID_INPUT', 'The sale point 3 is inactive.']);
   });
 });

@@ -27,7 +27,7 @@ export class Transaction extends Node {
   @Field(() => Money)
   amount!: Money;
 
-  @Field(() => DateTimeISOScalar, { description: 'When it was created, with the provider offset.' })
+  @Field(() => DateTimeISOScalar, { description: 'When it was created (an instant, written in UTC).' })
   createdAt!: string;
 
   @Field(() => String, { nullable: true, description: "The provider's operation (TelePagos operation id, Tupay payment method)." })
