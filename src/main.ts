@@ -35,6 +35,22 @@ async function startEmbeddedSandboxes(): Promise<RunningSandboxes> {
   }
 }
 
+/**
+ * Embedded default: the TelePagos and Tupay sandboxes notify this gateway, like the real providers do
+ * once their panels are given our webhook URLs (Talo gets its URL with each payment).
+ */
+async function pointSandboxNotificationsAt(publicUrl: string, sandboxes: RunningSandboxes): Promise<void> {
+  await Promise.all(
+    (['telepagos', 'tupay'] as const).map((name) =>
+      fetch(`${sandboxes[name].url}/_sandbox/webhook`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ url: `${publicUrl}/webhooks/${name}` }),
+      }),
+    ),
+  );
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -75,6 +91,8 @@ async function main(): Promise<void> {
   const address = gateway.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;
+
+  if (sandboxes) await pointSandboxNotificationsAt(config.publicUrl, sandboxes);
 
   console.log(`\nPasarela gateway: ${url}${config.production ? '' : '  (open it in a browser for Apollo Sandbox)'}`);
   if (sandboxes) {

@@ -13,6 +13,7 @@ import { CashinMutations } from './modules/cash-in/cashin.mutations.js';
 import { CashinResolver, findCashin } from './modules/cash-in/cashin.resolver.js';
 import { CashoutMutations } from './modules/cashouts/cashout.mutations.js';
 import { CashoutResolver, findCashout } from './modules/cashouts/cashout.resolver.js';
+import { EventsResolver } from './modules/events/events.resolver.js';
 import { PaymentMutations } from './modules/payments/payment.mutations.js';
 import { findPayment, PaymentResolver } from './modules/payments/payment.resolver.js';
 import { ReferenceResolver } from './modules/reference/reference.resolver.js';
@@ -44,13 +45,27 @@ export const RESOLVERS = [
   CashinMutations,
   SalePointMutations,
   PaymentMutations,
+  EventsResolver,
 ] as const;
+
+/**
+ * type-graphql wants a PubSub for any @Subscription; ours bring their own `subscribe` (the request's
+ * EventBus), so topics are never used.
+ */
+const NO_TOPICS = {
+  publish: () => {
+    throw new Error('topics are not used: publish through the EventBus');
+  },
+  subscribe: () => {
+    throw new Error('topics are not used: subscribe through the EventBus');
+  },
+};
 
 let built: Promise<GraphQLSchema> | undefined;
 
 /** Built once per process: type-graphql's metadata is global, and building is not free. */
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers: RESOLVERS, validate: false });
+  built ??= buildSchema({ resolvers: RESOLVERS, validate: false, pubSub: NO_TOPICS });
   return built;
 }
 

@@ -22,6 +22,10 @@ import { MemoryIdempotencyStore, type IdempotencyStore } from './state/idempoten
 import { bearerKey, SCOPES, type ClientApp, type ClientRegistry } from './auth/clients.js';
 import { requiredScopes } from './auth/scopes.js';
 import { GraphQLError } from 'graphql';
+import { MemoryEventBus, type EventBus } from './events/bus.js';
+import { MemoryEventDedupeStore, type EventDedupeStore } from './events/dedupe.js';
+import { createSubscriptionServer } from './subscriptions.js';
+import { registerWebhooks } from './webhooks/routes.js';
 
 /** Where Apollo Sandbox runs in a browser; it must be allowed to call the gateway. */
 export const APOLLO_SANDBOX_ORIGINS = ['https://studio.apollographql.com', 'https://sandbox.embed.apollographql.com'];
@@ -35,6 +39,8 @@ export interface GatewayOptions {
   idempotency?: IdempotencyStore;
   /** Client apps from CLIENTS_FILE; without them access is open (refused in production by config). */
   clients?: ClientRegistry;
+  events?: EventBus;
+  dedupe?: EventDedupeStore;
 }
 
 /** Who calls when no CLIENTS_FILE is configured (development): everything is allowed. */
@@ -72,6 +78,7 @@ const scopeCheck: ApolloServerPlugin<GatewayContext> = {
 export interface Gateway {
   app: FastifyInstance;
   providers: ProviderRegistry;
+  events: EventBus;
   /** Stops accepting, drains in-flight operations, closes provider connections. */
   close(): Promise<void>;
 }
@@ -108,6 +115,19 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const schema = await buildGatewaySchema();
   const idempotency = options.idempotency ?? new MemoryIdempotencyStore();
+  const events = options.events ?? new MemoryEventBus();
+  const contextFor = (client: ClientApp, requestId: string, signal: AbortSignal): GatewayContext => ({
+    requestId,
+    client,
+    config,
+    idempotency,
+    events,
+    signal,
+    logger: logger.child({ requestId, client: client.name }),
+    providers,
+    loaders: new Map(),
+    partialErrors: [],
+  });
 
   const app = Fastify({
     logger: false,
@@ -153,20 +173,22 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   await app.register(fastifyApollo(apollo), {
     path: '/graphql',
-    context: async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {
-      const client = authenticate(options.clients, request.headers.authorization);
-      return {
-        requestId: request.id,
-        client,
-        config,
-        idempotency,
-        signal: abortWhenGone(reply),
-        logger: logger.child({ requestId: request.id, client: client.name }),
-        providers,
-        loaders: new Map(),
-        partialErrors: [],
-      };
-    },
+    context: async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> =>
+      contextFor(authenticate(options.clients, request.headers.authorization), request.id, abortWhenGone(reply)),
+  });
+
+  await registerWebhooks(app, config.providers, providers, { events, dedupe: options.dedupe ?? new MemoryEventDedupeStore(), logger });
+
+  const subscriptions = createSubscriptionServer({
+    schema,
+    production: config.production,
+    authenticate: (authorization) => authenticate(options.clients, authorization),
+    // A subscription lives long: its upstream calls are not tied to one HTTP request.
+    context: (client, requestId) => contextFor(client, requestId, new AbortController().signal),
+  });
+  app.server.on('upgrade', (request, socket, head) => {
+    if (new URL(request.url ?? '/', 'http://gateway').pathname === '/graphql') subscriptions.handleUpgrade(request, socket, head);
+    else socket.destroy();
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -175,7 +197,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   return {
     app,
     providers,
+    events,
     close: async () => {
+      await subscriptions.close();
+      await events.close();
       await app.close();
       await providers.close();
     },

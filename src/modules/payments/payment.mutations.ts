@@ -3,7 +3,8 @@ import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Resolver } from 'type
 import type { GatewayContext } from '../../context.js';
 import { notConfigured } from '../../providers/errors.js';
 import { taloWebhookUrl } from '../../providers/talo/webhook-url.js';
-import { UserError, userError, UserErrorCode } from '../../graphql/user-errors.js';
+import { eventId } from '../../webhooks/pipeline.js';
+import { UserError } from '../../graphql/user-errors.js';
 import { MoneyInput } from '../common/money.type.js';
 import { InputCheck, TEXT_LIMITS } from '../common/input-rules.js';
 import { mutate, type Payload } from '../common/mutation-result.js';
@@ -45,15 +46,25 @@ export class PaymentMutations {
     const redirectUrl = check.url(['input', 'redirectUrl'], input.redirectUrl);
     const motive = input.motive == null ? undefined : check.text(['input', 'motive'], input.motive, TEXT_LIMITS.motive);
     const talo = ctx.config.providers.talo;
-    if (!talo) return Promise.resolve({ payment: null, userErrors: [userError(null, notConfigured('TALO').message, UserErrorCode.PROVIDER_UNAVAILABLE)] });
     const entry = { operation: 'createPayment', provider: 'TALO', amount: input.price.amount, currency: input.price.currency, referenceId: externalId };
     return mutate<Omit<CreatePaymentPayload, 'userErrors'>>(ctx, check, entry, { payment: null }, async () => {
+      // Checked after the input rules: invalid input is INVALID_INPUT whether or not Talo is configured.
+      if (!talo) throw notConfigured('TALO');
       const payment = await ctx.providers.talo.createPayment(
         // The webhook URL is the gateway's own, never the client's: it carries the secret-derived token.
         { amount: input.price.amount, currency: 'ARS', externalId, redirectUrl, motive, webhookUrl: taloWebhookUrl(ctx.config.publicUrl, talo.webhookSecret) },
         { requestId: ctx.requestId },
       );
-      return { result: { payment: paymentValue(payment) }, resultId: payment.id };
+      const value = paymentValue(payment);
+      // Subscribers see the payment from its creation on; Talo itself only notifies changes.
+      await ctx.events.publish({
+        id: eventId('TALO', `created:${payment.id}`),
+        provider: 'TALO',
+        type: 'PAYMENT_CREATED',
+        occurredAt: payment.createdAt ?? new Date().toISOString(),
+        payment: value,
+      });
+      return { result: { payment: value }, resultId: payment.id };
     });
   }
 }

@@ -4,6 +4,7 @@
  * client reads them, so changing a guess here changes both sides at once. Pure constants and tiny pure
  * functions only: nothing in this file may import sandbox or gateway code.
  */
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** Hosts *(public)*; clients append the `v2/...` paths below to one of them (or to a sandbox URL). */
 export const TELEPAGOS_HOSTS = {
@@ -248,6 +249,19 @@ export interface TelepagosNotification {
 export const SIGNATURE_HEADER = 'X-Signature';
 export const SIGNATURE_HMAC_ALGORITHM = 'sha256';
 export const SIGNATURE_ENCODING = 'hex' as const;
+/** The X-Signature value of a notification body. */
+export function telepagosSignature(rawBody: string | Buffer, secret: string): string {
+  return createHmac(SIGNATURE_HMAC_ALGORITHM, secret).update(rawBody).digest(SIGNATURE_ENCODING);
+}
+
+/** Checks an X-Signature header in constant time (hex compared case-insensitively). */
+export function verifyTelepagosSignature(header: string | undefined, rawBody: string | Buffer, secret: string): boolean {
+  if (!header) return false;
+  const given = Buffer.from(header.trim().toLowerCase(), 'utf8');
+  const expected = Buffer.from(telepagosSignature(rawBody, secret), 'utf8');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
 /** **assumption**: TelePagos retries a notification 5 times on a non-2xx answer. */
 export const NOTIFICATION_RETRIES = 5;
 

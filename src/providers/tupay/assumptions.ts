@@ -176,8 +176,8 @@ export function tupayDateHeader(at: Date): string {
 }
 
 /** **Assumption**: hex HMAC-SHA256 of `X-Date + X-Login + raw body` with the notification secret. */
-export function tupaySignature(date: string, login: string, rawBody: string, secret: string): string {
-  return createHmac('sha256', secret).update(date + login + rawBody).digest('hex');
+export function tupaySignature(date: string, login: string, rawBody: string | Buffer, secret: string): string {
+  return createHmac('sha256', secret).update(date + login).update(rawBody).digest('hex');
 }
 
 /** The `Authorization` header value of a notification: `TUPAY <signature>`. */
@@ -186,7 +186,7 @@ export function tupayAuthorizationHeader(date: string, login: string, rawBody: s
 }
 
 /** Checks an `Authorization` header (`TUPAY ` or `D24 ` prefix) in constant time. */
-export function verifyTupaySignature(authorization: string | undefined, date: string, login: string, rawBody: string, secret: string): boolean {
+export function verifyTupaySignature(authorization: string | undefined, date: string, login: string, rawBody: string | Buffer, secret: string): boolean {
   if (!authorization) return false;
   const prefix = TUPAY_ACCEPTED_SIGNATURE_PREFIXES.find((p) => authorization.toUpperCase().startsWith(p));
   if (!prefix) return false;

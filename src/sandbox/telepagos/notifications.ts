@@ -2,13 +2,11 @@
  * Notifications to the merchant's URL (REFERENCE assumption): JSON body, `X-Signature` = hex HMAC-SHA256
  * of the exact raw body with the webhook secret, retried by the shared notifier on non-2xx.
  */
-import { createHmac } from 'node:crypto';
 import {
   NOTIFICATION_EVENTS,
-  SIGNATURE_ENCODING,
   SIGNATURE_HEADER,
-  SIGNATURE_HMAC_ALGORITHM,
   formatArgentinaDateTime,
+  telepagosSignature,
   type TelepagosNotification,
 } from '../../providers/telepagos/assumptions.js';
 import type { WebhookSigner } from '../notifier.js';
@@ -46,7 +44,7 @@ export function cashoutNotification(cashout: Cashout): TelepagosNotification {
 
 export function telepagosSigner(secret: string): WebhookSigner {
   return (rawBody) => ({
-    [SIGNATURE_HEADER]: createHmac(SIGNATURE_HMAC_ALGORITHM, secret).update(rawBody).digest(SIGNATURE_ENCODING),
+    [SIGNATURE_HEADER]: telepagosSignature(rawBody, secret),
   });
 }
 

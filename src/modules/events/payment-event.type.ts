@@ -1,0 +1,47 @@
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { DateTimeISOScalar } from '../../graphql/scalars/index.js';
+import { Cashin } from '../cash-in/cashin.type.js';
+import { Cashout } from '../cashouts/cashout.type.js';
+import { ProviderEnum } from '../common/enums.js';
+import { Payment } from '../payments/payment.type.js';
+
+export enum PaymentEventTypeEnum {
+  PAYMENT_CREATED = 'PAYMENT_CREATED',
+  PAYMENT_UPDATED = 'PAYMENT_UPDATED',
+  CASHIN_RECEIVED = 'CASHIN_RECEIVED',
+  CASHOUT_UPDATED = 'CASHOUT_UPDATED',
+}
+registerEnumType(PaymentEventTypeEnum, {
+  name: 'PaymentEventType',
+  description: 'What happened.',
+  valuesConfig: {
+    PAYMENT_CREATED: { description: 'A Talo payment was created through Pasarela.' },
+    PAYMENT_UPDATED: { description: 'A Talo payment changed status or received a transfer.' },
+    CASHIN_RECEIVED: { description: 'Money was credited (TelePagos cash-in, Tupay deposit approved or completed).' },
+    CASHOUT_UPDATED: { description: 'A TelePagos cash-out changed.' },
+  },
+});
+
+@ObjectType({ description: 'A provider notification, authenticated, confirmed with the provider and de-duplicated.' })
+export class PaymentEvent {
+  @Field(() => ID, { description: 'Unique per provider event; the same event is never delivered twice.' })
+  id!: string;
+
+  @Field(() => ProviderEnum)
+  provider!: ProviderEnum;
+
+  @Field(() => PaymentEventTypeEnum)
+  type!: PaymentEventTypeEnum;
+
+  @Field(() => DateTimeISOScalar)
+  occurredAt!: string;
+
+  @Field(() => Payment, { nullable: true })
+  payment?: unknown;
+
+  @Field(() => Cashin, { nullable: true })
+  cashin?: unknown;
+
+  @Field(() => Cashout, { nullable: true })
+  cashout?: unknown;
+}

@@ -1,0 +1,23 @@
+/** POST /webhooks/telepagos, /webhooks/talo/:token, /webhooks/tupay — for the configured providers. */
+import type { FastifyInstance } from 'fastify';
+import type { ProvidersConfig } from '../config.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import { TALO_WEBHOOK_PATH } from '../providers/talo/webhook-url.js';
+import { webhookRoute, type PipelineDeps } from './pipeline.js';
+import { taloWebhook } from './talo.js';
+import { telepagosWebhook } from './telepagos.js';
+import { tupayWebhook } from './tupay.js';
+
+/** Provider notifications are small; anything bigger is refused with 413 before it is read. */
+export const WEBHOOK_BODY_LIMIT = 64 * 1024;
+
+export async function registerWebhooks(app: FastifyInstance, config: ProvidersConfig, providers: ProviderRegistry, deps: PipelineDeps): Promise<void> {
+  await app.register(async (scope) => {
+    // Signatures cover the exact bytes: keep the raw body, whatever content type the provider sends.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_request, body, done) => done(null, body));
+    if (config.telepagos) scope.post('/webhooks/telepagos', webhookRoute(telepagosWebhook(config.telepagos, () => providers.telepagos), deps));
+    if (config.talo) scope.post(`${TALO_WEBHOOK_PATH}/:token`, webhookRoute(taloWebhook(config.talo, () => providers.talo), deps));
+    if (config.tupay) scope.post('/webhooks/tupay', webhookRoute(tupayWebhook(config.tupay, () => providers.tupay), deps));
+  });
+}

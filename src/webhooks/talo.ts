@@ -1,0 +1,43 @@
+/**
+ * Talo notifications: unsigned, so the URL is the credential (a token derived from
+ * TALO_WEBHOOK_SECRET, compared in constant time) and the body is only a hint: the payment is read
+ * from Talo and its confirmed state is what gets published.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { TaloConfig } from '../config.js';
+import type { TaloClient } from '../providers/talo/client.js';
+import { taloWebhookToken } from '../providers/talo/webhook-url.js';
+import { paymentValue } from '../modules/payments/payment.resolver.js';
+import type { WebhookHandler } from './pipeline.js';
+
+interface TaloNotice {
+  paymentId: string;
+}
+
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function taloWebhook(config: TaloConfig, client: () => TaloClient): WebhookHandler<TaloNotice> {
+  const token = taloWebhookToken(config.webhookSecret);
+  return {
+    provider: 'TALO',
+    authenticate(request) {
+      const given = (request.params as { token?: string }).token ?? '';
+      return sameToken(given, token) ? null : 'unknown webhook path';
+    },
+    parse(json) {
+      const body = json as Record<string, unknown> | null;
+      if (!body || typeof body !== 'object' || typeof body.paymentId !== 'string' || !/^[\w-]{1,100}$/.test(body.paymentId)) return null;
+      return { paymentId: body.paymentId };
+    },
+    async confirm(notice, call) {
+      const payment = await client().getPayment(notice.paymentId, call);
+      // The same state delivered twice is one event; any change (status, transfers) is a new one.
+      const dedupeKey = `${payment.id}:${payment.providerStatus}:${payment.amountReceived.amount}:${payment.updatedAt ?? ''}`;
+      return { dedupeKey, event: { type: 'PAYMENT_UPDATED', occurredAt: payment.updatedAt ?? new Date().toISOString(), payment: paymentValue(payment) } };
+    },
+  };
+}
