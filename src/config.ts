@@ -54,6 +54,8 @@ export interface Config {
   logLevel: string;
   /** REDIS_URL: shared state in Redis when set; in memory otherwise. */
   redisUrl?: string;
+  /** REDIS_PREFIX: prefix of every key and channel in Redis; replicas of one deployment share it. Default "pasarela:". */
+  redisPrefix: string;
   /** CLIENTS_FILE: the client apps and their API-key hashes and scopes. */
   clientsFile?: string;
   /** CORS_ORIGINS (comma-separated): browser origins allowed besides Apollo Sandbox. Default none. */
@@ -199,6 +201,7 @@ export function loadConfig(env: Env = process.env): Config {
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000),
     logLevel,
     redisUrl,
+    redisPrefix: value(env, 'REDIS_PREFIX') ?? 'pasarela:',
     clientsFile,
     corsOrigins: origins(env, 'CORS_ORIGINS'),
     maxOperationAmount: positiveDecimal(env, 'MAX_OPERATION_AMOUNT', '50000000'),

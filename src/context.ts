@@ -8,6 +8,7 @@ import type { ClientApp } from './auth/clients.js';
 import type { Config } from './config.js';
 import type { EventBus } from './events/bus.js';
 import type { Logger } from './logging.js';
+import type { CacheStore } from './state/cache.js';
 import type { IdempotencyStore } from './state/idempotency-store.js';
 import type { CallContext } from './domain/models.js';
 import type { ProviderRegistry } from './providers/registry.js';
@@ -20,6 +21,8 @@ export interface GatewayContext {
   idempotency: IdempotencyStore;
   /** Payment events: published by webhooks and createPayment, read by subscriptions. */
   events: EventBus;
+  /** Short-TTL cache for reference data, shared by replicas with Redis. */
+  cache: CacheStore;
   /** Fires when the HTTP request is gone: upstream calls made for it are cancelled. */
   signal: AbortSignal;
   logger: Logger;

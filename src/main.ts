@@ -7,6 +7,7 @@ import { ClientRegistry, ClientsFileError } from './auth/clients.js';
 import { ConfigError, loadConfig, withSandboxes, type Config } from './config.js';
 import { createLogger } from './logging.js';
 import { createGateway } from './server.js';
+import { memoryState, redisState } from './state/index.js';
 import { SANDBOX_DEFAULT_PORTS } from './sandbox/credentials.js';
 import type { RunningSandboxes } from './sandbox/index.js';
 
@@ -86,7 +87,9 @@ async function main(): Promise<void> {
     config = withSandboxes(config, { telepagos: sandboxes.telepagos.url, talo: sandboxes.talo.url, tupay: sandboxes.tupay.url });
   }
 
-  const gateway = await createGateway({ config, logger, clients });
+  const state = config.redisUrl ? redisState(config.redisUrl, config.redisPrefix) : memoryState();
+  logger.info({ state: state.kind }, config.redisUrl ? 'shared state in Redis: replicas may run side by side' : 'shared state in memory: run one replica');
+  const gateway = await createGateway({ config, logger, clients, state });
   await gateway.app.listen({ port: config.port, host: config.host });
   const address = gateway.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -111,6 +114,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await gateway.close();
+    await state.close();
     await sandboxes?.close();
     process.exit(0);
   };

@@ -17,13 +17,11 @@ import { formatError } from './graphql/errors.js';
 import type { Logger } from './logging.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { buildGatewaySchema } from './schema.js';
-import { MemoryCredentialStore, type CredentialStore } from './state/credential-store.js';
-import { MemoryIdempotencyStore, type IdempotencyStore } from './state/idempotency-store.js';
+import { memoryState, type SharedState } from './state/index.js';
 import { bearerKey, SCOPES, type ClientApp, type ClientRegistry } from './auth/clients.js';
 import { requiredScopes } from './auth/scopes.js';
 import { GraphQLError } from 'graphql';
-import { MemoryEventBus, type EventBus } from './events/bus.js';
-import { MemoryEventDedupeStore, type EventDedupeStore } from './events/dedupe.js';
+import type { EventBus } from './events/bus.js';
 import { createSubscriptionServer } from './subscriptions.js';
 import { registerWebhooks } from './webhooks/routes.js';
 
@@ -35,16 +33,35 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 export interface GatewayOptions {
   config: Config;
   logger: Logger;
-  store?: CredentialStore;
-  idempotency?: IdempotencyStore;
+  /** Shared state: in memory by default, Redis-backed for several replicas. Closed by the caller. */
+  state?: SharedState;
   /** Client apps from CLIENTS_FILE; without them access is open (refused in production by config). */
   clients?: ClientRegistry;
-  events?: EventBus;
-  dedupe?: EventDedupeStore;
 }
 
 /** Who calls when no CLIENTS_FILE is configured (development): everything is allowed. */
 export const OPEN_ACCESS_CLIENT: ClientApp = { name: 'open-access', scopes: new Set(SCOPES) };
+
+/**
+ * The client's token bucket (CLIENTS_FILE rateLimit): over the limit is RATE_LIMITED with HTTP 429 and
+ * Retry-After. If the state store cannot be reached the request goes through: limits protect capacity,
+ * and refusing every read during a Redis outage would be worse.
+ */
+async function enforceRateLimit(state: SharedState, client: ClientApp, logger: Logger): Promise<void> {
+  if (!client.rateLimit) return;
+  let decision;
+  try {
+    decision = await state.rateLimiter.take(client.name, client.rateLimit);
+  } catch (error) {
+    logger.warn({ err: error, client: client.name }, 'rate limiter unavailable; request allowed');
+    return;
+  }
+  if (decision.allowed) return;
+  const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+  throw new GraphQLError(`Rate limit exceeded for ${client.name}; retry in ${seconds} s`, {
+    extensions: { code: 'RATE_LIMITED', retryAfterMs: decision.retryAfterMs, http: { status: 429, headers: new Map([['retry-after', String(seconds)]]) } },
+  });
+}
 
 function authError(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code, http: { status: code === 'UNAUTHENTICATED' ? 401 : 403 } } });
@@ -79,6 +96,7 @@ export interface Gateway {
   app: FastifyInstance;
   providers: ProviderRegistry;
   events: EventBus;
+  state: SharedState;
   /** Stops accepting, drains in-flight operations, closes provider connections. */
   close(): Promise<void>;
 }
@@ -108,20 +126,21 @@ const completeErrors = (format: ReturnType<typeof formatError>): ApolloServerPlu
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger } = options;
+  const state = options.state ?? memoryState();
   const providers = new ProviderRegistry(config.providers, {
-    store: options.store ?? new MemoryCredentialStore(),
+    store: state.credentials,
     logger,
     timeoutMs: config.upstreamTimeoutMs,
   });
   const schema = await buildGatewaySchema();
-  const idempotency = options.idempotency ?? new MemoryIdempotencyStore();
-  const events = options.events ?? new MemoryEventBus();
+  const { idempotency, events, cache } = state;
   const contextFor = (client: ClientApp, requestId: string, signal: AbortSignal): GatewayContext => ({
     requestId,
     client,
     config,
     idempotency,
     events,
+    cache,
     signal,
     logger: logger.child({ requestId, client: client.name }),
     providers,
@@ -173,11 +192,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   await app.register(fastifyApollo(apollo), {
     path: '/graphql',
-    context: async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> =>
-      contextFor(authenticate(options.clients, request.headers.authorization), request.id, abortWhenGone(reply)),
+    context: async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {
+      const client = authenticate(options.clients, request.headers.authorization);
+      await enforceRateLimit(state, client, logger);
+      return contextFor(client, request.id, abortWhenGone(reply));
+    },
   });
 
-  await registerWebhooks(app, config.providers, providers, { events, dedupe: options.dedupe ?? new MemoryEventDedupeStore(), logger });
+  await registerWebhooks(app, config.providers, providers, { events, dedupe: state.dedupe, logger });
 
   const subscriptions = createSubscriptionServer({
     schema,
@@ -192,17 +214,25 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async () => ({ status: 'ready', providers: providers.breakerStates() }));
+  app.get('/readyz', async (_request, reply) => {
+    const reachable = await state.reachable();
+    return reply.code(reachable ? 200 : 503).send({
+      status: reachable ? 'ready' : 'unavailable',
+      state: { kind: state.kind, reachable },
+      providers: providers.breakerStates(),
+    });
+  });
 
   return {
     app,
     providers,
     events,
+    state,
     close: async () => {
       await subscriptions.close();
-      await events.close();
       await app.close();
       await providers.close();
+      if (!options.state) await state.close();
     },
   };
 }

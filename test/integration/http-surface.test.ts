@@ -37,10 +37,14 @@ describe('HTTP surface', () => {
       expect(JSON.parse(answer.text)).toEqual({ status: 'ok' });
     });
 
-    it('GET /readyz is 200 with the circuit breaker state of every configured provider', async () => {
+    it('GET /readyz is 200 with the state store and the circuit breaker state of every configured provider', async () => {
       const answer = await call(`${gw().url}/readyz`);
       expect(answer.status).toBe(200);
-      expect(JSON.parse(answer.text)).toEqual({ status: 'ready', providers: { TELEPAGOS: 'closed', TALO: 'closed', TUPAY: 'closed' } });
+      expect(JSON.parse(answer.text)).toEqual({
+        status: 'ready',
+        state: { kind: 'memory', reachable: true },
+        providers: { TELEPAGOS: 'closed', TALO: 'closed', TUPAY: 'closed' },
+      });
     });
   });
 

@@ -2,6 +2,7 @@
 import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../context.js';
 import { ProviderError, type ProviderErrorReason } from '../../providers/errors.js';
+import { StateUnavailableError } from '../../state/redis/connection.js';
 import { AliasScalar, CbuScalar, CuitScalar, DecimalScalar } from '../../graphql/scalars/index.js';
 import { providerUserError, UserError, userError, UserErrorCode } from '../../graphql/user-errors.js';
 import { audit } from '../common/audit.js';
@@ -123,8 +124,16 @@ export class CashoutMutations {
         }
       }
     } catch (error) {
-      // Unknown outcome: the key stays pending; the same input again re-sends the same reference_id.
       audit(ctx, { ...base, outcome: 'unavailable' });
+      if (error instanceof StateUnavailableError) {
+        // Without the idempotency record we cannot promise "at most once": refuse before sending.
+        ctx.logger.error({ err: error }, 'idempotency store unavailable; cash-out refused');
+        return {
+          cashout: null,
+          userErrors: [userError(null, 'Pasarela cannot record transfers right now, so none was sent; retry shortly with the same input', UserErrorCode.PROVIDER_UNAVAILABLE)],
+        };
+      }
+      // Unknown outcome: the key stays pending; the same input again re-sends the same reference_id.
       return { cashout: null, userErrors: [providerUserError(error)] };
     }
   }

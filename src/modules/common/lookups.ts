@@ -10,27 +10,3 @@ export async function orNullIfNotFound<T>(lookup: Promise<T>): Promise<T | null>
     throw error;
   }
 }
-
-/**
- * A value shared across requests for `ttlMs` (reference data only: concepts and operation types change
- * rarely). Concurrent misses share one fetch; a failure is not kept.
- */
-export class TtlCache<V> {
-  private value?: { data: V; expiresAt: number };
-  private pending?: Promise<V>;
-
-  constructor(private readonly ttlMs: number) {}
-
-  get(fetch: () => Promise<V>): Promise<V> {
-    if (this.value && this.value.expiresAt > Date.now()) return Promise.resolve(this.value.data);
-    this.pending ??= fetch()
-      .then((data) => {
-        this.value = { data, expiresAt: Date.now() + this.ttlMs };
-        return data;
-      })
-      .finally(() => {
-        this.pending = undefined;
-      });
-    return this.pending;
-  }
-}

@@ -3,7 +3,6 @@ import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import { callContext, type GatewayContext } from '../../context.js';
 import { userInputError } from '../../graphql/errors.js';
 import type { PaymentConcept as Concept, Statistics as DomainStatistics, TransactionOperation as Operation } from '../../domain/models.js';
-import { TtlCache } from '../common/lookups.js';
 import { PaymentConcept, Statistics, TransactionOperation } from './reference.type.js';
 
 /**
@@ -14,18 +13,6 @@ export const REFERENCE_TTL_MS = 5 * 60_000;
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-/** Per gateway process (one TelePagos account per process). */
-const conceptsCache = new WeakMap<object, TtlCache<Concept[]>>();
-const operationsCache = new WeakMap<object, TtlCache<Operation[]>>();
-
-function cached<V>(caches: WeakMap<object, TtlCache<V>>, owner: object): TtlCache<V> {
-  let cache = caches.get(owner);
-  if (!cache) {
-    cache = new TtlCache<V>(REFERENCE_TTL_MS);
-    caches.set(owner, cache);
-  }
-  return cache;
-}
 
 @Resolver()
 export class ReferenceResolver {
@@ -33,13 +20,13 @@ export class ReferenceResolver {
   paymentConcepts(@Ctx() ctx: GatewayContext): Promise<Concept[]> {
     const client = ctx.providers.telepagos;
     // Shared with other requests: no single caller's signal may cancel it.
-    return cached(conceptsCache, client).get(() => client.concepts({ requestId: ctx.requestId }));
+    return ctx.cache.getOrLoad('telepagos:concepts', REFERENCE_TTL_MS, () => client.concepts({ requestId: ctx.requestId }));
   }
 
   @Query(() => [TransactionOperation], { description: 'TelePagos operation types usable in TransactionFilter.operation.' })
   transactionOperations(@Ctx() ctx: GatewayContext): Promise<Operation[]> {
     const client = ctx.providers.telepagos;
-    return cached(operationsCache, client).get(() => client.operations({ requestId: ctx.requestId }));
+    return ctx.cache.getOrLoad('telepagos:operations', REFERENCE_TTL_MS, () => client.operations({ requestId: ctx.requestId }));
   }
 
   @Query(() => Statistics, { nullable: true, description: 'TelePagos white-label statistics for a period.' })

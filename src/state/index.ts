@@ -1,0 +1,68 @@
+/**
+ * Everything replicas must share — provider credentials, idempotency records, webhook de-duplication,
+ * the event fan-out, rate-limit buckets and the reference-data cache — in memory (one process) or in
+ * Redis (REDIS_URL: any number of replicas).
+ */
+import { MemoryEventBus, type EventBus } from '../events/bus.js';
+import { MemoryEventDedupeStore, type EventDedupeStore } from '../events/dedupe.js';
+import { MemoryCacheStore, type CacheStore } from './cache.js';
+import { MemoryCredentialStore, type CredentialStore } from './credential-store.js';
+import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency-store.js';
+import { MemoryRateLimiter, type RateLimiter } from './rate-limiter.js';
+import { RedisCacheStore } from './redis/cache.js';
+import { connectRedis, redisReachable } from './redis/connection.js';
+import { RedisCredentialStore } from './redis/credential-store.js';
+import { RedisEventBus } from './redis/event-bus.js';
+import { RedisEventDedupeStore } from './redis/event-dedupe.js';
+import { RedisIdempotencyStore } from './redis/idempotency-store.js';
+import { RedisRateLimiter } from './redis/rate-limiter.js';
+
+export interface SharedState {
+  kind: 'memory' | 'redis';
+  credentials: CredentialStore;
+  idempotency: IdempotencyStore;
+  dedupe: EventDedupeStore;
+  events: EventBus;
+  rateLimiter: RateLimiter;
+  cache: CacheStore;
+  /** Whether the state store answers (readiness). */
+  reachable(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export function memoryState(): SharedState {
+  const events = new MemoryEventBus();
+  return {
+    kind: 'memory',
+    credentials: new MemoryCredentialStore(),
+    idempotency: new MemoryIdempotencyStore(),
+    dedupe: new MemoryEventDedupeStore(),
+    events,
+    rateLimiter: new MemoryRateLimiter(),
+    cache: new MemoryCacheStore(),
+    reachable: async () => true,
+    close: () => events.close(),
+  };
+}
+
+export function redisState(url: string, prefix: string): SharedState {
+  const redis = connectRedis(url);
+  // A subscribed connection can do nothing else: events get their own.
+  const subscriber = connectRedis(url);
+  const events = new RedisEventBus(redis, subscriber, prefix);
+  return {
+    kind: 'redis',
+    credentials: new RedisCredentialStore(redis, prefix),
+    idempotency: new RedisIdempotencyStore(redis, prefix),
+    dedupe: new RedisEventDedupeStore(redis, prefix),
+    events,
+    rateLimiter: new RedisRateLimiter(redis, prefix),
+    cache: new RedisCacheStore(redis, prefix),
+    reachable: () => redisReachable(redis),
+    close: async () => {
+      await events.close();
+      redis.disconnect();
+      subscriber.disconnect();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Redis connections for shared state (REDIS_URL). Commands fail fast while Redis is unreachable
+ * (no offline queue): money-moving mutations must refuse rather than wait or guess, and readiness must
+ * say so. ioredis reconnects by itself, so everything recovers when Redis returns.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+
+const OPTIONS: RedisOptions = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  connectTimeout: 2_000,
+  // Reconnect quickly at first, then every 2 s at most, forever.
+  retryStrategy: (times) => Math.min(times * 100, 2_000),
+  lazyConnect: false,
+};
+
+export function connectRedis(url: string, extra: RedisOptions = {}): Redis {
+  const redis = new Redis(url, { ...OPTIONS, ...extra });
+  // Errors surface on the commands that fail; the connection's own error events are expected during an
+  // outage and must not crash the process.
+  redis.on('error', () => undefined);
+  return redis;
+}
+
+/** True when Redis answers PING within `timeoutMs`. */
+export async function redisReachable(redis: Redis, timeoutMs = 1_000): Promise<boolean> {
+  try {
+    const answer = await Promise.race([redis.ping(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref())]);
+    return answer === 'PONG';
+  } catch {
+    return false;
+  }
+}
+
+/** Raised when shared state cannot be read or written: callers refuse instead of risking a duplicate. */
+export class StateUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('Shared state (Redis) is unavailable', { cause });
+    this.name = 'StateUnavailableError';
+  }
+}
+
+/** Runs a Redis operation, turning connection failures into StateUnavailableError. */
+export async function guarded<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw new StateUnavailableError(error);
+  }
+}

@@ -1,0 +1,15 @@
+/** Webhook de-duplication in Redis: SET NX PX — the first replica to see an event wins. */
+import type { Redis } from 'ioredis';
+import type { EventDedupeStore } from '../../events/dedupe.js';
+import { guarded } from './connection.js';
+
+export class RedisEventDedupeStore implements EventDedupeStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async firstSeen(key: string, ttlMs: number): Promise<boolean> {
+    return (await guarded(() => this.redis.set(`${this.prefix}event:${key}`, '1', 'PX', ttlMs, 'NX'))) === 'OK';
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Idempotency records in Redis. Each transition is one Lua script, so two replicas receiving the same
+ * key at once cannot both claim it; leases use Redis's own clock (TIME), so replicas agree on them.
+ */
+import type { Redis } from 'ioredis';
+import { IDEMPOTENCY_RETENTION_MS, type ClaimResult, type IdempotencyRecord, type IdempotencyStore } from '../idempotency-store.js';
+import { guarded } from './connection.js';
+
+const NOW_MS = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
+/** KEYS[1] record; ARGV: fingerprint, leaseMs, retentionMs. Returns {status, attempt|outcome}. */
+const CLAIM = `${NOW_MS}
+local raw = redis.call('GET', KEYS[1])
+if not raw then
+  redis.call('SET', KEYS[1], cjson.encode({fingerprint = ARGV[1], state = 'pending', leaseUntilMs = now + tonumber(ARGV[2]), attempts = 1}), 'PX', ARGV[3])
+  return {'claimed', '1'}
+end
+local record = cjson.decode(raw)
+if record.fingerprint ~= ARGV[1] then return {'conflict', ''} end
+if record.state == 'completed' then return {'completed', record.outcome or ''} end
+if (record.leaseUntilMs or 0) > now then return {'in_progress', ''} end
+record.leaseUntilMs = now + tonumber(ARGV[2])
+record.attempts = record.attempts + 1
+redis.call('SET', KEYS[1], cjson.encode(record), 'KEEPTTL')
+return {'claimed', tostring(record.attempts)}`;
+
+/** KEYS[1] record; ARGV: outcome JSON, retentionMs. */
+const COMPLETE = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local record = cjson.decode(raw)
+record.state = 'completed'
+record.outcome = ARGV[1]
+record.leaseUntilMs = nil
+redis.call('SET', KEYS[1], cjson.encode(record), 'PX', ARGV[2])
+return 1`;
+
+/** KEYS[1] record: gives up the lease, keeps the record pending. */
+const RELEASE = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local record = cjson.decode(raw)
+if record.state ~= 'pending' then return 0 end
+record.leaseUntilMs = 0
+redis.call('SET', KEYS[1], cjson.encode(record), 'KEEPTTL')
+return 1`;
+
+export class RedisIdempotencyStore implements IdempotencyStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(key: string): string {
+    return `${this.prefix}idempotency:${key}`;
+  }
+
+  async claim(key: string, fingerprint: string, leaseMs: number): Promise<ClaimResult> {
+    const [status, detail] = (await guarded(() => this.redis.eval(CLAIM, 1, this.key(key), fingerprint, leaseMs, IDEMPOTENCY_RETENTION_MS))) as [string, string];
+    switch (status) {
+      case 'claimed':
+        return { status, attempt: Number(detail) };
+      case 'completed':
+        return { status, outcome: detail ? JSON.parse(detail) : undefined };
+      case 'in_progress':
+      case 'conflict':
+        return { status };
+      default:
+        throw new Error(`unexpected idempotency claim answer ${status}`);
+    }
+  }
+
+  async complete(key: string, outcome: unknown, retentionMs: number): Promise<void> {
+    await guarded(() => this.redis.eval(COMPLETE, 1, this.key(key), JSON.stringify(outcome ?? null), retentionMs));
+  }
+
+  async release(key: string): Promise<void> {
+    await guarded(() => this.redis.eval(RELEASE, 1, this.key(key)));
+  }
+
+  async get(key: string): Promise<IdempotencyRecord | undefined> {
+    const raw = await guarded(() => this.redis.get(this.key(key)));
+    if (!raw) return undefined;
+    const record = JSON.parse(raw) as IdempotencyRecord & { outcome?: string };
+    return { ...record, outcome: typeof record.outcome === 'string' ? JSON.parse(record.outcome) : record.outcome };
+  }
+}
