@@ -51,6 +51,9 @@ export class ClientRegistry {
     const entries = json.map(parseEntry);
     const names = new Set(entries.map((e) => e.name));
     if (names.size !== entries.length) throw new ClientsFileError('CLIENTS_FILE names must be unique');
+    // One key for two entries would silently give it the first entry's name and scopes.
+    const digests = new Set(entries.map((e) => e.digest.toString('hex')));
+    if (digests.size !== entries.length) throw new ClientsFileError('CLIENTS_FILE keys must be unique: two entries have the same keySha256');
     return new ClientRegistry(entries);
   }
 

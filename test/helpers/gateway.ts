@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig, withSandboxes, type Config } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logging.js';
 import { createGateway, type Gateway } from '../../src/server.js';
+import type { ClientRegistry } from '../../src/auth/clients.js';
+import type { SharedState } from '../../src/state/index.js';
 import { startSandboxes, type RunningSandboxes, type SandboxesOptions } from '../../src/sandbox/index.js';
 
 /** The sandboxes' history ends here in gateway tests, so expected values are stable. */
@@ -21,6 +23,8 @@ export interface GraphQLResponse<T = any> {
 
 export interface TestGateway {
   url: string;
+  /** The GraphQL-over-WebSocket endpoint, ws://127.0.0.1:<port>/graphql. */
+  wsUrl: string;
   gateway: Gateway;
   sandboxes: RunningSandboxes;
   config: Config;
@@ -38,6 +42,15 @@ export interface TestGatewayOptions {
   /** Which providers the gateway is told about (default all three). */
   providers?: ('telepagos' | 'talo' | 'tupay')[];
   logger?: Logger;
+  /** Client apps and their API keys (CLIENTS_FILE); without them access is open. */
+  clients?: ClientRegistry;
+  /** Shared state (default: a fresh in-memory one); closing it is the test's business. */
+  state?: SharedState;
+  /**
+   * Sets PUBLIC_URL to the gateway's own address once it listens (its port is only known then), so the
+   * webhook URLs it hands to providers (Talo's per-payment webhook_url) point back at this gateway.
+   */
+  publicUrlIsGateway?: boolean;
 }
 
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -54,12 +67,15 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     embedded: false,
     providers: Object.fromEntries(Object.entries(wired.providers).filter(([name]) => keep.includes(name as 'talo'))),
   };
-  const gateway = await createGateway({ config, logger: options.logger ?? createLogger({ level: 'silent' }) });
+  const gateway = await createGateway({ config, logger: options.logger ?? createLogger({ level: 'silent' }), clients: options.clients, state: options.state });
   await gateway.app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(gateway.app.server.address() as AddressInfo).port}`;
+  // The gateway reads config.publicUrl per request, so setting it after listening takes effect.
+  if (options.publicUrlIsGateway) config.publicUrl = url;
 
   return {
     url,
+    wsUrl: `${url.replace(/^http/, 'ws')}/graphql`,
     gateway,
     sandboxes,
     config,

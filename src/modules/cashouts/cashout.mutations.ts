@@ -2,6 +2,7 @@
 import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../context.js';
 import { ProviderError, type ProviderErrorReason } from '../../providers/errors.js';
+import { DEFAULT_RETRY } from '../../providers/http.js';
 import { StateUnavailableError } from '../../state/redis/connection.js';
 import { AliasScalar, CbuScalar, CuitScalar, DecimalScalar } from '../../graphql/scalars/index.js';
 import { providerUserError, UserError, userError, UserErrorCode } from '../../graphql/user-errors.js';
@@ -45,6 +46,15 @@ export class CreateCashoutPayload {
 
   @Field(() => [UserError])
   userErrors!: UserError[];
+}
+
+/**
+ * How long one attempt owns a referenceId: longer than the transport's worst case (three attempts at
+ * the timeout plus two Retry-After waits), so a concurrent retry waits for the outcome instead of
+ * sending in parallel.
+ */
+export function cashoutLeaseMs(upstreamTimeoutMs: number): number {
+  return (DEFAULT_RETRY.maxRetries + 1) * upstreamTimeoutMs + DEFAULT_RETRY.maxRetries * DEFAULT_RETRY.maxRetryAfterMs + 10_000;
 }
 
 /** The reference ids TelePagos gets: printable, bounded, no spaces. */
@@ -91,7 +101,7 @@ export class CashoutMutations {
     };
     // The client's name is part of the input: another app reusing the key is a conflict, not a replay.
     const print = fingerprint({ ...request, client: ctx.client.name });
-    const leaseMs = Math.max(30_000, ctx.config.upstreamTimeoutMs * 4);
+    const leaseMs = cashoutLeaseMs(ctx.config.upstreamTimeoutMs);
     try {
       const result = await runIdempotent<CashoutOutcome>(ctx.idempotency, `cashout:${referenceId}`, print, { leaseMs, waitMs: leaseMs }, async () => {
         try {
@@ -118,6 +128,10 @@ export class CashoutMutations {
           };
         default: {
           const outcome = result.outcome;
+          if (result.kind === 'fresh' && result.unrecorded) {
+            // Answer what TelePagos did; a retry re-sends the same reference_id and gets the same transfer.
+            ctx.logger.error({ err: result.unrecorded, referenceId }, 'cash-out outcome not recorded in the idempotency store');
+          }
           const kind = result.kind === 'replayed' ? 'replayed' : 'cashoutId' in outcome ? 'created' : 'rejected';
           audit(ctx, { ...base, outcome: kind, resultId: 'cashoutId' in outcome ? outcome.cashoutId : undefined });
           return payload(outcome);

@@ -9,7 +9,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { IDEMPOTENCY_RETENTION_MS, type IdempotencyStore } from '../../state/idempotency-store.js';
 
 export type IdempotentResult<O> =
-  | { kind: 'fresh'; outcome: O; attempt: number }
+  /**
+   * `unrecorded`: the outcome is real (the provider acted) but the store failed to keep it; the key was
+   * left for a retry to take over, which re-sends the same provider reference.
+   */
+  | { kind: 'fresh'; outcome: O; attempt: number; unrecorded?: unknown }
   | { kind: 'replayed'; outcome: O }
   | { kind: 'conflict' }
   /** Another request with this key is still running after `waitMs`. */
@@ -50,10 +54,19 @@ export async function runIdempotent<O>(
       try {
         outcome = await perform(claim.attempt);
       } catch (error) {
-        await store.release(key);
+        // The caller must see why perform failed (an unknown provider outcome), even if the store fails
+        // too: then the lease simply lapses by itself.
+        await store.release(key).catch(() => undefined);
         throw error;
       }
-      await store.complete(key, outcome, IDEMPOTENCY_RETENTION_MS);
+      try {
+        await store.complete(key, outcome, IDEMPOTENCY_RETENTION_MS);
+      } catch (error) {
+        // The provider acted: its outcome is the answer, never "nothing was sent". Leave the key to a
+        // retry (best effort), which sends the same reference again for the provider to de-duplicate.
+        await store.release(key).catch(() => undefined);
+        return { kind: 'fresh', outcome, attempt: claim.attempt, unrecorded: error };
+      }
       return { kind: 'fresh', outcome, attempt: claim.attempt };
     }
     if (Date.now() >= deadline) return { kind: 'in_progress' };

@@ -12,7 +12,7 @@ export type Payload<T> = T & { userErrors: UserError[] };
 
 /**
  * Runs `perform` unless `check` found errors; audits as `operation`; returns the payload with
- * `empty` fields on failure.
+ * `empty` fields on failure. A provider refusal is reported at `errorField` (default the whole input).
  */
 export async function mutate<T extends object>(
   ctx: GatewayContext,
@@ -20,6 +20,7 @@ export async function mutate<T extends object>(
   entry: Omit<AuditEntry, 'outcome'>,
   empty: T,
   perform: () => Promise<{ result: T; resultId?: string }>,
+  errorField: string[] = ['input'],
 ): Promise<Payload<T>> {
   if (!check.ok) {
     audit(ctx, { ...entry, outcome: 'invalid' });
@@ -30,7 +31,7 @@ export async function mutate<T extends object>(
     audit(ctx, { ...entry, outcome: 'created', resultId });
     return { ...result, userErrors: [] };
   } catch (error) {
-    const userError = providerUserError(error, ['input']);
+    const userError = providerUserError(error, errorField);
     audit(ctx, { ...entry, outcome: userError.code === 'PROVIDER_UNAVAILABLE' ? 'unavailable' : 'rejected' });
     return { ...empty, userErrors: [userError] };
   }

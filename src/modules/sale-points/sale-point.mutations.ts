@@ -94,7 +94,8 @@ export class SalePointMutations {
     return mutate<Omit<DeleteSalePointPayload, 'userErrors'>>(ctx, check, { operation: 'deleteSalePoint', provider: 'TELEPAGOS', resultId: id }, { deletedSalePointId: null }, async () => {
       await ctx.providers.telepagos.deleteSalePoint(id, { requestId: ctx.requestId });
       return { result: { deletedSalePointId: toGlobalId('SalePoint', 'TELEPAGOS', id) }, resultId: id };
-    });
+      // The only thing TelePagos can fail to find here is the sale point: point at the id.
+    }, ['input', 'id']);
   }
 
   @Mutation(() => CreateSalePointQrOrderPayload, { description: "An order for a sale point's closed QR." })
