@@ -50,6 +50,10 @@ export interface Config {
   publicUrl: string;
   /** UPSTREAM_TIMEOUT_MS, default 10000: per-attempt timeout of every provider call. */
   upstreamTimeoutMs: number;
+  /** REQUEST_DEADLINE_MS, default 30000: a GraphQL request's upstream calls are cancelled after this. */
+  requestDeadlineMs: number;
+  /** SHUTDOWN_GRACE_MS, default 10000: how long in-flight requests may finish on SIGTERM. */
+  shutdownGraceMs: number;
   /** LOG_LEVEL, default info. */
   logLevel: string;
   /** REDIS_URL: shared state in Redis when set; in memory otherwise. */
@@ -199,6 +203,8 @@ export function loadConfig(env: Env = process.env): Config {
     production,
     publicUrl: (url(env, 'PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/$/, ''),
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000),
+    requestDeadlineMs: integer(env, 'REQUEST_DEADLINE_MS', 30_000, 100, 600_000),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     logLevel,
     redisUrl,
     redisPrefix: value(env, 'REDIS_PREFIX') ?? 'pasarela:',

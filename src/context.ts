@@ -8,6 +8,7 @@ import type { ClientApp } from './auth/clients.js';
 import type { Config } from './config.js';
 import type { EventBus } from './events/bus.js';
 import type { Logger } from './logging.js';
+import type { Metrics } from './observability/metrics.js';
 import type { CacheStore } from './state/cache.js';
 import type { IdempotencyStore } from './state/idempotency-store.js';
 import type { CallContext } from './domain/models.js';
@@ -23,6 +24,7 @@ export interface GatewayContext {
   events: EventBus;
   /** Short-TTL cache for reference data, shared by replicas with Redis. */
   cache: CacheStore;
+  metrics: Metrics;
   /** Fires when the HTTP request is gone: upstream calls made for it are cancelled. */
   signal: AbortSignal;
   logger: Logger;

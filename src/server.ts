@@ -23,6 +23,8 @@ import { requiredScopes } from './auth/scopes.js';
 import { GraphQLError } from 'graphql';
 import type { EventBus } from './events/bus.js';
 import { createSubscriptionServer } from './subscriptions.js';
+import { LIMITS, tooComplex, validationRules } from './graphql/limits.js';
+import { Metrics } from './observability/metrics.js';
 import { registerWebhooks } from './webhooks/routes.js';
 
 /** Where Apollo Sandbox runs in a browser; it must be allowed to call the gateway. */
@@ -37,6 +39,13 @@ export interface GatewayOptions {
   state?: SharedState;
   /** Client apps from CLIENTS_FILE; without them access is open (refused in production by config). */
   clients?: ClientRegistry;
+  metrics?: Metrics;
+}
+
+/** The query text of a GraphQL request (POST body or GET query string), for the size limit. */
+function queryText(request: FastifyRequest): unknown {
+  const source = request.method === 'GET' ? request.query : request.body;
+  return source && typeof source === 'object' && 'query' in source ? source.query : undefined;
 }
 
 /** Who calls when no CLIENTS_FILE is configured (development): everything is allowed. */
@@ -94,6 +103,7 @@ const scopeCheck: ApolloServerPlugin<GatewayContext> = {
 
 export interface Gateway {
   app: FastifyInstance;
+  metrics: Metrics;
   providers: ProviderRegistry;
   events: EventBus;
   state: SharedState;
@@ -127,10 +137,13 @@ const completeErrors = (format: ReturnType<typeof formatError>): ApolloServerPlu
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger } = options;
   const state = options.state ?? memoryState();
+  const metrics = options.metrics ?? new Metrics();
   const providers = new ProviderRegistry(config.providers, {
     store: state.credentials,
     logger,
     timeoutMs: config.upstreamTimeoutMs,
+    hooks: metrics.transportHooks(),
+    onRenewed: (provider) => metrics.renewed(provider),
   });
   const schema = await buildGatewaySchema();
   const { idempotency, events, cache } = state;
@@ -141,6 +154,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     idempotency,
     events,
     cache,
+    metrics,
     signal,
     logger: logger.child({ requestId, client: client.name }),
     providers,
@@ -150,6 +164,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   const app = Fastify({
     logger: false,
+    // On close: idle keep-alive sockets go at once, requests in flight finish.
+    forceCloseConnections: 'idle',
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
     genReqId: (request) => {
@@ -174,6 +190,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     introspection: !config.production,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    validationRules: validationRules(),
+    parseOptions: { maxTokens: LIMITS.maxTokens },
     includeStacktraceInErrorResponses: !config.production,
     formatError: format,
     plugins: [
@@ -185,21 +203,38 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       scopeCheck,
+      metrics.apolloPlugin(),
       completeErrors(format),
     ],
   });
   await apollo.start();
+
+  // Refuses an oversized query text before Apollo parses it.
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.routeOptions.url !== '/graphql') return;
+    const query = queryText(request);
+    if (typeof query === 'string' && Buffer.byteLength(query, 'utf8') > LIMITS.maxDocumentBytes) {
+      const error = tooComplex(`The query text is over ${LIMITS.maxDocumentBytes} bytes`);
+      return reply.code(400).send({ errors: [{ message: error.message, extensions: { ...error.extensions, requestId: request.id } }] });
+    }
+  });
 
   await app.register(fastifyApollo(apollo), {
     path: '/graphql',
     context: async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {
       const client = authenticate(options.clients, request.headers.authorization);
       await enforceRateLimit(state, client, logger);
-      return contextFor(client, request.id, abortWhenGone(reply));
+      // Upstream calls stop when the client leaves or the request's deadline passes.
+      return contextFor(client, request.id, AbortSignal.any([abortWhenGone(reply), AbortSignal.timeout(config.requestDeadlineMs)]));
     },
   });
 
-  await registerWebhooks(app, config.providers, providers, { events, dedupe: state.dedupe, logger });
+  await registerWebhooks(app, config.providers, providers, {
+    events,
+    dedupe: state.dedupe,
+    logger,
+    onOutcome: (provider, outcome) => metrics.webhooks.inc({ provider, outcome }),
+  });
 
   const subscriptions = createSubscriptionServer({
     schema,
@@ -214,6 +249,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/metrics', async (_request, reply) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
   app.get('/readyz', async (_request, reply) => {
     const reachable = await state.reachable();
     return reply.code(reachable ? 200 : 503).send({
@@ -225,6 +261,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   return {
     app,
+    metrics,
     providers,
     events,
     state,

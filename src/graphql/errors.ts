@@ -66,9 +66,20 @@ export function formatError(options: FormatOptions) {
     if (original instanceof ProviderError) {
       return { ...base, message: original.message, extensions: providerExtensions(original) };
     }
+    // Apollo re-codes validation errors GRAPHQL_VALIDATION_FAILED; a limit's own code is on the original.
+    const wrapped = error instanceof GraphQLError && error.originalError instanceof GraphQLError ? error.originalError.extensions.code : undefined;
+    if (wrapped === 'QUERY_TOO_COMPLEX') return { ...base, extensions: { code: 'QUERY_TOO_COMPLEX' } };
     const code = formatted.extensions?.code;
+    if (code === 'GRAPHQL_PARSE_FAILED' && /tokens\. Parsing aborted/.test(formatted.message)) {
+      return { ...base, message: formatted.message.replace(/^Syntax Error: /, ''), extensions: { code: 'QUERY_TOO_COMPLEX' } };
+    }
+    if (options.production) base.message = withoutSuggestions(base.message);
     if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code) && code !== 'INTERNAL_SERVER_ERROR') {
-      return { ...base, extensions: { ...withoutStack(formatted.extensions, options.production), ...variableField(formatted.message) } };
+      return {
+        ...base,
+        message: withoutRejectedValue(base.message),
+        extensions: { ...withoutStack(formatted.extensions, options.production), ...variableField(formatted.message) },
+      };
     }
     if (typeof code === 'string' && APOLLO_CODES[code]) {
       return { ...base, extensions: { ...withoutStack(formatted.extensions, options.production), code: APOLLO_CODES[code] } };
@@ -88,7 +99,21 @@ export function formatError(options: FormatOptions) {
  */
 function variableField(message: string): { field?: string[] } {
   const match = /^Variable "\$[^"]+" got invalid value .* at "([^"]+)"; /s.exec(message);
-  return match ? { field: match[1]!.split('.') } : {};
+  // "input.distribution[0].cbu" → ["input", "distribution", "0", "cbu"], as userErrors spell it.
+  return match ? { field: match[1]!.split(/[.[\]]+/).filter(Boolean) } : {};
+}
+
+/**
+ * graphql-js repeats the whole rejected value in the message; it may be an account number typed into
+ * the wrong field. Keep the message, drop the value.
+ */
+function withoutRejectedValue(message: string): string {
+  return message.replace(/^(Variable "\$[^"]+" got) invalid value .*? (at "[^"]+"; |; )/s, '$1 an invalid value $2');
+}
+
+/** Production hides "Did you mean …?" hints: they map the schema for someone probing it. */
+function withoutSuggestions(message: string): string {
+  return message.replace(/ ?Did you mean .*\?$/, '');
 }
 
 function withoutStack(extensions: Record<string, unknown> | undefined, production: boolean): Record<string, unknown> {

@@ -17,6 +17,8 @@ export interface RegistryDeps {
   logger: Logger;
   timeoutMs: number;
   hooks?: TransportHooks;
+  /** Called after each credential renewal (metrics). */
+  onRenewed?: (provider: ProviderId) => void;
 }
 
 export class ProviderRegistry {
@@ -24,17 +26,18 @@ export class ProviderRegistry {
 
   constructor(config: ProvidersConfig, deps: RegistryDeps) {
     const common = { timeoutMs: deps.timeoutMs, store: deps.store, logger: deps.logger, hooks: deps.hooks };
+    const renewed = (provider: ProviderId) => ({ onCredentialRenewed: () => deps.onRenewed?.(provider) });
     if (config.telepagos) {
       const { url, username, password } = config.telepagos;
-      this.clients.TELEPAGOS = new TelepagosClient({ ...common, baseUrl: url, username, password });
+      this.clients.TELEPAGOS = new TelepagosClient({ ...common, ...renewed('TELEPAGOS'), baseUrl: url, username, password });
     }
     if (config.talo) {
       const { url, userId, clientId, clientSecret } = config.talo;
-      this.clients.TALO = new TaloClient({ ...common, baseUrl: url, userId, clientId, clientSecret });
+      this.clients.TALO = new TaloClient({ ...common, ...renewed('TALO'), baseUrl: url, userId, clientId, clientSecret });
     }
     if (config.tupay) {
       const { url, accessKey, secretKey } = config.tupay;
-      this.clients.TUPAY = new TupayClient({ ...common, baseUrl: url, accessKey, secretKey });
+      this.clients.TUPAY = new TupayClient({ ...common, ...renewed('TUPAY'), baseUrl: url, accessKey, secretKey });
     }
   }
 

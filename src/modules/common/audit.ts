@@ -22,6 +22,7 @@ export interface AuditEntry {
 
 export function audit(ctx: GatewayContext, entry: AuditEntry): void {
   const { destination, ...rest } = entry;
+  ctx.metrics.mutations.inc({ operation: entry.operation, outcome: entry.outcome });
   ctx.logger.info(
     { audit: { ...rest, client: ctx.client.name, ...(destination ? { destination: maskDestination(destination) } : {}) } },
     `audit ${entry.operation} ${entry.outcome}`,

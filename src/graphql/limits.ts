@@ -1,0 +1,161 @@
+/**
+ * Abuse limits, checked while validating the document — before anything executes, so an over-limit
+ * query causes no provider call. Every refusal is QUERY_TOO_COMPLEX.
+ *
+ * - graphql-armor's rules (its defaults are the reference point, tuned so every README example
+ *   passes): depth, structural cost, aliases, directives; tokens through the parser.
+ * - Upstream cost: what the query would make us ask the providers, priced per field below.
+ * - Document size, checked before parsing.
+ */
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import {
+  GraphQLError,
+  Kind,
+  getNamedType,
+  isListType,
+  isNonNullType,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLOutputType,
+  type GraphQLType,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
+
+export const LIMITS = {
+  /** Longest query text accepted, in bytes. */
+  maxDocumentBytes: 16 * 1024,
+  /** Lexical tokens in one document (armor default 1,000). */
+  maxTokens: 1_000,
+  /** Nesting depth (armor default 6; the dashboard example needs 7). */
+  maxDepth: 8,
+  /**
+   * Structural cost (armor default 5,000): two 100-item transaction pages with their sale points cost
+   * about 6,600, so 20,000. Depth and aliases already bound how far a document can blow up.
+   */
+  maxCost: 20_000,
+  /** Aliases (armor default 15). */
+  maxAliases: 15,
+  /** Directives (armor default 50). */
+  maxDirectives: 50,
+  /** Upstream calls one operation may cause, as priced by UPSTREAM_COST. */
+  maxUpstreamCost: 60,
+} as const;
+
+export function tooComplex(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX' } });
+}
+
+/**
+ * armor's rules throw unless told otherwise; reporting instead lets every limit be checked and named,
+ * each refusal a QUERY_TOO_COMPLEX validation error.
+ */
+const reject = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(tooComplex(error.message.replace(/^Syntax Error: /, '')))],
+};
+
+/**
+ * Upstream calls a field causes, by `Type.field`. Fields marked `once` are served by a per-request
+ * loader (one call however many times they appear); the others are multiplied by the size of every
+ * list they sit in (LIST_FACTOR, or the connection's `first`).
+ */
+const UPSTREAM_COST: Record<string, { cost: number; once?: boolean }> = {
+  'Query.accounts': { cost: 2, once: true },
+  'Query.paymentConcepts': { cost: 1, once: true },
+  'Query.transactionOperations': { cost: 1, once: true },
+  'Query.salePoints': { cost: 1, once: true },
+  'Transaction.salePoint': { cost: 1, once: true },
+  'Query.statistics': { cost: 1 },
+  'Query.cashout': { cost: 1 },
+  'Query.cashin': { cost: 1 },
+  'Query.payment': { cost: 1 },
+  'Query.node': { cost: 1 },
+  'Query.nodes': { cost: 1 },
+  'Account.balance': { cost: 1 },
+  'Account.balances': { cost: 1 },
+  'Account.transactions': { cost: 10 },
+  'Account.balanceReport': { cost: 2 },
+  'Cashout.voucher': { cost: 1 },
+  'SalePoint.staticQr': { cost: 1 },
+};
+const MUTATION_COST = 3;
+/** Assumed size of a list of objects whose items cost upstream calls. */
+const LIST_FACTOR = 10;
+
+function isList(type: GraphQLType): boolean {
+  return isListType(isNonNullType(type) ? type.ofType : type);
+}
+
+function upstreamCostRule(limit: number): ValidationRule {
+  return (context: ValidationContext) => {
+    const schema = context.getSchema();
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const definition of context.getDocument().definitions) {
+      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    }
+
+    const selectionCost = (selectionSet: SelectionSetNode, parent: GraphQLOutputType, factor: number, seen: Set<string>): number => {
+      let total = 0;
+      for (const selection of selectionSet.selections) {
+        if (selection.kind === Kind.FIELD) total += fieldCost(selection, parent, factor, seen);
+        else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          const on = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : getNamedType(parent);
+          total += selectionCost(selection.selectionSet, (on ?? parent) as GraphQLOutputType, factor, seen);
+        } else {
+          const fragment = fragments.get(selection.name.value);
+          if (!fragment || seen.has(fragment.name.value)) continue; // cycles are refused by another rule
+          const on = schema.getType(fragment.typeCondition.name.value) ?? parent;
+          total += selectionCost(fragment.selectionSet, on as GraphQLOutputType, factor, new Set([...seen, fragment.name.value]));
+        }
+      }
+      return total;
+    };
+
+    const fieldCost = (field: FieldNode, parent: GraphQLOutputType, factor: number, seen: Set<string>): number => {
+      const parentType = getNamedType(parent);
+      if (!('getFields' in parentType)) return 0;
+      const definition = parentType.getFields()[field.name.value];
+      if (!definition) return 0;
+      const coordinate = `${parentType.name}.${field.name.value}`;
+      const price = UPSTREAM_COST[coordinate];
+      // nodes(ids:) fans out per id; any other list multiplies what its items cost.
+      const fanOut = coordinate === 'Query.nodes' ? idsCount(field) : isList(definition.type) ? LIST_FACTOR : 1;
+      const own = parentType.name === 'Mutation' ? MUTATION_COST : price ? price.cost * (price.once ? 1 : factor) : 0;
+      const children = field.selectionSet ? selectionCost(field.selectionSet, definition.type, factor * fanOut, seen) : 0;
+      return (coordinate === 'Query.nodes' ? own * fanOut : own) + children;
+    };
+
+    return {
+      OperationDefinition(operation) {
+        const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+        if (!root) return;
+        const cost = selectionCost(operation.selectionSet, root, 1, new Set());
+        if (cost > limit) context.reportError(tooComplex(`This operation would cost about ${cost} provider calls; the limit is ${limit}. Ask for less at once.`));
+      },
+    };
+  };
+}
+
+/**
+ * `nodes(ids: [...])` costs one call per id. A variable list cannot be seen while validating: it is
+ * priced like any list, and the resolver refuses more than MAX_NODES ids before any call.
+ */
+function idsCount(field: FieldNode): number {
+  const ids = field.arguments?.find((argument) => argument.name.value === 'ids')?.value;
+  return ids?.kind === Kind.LIST ? Math.max(1, ids.values.length) : LIST_FACTOR;
+}
+
+export function validationRules(): ValidationRule[] {
+  return [
+    maxDepthRule({ n: LIMITS.maxDepth, ...reject }),
+    costLimitRule({ maxCost: LIMITS.maxCost, ...reject }),
+    maxAliasesRule({ n: LIMITS.maxAliases, ...reject }),
+    maxDirectivesRule({ n: LIMITS.maxDirectives, ...reject }),
+    upstreamCostRule(LIMITS.maxUpstreamCost),
+  ];
+}

@@ -1,0 +1,131 @@
+/**
+ * Prometheus metrics (prom-client) for GET /metrics. Labels are bounded: operation names are the
+ * client's, so only well-formed names are kept and at most MAX_OPERATION_NAMES distinct ones; client
+ * labels are CLIENTS_FILE names; endpoints are the clients' fixed labels. No label ever holds a secret
+ * or an account number.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { GatewayContext } from '../context.js';
+import type { BreakerState, TransportHooks } from '../providers/http.js';
+import type { ProviderId } from '../providers/provider.js';
+
+export const MAX_OPERATION_NAMES = 200;
+const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly operationNames = new Set<string>();
+
+  readonly operations = new Counter({
+    name: 'pasarela_graphql_operations_total',
+    help: 'GraphQL operations by operation name, type, client and outcome (success, error).',
+    labelNames: ['operation', 'type', 'client', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly operationSeconds = new Histogram({
+    name: 'pasarela_graphql_operation_duration_seconds',
+    help: 'GraphQL operation latency.',
+    labelNames: ['operation', 'type', 'outcome'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly upstreamCalls = new Counter({
+    name: 'pasarela_upstream_calls_total',
+    help: 'Provider calls (every attempt) by provider, endpoint and outcome.',
+    labelNames: ['provider', 'endpoint', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly upstreamSeconds = new Histogram({
+    name: 'pasarela_upstream_call_duration_seconds',
+    help: 'Provider call latency by provider and endpoint.',
+    labelNames: ['provider', 'endpoint'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly upstreamRetries = new Counter({
+    name: 'pasarela_upstream_retries_total',
+    help: 'Provider call retries by provider, endpoint and reason.',
+    labelNames: ['provider', 'endpoint', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly breakerState = new Gauge({
+    name: 'pasarela_circuit_breaker_state',
+    help: 'Circuit breaker per provider: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['provider'] as const,
+    registers: [this.registry],
+  });
+
+  readonly credentialRenewals = new Counter({
+    name: 'pasarela_credential_renewals_total',
+    help: 'Provider token/session renewals.',
+    labelNames: ['provider'] as const,
+    registers: [this.registry],
+  });
+
+  readonly mutations = new Counter({
+    name: 'pasarela_mutations_total',
+    help: 'Mutations by operation and outcome (created, replayed, conflict, invalid, rejected, unavailable, in_progress).',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly webhooks = new Counter({
+    name: 'pasarela_webhooks_total',
+    help: 'Provider notifications by provider and outcome (published, duplicate, ignored, unauthenticated, malformed, not_found, unconfirmed).',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'pasarela_' });
+  }
+
+  /** A bounded label for a client-chosen operation name. */
+  operationLabel(name: string | null | undefined): string {
+    if (!name || !OPERATION_NAME.test(name)) return 'anonymous';
+    if (this.operationNames.has(name)) return name;
+    if (this.operationNames.size >= MAX_OPERATION_NAMES) return 'other';
+    this.operationNames.add(name);
+    return name;
+  }
+
+  transportHooks(): TransportHooks {
+    return {
+      onCall: (e) => {
+        this.upstreamCalls.inc({ provider: e.provider, endpoint: e.endpoint, outcome: e.outcome });
+        if (e.outcome !== 'circuit_open' && e.outcome !== 'cancelled') this.upstreamSeconds.observe({ provider: e.provider, endpoint: e.endpoint }, e.durationMs / 1000);
+      },
+      onRetry: (e) => this.upstreamRetries.inc({ provider: e.provider, endpoint: e.endpoint, reason: e.reason }),
+      onBreakerState: (e) => this.breakerState.set({ provider: e.provider }, BREAKER_VALUE[e.state]),
+    };
+  }
+
+  /** Counts and times every GraphQL operation, labelled by its name, type, client and outcome. */
+  apolloPlugin(): ApolloServerPlugin<GatewayContext> {
+    return {
+      requestDidStart: async ({ contextValue }) => {
+        const started = performance.now();
+        return {
+          willSendResponse: async ({ response, operation, operationName }) => {
+            const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+            const outcome = errors?.length ? 'error' : 'success';
+            const labels = { operation: this.operationLabel(operationName), type: operation?.operation ?? 'unknown', outcome };
+            this.operations.inc({ ...labels, client: contextValue.client.name });
+            this.operationSeconds.observe(labels, (performance.now() - started) / 1000);
+          },
+        };
+      },
+    };
+  }
+
+  renewed(provider: ProviderId): void {
+    this.credentialRenewals.inc({ provider });
+  }
+}
