@@ -108,14 +108,27 @@ async function main(): Promise<void> {
   }
   console.log(`\nTry:\n${EXAMPLE_QUERY}\n`);
 
+  /**
+   * Graceful shutdown: stop accepting; requests in flight finish (up to SHUTDOWN_GRACE_MS); WebSockets
+   * are closed with 1001 "going away"; the Tupay session is destroyed; logs are flushed; exit 0. A
+   * request still running when the grace period ends is cut, and the exit code says so (1).
+   */
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: finishing requests in flight');
+    const cut = setTimeout(() => {
+      logger.error('grace period over: requests still in flight were cut');
+      logger.flush();
+      process.exit(1);
+    }, config.shutdownGraceMs);
+    cut.unref();
     await gateway.close();
     await state.close();
     await sandboxes?.close();
+    logger.info('stopped');
+    logger.flush();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
