@@ -6,6 +6,12 @@
 export interface EventDedupeStore {
   /** True the first time `key` is seen within `ttlMs`, false afterwards. Atomic. */
   firstSeen(key: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Forgets `key`, so it is first seen again: called when the event it marked could not be published,
+   * so that the provider's retry is published instead of dropped as a duplicate. Optional: a store
+   * without it loses such an event.
+   */
+  forget?(key: string): Promise<void>;
 }
 
 export const EVENT_DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
@@ -21,6 +27,10 @@ export class MemoryEventDedupeStore implements EventDedupeStore {
     if (until !== undefined && until > now) return false;
     this.seen.set(key, now + ttlMs);
     return true;
+  }
+
+  async forget(key: string): Promise<void> {
+    this.seen.delete(key);
   }
 
   /** Drops expired keys at most once a minute, so memory follows the event rate, not uptime. */

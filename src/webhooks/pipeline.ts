@@ -4,7 +4,7 @@
  *   → de-duplicate (a day) → publish to subscribers.
  * Nothing unauthenticated, unparseable or unconfirmed is ever published. The provider gets 200 once the
  * event is published (or known as a duplicate), 4xx for what a retry cannot fix, and 503 when the
- * confirmation could not be made, so that it retries later.
+ * confirmation could not be made or the event could not be recorded/published, so that it retries later.
  */
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -41,7 +41,8 @@ export interface PipelineDeps {
   onOutcome?(provider: ProviderId, outcome: WebhookOutcome): void;
 }
 
-export type WebhookOutcome = 'published' | 'duplicate' | 'ignored' | 'unauthenticated' | 'malformed' | 'not_found' | 'unconfirmed';
+/** `unavailable`: confirmed, but our own de-duplication store or event bus failed (503, the provider retries). */
+export type WebhookOutcome = 'published' | 'duplicate' | 'ignored' | 'unauthenticated' | 'malformed' | 'not_found' | 'unconfirmed' | 'unavailable';
 
 /** An opaque event id derived from the de-duplication key. */
 export function eventId(provider: ProviderId, dedupeKey: string): string {
@@ -80,9 +81,24 @@ export function webhookRoute<Body>(handler: WebhookHandler<Body>, deps: Pipeline
       log.warn({ err: error }, 'webhook confirmation failed');
       return done(reply, 503, 'unconfirmed', error instanceof ProviderError ? error.reason : 'error');
     }
-    if (!(await deps.dedupe.firstSeen(`${provider}:${confirmed.dedupeKey}`, EVENT_DEDUPE_TTL_MS))) return done(reply, 200, 'duplicate');
+    const key = `${provider}:${confirmed.dedupeKey}`;
+    let first: boolean;
+    try {
+      first = await deps.dedupe.firstSeen(key, EVENT_DEDUPE_TTL_MS);
+    } catch (error) {
+      log.warn({ err: error }, 'webhook de-duplication store unavailable');
+      return done(reply, 503, 'unavailable', 'de-duplication store');
+    }
+    if (!first) return done(reply, 200, 'duplicate');
     if (!confirmed.event) return done(reply, 200, 'ignored');
-    await deps.events.publish({ ...confirmed.event, id: eventId(provider, confirmed.dedupeKey), provider });
+    try {
+      await deps.events.publish({ ...confirmed.event, id: eventId(provider, confirmed.dedupeKey), provider });
+    } catch (error) {
+      // Not published: forget the key, or the provider's retry would be taken for a duplicate and lost.
+      log.warn({ err: error }, 'webhook event could not be published');
+      await deps.dedupe.forget?.(key).catch((forgetError: unknown) => log.warn({ err: forgetError }, 'webhook de-duplication key not released'));
+      return done(reply, 503, 'unavailable', 'event bus');
+    }
     return done(reply, 200, 'published');
   };
 }

@@ -10,6 +10,15 @@ export class RedisEventDedupeStore implements EventDedupeStore {
   ) {}
 
   async firstSeen(key: string, ttlMs: number): Promise<boolean> {
-    return (await guarded(() => this.redis.set(`${this.prefix}event:${key}`, '1', 'PX', ttlMs, 'NX'))) === 'OK';
+    return (await guarded(() => this.redis.set(this.key(key), '1', 'PX', ttlMs, 'NX'))) === 'OK';
+  }
+
+  /** Lets a retry of an event whose publication failed be published after all. */
+  async forget(key: string): Promise<void> {
+    await guarded(() => this.redis.del(this.key(key)));
+  }
+
+  private key(key: string): string {
+    return `${this.prefix}event:${key}`;
   }
 }

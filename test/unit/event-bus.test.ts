@@ -1,0 +1,134 @@
+/**
+ * MemoryEventBus and its bounded Subscriber: events reach matching subscribers in publish order, a
+ * provider filter holds, and a subscriber that stops reading is ended with SlowSubscriberError and
+ * dropped from the bus instead of queueing without bound.
+ */
+import { describe, expect, it } from 'vitest';
+import { MemoryEventBus, SlowSubscriberError, Subscriber, type PaymentEventValue } from '../../src/events/bus.js';
+
+let seq = 0;
+const event = (provider: PaymentEventValue['provider'] = 'TALO', overrides: Partial<PaymentEventValue> = {}): PaymentEventValue => ({
+  id: `evt_${++seq}`,
+  provider,
+  type: 'PAYMENT_UPDATED',
+  occurredAt: new Date(0).toISOString(),
+  ...overrides,
+});
+
+describe('MemoryEventBus', () => {
+  it('delivers each published event to every subscriber, in publish order', async () => {
+    const bus = new MemoryEventBus();
+    const a = bus.subscribe({});
+    const b = bus.subscribe({});
+    const events = [event(), event('TUPAY'), event('TELEPAGOS')];
+    for (const e of events) await bus.publish(e);
+    for (const sub of [a, b]) {
+      const got = [await sub.next(), await sub.next(), await sub.next()].map((r) => r.value);
+      expect(got).toEqual(events);
+    }
+    await bus.close();
+  });
+
+  it('hands an event to a subscriber already waiting for one', async () => {
+    const bus = new MemoryEventBus();
+    const sub = bus.subscribe({});
+    const pending = sub.next();
+    const e = event();
+    await bus.publish(e);
+    await expect(pending).resolves.toEqual({ value: e, done: false });
+    await bus.close();
+  });
+
+  it('a provider filter only lets that provider through', async () => {
+    const bus = new MemoryEventBus();
+    const telepagos = bus.subscribe({ provider: 'TELEPAGOS' });
+    const talo = event('TALO');
+    const tp = event('TELEPAGOS');
+    await bus.publish(talo);
+    await bus.publish(tp);
+    expect(await telepagos.next()).toEqual({ value: tp, done: false });
+    expect((telepagos as Subscriber).queued).toBe(0);
+    await bus.close();
+  });
+
+  it('events published before subscribing are not replayed', async () => {
+    const bus = new MemoryEventBus();
+    await bus.publish(event());
+    const sub = bus.subscribe({}) as Subscriber;
+    expect(sub.queued).toBe(0);
+    await bus.close();
+  });
+
+  it('return() ends a subscriber and removes it from the bus', async () => {
+    const bus = new MemoryEventBus();
+    const sub = bus.subscribe({});
+    expect(bus.subscriberCount).toBe(1);
+    const pending = sub.next();
+    await sub.return!();
+    await expect(pending).resolves.toEqual({ value: undefined, done: true });
+    expect(bus.subscriberCount).toBe(0);
+    await bus.publish(event());
+    await expect(sub.next()).resolves.toEqual({ value: undefined, done: true });
+  });
+
+  it('close() ends every subscriber', async () => {
+    const bus = new MemoryEventBus();
+    const subs = [bus.subscribe({}), bus.subscribe({ provider: 'TUPAY' })];
+    const pending = subs.map((s) => s.next());
+    await bus.close();
+    for (const p of pending) await expect(p).resolves.toEqual({ value: undefined, done: true });
+    expect(bus.subscriberCount).toBe(0);
+  });
+});
+
+describe('slow subscribers are bounded', () => {
+  it('a subscriber that falls more than the limit behind is ended with SlowSubscriberError and dropped', async () => {
+    const limit = 3;
+    const bus = new MemoryEventBus(limit);
+    const slow = bus.subscribe({}) as Subscriber;
+    const fast = bus.subscribe({});
+    const received: PaymentEventValue[] = [];
+    // The fast one reads everything as it comes.
+    const reading = (async () => {
+      for await (const e of fast) {
+        received.push(e);
+        if (received.length === 10) break;
+      }
+    })();
+    for (let i = 0; i < limit; i++) await bus.publish(event());
+    expect(slow.queued).toBe(limit);
+    expect(bus.subscriberCount).toBe(2);
+
+    await bus.publish(event()); // one more than the slow subscriber can hold
+    expect(bus.subscriberCount).toBe(1);
+    expect(slow.queued).toBe(0); // its backlog is released, not kept
+    await expect(slow.next()).rejects.toBeInstanceOf(SlowSubscriberError);
+    await expect(slow.next()).resolves.toEqual({ value: undefined, done: true });
+
+    // Further events neither reach nor accumulate in the dropped subscriber; the fast one is unaffected.
+    for (let i = 0; i < 6; i++) await bus.publish(event());
+    expect(slow.queued).toBe(0);
+    await reading;
+    expect(received).toHaveLength(10);
+    await bus.close();
+  });
+
+  it('a Subscriber on its own never queues more than its limit', () => {
+    let ended: Subscriber | undefined;
+    const sub = new Subscriber({}, (s) => (ended = s), 2);
+    for (let i = 0; i < 1_000; i++) sub.push(event());
+    expect(sub.queued).toBe(0);
+    expect(ended).toBe(sub);
+  });
+
+  it('a subscriber that keeps up is never dropped, however many events pass', async () => {
+    const bus = new MemoryEventBus(2);
+    const sub = bus.subscribe({});
+    for (let i = 0; i < 50; i++) {
+      await bus.publish(event());
+      expect((await sub.next()).done).toBe(false);
+    }
+    expect(bus.subscriberCount).toBe(1);
+    await bus.close();
+  });
+});
