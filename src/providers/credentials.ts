@@ -21,6 +21,9 @@ export interface CredentialManagerOptions {
   onRenewed?: () => void;
 }
 
+/** How many refused credential values a manager remembers. */
+const REFUSED_REMEMBERED = 8;
+
 /** What an authenticated call reports when the provider refused the credential. */
 export const CREDENTIAL_REJECTED = Symbol('credential rejected');
 
@@ -28,6 +31,11 @@ export class CredentialManager {
   private readonly key: string;
   /** The last credential seen, so a call needs no store round trip while it is fresh. */
   private local?: StoredCredential;
+  /**
+   * Values the provider refused lately. A store read that raced with their deletion (or a replica that
+   * has not heard yet) may still hand one back: it is never used again.
+   */
+  private readonly refused: string[] = [];
 
   constructor(private readonly options: CredentialManagerOptions) {
     const digest = createHash('sha256').update(options.identity.join('\u0000')).digest('hex').slice(0, 32);
@@ -35,7 +43,7 @@ export class CredentialManager {
   }
 
   private fresh(credential: StoredCredential | undefined): credential is StoredCredential {
-    return credential !== undefined && (credential.renewAtMs ?? credential.expiresAtMs) > Date.now();
+    return credential !== undefined && !this.refused.includes(credential.value) && (credential.renewAtMs ?? credential.expiresAtMs) > Date.now();
   }
 
   /** Renewal point: the margin before expiry, but never more than a tenth of the lifetime. */
@@ -74,6 +82,8 @@ export class CredentialManager {
 
   /** Forgets `value` (only if it is still the current one: a newer credential stays). */
   async invalidate(value: string): Promise<void> {
+    if (!this.refused.includes(value)) this.refused.push(value);
+    if (this.refused.length > REFUSED_REMEMBERED) this.refused.shift();
     if (this.local?.value === value) this.local = undefined;
     await this.options.store.deleteIf(this.key, value);
   }

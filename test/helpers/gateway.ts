@@ -11,6 +11,7 @@ import { createGateway, type Gateway } from '../../src/server.js';
 import type { ClientRegistry } from '../../src/auth/clients.js';
 import type { SharedState } from '../../src/state/index.js';
 import { startSandboxes, type RunningSandboxes, type SandboxesOptions } from '../../src/sandbox/index.js';
+import { SANDBOX_CREDENTIALS } from '../../src/sandbox/credentials.js';
 
 /** The sandboxes' history ends here in gateway tests, so expected values are stable. */
 export const TEST_NOW = new Date('2026-01-15T12:00:00Z');
@@ -53,9 +54,32 @@ export interface TestGatewayOptions {
   publicUrlIsGateway?: boolean;
 }
 
+/**
+ * The environment loadConfig sees. With NODE_ENV=production it refuses the embedded default (no provider
+ * URL), so there the sandboxes' URLs and credentials are given as the provider variables (anything the
+ * test's env sets wins); elsewhere the env is passed as it is.
+ */
+function configEnv(sandboxes: RunningSandboxes, env: Record<string, string>): Record<string, string> {
+  if (env.NODE_ENV !== 'production') return env;
+  const { telepagos, talo, tupay } = SANDBOX_CREDENTIALS;
+  return {
+    TELEPAGOS_URL: sandboxes.telepagos.url,
+    TELEPAGOS_USERNAME: telepagos.username,
+    TELEPAGOS_PASSWORD: telepagos.password,
+    TALO_URL: sandboxes.talo.url,
+    TALO_USER_ID: talo.userId,
+    TALO_CLIENT_ID: talo.clientId,
+    TALO_CLIENT_SECRET: talo.clientSecret,
+    TUPAY_URL: sandboxes.tupay.url,
+    TUPAY_ACCESS_KEY: tupay.accessKey,
+    TUPAY_SECRET_KEY: tupay.secretKey,
+    ...env,
+  };
+}
+
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   const sandboxes = await startSandboxes({ now: TEST_NOW, ...options.sandboxes });
-  const wired = withSandboxes(loadConfig({ UPSTREAM_TIMEOUT_MS: '3000', ...options.env }), {
+  const wired = withSandboxes(loadConfig(configEnv(sandboxes, { UPSTREAM_TIMEOUT_MS: '3000', ...options.env })), {
     telepagos: sandboxes.telepagos.url,
     talo: sandboxes.talo.url,
     tupay: sandboxes.tupay.url,

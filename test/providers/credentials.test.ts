@@ -83,6 +83,27 @@ describe('credential lifecycle', () => {
     expect(count()).toBe(2);
   });
 
+  it('never reuses a refused credential, even when a stale store read hands it back', async () => {
+    const store = new MemoryCredentialStore();
+    const { obtain, count } = counter();
+    const m = manager(obtain, store);
+    // A store whose reads lag behind deletions (a replica, or a read racing a delete in Redis).
+    const stale = Object.assign(Object.create(store) as MemoryCredentialStore, {
+      deleteIf: async () => undefined,
+    });
+    const lagging = manager(obtain, stale);
+    expect(await lagging.current()).toBe('token-1');
+    const seen: string[] = [];
+    const result = await lagging.run(async (token) => {
+      seen.push(token);
+      return token === 'token-1' ? CREDENTIAL_REJECTED : 'ok';
+    }, 'GET x');
+    expect(result).toBe('ok');
+    expect(seen).toEqual(['token-1', 'token-2']);
+    expect(count()).toBe(2);
+    expect(await m.current()).toBe('token-2');
+  });
+
   it('shares the credential between managers of the same identity through the store', async () => {
     const store = new MemoryCredentialStore();
     const { obtain, count } = counter();

@@ -1,4 +1,8 @@
-/** Reference data shared by replicas: GET, and on a miss load once per process and SET with PX. */
+/**
+ * Reference data shared by replicas: GET, and on a miss load and SET with PX. Within one process,
+ * concurrent callers share one flight (the GET, the load and the SET), so they cause one load however
+ * fast or slow the loader is; a failed load is shared by its callers and not cached.
+ */
 import type { Redis } from 'ioredis';
 import type { CacheStore } from '../cache.js';
 
@@ -10,19 +14,23 @@ export class RedisCacheStore implements CacheStore {
     private readonly prefix: string,
   ) {}
 
-  async getOrLoad<V>(key: string, ttlMs: number, load: () => Promise<V>): Promise<V> {
+  getOrLoad<V>(key: string, ttlMs: number, load: () => Promise<V>): Promise<V> {
+    // Join a flight already under way before asking Redis: a caller arriving while another's load is
+    // finishing (its SET not yet done) would otherwise miss in Redis and load a second time.
+    const pending = this.loading.get(key) as Promise<V> | undefined;
+    if (pending) return pending;
+    const flight = this.lookup(key, ttlMs, load).finally(() => this.loading.delete(key));
+    this.loading.set(key, flight);
+    return flight;
+  }
+
+  private async lookup<V>(key: string, ttlMs: number, load: () => Promise<V>): Promise<V> {
     const redisKey = `${this.prefix}cache:${key}`;
     // A cache is an optimisation: if Redis is down, load from the provider instead of failing.
     const hit = await this.redis.get(redisKey).catch(() => null);
     if (hit !== null) return JSON.parse(hit) as V;
-    let pending = this.loading.get(key) as Promise<V> | undefined;
-    if (!pending) {
-      pending = load().finally(() => this.loading.delete(key));
-      this.loading.set(key, pending);
-      const value = await pending;
-      await this.redis.set(redisKey, JSON.stringify(value), 'PX', ttlMs).catch(() => undefined);
-      return value;
-    }
-    return pending;
+    const value = await load();
+    await this.redis.set(redisKey, JSON.stringify(value), 'PX', ttlMs).catch(() => undefined);
+    return value;
   }
 }

@@ -13,10 +13,16 @@ import { guarded } from './connection.js';
 export const RENEWAL_LOCK_MS = 15_000;
 const LOCK_POLL_MS = 25;
 
-/** Deletes KEYS[1] only when it still holds ARGV[1] (compare-and-delete). */
+/** Deletes the lock KEYS[1] only when it still holds ARGV[1] (compare-and-delete). */
 const DELETE_IF_SCRIPT = `
 local current = redis.call('GET', KEYS[1])
 if current == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/** Deletes the credential KEYS[1] only when its value is still ARGV[1], in one atomic step. */
+const DELETE_CREDENTIAL_IF_SCRIPT = `
+local raw = redis.call('GET', KEYS[1])
+if raw and cjson.decode(raw).value == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
 export class RedisCredentialStore implements CredentialStore {
@@ -45,9 +51,7 @@ export class RedisCredentialStore implements CredentialStore {
   }
 
   async deleteIf(key: string, value: string): Promise<void> {
-    const stored = await this.redis.get(this.key(key)).catch(() => null);
-    if (!stored || (JSON.parse(stored) as StoredCredential).value !== value) return;
-    await guarded(() => this.redis.eval(DELETE_IF_SCRIPT, 1, this.key(key), stored));
+    await guarded(() => this.redis.eval(DELETE_CREDENTIAL_IF_SCRIPT, 1, this.key(key), value));
   }
 
   singleFlight<T>(key: string, fn: () => Promise<T>): Promise<T> {

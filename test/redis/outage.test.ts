@@ -1,0 +1,108 @@
+/**
+ * A Redis outage, survived: a replica on a private redis-server (its own port — the shared server is
+ * never stopped). Killed mid-test → /readyz 503 with state.reachable false, createCashout refuses with
+ * PROVIDER_UNAVAILABLE and sends nothing to TelePagos, reads that don't need Redis still answer.
+ * Started again on the same port → the replica recovers by itself: ready, transfers, events.
+ */
+import 'reflect-metadata';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandboxes, type RunningSandboxes } from '../../src/sandbox/index.js';
+import { redisState } from '../../src/state/index.js';
+import { TEST_NOW } from '../helpers/gateway.js';
+import { PrivateRedis, replicaConfig, startReplica, testPrefix, waitFor, type Replica } from '../helpers/redis.js';
+
+const CREATE_CASHOUT = `mutation($input: CreateCashoutInput!) { createCashout(input: $input) { cashout { id provider } userErrors { field message code } } }`;
+const BALANCE = `{ account(provider: TELEPAGOS) { balance { amount currency } } }`;
+
+const prefix = testPrefix('outage');
+let redis: PrivateRedis;
+let sandboxes: RunningSandboxes;
+let replica: Replica;
+let seq = 0;
+
+const cashout = (referenceId = `outage-${process.pid}-${++seq}`) => ({
+  referenceId,
+  alias: 'pasarela.demo',
+  cuit: '20123456786',
+  amount: '10.00',
+  concept: 'VAR',
+  description: 'Outage',
+});
+
+beforeAll(async () => {
+  redis = await PrivateRedis.start();
+  sandboxes = await startSandboxes({ now: TEST_NOW });
+  replica = await startReplica('solo', { config: replicaConfig(sandboxes), state: redisState(redis.url, prefix) });
+}, 30_000);
+
+afterAll(async () => {
+  await replica?.close();
+  await sandboxes?.close();
+  await redis?.stop(); // always: a private server must not outlive the test
+});
+
+describe('a Redis outage', () => {
+  it('degrades clearly while Redis is down and recovers by itself when it returns', async () => {
+    // Healthy: ready, and a transfer goes through (which also gives the replica a TelePagos token).
+    const healthy = await replica.ready();
+    expect(healthy.status).toBe(200);
+    expect(healthy.body).toMatchObject({ status: 'ready', state: { kind: 'redis', reachable: true } });
+    const first = await replica.query(CREATE_CASHOUT, { input: cashout() });
+    expect(first.body.data.createCashout.userErrors).toEqual([]);
+    expect(first.body.data.createCashout.cashout.provider).toBe('TELEPAGOS');
+
+    // Redis goes away.
+    await redis.stop();
+    const down = await waitFor('readiness to fail', async () => {
+      const answer = await replica.ready();
+      return answer.status === 503 ? answer : undefined;
+    });
+    expect(down.body).toMatchObject({ status: 'unavailable', state: { kind: 'redis', reachable: false } });
+
+    // A transfer is refused rather than risked without its idempotency record — and nothing is sent.
+    sandboxes.telepagos.log.clear();
+    const refusedInput = cashout();
+    const refused = await replica.query(CREATE_CASHOUT, { input: refusedInput });
+    expect(refused.status).toBe(200);
+    expect(refused.body.errors).toBeUndefined();
+    expect(refused.body.data.createCashout.cashout).toBeNull();
+    expect(refused.body.data.createCashout.userErrors).toEqual([expect.objectContaining({ code: 'PROVIDER_UNAVAILABLE' })]);
+    expect(sandboxes.telepagos.log.count('POST /v2/payment/cashout')).toBe(0);
+    expect(sandboxes.telepagos.state.cashoutsByReference.has(refusedInput.referenceId)).toBe(false);
+
+    // Reads that need no Redis still answer (the token this replica holds is still good).
+    const read = await replica.query(BALANCE);
+    expect(read.body.errors).toBeUndefined();
+    expect(read.body.data.account.balance.currency).toBe('ARS');
+    expect(sandboxes.telepagos.log.list().filter((r) => r.method === 'GET').length).toBeGreaterThan(0);
+
+    // Redis returns on the same port (empty: no persistence): the replica reconnects by itself.
+    await redis.start();
+    const back = await waitFor('readiness to return', async () => {
+      const answer = await replica.ready();
+      return answer.status === 200 ? answer : undefined;
+    }, 15_000);
+    expect(back.body).toMatchObject({ status: 'ready', state: { kind: 'redis', reachable: true } });
+
+    // The same transfer, retried, now goes through — once.
+    const retried = await waitFor('createCashout to work again', async () => {
+      const answer = await replica.query(CREATE_CASHOUT, { input: refusedInput });
+      return answer.body.data?.createCashout?.userErrors?.length === 0 ? answer : undefined;
+    }, 10_000, 200);
+    expect(retried.body.data.createCashout.cashout.provider).toBe('TELEPAGOS');
+    expect(sandboxes.telepagos.state.cashoutsByReference.has(refusedInput.referenceId)).toBe(true);
+    expect(sandboxes.telepagos.log.count('POST /v2/payment/cashout')).toBe(1);
+
+    // The event bus resubscribed: an event published now reaches this replica's subscribers.
+    const events = replica.gateway.events.subscribe({});
+    let arrived: { id: string } | undefined;
+    void events.next().then((next) => (arrived = next.done ? undefined : next.value));
+    await waitFor('an event after the outage', async () => {
+      await replica.gateway.events.publish({ id: `after-outage-${++seq}`, provider: 'TELEPAGOS', type: 'PAYMENT_UPDATED', occurredAt: new Date().toISOString() }).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return arrived;
+    });
+    expect(arrived!.id).toMatch(/^after-outage-/);
+    await events.return?.();
+  }, 45_000);
+});

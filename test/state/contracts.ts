@@ -1,0 +1,603 @@
+/**
+ * One contract suite per shared-state interface (CredentialStore, IdempotencyStore, EventDedupeStore,
+ * EventBus, RateLimiter, CacheStore), run against the memory and the Redis implementation by the
+ * runners beside this file.
+ *
+ * A suite gets a `Backend`: `replicas()` gives two views of one shared state, as two replicas would
+ * have them. For Redis those are two `redisState()` instances — separate connections, same prefix; for
+ * memory, one process is one replica, so both views are the same instance. Every assertion holds for
+ * both: what the memory store promises within a process, the Redis one promises across replicas.
+ */
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PaymentEventValue } from '../../src/events/bus.js';
+import { CREDENTIAL_REJECTED, CredentialManager } from '../../src/providers/credentials.js';
+import type { SharedState } from '../../src/state/index.js';
+import { waitFor } from '../helpers/redis.js';
+
+export interface Backend {
+  kind: 'memory' | 'redis';
+  /** Two views of one new shared state (closed by the suite). */
+  replicas(): Promise<[SharedState, SharedState]>;
+}
+
+/** A key no other test uses. */
+const fresh = (label: string) => `${label}-${randomBytes(5).toString('hex')}`;
+
+/** Resolves when `open()` is called: lets a test hold an operation in flight. */
+function gate(): { wait: Promise<void>; open(): void } {
+  let open!: () => void;
+  const wait = new Promise<void>((resolve) => (open = resolve));
+  return { wait, open };
+}
+
+function useReplicas(backend: Backend): () => Promise<[SharedState, SharedState]> {
+  const opened = new Set<SharedState>();
+  afterEach(async () => {
+    for (const state of opened) await state.close();
+    opened.clear();
+  });
+  return async () => {
+    const pair = await backend.replicas();
+    for (const state of pair) opened.add(state);
+    // A bus's publish waits for its own channel subscription: once each replica has published (to no
+    // subscriber yet), both are listening, as replicas that have been up for a while are.
+    for (const state of pair) await state.events.publish(event(fresh('warm-up')));
+    return pair;
+  };
+}
+
+export function credentialStoreContract(backend: Backend): void {
+  describe(`CredentialStore (${backend.kind})`, () => {
+    const replicas = useReplicas(backend);
+
+    it('get of an unknown key is undefined; set then get returns it, on the other replica too', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('cred');
+      expect(await a.credentials.get(key)).toBeUndefined();
+      const credential = { value: 'tok-1', expiresAtMs: Date.now() + 60_000, renewAtMs: Date.now() + 50_000 };
+      await a.credentials.set(key, credential);
+      expect(await a.credentials.get(key)).toEqual(credential);
+      expect(await b.credentials.get(key)).toEqual(credential);
+    });
+
+    it('an expired credential is not returned', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('cred');
+      await a.credentials.set(key, { value: 'short', expiresAtMs: Date.now() + 60 });
+      await waitFor('the credential to expire', async () => (await b.credentials.get(key)) === undefined && (await a.credentials.get(key)) === undefined, 3_000);
+      expect(await a.credentials.get(key)).toBeUndefined();
+    });
+
+    it('deleteIf deletes only while the stored value is still the given one (a newer credential stays)', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('cred');
+      await a.credentials.set(key, { value: 'old', expiresAtMs: Date.now() + 60_000 });
+      await b.credentials.set(key, { value: 'new', expiresAtMs: Date.now() + 60_000 });
+      await a.credentials.deleteIf(key, 'old');
+      expect((await a.credentials.get(key))?.value).toBe('new');
+      await a.credentials.deleteIf(key, 'new');
+      expect(await b.credentials.get(key)).toBeUndefined();
+      await a.credentials.deleteIf(key, 'never-there'); // no record: nothing happens, no error
+      expect(await a.credentials.get(key)).toBeUndefined();
+    });
+
+    it('singleFlight: concurrent callers on both replicas never run the flight twice at once; callers that re-check the store obtain once', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('cred');
+      let running = 0;
+      let maxRunning = 0;
+      let obtained = 0;
+      const slow = gate();
+      // Like CredentialManager.renew: look in the store first, obtain only when nothing is there.
+      const renew = (store: SharedState) => async () => {
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        try {
+          const stored = await store.credentials.get(key);
+          if (stored) return stored.value;
+          obtained++;
+          await slow.wait;
+          await store.credentials.set(key, { value: `tok-${obtained}`, expiresAtMs: Date.now() + 60_000 });
+          return `tok-${obtained}`;
+        } finally {
+          running--;
+        }
+      };
+      const calls = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b)).map((s) => s.credentials.singleFlight(key, renew(s)));
+      await waitFor('a flight to start', () => obtained > 0);
+      await sleep(50); // give a second (wrong) flight every chance to start
+      slow.open();
+      const results = await Promise.all(calls);
+      expect(obtained).toBe(1);
+      expect(maxRunning).toBe(1);
+      expect(new Set(results)).toEqual(new Set(['tok-1']));
+    });
+
+    it('singleFlight: callers on one replica share the running flight and its result', async () => {
+      const [a] = await replicas();
+      const key = fresh('cred');
+      let runs = 0;
+      const slow = gate();
+      const fn = async () => {
+        runs++;
+        await slow.wait;
+        return { run: runs };
+      };
+      const calls = Array.from({ length: 10 }, () => a.credentials.singleFlight(key, fn));
+      await waitFor('the flight to start', () => runs > 0);
+      slow.open();
+      const results = await Promise.all(calls);
+      expect(runs).toBe(1);
+      expect(results.every((r) => r === results[0])).toBe(true);
+    });
+
+    it('singleFlight: a failed flight reaches its waiters and is forgotten (the next call runs again, on either replica)', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('cred');
+      let runs = 0;
+      const failing = async () => {
+        runs++;
+        throw new Error('provider said no');
+      };
+      const [first, second] = await Promise.allSettled([a.credentials.singleFlight(key, failing), a.credentials.singleFlight(key, failing)]);
+      expect(first).toMatchObject({ status: 'rejected', reason: { message: 'provider said no' } });
+      expect(second).toMatchObject({ status: 'rejected', reason: { message: 'provider said no' } });
+      expect(runs).toBe(1);
+      // The lock (Redis) went with the failure: the other replica does not wait for it.
+      await expect(b.credentials.singleFlight(key, async () => 'ok')).resolves.toBe('ok');
+      await expect(a.credentials.singleFlight(key, async () => 'ok again')).resolves.toBe('ok again');
+    });
+
+    it('singleFlight: different keys do not wait for each other', async () => {
+      const [a, b] = await replicas();
+      const held = gate();
+      const first = a.credentials.singleFlight(fresh('k1'), async () => {
+        await held.wait;
+        return 1;
+      });
+      // Resolves while the first key's flight is still held.
+      await expect(b.credentials.singleFlight(fresh('k2'), async () => 2)).resolves.toBe(2);
+      held.open();
+      await expect(first).resolves.toBe(1);
+    });
+
+    it('CredentialManager on two replicas: 40 concurrent callers, one obtain; a rejected credential is renewed once', async () => {
+      const [a, b] = await replicas();
+      let obtains = 0;
+      const obtain = async () => {
+        obtains++;
+        await sleep(30);
+        return { value: `token-${obtains}`, expiresAtMs: Date.now() + 600_000 };
+      };
+      const identity = [fresh('account')];
+      const managers = [a, b].map((s) => new CredentialManager({ provider: 'TELEPAGOS', identity, store: s.credentials, obtain }));
+      const tokens = await Promise.all(Array.from({ length: 40 }, (_, i) => managers[i % 2]!.current()));
+      expect(obtains).toBe(1);
+      expect(new Set(tokens)).toEqual(new Set(['token-1']));
+
+      // The provider refuses token-1 (it expired early): every caller on both replicas replays once,
+      // and between them they obtain exactly one new token.
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          managers[i % 2]!.run(async (credential) => (credential === 'token-1' ? CREDENTIAL_REJECTED : credential), 'GET /x'),
+        ),
+      );
+      expect(obtains).toBe(2);
+      expect(new Set(results)).toEqual(new Set(['token-2']));
+    });
+  });
+}
+
+export function idempotencyStoreContract(backend: Backend): void {
+  describe(`IdempotencyStore (${backend.kind})`, () => {
+    const replicas = useReplicas(backend);
+    const LEASE = 30_000;
+    const DAY = 24 * 60 * 60 * 1000;
+
+    it('the first claim is ours (attempt 1) and the record is pending with its fingerprint and lease', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('idem');
+      const before = Date.now();
+      expect(await a.idempotency.claim(key, 'fp-1', LEASE)).toEqual({ status: 'claimed', attempt: 1 });
+      const record = await b.idempotency.get(key);
+      expect(record).toMatchObject({ fingerprint: 'fp-1', state: 'pending', attempts: 1 });
+      expect(record!.leaseUntilMs).toBeGreaterThanOrEqual(before + LEASE - 1_000);
+      expect(await b.idempotency.get(fresh('unknown'))).toBeUndefined();
+    });
+
+    it('while the lease is held, the same key and input is in_progress (on either replica); other input is a conflict', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('idem');
+      await a.idempotency.claim(key, 'fp-1', LEASE);
+      expect(await b.idempotency.claim(key, 'fp-1', LEASE)).toEqual({ status: 'in_progress' });
+      expect(await a.idempotency.claim(key, 'fp-1', LEASE)).toEqual({ status: 'in_progress' });
+      expect(await b.idempotency.claim(key, 'fp-2', LEASE)).toEqual({ status: 'conflict' });
+      expect((await a.idempotency.get(key))?.attempts).toBe(1);
+    });
+
+    it('complete: the outcome is replayed to every later claim with the same input, exactly as stored', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('idem');
+      const outcome = { cashoutId: '123', userErrors: [], note: 'ñandú / "quoted" \\ back', nested: { list: [1, 2.5, null, true] } };
+      await a.idempotency.claim(key, 'fp-1', LEASE);
+      await a.idempotency.complete(key, outcome, DAY);
+      expect(await b.idempotency.claim(key, 'fp-1', LEASE)).toEqual({ status: 'completed', outcome });
+      expect(await a.idempotency.claim(key, 'fp-1', LEASE)).toEqual({ status: 'completed', outcome });
+      expect(await b.idempotency.get(key)).toMatchObject({ state: 'completed', outcome, fingerprint: 'fp-1', attempts: 1 });
+      // A completed key with other input is still a conflict, not a replay.
+      expect(await b.idempotency.claim(key, 'fp-2', LEASE)).toEqual({ status: 'conflict' });
+    });
+
+    it('release keeps the record pending and lets the next claim take over (attempt 2); release does not undo a completion', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('idem');
+      await a.idempotency.claim(key, 'fp-1', LEASE);
+      await a.idempotency.release(key);
+      expect(await a.idempotency.get(key)).toMatchObject({ state: 'pending', attempts: 1 });
+      expect(await b.idempotency.claim(key, 'fp-1', LEASE)).toEqual({ status: 'claimed', attempt: 2 });
+      expect(await a.idempotency.claim(key, 'fp-1', LEASE)).toEqual({ status: 'in_progress' });
+      await b.idempotency.complete(key, { ok: true }, DAY);
+      await a.idempotency.release(key);
+      expect(await a.idempotency.claim(key, 'fp-1', LEASE)).toEqual({ status: 'completed', outcome: { ok: true } });
+    });
+
+    it('a lapsed lease is taken over by the next claim (the holder died)', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('idem');
+      expect(await a.idempotency.claim(key, 'fp-1', 80)).toEqual({ status: 'claimed', attempt: 1 });
+      const taken = await waitFor('the lease to lapse', async () => {
+        const claim = await b.idempotency.claim(key, 'fp-1', LEASE);
+        return claim.status === 'claimed' ? claim : undefined;
+      }, 3_000);
+      expect(taken).toEqual({ status: 'claimed', attempt: 2 });
+      // The new lease holds.
+      expect(await a.idempotency.claim(key, 'fp-1', LEASE)).toEqual({ status: 'in_progress' });
+    });
+
+    it('complete and release of an unknown key create nothing', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('idem');
+      await a.idempotency.complete(key, { ok: 1 }, DAY);
+      await a.idempotency.release(key);
+      expect(await b.idempotency.get(key)).toBeUndefined();
+      expect(await b.idempotency.claim(key, 'fp-1', LEASE)).toEqual({ status: 'claimed', attempt: 1 });
+    });
+
+    it('retention: a completed record is kept for retentionMs, then the key is new again', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('idem');
+      await a.idempotency.claim(key, 'fp-1', LEASE);
+      await a.idempotency.complete(key, { id: 1 }, 150);
+      expect(await b.idempotency.claim(key, 'fp-1', LEASE)).toEqual({ status: 'completed', outcome: { id: 1 } });
+      await waitFor('the record to be dropped', async () => (await b.idempotency.get(key)) === undefined, 3_000);
+      expect(await a.idempotency.claim(key, 'fp-other', LEASE)).toEqual({ status: 'claimed', attempt: 1 });
+    });
+
+    it('a fresh claim keeps its record for at least a day (retention starts at the claim)', async () => {
+      const [a] = await replicas();
+      const key = fresh('idem');
+      await a.idempotency.claim(key, 'fp-1', 1);
+      await sleep(20);
+      // Long after the lease lapsed, the record (and its fingerprint) is still there.
+      expect(await a.idempotency.claim(key, 'fp-2', LEASE)).toEqual({ status: 'conflict' });
+    });
+
+    it('30 concurrent claims of one key across both replicas: exactly one is claimed, the rest in_progress', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('idem');
+      const claims = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).idempotency.claim(key, 'fp-1', LEASE)));
+      expect(claims.filter((c) => c.status === 'claimed')).toEqual([{ status: 'claimed', attempt: 1 }]);
+      expect(claims.filter((c) => c.status === 'in_progress')).toHaveLength(29);
+    });
+
+    it('concurrent takeovers of a released key: exactly one wins (attempt 2)', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('idem');
+      await a.idempotency.claim(key, 'fp-1', LEASE);
+      await a.idempotency.release(key);
+      const claims = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).idempotency.claim(key, 'fp-1', LEASE)));
+      expect(claims.filter((c) => c.status === 'claimed')).toEqual([{ status: 'claimed', attempt: 2 }]);
+    });
+  });
+}
+
+export function eventDedupeContract(backend: Backend): void {
+  describe(`EventDedupeStore (${backend.kind})`, () => {
+    const replicas = useReplicas(backend);
+
+    it('firstSeen is true once, then false on every replica', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('evt');
+      expect(await a.dedupe.firstSeen(key, 60_000)).toBe(true);
+      expect(await a.dedupe.firstSeen(key, 60_000)).toBe(false);
+      expect(await b.dedupe.firstSeen(key, 60_000)).toBe(false);
+      expect(await b.dedupe.firstSeen(fresh('other'), 60_000)).toBe(true);
+    });
+
+    it('the same event arriving at both replicas at once is first seen exactly once', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('evt');
+      const seen = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).dedupe.firstSeen(key, 60_000)));
+      expect(seen.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('after the TTL the key is new again', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('evt');
+      expect(await a.dedupe.firstSeen(key, 80)).toBe(true);
+      await waitFor('the key to lapse', () => b.dedupe.firstSeen(key, 60_000), 3_000);
+      expect(await a.dedupe.firstSeen(key, 60_000)).toBe(false);
+    });
+  });
+}
+
+const event = (id: string, provider: PaymentEventValue['provider'] = 'TELEPAGOS'): PaymentEventValue => ({
+  id,
+  provider,
+  type: 'CASHIN_RECEIVED',
+  occurredAt: '2026-01-15T12:00:00.000Z',
+  cashin: { id: `c-${id}`, amount: { amount: '10.00', currency: 'ARS' } },
+});
+
+/** The next event, or a failure after `ms` (a bounded wait, not a timing assertion). */
+async function next(iterator: AsyncIterator<PaymentEventValue>, ms = 5_000): Promise<IteratorResult<PaymentEventValue>> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      iterator.next(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no event within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Publishes one barrier event and reads every iterator up to it: after that, each subscription is live
+ * across the shared bus, and whatever was published before the barrier has been delivered ahead of it.
+ * Returns, per iterator, what arrived before the barrier (barriers of earlier calls left out).
+ */
+async function barrier(publisher: SharedState, ...iterators: AsyncIterator<PaymentEventValue>[]): Promise<PaymentEventValue[][]> {
+  const id = fresh('barrier');
+  await publisher.events.publish(event(id));
+  return Promise.all(
+    iterators.map(async (iterator) => {
+      const seen: PaymentEventValue[] = [];
+      for (;;) {
+        const { value, done } = await next(iterator);
+        if (done) throw new Error('the subscription ended');
+        if (value.id === id) return seen;
+        if (!value.id.startsWith('barrier-')) seen.push(value);
+      }
+    }),
+  );
+}
+
+export function eventBusContract(backend: Backend): void {
+  describe(`EventBus (${backend.kind})`, () => {
+    const replicas = useReplicas(backend);
+
+    it('an event published on one replica reaches subscribers on both, once each, as published', async () => {
+      const [a, b] = await replicas();
+      const onA = a.events.subscribe({});
+      const onB = b.events.subscribe({});
+      // Make sure both replicas' subscriptions are live before the event under test.
+      await barrier(a, onA, onB);
+      const sent = event(fresh('e'));
+      await a.events.publish(sent);
+      expect((await next(onA)).value).toEqual(sent);
+      expect((await next(onB)).value).toEqual(sent);
+      // Nothing else (no second copy) arrived before a later barrier.
+      expect(await barrier(b, onA, onB)).toEqual([[], []]);
+    });
+
+    it('a subscriber filtered by provider gets only that provider, in order', async () => {
+      const [a, b] = await replicas();
+      const talo = b.events.subscribe({ provider: 'TALO' });
+      const all = b.events.subscribe({});
+      await barrier(a, all);
+      const sent = [event('1', 'TALO'), event('2', 'TUPAY'), event('3', 'TALO'), event('4', 'TELEPAGOS')].map((e) => ({ ...e, id: fresh(e.id) }));
+      for (const e of sent) await a.events.publish(e);
+      const forTalo = [(await next(talo)).value, (await next(talo)).value];
+      expect(forTalo.map((e) => e.id)).toEqual([sent[0]!.id, sent[2]!.id]);
+      const [everything] = await barrier(a, all);
+      expect(everything!.map((e) => e.id)).toEqual(sent.map((e) => e.id));
+    });
+
+    it('200 events published from both replicas arrive on each subscriber in one and the same order', async () => {
+      const [a, b] = await replicas();
+      const onA = a.events.subscribe({});
+      const onB = b.events.subscribe({});
+      await barrier(a, onA, onB);
+      // Each replica publishes its own sequence; every subscriber sees each sequence in order, and both
+      // subscribers see the same interleaving.
+      await Promise.all([
+        (async () => {
+          for (let i = 0; i < 100; i++) await a.events.publish(event(`A-${i}`));
+        })(),
+        (async () => {
+          for (let i = 0; i < 100; i++) await b.events.publish(event(`B-${i}`));
+        })(),
+      ]);
+      const [seenA, seenB] = await barrier(a, onA, onB);
+      const gotA = seenA!.map((e) => e.id);
+      const gotB = seenB!.map((e) => e.id);
+      expect(gotA).toHaveLength(200);
+      expect(gotA.filter((id) => id.startsWith('A-'))).toEqual(Array.from({ length: 100 }, (_, i) => `A-${i}`));
+      expect(gotA.filter((id) => id.startsWith('B-'))).toEqual(Array.from({ length: 100 }, (_, i) => `B-${i}`));
+      expect(gotB).toEqual(gotA);
+    });
+
+    it('events published before a subscription are not replayed to it', async () => {
+      const [a, b] = await replicas();
+      const early = b.events.subscribe({});
+      await barrier(a, early);
+      await a.events.publish(event('before'));
+      await barrier(a, early); // delivered everywhere by now
+      const late = b.events.subscribe({});
+      const after = event(fresh('after'));
+      await a.events.publish(after);
+      expect((await next(late)).value.id).toBe(after.id);
+    });
+
+    it('return() ends one subscription; the others keep receiving', async () => {
+      const [a, b] = await replicas();
+      const leaving = b.events.subscribe({});
+      const staying = b.events.subscribe({});
+      await barrier(a, staying);
+      await leaving.return!();
+      expect(await leaving.next()).toEqual({ value: undefined, done: true });
+      const sent = event(fresh('e'));
+      await a.events.publish(sent);
+      expect((await next(staying)).value).toEqual(sent);
+      expect(await leaving.next()).toEqual({ value: undefined, done: true });
+    });
+
+    it('close() ends every subscription of that bus: a waiting next() resolves done', async () => {
+      const [a] = await replicas();
+      const first = a.events.subscribe({});
+      const second = a.events.subscribe({ provider: 'TALO' });
+      await barrier(a, first);
+      const waiting = first.next();
+      await a.events.close();
+      await expect(waiting).resolves.toEqual({ value: undefined, done: true });
+      await expect(second.next()).resolves.toEqual({ value: undefined, done: true });
+    });
+  });
+}
+
+export function rateLimiterContract(backend: Backend): void {
+  describe(`RateLimiter (${backend.kind})`, () => {
+    const replicas = useReplicas(backend);
+
+    it('a full bucket allows the burst, then refuses with retryAfterMs until a token is back', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('client');
+      const limit = { perSecond: 1, burst: 3 };
+      const decisions = [];
+      for (let i = 0; i < 5; i++) decisions.push(await (i % 2 ? b : a).rateLimiter.take(key, limit));
+      expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false, false]);
+      for (const refused of decisions.slice(3)) {
+        expect(refused.retryAfterMs).toBeGreaterThan(0);
+        expect(refused.retryAfterMs).toBeLessThanOrEqual(1_000);
+      }
+      expect(decisions[0]!.retryAfterMs).toBe(0);
+    });
+
+    it('the bucket refills at perSecond: after retryAfterMs one more request is allowed', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('client');
+      const limit = { perSecond: 20, burst: 1 };
+      expect((await a.rateLimiter.take(key, limit)).allowed).toBe(true);
+      const refused = await b.rateLimiter.take(key, limit);
+      expect(refused.allowed).toBe(false);
+      expect(refused.retryAfterMs).toBeLessThanOrEqual(50);
+      await sleep(refused.retryAfterMs + 30);
+      expect((await b.rateLimiter.take(key, limit)).allowed).toBe(true);
+      // …and only one: the bucket is empty again.
+      expect((await a.rateLimiter.take(key, limit)).allowed).toBe(false);
+    });
+
+    it('concurrent requests on both replicas never get more than the burst', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('client');
+      const limit = { perSecond: 0.01, burst: 5 };
+      const decisions = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).rateLimiter.take(key, limit)));
+      expect(decisions.filter((d) => d.allowed)).toHaveLength(5);
+    });
+
+    it('each key has its own bucket', async () => {
+      const [a, b] = await replicas();
+      const limit = { perSecond: 1, burst: 1 };
+      const [k1, k2] = [fresh('one'), fresh('two')];
+      expect((await a.rateLimiter.take(k1, limit)).allowed).toBe(true);
+      expect((await b.rateLimiter.take(k1, limit)).allowed).toBe(false);
+      expect((await b.rateLimiter.take(k2, limit)).allowed).toBe(true);
+    });
+  });
+}
+
+export function cacheStoreContract(backend: Backend): void {
+  describe(`CacheStore (${backend.kind})`, () => {
+    const replicas = useReplicas(backend);
+
+    it('concurrent misses load once; hits within the TTL (on either replica) do not load', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('cache');
+      let loads = 0;
+      const load = async () => {
+        loads++;
+        await sleep(20);
+        return [{ id: 1, name: 'Varios' }, { id: 2, name: 'Alquiler' }];
+      };
+      const values = await Promise.all(Array.from({ length: 10 }, () => a.cache.getOrLoad(key, 60_000, load)));
+      expect(loads).toBe(1);
+      for (const value of values) expect(value).toEqual([{ id: 1, name: 'Varios' }, { id: 2, name: 'Alquiler' }]);
+      expect(await b.cache.getOrLoad(key, 60_000, load)).toEqual(values[0]);
+      expect(await a.cache.getOrLoad(key, 60_000, load)).toEqual(values[0]);
+      expect(loads).toBe(1);
+    });
+
+    it('concurrent misses with an instant loader still load once', async () => {
+      const [a] = await replicas();
+      const key = fresh('cache');
+      let loads = 0;
+      const load = async () => ++loads;
+      const values = await Promise.all(Array.from({ length: 10 }, () => a.cache.getOrLoad(key, 60_000, load)));
+      expect(values).toEqual(Array.from({ length: 10 }, () => 1));
+      expect(loads).toBe(1);
+    });
+
+    it('after the TTL the next call loads again (once)', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('cache');
+      let loads = 0;
+      const load = async () => ({ version: ++loads });
+      expect(await a.cache.getOrLoad(key, 80, load)).toEqual({ version: 1 });
+      const reloaded = await waitFor('the entry to lapse', async () => {
+        const value = await b.cache.getOrLoad(key, 60_000, load);
+        return value.version === 2 ? value : undefined;
+      }, 3_000);
+      expect(reloaded).toEqual({ version: 2 });
+      expect(await a.cache.getOrLoad(key, 60_000, load)).toEqual({ version: 2 });
+      expect(loads).toBe(2);
+    });
+
+    it('a failed load reaches its callers and is not cached', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('cache');
+      let loads = 0;
+      const failing = async (): Promise<string> => {
+        loads++;
+        throw new Error('provider down');
+      };
+      const settled = await Promise.allSettled([a.cache.getOrLoad(key, 60_000, failing), a.cache.getOrLoad(key, 60_000, failing)]);
+      expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+      expect(loads).toBe(1);
+      expect(await b.cache.getOrLoad(key, 60_000, async () => 'loaded')).toBe('loaded');
+      expect(await a.cache.getOrLoad(key, 60_000, async () => 'loaded')).toBe('loaded');
+    });
+
+    it('keys are independent', async () => {
+      const [a] = await replicas();
+      const [k1, k2] = [fresh('c1'), fresh('c2')];
+      expect(await a.cache.getOrLoad(k1, 60_000, async () => 'one')).toBe('one');
+      expect(await a.cache.getOrLoad(k2, 60_000, async () => 'two')).toBe('two');
+      expect(await a.cache.getOrLoad(k1, 60_000, async () => 'other')).toBe('one');
+    });
+  });
+}
+
+/** Every contract suite against one backend. */
+export function stateContracts(backend: Backend): void {
+  credentialStoreContract(backend);
+  idempotencyStoreContract(backend);
+  eventDedupeContract(backend);
+  eventBusContract(backend);
+  rateLimiterContract(backend);
+  cacheStoreContract(backend);
+}

@@ -1,0 +1,12 @@
+/** The shared-state contract suites against the in-memory implementation (one process = one replica). */
+import 'reflect-metadata';
+import { memoryState, type SharedState } from '../../src/state/index.js';
+import { stateContracts } from './contracts.js';
+
+stateContracts({
+  kind: 'memory',
+  async replicas(): Promise<[SharedState, SharedState]> {
+    const state = memoryState();
+    return [state, state];
+  },
+});
