@@ -3,21 +3,13 @@ import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from '
 import type { GatewayContext } from '../../context.js';
 import { CbuScalar, CuitScalar, DateTimeISOScalar, DecimalScalar } from '../../graphql/scalars/index.js';
 import { UserError } from '../../graphql/user-errors.js';
+import { ChargeFields, checkCharge } from '../common/charge.input.js';
 import { InputCheck, TEXT_LIMITS } from '../common/input-rules.js';
 import { mutate, type Payload } from '../common/mutation-result.js';
 import { PaymentLink } from '../payments/payment.type.js';
 
 @InputType({ description: 'A one-off QR to collect an amount.' })
-export class CreateQrChargeInput {
-  @Field(() => DecimalScalar)
-  amount!: string;
-
-  @Field(() => String)
-  concept!: string;
-
-  @Field(() => String)
-  description!: string;
-}
+export class CreateQrChargeInput extends ChargeFields {}
 
 @ObjectType({ description: 'The result of createQrCharge.' })
 export class CreateQrChargePayload {
@@ -32,21 +24,12 @@ export class CreateQrChargePayload {
 }
 
 @InputType({ description: 'A link that starts a transfer from another account to ours.' })
-export class CreateTransferLinkInput {
+export class CreateTransferLinkInput extends ChargeFields {
   @Field(() => CbuScalar)
   cbu!: string;
 
   @Field(() => CuitScalar)
   cuit!: string;
-
-  @Field(() => DecimalScalar)
-  amount!: string;
-
-  @Field(() => String)
-  concept!: string;
-
-  @Field(() => String)
-  description!: string;
 }
 
 @ObjectType({ description: 'The result of createTransferLink.' })
@@ -102,9 +85,7 @@ export class CashinMutations {
   @Mutation(() => CreateQrChargePayload, { description: 'A one-off TelePagos QR for an amount.' })
   createQrCharge(@Arg('input', () => CreateQrChargeInput) input: CreateQrChargeInput, @Ctx() ctx: GatewayContext): Promise<Payload<CreateQrChargePayload>> {
     const check = new InputCheck();
-    check.amount(['input', 'amount'], input.amount, ctx.config.maxOperationAmount);
-    const concept = check.text(['input', 'concept'], input.concept, TEXT_LIMITS.concept);
-    const description = check.text(['input', 'description'], input.description, TEXT_LIMITS.description);
+    const { concept, description } = checkCharge(check, input, ctx.config.maxOperationAmount);
     const entry = { operation: 'createQrCharge', provider: 'TELEPAGOS', amount: input.amount, currency: 'ARS' };
     return mutate<Omit<CreateQrChargePayload, 'userErrors'>>(ctx, check, entry, { qrCode: null, qrOrderId: null }, async () => {
       const qr = await ctx.providers.telepagos.createQrCharge({ amount: input.amount, concept, description }, { requestId: ctx.requestId });
@@ -115,9 +96,7 @@ export class CashinMutations {
   @Mutation(() => CreateTransferLinkPayload, { description: 'A TelePagos link that starts a transfer to our account.' })
   createTransferLink(@Arg('input', () => CreateTransferLinkInput) input: CreateTransferLinkInput, @Ctx() ctx: GatewayContext): Promise<Payload<CreateTransferLinkPayload>> {
     const check = new InputCheck();
-    check.amount(['input', 'amount'], input.amount, ctx.config.maxOperationAmount);
-    const concept = check.text(['input', 'concept'], input.concept, TEXT_LIMITS.concept);
-    const description = check.text(['input', 'description'], input.description, TEXT_LIMITS.description);
+    const { concept, description } = checkCharge(check, input, ctx.config.maxOperationAmount);
     const entry = { operation: 'createTransferLink', provider: 'TELEPAGOS', amount: input.amount, currency: 'ARS', destination: input.cbu };
     return mutate<Omit<CreateTransferLinkPayload, 'userErrors'>>(ctx, check, entry, { paymentLink: null }, async () => {
       const link = await ctx.providers.telepagos.createTransferLink({ cbu: input.cbu, cuit: input.cuit, amount: input.amount, concept, description }, { requestId: ctx.requestId });

@@ -8,12 +8,13 @@ import { AliasScalar, CbuScalar, CuitScalar, DecimalScalar } from '../../graphql
 import { providerUserError, UserError, userError, UserErrorCode } from '../../graphql/user-errors.js';
 import { audit } from '../common/audit.js';
 import { fingerprint, runIdempotent } from '../common/idempotency.js';
+import { ChargeFields, checkCharge } from '../common/charge.input.js';
 import { InputCheck, TEXT_LIMITS } from '../common/input-rules.js';
 import { Cashout, type CashoutValue } from './cashout.type.js';
 import { cashoutValue } from './cashout.resolver.js';
 
 @InputType({ description: 'A transfer to a CBU/CVU or alias.' })
-export class CreateCashoutInput {
+export class CreateCashoutInput extends ChargeFields {
   @Field(() => String, {
     description:
       "Unique per transfer; it is the provider's reference_id. Retrying with the same referenceId and the same data never sends a second transfer; the same referenceId with other data is refused.",
@@ -28,15 +29,6 @@ export class CreateCashoutInput {
 
   @Field(() => CuitScalar)
   cuit!: string;
-
-  @Field(() => DecimalScalar)
-  amount!: string;
-
-  @Field(() => String)
-  concept!: string;
-
-  @Field(() => String)
-  description!: string;
 }
 
 @ObjectType({ description: 'The result of createCashout.' })
@@ -80,9 +72,7 @@ export class CashoutMutations {
     const referenceId = check.text(['input', 'referenceId'], input.referenceId, TEXT_LIMITS.referenceId);
     if (referenceId) check.pattern(['input', 'referenceId'], referenceId, REFERENCE_ID, "letters, digits, '.', '_', ':' or '-'");
     check.exactlyOne({ cbu: input.cbu, alias: input.alias }, ['input']);
-    check.amount(['input', 'amount'], input.amount, ctx.config.maxOperationAmount);
-    const concept = check.text(['input', 'concept'], input.concept, TEXT_LIMITS.concept);
-    const description = check.text(['input', 'description'], input.description, TEXT_LIMITS.description);
+    const { concept, description } = checkCharge(check, input, ctx.config.maxOperationAmount);
     const destination = input.cbu ?? input.alias ?? undefined;
     const base = { operation: 'createCashout', provider: 'TELEPAGOS', referenceId, amount: input.amount, currency: 'ARS', destination };
     if (!check.ok) {

@@ -4,6 +4,7 @@ import { callContext, type GatewayContext } from '../../context.js';
 import { localIdFor, toGlobalId } from '../../graphql/relay/global-id.js';
 import { DecimalScalar } from '../../graphql/scalars/index.js';
 import { UserError } from '../../graphql/user-errors.js';
+import { ChargeFields, checkCharge } from '../common/charge.input.js';
 import { InputCheck, TEXT_LIMITS } from '../common/input-rules.js';
 import { mutate, type Payload } from '../common/mutation-result.js';
 import { SalePoint, type SalePointValue } from './sale-point.type.js';
@@ -40,18 +41,9 @@ export class DeleteSalePointPayload {
 }
 
 @InputType({ description: "An order for a sale point's closed QR: the payer scans it and pays this amount." })
-export class CreateSalePointQrOrderInput {
+export class CreateSalePointQrOrderInput extends ChargeFields {
   @Field(() => ID, { description: 'Global id or TelePagos id of the sale point.' })
   salePointId!: string;
-
-  @Field(() => DecimalScalar)
-  amount!: string;
-
-  @Field(() => String)
-  concept!: string;
-
-  @Field(() => String)
-  description!: string;
 }
 
 @ObjectType({ description: 'The result of createSalePointQrOrder.' })
@@ -105,9 +97,7 @@ export class SalePointMutations {
   ): Promise<Payload<CreateSalePointQrOrderPayload>> {
     const check = new InputCheck();
     const salePointId = salePointLocalId(check, ['input', 'salePointId'], input.salePointId);
-    check.amount(['input', 'amount'], input.amount, ctx.config.maxOperationAmount);
-    const concept = check.text(['input', 'concept'], input.concept, TEXT_LIMITS.concept);
-    const description = check.text(['input', 'description'], input.description, TEXT_LIMITS.description);
+    const { concept, description } = checkCharge(check, input, ctx.config.maxOperationAmount);
     const entry = { operation: 'createSalePointQrOrder', provider: 'TELEPAGOS', amount: input.amount, currency: 'ARS' };
     return mutate<Omit<CreateSalePointQrOrderPayload, 'userErrors'>>(ctx, check, entry, { qrOrderId: null }, async () => {
       const order = await ctx.providers.telepagos.createSalePointQrOrder({ salePointId, amount: input.amount, concept, description }, { requestId: ctx.requestId });

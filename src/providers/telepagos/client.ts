@@ -56,6 +56,7 @@ import {
   type TransactionsPageAnswer,
   type TxRow,
 } from './mappers.js';
+import { mapBounded } from '../bounded.js';
 
 const PROVIDER = 'TELEPAGOS';
 
@@ -207,28 +208,6 @@ function cashoutBody(input: CreateCashoutInput): CashoutRequestDto {
   };
 }
 
-/**
- * Runs `fn` over `items` with at most `limit` in flight, results in input order. After a failure no new
- * item starts (the ones in flight finish), and the first failure is thrown.
- */
-async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (!failed && next < items.length) {
-      const index = next++;
-      try {
-        results[index] = await fn(items[index]!);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 

@@ -40,6 +40,7 @@ import {
   tupayFailure,
   type ResponseSource,
 } from './mappers.js';
+import { mapBounded } from '../bounded.js';
 
 const PROVIDER = 'TUPAY';
 
@@ -153,28 +154,6 @@ function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
   });
 }
 
-/**
- * `fn` over `items`, at most `limit` at a time, results in order. After a failure no new item starts:
- * the call has failed anyway, and an outage should not get the rest of the windows thrown at it.
- */
-async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  let failed = false;
-  const worker = async (): Promise<void> => {
-    while (!failed && next < items.length) {
-      const index = next++;
-      try {
-        results[index] = await fn(items[index]!);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 // ── The client ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -265,7 +244,7 @@ export class TupayClient {
   /** Every record of every window × filter set, at most `concurrency` walks at once. */
   private async walkAll<T>(listing: Listing<T>, windows: RangeWindow[], filters: Filters[], ctx?: CallContext): Promise<T[]> {
     const walks: WalkQuery[] = windows.flatMap((w) => filters.map((f) => ({ ...f, from: w.fromSec, to: w.toSec })));
-    const results = await mapConcurrent(walks, this.concurrency, (query) => this.walk(listing, query, ctx));
+    const results = await mapBounded(walks, this.concurrency, (query) => this.walk(listing, query, ctx));
     return results.flat();
   }
 
