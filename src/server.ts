@@ -6,6 +6,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import { randomUUID } from 'node:crypto';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -134,8 +135,42 @@ const completeErrors = (format: ReturnType<typeof formatError>): ApolloServerPlu
   },
 });
 
+/** The id of the HTTP request being handled, for log lines written by code that does not know it. */
+const requestScope = new AsyncLocalStorage<string>();
+const LOG_METHODS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
+
+/**
+ * A logger that adds the current request's id to every line written while a request is handled, for
+ * the code that logs through a shared logger (provider clients, credential renewals, retries, the
+ * breaker, formatError): every log line of a request carries its request id.
+ */
+function requestScopedLogger(logger: Logger): Logger {
+  return new Proxy(logger, {
+    get(target, property, receiver) {
+      if (property === 'child') {
+        return (bindings: Record<string, unknown>, childOptions?: { level?: string }) => requestScopedLogger(target.child(bindings, childOptions));
+      }
+      if (typeof property === 'string' && LOG_METHODS.has(property)) {
+        const requestId = requestScope.getStore();
+        // Lines that already name a request id (the request's own child logger, webhook lines) keep theirs.
+        if (requestId !== undefined && target.isLevelEnabled(property) && target.bindings().requestId === undefined) {
+          const method = property as 'info';
+          return (first: unknown, ...rest: unknown[]) => {
+            const named = typeof first === 'object' && first !== null && 'requestId' in first;
+            const to = named ? target : target.child({ requestId });
+            return (to[method] as (...args: unknown[]) => void)(first, ...rest);
+          };
+        }
+      }
+      const value: unknown = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
-  const { config, logger } = options;
+  const { config } = options;
+  const logger = requestScopedLogger(options.logger);
   const state = options.state ?? memoryState();
   const metrics = options.metrics ?? new Metrics();
   const providers = new ProviderRegistry(config.providers, {
@@ -145,6 +180,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     hooks: metrics.transportHooks(),
     onRenewed: (provider) => metrics.renewed(provider),
   });
+  // Every configured provider's breaker is reported, not only those that changed state.
+  metrics.observeBreakers(() => providers.breakerStates());
   const schema = await buildGatewaySchema();
   const { idempotency, events, cache } = state;
   const contextFor = (client: ClientApp, requestId: string, signal: AbortSignal): GatewayContext => ({
@@ -176,6 +213,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  // Everything the handler does from here on (resolvers, provider calls, webhooks) runs in the request's scope.
+  app.addHook('preHandler', (request, _reply, done) => requestScope.run(request.id, done));
   await app.register(cors, {
     origin: [...APOLLO_SANDBOX_ORIGINS, ...config.corsOrigins],
     methods: ['GET', 'POST', 'OPTIONS'],

@@ -55,11 +55,17 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private breakerStates?: () => Partial<Record<ProviderId, BreakerState>>;
+
   readonly breakerState = new Gauge({
     name: 'pasarela_circuit_breaker_state',
     help: 'Circuit breaker per provider: 0 closed, 1 half-open, 2 open.',
     labelNames: ['provider'] as const,
     registers: [this.registry],
+    // Read at every scrape, so a provider whose breaker never changed is reported too (as closed).
+    collect: () => {
+      for (const [provider, state] of Object.entries(this.breakerStates?.() ?? {})) this.breakerState.set({ provider }, BREAKER_VALUE[state]);
+    },
   });
 
   readonly credentialRenewals = new Counter({
@@ -115,7 +121,8 @@ export class Metrics {
         return {
           willSendResponse: async ({ response, operation, operationName }) => {
             const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
-            const outcome = errors?.length ? 'error' : 'success';
+            // Partial errors (one provider failing inside `accounts`) join the response in a later plugin.
+            const outcome = errors?.length || contextValue.partialErrors.length > 0 ? 'error' : 'success';
             const labels = { operation: this.operationLabel(operationName), type: operation?.operation ?? 'unknown', outcome };
             this.operations.inc({ ...labels, client: contextValue.client.name });
             this.operationSeconds.observe(labels, (performance.now() - started) / 1000);
@@ -123,6 +130,11 @@ export class Metrics {
         };
       },
     };
+  }
+
+  /** Where the breakers' current states are read at each scrape (the configured providers). */
+  observeBreakers(states: () => Partial<Record<ProviderId, BreakerState>>): void {
+    this.breakerStates = states;
   }
 
   renewed(provider: ProviderId): void {

@@ -1,0 +1,89 @@
+/**
+ * The gateway as a real process (`node --import tsx src/main.ts`): graceful shutdown on SIGTERM with a
+ * slow query in flight, and configuration errors that stop it with exit code 2 naming the variable.
+ */
+import { request } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { killGatewaysAfterAll, spawnGateway } from '../helpers/process.js';
+
+killGatewaysAfterAll();
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('graceful shutdown', () => {
+  it('lets a slow in-flight query finish on SIGTERM, then exits 0', async () => {
+    const gateway = spawnGateway({ SHUTDOWN_GRACE_MS: '15000', LOG_LEVEL: 'info' });
+    const urls = await gateway.ready();
+    expect(urls.telepagos).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+
+    // TelePagos answers its balance after 1.5 s.
+    const fault = await request(`${urls.telepagos}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ route: 'GET /v2/account/balance', mode: 'latency', latencyMs: 1500 }),
+    });
+    expect(fault.statusCode).toBeLessThan(300);
+    await fault.body.dump();
+
+    const answer = request(urls.graphql, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ account(provider: TELEPAGOS) { balance { amount currency } } }' }),
+    }).then(async (response) => ({ status: response.statusCode, body: JSON.parse(await response.body.text()) }));
+
+    // SIGTERM once the balance call is in flight at the provider.
+    await waitFor(
+      async () => {
+        const stats = await request(`${urls.telepagos}/_sandbox/stats`);
+        const body = (await stats.body.json()) as { counts?: Record<string, number>; requests?: Record<string, number> };
+        return JSON.stringify(body).includes('GET /v2/account/balance');
+      },
+      10_000,
+      'the balance call to reach TelePagos',
+    );
+    expect(gateway.child.kill('SIGTERM')).toBe(true);
+
+    const { status, body } = await answer;
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    expect(body.data.account.balance).toEqual({ amount: expect.stringMatching(/^\d+\.\d{2}$/), currency: 'ARS' });
+    const exit = await gateway.exited;
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(gateway.stdout()).toContain('shutting down');
+  }, 30_000);
+});
+
+describe('configuration errors', () => {
+  it.concurrent.each([
+    ['PORT', { PORT: 'abc' }],
+    ['UPSTREAM_TIMEOUT_MS', { UPSTREAM_TIMEOUT_MS: '0' }],
+    ['REQUEST_DEADLINE_MS', { REQUEST_DEADLINE_MS: 'soon' }],
+    ['TALO_URL', { TALO_URL: 'not-a-url' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['TELEPAGOS_URL', { NODE_ENV: 'production', CLIENTS_FILE: '/etc/clients.json' }],
+    ['CLIENTS_FILE', { CLIENTS_FILE: '/nonexistent/clients.json' }],
+  ])('stops with exit code 2 and a message naming %s', async (variable, env) => {
+    const gateway = spawnGateway(env);
+    const exit = await gateway.exited;
+    expect(exit.code).toBe(2);
+    expect(gateway.stderr()).toMatch(new RegExp(`Configuration error: .*\\b${variable}\\b`));
+    expect(gateway.stdout()).not.toContain('Pasarela gateway:');
+  });
+
+  it('names the missing variable without printing the secret that was given', async () => {
+    const secret = 'hunter2-secret';
+    const gateway = spawnGateway({ TELEPAGOS_URL: 'https://api.telepagos.example', TELEPAGOS_PASSWORD: secret });
+    const exit = await gateway.exited;
+    expect(exit.code).toBe(2);
+    expect(gateway.stderr()).toMatch(/Configuration error: TELEPAGOS_USERNAME /);
+    expect(gateway.stderr() + gateway.stdout()).not.toContain(secret);
+    expect(gateway.stderr() + gateway.stdout()).not.toContain('hunter2');
+  });
+});
