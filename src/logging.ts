@@ -4,6 +4,7 @@
  * `maskAccountNumber` by whoever logs them. Log the ProviderError itself (its toJSON is safe), never
  * a raw undici error or request options.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger } from 'pino';
@@ -47,11 +48,30 @@ function serializeError(error: unknown): unknown {
   return error instanceof Error ? pino.stdSerializers.err(error) : error;
 }
 
+/** Who a log line is about: set once per request, read by every logger created here. */
+export interface RequestLogFields {
+  requestId: string;
+  client?: string;
+}
+
+/**
+ * The request being handled. Every line logged while it runs — by resolvers, provider clients, token
+ * renewals, retries, webhooks — carries its id (and client), without a child logger per request.
+ */
+export const requestLogScope = new AsyncLocalStorage<RequestLogFields>();
+
+/** pino merges into (mutates) what mixin returns: hand it a fresh object. */
+function requestFields(): Record<string, unknown> {
+  const fields = requestLogScope.getStore();
+  return fields ? { requestId: fields.requestId, ...(fields.client ? { client: fields.client } : {}) } : {};
+}
+
 export function createLogger(settings: LoggerSettings = {}): Logger {
   const options: LoggerOptions = {
     level: settings.level ?? 'info',
     base: { service: 'pasarela', ...settings.base },
     serializers: { err: serializeError, error: serializeError },
+    mixin: requestFields,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   };

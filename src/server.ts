@@ -6,7 +6,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import { randomUUID } from 'node:crypto';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -15,7 +14,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import type { Config } from './config.js';
 import type { GatewayContext } from './context.js';
 import { formatError } from './graphql/errors.js';
-import type { Logger } from './logging.js';
+import { requestLogScope, type Logger } from './logging.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { buildGatewaySchema } from './schema.js';
 import { memoryState, type SharedState } from './state/index.js';
@@ -135,42 +134,8 @@ const completeErrors = (format: ReturnType<typeof formatError>): ApolloServerPlu
   },
 });
 
-/** The id of the HTTP request being handled, for log lines written by code that does not know it. */
-const requestScope = new AsyncLocalStorage<string>();
-const LOG_METHODS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace']);
-
-/**
- * A logger that adds the current request's id to every line written while a request is handled, for
- * the code that logs through a shared logger (provider clients, credential renewals, retries, the
- * breaker, formatError): every log line of a request carries its request id.
- */
-function requestScopedLogger(logger: Logger): Logger {
-  return new Proxy(logger, {
-    get(target, property, receiver) {
-      if (property === 'child') {
-        return (bindings: Record<string, unknown>, childOptions?: { level?: string }) => requestScopedLogger(target.child(bindings, childOptions));
-      }
-      if (typeof property === 'string' && LOG_METHODS.has(property)) {
-        const requestId = requestScope.getStore();
-        // Lines that already name a request id (the request's own child logger, webhook lines) keep theirs.
-        if (requestId !== undefined && target.isLevelEnabled(property) && target.bindings().requestId === undefined) {
-          const method = property as 'info';
-          return (first: unknown, ...rest: unknown[]) => {
-            const named = typeof first === 'object' && first !== null && 'requestId' in first;
-            const to = named ? target : target.child({ requestId });
-            return (to[method] as (...args: unknown[]) => void)(first, ...rest);
-          };
-        }
-      }
-      const value: unknown = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
-
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
-  const { config } = options;
-  const logger = requestScopedLogger(options.logger);
+  const { config, logger } = options;
   const state = options.state ?? memoryState();
   const metrics = options.metrics ?? new Metrics();
   const providers = new ProviderRegistry(config.providers, {
@@ -184,7 +149,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   metrics.observeBreakers(() => providers.breakerStates());
   const schema = await buildGatewaySchema();
   const { idempotency, events, cache } = state;
-  const contextFor = (client: ClientApp, requestId: string, signal: AbortSignal): GatewayContext => ({
+  const contextFor = (client: ClientApp, requestId: string, signal: AbortSignal, log: Logger): GatewayContext => ({
     requestId,
     client,
     config,
@@ -193,7 +158,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     cache,
     metrics,
     signal,
-    logger: logger.child({ requestId, client: client.name }),
+    logger: log,
     providers,
     loaders: new Map(),
     partialErrors: [],
@@ -213,8 +178,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
-  // Everything the handler does from here on (resolvers, provider calls, webhooks) runs in the request's scope.
-  app.addHook('preHandler', (request, _reply, done) => requestScope.run(request.id, done));
+  // Everything the handler does from here on (resolvers, provider calls, webhooks) logs with its id.
+  app.addHook('preHandler', (request, _reply, done) => requestLogScope.run({ requestId: request.id }, done));
   await app.register(cors, {
     origin: [...APOLLO_SANDBOX_ORIGINS, ...config.corsOrigins],
     methods: ['GET', 'POST', 'OPTIONS'],
@@ -264,7 +229,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       const client = authenticate(options.clients, request.headers.authorization);
       await enforceRateLimit(state, client, logger);
       // Upstream calls stop when the client leaves or the request's deadline passes.
-      return contextFor(client, request.id, AbortSignal.any([abortWhenGone(reply), AbortSignal.timeout(config.requestDeadlineMs)]));
+      const scope = requestLogScope.getStore();
+      if (scope) scope.client = client.name;
+      // The request's log lines get its id and client from the scope: no child logger per request.
+      return contextFor(client, request.id, requestSignal(reply, config.requestDeadlineMs), logger);
     },
   });
 
@@ -280,7 +248,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     production: config.production,
     authenticate: (authorization) => authenticate(options.clients, authorization),
     // A subscription lives long: its upstream calls are not tied to one HTTP request.
-    context: (client, requestId) => contextFor(client, requestId, new AbortController().signal),
+    context: (client, requestId) => contextFor(client, requestId, new AbortController().signal, logger.child({ requestId, client: client.name })),
   });
   app.server.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://gateway').pathname === '/graphql') subscriptions.handleUpgrade(request, socket, head);
@@ -313,10 +281,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   };
 }
 
-/** A signal that fires if the client disconnects before its response is complete. */
-function abortWhenGone(reply: FastifyReply): AbortSignal {
+/**
+ * The request's upstream calls stop when its client disconnects before the response is complete, or
+ * when its deadline passes. One controller and one timer per request (AbortSignal.any and
+ * AbortSignal.timeout cost far more on the hot path).
+ */
+function requestSignal(reply: FastifyReply, deadlineMs: number): AbortSignal {
   const controller = new AbortController();
+  const deadline = setTimeout(() => controller.abort(), deadlineMs);
+  deadline.unref();
   reply.raw.once('close', () => {
+    clearTimeout(deadline);
     if (!reply.raw.writableFinished) controller.abort();
   });
   return controller.signal;

@@ -206,6 +206,24 @@ describe('Account.transactions over HTTP', () => {
     const from = '2026-01-01';
     const to = '2026-01-15';
 
+    it('answers a first page from only the provider pages it sits on, the same rows a full walk gives', async () => {
+      const rows = await telepagosRows(from, to);
+      expect(rows.length).toBeGreaterThan(50);
+      const everything = await walk('TELEPAGOS', from, to, 100);
+      gw().clearLogs();
+
+      const dashboard = await page('TELEPAGOS', from, to, { first: 20 });
+      const asked = gw().sandboxes.telepagos.log.list('GET /v2/account/transactions').map((r) => Number(r.query.page));
+      // ⌈20 / 15⌉ pages (the sandbox's page size is 15), not the whole range.
+      expect(asked.sort((a, b) => a - b)).toEqual([1, 2]);
+      expect(dashboard.totalCount).toBe(rows.length);
+      expect(dashboard.pageInfo.hasNextPage).toBe(true);
+      expect(dashboard.nodes.map(withoutId)).toEqual(everything.slice(0, 20).map(withoutId));
+      // Its cursor continues exactly where the full listing does.
+      const next = await page('TELEPAGOS', from, to, { first: 5, after: dashboard.pageInfo.endCursor! });
+      expect(next.nodes.map(withoutId)).toEqual(everything.slice(20, 25).map(withoutId));
+    });
+
     it('answers every transaction of the range, exact and newest first, reading every provider page', async () => {
       const rows = await telepagosRows(from, to);
       const pages = await telepagosPages(from, to);

@@ -8,7 +8,7 @@ import { SalePoint, type SalePointValue } from '../sale-points/sale-point.type.j
 import { salePoints } from '../sale-points/sale-points.loaders.js';
 import { checkRange } from './date-range.js';
 import { Transaction, TransactionConnection, TransactionFilter, type TransactionValue } from './transaction.type.js';
-import { accountTransactions, timeOf, type UpstreamQuery } from './transactions.loaders.js';
+import { accountTransactions, newestTelepagosTransactions, timeOf, type UpstreamQuery } from './transactions.loaders.js';
 
 /** Filters the providers do not apply themselves. */
 function matches(filter: TransactionFilter | undefined): (t: TransactionValue) => boolean {
@@ -23,6 +23,15 @@ function matches(filter: TransactionFilter | undefined): (t: TransactionValue) =
     (!filter.operation || t.operation === filter.operation) &&
     (!document || t.counterparty?.document === document || t.counterparty?.cuit === document);
 }
+
+/** Whether the gateway itself must filter (then every row of the range is needed). */
+function filtersHere(filter: TransactionFilter | undefined): boolean {
+  return Boolean(filter && (filter.direction || filter.statuses?.length || filter.kinds?.length || filter.customerDocument?.trim()));
+}
+
+const keyOf = (t: TransactionValue) => ({ sortKey: String(timeOf(t)), id: t.localId });
+// Newest first: an item comes after the cursor when it is older.
+const olderAfter = (item: string, cursor: string) => Number(cursor) - Number(item);
 
 function upstreamQuery(provider: BalanceProvider, from: string, to: string, filter?: TransactionFilter): UpstreamQuery {
   if (provider === 'TELEPAGOS') return { from, to, operation: filter?.operation || undefined };
@@ -49,15 +58,15 @@ export class AccountTransactionsResolver {
     checkFirst(first);
     if (after) decodeCursor(after);
     const provider = account.provider as BalanceProvider;
-    const all = await accountTransactions(ctx, provider, upstreamQuery(provider, from, to, filter));
-    const wanted = all.filter(matches(filter));
-    return connectionOf(
-      wanted,
-      (t) => ({ sortKey: String(timeOf(t)), id: t.localId }),
-      { first, after },
-      // Newest first: an item comes after the cursor when it is older.
-      (item, cursor) => Number(cursor) - Number(item),
-    );
+    const query = upstreamQuery(provider, from, to, filter);
+    if (provider === 'TELEPAGOS' && !after && !filtersHere(filter)) {
+      // A first page: only the provider pages it sits on; the provider's count is the total.
+      const { items, total } = await newestTelepagosTransactions(ctx, query, first);
+      const page = connectionOf(items, keyOf, { first }, olderAfter);
+      return { ...page, totalCount: total, pageInfo: { ...page.pageInfo, hasNextPage: total > items.length } };
+    }
+    const all = await accountTransactions(ctx, provider, query);
+    return connectionOf(all.filter(matches(filter)), keyOf, { first, after }, olderAfter);
   }
 }
 

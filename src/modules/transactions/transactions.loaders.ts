@@ -55,6 +55,18 @@ async function fetchTransactions(ctx: GatewayContext, provider: BalanceProvider,
   return [...deposits, ...cashouts];
 }
 
+/**
+ * The newest `count` TelePagos transactions of a range (with its server-side filter) and the total:
+ * only the provider pages needed. For a first page with no filter the gateway applies itself.
+ */
+export function newestTelepagosTransactions(ctx: GatewayContext, query: UpstreamQuery, count: number): Promise<{ items: TransactionValue[]; total: number }> {
+  return perKey(ctx, 'transactions.newest', async (key) => {
+    const { count: n, ...q } = JSON.parse(key) as UpstreamQuery & { count: number };
+    const { transactions, total } = await ctx.providers.telepagos.newestTransactions({ from: q.from, to: q.to, operation: q.operation }, n, callContext(ctx));
+    return { items: newestFirst(transactions.map(transactionValue)), total };
+  }).load(JSON.stringify({ ...query, count }));
+}
+
 export function accountTransactions(ctx: GatewayContext, provider: BalanceProvider, query: UpstreamQuery): Promise<TransactionValue[]> {
   return perKey(ctx, 'transactions', async (key) => {
     const { provider: p, ...q } = JSON.parse(key) as UpstreamQuery & { provider: BalanceProvider };

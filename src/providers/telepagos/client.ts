@@ -68,7 +68,7 @@ export interface TelepagosClientOptions extends CommonClientOptions {
   pageConcurrency?: number;
 }
 
-export const DEFAULT_PAGE_CONCURRENCY = 4;
+export const DEFAULT_PAGE_CONCURRENCY = 10;
 
 // ── Inputs and results ──────────────────────────────────────────────────────────────────────────
 
@@ -304,6 +304,22 @@ export class TelepagosClient {
     const second = await this.readAllPages(query, ctx);
     if (second.consistent) return toTransactions(second.rows);
     throw badResponse(PROVIDER, `GET ${PATHS.transactions}`, 'the transactions kept changing while being paged', ctx?.requestId);
+  }
+
+  /**
+   * The newest `count` transactions of the range and how many there are in all. TelePagos lists newest
+   * first, so page 1 and only the pages those rows sit on are read: a dashboard's last 50 cost 4 calls,
+   * not the whole range. If rows shift between pages meanwhile, the whole listing is read instead.
+   */
+  async newestTransactions(query: TransactionsQuery, count: number, ctx?: CallContext): Promise<{ transactions: Transaction[]; total: number }> {
+    const first = await this.page(query, 1, ctx);
+    const needed = Math.min(first.pages, Math.ceil(count / Math.max(1, first.pageSize)));
+    const rest = await mapBounded(range(2, needed), this.pageConcurrency, (page) => this.page(query, page, ctx));
+    if (rest.some((p) => p.total !== first.total)) {
+      const all = await this.transactions(query, ctx);
+      return { transactions: all.slice(0, count), total: all.length };
+    }
+    return { transactions: toTransactions([first, ...rest].flatMap((p) => p.rows).slice(0, count)), total: first.total };
   }
 
   private async readAllPages(query: TransactionsQuery, ctx: CallContext | undefined): Promise<{ rows: TxRow[]; consistent: boolean }> {
