@@ -18,9 +18,8 @@ import { requestLogScope, type Logger } from './logging.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { buildGatewaySchema } from './schema.js';
 import { memoryState, type SharedState } from './state/index.js';
-import { bearerKey, SCOPES, type ClientApp, type ClientRegistry } from './auth/clients.js';
-import { requiredScopes } from './auth/scopes.js';
-import { GraphQLError } from 'graphql';
+import type { ClientApp, ClientRegistry } from './auth/clients.js';
+import { authenticate, enforceRateLimit, scopeCheck } from './auth/requests.js';
 import type { EventBus } from './events/bus.js';
 import { createSubscriptionServer } from './subscriptions.js';
 import { LIMITS, tooComplex, validationRules } from './graphql/limits.js';
@@ -47,59 +46,6 @@ function queryText(request: FastifyRequest): unknown {
   const source = request.method === 'GET' ? request.query : request.body;
   return source && typeof source === 'object' && 'query' in source ? source.query : undefined;
 }
-
-/** Who calls when no CLIENTS_FILE is configured (development): everything is allowed. */
-export const OPEN_ACCESS_CLIENT: ClientApp = { name: 'open-access', scopes: new Set(SCOPES) };
-
-/**
- * The client's token bucket (CLIENTS_FILE rateLimit): over the limit is RATE_LIMITED with HTTP 429 and
- * Retry-After. If the state store cannot be reached the request goes through: limits protect capacity,
- * and refusing every read during a Redis outage would be worse.
- */
-async function enforceRateLimit(state: SharedState, client: ClientApp, logger: Logger): Promise<void> {
-  if (!client.rateLimit) return;
-  let decision;
-  try {
-    decision = await state.rateLimiter.take(client.name, client.rateLimit);
-  } catch (error) {
-    logger.warn({ err: error, client: client.name }, 'rate limiter unavailable; request allowed');
-    return;
-  }
-  if (decision.allowed) return;
-  const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-  throw new GraphQLError(`Rate limit exceeded for ${client.name}; retry in ${seconds} s`, {
-    extensions: { code: 'RATE_LIMITED', retryAfterMs: decision.retryAfterMs, http: { status: 429, headers: new Map([['retry-after', String(seconds)]]) } },
-  });
-}
-
-function authError(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, http: { status: code === 'UNAUTHENTICATED' ? 401 : 403 } } });
-}
-
-/** The client app presenting this Authorization header, or an UNAUTHENTICATED error. */
-export function authenticate(clients: ClientRegistry | undefined, authorization: string | undefined): ClientApp {
-  if (!clients) return OPEN_ACCESS_CLIENT;
-  const key = bearerKey(authorization);
-  if (!key) throw authError('UNAUTHENTICATED', 'Send your API key as Authorization: Bearer <key>');
-  const client = clients.identify(key);
-  if (!client) throw authError('UNAUTHENTICATED', 'Unknown API key');
-  return client;
-}
-
-/** Refuses an operation whose root fields need a scope the client lacks, before anything runs. */
-const scopeCheck: ApolloServerPlugin<GatewayContext> = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ operation, contextValue }) {
-        if (!operation) return;
-        const missing = [...requiredScopes(operation)].filter((scope) => !contextValue.client.scopes.has(scope));
-        if (missing.length > 0) {
-          throw authError('FORBIDDEN', `This API key lacks the scope ${missing.join(', ')} needed for this ${operation.operation}`);
-        }
-      },
-    };
-  },
-};
 
 export interface Gateway {
   app: FastifyInstance;

@@ -6,11 +6,11 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphQLError, getOperationAST, parse, type GraphQLSchema } from 'graphql';
+import { getOperationAST, parse, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { ClientApp } from './auth/clients.js';
-import { requiredScopes } from './auth/scopes.js';
+import { missingScopes } from './auth/requests.js';
 import type { GatewayContext } from './context.js';
 
 /** Largest message a client may send (a subscription document and its variables). */
@@ -59,11 +59,8 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
           return undefined; // graphql-ws reports the syntax error itself
         }
         if (!operation) return undefined;
-        const missing = [...requiredScopes(operation)].filter((scope) => !client.scopes.has(scope));
-        if (missing.length > 0) {
-          return [new GraphQLError(`This API key lacks the scope ${missing.join(', ')} needed for this ${operation.operation}`, { extensions: { code: 'FORBIDDEN' } })];
-        }
-        return undefined;
+        const refusal = missingScopes(client, operation);
+        return refusal ? [refusal] : undefined;
       },
       context: (ctx) => options.context((ctx.extra as Extra).client!, `ws-${++counter}`),
     },

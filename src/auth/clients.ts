@@ -43,7 +43,13 @@ function parseEntry(raw: unknown, index: number): ClientEntry {
   return { name: entry.name, scopes: new Set(entry.scopes as Scope[]), digest: Buffer.from(entry.keySha256.toLowerCase(), 'hex'), rateLimit };
 }
 
+/** Keys recognized lately, so a busy client's key is hashed once, not on every request. */
+const RECOGNIZED_CACHE_SIZE = 1_000;
+
 export class ClientRegistry {
+  /** Only keys that matched a client: unknown keys always take the full, constant-time path. */
+  private readonly recognized = new Map<string, ClientApp>();
+
   private constructor(private readonly entries: readonly ClientEntry[]) {}
 
   static fromJson(json: unknown): ClientRegistry {
@@ -77,14 +83,24 @@ export class ClientRegistry {
     return this.entries.length;
   }
 
-  /** The client whose key this is, or undefined. Every entry is compared, in constant time each. */
+  /**
+   * The client whose key this is, or undefined. A key not seen lately is hashed and compared with every
+   * entry, in constant time each; a recognized key is remembered (bounded), since hashing it on every
+   * request of a busy client costs more than anything else in authentication.
+   */
   identify(apiKey: string): ClientApp | undefined {
+    const known = this.recognized.get(apiKey);
+    if (known) return known;
     const digest = createHash('sha256').update(apiKey, 'utf8').digest();
     let found: ClientEntry | undefined;
     for (const entry of this.entries) {
       if (timingSafeEqual(entry.digest, digest) && !found) found = entry;
     }
-    return found && { name: found.name, scopes: found.scopes, rateLimit: found.rateLimit };
+    if (!found) return undefined;
+    const client: ClientApp = { name: found.name, scopes: found.scopes, rateLimit: found.rateLimit };
+    if (this.recognized.size >= RECOGNIZED_CACHE_SIZE) this.recognized.delete(this.recognized.keys().next().value!);
+    this.recognized.set(apiKey, client);
+    return client;
   }
 }
 

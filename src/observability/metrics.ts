@@ -17,6 +17,8 @@ const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, o
 export class Metrics {
   readonly registry = new Registry();
   private readonly operationNames = new Set<string>();
+  private readonly operationChildren = new Map<string, { count: { inc(): void }; seconds: { observe(value: number): void } }>();
+  private readonly upstreamChildren = new Map<string, { count: { inc(): void }; seconds: { observe(value: number): void } }>();
 
   readonly operations = new Counter({
     name: 'pasarela_graphql_operations_total',
@@ -105,8 +107,9 @@ export class Metrics {
   transportHooks(): TransportHooks {
     return {
       onCall: (e) => {
-        this.upstreamCalls.inc({ provider: e.provider, endpoint: e.endpoint, outcome: e.outcome });
-        if (e.outcome !== 'circuit_open' && e.outcome !== 'cancelled') this.upstreamSeconds.observe({ provider: e.provider, endpoint: e.endpoint }, e.durationMs / 1000);
+        const series = this.upstreamSeries(e.provider, e.endpoint, e.outcome);
+        series.count.inc();
+        if (e.outcome !== 'circuit_open' && e.outcome !== 'cancelled') series.seconds.observe(e.durationMs / 1000);
       },
       onRetry: (e) => this.upstreamRetries.inc({ provider: e.provider, endpoint: e.endpoint, reason: e.reason }),
       onBreakerState: (e) => this.breakerState.set({ provider: e.provider }, BREAKER_VALUE[e.state]),
@@ -123,13 +126,41 @@ export class Metrics {
             const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
             // Partial errors (one provider failing inside `accounts`) join the response in a later plugin.
             const outcome = errors?.length || contextValue.partialErrors.length > 0 ? 'error' : 'success';
-            const labels = { operation: this.operationLabel(operationName), type: operation?.operation ?? 'unknown', outcome };
-            this.operations.inc({ ...labels, client: contextValue.client.name });
-            this.operationSeconds.observe(labels, (performance.now() - started) / 1000);
+            const series = this.operationSeries(this.operationLabel(operationName), operation?.operation ?? 'unknown', outcome, contextValue.client.name);
+            series.count.inc();
+            series.seconds.observe((performance.now() - started) / 1000);
           },
         };
       },
     };
+  }
+
+  /**
+   * The labelled children of an operation's counter and histogram, made once: prom-client validates
+   * labels on every labelled call, which showed in profiles. Cardinality is bounded by operationLabel.
+   */
+  private operationSeries(operation: string, type: string, outcome: string, client: string) {
+    const key = `${operation}\u0000${type}\u0000${outcome}\u0000${client}`;
+    let series = this.operationChildren.get(key);
+    if (!series) {
+      series = {
+        count: this.operations.labels({ operation, type, outcome, client }),
+        seconds: this.operationSeconds.labels({ operation, type, outcome }),
+      };
+      this.operationChildren.set(key, series);
+    }
+    return series;
+  }
+
+  /** The labelled children of a provider endpoint's call counter (per outcome) and latency histogram. */
+  private upstreamSeries(provider: string, endpoint: string, outcome: string) {
+    const key = `${provider}\u0000${endpoint}\u0000${outcome}`;
+    let series = this.upstreamChildren.get(key);
+    if (!series) {
+      series = { count: this.upstreamCalls.labels({ provider, endpoint, outcome }), seconds: this.upstreamSeconds.labels({ provider, endpoint }) };
+      this.upstreamChildren.set(key, series);
+    }
+    return series;
   }
 
   /** Where the breakers' current states are read at each scrape (the configured providers). */

@@ -18,7 +18,7 @@ vi.mock('node:crypto', async (importOriginal) => {
 
 const { bearerKey, ClientRegistry, ClientsFileError } = await import('../../src/auth/clients.js');
 const { MUTATION_SCOPES, requiredScopes } = await import('../../src/auth/scopes.js');
-const { authenticate, OPEN_ACCESS_CLIENT } = await import('../../src/server.js');
+const { authenticate, OPEN_ACCESS_CLIENT } = await import('../../src/auth/requests.js');
 
 const sha256 = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
 
@@ -111,13 +111,28 @@ describe('ClientRegistry.identify', () => {
   });
 
   it('constant-time path: every entry is compared with timingSafeEqual, whether the key is first, last or unknown', () => {
+    const fresh = ClientRegistry.fromJson([entry('a', 'key-a', ['read']), entry('b', 'key-b', ['cashin']), entry('c', 'key-c', ['cashout'])]);
     const compare = vi.mocked(crypto.timingSafeEqual);
     for (const key of ['key-a', 'key-c', 'unknown']) {
       compare.mockClear();
-      registry.identify(key);
+      fresh.identify(key);
       expect(compare).toHaveBeenCalledTimes(3);
       // Always equal-length digests: no early length mismatch path.
       for (const [x, y] of compare.mock.calls) expect((x as Buffer).length).toBe((y as Buffer).length);
+    }
+  });
+
+  it('remembers recognized keys, never unknown ones', () => {
+    const fresh = ClientRegistry.fromJson([entry('a', 'key-a', ['read']), entry('b', 'key-b', ['cashin'])]);
+    const compare = vi.mocked(crypto.timingSafeEqual);
+    expect(fresh.identify('key-b')?.name).toBe('b');
+    compare.mockClear();
+    expect(fresh.identify('key-b')?.name).toBe('b');
+    expect(compare).not.toHaveBeenCalled();
+    for (let i = 0; i < 2; i++) {
+      compare.mockClear();
+      expect(fresh.identify('not-a-key')).toBeUndefined();
+      expect(compare).toHaveBeenCalledTimes(2);
     }
   });
 });
