@@ -4,7 +4,7 @@
  * optional fields that cannot be read are left out rather than failing the whole read.
  */
 import type { UpstreamResponse } from '../http.js';
-import { ProviderError, badResponse, providerRejection } from '../errors.js';
+import { ProviderError, providerRejection } from '../errors.js';
 import type { Payment, PaymentStatus, TransferDestination } from '../../domain/models.js';
 import { InvalidDecimalError, isCurrency, sumDecimals, toDecimal, type Currency } from '../../domain/money.js';
 import {
@@ -24,8 +24,12 @@ import type {
   TaloTokenDto,
   TaloTransactionDto,
 } from './dto.js';
+import { wireReaders, type Untrusted } from '../wire.js';
 
 const PROVIDER = 'TALO';
+const { bad, objectAt, textAt, listAt } = wireReaders(PROVIDER);
+/** Talo omits empty lists: absent reads as empty. */
+const listOrEmpty = (value: unknown, path: string, source: ResponseSource) => listAt(value, path, source, { absentIsEmpty: true });
 
 /** Where an answer came from, for the errors it may raise. */
 export interface ResponseSource {
@@ -35,28 +39,7 @@ export interface ResponseSource {
   onUnknownStatus?: (word: string) => void;
 }
 
-/** A wire object whose fields are named by its DTO but not yet trusted. */
-type Untrusted<Dto> = { readonly [K in keyof Dto]?: unknown };
 
-const bad = (source: ResponseSource, detail: string): ProviderError =>
-  badResponse(PROVIDER, source.endpoint, detail, source.requestId);
-
-function objectAt<Dto>(value: unknown, path: string, source: ResponseSource): Untrusted<Dto> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad(source, `${path} is missing or not an object`);
-  return value as Untrusted<Dto>;
-}
-
-function textAt(value: unknown, path: string, source: ResponseSource): string {
-  if (typeof value !== 'string' || value.trim() === '') throw bad(source, `${path} is missing or not a string`);
-  return value;
-}
-
-/** Absent (undefined or null) reads as an empty list; anything else that is not a list is an error. */
-function listAt(value: unknown, path: string, source: ResponseSource): unknown[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw bad(source, `${path} is not a list`);
-  return value;
-}
 
 function decimalAt(value: unknown, path: string, source: ResponseSource): string {
   try {
@@ -161,10 +144,10 @@ export function toPayment(data: unknown, source: ResponseSource): Payment {
     status: toPaymentStatus(providerStatus, source),
     providerStatus,
     amount: { amount: decimalAt(price.amount, 'data.price.amount', source), currency },
-    amountReceived: { amount: amountReceived(listAt(wire.transactions, 'data.transactions', source), source), currency },
+    amountReceived: { amount: amountReceived(listOrEmpty(wire.transactions, 'data.transactions', source), source), currency },
     externalId: optionalText(wire.external_id),
     paymentUrl: optionalText(wire.payment_url),
-    transferDestinations: transferDestinations(listAt(wire.quotes, 'data.quotes', source), source),
+    transferDestinations: transferDestinations(listOrEmpty(wire.quotes, 'data.quotes', source), source),
     createdAt: optionalIso(wire.creation_timestamp),
     updatedAt: optionalIso(wire.last_modified_timestamp),
     expiresAt: optionalIso(wire.expiration_timestamp),

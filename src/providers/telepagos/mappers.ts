@@ -19,7 +19,7 @@ import type {
   TransactionStatus,
 } from '../../domain/models.js';
 import { InvalidDecimalError, compareDecimals, decimalPlaces, isDecimalText, money, toDecimal } from '../../domain/money.js';
-import { ProviderError, badResponse, providerRejection } from '../errors.js';
+import { ProviderError, providerRejection } from '../errors.js';
 import type { UpstreamResponse } from '../http.js';
 import {
   AMOUNT_MAX_DECIMALS,
@@ -44,8 +44,10 @@ import type {
   TxDto,
   WireId,
 } from './dto.js';
+import { wireReaders, type Untrusted } from '../wire.js';
 
 const PROVIDER = 'TELEPAGOS';
+const { bad, objectAt, textAt, listAt } = wireReaders(PROVIDER);
 
 /** Where an answer came from, for the errors it may raise. */
 export interface ResponseSource {
@@ -53,25 +55,7 @@ export interface ResponseSource {
   requestId?: string;
 }
 
-/** A wire object whose fields are named by its DTO but not yet trusted. */
-type Untrusted<Dto> = { readonly [K in keyof Dto]?: unknown };
 
-const bad = (source: ResponseSource, detail: string): ProviderError => badResponse(PROVIDER, source.endpoint, detail, source.requestId);
-
-function objectAt<Dto>(value: unknown, path: string, source: ResponseSource): Untrusted<Dto> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad(source, `${path} is missing or not an object`);
-  return value as Untrusted<Dto>;
-}
-
-function textAt(value: unknown, path: string, source: ResponseSource): string {
-  if (typeof value !== 'string' || value.trim() === '') throw bad(source, `${path} is missing or not a string`);
-  return value;
-}
-
-function listAt(value: unknown, path: string, source: ResponseSource): unknown[] {
-  if (!Array.isArray(value)) throw bad(source, `${path} is missing or not a list`);
-  return value;
-}
 
 function decimalAt(value: unknown, path: string, source: ResponseSource): string {
   try {

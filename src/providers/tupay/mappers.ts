@@ -4,7 +4,7 @@
  * optional fields that are absent are left out. Provider names (idDeposit, clientDocument…) stop here.
  */
 import type { UpstreamResponse } from '../http.js';
-import { ProviderError, badResponse, providerRejection, safeProviderMessage } from '../errors.js';
+import { ProviderError, providerRejection, safeProviderMessage } from '../errors.js';
 import type { Balance, BalanceReportEntry, Transaction, TransactionStatus } from '../../domain/models.js';
 import { InvalidDecimalError, isCurrency, toDecimal, type Currency, type Money } from '../../domain/money.js';
 import {
@@ -25,8 +25,10 @@ import type {
   TupayErrorDto,
   TupayPageDto,
 } from './dto.js';
+import { wireReaders, type Untrusted } from '../wire.js';
 
 const PROVIDER = 'TUPAY';
+const { bad, objectAt, textAt, listAt } = wireReaders(PROVIDER);
 
 /** Where an answer came from, for the errors it may raise. */
 export interface ResponseSource {
@@ -36,33 +38,15 @@ export interface ResponseSource {
   onUnknownStatus?: (word: string) => void;
 }
 
-/** A wire object whose fields are named by its DTO but not yet trusted. */
-type Untrusted<Dto> = { readonly [K in keyof Dto]?: unknown };
 
-const bad = (source: ResponseSource, detail: string): ProviderError => badResponse(PROVIDER, source.endpoint, detail, source.requestId);
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function objectAt<Dto>(value: unknown, path: string, source: ResponseSource): Untrusted<Dto> {
-  if (!isObject(value)) throw bad(source, `${path} is missing or not an object`);
-  return value as Untrusted<Dto>;
-}
-
-function textAt(value: unknown, path: string, source: ResponseSource): string {
-  if (typeof value !== 'string' || value.trim() === '') throw bad(source, `${path} is missing or not a string`);
-  return value;
-}
 
 /** Ids are integers on the wire; a string id is read too. Always a string in the domain. */
 function idAt(value: unknown, path: string, source: ResponseSource): string {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   if (typeof value === 'string' && value.trim() !== '') return value.trim();
   throw bad(source, `${path} is missing or not an id`);
-}
-
-function listAt(value: unknown, path: string, source: ResponseSource): unknown[] {
-  if (!Array.isArray(value)) throw bad(source, `${path} is missing or not a list`);
-  return value;
 }
 
 function currencyAt(value: unknown, path: string, source: ResponseSource): Currency {
