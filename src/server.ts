@@ -20,6 +20,7 @@ import { buildGatewaySchema } from './schema.js';
 import { memoryState, type SharedState } from './state/index.js';
 import type { ClientApp, ClientRegistry } from './auth/clients.js';
 import { authenticate, enforceRateLimit, scopeCheck } from './auth/requests.js';
+import { GraphQLError } from 'graphql';
 import type { EventBus } from './events/bus.js';
 import { createSubscriptionServer } from './subscriptions.js';
 import { LIMITS, tooComplex, validationRules } from './graphql/limits.js';
@@ -172,8 +173,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   await app.register(fastifyApollo(apollo), {
     path: '/graphql',
     context: async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {
-      const client = authenticate(options.clients, request.headers.authorization);
-      await enforceRateLimit(state, client, logger);
+      let client: ClientApp;
+      try {
+        client = authenticate(options.clients, request.headers.authorization);
+        await enforceRateLimit(state, client, logger);
+      } catch (error) {
+        // Refused before Apollo's plugins run: give the error the request id here.
+        if (error instanceof GraphQLError) Object.assign(error.extensions, { requestId: request.id });
+        throw error;
+      }
       // Upstream calls stop when the client leaves or the request's deadline passes.
       const scope = requestLogScope.getStore();
       if (scope) scope.client = client.name;

@@ -113,11 +113,13 @@ describe('API keys and scopes', () => {
       ['the key without "Bearer"', { authorization: KEYS.all }],
       ['the key as Basic credentials', { authorization: `Basic ${Buffer.from(`x:${KEYS.all}`).toString('base64')}` }],
     ])('%s → UNAUTHENTICATED (401), no provider call', async (_name, headers) => {
-      const { status, body } = await gw().query(m.query, m.variables(), headers);
+      const { status, headers: answered, body } = await gw().query(m.query, m.variables(), headers);
       expect(status).toBe(401);
       expect(body.data ?? null).toBeNull();
       expect(body.errors).toHaveLength(1);
       expect(body.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+      // Refused before Apollo's plugins run, and still quotable: the request id is there too.
+      expect(body.errors![0]!.extensions!.requestId).toBe(answered['x-request-id']);
       expect(upstream(gw())).toEqual([]);
     });
 
