@@ -6,8 +6,7 @@
 import Fastify from 'fastify';
 import { ApolloServer } from '@apollo/server';
 import fastifyApollo from '@as-integrations/fastify';
-import { request } from 'undici';
-import { BALANCE_QUERY_SDL, fetchToken, MEMORY_BALANCE } from './shared.js';
+import { BALANCE_QUERY_SDL, balanceResolvers, fetchToken } from './shared.js';
 
 const base = process.env.TELEPAGOS_URL!;
 const memory = process.env.BENCH_MEMORY === '1';
@@ -15,17 +14,7 @@ const token = memory ? '' : await fetchToken(base);
 
 const apollo = new ApolloServer({
   typeDefs: BALANCE_QUERY_SDL,
-  resolvers: {
-    Query: { account: (_: unknown, args: { provider: string }) => ({ provider: args.provider }) },
-    Account: {
-      balance: async () => {
-        if (memory) return MEMORY_BALANCE;
-        const response = await request(new URL('v2/account/balance', base), { headers: { authorization: `Bearer ${token}` } });
-        const body = (await response.body.json()) as { amount: number };
-        return { amount: String(body.amount), currency: 'ARS' };
-      },
-    },
-  },
+  resolvers: balanceResolvers(base, memory, token),
 });
 await apollo.start();
 const app = Fastify();

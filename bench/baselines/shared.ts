@@ -22,3 +22,21 @@ export async function fetchToken(base: string): Promise<string> {
   const body = (await response.body.json()) as { token: string };
   return body.token;
 }
+
+/**
+ * The resolvers both baselines serve: the account, and its balance read straight from the TelePagos
+ * sandbox with undici (or a constant when `memory`). The token is fetched once, before serving.
+ */
+export function balanceResolvers(base: string, memory: boolean, token: string) {
+  return {
+    Query: { account: (_: unknown, args: { provider: string }) => ({ provider: args.provider }) },
+    Account: {
+      balance: async () => {
+        if (memory) return MEMORY_BALANCE;
+        const response = await request(new URL('v2/account/balance', base), { headers: { authorization: `Bearer ${token}` } });
+        const body = (await response.body.json()) as { amount: number };
+        return { amount: String(body.amount), currency: 'ARS' };
+      },
+    },
+  };
+}
