@@ -36,8 +36,8 @@ export interface EventBus {
 export const SUBSCRIBER_QUEUE_LIMIT = 1_000;
 
 export class SlowSubscriberError extends Error {
-  constructor() {
-    super(`The subscriber fell more than ${SUBSCRIBER_QUEUE_LIMIT} events behind and was disconnected; subscribe again`);
+  constructor(limit: number) {
+    super(`The subscriber fell more than ${limit} events behind and was disconnected; subscribe again`);
   }
 }
 
@@ -67,7 +67,7 @@ export class Subscriber implements AsyncIterableIterator<PaymentEventValue> {
       return;
     }
     if (this.queue.length >= this.limit) {
-      this.fail(new SlowSubscriberError());
+      this.fail(new SlowSubscriberError(this.limit));
       return;
     }
     this.queue.push(event);

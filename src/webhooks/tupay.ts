@@ -4,6 +4,7 @@
  * deposit in Tupay's recent deposits. Published when the money is in (APPROVED or COMPLETED).
  */
 import type { TupayConfig } from '../config.js';
+import { ProviderError } from '../providers/errors.js';
 import { TUPAY_SIGNATURE_HEADERS, verifyTupaySignature } from '../providers/tupay/assumptions.js';
 import type { TupayClient } from '../providers/tupay/client.js';
 import { cashinValue } from '../modules/cash-in/cashin.resolver.js';
@@ -48,7 +49,6 @@ export function tupayWebhook(config: TupayConfig, client: () => TupayClient): We
       const from = new Date(to.getTime() - TUPAY_CONFIRM_LOOKBACK_DAYS * 86_400_000);
       const deposit = (await client().deposits({ from, to }, {}, call)).find((d) => d.id === notice.depositId);
       if (!deposit) {
-        const { ProviderError } = await import('../providers/errors.js');
         throw new ProviderError('Tupay does not list the notified deposit', { provider: 'TUPAY', reason: 'NOT_FOUND' });
       }
       const dedupeKey = `deposit:${deposit.id}:${deposit.providerStatus}`;
