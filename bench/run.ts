@@ -5,9 +5,8 @@
  * per case, tiny row counts) that asserts nothing about speed; the exit code is non-zero only if
  * something crashed or an operation failed.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { SANDBOX_CREDENTIALS } from '../src/sandbox/credentials.js';
@@ -26,15 +25,14 @@ import {
   tupayCookie,
   upstreamCounts,
 } from './lib/http.js';
-import { cpuMicros, freePort, peakRssMb, resetPeakRss, ROOT, rssMb, startTs, stopAll, type Proc } from './lib/proc.js';
+import { cpuMicros, peakRssMb, resetPeakRss, ROOT, rssMb, stopAll, type Proc } from './lib/proc.js';
+import { NOW, startBaseline, startGateway, startSandboxes, type Server, type Urls } from './lib/servers.js';
 
 const QUICK = process.argv.includes('--quick');
 /** Seconds of measured load per case, and of warm-up before it. */
 const DURATION = QUICK ? 1 : 6;
 const WARMUP = QUICK ? 0 : 2;
 const CONNECTIONS = 32;
-/** The seeded history ends here, so ids, amounts and page counts repeat from run to run. */
-const NOW = '2026-01-15T12:00:00Z';
 const SCALE_ROWS = QUICK ? [100, 300, 1_000] : [1_000, 10_000, 100_000];
 const SCALE_DAYS = 100;
 const EXPIRY_CONCURRENCY = QUICK ? 100 : 1_000;
@@ -93,74 +91,6 @@ function printTable(): string {
 }
 
 // ── Processes ──────────────────────────────────────────────────────────────────────────────────────
-
-type Urls = { telepagos: string; talo: string; tupay: string };
-
-async function startSandboxes(env: Record<string, string> = {}): Promise<{ proc: Proc; urls: Urls }> {
-  const proc = startTs('sandboxes', 'bench/servers/sandboxes.ts', { SANDBOX_NOW: NOW, ...env }, /SANDBOXES (\{.*\})/);
-  const match = await proc.ready;
-  return { proc, urls: JSON.parse(match[1]!) as Urls };
-}
-
-const API_KEY = randomBytes(24).toString('base64url');
-const clientsFile = join(tmpdir(), `pasarela-bench-clients-${process.pid}.json`);
-writeFileSync(
-  clientsFile,
-  JSON.stringify([
-    {
-      name: 'bench',
-      keySha256: createHash('sha256').update(API_KEY).digest('hex'),
-      scopes: ['read', 'cashin', 'cashout'],
-      // The rate limiter runs on every request (it is one of the protections measured) but never refuses.
-      rateLimit: { perSecond: 1_000_000, burst: 1_000_000 },
-    },
-  ]),
-);
-
-/** Pasarela as deployed: production mode, API keys, rate limit, every limit and plugin on. */
-function gatewayEnv(urls: Urls, port: number): Record<string, string> {
-  const { telepagos, talo, tupay } = SANDBOX_CREDENTIALS;
-  return {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    CLIENTS_FILE: clientsFile,
-    TELEPAGOS_URL: urls.telepagos,
-    TELEPAGOS_USERNAME: telepagos.username,
-    TELEPAGOS_PASSWORD: telepagos.password,
-    TELEPAGOS_WEBHOOK_SECRET: telepagos.webhookSecret,
-    TALO_URL: urls.talo,
-    TALO_USER_ID: talo.userId,
-    TALO_CLIENT_ID: talo.clientId,
-    TALO_CLIENT_SECRET: talo.clientSecret,
-    TALO_WEBHOOK_SECRET: talo.webhookSecret,
-    TUPAY_URL: urls.tupay,
-    TUPAY_ACCESS_KEY: tupay.accessKey,
-    TUPAY_SECRET_KEY: tupay.secretKey,
-    TUPAY_WEBHOOK_SECRET: tupay.webhookSecret,
-  };
-}
-
-interface Server {
-  proc: Proc;
-  url: string;
-  apiKey?: string;
-}
-
-async function startGateway(urls: Urls, file = 'src/main.ts'): Promise<Server> {
-  const port = await freePort();
-  const proc = startTs(`gateway (${file})`, file, gatewayEnv(urls, port), /Pasarela gateway: (http:\/\/\S+\/graphql)/);
-  await proc.ready;
-  return { proc, url: `http://127.0.0.1:${port}/graphql`, apiKey: API_KEY };
-}
-
-async function startBaseline(file: string, urls: Urls, memory: boolean): Promise<Server> {
-  const port = await freePort();
-  const proc = startTs(file, file, { PORT: String(port), TELEPAGOS_URL: urls.telepagos, BENCH_MEMORY: memory ? '1' : '0' }, /LISTENING/);
-  await proc.ready;
-  return { proc, url: `http://127.0.0.1:${port}/graphql` };
-}
 
 /** Runs the load generator in its own process; measures the server's CPU time over the measured part. */
 async function load(spec: LoadSpec, server: Proc | undefined): Promise<LoadResult & { cpuUs?: number }> {

@@ -1,0 +1,89 @@
+/**
+ * The servers of the benchmark, started the same way by `run.ts` and `profile.ts`: the sandboxes, Pasarela
+ * as deployed (or a variant file), and the baselines. Each is its own process on loopback.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SANDBOX_CREDENTIALS } from '../../src/sandbox/credentials.js';
+import { freePort, startTs, type Proc } from './proc.js';
+
+export type Urls = { telepagos: string; talo: string; tupay: string };
+
+export interface Server {
+  proc: Proc;
+  url: string;
+  apiKey?: string;
+}
+
+/** The seeded history ends here, so ids, amounts and page counts repeat from run to run. */
+export const NOW = '2026-01-15T12:00:00Z';
+
+export async function startSandboxes(env: Record<string, string> = {}): Promise<{ proc: Proc; urls: Urls }> {
+  const proc = startTs('sandboxes', 'bench/servers/sandboxes.ts', { SANDBOX_NOW: NOW, ...env }, /SANDBOXES (\{.*\})/);
+  const match = await proc.ready;
+  return { proc, urls: JSON.parse(match[1]!) as Urls };
+}
+
+/** The benchmark's client app: a real API key, checked on every request. */
+export const API_KEY = randomBytes(24).toString('base64url');
+const clientsFile = join(tmpdir(), `pasarela-bench-clients-${process.pid}.json`);
+writeFileSync(
+  clientsFile,
+  JSON.stringify([
+    {
+      name: 'bench',
+      keySha256: createHash('sha256').update(API_KEY).digest('hex'),
+      scopes: ['read', 'cashin', 'cashout'],
+      // The rate limiter runs on every request (it is one of the protections measured) but never refuses.
+      rateLimit: { perSecond: 1_000_000, burst: 1_000_000 },
+    },
+  ]),
+);
+process.once('exit', () => {
+  try {
+    unlinkSync(clientsFile);
+  } catch {
+    // already gone
+  }
+});
+
+/** Pasarela as deployed: production mode, API keys, rate limit, every limit and plugin on. */
+function gatewayEnv(urls: Urls, port: number): Record<string, string> {
+  const { telepagos, talo, tupay } = SANDBOX_CREDENTIALS;
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    CLIENTS_FILE: clientsFile,
+    TELEPAGOS_URL: urls.telepagos,
+    TELEPAGOS_USERNAME: telepagos.username,
+    TELEPAGOS_PASSWORD: telepagos.password,
+    TELEPAGOS_WEBHOOK_SECRET: telepagos.webhookSecret,
+    TALO_URL: urls.talo,
+    TALO_USER_ID: talo.userId,
+    TALO_CLIENT_ID: talo.clientId,
+    TALO_CLIENT_SECRET: talo.clientSecret,
+    TALO_WEBHOOK_SECRET: talo.webhookSecret,
+    TUPAY_URL: urls.tupay,
+    TUPAY_ACCESS_KEY: tupay.accessKey,
+    TUPAY_SECRET_KEY: tupay.secretKey,
+    TUPAY_WEBHOOK_SECRET: tupay.webhookSecret,
+  };
+}
+
+export async function startGateway(urls: Urls, file = 'src/main.ts', nodeArgs: string[] = []): Promise<Server> {
+  const port = await freePort();
+  const proc = startTs(`gateway (${file})`, file, gatewayEnv(urls, port), /Pasarela gateway: (http:\/\/\S+\/graphql)/, nodeArgs);
+  await proc.ready;
+  return { proc, url: `http://127.0.0.1:${port}/graphql`, apiKey: API_KEY };
+}
+
+export async function startBaseline(file: string, urls: Urls, memory: boolean, nodeArgs: string[] = []): Promise<Server> {
+  const port = await freePort();
+  const proc = startTs(file, file, { PORT: String(port), TELEPAGOS_URL: urls.telepagos, BENCH_MEMORY: memory ? '1' : '0' }, /LISTENING/, nodeArgs);
+  await proc.ready;
+  return { proc, url: `http://127.0.0.1:${port}/graphql` };
+}

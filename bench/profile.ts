@@ -1,0 +1,122 @@
+/**
+ * `npm run bench:profile -- [target] [--seconds N] [--no-profile]`: where a server spends its CPU under the case-2
+ * load. Starts the sandboxes and one server with `--cpu-prof`, drives the balance query at it with the
+ * same load generator as the benchmark, stops it, and prints self time grouped by where the code lives
+ * (our src/ folders, each npm package, Node internals, GC) and the hottest functions.
+ *
+ * Targets: `memory` (Pasarela from memory, the default), `gateway` (Pasarela with upstream),
+ * `naive-memory`, `mercurius-memory`.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import type { LoadResult, LoadSpec } from './load.js';
+import { graphqlOk } from './lib/http.js';
+import { cpuMicros, ROOT, stopAll } from './lib/proc.js';
+import { startBaseline, startGateway, startSandboxes, type Server } from './lib/servers.js';
+
+const args = process.argv.slice(2);
+const target = args.find((a) => !a.startsWith('--')) ?? 'memory';
+const secondsArg = args.indexOf('--seconds');
+const seconds = secondsArg >= 0 ? Number(args[secondsArg + 1]) : 8;
+const profiled = !args.includes('--no-profile');
+const QUERY = '{ account(provider: TELEPAGOS) { balance { amount } } }';
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Where a function lives: `src/<dir>`, an npm package, a Node internal, or a V8 pseudo-frame. */
+function bucket(url: string, name: string): string {
+  if (!url) return name.startsWith('(') ? name : '(native)';
+  const pkg = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+  if (pkg) return pkg[1]!;
+  const src = url.match(/\/(src|bench)\/([^/]+)/);
+  if (src) return `${src[1]}/${src[2]}`;
+  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
+  return url;
+}
+
+function summarize(profile: CpuProfile): void {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map<number, number>();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const id = profile.samples[i]!;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  }
+  const buckets = new Map<string, number>();
+  const functions = new Map<string, number>();
+  let total = 0;
+  let busy = 0;
+  for (const [id, us] of selfUs) {
+    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    total += us;
+    if (functionName === '(idle)') continue;
+    busy += us;
+    const b = bucket(url, functionName);
+    buckets.set(b, (buckets.get(b) ?? 0) + us);
+    const fn = `${functionName || '(anonymous)'} ${url.replace(/^.*node_modules\//, '').replace(ROOT, '')}:${lineNumber + 1}`;
+    functions.set(fn, (functions.get(fn) ?? 0) + us);
+  }
+  const pct = (us: number) => `${((100 * us) / busy).toFixed(1).padStart(5)}%`;
+  console.log(`\nbusy ${(busy / 1e6).toFixed(2)} s of ${(total / 1e6).toFixed(2)} s profiled\n\nself time by place:`);
+  for (const [b, us] of [...buckets].sort((x, y) => y[1] - x[1]).slice(0, 30)) console.log(`  ${pct(us)}  ${b}`);
+  console.log('\nhottest functions (self time):');
+  for (const [fn, us] of [...functions].sort((x, y) => y[1] - x[1]).slice(0, 40)) console.log(`  ${pct(us)}  ${fn}`);
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'pasarela-profile-'));
+  const { proc: sandboxes, urls } = await startSandboxes();
+  const profiling = profiled ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  const targets: Record<string, () => Promise<Server>> = {
+    memory: () => startGateway(urls, 'bench/servers/pasarela-memory.ts', profiling),
+    gateway: () => startGateway(urls, 'src/main.ts', profiling),
+    'naive-memory': () => startBaseline('bench/baselines/naive-apollo.ts', urls, true, profiling),
+    'mercurius-memory': () => startBaseline('bench/baselines/mercurius-jit.ts', urls, true, profiling),
+  };
+  const start = targets[target];
+  if (!start) throw new Error(`unknown target ${target}; one of ${Object.keys(targets).join(', ')}`);
+  const server = await start();
+  const { url, apiKey } = server;
+  await graphqlOk(url, apiKey, QUERY);
+  const spec: LoadSpec = {
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+    body: JSON.stringify({ query: QUERY }),
+    connections: 32,
+    duration: seconds,
+    warmup: 2,
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify(spec)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  let cpuStart: number | undefined;
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    if (cpuStart === undefined && out.includes('MEASURE')) cpuStart = cpuMicros(server.proc.pid);
+  });
+  await new Promise((resolve) => child.once('exit', resolve));
+  const cpuUs = cpuMicros(server.proc.pid) - cpuStart!;
+  const result = JSON.parse(out.match(/RESULT (\{.*\})/)![1]!) as LoadResult;
+  console.log(
+    `${target}: ${result.rps.toFixed(0)} rps, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ` +
+      `${(cpuUs / result.ok).toFixed(0)} µs CPU/op${profiled ? ' (profiler on)' : ''}, ${result.failed} failed`,
+  );
+  await server.proc.stop();
+  await sandboxes.stop();
+  if (!profiled) return;
+  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`no profile written in ${dir}`);
+  console.log(`profile: ${join(dir, file)}`);
+  summarize(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile);
+}
+
+try {
+  await main();
+} finally {
+  await stopAll();
+}
