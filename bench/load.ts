@@ -1,11 +1,17 @@
 /**
- * The load generator, in its own process: autocannon against one URL, with latencies taken from
- * autocannon's per-response timings (fractional milliseconds; its own histogram rounds to whole ms,
- * too coarse for sub-millisecond overheads). Prints `RESULT {json}` on stdout.
+ * The load generator, in its own process. Prints `RESULT {json}` on stdout. argv[2]: JSON LoadSpec.
  *
- * argv[2]: JSON LoadSpec.
+ * - As fast as the server answers (closed loop, throughput): autocannon with `connections` connections,
+ *   latencies from its per-response timings (fractional ms; its own histogram rounds to whole ms, too
+ *   coarse for sub-millisecond overheads).
+ * - At a fixed rate (`rate`, open loop, latency): requests are issued evenly spaced in time over an
+ *   undici pool of `connections` connections, whether or not earlier ones have answered. autocannon's own
+ *   rate option is not used for this: it sends each second's quota back to back as fast as the server
+ *   answers and then idles until the next second, so "half the saturation rate" is saturated half the
+ *   time and its latencies are those of a saturated server.
  */
 import autocannon from 'autocannon';
+import { Pool } from 'undici';
 
 export interface LoadSpec {
   url: string;
@@ -15,8 +21,8 @@ export interface LoadSpec {
   connections: number;
   /** Seconds. */
   duration: number;
-  /** Requests per second over all connections (fixed rate); absent: as fast as the server answers. */
-  overallRate?: number;
+  /** Requests per second, evenly spaced (open loop); absent: as fast as the server answers. */
+  rate?: number;
   /** Seconds of load before measuring (same settings), so JIT and pools are warm. */
   warmup?: number;
 }
@@ -51,7 +57,6 @@ async function run(spec: LoadSpec, record: boolean): Promise<LoadResult> {
     body: spec.body,
     connections: spec.connections,
     duration: record ? spec.duration : spec.warmup!,
-    ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
     timeout: 30,
   });
   instance.on('response', (_client: unknown, status: number, _bytes: number, responseTime: number) => {
@@ -63,15 +68,18 @@ async function run(spec: LoadSpec, record: boolean): Promise<LoadResult> {
     });
   }
   const result = await instance;
-  const sorted = Float64Array.from(latencies).sort();
-  const ok = result['2xx'];
   const failed = result.non2xx + result.errors + result.timeouts;
   if (failed > 0 && !sample) sample = `${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`;
+  return summary(latencies, result['2xx'], failed, result.duration, sample);
+}
+
+function summary(latencies: number[], ok: number, failed: number, seconds: number, sample: string | undefined): LoadResult {
+  const sorted = Float64Array.from(latencies).sort();
   return {
     ok,
     failed,
-    seconds: result.duration,
-    rps: ok / result.duration,
+    seconds,
+    rps: ok / seconds,
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     mean: sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1),
@@ -79,9 +87,65 @@ async function run(spec: LoadSpec, record: boolean): Promise<LoadResult> {
   };
 }
 
+/**
+ * Open loop at `spec.rate` requests per second: request i is due at start + i / rate, and is issued
+ * when due (timers fire at most every millisecond, so a few due requests may leave together). Latency
+ * runs from the moment a request is handed to the pool (so it includes waiting for a free connection)
+ * to the last byte of its response.
+ */
+async function runPaced(spec: LoadSpec, record: boolean): Promise<LoadResult> {
+  const target = new URL(spec.url);
+  const pool = new Pool(target.origin, { connections: spec.connections, pipelining: 1, keepAliveTimeout: 60_000 });
+  const seconds = record ? spec.duration : spec.warmup!;
+  const total = Math.round(seconds * spec.rate!);
+  const interval = 1000 / spec.rate!;
+  const latencies: number[] = [];
+  let ok = 0;
+  let failed = 0;
+  let sample: string | undefined;
+  const pending: Promise<void>[] = [];
+  const fire = async () => {
+    const sent = performance.now();
+    try {
+      const response = await pool.request({ path: target.pathname + target.search, method: spec.method ?? 'GET', headers: spec.headers, body: spec.body });
+      const text = await response.body.text();
+      const elapsed = performance.now() - sent;
+      if (response.statusCode >= 200 && response.statusCode < 300) {
+        ok++;
+        if (record) latencies.push(elapsed);
+      } else {
+        failed++;
+        sample ??= `HTTP ${response.statusCode}: ${text.slice(0, 300)}`;
+      }
+    } catch (error) {
+      failed++;
+      sample ??= `request error: ${(error as Error).message}`;
+    }
+  };
+  const start = performance.now();
+  let issued = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor((performance.now() - start) / interval) + 1);
+      while (issued < due) {
+        issued++;
+        pending.push(fire());
+      }
+      if (issued >= total) return resolve();
+      setTimeout(tick, Math.max(0, start + issued * interval - performance.now()));
+    };
+    tick();
+  });
+  await Promise.all(pending);
+  const elapsedSeconds = (performance.now() - start) / 1000;
+  await pool.close();
+  return summary(latencies, ok, failed, elapsedSeconds, sample);
+}
+
 const spec = JSON.parse(process.argv[2]!) as LoadSpec;
-if (spec.warmup) await run(spec, false);
+const measure = spec.rate ? runPaced : run;
+if (spec.warmup) await measure(spec, false);
 // Tell the parent the measured part starts now (it reads the server's CPU time here).
 console.log('MEASURE');
-const result = await run(spec, true);
+const result = await measure(spec, true);
 console.log(`RESULT ${JSON.stringify(result)}`);

@@ -1,8 +1,10 @@
 /**
- * `npm run bench:profile -- [target] [--seconds N] [--no-profile]`: where a server spends its CPU under the case-2
+ * `npm run bench:profile -- [target] [--seconds N] [--rate N] [--no-profile]`: where a server spends its CPU under the case-2
  * load. Starts the sandboxes and one server with `--cpu-prof`, drives the balance query at it with the
  * same load generator as the benchmark, stops it, and prints self time grouped by where the code lives
- * (our src/ folders, each npm package, Node internals, GC) and the hottest functions.
+ * (our src/ folders, each npm package, Node internals, GC) and the hottest functions. `--rate N` paces
+ * the load at N requests per second instead of as fast as the server answers: CPU per operation then
+ * compares variants fairly (a saturated server batches more work per event-loop turn).
  *
  * Targets: `memory` (Pasarela from memory, the default), `gateway` (Pasarela with upstream),
  * `naive-memory`, `mercurius-memory`.
@@ -21,6 +23,8 @@ const target = args.find((a) => !a.startsWith('--')) ?? 'memory';
 const secondsArg = args.indexOf('--seconds');
 const seconds = secondsArg >= 0 ? Number(args[secondsArg + 1]) : 8;
 const profiled = !args.includes('--no-profile');
+const rateArg = args.indexOf('--rate');
+const rate = rateArg >= 0 ? Number(args[rateArg + 1]) : undefined;
 const QUERY = '{ account(provider: TELEPAGOS) { balance { amount } } }';
 
 interface CpuProfile {
@@ -91,6 +95,7 @@ async function main(): Promise<void> {
     connections: 32,
     duration: seconds,
     warmup: 2,
+    ...(rate ? { rate } : {}),
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify(spec)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';

@@ -29,6 +29,10 @@ import { cpuMicros, peakRssMb, resetPeakRss, ROOT, rssMb, stopAll, type Proc } f
 import { NOW, startBaseline, startGateway, startSandboxes, type Server, type Urls } from './lib/servers.js';
 
 const QUICK = process.argv.includes('--quick');
+/** `--cases 1,2`: run only those cases (a partial run, written to results/partial.json). */
+const casesArg = process.argv.indexOf('--cases');
+const CASES = casesArg >= 0 ? new Set(process.argv[casesArg + 1]!.split(',')) : undefined;
+const wanted = (n: string) => !CASES || CASES.has(n);
 /** Seconds of measured load per case, and of warm-up before it. */
 const DURATION = QUICK ? 1 : 6;
 const WARMUP = QUICK ? 0 : 2;
@@ -177,7 +181,7 @@ async function case1(urls: Urls, gateway: Server): Promise<void> {
   const rate = Math.max(50, Math.round(saturated.rps / 2));
   await clearAll(urls);
   resetPeakRss(gateway.proc.pid);
-  const viaGateway = await load(gqlSpec(gateway, BALANCE_QUERY, { overallRate: rate }), gateway.proc);
+  const viaGateway = await load(gqlSpec(gateway, BALANCE_QUERY, { rate }), gateway.proc);
   const upFixed = await counted(urls);
   const direct = await load(
     {
@@ -186,7 +190,7 @@ async function case1(urls: Urls, gateway: Server): Promise<void> {
       connections: CONNECTIONS,
       duration: DURATION,
       warmup: WARMUP,
-      overallRate: rate,
+      rate,
     },
     undefined,
   );
@@ -540,15 +544,15 @@ async function main(): Promise<void> {
   const { proc: sandboxes, urls } = await startSandboxes();
   const gateway = await startGateway(urls);
   try {
-    await case1(urls, gateway);
-    await case2(urls, gateway);
-    await case3(urls, gateway);
-    await case4(urls, gateway);
+    if (wanted('1')) await case1(urls, gateway);
+    if (wanted('2')) await case2(urls, gateway);
+    if (wanted('3')) await case3(urls, gateway);
+    if (wanted('4')) await case4(urls, gateway);
   } finally {
     await gateway.proc.stop();
     await sandboxes.stop();
   }
-  await case5();
+  if (wanted('5')) await case5();
 
   const table = printTable();
   console.log(`\n${table}\n`);
@@ -558,7 +562,7 @@ async function main(): Promise<void> {
   console.log(`\nTook ${seconds.toFixed(0)} s.`);
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, QUICK ? 'quick.json' : 'full.json');
+  const file = join(dir, QUICK ? 'quick.json' : CASES ? 'partial.json' : 'full.json');
   writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), machine, quick: QUICK, seconds, rows, goals, details }, null, 2)}\n`);
   console.log(`Written: ${file}`);
 }
