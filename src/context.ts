@@ -36,6 +36,60 @@ export interface GatewayContext {
    * in the data and adds its error here; the server appends these to the response's errors.
    */
   partialErrors: GraphQLError[];
+  /** performance.now() when the context was made (the operation's start, for its duration metric). */
+  startedAt: number;
+}
+
+/** What every request's context shares: the gateway's configuration, stores and clients. */
+export interface GatewayServices {
+  config: Config;
+  idempotency: IdempotencyStore;
+  events: EventBus;
+  cache: CacheStore;
+  metrics: Metrics;
+  providers: ProviderRegistry;
+  /** The gateway's logger; a request's lines come from a child of it with the request's id. */
+  logger: Logger;
+}
+
+/**
+ * One request's context. A class, so its lazy `logger` lives on the prototype: Apollo shallow-copies
+ * the context of every operation (Object.assign onto the same prototype), which would run a getter
+ * defined on the object itself and make a pino child (tens of kB of garbage with redaction) for every
+ * request, logging or not.
+ */
+export class RequestContext implements GatewayContext {
+  readonly config: Config;
+  readonly idempotency: IdempotencyStore;
+  readonly events: EventBus;
+  readonly cache: CacheStore;
+  readonly metrics: Metrics;
+  readonly providers: ProviderRegistry;
+  readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
+  readonly partialErrors: GraphQLError[] = [];
+  readonly startedAt = performance.now();
+  private readonly gatewayLogger: Logger;
+  private requestLogger: Logger | undefined = undefined;
+
+  constructor(
+    services: GatewayServices,
+    readonly client: ClientApp,
+    readonly requestId: string,
+    readonly signal: AbortSignal,
+  ) {
+    this.config = services.config;
+    this.idempotency = services.idempotency;
+    this.events = services.events;
+    this.cache = services.cache;
+    this.metrics = services.metrics;
+    this.providers = services.providers;
+    this.gatewayLogger = services.logger;
+  }
+
+  /** This request's logger (its id and client on every line), made on first use. */
+  get logger(): Logger {
+    return (this.requestLogger ??= this.gatewayLogger.child({ requestId: this.requestId, client: this.client.name }));
+  }
 }
 
 /** What provider clients need from the request: cancellation and the request id. */

@@ -6,20 +6,20 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import { randomUUID } from 'node:crypto';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginUsageReportingDisabled, ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { Config } from './config.js';
-import type { GatewayContext } from './context.js';
-import { formatError } from './graphql/errors.js';
-import { requestLogScope, type Logger } from './logging.js';
+import { RequestContext, type GatewayContext, type GatewayServices } from './context.js';
+import { formatError, unexpectedErrors } from './graphql/errors.js';
+import { forRequest, type Logger } from './logging.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { buildGatewaySchema } from './schema.js';
 import { memoryState, type SharedState } from './state/index.js';
 import type { ClientApp, ClientRegistry } from './auth/clients.js';
-import { authenticate, enforceRateLimit, scopeCheck } from './auth/requests.js';
+import { authenticate, enforceRateLimit, missingScopes } from './auth/requests.js';
 import { GraphQLError } from 'graphql';
 import type { EventBus } from './events/bus.js';
 import { createSubscriptionServer } from './subscriptions.js';
@@ -48,6 +48,18 @@ function queryText(request: FastifyRequest): unknown {
   return source && typeof source === 'object' && 'query' in source ? source.query : undefined;
 }
 
+/** QUERY_TOO_COMPLEX (HTTP 400) for a query text over the size limit, before Apollo parses it. */
+function refuseOversizedQuery(request: FastifyRequest): void {
+  const query = queryText(request);
+  // Cheap first: a string shorter in UTF-16 units than the limit / 3 cannot be over it in UTF-8 bytes.
+  if (typeof query !== 'string' || query.length * 3 <= LIMITS.maxDocumentBytes) return;
+  if (Buffer.byteLength(query, 'utf8') > LIMITS.maxDocumentBytes) {
+    const error = tooComplex(`The query text is over ${LIMITS.maxDocumentBytes} bytes`);
+    Object.assign(error.extensions, { http: { status: 400 } });
+    throw error;
+  }
+}
+
 export interface Gateway {
   app: FastifyInstance;
   metrics: Metrics;
@@ -59,27 +71,44 @@ export interface Gateway {
 }
 
 /**
- * Appends the partial errors resolvers collected (a failing provider inside `accounts`), then adds the
- * request id to every error of the response, so a client can quote it to us.
+ * Everything the gateway does around each operation, in one plugin whose listeners are shared by all
+ * requests (each plugin and each listener object costs every request):
+ * - refuses an operation whose root fields need a scope the client lacks, before anything runs;
+ * - logs the original of every error masked as INTERNAL_SERVER_ERROR, with the request's id;
+ * - appends the partial errors resolvers collected (a failing provider inside `accounts`) and adds the
+ *   request id to every error of the response, so a client can quote it to us;
+ * - counts and times the operation.
  */
-const completeErrors = (format: ReturnType<typeof formatError>): ApolloServerPlugin<GatewayContext> => ({
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response, contextValue }) {
-        if (response.body.kind !== 'single') return;
-        const result = response.body.singleResult;
-        if (contextValue.partialErrors.length > 0) {
-          result.errors = [...(result.errors ?? []), ...contextValue.partialErrors.map((error) => format(error.toJSON(), error))];
-        }
-        if (!result.errors) return;
-        result.errors = result.errors.map((error) => ({
-          ...error,
-          extensions: { ...error.extensions, requestId: contextValue.requestId },
-        }));
-      },
-    };
-  },
-});
+function gatewayPlugin(format: ReturnType<typeof formatError>, metrics: Metrics, production: boolean): ApolloServerPlugin<GatewayContext> {
+  const logUnexpected = (errors: readonly GraphQLError[], ctx: GatewayContext) => {
+    for (const err of unexpectedErrors(errors, production)) ctx.logger.error({ err }, 'unexpected error while resolving');
+  };
+  const listeners: GraphQLRequestListener<GatewayContext> = {
+    async didResolveOperation({ operation, contextValue }) {
+      const refusal = operation && missingScopes(contextValue.client, operation);
+      if (refusal) throw refusal;
+    },
+    async didEncounterErrors({ errors, contextValue }) {
+      logUnexpected(errors, contextValue);
+    },
+    async willSendResponse({ response, contextValue, operation, operationName }) {
+      if (response.body.kind !== 'single') return;
+      const result = response.body.singleResult;
+      const partial = contextValue.partialErrors;
+      if (partial.length > 0) {
+        logUnexpected(partial, contextValue);
+        result.errors = [...(result.errors ?? []), ...partial.map((error) => format(error.toJSON(), error))];
+      }
+      metrics.operationDone(contextValue, operationName, operation?.operation, result.errors !== undefined && result.errors.length > 0);
+      if (!result.errors) return;
+      result.errors = result.errors.map((error) => ({
+        ...error,
+        extensions: { ...error.extensions, requestId: contextValue.requestId },
+      }));
+    },
+  };
+  return { requestDidStart: async () => listeners };
+}
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger } = options;
@@ -96,20 +125,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   metrics.observeBreakers(() => providers.breakerStates());
   const schema = await buildGatewaySchema();
   const { idempotency, events, cache } = state;
-  const contextFor = (client: ClientApp, requestId: string, signal: AbortSignal, log: Logger): GatewayContext => ({
-    requestId,
-    client,
-    config,
-    idempotency,
-    events,
-    cache,
-    metrics,
-    signal,
-    logger: log,
-    providers,
-    loaders: new Map(),
-    partialErrors: [],
-  });
+  const services: GatewayServices = { config, idempotency, events, cache, metrics, providers, logger };
+  const contextFor = (client: ClientApp, requestId: string, signal: AbortSignal): GatewayContext => new RequestContext(services, client, requestId, signal);
 
   const app = Fastify({
     logger: false,
@@ -122,11 +139,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
   });
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    done();
   });
-  // Everything the handler does from here on (resolvers, provider calls, webhooks) logs with its id.
-  app.addHook('preHandler', (request, _reply, done) => requestLogScope.run({ requestId: request.id }, done));
   await app.register(cors, {
     origin: [...APOLLO_SANDBOX_ORIGINS, ...config.corsOrigins],
     methods: ['GET', 'POST', 'OPTIONS'],
@@ -135,7 +151,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     maxAge: 600,
   });
 
-  const format = formatError({ logger, production: config.production });
+  const format = formatError({ production: config.production });
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     introspection: !config.production,
@@ -153,40 +169,29 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
-      scopeCheck,
-      metrics.apolloPlugin(),
-      completeErrors(format),
+      gatewayPlugin(format, metrics, config.production),
     ],
   });
   await apollo.start();
 
-  // Refuses an oversized query text before Apollo parses it.
-  app.addHook('preHandler', async (request, reply) => {
-    if (request.routeOptions.url !== '/graphql') return;
-    const query = queryText(request);
-    if (typeof query === 'string' && Buffer.byteLength(query, 'utf8') > LIMITS.maxDocumentBytes) {
-      const error = tooComplex(`The query text is over ${LIMITS.maxDocumentBytes} bytes`);
-      return reply.code(400).send({ errors: [{ message: error.message, extensions: { ...error.extensions, requestId: request.id } }] });
-    }
-  });
-
   await app.register(fastifyApollo(apollo), {
     path: '/graphql',
     context: async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {
+      // Apollo builds the context before it parses the query: the checks that refuse a request whole
+      // run here, cheapest first.
       let client: ClientApp;
       try {
+        refuseOversizedQuery(request);
         client = authenticate(options.clients, request.headers.authorization);
-        await enforceRateLimit(state, client, logger);
+        await enforceRateLimit(state, client, logger, request.id);
       } catch (error) {
         // Refused before Apollo's plugins run: give the error the request id here.
         if (error instanceof GraphQLError) Object.assign(error.extensions, { requestId: request.id });
+        else forRequest(logger, request.id).error({ err: error }, 'unexpected error while admitting a request');
         throw error;
       }
       // Upstream calls stop when the client leaves or the request's deadline passes.
-      const scope = requestLogScope.getStore();
-      if (scope) scope.client = client.name;
-      // The request's log lines get its id and client from the scope: no child logger per request.
-      return contextFor(client, request.id, requestSignal(reply, config.requestDeadlineMs), logger);
+      return contextFor(client, request.id, requestSignal(reply, config.requestDeadlineMs));
     },
   });
 
@@ -202,7 +207,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     production: config.production,
     authenticate: (authorization) => authenticate(options.clients, authorization),
     // A subscription lives long: its upstream calls are not tied to one HTTP request.
-    context: (client, requestId) => contextFor(client, requestId, new AbortController().signal, logger.child({ requestId, client: client.name })),
+    context: (client, requestId) => contextFor(client, requestId, new AbortController().signal),
   });
   app.server.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://gateway').pathname === '/graphql') subscriptions.handleUpgrade(request, socket, head);

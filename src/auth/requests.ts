@@ -4,11 +4,9 @@
  * client's rate limit (RATE_LIMITED, 429 with Retry-After). All before anything executes.
  */
 import { GraphQLError, type OperationDefinitionNode } from 'graphql';
-import type { ApolloServerPlugin } from '@apollo/server';
-import type { GatewayContext } from '../context.js';
 import type { Logger } from '../logging.js';
 import type { SharedState } from '../state/index.js';
-import { bearerKey, SCOPES, type ClientApp, type ClientRegistry } from './clients.js';
+import { bearerKey, SCOPES, type ClientApp, type ClientRegistry, type Scope } from './clients.js';
 import { requiredScopes } from './scopes.js';
 
 /** Who calls when no CLIENTS_FILE is configured (development): everything is allowed. */
@@ -28,37 +26,33 @@ export function authenticate(clients: ClientRegistry | undefined, authorization:
   return client;
 }
 
+/** Each parsed operation's scopes, worked out once: Apollo reuses the parsed document of a query text. */
+const scopesOf = new WeakMap<OperationDefinitionNode, Scope[]>();
+
 /** FORBIDDEN when the operation needs a scope the client lacks; undefined when it may run. */
 export function missingScopes(client: ClientApp, operation: OperationDefinitionNode): GraphQLError | undefined {
-  const missing = [...requiredScopes(operation)].filter((scope) => !client.scopes.has(scope));
+  let needed = scopesOf.get(operation);
+  if (!needed) {
+    needed = [...requiredScopes(operation)];
+    scopesOf.set(operation, needed);
+  }
+  const missing = needed.filter((scope) => !client.scopes.has(scope));
   if (missing.length === 0) return undefined;
   return authError('FORBIDDEN', `This API key lacks the scope ${missing.join(', ')} needed for this ${operation.operation}`);
 }
-
-/** Refuses an operation whose root fields need a scope the client lacks, before anything runs. */
-export const scopeCheck: ApolloServerPlugin<GatewayContext> = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ operation, contextValue }) {
-        const refusal = operation && missingScopes(contextValue.client, operation);
-        if (refusal) throw refusal;
-      },
-    };
-  },
-};
 
 /**
  * The client's token bucket (CLIENTS_FILE rateLimit): over the limit is RATE_LIMITED with HTTP 429 and
  * Retry-After. If the state store cannot be reached the request goes through: limits protect capacity,
  * and refusing every read during a Redis outage would be worse.
  */
-export async function enforceRateLimit(state: SharedState, client: ClientApp, logger: Logger): Promise<void> {
+export async function enforceRateLimit(state: SharedState, client: ClientApp, logger: Logger, requestId?: string): Promise<void> {
   if (!client.rateLimit) return;
   let decision;
   try {
     decision = await state.rateLimiter.take(client.name, client.rateLimit);
   } catch (error) {
-    logger.warn({ err: error, client: client.name }, 'rate limiter unavailable; request allowed');
+    logger.warn({ err: error, client: client.name, requestId }, 'rate limiter unavailable; request allowed');
     return;
   }
   if (decision.allowed) return;

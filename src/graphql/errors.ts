@@ -6,7 +6,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ProviderError } from '../providers/errors.js';
-import type { Logger } from '../logging.js';
 
 export const ERROR_CODES = [
   'UNAUTHENTICATED',
@@ -50,47 +49,65 @@ function providerExtensions(error: ProviderError): Record<string, unknown> {
 }
 
 export interface FormatOptions {
-  logger: Logger;
   /** Production hides messages of unexpected errors and every stack trace. */
   production: boolean;
 }
 
 /**
- * Apollo's formatError: classify by the original error, keep the contract's codes, mask the rest.
- * `requestIdOf` reads the id Apollo cannot know; the server adds it via the response extensions too.
+ * The contract's shape of an error we know (a provider error, a limit, a coded GraphQL error, Apollo's
+ * request-level errors), or undefined for an unexpected one.
  */
-export function formatError(options: FormatOptions) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
-    if (original instanceof ProviderError) {
-      return { ...base, message: original.message, extensions: providerExtensions(original) };
-    }
-    // Apollo re-codes validation errors GRAPHQL_VALIDATION_FAILED; a limit's own code is on the original.
-    const wrapped = error instanceof GraphQLError && error.originalError instanceof GraphQLError ? error.originalError.extensions.code : undefined;
-    if (wrapped === 'QUERY_TOO_COMPLEX') return { ...base, extensions: { code: 'QUERY_TOO_COMPLEX' } };
-    const code = formatted.extensions?.code;
-    if (code === 'GRAPHQL_PARSE_FAILED' && /tokens\. Parsing aborted/.test(formatted.message)) {
-      return { ...base, message: formatted.message.replace(/^Syntax Error: /, ''), extensions: { code: 'QUERY_TOO_COMPLEX' } };
-    }
-    if (options.production) base.message = withoutSuggestions(base.message);
-    if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code) && code !== 'INTERNAL_SERVER_ERROR') {
-      return {
-        ...base,
-        message: withoutRejectedValue(base.message),
-        extensions: { ...withoutStack(formatted.extensions, options.production), ...variableField(formatted.message) },
-      };
-    }
-    if (typeof code === 'string' && APOLLO_CODES[code]) {
-      return { ...base, extensions: { ...withoutStack(formatted.extensions, options.production), code: APOLLO_CODES[code] } };
-    }
-    options.logger.error({ err: original }, 'unexpected error while resolving');
+function known(formatted: GraphQLFormattedError, error: unknown, production: boolean): GraphQLFormattedError | undefined {
+  const original = unwrapResolverError(error);
+  const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+  if (original instanceof ProviderError) {
+    return { ...base, message: original.message, extensions: providerExtensions(original) };
+  }
+  // Apollo re-codes validation errors GRAPHQL_VALIDATION_FAILED; a limit's own code is on the original.
+  const wrapped = error instanceof GraphQLError && error.originalError instanceof GraphQLError ? error.originalError.extensions.code : undefined;
+  if (wrapped === 'QUERY_TOO_COMPLEX') return { ...base, extensions: { code: 'QUERY_TOO_COMPLEX' } };
+  const code = formatted.extensions?.code;
+  if (code === 'GRAPHQL_PARSE_FAILED' && /tokens\. Parsing aborted/.test(formatted.message)) {
+    return { ...base, message: formatted.message.replace(/^Syntax Error: /, ''), extensions: { code: 'QUERY_TOO_COMPLEX' } };
+  }
+  if (production) base.message = withoutSuggestions(base.message);
+  if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code) && code !== 'INTERNAL_SERVER_ERROR') {
     return {
       ...base,
+      message: withoutRejectedValue(base.message),
+      extensions: { ...withoutStack(formatted.extensions, production), ...variableField(formatted.message) },
+    };
+  }
+  if (typeof code === 'string' && APOLLO_CODES[code]) {
+    return { ...base, extensions: { ...withoutStack(formatted.extensions, production), code: APOLLO_CODES[code] } };
+  }
+  return undefined;
+}
+
+/**
+ * Apollo's formatError: classify by the original error, keep the contract's codes, mask the rest as
+ * INTERNAL_SERVER_ERROR. The masked originals are logged by the server with their request
+ * (`unexpectedErrors`); the server adds the request id to every error.
+ */
+export function formatError(options: FormatOptions) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError =>
+    known(formatted, error, options.production) ?? {
       message: options.production ? 'Internal server error' : formatted.message,
+      locations: formatted.locations,
+      path: formatted.path,
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
-  };
+}
+
+/**
+ * The originals of the errors `formatError` masks as INTERNAL_SERVER_ERROR, to log: what Apollo hands
+ * formatError is rebuilt here the way Apollo builds it (the error's JSON, its code or
+ * INTERNAL_SERVER_ERROR).
+ */
+export function unexpectedErrors(errors: readonly GraphQLError[], production: boolean): unknown[] {
+  return errors
+    .filter((error) => !known({ ...error.toJSON(), extensions: { ...error.extensions, code: error.extensions.code ?? 'INTERNAL_SERVER_ERROR' } }, error, production))
+    .map((error) => unwrapResolverError(error));
 }
 
 /**

@@ -5,7 +5,6 @@
  * or an account number.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from '../context.js';
 import type { BreakerState, TransportHooks } from '../providers/http.js';
 import type { ProviderId } from '../providers/provider.js';
@@ -116,23 +115,14 @@ export class Metrics {
     };
   }
 
-  /** Counts and times every GraphQL operation, labelled by its name, type, client and outcome. */
-  apolloPlugin(): ApolloServerPlugin<GatewayContext> {
-    return {
-      requestDidStart: async ({ contextValue }) => {
-        const started = performance.now();
-        return {
-          willSendResponse: async ({ response, operation, operationName }) => {
-            const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
-            // Partial errors (one provider failing inside `accounts`) join the response in a later plugin.
-            const outcome = errors?.length || contextValue.partialErrors.length > 0 ? 'error' : 'success';
-            const series = this.operationSeries(this.operationLabel(operationName), operation?.operation ?? 'unknown', outcome, contextValue.client.name);
-            series.count.inc();
-            series.seconds.observe((performance.now() - started) / 1000);
-          },
-        };
-      },
-    };
+  /**
+   * Counts and times a GraphQL operation (from its context's start to its response), labelled by its
+   * name, type, client and outcome: `error` when its response has any error, partial ones included.
+   */
+  operationDone(ctx: GatewayContext, operationName: string | null | undefined, type: string | undefined, failed: boolean): void {
+    const series = this.operationSeries(this.operationLabel(operationName), type ?? 'unknown', failed ? 'error' : 'success', ctx.client.name);
+    series.count.inc();
+    series.seconds.observe((performance.now() - ctx.startedAt) / 1000);
   }
 
   /**

@@ -13,8 +13,8 @@ export interface CredentialManagerOptions {
   /** Identifies the credential set; hashed, so secrets in it never reach the store's keys. */
   identity: readonly string[];
   store: CredentialStore;
-  /** Asks the provider for a new credential. */
-  obtain: () => Promise<StoredCredential>;
+  /** Asks the provider for a new credential; `requestId` is the request that needed it (for its log line). */
+  obtain: (requestId?: string) => Promise<StoredCredential>;
   /** Renew this long before expiry (clock skew, slow calls). Default 60 s, at most a tenth of the lifetime. */
   renewMarginMs?: number;
   /** Called after each successful renewal (metrics). */
@@ -54,17 +54,17 @@ export class CredentialManager {
   }
 
   /** A credential that will still be valid for at least the margin. */
-  async current(): Promise<string> {
+  async current(requestId?: string): Promise<string> {
     if (this.fresh(this.local)) return this.local.value;
     const stored = await this.options.store.get(this.key);
     if (this.fresh(stored)) {
       this.local = stored;
       return stored.value;
     }
-    return this.renew();
+    return this.renew(requestId);
   }
 
-  private renew(): Promise<string> {
+  private renew(requestId: string | undefined): Promise<string> {
     return this.options.store.singleFlight(this.key, async () => {
       // Another caller (or replica) may have renewed while we waited for the flight.
       const stored = await this.options.store.get(this.key);
@@ -72,7 +72,7 @@ export class CredentialManager {
         this.local = stored;
         return stored.value;
       }
-      const credential = this.withRenewal(await this.options.obtain());
+      const credential = this.withRenewal(await this.options.obtain(requestId));
       await this.options.store.set(this.key, credential);
       this.local = credential;
       this.options.onRenewed?.();
@@ -93,11 +93,11 @@ export class CredentialManager {
    * dropped, renewed once, and the call replayed once; a second rejection is an UNAUTHENTICATED error.
    */
   async run<T>(call: (credential: string) => Promise<T | typeof CREDENTIAL_REJECTED>, endpoint: string, requestId?: string): Promise<T> {
-    const first = await this.current();
+    const first = await this.current(requestId);
     const result = await call(first);
     if (result !== CREDENTIAL_REJECTED) return result;
     await this.invalidate(first);
-    const second = await this.current();
+    const second = await this.current(requestId);
     const replay = await call(second);
     if (replay !== CREDENTIAL_REJECTED) return replay;
     await this.invalidate(second);

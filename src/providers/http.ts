@@ -74,6 +74,8 @@ export interface CallEvent {
   durationMs: number;
   /** 1 for the first try, 2 for the first retry… */
   attempt: number;
+  /** The request the call was made for (for log lines; a shared GET carries its first caller's). */
+  requestId?: string;
 }
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
@@ -81,7 +83,7 @@ export type BreakerState = 'closed' | 'open' | 'half_open';
 /** Observers for metrics and logs; they must not throw. */
 export interface TransportHooks {
   onCall?(event: CallEvent): void;
-  onRetry?(event: { provider: ProviderId; endpoint: string; attempt: number; delayMs: number; reason: ProviderErrorReason }): void;
+  onRetry?(event: { provider: ProviderId; endpoint: string; attempt: number; delayMs: number; reason: ProviderErrorReason; requestId?: string }): void;
   onBreakerState?(event: { provider: ProviderId; state: BreakerState }): void;
 }
 
@@ -214,7 +216,7 @@ export class UpstreamTransport {
               ? error.retryAfterMs
               : Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (context.attempt - 1));
           if (error instanceof ProviderError) {
-            this.hooks.onRetry?.({ provider: this.provider, endpoint: error.endpoint ?? '', attempt: context.attempt, delayMs, reason: error.reason });
+            this.hooks.onRetry?.({ provider: this.provider, endpoint: error.endpoint ?? '', attempt: context.attempt, delayMs, reason: error.reason, requestId: error.requestId });
           }
           return delayMs;
         }),
@@ -275,7 +277,7 @@ export class UpstreamTransport {
   private normalizeFailure(error: unknown, call: UpstreamCall): unknown {
     if (error instanceof ProviderError) return error;
     if (error instanceof BrokenCircuitError) {
-      this.hooks.onCall?.({ provider: this.provider, endpoint: call.endpoint, method: call.method, outcome: 'circuit_open', durationMs: 0, attempt: 0 });
+      this.hooks.onCall?.({ provider: this.provider, endpoint: call.endpoint, method: call.method, outcome: 'circuit_open', durationMs: 0, attempt: 0, requestId: call.requestId });
       return new ProviderError(`${this.provider} is failing; calls are paused for a moment (circuit open)`, {
         provider: this.provider,
         reason: 'CIRCUIT_OPEN',
@@ -290,7 +292,7 @@ export class UpstreamTransport {
   private async attempt(call: UpstreamCall, attempt: number): Promise<UpstreamResponse> {
     const started = performance.now();
     const report = (outcome: CallOutcome, status?: number) =>
-      this.hooks.onCall?.({ provider: this.provider, endpoint: call.endpoint, method: call.method, outcome, status, durationMs: performance.now() - started, attempt });
+      this.hooks.onCall?.({ provider: this.provider, endpoint: call.endpoint, method: call.method, outcome, status, durationMs: performance.now() - started, attempt, requestId: call.requestId });
     const fail = (reason: ProviderErrorReason, message: string, extra: { httpStatus?: number; retryAfterMs?: number; retryable?: boolean; cause?: unknown } = {}) =>
       new ProviderError(message, { provider: this.provider, reason, endpoint: call.endpoint, requestId: call.requestId, ...extra });
 

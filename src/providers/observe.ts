@@ -1,13 +1,15 @@
 /** Transport observers: log lines for retries and circuit changes, and composition with metric hooks. */
-import type { Logger } from '../logging.js';
+import { forRequest, type Logger } from '../logging.js';
 import type { TransportHooks } from './http.js';
 
 export function transportLogHooks(logger: Logger): TransportHooks {
   return {
     onCall: (event) => {
-      if (event.outcome !== 'success') logger.debug({ upstream: event }, 'upstream call failed');
+      if (event.outcome === 'success') return;
+      const { requestId, ...upstream } = event;
+      forRequest(logger, requestId).debug({ upstream }, 'upstream call failed');
     },
-    onRetry: (event) => logger.warn({ upstream: event }, 'retrying upstream call'),
+    onRetry: ({ requestId, ...upstream }) => forRequest(logger, requestId).warn({ upstream }, 'retrying upstream call'),
     onBreakerState: (event) =>
       (event.state === 'closed' ? logger.info.bind(logger) : logger.warn.bind(logger))({ upstream: event }, `circuit ${event.state}`),
   };

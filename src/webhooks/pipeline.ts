@@ -51,14 +51,17 @@ export function eventId(provider: ProviderId, dedupeKey: string): string {
 
 export function webhookRoute<Body>(handler: WebhookHandler<Body>, deps: PipelineDeps) {
   const { provider } = handler;
-  const log = deps.logger.child({ webhook: provider.toLowerCase() });
-  const done = (reply: FastifyReply, status: number, outcome: WebhookOutcome, detail?: string) => {
-    deps.onOutcome?.(provider, outcome);
-    (status >= 400 ? log.warn.bind(log) : log.info.bind(log))({ outcome, detail, requestId: reply.request.id }, `webhook ${outcome}`);
-    return reply.code(status).send(status >= 400 ? { error: outcome } : { received: true, outcome });
-  };
+  const webhookLog = deps.logger.child({ webhook: provider.toLowerCase() });
 
   return async (request: FastifyRequest, reply: FastifyReply) => {
+    // Every line about this delivery carries its request id (the provider clients' lines get it from
+    // the call context below).
+    const log = webhookLog.child({ requestId: request.id });
+    const done = (reply: FastifyReply, status: number, outcome: WebhookOutcome, detail?: string) => {
+      deps.onOutcome?.(provider, outcome);
+      (status >= 400 ? log.warn.bind(log) : log.info.bind(log))({ outcome, detail }, `webhook ${outcome}`);
+      return reply.code(status).send(status >= 400 ? { error: outcome } : { received: true, outcome });
+    };
     const raw = request.body;
     if (!Buffer.isBuffer(raw)) return done(reply, 400, 'malformed', 'no body');
     const refusal = handler.authenticate(request, raw);

@@ -51,6 +51,29 @@ describe('request ids', () => {
     for (const raw of recorder.lines.slice(-lines.length)) expect(raw.match(/"requestId"/g)).toHaveLength(1);
   });
 
+  it('is on the log line of an unexpected error, whose original is logged and masked in the response', async () => {
+    const telepagos = gw().gateway.providers.telepagos!;
+    const real = telepagos.balance.bind(telepagos);
+    telepagos.balance = async () => {
+      throw new TypeError('an unexpected bug');
+    };
+    try {
+      let errors: { message: string; extensions?: Record<string, unknown> }[] = [];
+      const lines = await linesOf(async () => {
+        const { body } = await gw().query('{ account(provider: TELEPAGOS) { balance { amount } } }', undefined, { 'x-request-id': 'rid-bug-1' });
+        errors = body.errors ?? [];
+      });
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.extensions).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', requestId: 'rid-bug-1' });
+      const logged = lines.filter((line) => line.msg === 'unexpected error while resolving');
+      expect(logged).toHaveLength(1);
+      expect(logged[0]!.requestId).toBe('rid-bug-1');
+      expect(JSON.stringify(logged[0]!.err)).toContain('an unexpected bug');
+    } finally {
+      telepagos.balance = real;
+    }
+  });
+
   it('is on every log line of a webhook, signed or not', async () => {
     const notice = JSON.stringify({ event: 'cashout.updated', id: 100264, status: 'completed' });
     for (const [id, headers] of [

@@ -3,7 +3,7 @@
  * about an hour, with no refresh endpoint (ask again). The CredentialManager decides when to ask; this
  * file only asks, reads the expiry, and says how the token is presented.
  */
-import type { Logger } from '../../logging.js';
+import { forRequest, type Logger } from '../../logging.js';
 import type { Secret } from '../../secret.js';
 import type { CredentialStore, StoredCredential } from '../../state/credential-store.js';
 import { CredentialManager } from '../credentials.js';
@@ -78,7 +78,7 @@ export function taloCredentials(options: TaloCredentialOptions): CredentialManag
     // A token acts for its user: the secret only obtains it, so it needs no place in the key.
     identity: [options.baseUrl, account.userId, account.clientId],
     store: options.store,
-    obtain: () => requestToken(transport, account, logger),
+    obtain: (requestId) => requestToken(transport, account, forRequest(logger, requestId)),
     renewMarginMs: TALO_TOKEN_RENEW_MARGIN_SECONDS * 1000,
     onRenewed: options.onRenewed,
   });

@@ -4,7 +4,7 @@
  * (cached, renewed early, single-flight, renewed once on 401), and answers come back as domain
  * Payments through mappers.ts. Errors are ProviderErrors, safe to log and to show.
  */
-import type { Logger } from '../../logging.js';
+import { forRequest, type Logger } from '../../logging.js';
 import type { Secret } from '../../secret.js';
 import type { CallContext, Payment } from '../../domain/models.js';
 import { authenticatedRequest } from '../authenticated.js';
@@ -98,7 +98,7 @@ export class TaloClient {
       });
       return toPayment(unwrapEnvelope(response, source), source);
     } catch (error) {
-      this.logFailure(error, call.endpoint);
+      this.logFailure(error, call.endpoint, ctx.requestId);
       throw error;
     }
   }
@@ -108,7 +108,7 @@ export class TaloClient {
       endpoint,
       requestId: ctx.requestId,
       onUnknownStatus: (word) =>
-        this.logger.warn({ endpoint, providerStatus: safeProviderMessage(word), readAs: UNKNOWN_STATUS_READS_AS }, 'talo sent an unknown payment status'),
+        forRequest(this.logger, ctx.requestId).warn({ endpoint, providerStatus: safeProviderMessage(word), readAs: UNKNOWN_STATUS_READS_AS }, 'talo sent an unknown payment status'),
     };
   }
 
@@ -117,14 +117,15 @@ export class TaloClient {
    * copies nested objects without the Error's own `message`. Anything else is logged by name only (it
    * may hold request details).
    */
-  private logFailure(error: unknown, endpoint: string): void {
+  private logFailure(error: unknown, endpoint: string, requestId: string | undefined): void {
+    const logger = forRequest(this.logger, requestId);
     if (!(error instanceof ProviderError)) {
-      this.logger.error({ endpoint, errorName: error instanceof Error ? error.name : typeof error }, 'talo call failed unexpectedly');
+      logger.error({ endpoint, errorName: error instanceof Error ? error.name : typeof error }, 'talo call failed unexpectedly');
     } else if (error.reason === 'CANCELLED') {
       // The caller went away: nothing is wrong with Talo.
-      this.logger.debug({ error: error.toJSON() }, 'talo call cancelled');
+      logger.debug({ error: error.toJSON() }, 'talo call cancelled');
     } else {
-      this.logger.warn({ error: error.toJSON() }, 'talo call failed');
+      logger.warn({ error: error.toJSON() }, 'talo call failed');
     }
   }
 }

@@ -3,7 +3,7 @@
  * `expires_at`. The CredentialManager decides when to ask (cached, renewed before expiry, one request in
  * flight, renewed once on 401); this file only asks, reads the expiry, and says how the token is presented.
  */
-import type { Logger } from '../../logging.js';
+import { forRequest, type Logger } from '../../logging.js';
 import type { Secret } from '../../secret.js';
 import type { CredentialStore, StoredCredential } from '../../state/credential-store.js';
 import { CredentialManager } from '../credentials.js';
@@ -60,7 +60,8 @@ function readToken(response: UpstreamResponse): TokenAnswer {
 /**
  * Asks TelePagos for a token. Sent once, never retried: a renewal that fails is not cached, so the next
  * call asks again, and hammering a token endpoint that refuses us helps nobody. No caller's signal or
- * request id: the request is shared by every call waiting for the token.
+ * request id goes upstream: the request is shared by every call waiting for the token (its log line
+ * names the request that needed it).
  */
 async function requestToken(transport: UpstreamTransport, account: TelepagosAccount, logger: Logger): Promise<StoredCredential> {
   const body: TokenRequestDto = { username: account.username, password: account.password.reveal() };
@@ -88,7 +89,7 @@ export function telepagosCredentials(options: TelepagosCredentialOptions): Crede
     // A token acts for its user: the password only obtains it, so it needs no place in the key.
     identity: [options.baseUrl, account.username],
     store: options.store,
-    obtain: () => requestToken(transport, account, logger),
+    obtain: (requestId) => requestToken(transport, account, forRequest(logger, requestId)),
     onRenewed: options.onRenewed,
   });
 }

@@ -18,7 +18,7 @@ import type {
   Transaction,
   TransactionOperation,
 } from '../../domain/models.js';
-import type { Logger } from '../../logging.js';
+import { forRequest, type Logger } from '../../logging.js';
 import type { Secret } from '../../secret.js';
 import { authenticatedRequest } from '../authenticated.js';
 import { clientLogger, createTransport, credentialStore, type CommonClientOptions } from '../client-options.js';
@@ -300,7 +300,7 @@ export class TelepagosClient {
   async transactions(query: TransactionsQuery, ctx?: CallContext): Promise<Transaction[]> {
     const first = await this.readAllPages(query, ctx);
     if (first.consistent) return toTransactions(first.rows);
-    this.logger.warn({ endpoint: `GET ${PATHS.transactions}` }, 'telepagos transactions changed while paging; reading them again');
+    forRequest(this.logger, ctx?.requestId).warn({ endpoint: `GET ${PATHS.transactions}` }, 'telepagos transactions changed while paging; reading them again');
     const second = await this.readAllPages(query, ctx);
     if (second.consistent) return toTransactions(second.rows);
     throw badResponse(PROVIDER, `GET ${PATHS.transactions}`, 'the transactions kept changing while being paged', ctx?.requestId);
@@ -343,11 +343,11 @@ export class TelepagosClient {
     const audit = { referenceId: input.referenceId, amount: body.amount, destination: input.cbu !== undefined ? maskAccountNumber(input.cbu) : input.alias };
     try {
       const id = await this.call({ ...post(PATHS.cashout, body), retry: 'replayable' }, ctx, (answer, source) => read.id(answer, 'id', source));
-      this.logger.info({ ...audit, cashoutId: id }, 'telepagos cash-out sent');
+      forRequest(this.logger, ctx?.requestId).info({ ...audit, cashoutId: id }, 'telepagos cash-out sent');
       return { provider: PROVIDER, id };
     } catch (error) {
       // The logger serializes a ProviderError through its safe toJSON.
-      this.logger.warn({ ...audit, error }, 'telepagos cash-out failed');
+      forRequest(this.logger, ctx?.requestId).warn({ ...audit, error }, 'telepagos cash-out failed');
       throw error;
     }
   }

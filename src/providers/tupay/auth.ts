@@ -4,7 +4,7 @@
  * CredentialManager decides when to log in (cached, renewed before expiry, single-flight, once more on
  * a 401); this file only logs in, logs out, and says how the session is presented.
  */
-import type { Logger } from '../../logging.js';
+import { forRequest, type Logger } from '../../logging.js';
 import type { Secret } from '../../secret.js';
 import type { CredentialStore, StoredCredential } from '../../state/credential-store.js';
 import { CredentialManager } from '../credentials.js';
@@ -31,7 +31,8 @@ const isSuccess = (status: number): boolean => status >= 200 && status < 300;
 /**
  * Logs in. Sent once, never retried: a failed login is not cached, so the next call tries again, and
  * hammering a login that refuses us (wrong password, IP not whitelisted) could lock the API user. No
- * caller's signal or request id: the login is shared by every call waiting for the session.
+ * caller's signal or request id goes upstream: the login is shared by every call waiting for the
+ * session (its log line names the request that needed it).
  *
  * Tupay's session slides (15 minutes after the *last* request), but we treat it as fixed from login:
  * tracking every use across replicas buys little, and renewing a little early costs one login.
@@ -72,7 +73,7 @@ export function tupayCredentials(options: TupayCredentialOptions): CredentialMan
     // A session acts for its API user: the password only opens it, so it has no place in the key.
     identity: [options.baseUrl, user.accessKey],
     store: options.store,
-    obtain: () => logIn(transport, user, logger),
+    obtain: (requestId) => logIn(transport, user, forRequest(logger, requestId)),
     onRenewed: options.onRenewed,
   });
 }

@@ -13,7 +13,7 @@
  * COMPLETED, the bulk of the traffic, and then saves every page of it. One status is always one query.
  */
 import type { Balance, BalanceReportEntry, CallContext, Transaction } from '../../domain/models.js';
-import type { Logger } from '../../logging.js';
+import { forRequest, type Logger } from '../../logging.js';
 import type { Secret } from '../../secret.js';
 import { authenticatedRequest } from '../authenticated.js';
 import { clientLogger, createTransport, credentialStore, type CommonClientOptions } from '../client-options.js';
@@ -280,7 +280,7 @@ export class TupayClient {
     return {
       endpoint,
       requestId: ctx?.requestId,
-      onUnknownStatus: (word) => this.logger.warn({ endpoint, providerStatus: word }, 'tupay sent a status word we do not know'),
+      onUnknownStatus: (word) => forRequest(this.logger, ctx?.requestId).warn({ endpoint, providerStatus: word }, 'tupay sent a status word we do not know'),
     };
   }
 }
