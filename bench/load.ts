@@ -39,6 +39,8 @@ export interface LoadResult {
   mean: number;
   /** First non-2xx body seen, to diagnose. */
   sample?: string;
+  /** The load generator's own CPU per request (it shares the machine with the server under test). */
+  generatorCpuUsPerOp?: number;
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -103,24 +105,46 @@ async function runPaced(spec: LoadSpec, record: boolean): Promise<LoadResult> {
   let ok = 0;
   let failed = 0;
   let sample: string | undefined;
-  const pending: Promise<void>[] = [];
-  const fire = async () => {
+  let outstanding = 0;
+  let drained: (() => void) | undefined;
+  const done = () => {
+    if (--outstanding === 0) drained?.();
+  };
+  const dispatchOptions = { path: target.pathname + target.search, method: spec.method ?? 'GET', headers: spec.headers, body: spec.body };
+  // undici's callback (dispatch handler) interface, no promise or stream per request: the generator shares the cores
+  // with the server under test, so it must cost as little as it can.
+  const fire = () => {
     const sent = performance.now();
-    try {
-      const response = await pool.request({ path: target.pathname + target.search, method: spec.method ?? 'GET', headers: spec.headers, body: spec.body });
-      const text = await response.body.text();
-      const elapsed = performance.now() - sent;
-      if (response.statusCode >= 200 && response.statusCode < 300) {
-        ok++;
-        if (record) latencies.push(elapsed);
-      } else {
+    let status = 0;
+    let firstBytes: Buffer | undefined;
+    outstanding++;
+    pool.dispatch(dispatchOptions, {
+      onConnect() {},
+      onHeaders(statusCode) {
+        status = statusCode;
+        return true;
+      },
+      onData(chunk) {
+        if (status >= 300) firstBytes ??= chunk;
+        return true;
+      },
+      onComplete() {
+        const elapsed = performance.now() - sent;
+        if (status >= 200 && status < 300) {
+          ok++;
+          if (record) latencies.push(elapsed);
+        } else {
+          failed++;
+          sample ??= `HTTP ${status}: ${firstBytes?.toString('utf8', 0, 300) ?? ''}`;
+        }
+        done();
+      },
+      onError(error) {
         failed++;
-        sample ??= `HTTP ${response.statusCode}: ${text.slice(0, 300)}`;
-      }
-    } catch (error) {
-      failed++;
-      sample ??= `request error: ${(error as Error).message}`;
-    }
+        sample ??= `request error: ${error.message}`;
+        done();
+      },
+    });
   };
   const start = performance.now();
   let issued = 0;
@@ -129,14 +153,14 @@ async function runPaced(spec: LoadSpec, record: boolean): Promise<LoadResult> {
       const due = Math.min(total, Math.floor((performance.now() - start) / interval) + 1);
       while (issued < due) {
         issued++;
-        pending.push(fire());
+        fire();
       }
       if (issued >= total) return resolve();
       setTimeout(tick, Math.max(0, start + issued * interval - performance.now()));
     };
     tick();
   });
-  await Promise.all(pending);
+  if (outstanding > 0) await new Promise<void>((resolve) => (drained = resolve));
   const elapsedSeconds = (performance.now() - start) / 1000;
   await pool.close();
   return summary(latencies, ok, failed, elapsedSeconds, sample);
@@ -147,5 +171,8 @@ const measure = spec.rate ? runPaced : run;
 if (spec.warmup) await measure(spec, false);
 // Tell the parent the measured part starts now (it reads the server's CPU time here).
 console.log('MEASURE');
+const cpuBefore = process.cpuUsage();
 const result = await measure(spec, true);
+const cpu = process.cpuUsage(cpuBefore);
+result.generatorCpuUsPerOp = (cpu.user + cpu.system) / Math.max(1, result.ok + result.failed);
 console.log(`RESULT ${JSON.stringify(result)}`);

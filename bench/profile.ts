@@ -1,5 +1,5 @@
 /**
- * `npm run bench:profile -- [target] [--seconds N] [--rate N] [--no-profile]`: where a server spends its CPU under the case-2
+ * `npm run bench:profile -- [target] [--seconds N] [--rate N] [--no-profile] [--node-arg=<flag>…]`: where a server spends its CPU under the case-2
  * load. Starts the sandboxes and one server with `--cpu-prof`, drives the balance query at it with the
  * same load generator as the benchmark, stops it, and prints self time grouped by where the code lives
  * (our src/ folders, each npm package, Node internals, GC) and the hottest functions. `--rate N` paces
@@ -9,7 +9,7 @@
  * Targets: `memory` (Pasarela from memory, the default), `gateway` (Pasarela with upstream),
  * `naive-memory`, `mercurius-memory`.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -19,10 +19,12 @@ import { cpuMicros, ROOT, stopAll } from './lib/proc.js';
 import { startBaseline, startGateway, startSandboxes, type Server } from './lib/servers.js';
 
 const args = process.argv.slice(2);
-const target = args.find((a) => !a.startsWith('--')) ?? 'memory';
+const target = args.find((a, i) => !a.startsWith('--') && !['--seconds', '--rate'].includes(args[i - 1] ?? '')) ?? 'memory';
 const secondsArg = args.indexOf('--seconds');
 const seconds = secondsArg >= 0 ? Number(args[secondsArg + 1]) : 8;
 const profiled = !args.includes('--no-profile');
+/** `--node-arg=--max-semi-space-size=64`: extra Node flags for the server under test. */
+const nodeArgs = args.filter((a) => a.startsWith('--node-arg=')).map((a) => a.slice('--node-arg='.length));
 const rateArg = args.indexOf('--rate');
 const rate = rateArg >= 0 ? Number(args[rateArg + 1]) : undefined;
 const QUERY = '{ account(provider: TELEPAGOS) { balance { amount } } }';
@@ -75,7 +77,7 @@ function summarize(profile: CpuProfile): void {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'pasarela-profile-'));
   const { proc: sandboxes, urls } = await startSandboxes();
-  const profiling = profiled ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  const profiling = [...nodeArgs, ...(profiled ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [])];
   const targets: Record<string, () => Promise<Server>> = {
     memory: () => startGateway(urls, 'bench/servers/pasarela-memory.ts', profiling),
     gateway: () => startGateway(urls, 'src/main.ts', profiling),
@@ -109,12 +111,15 @@ async function main(): Promise<void> {
   const result = JSON.parse(out.match(/RESULT (\{.*\})/)![1]!) as LoadResult;
   console.log(
     `${target}: ${result.rps.toFixed(0)} rps, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ` +
-      `${(cpuUs / result.ok).toFixed(0)} µs CPU/op${profiled ? ' (profiler on)' : ''}, ${result.failed} failed`,
+      `${(cpuUs / result.ok).toFixed(0)} µs CPU/op${profiled ? ' (profiler on)' : ''} (load generator ${result.generatorCpuUsPerOp?.toFixed(0)}), ${result.failed} failed`,
   );
   await server.proc.stop();
   await sandboxes.stop();
   if (!profiled) return;
-  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  // One profile per thread (tsx's loader runs in a worker): the server's main thread has the most samples.
+  const file = readdirSync(dir)
+    .filter((name) => name.endsWith('.cpuprofile'))
+    .sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size)[0];
   if (!file) throw new Error(`no profile written in ${dir}`);
   console.log(`profile: ${join(dir, file)}`);
   summarize(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile);
