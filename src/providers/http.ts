@@ -300,8 +300,16 @@ export class UpstreamTransport {
       report('cancelled');
       throw fail('CANCELLED', `The call to ${this.provider} was cancelled`);
     }
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = call.signal ? AbortSignal.any([call.signal, timeout]) : timeout;
+    // One controller and one timer per attempt: AbortSignal.timeout and AbortSignal.any keep weak
+    // references and finalizers that every garbage collection must process, on the hot path.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.timeoutMs);
+    const cancel = () => controller.abort();
+    call.signal?.addEventListener('abort', cancel, { once: true });
     const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
     if (call.requestId) headers['x-request-id'] = call.requestId;
     let body: string | undefined;
@@ -311,7 +319,7 @@ export class UpstreamTransport {
     }
 
     try {
-      const response = await this.pool.request({ method: call.method, path: this.pathFor(call), headers, body, signal });
+      const response = await this.pool.request({ method: call.method, path: this.pathFor(call), headers, body, signal: controller.signal });
       const text = await response.body.text();
       const parsed = parseBody(text, response.headers['content-type']);
       const status = response.statusCode;
@@ -341,12 +349,15 @@ export class UpstreamTransport {
         report('cancelled');
         throw fail('CANCELLED', `The call to ${this.provider} was cancelled`, { cause: error });
       }
-      if (timeout.aborted) {
+      if (timedOut) {
         report('timeout');
         throw fail('TIMEOUT', `${this.provider} did not answer within ${this.timeoutMs} ms`, { retryable: true });
       }
       report('network');
       throw fail('NETWORK', `Could not reach ${this.provider} (${networkErrorCode(error)})`, { retryable: true });
+    } finally {
+      clearTimeout(timer);
+      call.signal?.removeEventListener('abort', cancel);
     }
   }
 
@@ -355,6 +366,7 @@ export class UpstreamTransport {
   }
 
   private pathFor(call: UpstreamCall): string {
+    if (!call.query) return `${this.basePath}${call.path}`;
     const search = new URLSearchParams();
     for (const [key, value] of Object.entries(call.query ?? {})) {
       if (value !== undefined) search.set(key, String(value));
