@@ -12,6 +12,7 @@ import type { Metrics } from './observability/metrics.js';
 import type { CacheStore } from './state/cache.js';
 import type { IdempotencyStore } from './state/idempotency-store.js';
 import type { CallContext } from './domain/models.js';
+import type { CancelSignal } from './cancellation.js';
 import type { ProviderRegistry } from './providers/registry.js';
 
 export interface GatewayContext {
@@ -26,7 +27,7 @@ export interface GatewayContext {
   cache: CacheStore;
   metrics: Metrics;
   /** Fires when the HTTP request is gone: upstream calls made for it are cancelled. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   logger: Logger;
   providers: ProviderRegistry;
   /** This request's DataLoaders, created on first use (see `loader`). */
@@ -75,7 +76,7 @@ export class RequestContext implements GatewayContext {
     services: GatewayServices,
     readonly client: ClientApp,
     readonly requestId: string,
-    readonly signal: AbortSignal,
+    readonly signal: CancelSignal,
   ) {
     this.config = services.config;
     this.idempotency = services.idempotency;

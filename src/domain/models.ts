@@ -2,6 +2,7 @@
  * Domain objects: what provider mappers produce and GraphQL resolvers consume. Provider field names
  * never appear here, and GraphQL names never appear below it (see ../shared/design/architecture.md).
  */
+import type { CancelSignal } from '../cancellation.js';
 import type { ProviderId } from '../providers/provider.js';
 import type { Currency, Money } from './money.js';
 
@@ -132,6 +133,6 @@ export interface Statistics {
 
 /** Per-call context from the GraphQL request: cancellation and the request id sent upstream. */
 export interface CallContext {
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   requestId?: string;
 }

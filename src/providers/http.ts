@@ -30,6 +30,7 @@ import {
 } from 'cockatiel';
 import { ProviderError, type ProviderErrorReason } from './errors.js';
 import type { ProviderId } from './provider.js';
+import { Cancellation, type CancelSignal } from '../cancellation.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -52,7 +53,7 @@ export interface UpstreamCall {
   headers?: Record<string, string>;
   retry?: RetryMode;
   /** Aborts the call (and any pending retry) when the caller goes away. */
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   requestId?: string;
 }
 
@@ -241,8 +242,8 @@ export class UpstreamTransport {
     let shared = this.inFlight.get(key);
     if (!shared) {
       // The shared request belongs to no single caller: it is cancelled only when every waiter has gone.
-      const controller = new AbortController();
-      const promise = this.send({ ...call, signal: controller.signal }).finally(() => this.inFlight.delete(key));
+      const controller = new Cancellation();
+      const promise = this.send({ ...call, signal: controller }).finally(() => this.inFlight.delete(key));
       // Waiters handle the outcome; when all have left, nobody does, and that must not be "unhandled".
       promise.catch(() => undefined);
       shared = { promise, controller, waiters: 0 };
@@ -267,7 +268,8 @@ export class UpstreamTransport {
     const once = () => this.breaker.execute(() => this.attempt(call, ++attempt));
     try {
       if (mode === 'never') return await once();
-      return await this.retrying.execute(once, call.signal);
+      // cockatiel only reads `aborted` between attempts: a CancelSignal serves.
+      return await this.retrying.execute(once, call.signal as AbortSignal | undefined);
     } catch (error) {
       throw this.normalizeFailure(error, call);
     }
@@ -382,13 +384,13 @@ export class UpstreamTransport {
 
 interface SharedCall {
   promise: Promise<UpstreamResponse>;
-  controller: AbortController;
+  controller: Cancellation;
   /** Callers still waiting; a caller without a signal never leaves. */
   waiters: number;
 }
 
 /** `promise`, or a rejection with `onAbort()` as soon as `signal` fires, whichever comes first. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal, onAbort: () => Error): Promise<T> {
+function abortable<T>(promise: Promise<T>, signal: CancelSignal, onAbort: () => Error): Promise<T> {
   if (signal.aborted) return Promise.reject(onAbort());
   return new Promise<T>((resolve, reject) => {
     const abort = () => reject(onAbort());

@@ -33,3 +33,32 @@ describe('request deadline', () => {
     expect(after.body.data.account.balance.amount).toMatch(/^\d+\.\d{2}$/);
   });
 });
+
+describe('a client that leaves', () => {
+  // Neither the deadline nor the per-attempt timeout can end the upstream call within the test.
+  const gw = useTestGateway({ env: { REQUEST_DEADLINE_MS: '60000', UPSTREAM_TIMEOUT_MS: '60000' } });
+
+  it('cancels the upstream call made for it', async () => {
+    gw().sandboxes.telepagos.faults.add({ route: 'GET /v2/account/balance', mode: 'hang' });
+    const leave = new AbortController();
+    const sent = request(`${gw().url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ account(provider: TELEPAGOS) { balance { amount } } }' }),
+      signal: leave.signal,
+    });
+    // Leave once the provider has the call.
+    const until = async (check: () => Promise<boolean> | boolean) => {
+      for (let i = 0; i < 200 && !(await check()); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      return check();
+    };
+    expect(await until(() => gw().sandboxes.telepagos.log.count('GET /v2/account/balance') > 0)).toBe(true);
+    leave.abort();
+    await expect(sent).rejects.toThrow();
+    const cancelled = async () => {
+      const metrics = await (await request(`${gw().url}/metrics`)).body.text();
+      return /pasarela_upstream_calls_total\{[^}]*endpoint="GET v2\/account\/balance"[^}]*outcome="cancelled"[^}]*\} [1-9]/.test(metrics);
+    };
+    expect(await until(cancelled)).toBe(true);
+  });
+});
