@@ -32,6 +32,8 @@ export interface GatewayContext {
   providers: ProviderRegistry;
   /** This request's DataLoaders, created on first use (see `loader`). */
   loaders: Map<string, DataLoader<unknown, unknown>>;
+  /** This request's single values (a list endpoint's answer), fetched on first use (see `once`). */
+  values: Map<string, Promise<unknown>>;
   /**
    * Errors that do not blank a field: a provider failing inside `accounts` leaves the healthy accounts
    * in the data and adds its error here; the server appends these to the response's errors.
@@ -67,6 +69,7 @@ export class RequestContext implements GatewayContext {
   readonly metrics: Metrics;
   readonly providers: ProviderRegistry;
   readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
+  readonly values = new Map<string, Promise<unknown>>();
   readonly partialErrors: GraphQLError[] = [];
   readonly startedAt = performance.now();
   private readonly gatewayLogger: Logger;
@@ -115,12 +118,19 @@ export function loader<K extends string | number, V>(
   return existing;
 }
 
-/** A loader for a single value (a list endpoint): fetched once per request. */
+/**
+ * A single value (a list endpoint's answer), fetched once per request: every field that needs it in
+ * the same request shares one upstream call, and its outcome (a failure too, so one response never
+ * holds two answers from the same endpoint). No DataLoader: there is nothing to batch.
+ */
 export function once<V>(ctx: GatewayContext, name: string, fetch: () => Promise<V>): Promise<V> {
-  return loader<string, V>(ctx, name, async (keys) => {
-    const value = await Promise.resolve().then(fetch);
-    return keys.map(() => value);
-  }).load('');
+  let value = ctx.values.get(name) as Promise<V> | undefined;
+  if (!value) {
+    // Through a promise, so a fetch that throws synchronously (an unconfigured provider) rejects.
+    value = Promise.resolve().then(fetch);
+    ctx.values.set(name, value);
+  }
+  return value;
 }
 
 /** A loader fetching each key on its own (endpoints that take one id), errors kept per key. */
