@@ -12,10 +12,10 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import type { LoadResult, LoadSpec } from './load.js';
+import type { LoadSpec } from './load.js';
 import { graphqlOk } from './lib/http.js';
-import { cpuMicros, ROOT, stopAll } from './lib/proc.js';
+import { ROOT, stopAll } from './lib/proc.js';
+import { runLoad } from './lib/run-load.js';
 import { startBaseline, startGateway, startSandboxes, type Server } from './lib/servers.js';
 
 const args = process.argv.slice(2);
@@ -99,16 +99,8 @@ async function main(): Promise<void> {
     warmup: 2,
     ...(rate ? { rate } : {}),
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify(spec)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  let cpuStart: number | undefined;
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    if (cpuStart === undefined && out.includes('MEASURE')) cpuStart = cpuMicros(server.proc.pid);
-  });
-  await new Promise((resolve) => child.once('exit', resolve));
-  const cpuUs = cpuMicros(server.proc.pid) - cpuStart!;
-  const result = JSON.parse(out.match(/RESULT (\{.*\})/)![1]!) as LoadResult;
+  const result = await runLoad(spec, server.proc);
+  const cpuUs = result.cpuUs!;
   console.log(
     `${target}: ${result.rps.toFixed(0)} rps, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ` +
       `${(cpuUs / result.ok).toFixed(0)} µs CPU/op${profiled ? ' (profiler on)' : ''} (load generator ${result.generatorCpuUsPerOp?.toFixed(0)}), ${result.failed} failed`,

@@ -8,7 +8,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import { SANDBOX_CREDENTIALS } from '../src/sandbox/credentials.js';
 import type { LoadResult, LoadSpec } from './load.js';
 import {
@@ -26,6 +25,7 @@ import {
   upstreamCounts,
 } from './lib/http.js';
 import { cpuMicros, peakRssMb, resetPeakRss, ROOT, rssMb, stopAll, type Proc } from './lib/proc.js';
+import { runLoad } from './lib/run-load.js';
 import { NOW, startBaseline, startGateway, startSandboxes, type Server, type Urls } from './lib/servers.js';
 
 const QUICK = process.argv.includes('--quick');
@@ -98,27 +98,7 @@ function printTable(): string {
   return lines.join('\n');
 }
 
-// ── Processes ──────────────────────────────────────────────────────────────────────────────────────
-
-/** Runs the load generator in its own process; measures the server's CPU time over the measured part. */
-async function load(spec: LoadSpec, server: Proc | undefined): Promise<LoadResult & { cpuUs?: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load.ts', JSON.stringify(spec)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  let cpuStart: number | undefined;
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    if (cpuStart === undefined && server && out.includes('MEASURE')) cpuStart = cpuMicros(server.pid);
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const cpuEnd = server ? cpuMicros(server.pid) : undefined;
-  const match = out.match(/RESULT (\{.*\})/);
-  if (code !== 0 || !match) throw new Error(`load generator failed (${code}): ${err.slice(-2000)}`);
-  const result = JSON.parse(match[1]!) as LoadResult;
-  if (result.failed > 0) throw new Error(`${result.failed} requests failed against ${spec.url}: ${result.sample}`);
-  return { ...result, cpuUs: cpuStart !== undefined && cpuEnd !== undefined ? cpuEnd - cpuStart : undefined };
-}
+// ── Load ───────────────────────────────────────────────────────────────────────────────────────────
 
 const gqlSpec = (server: Server, query: string, extra: Partial<LoadSpec> = {}): LoadSpec => ({
   url: server.url,
@@ -185,7 +165,7 @@ function pooled(samples: Sample[]) {
 async function sample(urls: Urls, spec: LoadSpec, server: Proc | undefined): Promise<Sample> {
   await clearAll(urls);
   if (server) resetPeakRss(server.pid);
-  const result = await load(spec, server);
+  const result = await runLoad(spec, server);
   const up = await counted(urls);
   return { ...result, upstream: up.data, peakRss: server ? peakRssMb(server.pid) : undefined };
 }
