@@ -5,7 +5,6 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
-import { randomUUID } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -13,25 +12,21 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginUsageReportingDisabled, ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { Config } from './config.js';
 import { RequestContext, type GatewayContext, type GatewayServices } from './context.js';
-import { Cancellation, NEVER_CANCELLED, type CancelSignal } from './cancellation.js';
-import { formatError, unexpectedErrors } from './graphql/errors.js';
+import type { CancelSignal } from './cancellation.js';
+import { OperationPipeline, requestIdFrom, withRequestId } from './graphql/pipeline.js';
 import { forRequest, type Logger } from './logging.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { buildGatewaySchema } from './schema.js';
 import { memoryState, type SharedState } from './state/index.js';
 import type { ClientApp, ClientRegistry } from './auth/clients.js';
-import { authenticate, enforceRateLimit, missingScopes } from './auth/requests.js';
 import { GraphQLError } from 'graphql';
 import type { EventBus } from './events/bus.js';
 import { createSubscriptionServer } from './subscriptions.js';
-import { LIMITS, tooComplex, validationRules } from './graphql/limits.js';
 import { Metrics } from './observability/metrics.js';
 import { registerWebhooks } from './webhooks/routes.js';
 
 /** Where Apollo Sandbox runs in a browser; it must be allowed to call the gateway. */
 export const APOLLO_SANDBOX_ORIGINS = ['https://studio.apollographql.com', 'https://sandbox.embed.apollographql.com'];
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export interface GatewayOptions {
   config: Config;
@@ -49,18 +44,6 @@ function queryText(request: FastifyRequest): unknown {
   return source && typeof source === 'object' && 'query' in source ? source.query : undefined;
 }
 
-/** QUERY_TOO_COMPLEX (HTTP 400) for a query text over the size limit, before Apollo parses it. */
-function refuseOversizedQuery(request: FastifyRequest): void {
-  const query = queryText(request);
-  // Cheap first: a string shorter in UTF-16 units than the limit / 3 cannot be over it in UTF-8 bytes.
-  if (typeof query !== 'string' || query.length * 3 <= LIMITS.maxDocumentBytes) return;
-  if (Buffer.byteLength(query, 'utf8') > LIMITS.maxDocumentBytes) {
-    const error = tooComplex(`The query text is over ${LIMITS.maxDocumentBytes} bytes`);
-    Object.assign(error.extensions, { http: { status: 400 } });
-    throw error;
-  }
-}
-
 export interface Gateway {
   app: FastifyInstance;
   metrics: Metrics;
@@ -72,40 +55,27 @@ export interface Gateway {
 }
 
 /**
- * Everything the gateway does around each operation, in one plugin whose listeners are shared by all
- * requests (each plugin and each listener object costs every request):
- * - refuses an operation whose root fields need a scope the client lacks, before anything runs;
- * - logs the original of every error masked as INTERNAL_SERVER_ERROR, with the request's id;
- * - appends the partial errors resolvers collected (a failing provider inside `accounts`) and adds the
- *   request id to every error of the response, so a client can quote it to us;
- * - counts and times the operation.
+ * The operation pipeline's steps that run inside Apollo, in one plugin whose listeners are shared by
+ * all requests (each plugin and each listener object costs every request): the scope check before
+ * anything runs, logging of unexpected errors, the partial errors resolvers collected (a failing
+ * provider inside `accounts`), the request id on every error, and the operation's metrics.
  */
-function gatewayPlugin(format: ReturnType<typeof formatError>, metrics: Metrics, production: boolean): ApolloServerPlugin<GatewayContext> {
-  const logUnexpected = (errors: readonly GraphQLError[], ctx: GatewayContext) => {
-    for (const err of unexpectedErrors(errors, production)) ctx.logger.error({ err }, 'unexpected error while resolving');
-  };
+function gatewayPlugin(pipeline: OperationPipeline): ApolloServerPlugin<GatewayContext> {
   const listeners: GraphQLRequestListener<GatewayContext> = {
     async didResolveOperation({ operation, contextValue }) {
-      const refusal = operation && missingScopes(contextValue.client, operation);
+      const refusal = operation && pipeline.authorize(contextValue.client, operation);
       if (refusal) throw refusal;
     },
     async didEncounterErrors({ errors, contextValue }) {
-      logUnexpected(errors, contextValue);
+      pipeline.logUnexpected(errors, contextValue);
     },
     async willSendResponse({ response, contextValue, operation, operationName }) {
       if (response.body.kind !== 'single') return;
       const result = response.body.singleResult;
       const partial = contextValue.partialErrors;
-      if (partial.length > 0) {
-        logUnexpected(partial, contextValue);
-        result.errors = [...(result.errors ?? []), ...partial.map((error) => format(error.toJSON(), error))];
-      }
-      metrics.operationDone(contextValue, operationName, operation?.operation, result.errors !== undefined && result.errors.length > 0);
-      if (!result.errors) return;
-      result.errors = result.errors.map((error) => ({
-        ...error,
-        extensions: { ...error.extensions, requestId: contextValue.requestId },
-      }));
+      if (partial.length > 0) result.errors = [...(result.errors ?? []), ...pipeline.formatErrors(partial, contextValue.requestId, contextValue)];
+      pipeline.done(contextValue, operationName, operation?.operation, result.errors !== undefined && result.errors.length > 0);
+      if (result.errors) result.errors = result.errors.map((error) => withRequestId(error, contextValue.requestId));
     },
   };
   return { requestDidStart: async () => listeners };
@@ -135,10 +105,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     forceCloseConnections: 'idle',
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
-    genReqId: (request) => {
-      const given = request.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
   });
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
@@ -152,16 +119,25 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     maxAge: 600,
   });
 
-  const format = formatError({ production: config.production });
+  const pipeline = new OperationPipeline({
+    schema,
+    production: config.production,
+    clients: options.clients,
+    state,
+    logger,
+    metrics,
+    requestDeadlineMs: config.requestDeadlineMs,
+  });
   const apollo = new ApolloServer<GatewayContext>({
     schema,
-    introspection: !config.production,
+    // Introspection is refused in production by the pipeline's validation rules, on every transport.
+    introspection: true,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    validationRules: validationRules(),
-    parseOptions: { maxTokens: LIMITS.maxTokens },
+    validationRules: [...pipeline.validationRules],
+    parseOptions: pipeline.parseOptions,
     includeStacktraceInErrorResponses: !config.production,
-    formatError: format,
+    formatError: pipeline.format,
     plugins: [
       fastifyApolloDrainPlugin(app),
       config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
@@ -170,7 +146,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
-      gatewayPlugin(format, metrics, config.production),
+      gatewayPlugin(pipeline),
     ],
   });
   await apollo.start();
@@ -178,21 +154,16 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   await app.register(fastifyApollo(apollo), {
     path: '/graphql',
     context: async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {
-      // Apollo builds the context before it parses the query: the checks that refuse a request whole
-      // run here, cheapest first.
+      // Apollo builds the context before it parses the query: the pipeline's admission runs here.
       let client: ClientApp;
       try {
-        refuseOversizedQuery(request);
-        client = authenticate(options.clients, request.headers.authorization);
-        await enforceRateLimit(state, client, logger, request.id);
+        client = await pipeline.admitRequest(request.headers.authorization, queryText(request), request.id);
       } catch (error) {
-        // Refused before Apollo's plugins run: give the error the request id here.
-        if (error instanceof GraphQLError) Object.assign(error.extensions, { requestId: request.id });
-        else forRequest(logger, request.id).error({ err: error }, 'unexpected error while admitting a request');
+        if (!(error instanceof GraphQLError)) forRequest(logger, request.id).error({ err: error }, 'unexpected error while admitting a request');
         throw error;
       }
       // Upstream calls stop when the client leaves or the request's deadline passes.
-      return contextFor(client, request.id, requestSignal(reply, config.requestDeadlineMs));
+      return contextFor(client, request.id, requestSignal(reply, pipeline));
     },
   });
 
@@ -203,13 +174,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     onOutcome: (provider, outcome) => metrics.webhooks.inc({ provider, outcome }),
   });
 
-  const subscriptions = createSubscriptionServer({
-    schema,
-    production: config.production,
-    authenticate: (authorization) => authenticate(options.clients, authorization),
-    // A subscription lives long: its upstream calls are not tied to one HTTP request.
-    context: (client, requestId) => contextFor(client, requestId, NEVER_CANCELLED),
-  });
+  const subscriptions = createSubscriptionServer({ schema, pipeline, context: contextFor });
   app.server.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://gateway').pathname === '/graphql') subscriptions.handleUpgrade(request, socket, head);
     else socket.destroy();
@@ -243,15 +208,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
 /**
  * The request's upstream calls stop when its client disconnects before the response is complete, or
- * when its deadline passes: one light Cancellation and one timer per request (see cancellation.ts).
+ * when its deadline passes (the pipeline's deadline: one light Cancellation and one timer per request).
  */
-function requestSignal(reply: FastifyReply, deadlineMs: number): CancelSignal {
-  const cancellation = new Cancellation();
-  const deadline = setTimeout(() => cancellation.abort(), deadlineMs);
-  deadline.unref();
+function requestSignal(reply: FastifyReply, pipeline: OperationPipeline): CancelSignal {
+  const deadline = pipeline.deadline();
   reply.raw.once('close', () => {
-    clearTimeout(deadline);
-    if (!reply.raw.writableFinished) cancellation.abort();
+    if (reply.raw.writableFinished) deadline.done();
+    else deadline.cancel();
   });
-  return cancellation;
+  return deadline.signal;
 }

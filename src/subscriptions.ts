@@ -1,28 +1,33 @@
 /**
  * GraphQL over WebSocket (graphql-ws, `graphql-transport-ws`) on the gateway's own HTTP server at
- * /graphql. A connection presents the same API key as HTTP — `connectionParams.authorization`
- * ("Bearer <key>") or the upgrade request's Authorization header — and each operation is held to the
- * same scopes. Connections without a valid key are closed with 4403.
+ * /graphql, for subscriptions and for queries and mutations alike. Every operation goes through the
+ * same pipeline as HTTP (src/graphql/pipeline.ts): size and rate limit per operation, the parser's token
+ * limit, every validation rule, production's refusals, scopes, a request deadline, contract-shaped errors
+ * with the request id, metrics.
+ *
+ * A connection presents the same API key as HTTP — `connectionParams.authorization` ("Bearer <key>") or
+ * the upgrade request's Authorization header; connections without a valid key are closed with 4403.
+ * When the socket closes, the upstream calls of its operations are cancelled.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { getOperationAST, parse, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { ClientApp } from './auth/clients.js';
-import { missingScopes } from './auth/requests.js';
+import { NEVER_CANCELLED, type CancelSignal } from './cancellation.js';
 import type { GatewayContext } from './context.js';
+import { requestIdFrom, type OperationPipeline } from './graphql/pipeline.js';
 
-/** Largest message a client may send (a subscription document and its variables). */
+/** Largest message a client may send (a document and its variables). */
 export const WS_MAX_PAYLOAD = 64 * 1024;
 
 export interface SubscriptionServerOptions {
   schema: GraphQLSchema;
-  /** The client for a key (or the open-access client); throws when the key is missing or unknown. */
-  authenticate(authorization: string | undefined): ClientApp;
+  pipeline: OperationPipeline;
   /** The context of one operation. */
-  context(client: ClientApp, requestId: string): GatewayContext;
-  production: boolean;
+  context(client: ClientApp, requestId: string, signal: CancelSignal): GatewayContext;
 }
 
 export interface SubscriptionServer {
@@ -30,39 +35,103 @@ export interface SubscriptionServer {
   close(): Promise<void>;
 }
 
+/** One running operation: its context and how to end its upstream work. */
+interface Running {
+  ctx: GatewayContext;
+  type: string;
+  cancel(): void;
+  done(): void;
+}
+
 /** What this server keeps on each connection, beside graphql-ws's own `request` and `socket`. */
-type Extra = { request: IncomingMessage; client?: ClientApp } & Record<PropertyKey, unknown>;
+type Extra = {
+  request: IncomingMessage;
+  socket: WebSocket;
+  client?: ClientApp;
+  /** The connection's operations by graphql-ws id, to cancel when the socket closes. */
+  running?: Map<string, Running>;
+} & Record<PropertyKey, unknown>;
 
 export function createSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
+  const { pipeline } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
-  let counter = 0;
+
+  const finish = (extra: Extra, id: string): Running | undefined => {
+    const running = extra.running?.get(id);
+    if (!running) return undefined;
+    extra.running!.delete(id);
+    running.done();
+    return running;
+  };
+
   const disposable = useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema: options.schema,
-      isProd: options.production,
+      isProd: true, // never put an internal error's message in a close reason
       onConnect: (ctx) => {
+        const extra = ctx.extra as Extra;
         const fromParams = ctx.connectionParams?.authorization;
-        const authorization = typeof fromParams === 'string' ? fromParams : ctx.extra.request.headers.authorization;
+        const authorization = typeof fromParams === 'string' ? fromParams : extra.request.headers.authorization;
         try {
-          (ctx.extra as Extra).client = options.authenticate(authorization);
-          return true;
+          extra.client = pipeline.authenticate(authorization);
         } catch {
           return false;
         }
+        extra.running = new Map();
+        extra.socket.once('close', () => {
+          for (const running of extra.running!.values()) running.cancel();
+          extra.running!.clear();
+        });
+        return true;
       },
-      onSubscribe: (ctx, _id, payload) => {
-        const client = (ctx.extra as Extra).client!;
-        let operation;
+      onSubscribe: async (ctx, id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
+        const extra = ctx.extra as Extra;
+        const client = extra.client!;
+        const requestId = requestIdFrom(payload.extensions?.requestId);
         try {
-          operation = getOperationAST(parse(payload.query), payload.operationName);
-        } catch {
-          return undefined; // graphql-ws reports the syntax error itself
+          await pipeline.admit(client, payload.query, requestId);
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
         }
-        if (!operation) return undefined;
-        const refusal = missingScopes(client, operation);
-        return refusal ? [refusal] : undefined;
+        const prepared = pipeline.prepare(client, payload.query, payload.operationName);
+        if (!prepared.ok) {
+          // Counted like a refused HTTP operation: its type is unknown until it validates.
+          pipeline.done(options.context(client, requestId, NEVER_CANCELLED), payload.operationName, undefined, true);
+          return prepared.errors.map((error) => tagged(error, requestId));
+        }
+        const type = prepared.operation.operation;
+        // A subscription lives as long as the client keeps it; a query or mutation has the deadline.
+        const deadline = pipeline.deadline();
+        if (type === 'subscription') deadline.done();
+        const contextValue = options.context(client, requestId, deadline.signal);
+        extra.running!.set(id, { ctx: contextValue, type, cancel: deadline.cancel, done: deadline.done });
+        return {
+          schema: options.schema,
+          document: prepared.document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue,
+        };
       },
-      context: (ctx) => options.context((ctx.extra as Extra).client!, `ws-${++counter}`),
+      onNext: (ctx, id, _payload, _args, result) => {
+        const running = (ctx.extra as Extra).running?.get(id);
+        if (!running) return undefined;
+        const { ctx: operation } = running;
+        const partial = operation.partialErrors.splice(0);
+        const errors = [...(result.errors ?? []), ...partial];
+        if (running.type !== 'subscription') pipeline.done(operation, _args.operationName, running.type, errors.length > 0);
+        if (errors.length === 0) return undefined;
+        return { ...result, errors: pipeline.formatErrors(errors, operation.requestId, operation) };
+      },
+      onError: (ctx, id, _payload, errors) => {
+        const running = finish(ctx.extra as Extra, id);
+        const requestId = running?.ctx.requestId ?? requestIdOf(errors) ?? randomUUID();
+        return pipeline.formatErrors(errors, requestId, running?.ctx);
+      },
+      onComplete: (ctx, id) => {
+        finish(ctx.extra as Extra, id);
+      },
     },
     wss,
   );
@@ -76,4 +145,15 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** Refusals made before an operation has a context carry its request id on the error itself. */
+function tagged(error: GraphQLError, requestId: string): GraphQLError {
+  Object.assign(error.extensions, { requestId });
+  return error;
+}
+
+function requestIdOf(errors: readonly GraphQLError[]): string | undefined {
+  const id = errors[0]?.extensions.requestId;
+  return typeof id === 'string' ? id : undefined;
 }

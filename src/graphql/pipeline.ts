@@ -1,0 +1,230 @@
+/**
+ * One operation pipeline for every transport. HTTP (Apollo Server) and GraphQL over WebSocket
+ * (graphql-ws) call the same steps, in this order, so a rule cannot cover one transport and miss the
+ * other:
+ *
+ * 1. admit     — document size (before parsing), API key → client app, the client's rate limit (one
+ *                token per operation, whatever the transport);
+ * 2. parse and validate — token limit, graphql-js's rules, the abuse limits (depth, aliases,
+ *                directives, structural cost, provider-call budget) and, in production, no
+ *                introspection; production hides "Did you mean" suggestions when errors are formatted;
+ * 3. authorize — the scopes the operation's root fields need;
+ * 4. execute   — with a request deadline, cancelled when the client goes away;
+ * 5. answer    — errors formatted to the contract (`extensions.code`, masked when unexpected, the
+ *                original logged), the request id on every error, the operation counted and timed.
+ *
+ * Apollo runs parse, validate and execute itself with `parseOptions` and `validationRules` from here;
+ * graphql-ws runs them through `parseAndValidate` and graphql-js. Audit lines for mutations are written
+ * by the mutation resolvers, so they hold on both transports.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  GraphQLError,
+  Kind,
+  NoSchemaIntrospectionCustomRule,
+  getOperationAST,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ValidationRule,
+} from 'graphql';
+import type { ClientApp, ClientRegistry } from '../auth/clients.js';
+import { authenticate, enforceRateLimit, missingScopes } from '../auth/requests.js';
+import { Cancellation, type CancelSignal } from '../cancellation.js';
+import type { GatewayContext } from '../context.js';
+import type { Logger } from '../logging.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { SharedState } from '../state/index.js';
+import { formatError, unexpectedErrors } from './errors.js';
+import { LIMITS, tooComplex, validationRules } from './limits.js';
+
+export interface OperationPipelineOptions {
+  schema: GraphQLSchema;
+  production: boolean;
+  /** Client apps from CLIENTS_FILE; without them access is open (refused in production by config). */
+  clients?: ClientRegistry;
+  state: SharedState;
+  logger: Logger;
+  metrics: Metrics;
+  /** How long one query or mutation may run before its upstream calls are cancelled. */
+  requestDeadlineMs: number;
+}
+
+/** A document refused before it could run: the errors to answer with. */
+export type Refusal = { ok: false; errors: readonly GraphQLError[] };
+/** A parsed, validated and authorized document, ready to execute. */
+export type Admitted = { ok: true; document: DocumentNode; operation: OperationDefinitionNode };
+
+export class OperationPipeline {
+  /** Parser options for both transports: the token limit. */
+  readonly parseOptions = { maxTokens: LIMITS.maxTokens };
+  /** The rules both transports validate with, beside graphql-js's own. */
+  readonly validationRules: readonly ValidationRule[];
+  /** Apollo's formatError, and the formatter of every WebSocket error. */
+  readonly format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  private readonly allRules: readonly ValidationRule[];
+
+  constructor(private readonly options: OperationPipelineOptions) {
+    this.validationRules = [...validationRules(), ...(options.production ? [NoSchemaIntrospectionCustomRule] : [])];
+    this.allRules = [...specifiedRules, ...this.validationRules];
+    this.format = formatError({ production: options.production });
+  }
+
+  /** Step 1 for a connection (graphql-ws): the client app presenting this Authorization value. */
+  authenticate(authorization: string | undefined): ClientApp {
+    return authenticate(this.options.clients, authorization);
+  }
+
+  /**
+   * Step 1 for one operation: the query text within the size limit, then the client's rate limit.
+   * Throws a coded GraphQLError (QUERY_TOO_COMPLEX, RATE_LIMITED) carrying the request id.
+   */
+  async admit(client: ClientApp, query: unknown, requestId: string): Promise<void> {
+    try {
+      refuseOversized(query);
+      await enforceRateLimit(this.options.state, client, this.options.logger, requestId);
+    } catch (error) {
+      if (error instanceof GraphQLError) Object.assign(error.extensions, { requestId });
+      throw error;
+    }
+  }
+
+  /** Step 1 over HTTP: size, key and rate limit for a request whose key comes with it. */
+  async admitRequest(authorization: string | undefined, query: unknown, requestId: string): Promise<ClientApp> {
+    let client: ClientApp;
+    try {
+      // Cheapest first: the size needs no lookup.
+      refuseOversized(query);
+      client = this.authenticate(authorization);
+    } catch (error) {
+      if (error instanceof GraphQLError) Object.assign(error.extensions, { requestId });
+      throw error;
+    }
+    await this.admit(client, undefined, requestId);
+    return client;
+  }
+
+  /**
+   * Steps 2 and 3 for transports that parse themselves (graphql-ws): parse with the token limit,
+   * validate with every rule, pick the operation and check its scopes.
+   */
+  prepare(client: ClientApp, query: unknown, operationName: string | null | undefined): Admitted | Refusal {
+    if (typeof query !== 'string') return refused(coded('BAD_REQUEST', 'Send the operation as a string in "query"'));
+    let document: DocumentNode;
+    try {
+      document = parse(query, this.parseOptions);
+    } catch (error) {
+      return refused(error instanceof GraphQLError ? withCode(error, 'GRAPHQL_PARSE_FAILED') : coded('GRAPHQL_PARSE_FAILED', String(error)));
+    }
+    const invalid = validate(this.options.schema, document, this.allRules);
+    if (invalid.length > 0) return { ok: false, errors: invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED')) };
+    const operation = getOperationAST(document, operationName ?? undefined);
+    if (!operation) return refused(coded('OPERATION_RESOLUTION_FAILURE', operationName ? `Unknown operation named "${operationName}"` : 'Send one operation, or name the one to run'));
+    const refusal = this.authorize(client, operation);
+    return refusal ? refused(refusal) : { ok: true, document, operation };
+  }
+
+  /** Step 3: FORBIDDEN when the operation needs a scope the client lacks. */
+  authorize(client: ClientApp, operation: OperationDefinitionNode): GraphQLError | undefined {
+    return missingScopes(client, operation);
+  }
+
+  /**
+   * Step 4's signal for one query or mutation: cancelled when its deadline passes or `cancel()` is
+   * called (the client went away). `done()` clears the deadline.
+   */
+  deadline(): { signal: CancelSignal; cancel(): void; done(): void } {
+    const cancellation = new Cancellation();
+    const timer = setTimeout(() => cancellation.abort(), this.options.requestDeadlineMs);
+    timer.unref();
+    return {
+      signal: cancellation,
+      cancel: () => {
+        clearTimeout(timer);
+        cancellation.abort();
+      },
+      done: () => clearTimeout(timer),
+    };
+  }
+
+  /** Logs the original of every error that will be masked as INTERNAL_SERVER_ERROR, under its request. */
+  logUnexpected(errors: readonly GraphQLError[], ctx: GatewayContext): void {
+    for (const err of unexpectedErrors(errors, this.options.production)) ctx.logger.error({ err }, 'unexpected error while resolving');
+  }
+
+  /**
+   * Step 5 for raw errors (graphql-ws, and the partial errors resolvers collected on either transport):
+   * logged when unexpected, formatted to the contract, the request id added.
+   */
+  formatErrors(errors: readonly GraphQLError[], requestId: string, ctx?: GatewayContext): GraphQLFormattedError[] {
+    if (ctx) this.logUnexpected(errors, ctx);
+    return errors.map((error) => withRequestId(this.format(plainJson(error), error), requestId));
+  }
+
+  /** Step 5: counts and times the operation. */
+  done(ctx: GatewayContext, operationName: string | null | undefined, type: string | undefined, failed: boolean): void {
+    this.options.metrics.operationDone(ctx, operationName, type, failed);
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * The id of one operation: the client's own when well-formed (X-Request-Id over HTTP,
+ * `extensions.requestId` of a graphql-ws subscribe message), otherwise a new UUID. It is echoed on
+ * every error and log line, so a client can quote it to us.
+ */
+export function requestIdFrom(given: unknown): string {
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+export function withRequestId(error: GraphQLFormattedError, requestId: string): GraphQLFormattedError {
+  return { ...error, extensions: { ...error.extensions, requestId } };
+}
+
+/**
+ * graphql-js reports a variable that fails its type as an error on the variable's definition, before
+ * anything runs (Apollo codes these BAD_USER_INPUT; graphql-ws leaves them uncoded).
+ */
+export function isVariableError(error: GraphQLError): boolean {
+  return error.extensions.code === undefined && error.nodes?.length === 1 && error.nodes[0]!.kind === Kind.VARIABLE_DEFINITION;
+}
+
+/** QUERY_TOO_COMPLEX (HTTP 400) for a query text over the size limit, before anything parses it. */
+function refuseOversized(query: unknown): void {
+  // Cheap first: a string shorter in UTF-16 units than the limit / 3 cannot be over it in UTF-8 bytes.
+  if (typeof query !== 'string' || query.length * 3 <= LIMITS.maxDocumentBytes) return;
+  if (Buffer.byteLength(query, 'utf8') > LIMITS.maxDocumentBytes) {
+    const error = tooComplex(`The query text is over ${LIMITS.maxDocumentBytes} bytes`);
+    Object.assign(error.extensions, { http: { status: 400 } });
+    throw error;
+  }
+}
+
+/** An error's JSON as Apollo hands it to formatError: without the HTTP instructions, coded. */
+function plainJson(error: GraphQLError): GraphQLFormattedError {
+  const { http: _http, ...extensions } = error.extensions as Record<string, unknown>;
+  const code = extensions.code ?? (isVariableError(error) ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR');
+  return { ...error.toJSON(), extensions: { ...extensions, code } };
+}
+
+function refused(error: GraphQLError): Refusal {
+  return { ok: false, errors: [error] };
+}
+
+function coded(code: string, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code } });
+}
+
+/**
+ * The error as Apollo would present it: a rule's own coded error (QUERY_TOO_COMPLEX) stays the
+ * original of a wrapper carrying the request-level code, as Apollo wraps it.
+ */
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  if (error.extensions.code === undefined) return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { ...error.extensions, code } });
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, originalError: error, extensions: { code } });
+}
