@@ -38,6 +38,8 @@ export interface SubscriptionServer {
 /** One running operation: its context and how to end its upstream work. */
 interface Running {
   ctx: GatewayContext;
+  /** The operation's name in its document (for metrics), and its type. */
+  name: string | undefined;
   type: string;
   cancel(): void;
   done(): void;
@@ -105,7 +107,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
         const deadline = pipeline.deadline();
         if (type === 'subscription') deadline.done();
         const contextValue = options.context(client, requestId, deadline.signal);
-        extra.running!.set(id, { ctx: contextValue, type, cancel: deadline.cancel, done: deadline.done });
+        extra.running!.set(id, { ctx: contextValue, name: prepared.operation.name?.value, type, cancel: deadline.cancel, done: deadline.done });
         return {
           schema: options.schema,
           document: prepared.document,
@@ -120,7 +122,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
         const { ctx: operation } = running;
         const partial = operation.partialErrors.splice(0);
         const errors = [...(result.errors ?? []), ...partial];
-        if (running.type !== 'subscription') pipeline.done(operation, _args.operationName, running.type, errors.length > 0);
+        if (running.type !== 'subscription') pipeline.done(operation, running.name, running.type, errors.length > 0);
         if (errors.length === 0) return undefined;
         return { ...result, errors: pipeline.formatErrors(errors, operation.requestId, operation) };
       },

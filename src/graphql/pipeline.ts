@@ -162,7 +162,7 @@ export class OperationPipeline {
    */
   formatErrors(errors: readonly GraphQLError[], requestId: string, ctx?: GatewayContext): GraphQLFormattedError[] {
     if (ctx) this.logUnexpected(errors, ctx);
-    return errors.map((error) => withRequestId(this.format(plainJson(error), error), requestId));
+    return errors.map((error) => withRequestId(this.format(plainJson(error, this.options.production), error), requestId));
   }
 
   /** Step 5: counts and times the operation. */
@@ -205,11 +205,15 @@ function refuseOversized(query: unknown): void {
   }
 }
 
-/** An error's JSON as Apollo hands it to formatError: without the HTTP instructions, coded. */
-function plainJson(error: GraphQLError): GraphQLFormattedError {
+/**
+ * An error's JSON as Apollo hands it to formatError: without the HTTP instructions, coded, and outside
+ * production with the stack trace (formatError drops it in production).
+ */
+function plainJson(error: GraphQLError, production: boolean): GraphQLFormattedError {
   const { http: _http, ...extensions } = error.extensions as Record<string, unknown>;
   const code = extensions.code ?? (isVariableError(error) ? 'BAD_USER_INPUT' : 'INTERNAL_SERVER_ERROR');
-  return { ...error.toJSON(), extensions: { ...extensions, code } };
+  const stack = production ? undefined : (error.originalError?.stack ?? error.stack)?.split('\n');
+  return { ...error.toJSON(), extensions: { ...extensions, code, ...(stack ? { stacktrace: stack } : {}) } };
 }
 
 function refused(error: GraphQLError): Refusal {

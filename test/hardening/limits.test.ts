@@ -1,7 +1,8 @@
 /**
  * Abuse limits (src/graphql/limits.ts): each limit refuses a crafted query with QUERY_TOO_COMPLEX (or
- * BAD_USER_INPUT for argument bounds) before anything reaches a provider, and every example operation
- * users copy (operations/*.graphql, the README, docs/*.md, the query `npm start` prints) passes them.
+ * BAD_USER_INPUT for argument bounds) before anything reaches a provider, over HTTP and over graphql-ws
+ * alike, and every example operation users copy (operations/*.graphql, the README, docs/*.md, the query
+ * `npm start` prints) passes them.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS, validationRules } from '../../src/graphql/limits.js';
 import { buildGatewaySchema } from '../../src/schema.js';
 import { useTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { TRANSPORTS } from '../helpers/transports.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -103,6 +105,11 @@ const OVER_LIMIT: { limit: string; message: RegExp; query: string }[] = [
     query: `{ nodes(ids: [${Array.from({ length: 101 }, (_, i) => `"${cashoutId(i)}"`).join(', ')}]) { id } }`,
   },
   {
+    limit: `document bytes (${LIMITS.maxDocumentBytes}): ten aliased nodes of 100 cash-in ids (34 KB, 1,000 provider calls if it ran)`,
+    message: /over 16384 bytes/,
+    query: `{ ${Array.from({ length: 10 }, (_, a) => `n${a}: nodes(ids: [${Array.from({ length: 100 }, (_, i) => `"${Buffer.from(`Cashin:TELEPAGOS:${9_001_000 + a * 100 + i}`).toString('base64')}"`).join(', ')}]) { id }`).join(' ')} }`,
+  },
+  {
     limit: `document bytes (${LIMITS.maxDocumentBytes})`,
     message: /over 16384 bytes/,
     query: `# ${'x'.repeat(LIMITS.maxDocumentBytes)}\n{ accounts { balance { amount } } }`,
@@ -145,21 +152,89 @@ describe('the examples users copy pass every limit', () => {
   );
 });
 
-describe('over HTTP', () => {
+describe('over every transport', () => {
   const gw = useTestGateway();
   beforeEach(() => gw().clearLogs());
 
-  describe.each(OVER_LIMIT.map((c) => [c.limit, c] as const))('the %s limit', (_, crafted) => {
-    it('refuses with QUERY_TOO_COMPLEX, runs nothing and calls no provider', async () => {
-      const { status, body } = await gw().query(crafted.query);
-      expect(status).toBe(400);
-      expect(body.data).toBeUndefined();
-      expect(body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
-      expect(body.errors?.map((e) => e.message).join('\n')).toMatch(crafted.message);
-      expect(body.errors?.[0]?.extensions?.requestId).toEqual(expect.any(String));
+  describe.each(TRANSPORTS)('over $name', (t) => {
+
+    describe.each(OVER_LIMIT.map((c) => [c.limit, c] as const))('the %s limit', (_, crafted) => {
+      it('refuses with QUERY_TOO_COMPLEX, runs nothing and calls no provider', async () => {
+        const { status, body } = await t.send(gw(), crafted.query);
+        if (t.name === 'http') expect(status).toBe(400);
+        expect(body.data).toBeUndefined();
+        expect(body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+        expect(body.errors?.map((e) => e.message).join('\n')).toMatch(crafted.message);
+        expect(body.errors?.[0]?.extensions?.requestId).toEqual(expect.any(String));
+        expect(upstreamCalls(gw())).toBe(0);
+      });
+    });
+
+
+    it.each([0, -1, 101])('refuses transactions(first: %i) as BAD_USER_INPUT at field first, with no provider call', async (first) => {
+      const { body } = await t.send(gw(), `{ account(provider: TELEPAGOS) { transactions(${DATES}, first: ${first}) { totalCount } } }`);
+      expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(body.errors?.[0]?.extensions?.field).toBe('first');
       expect(upstreamCalls(gw())).toBe(0);
     });
+
+    it('refuses a huge first (100000) already while validating: the structural cost multiplies by it', async () => {
+      const { body } = await t.send(gw(), `{ account(provider: TELEPAGOS) { transactions(${DATES}, first: 100000) { nodes { id } } } }`);
+      expect(body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+      expect(upstreamCalls(gw())).toBe(0);
+    });
+
+    it('accepts the bounds first: 1 and first: 100 (which do call the provider)', async () => {
+      for (const first of [1, 100]) {
+        const { body } = await t.send(gw(), `{ account(provider: TELEPAGOS) { transactions(${DATES}, first: ${first}) { nodes { id } } } }`);
+        expect(body.errors).toBeUndefined();
+        expect(body.data.account.transactions.nodes.length).toBeLessThanOrEqual(first);
+        expect(body.data.account.transactions.nodes.length).toBeGreaterThan(0);
+      }
+      expect(upstreamCalls(gw())).toBeGreaterThan(0);
+    });
+
+    it('refuses nodes with more than 100 ids in a variable as BAD_USER_INPUT, with no provider call', async () => {
+      const ids = Array.from({ length: 101 }, (_, i) => cashoutId(i));
+      const { body } = await t.send(gw(), 'query Many($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids });
+      expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(body.errors?.[0]?.extensions?.field).toBe('ids');
+      expect(upstreamCalls(gw())).toBe(0);
+    });
+
+
+    it('runs the examples users copy without any limit refusing them', async () => {
+      const sent = EXAMPLES.filter((e) => !/^\s*subscription\b/.test(e.document) && !/\$\w+\s*:/.test(e.document));
+      expect(sent.length).toBeGreaterThanOrEqual(8);
+      for (const example of sent) {
+        const { status, body } = await t.send(gw(), example.document);
+        if (t.name === 'http') expect(status, example.source).toBe(200);
+        expect(body.data, example.source).toBeDefined();
+        expect(body.errors?.filter((e) => e.extensions?.code === 'QUERY_TOO_COMPLEX' || e.extensions?.code === 'BAD_USER_INPUT') ?? [], example.source).toEqual([]);
+      }
+    });
+
+    it('runs the operations/ documents with their variables (Dashboard, TupayTransactions, NodeLookup)', async () => {
+      const file = (name: string) => readFileSync(join(ROOT, 'operations', name), 'utf8');
+      const runs: [string, Record<string, unknown>][] = [
+        ['dashboard.graphql', { from: '2026-01-01', to: '2026-01-15' }],
+        ['tupay-transactions.graphql', { from: '2026-01-01', to: '2026-01-15', first: 100 }],
+        ['node.graphql', { id: 'U2FsZVBvaW50OlRFTEVQQUdPUzox' }],
+        ['reference-data.graphql', {}],
+      ];
+      for (const [name, variables] of runs) {
+        const { status, body } = await t.send(gw(), file(name), variables);
+        if (t.name === 'http') expect(status, name).toBe(200);
+        expect(body.errors, name).toBeUndefined();
+        expect(body.data, name).toBeTruthy();
+      }
+    });
   });
+});
+
+describe('over HTTP only', () => {
+  const gw = useTestGateway();
+  beforeEach(() => gw().clearLogs());
 
   it('refuses an oversized query sent by GET as well (Node refuses a URL that long: 431), with no provider call', async () => {
     const query = `# ${'x'.repeat(LIMITS.maxDocumentBytes)}\n{ accounts { balance { amount } } }`;
@@ -167,37 +242,6 @@ describe('over HTTP', () => {
     const text = await response.body.text();
     expect([400, 431]).toContain(response.statusCode);
     expect(text).not.toContain('"data"');
-    expect(upstreamCalls(gw())).toBe(0);
-  });
-
-  it.each([0, -1, 101])('refuses transactions(first: %i) as BAD_USER_INPUT at field first, with no provider call', async (first) => {
-    const { body } = await gw().query(`{ account(provider: TELEPAGOS) { transactions(${DATES}, first: ${first}) { totalCount } } }`);
-    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(body.errors?.[0]?.extensions?.field).toBe('first');
-    expect(upstreamCalls(gw())).toBe(0);
-  });
-
-  it('refuses a huge first (100000) already while validating: the structural cost multiplies by it', async () => {
-    const { body } = await gw().query(`{ account(provider: TELEPAGOS) { transactions(${DATES}, first: 100000) { nodes { id } } } }`);
-    expect(body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
-    expect(upstreamCalls(gw())).toBe(0);
-  });
-
-  it('accepts the bounds first: 1 and first: 100 (which do call the provider)', async () => {
-    for (const first of [1, 100]) {
-      const { body } = await gw().query(`{ account(provider: TELEPAGOS) { transactions(${DATES}, first: ${first}) { nodes { id } } } }`);
-      expect(body.errors).toBeUndefined();
-      expect(body.data.account.transactions.nodes.length).toBeLessThanOrEqual(first);
-      expect(body.data.account.transactions.nodes.length).toBeGreaterThan(0);
-    }
-    expect(upstreamCalls(gw())).toBeGreaterThan(0);
-  });
-
-  it('refuses nodes with more than 100 ids in a variable as BAD_USER_INPUT, with no provider call', async () => {
-    const ids = Array.from({ length: 101 }, (_, i) => cashoutId(i));
-    const { body } = await gw().query('query Many($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids });
-    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(body.errors?.[0]?.extensions?.field).toBe('ids');
     expect(upstreamCalls(gw())).toBe(0);
   });
 
@@ -211,32 +255,5 @@ describe('over HTTP', () => {
     expect(response.statusCode).toBe(400);
     expect(text).not.toContain('"data"');
     expect(upstreamCalls(gw())).toBe(0);
-  });
-
-  it('runs the examples users copy without any limit refusing them', async () => {
-    const sent = EXAMPLES.filter((e) => !/^\s*subscription\b/.test(e.document) && !/\$\w+\s*:/.test(e.document));
-    expect(sent.length).toBeGreaterThanOrEqual(8);
-    for (const example of sent) {
-      const { status, body } = await gw().query(example.document);
-      expect(status, example.source).toBe(200);
-      expect(body.data, example.source).toBeDefined();
-      expect(body.errors?.filter((e) => e.extensions?.code === 'QUERY_TOO_COMPLEX' || e.extensions?.code === 'BAD_USER_INPUT') ?? [], example.source).toEqual([]);
-    }
-  });
-
-  it('runs the operations/ documents with their variables (Dashboard, TupayTransactions, NodeLookup)', async () => {
-    const file = (name: string) => readFileSync(join(ROOT, 'operations', name), 'utf8');
-    const runs: [string, Record<string, unknown>][] = [
-      ['dashboard.graphql', { from: '2026-01-01', to: '2026-01-15' }],
-      ['tupay-transactions.graphql', { from: '2026-01-01', to: '2026-01-15', first: 100 }],
-      ['node.graphql', { id: 'U2FsZVBvaW50OlRFTEVQQUdPUzox' }],
-      ['reference-data.graphql', {}],
-    ];
-    for (const [name, variables] of runs) {
-      const { status, body } = await gw().query(file(name), variables);
-      expect(status, name).toBe(200);
-      expect(body.errors, name).toBeUndefined();
-      expect(body.data, name).toBeTruthy();
-    }
   });
 });

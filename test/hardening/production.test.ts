@@ -1,6 +1,7 @@
 /**
  * Production mode (NODE_ENV=production), behaviour by behaviour, each probe also sent to a development
  * gateway where it shows the thing production hides (so a probe that elicits nothing cannot pass).
+ * Every operation probe runs over both transports, HTTP and graphql-ws (test/helpers/transports.ts).
  */
 import { createHash } from 'node:crypto';
 import { request } from 'undici';
@@ -11,6 +12,7 @@ import { formatError } from '../../src/graphql/errors.js';
 import { memoryState, type SharedState } from '../../src/state/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { leakRecorder, type LeakRecorder } from '../helpers/leaks.js';
+import { TRANSPORTS } from '../helpers/transports.js';
 
 const KEY = 'prod-test-key-0123456789abcdef';
 const AUTH = { authorization: `Bearer ${KEY}` };
@@ -74,40 +76,6 @@ describe('production mode', () => {
     expect(dev.config.production).toBe(false);
   });
 
-  describe('API keys', () => {
-    it.each([
-      ['no key', {}],
-      ['an unknown key', { authorization: 'Bearer not-a-known-key-at-all' }],
-      ['a malformed header', { authorization: 'Basic dXNlcjpwYXNz' }],
-    ])('refuses a request with %s: 401 UNAUTHENTICATED, no provider call', async (_, headers) => {
-      const { status, body } = await prod.query('{ accounts { balance { amount } } }', undefined, headers as Record<string, string>);
-      expect(status).toBe(401);
-      expect(body.data).toBeUndefined();
-      expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-      expect(prod.sandboxes.telepagos.log.count() + prod.sandboxes.tupay.log.count()).toBe(0);
-    });
-
-    it('answers a request with a known key', async () => {
-      const { status, body } = await prod.query('{ salePoints { name } }', undefined, AUTH);
-      expect(status).toBe(200);
-      expect(body.data.salePoints.length).toBeGreaterThan(0);
-    });
-  });
-
-  it.each([
-    ['__schema', '{ __schema { types { name } } }'],
-    ['__type', '{ __type(name: "Account") { fields { name } } }'],
-  ])('refuses introspection (%s)', async (_, query) => {
-    const refused = await prod.query(query, undefined, AUTH);
-    expect(refused.status).toBe(400);
-    expect(refused.body.data).toBeUndefined();
-    expect(refused.body.errors?.[0]?.message).toMatch(/introspection/i);
-    expect(JSON.stringify(refused.body)).not.toContain('transactions');
-
-    const allowed = await dev.query(query);
-    expect(allowed.body.errors).toBeUndefined();
-  });
-
   it('serves no landing page on GET /graphql with Accept: text/html', async () => {
     const get = (gw: TestGateway) => request(`${gw.url}/graphql`, { headers: { accept: 'text/html' } });
     const prodAnswer = await get(prod);
@@ -119,47 +87,88 @@ describe('production mode', () => {
     expect(await devAnswer.body.text()).toContain('embeddable-sandbox');
   });
 
-  it('puts no stack trace in any error', async () => {
-    let devStacks = 0;
-    for (const [name, query, variables] of ERROR_PROBES) {
-      const { body } = await prod.query(query, variables, AUTH);
-      expect(body.errors?.length, name).toBeGreaterThan(0);
-      const text = JSON.stringify(body);
-      expect(text, name).not.toMatch(/stacktrace|exception/);
-      expect(text, name).not.toMatch(/\bat .*\.[cm]?[jt]s:\d+|node_modules|\/src\//);
-      const devBody = (await dev.query(query, variables)).body;
-      if (JSON.stringify(devBody).includes('stacktrace')) devStacks += 1;
-    }
-    // The probes do produce stack traces where they are allowed.
-    expect(devStacks).toBeGreaterThanOrEqual(4);
-  });
+  describe.each(TRANSPORTS)('over $name', (t) => {
+    describe('API keys', () => {
+      it.each([
+        ['no key', {}],
+        ['an unknown key', { authorization: 'Bearer not-a-known-key-at-all' }],
+        ['a malformed header', { authorization: 'Basic dXNlcjpwYXNz' }],
+      ])('refuses a request with %s (HTTP 401 UNAUTHENTICATED, WebSocket closed 4403), no provider call', async (_, headers) => {
+        const { status, closeCode, body } = await t.send(prod, '{ accounts { balance { amount } } }', undefined, headers as Record<string, string>);
+        expect(body.data).toBeUndefined();
+        if (t.name === 'http') {
+          expect(status).toBe(401);
+          expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+        } else expect(closeCode).toBe(4403);
+        expect(prod.sandboxes.telepagos.log.count() + prod.sandboxes.tupay.log.count()).toBe(0);
+      });
 
-  it('masks an unexpected resolver error as INTERNAL_SERVER_ERROR with the request id, and logs the original under that id', async () => {
-    const { body } = await prod.query('{ paymentConcepts { id } }', undefined, { ...AUTH, 'x-request-id': 'prod-unexpected-1' });
-    expect(body.errors).toHaveLength(1);
-    expect(body.errors![0]).toEqual({
-      message: 'Internal server error',
-      locations: expect.any(Array),
-      path: ['paymentConcepts'],
-      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'prod-unexpected-1' },
+      it('answers a request with a known key', async () => {
+        const { status, body } = await t.send(prod, '{ salePoints { name } }', undefined, AUTH);
+        if (t.name === 'http') expect(status).toBe(200);
+        expect(body.data.salePoints.length).toBeGreaterThan(0);
+      });
     });
-    expect(JSON.stringify(body)).not.toContain('ECONNREFUSED');
-    // Operators can find what happened from the id the client quotes.
-    const logged = prodLogs.lines.map((line) => JSON.parse(line)).filter((line) => line.msg === 'unexpected error while resolving');
-    expect(logged.at(-1)?.requestId).toBe('prod-unexpected-1');
-    expect(JSON.stringify(logged.at(-1))).toContain('ECONNREFUSED');
 
-    // Outside production the message is kept (still coded INTERNAL_SERVER_ERROR).
-    const devBody = (await dev.query('{ paymentConcepts { id } }')).body;
-    expect(devBody.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
-    expect(devBody.errors?.[0]?.message).toContain('ECONNREFUSED');
-  });
+    it.each([
+      ['__schema', '{ __schema { types { name } } }'],
+      ['__type', '{ __type(name: "Account") { fields { name } } }'],
+    ])('refuses introspection (%s)', async (_, query) => {
+      const refused = await t.send(prod, query, undefined, AUTH);
+      if (t.name === 'http') expect(refused.status).toBe(400);
+      expect(refused.body.data).toBeUndefined();
+      expect(refused.body.errors?.[0]?.message).toMatch(/introspection/i);
+      expect(refused.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(refused.body.errors?.[0]?.extensions?.requestId).toEqual(expect.any(String));
+      expect(JSON.stringify(refused.body)).not.toContain('transactions');
 
-  it.each(SUGGESTION_PROBES)('removes field suggestions ("Did you mean") from %s', async (query) => {
-    const { body } = await prod.query(query, undefined, AUTH);
-    expect(body.errors?.length).toBeGreaterThan(0);
-    expect(JSON.stringify(body)).not.toMatch(/Did you mean/i);
-    expect((await dev.query(query)).body.errors?.[0]?.message).toMatch(/Did you mean/);
+      const allowed = await t.send(dev, query);
+      expect(allowed.body.errors).toBeUndefined();
+      expect(allowed.body.data).toBeDefined();
+    });
+
+    it('puts no stack trace in any error', async () => {
+      let devStacks = 0;
+      for (const [name, query, variables] of ERROR_PROBES) {
+        const { body } = await t.send(prod, query, variables, AUTH);
+        expect(body.errors?.length, name).toBeGreaterThan(0);
+        const text = JSON.stringify(body);
+        expect(text, name).not.toMatch(/stacktrace|exception/);
+        expect(text, name).not.toMatch(/\bat .*\.[cm]?[jt]s:\d+|node_modules|\/src\//);
+        const devBody = (await t.send(dev, query, variables)).body;
+        if (JSON.stringify(devBody).includes('stacktrace')) devStacks += 1;
+      }
+      // The probes do produce stack traces where they are allowed.
+      expect(devStacks).toBeGreaterThanOrEqual(4);
+    });
+
+    it('masks an unexpected resolver error as INTERNAL_SERVER_ERROR with the request id, and logs the original under that id', async () => {
+      const { body } = await t.send(prod, '{ paymentConcepts { id } }', undefined, { ...AUTH, 'x-request-id': 'prod-unexpected-1' });
+      expect(body.errors).toHaveLength(1);
+      expect(body.errors![0]).toEqual({
+        message: 'Internal server error',
+        locations: expect.any(Array),
+        path: ['paymentConcepts'],
+        extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'prod-unexpected-1' },
+      });
+      expect(JSON.stringify(body)).not.toContain('ECONNREFUSED');
+      // Operators can find what happened from the id the client quotes.
+      const logged = prodLogs.lines.map((line) => JSON.parse(line)).filter((line) => line.msg === 'unexpected error while resolving');
+      expect(logged.at(-1)?.requestId).toBe('prod-unexpected-1');
+      expect(JSON.stringify(logged.at(-1))).toContain('ECONNREFUSED');
+
+      // Outside production the message is kept (still coded INTERNAL_SERVER_ERROR).
+      const devBody = (await t.send(dev, '{ paymentConcepts { id } }')).body;
+      expect(devBody.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(devBody.errors?.[0]?.message).toContain('ECONNREFUSED');
+    });
+
+    it.each(SUGGESTION_PROBES)('removes field suggestions ("Did you mean") from %s', async (query) => {
+      const { body } = await t.send(prod, query, undefined, AUTH);
+      expect(body.errors?.length).toBeGreaterThan(0);
+      expect(JSON.stringify(body)).not.toMatch(/Did you mean/i);
+      expect((await t.send(dev, query)).body.errors?.[0]?.message).toMatch(/Did you mean/);
+    });
   });
 });
 

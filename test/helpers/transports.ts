@@ -1,0 +1,83 @@
+/**
+ * The two ways a client app sends an operation — POST /graphql and graphql-ws on the same URL — behind
+ * one `send`, so a hardening case is written once and run over both (`describe.each(TRANSPORTS)`).
+ *
+ * What differs is only what HTTP has and WebSocket has not: a status code (`status` is undefined over
+ * WebSocket) and a refused connection (graphql-ws closes it with 4403; `closeCode` says so).
+ */
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { GraphQLResponse, TestGateway } from './gateway.js';
+
+export interface Answer<T = any> {
+  /** HTTP status; undefined over WebSocket. */
+  status?: number;
+  /** The close code when the server closed the connection before answering (WebSocket only). */
+  closeCode?: number;
+  body: GraphQLResponse<T>['body'];
+}
+
+export interface Transport {
+  name: 'http' | 'ws';
+  /**
+   * Sends one operation. `headers.authorization` is the API key on both transports (connectionParams
+   * over WebSocket); `headers['x-request-id']` the client's request id (the subscribe message's
+   * `extensions.requestId` over WebSocket).
+   */
+  send<T = any>(gw: TestGateway, query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<Answer<T>>;
+}
+
+const http: Transport = {
+  name: 'http',
+  async send(gw, query, variables, headers) {
+    const { status, body } = await gw.query(query, variables, headers);
+    return { status, body };
+  },
+};
+
+const ws: Transport = {
+  name: 'ws',
+  send(gw, query, variables, headers = {}) {
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const settle = (answer: Answer) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        dispose();
+        resolve(answer);
+      };
+      const timer = setTimeout(() => {
+        settled = true;
+        dispose();
+        reject(new Error(`no answer over WebSocket within 20 s to ${query.slice(0, 80)}`));
+      }, 20_000);
+      const client = createClient({
+        url: gw.wsUrl,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        lazy: true,
+        connectionParams: headers.authorization ? { authorization: headers.authorization } : undefined,
+      });
+      const dispose = () => void Promise.resolve().then(() => client.dispose()).catch(() => undefined);
+      const requestId = headers['x-request-id'];
+      let first: Answer['body'] | undefined;
+      client.subscribe(
+        { query, variables, ...(requestId ? { extensions: { requestId } } : {}) },
+        {
+          next: (result) => {
+            first ??= result as Answer['body'];
+          },
+          error: (error) => {
+            if (Array.isArray(error)) settle({ body: { errors: error } });
+            else if (error && typeof error === 'object' && 'code' in error) settle({ closeCode: (error as { code: number }).code, body: {} });
+            else settle({ body: { errors: [{ message: String(error) }] } });
+          },
+          complete: () => settle({ body: first ?? {} }),
+        },
+      );
+    });
+  },
+};
+
+export const TRANSPORTS: readonly Transport[] = [http, ws];
