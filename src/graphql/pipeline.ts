@@ -80,32 +80,35 @@ export class OperationPipeline {
   }
 
   /**
-   * Step 1 for one operation: the query text within the size limit, then the client's rate limit.
-   * Throws a coded GraphQLError (QUERY_TOO_COMPLEX, RATE_LIMITED) carrying the request id.
+   * Step 1 for one operation of an authenticated connection (graphql-ws): the query text within the
+   * size limit, then the client's rate limit. Throws a coded GraphQLError (QUERY_TOO_COMPLEX,
+   * RATE_LIMITED) carrying the request id.
    */
   async admit(client: ClientApp, query: unknown, requestId: string): Promise<void> {
-    try {
+    tagging(requestId, () => refuseOversized(query));
+    await this.rateLimit(client, requestId);
+  }
+
+  /**
+   * Step 1 over HTTP, where the key comes with each request: size (cheapest, no lookup), key, rate limit.
+   * Throws a coded GraphQLError (QUERY_TOO_COMPLEX, UNAUTHENTICATED, RATE_LIMITED) carrying the request id.
+   */
+  async admitRequest(authorization: string | undefined, query: unknown, requestId: string): Promise<ClientApp> {
+    const client = tagging(requestId, () => {
       refuseOversized(query);
+      return this.authenticate(authorization);
+    });
+    await this.rateLimit(client, requestId);
+    return client;
+  }
+
+  private async rateLimit(client: ClientApp, requestId: string): Promise<void> {
+    try {
       await enforceRateLimit(this.options.state, client, this.options.logger, requestId);
     } catch (error) {
       if (error instanceof GraphQLError) Object.assign(error.extensions, { requestId });
       throw error;
     }
-  }
-
-  /** Step 1 over HTTP: size, key and rate limit for a request whose key comes with it. */
-  async admitRequest(authorization: string | undefined, query: unknown, requestId: string): Promise<ClientApp> {
-    let client: ClientApp;
-    try {
-      // Cheapest first: the size needs no lookup.
-      refuseOversized(query);
-      client = this.authenticate(authorization);
-    } catch (error) {
-      if (error instanceof GraphQLError) Object.assign(error.extensions, { requestId });
-      throw error;
-    }
-    await this.admit(client, undefined, requestId);
-    return client;
   }
 
   /**
@@ -192,6 +195,16 @@ export function withRequestId(error: GraphQLFormattedError, requestId: string): 
  */
 export function isVariableError(error: GraphQLError): boolean {
   return error.extensions.code === undefined && error.nodes?.length === 1 && error.nodes[0]!.kind === Kind.VARIABLE_DEFINITION;
+}
+
+/** Runs a check; a GraphQLError it throws carries the request id (it is refused before any context). */
+function tagging<T>(requestId: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof GraphQLError) Object.assign(error.extensions, { requestId });
+    throw error;
+  }
 }
 
 /** QUERY_TOO_COMPLEX (HTTP 400) for a query text over the size limit, before anything parses it. */
