@@ -4,20 +4,23 @@
  * past a day, a month, and its retention); a flood of replays costs no provider call after the first
  * confirmation (counted in the sandboxes' request logs); a genuinely new state is still published once;
  * the per-provider confirmation bucket refuses beyond its burst with 429 + Retry-After and no provider
- * call; Tupay's X-Date is held to 5 minutes either way.
+ * call; Tupay's X-Date is held to 5 minutes either way. The last block runs the same rules with the
+ * Redis store.
  */
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
 import type { PaymentEventValue } from '../../src/events/bus.js';
 import { MemoryEventDedupeStore, PUBLISHED_STATE_RETENTION_MS } from '../../src/events/dedupe.js';
 import { telepagosSignature } from '../../src/providers/telepagos/assumptions.js';
 import { taloWebhookUrl } from '../../src/providers/talo/webhook-url.js';
 import { tupayAuthorizationHeader, tupayDateHeader } from '../../src/providers/tupay/assumptions.js';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/credentials.js';
-import { memoryState } from '../../src/state/index.js';
+import { memoryState, redisState } from '../../src/state/index.js';
 import { SIGNED_TIMESTAMP_TOLERANCE_MS } from '../../src/webhooks/pipeline.js';
 import { useTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { call, type CallResult } from '../helpers/http.js';
+import { deletePrefix, keysUnder, TEST_REDIS_URL, testPrefix } from '../helpers/redis.js';
 
 const QR_CHARGE = `mutation($input: CreateQrChargeInput!) { createQrCharge(input: $input) { qrOrderId userErrors { field message code } } }`;
 const CREATE_PAYMENT = `mutation($input: CreatePaymentInput!) { createPayment(input: $input) { payment { id } userErrors { message } } }`;
@@ -250,6 +253,42 @@ describe('the confirmation bucket, per provider', () => {
     // Each provider has its own bucket: Tupay is still confirmed.
     const depositId = await tupayDeposit(gw(), 'COMPLETED');
     expect((await post(gw(), 'webhooks/tupay', signedTupay(depositId))).body.outcome).toBe('published');
+  });
+});
+
+describe('Redis mode: the same rules with the shared store', () => {
+  const prefix = testPrefix('replay');
+  const state = redisState(TEST_REDIS_URL, prefix);
+  afterAll(async () => {
+    await state.close();
+    await deletePrefix(prefix);
+  });
+  const gw = useTestGateway({ sandboxes: { now: new Date() }, state, env: { WEBHOOK_CONFIRM_BURST: '2', WEBHOOK_CONFIRM_PER_MINUTE: '1' } });
+
+  it('replays cost no provider call, the object is kept 400 days in Redis, and the bucket is shared', async () => {
+    const published = collect(gw());
+    const [first, second, third] = [await quietCashin(gw()), await quietCashin(gw()), await quietCashin(gw())];
+    const notice = signedTelepagos(cashinNotice(first));
+    expect((await post(gw(), 'webhooks/telepagos', notice)).body.outcome).toBe('published');
+    const before = providerCalls(gw(), 'telepagos');
+    const replays = await Promise.all(Array.from({ length: FLOOD }, () => post(gw(), 'webhooks/telepagos', notice)));
+    expect(outcomes(replays)).toEqual(['200 duplicate']);
+    expect(providerCalls(gw(), 'telepagos')).toBe(before);
+    await waitFor(() => published.length === 1);
+    expect(published).toHaveLength(1);
+
+    const [key] = await keysUnder(`${prefix}event:TELEPAGOS:`);
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      expect(await redis.pttl(key!)).toBeGreaterThan(PUBLISHED_STATE_RETENTION_MS - 60_000);
+    } finally {
+      redis.disconnect();
+    }
+
+    expect((await post(gw(), 'webhooks/telepagos', signedTelepagos(cashinNotice(second)))).body.outcome).toBe('published');
+    const refused = await post(gw(), 'webhooks/telepagos', signedTelepagos(cashinNotice(third)));
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBeDefined();
   });
 });
 
