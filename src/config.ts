@@ -4,6 +4,7 @@
  */
 import { SANDBOX_CREDENTIALS } from './sandbox/credentials.js';
 import { Secret } from './secret.js';
+import { DEFAULT_CONFIRM_RATE_LIMIT } from './webhooks/pipeline.js';
 
 export interface TelepagosConfig {
   /** Base URL; `v2/...` paths are appended. */
@@ -66,6 +67,11 @@ export interface Config {
   corsOrigins: string[];
   /** MAX_OPERATION_AMOUNT: the largest amount one mutation may move or charge. Default 50000000. */
   maxOperationAmount: string;
+  /**
+   * WEBHOOK_CONFIRM_PER_MINUTE and WEBHOOK_CONFIRM_BURST (default DEFAULT_CONFIRM_RATE_LIMIT): each
+   * provider's bucket of webhook confirmations (reads from the provider), shared by replicas in Redis mode.
+   */
+  webhookConfirmRate: { perSecond: number; burst: number };
   providers: ProvidersConfig;
   /**
    * No provider URL configured: the gateway starts the three sandboxes and points itself at them
@@ -211,6 +217,10 @@ export function loadConfig(env: Env = process.env): Config {
     clientsFile,
     corsOrigins: origins(env, 'CORS_ORIGINS'),
     maxOperationAmount: positiveDecimal(env, 'MAX_OPERATION_AMOUNT', '50000000'),
+    webhookConfirmRate: {
+      perSecond: integer(env, 'WEBHOOK_CONFIRM_PER_MINUTE', DEFAULT_CONFIRM_RATE_LIMIT.perSecond * 60, 1, 60_000) / 60,
+      burst: integer(env, 'WEBHOOK_CONFIRM_BURST', DEFAULT_CONFIRM_RATE_LIMIT.burst, 1, 10_000),
+    },
     providers,
     embedded,
   };

@@ -170,6 +170,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   await registerWebhooks(app, config.providers, providers, {
     events,
     dedupe: state.dedupe,
+    rateLimiter: state.rateLimiter,
+    confirmRateLimit: config.webhookConfirmRate,
     logger,
     onOutcome: (provider, outcome) => metrics.webhooks.inc({ provider, outcome }),
   });

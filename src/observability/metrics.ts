@@ -85,7 +85,7 @@ export class Metrics {
 
   readonly webhooks = new Counter({
     name: 'pasarela_webhooks_total',
-    help: 'Provider notifications by provider and outcome (published, duplicate, ignored, unauthenticated, malformed, not_found, unconfirmed).',
+    help: 'Provider notifications by provider and outcome (published, duplicate, ignored, unauthenticated, malformed, not_found, unconfirmed, unavailable, rate_limited).',
     labelNames: ['provider', 'outcome'] as const,
     registers: [this.registry],
   });

@@ -1,27 +1,58 @@
 /**
  * The one path every provider notification takes:
- *   authenticate (signature or secret URL) → parse → confirm by reading the resource from the provider
- *   → de-duplicate (a day) → publish to subscribers.
- * Nothing unauthenticated, unparseable or unconfirmed is ever published. The provider gets 200 once the
- * event is published (or known as a duplicate), 4xx for what a retry cannot fix, and 503 when the
- * confirmation could not be made or the event could not be recorded/published, so that it retries later.
+ *   authenticate (signature, with its timestamp within SIGNED_TIMESTAMP_TOLERANCE_MS when the format
+ *   has one, or secret URL) → parse → de-duplicate by the notification's ids, before any provider call
+ *   (the object's claimed state is already published, or the object reached a final state) → take a
+ *   token from the provider's confirmation bucket → confirm by reading the resource from the provider
+ *   → record the confirmed state for the object (atomic: the first recorder publishes) → publish.
+ * Nothing unauthenticated, unparseable or unconfirmed is ever published, and an object is never
+ * published twice in the same state, however late a replay comes (see src/events/dedupe.ts for how
+ * long and how much is remembered). The provider gets 200 once the event is published (or known as a
+ * duplicate), 4xx for what a retry cannot fix, 429 with Retry-After when the confirmation bucket is
+ * empty, and 503 when the confirmation could not be made or the event could not be recorded/published,
+ * so that it retries later.
  */
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { EventBus, PaymentEventValue } from '../events/bus.js';
-import { EVENT_DEDUPE_TTL_MS, type EventDedupeStore } from '../events/dedupe.js';
+import { PUBLISHED_STATE_RETENTION_MS, type EventDedupeStore } from '../events/dedupe.js';
 import type { Logger } from '../logging.js';
 import type { CallContext } from '../domain/models.js';
 import { ProviderError } from '../providers/errors.js';
 import type { ProviderId } from '../providers/provider.js';
+import type { RateLimit, RateLimiter } from '../state/rate-limiter.js';
 
 /** How long confirming an event with the provider may take: Talo wants an answer within 3 s. */
 export const CONFIRM_DEADLINE_MS = 2_500;
+/** How far a signed timestamp (Tupay's X-Date) may be from our clock, either way (Stripe's default). */
+export const SIGNED_TIMESTAMP_TOLERANCE_MS = 5 * 60_000;
+/**
+ * Confirmations per provider (shared by all replicas in Redis mode): 2 per second, bursts of 20. Far
+ * under a provider's quota (TelePagos is assumed to allow 60 requests a minute), well over a genuine
+ * notification rate. WEBHOOK_CONFIRM_PER_MINUTE and WEBHOOK_CONFIRM_BURST override it (src/config.ts).
+ */
+export const DEFAULT_CONFIRM_RATE_LIMIT: RateLimit = { perSecond: 2, burst: 20 };
 
-/** What a confirmed notification becomes; null when it is authentic but not worth publishing. */
+/** True when a signed timestamp is readable and within the tolerance of `nowMs`. */
+export function timestampWithinTolerance(at: number, nowMs = Date.now()): boolean {
+  return !Number.isNaN(at) && Math.abs(nowMs - at) <= SIGNED_TIMESTAMP_TOLERANCE_MS;
+}
+
+/** What the notification itself says, read before any provider call. */
+export interface Notice {
+  /** The object it is about, unique within the provider (e.g. `deposit:123`). */
+  object: string;
+  /** The object's state as the (authenticated) body claims it, when the format carries one. */
+  claimed?: string;
+}
+
+/** What a confirmed notification becomes. */
 export interface Confirmed {
-  /** Identity of the event for de-duplication (the same change delivered twice has the same key). */
-  dedupeKey: string;
+  /** The object's confirmed state (the same change delivered twice has the same state). */
+  state: string;
+  /** No later change of the object is possible: further notifications about it are duplicates. */
+  final: boolean;
+  /** Null when it is authentic but not worth publishing. */
   event: Omit<PaymentEventValue, 'id' | 'provider'> | null;
 }
 
@@ -31,6 +62,7 @@ export interface WebhookHandler<Body> {
   authenticate(request: FastifyRequest, raw: Buffer): string | null;
   /** The notification body, or null when it is not what the provider sends. */
   parse(json: unknown): Body | null;
+  notice(body: Body): Notice;
   confirm(body: Body, call: CallContext): Promise<Confirmed>;
 }
 
@@ -38,20 +70,31 @@ export interface PipelineDeps {
   events: EventBus;
   dedupe: EventDedupeStore;
   logger: Logger;
+  /** The shared token buckets; without one, confirmations are not limited. */
+  rateLimiter?: RateLimiter;
+  confirmRateLimit?: RateLimit;
+  /** How long published states are remembered (default PUBLISHED_STATE_RETENTION_MS). */
+  retentionMs?: number;
   onOutcome?(provider: ProviderId, outcome: WebhookOutcome): void;
 }
 
-/** `unavailable`: confirmed, but our own de-duplication store or event bus failed (503, the provider retries). */
-export type WebhookOutcome = 'published' | 'duplicate' | 'ignored' | 'unauthenticated' | 'malformed' | 'not_found' | 'unconfirmed' | 'unavailable';
+/**
+ * `unavailable`: our own de-duplication store or event bus failed (503, the provider retries);
+ * `rate_limited`: the provider's confirmation bucket is empty (429 with Retry-After, the provider retries).
+ */
+export type WebhookOutcome = 'published' | 'duplicate' | 'ignored' | 'unauthenticated' | 'malformed' | 'not_found' | 'unconfirmed' | 'unavailable' | 'rate_limited';
 
-/** An opaque event id derived from the de-duplication key. */
-export function eventId(provider: ProviderId, dedupeKey: string): string {
-  return `evt_${createHash('sha256').update(`${provider}:${dedupeKey}`).digest('hex').slice(0, 32)}`;
+/** An opaque event id derived from what identifies the event (for a notification: `<object>:<state>`). */
+export function eventId(provider: ProviderId, key: string): string {
+  return `evt_${createHash('sha256').update(`${provider}:${key}`).digest('hex').slice(0, 32)}`;
 }
 
 export function webhookRoute<Body>(handler: WebhookHandler<Body>, deps: PipelineDeps) {
   const { provider } = handler;
   const webhookLog = deps.logger.child({ webhook: provider.toLowerCase() });
+  const retentionMs = deps.retentionMs ?? PUBLISHED_STATE_RETENTION_MS;
+  const confirmLimit = deps.confirmRateLimit ?? DEFAULT_CONFIRM_RATE_LIMIT;
+  const bucket = `webhook-confirm:${provider}`;
 
   return async (request: FastifyRequest, reply: FastifyReply) => {
     // Every line about this delivery carries its request id (the provider clients' lines get it from
@@ -76,6 +119,23 @@ export function webhookRoute<Body>(handler: WebhookHandler<Body>, deps: Pipeline
     const body = handler.parse(json);
     if (body === null) return done(reply, 400, 'malformed', 'unexpected shape');
 
+    // De-duplication by the notification's own ids: no provider call for what is known already.
+    const notice = handler.notice(body);
+    const object = `${provider}:${notice.object}`;
+    try {
+      const known = await deps.dedupe.lookup(object, notice.claimed);
+      if (known.recorded || known.final) return done(reply, 200, 'duplicate', known.final ? 'final state already published' : 'claimed state already published');
+    } catch (error) {
+      log.warn({ err: error }, 'webhook de-duplication store unavailable');
+      return done(reply, 503, 'unavailable', 'de-duplication store');
+    }
+
+    const retryAfterMs = await takeConfirmation(deps, bucket, confirmLimit, log);
+    if (retryAfterMs !== undefined) {
+      reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+      return done(reply, 429, 'rate_limited', 'confirmation bucket empty');
+    }
+
     let confirmed: Confirmed;
     try {
       confirmed = await handler.confirm(body, { requestId: request.id, signal: AbortSignal.timeout(CONFIRM_DEADLINE_MS) });
@@ -84,24 +144,39 @@ export function webhookRoute<Body>(handler: WebhookHandler<Body>, deps: Pipeline
       log.warn({ err: error }, 'webhook confirmation failed');
       return done(reply, 503, 'unconfirmed', error instanceof ProviderError ? error.reason : 'error');
     }
-    const key = `${provider}:${confirmed.dedupeKey}`;
     let first: boolean;
     try {
-      first = await deps.dedupe.firstSeen(key, EVENT_DEDUPE_TTL_MS);
+      first = await deps.dedupe.record(object, confirmed.state, confirmed.final, retentionMs);
     } catch (error) {
       log.warn({ err: error }, 'webhook de-duplication store unavailable');
       return done(reply, 503, 'unavailable', 'de-duplication store');
     }
-    if (!first) return done(reply, 200, 'duplicate');
+    if (!first) return done(reply, 200, 'duplicate', 'confirmed state already published');
     if (!confirmed.event) return done(reply, 200, 'ignored');
     try {
-      await deps.events.publish({ ...confirmed.event, id: eventId(provider, confirmed.dedupeKey), provider });
+      await deps.events.publish({ ...confirmed.event, id: eventId(provider, `${notice.object}:${confirmed.state}`), provider });
     } catch (error) {
-      // Not published: forget the key, or the provider's retry would be taken for a duplicate and lost.
+      // Not published: forget the state, or the provider's retry would be taken for a duplicate and lost.
       log.warn({ err: error }, 'webhook event could not be published');
-      await deps.dedupe.forget?.(key).catch((forgetError: unknown) => log.warn({ err: forgetError }, 'webhook de-duplication key not released'));
+      await deps.dedupe.forget(object, confirmed.state).catch((forgetError: unknown) => log.warn({ err: forgetError }, 'webhook de-duplication state not released'));
       return done(reply, 503, 'unavailable', 'event bus');
     }
     return done(reply, 200, 'published');
   };
+}
+
+/**
+ * A token from the provider's confirmation bucket: undefined when one was taken, otherwise how long
+ * until one is back. When the state store cannot be reached the confirmation goes ahead (as for
+ * clients' limits: refusing every notification during a Redis outage would be worse).
+ */
+async function takeConfirmation(deps: PipelineDeps, bucket: string, limit: RateLimit, log: Logger): Promise<number | undefined> {
+  if (!deps.rateLimiter) return undefined;
+  try {
+    const decision = await deps.rateLimiter.take(bucket, limit);
+    return decision.allowed ? undefined : decision.retryAfterMs;
+  } catch (error) {
+    log.warn({ err: error }, 'confirmation rate limiter unavailable; confirmation allowed');
+    return undefined;
+  }
 }

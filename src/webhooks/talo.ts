@@ -5,6 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { TaloConfig } from '../config.js';
+import { TALO_FINAL_STATUSES } from '../providers/talo/assumptions.js';
 import type { TaloClient } from '../providers/talo/client.js';
 import { taloWebhookToken } from '../providers/talo/webhook-url.js';
 import { paymentValue } from '../modules/payments/payment.resolver.js';
@@ -33,11 +34,14 @@ export function taloWebhook(config: TaloConfig, client: () => TaloClient): Webho
       if (!body || typeof body !== 'object' || typeof body.paymentId !== 'string' || !/^[\w-]{1,100}$/.test(body.paymentId)) return null;
       return { paymentId: body.paymentId };
     },
+    // The body claims no state: only a payment already final is known without asking Talo.
+    notice: (notice) => ({ object: notice.paymentId }),
     async confirm(notice, call) {
       const payment = await client().getPayment(notice.paymentId, call);
       // The same state delivered twice is one event; any change (status, transfers) is a new one.
-      const dedupeKey = `${payment.id}:${payment.providerStatus}:${payment.amountReceived.amount}:${payment.updatedAt ?? ''}`;
-      return { dedupeKey, event: { type: 'PAYMENT_UPDATED', occurredAt: payment.updatedAt ?? new Date().toISOString(), payment: paymentValue(payment) } };
+      const state = `${payment.providerStatus}:${payment.amountReceived.amount}:${payment.updatedAt ?? ''}`;
+      const final = (TALO_FINAL_STATUSES as readonly string[]).includes(payment.providerStatus);
+      return { state, final, event: { type: 'PAYMENT_UPDATED', occurredAt: payment.updatedAt ?? new Date().toISOString(), payment: paymentValue(payment) } };
     },
   };
 }

@@ -1,4 +1,8 @@
-/** TelePagos notifications: X-Signature HMAC of the raw body; confirmed by reading the cash-in or cash-out. */
+/**
+ * TelePagos notifications: X-Signature HMAC of the raw body (no timestamp: a captured notice stays
+ * valid, and only the pipeline's memory of published states stops its replay); confirmed by reading
+ * the cash-in or cash-out.
+ */
 import type { TelepagosConfig } from '../config.js';
 import { NOTIFICATION_EVENTS, SIGNATURE_HEADER, verifyTelepagosSignature } from '../providers/telepagos/assumptions.js';
 import type { TelepagosClient } from '../providers/telepagos/client.js';
@@ -35,14 +39,17 @@ export function telepagosWebhook(config: TelepagosConfig, client: () => Telepago
       if (typeof body.event !== 'string' || !events.includes(body.event) || !/^\d{1,18}$/.test(id)) return null;
       return { event: body.event, id, status: typeof body.status === 'string' ? body.status : '', date: typeof body.date === 'string' ? body.date : undefined };
     },
+    // The signed body claims the status: a notice of a status already published costs no call.
+    notice: (notice) => ({ object: `${notice.event}:${notice.id}`, claimed: notice.status }),
     async confirm(notice, call) {
-      const dedupeKey = `${notice.event}:${notice.id}:${notice.status}`;
+      // The notice's status is the state (the body is signed); the read confirms the object exists.
+      const state = notice.status;
       if (notice.event === NOTIFICATION_EVENTS.cashinCredited) {
         const cashin = await client().cashin(notice.id, call);
-        return { dedupeKey, event: { type: 'CASHIN_RECEIVED', occurredAt: occurredAt(notice.date), cashin: cashinValue(cashin) } };
+        return { state, final: false, event: { type: 'CASHIN_RECEIVED', occurredAt: occurredAt(notice.date), cashin: cashinValue(cashin) } };
       }
       await client().cashoutVoucher(notice.id, call);
-      return { dedupeKey, event: { type: 'CASHOUT_UPDATED', occurredAt: occurredAt(notice.date), cashout: cashoutValue('TELEPAGOS', notice.id) } };
+      return { state, final: false, event: { type: 'CASHOUT_UPDATED', occurredAt: occurredAt(notice.date), cashout: cashoutValue('TELEPAGOS', notice.id) } };
     },
   };
 }

@@ -8,14 +8,14 @@ import { ProviderError } from '../providers/errors.js';
 import { TUPAY_SIGNATURE_HEADERS, verifyTupaySignature } from '../providers/tupay/assumptions.js';
 import type { TupayClient } from '../providers/tupay/client.js';
 import { cashinValue } from '../modules/cash-in/cashin.resolver.js';
-import type { WebhookHandler } from './pipeline.js';
+import { timestampWithinTolerance, type WebhookHandler } from './pipeline.js';
 
-/** How far X-Date may be from our clock. */
-export const TUPAY_SIGNATURE_TOLERANCE_MS = 5 * 60_000;
 /** How far back a notified deposit is looked for (Tupay retries for about 13 hours). */
 export const TUPAY_CONFIRM_LOOKBACK_DAYS = 7;
 /** Normalized statuses that mean the money arrived. */
 const RECEIVED = new Set(['IN_PROGRESS', 'COMPLETED']);
+/** Normalized statuses after which a deposit changes no more. */
+const FINAL = new Set(['COMPLETED', 'CANCELLED', 'REJECTED']);
 
 interface TupayNotice {
   depositId: string;
@@ -34,7 +34,7 @@ export function tupayWebhook(config: TupayConfig, client: () => TupayClient): We
       if (!date || !login) return 'missing X-Date or X-Login';
       if (login !== config.webhookLogin) return 'unknown X-Login';
       const at = Date.parse(date);
-      if (Number.isNaN(at) || Math.abs(Date.now() - at) > TUPAY_SIGNATURE_TOLERANCE_MS) return 'X-Date outside the tolerance';
+      if (!timestampWithinTolerance(at)) return 'X-Date outside the tolerance';
       const authorization = header(request.headers.authorization);
       return verifyTupaySignature(authorization, date, login, raw, config.webhookSecret.reveal()) ? null : 'bad signature';
     },
@@ -44,6 +44,8 @@ export function tupayWebhook(config: TupayConfig, client: () => TupayClient): We
       const depositId = typeof id === 'number' || typeof id === 'string' ? String(id) : '';
       return /^\d{1,18}$/.test(depositId) ? { depositId } : null;
     },
+    // The body claims no state: only a deposit already final is known without asking Tupay.
+    notice: (notice) => ({ object: `deposit:${notice.depositId}` }),
     async confirm(notice, call) {
       const to = new Date();
       const from = new Date(to.getTime() - TUPAY_CONFIRM_LOOKBACK_DAYS * 86_400_000);
@@ -51,10 +53,11 @@ export function tupayWebhook(config: TupayConfig, client: () => TupayClient): We
       if (!deposit) {
         throw new ProviderError('Tupay does not list the notified deposit', { provider: 'TUPAY', reason: 'NOT_FOUND' });
       }
-      const dedupeKey = `deposit:${deposit.id}:${deposit.providerStatus}`;
-      if (!RECEIVED.has(deposit.status)) return { dedupeKey, event: null };
+      const state = deposit.providerStatus;
+      const final = FINAL.has(deposit.status);
+      if (!RECEIVED.has(deposit.status)) return { state, final, event: null };
       const cashin = cashinValue({ provider: 'TUPAY', id: deposit.id, amount: deposit.amount, buyer: deposit.counterparty });
-      return { dedupeKey, event: { type: 'CASHIN_RECEIVED', occurredAt: new Date().toISOString(), cashin } };
+      return { state, final, event: { type: 'CASHIN_RECEIVED', occurredAt: new Date().toISOString(), cashin } };
     },
   };
 }

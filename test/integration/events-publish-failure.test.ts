@@ -26,13 +26,21 @@ class FlakyBus extends MemoryEventBus {
 }
 
 class FlakyDedupe extends MemoryEventDedupeStore {
-  failures = 0;
-  override async firstSeen(key: string, ttlMs: number): Promise<boolean> {
-    if (this.failures > 0) {
-      this.failures--;
+  lookupFailures = 0;
+  recordFailures = 0;
+  override async lookup(object: string, state: string | undefined) {
+    if (this.lookupFailures > 0) {
+      this.lookupFailures--;
       throw new Error('store unreachable');
     }
-    return super.firstSeen(key, ttlMs);
+    return super.lookup(object, state);
+  }
+  override async record(object: string, state: string, final: boolean, retentionMs: number): Promise<boolean> {
+    if (this.recordFailures > 0) {
+      this.recordFailures--;
+      throw new Error('store unreachable');
+    }
+    return super.record(object, state, final, retentionMs);
   }
 }
 
@@ -40,7 +48,8 @@ const handler: WebhookHandler<{ id: string }> = {
   provider: 'TALO',
   authenticate: () => null,
   parse: (json) => (json && typeof json === 'object' && typeof (json as { id?: unknown }).id === 'string' ? { id: (json as { id: string }).id } : null),
-  confirm: async ({ id }) => ({ dedupeKey: id, event: { type: 'PAYMENT_UPDATED', occurredAt: new Date().toISOString() } }),
+  notice: ({ id }) => ({ object: id }),
+  confirm: async () => ({ state: 'SUCCESS', final: false, event: { type: 'PAYMENT_UPDATED', occurredAt: new Date().toISOString() } }),
 };
 
 let app: FastifyInstance | undefined;
@@ -81,19 +90,23 @@ describe('webhook pipeline: infrastructure failures', () => {
     expect(outcomes).toEqual(['unavailable', 'published', 'duplicate']);
   });
 
-  it('a de-duplication store that fails → 503 and nothing published; the retry publishes once', async () => {
-    const events = new FlakyBus();
-    const dedupe = new FlakyDedupe();
-    const { url } = await start(events, dedupe);
-    dedupe.failures = 1;
+  for (const step of ['lookup', 'record'] as const) {
+    it(`a de-duplication store that fails (${step}) → 503 and nothing published; the retry publishes once`, async () => {
+      const events = new FlakyBus();
+      const dedupe = new FlakyDedupe();
+      const { url } = await start(events, dedupe);
+      if (step === 'lookup') dedupe.lookupFailures = 1;
+      else dedupe.recordFailures = 1;
 
-    const first = await call(url, 'POST', 'hook', { body: { id: 'pay-2' } });
-    expect(first.status).toBe(503);
-    expect(events.published).toEqual([]);
-    expect((await call(url, 'POST', 'hook', { body: { id: 'pay-2' } })).body.outcome).toBe('published');
-    expect((await call(url, 'POST', 'hook', { body: { id: 'pay-2' } })).body.outcome).toBe('duplicate');
-    expect(events.published).toHaveLength(1);
-  });
+      const first = await call(url, 'POST', 'hook', { body: { id: `pay-2-${step}` } });
+      expect(first.status).toBe(503);
+      expect(first.body).toEqual({ error: 'unavailable' });
+      expect(events.published).toEqual([]);
+      expect((await call(url, 'POST', 'hook', { body: { id: `pay-2-${step}` } })).body.outcome).toBe('published');
+      expect((await call(url, 'POST', 'hook', { body: { id: `pay-2-${step}` } })).body.outcome).toBe('duplicate');
+      expect(events.published).toHaveLength(1);
+    });
+  }
 
   it('nothing is published while the confirmation is still running', async () => {
     const events = new FlakyBus();

@@ -15,6 +15,7 @@ import type { PaymentEventValue } from '../../src/events/bus.js';
 import { CREDENTIAL_REJECTED, CredentialManager } from '../../src/providers/credentials.js';
 import type { SharedState } from '../../src/state/index.js';
 import { waitFor } from '../helpers/redis.js';
+import { MAX_STATES_PER_OBJECT } from '../../src/events/dedupe.js';
 
 export interface Backend {
   kind: 'memory' | 'redis';
@@ -306,29 +307,88 @@ export function idempotencyStoreContract(backend: Backend): void {
 export function eventDedupeContract(backend: Backend): void {
   describe(`EventDedupeStore (${backend.kind})`, () => {
     const replicas = useReplicas(backend);
+    const DAY = 24 * 60 * 60 * 1000;
 
-    it('firstSeen is true once, then false on every replica', async () => {
+    it('an unknown object knows nothing; a recorded state is known on every replica, others are not', async () => {
       const [a, b] = await replicas();
-      const key = fresh('evt');
-      expect(await a.dedupe.firstSeen(key, 60_000)).toBe(true);
-      expect(await a.dedupe.firstSeen(key, 60_000)).toBe(false);
-      expect(await b.dedupe.firstSeen(key, 60_000)).toBe(false);
-      expect(await b.dedupe.firstSeen(fresh('other'), 60_000)).toBe(true);
+      const object = fresh('obj');
+      expect(await a.dedupe.lookup(object, 'PENDING')).toEqual({ recorded: false, final: false });
+      expect(await a.dedupe.lookup(object, undefined)).toEqual({ recorded: false, final: false });
+      expect(await a.dedupe.record(object, 'PENDING', false, DAY)).toBe(true);
+      expect(await a.dedupe.record(object, 'PENDING', false, DAY)).toBe(false);
+      expect(await b.dedupe.record(object, 'PENDING', false, DAY)).toBe(false);
+      expect(await b.dedupe.lookup(object, 'PENDING')).toEqual({ recorded: true, final: false });
+      expect(await b.dedupe.lookup(object, 'SUCCESS')).toEqual({ recorded: false, final: false });
+      expect(await b.dedupe.lookup(object, undefined)).toEqual({ recorded: false, final: false });
+      expect(await b.dedupe.lookup(fresh('other'), 'PENDING')).toEqual({ recorded: false, final: false });
     });
 
-    it('the same event arriving at both replicas at once is first seen exactly once', async () => {
+    it('a new state of the same object is recorded once; an older state stays recorded (never published again)', async () => {
       const [a, b] = await replicas();
-      const key = fresh('evt');
-      const seen = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).dedupe.firstSeen(key, 60_000)));
-      expect(seen.filter(Boolean)).toHaveLength(1);
+      const object = fresh('obj');
+      expect(await a.dedupe.record(object, 'PENDING', false, DAY)).toBe(true);
+      expect(await b.dedupe.record(object, 'SUCCESS', false, DAY)).toBe(true);
+      expect(await a.dedupe.record(object, 'SUCCESS', false, DAY)).toBe(false);
+      expect(await a.dedupe.record(object, 'PENDING', false, DAY)).toBe(false);
     });
 
-    it('after the TTL the key is new again', async () => {
+    it('a final state marks the object final for every lookup, whatever state is asked', async () => {
       const [a, b] = await replicas();
-      const key = fresh('evt');
-      expect(await a.dedupe.firstSeen(key, 80)).toBe(true);
-      await waitFor('the key to lapse', () => b.dedupe.firstSeen(key, 60_000), 3_000);
-      expect(await a.dedupe.firstSeen(key, 60_000)).toBe(false);
+      const object = fresh('obj');
+      await a.dedupe.record(object, 'UNDERPAID', false, DAY);
+      expect((await b.dedupe.lookup(object, undefined)).final).toBe(false);
+      expect(await a.dedupe.record(object, 'SUCCESS', true, DAY)).toBe(true);
+      expect(await b.dedupe.lookup(object, undefined)).toEqual({ recorded: false, final: true });
+      expect(await b.dedupe.lookup(object, 'OTHER')).toEqual({ recorded: false, final: true });
+      expect(await b.dedupe.lookup(object, 'SUCCESS')).toEqual({ recorded: true, final: true });
+    });
+
+    it('the same state arriving at both replicas at once is recorded exactly once', async () => {
+      const [a, b] = await replicas();
+      const object = fresh('obj');
+      const recorded = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).dedupe.record(object, 'SUCCESS', i % 3 === 0, DAY)));
+      expect(recorded.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('forget un-records the state (and the final mark it set), so a retry records it again', async () => {
+      const [a, b] = await replicas();
+      const object = fresh('obj');
+      await a.dedupe.record(object, 'PENDING', false, DAY);
+      await a.dedupe.record(object, 'SUCCESS', true, DAY);
+      await b.dedupe.forget(object, 'SUCCESS');
+      expect(await a.dedupe.lookup(object, 'SUCCESS')).toEqual({ recorded: false, final: false });
+      expect(await a.dedupe.lookup(object, 'PENDING')).toEqual({ recorded: true, final: false });
+      expect(await a.dedupe.record(object, 'SUCCESS', true, DAY)).toBe(true);
+      await b.dedupe.forget(fresh('never-recorded'), 'X');
+    });
+
+    it(`keeps at most ${MAX_STATES_PER_OBJECT} states per object, dropping the oldest`, async () => {
+      const [a, b] = await replicas();
+      const object = fresh('obj');
+      for (let i = 0; i <= MAX_STATES_PER_OBJECT; i++) expect(await a.dedupe.record(object, `S${i}`, false, DAY)).toBe(true);
+      expect((await b.dedupe.lookup(object, 'S0')).recorded).toBe(false);
+      expect((await b.dedupe.lookup(object, 'S1')).recorded).toBe(true);
+      expect((await b.dedupe.lookup(object, `S${MAX_STATES_PER_OBJECT}`)).recorded).toBe(true);
+    });
+
+    it('after the retention the object is forgotten; recording again keeps it for a new retention', async () => {
+      const [a, b] = await replicas();
+      const object = fresh('obj');
+      expect(await a.dedupe.record(object, 'SUCCESS', true, 80)).toBe(true);
+      await waitFor('the object to lapse', async () => !(await b.dedupe.lookup(object, 'SUCCESS')).recorded, 3_000);
+      expect(await b.dedupe.lookup(object, 'SUCCESS')).toEqual({ recorded: false, final: false });
+      expect(await a.dedupe.record(object, 'SUCCESS', true, 60_000)).toBe(true);
+      expect(await b.dedupe.record(object, 'SUCCESS', true, 60_000)).toBe(false);
+    });
+
+    it('a duplicate record refreshes the retention (kept from the last confirmation)', async () => {
+      const [a, b] = await replicas();
+      const object = fresh('obj');
+      await a.dedupe.record(object, 'SUCCESS', false, 1_000);
+      await sleep(300);
+      expect(await b.dedupe.record(object, 'SUCCESS', false, 60_000)).toBe(false);
+      await sleep(1_000);
+      expect((await a.dedupe.lookup(object, 'SUCCESS')).recorded).toBe(true);
     });
   });
 }

@@ -29,7 +29,7 @@ it('keeps every key under its prefix (checked against Redis itself)', async () =
   try {
     await state.credentials.set('credential:x', { value: 'v', expiresAtMs: Date.now() + 60_000 });
     await state.idempotency.claim('k', 'fp', 60_000);
-    await state.dedupe.firstSeen('e', 60_000);
+    await state.dedupe.record('e', 'SUCCESS', false, 60_000);
     await state.rateLimiter.take('c', { perSecond: 1, burst: 2 });
     await state.cache.getOrLoad('r', 60_000, async () => 1);
     expect((await keysUnder(prefix)).sort()).toEqual(

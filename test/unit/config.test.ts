@@ -68,4 +68,11 @@ describe('configuration', () => {
     expect(error({ MAX_OPERATION_AMOUNT: '-1' }).variable).toBe('MAX_OPERATION_AMOUNT');
     expect(error({ MAX_OPERATION_AMOUNT: '1.234' }).variable).toBe('MAX_OPERATION_AMOUNT');
   });
+
+  it('reads the webhook confirmation bucket (default 2 a second, bursts of 20)', () => {
+    expect(loadConfig({}).webhookConfirmRate).toEqual({ perSecond: 2, burst: 20 });
+    expect(loadConfig({ WEBHOOK_CONFIRM_PER_MINUTE: '30', WEBHOOK_CONFIRM_BURST: '5' }).webhookConfirmRate).toEqual({ perSecond: 0.5, burst: 5 });
+    expect(error({ WEBHOOK_CONFIRM_PER_MINUTE: '0' }).variable).toBe('WEBHOOK_CONFIRM_PER_MINUTE');
+    expect(error({ WEBHOOK_CONFIRM_BURST: 'lots' }).variable).toBe('WEBHOOK_CONFIRM_BURST');
+  });
 });

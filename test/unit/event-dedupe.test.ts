@@ -1,61 +1,39 @@
-/** MemoryEventDedupeStore: first sighting true, repeats false within the TTL, true again after it. */
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EVENT_DEDUPE_TTL_MS, MemoryEventDedupeStore } from '../../src/events/dedupe.js';
+/**
+ * MemoryEventDedupeStore's own bounds (the behaviour shared with Redis is in test/state/contracts.ts):
+ * an object is remembered for the whole retention on an injected clock, and the store never holds more
+ * than its object cap, dropping the least recently recorded first.
+ */
+import { describe, expect, it } from 'vitest';
+import { MAX_OBJECTS_IN_MEMORY, MemoryEventDedupeStore, PUBLISHED_STATE_RETENTION_MS } from '../../src/events/dedupe.js';
+
+const DAY = 24 * 60 * 60 * 1000;
 
 describe('MemoryEventDedupeStore', () => {
-  afterEach(() => {
-    vi.useRealTimers();
+  it('remembers for more than a year, and holds a bounded number of objects', () => {
+    expect(PUBLISHED_STATE_RETENTION_MS).toBeGreaterThanOrEqual(365 * DAY);
+    expect(MAX_OBJECTS_IN_MEMORY).toBeGreaterThan(0);
   });
 
-  it('keeps keys for at least a day', () => {
-    expect(EVENT_DEDUPE_TTL_MS).toBeGreaterThanOrEqual(24 * 60 * 60 * 1000);
+  it('a published state is still known a day, a month and almost the retention later; forgotten after it', async () => {
+    let now = Date.parse('2026-01-15T12:00:00Z');
+    const store = new MemoryEventDedupeStore({ now: () => now });
+    expect(await store.record('TELEPAGOS:cashin.credited:1', 'Aprobada', false, PUBLISHED_STATE_RETENTION_MS)).toBe(true);
+    for (const later of [DAY + 1, 30 * DAY, PUBLISHED_STATE_RETENTION_MS - 1]) {
+      now = Date.parse('2026-01-15T12:00:00Z') + later;
+      expect(await store.lookup('TELEPAGOS:cashin.credited:1', 'Aprobada'), `after ${later} ms`).toEqual({ recorded: true, final: false });
+    }
+    now = Date.parse('2026-01-15T12:00:00Z') + PUBLISHED_STATE_RETENTION_MS;
+    expect(await store.lookup('TELEPAGOS:cashin.credited:1', 'Aprobada')).toEqual({ recorded: false, final: false });
   });
 
-  it('a key is first seen once; repeats are not', async () => {
-    const store = new MemoryEventDedupeStore();
-    expect(await store.firstSeen('TALO:a', EVENT_DEDUPE_TTL_MS)).toBe(true);
-    expect(await store.firstSeen('TALO:a', EVENT_DEDUPE_TTL_MS)).toBe(false);
-    expect(await store.firstSeen('TALO:a', EVENT_DEDUPE_TTL_MS)).toBe(false);
-    expect(await store.firstSeen('TALO:b', EVENT_DEDUPE_TTL_MS)).toBe(true);
-  });
-
-  it('concurrent sightings of one key: exactly one is first', async () => {
-    const store = new MemoryEventDedupeStore();
-    const results = await Promise.all(Array.from({ length: 20 }, () => store.firstSeen('TUPAY:x', EVENT_DEDUPE_TTL_MS)));
-    expect(results.filter(Boolean)).toHaveLength(1);
-  });
-
-  it('still a duplicate just before a day has passed; first again once it has', async () => {
-    vi.useFakeTimers({ now: new Date('2026-01-15T12:00:00Z') });
-    const store = new MemoryEventDedupeStore();
-    expect(await store.firstSeen('TELEPAGOS:k', EVENT_DEDUPE_TTL_MS)).toBe(true);
-    vi.setSystemTime(Date.now() + EVENT_DEDUPE_TTL_MS - 1);
-    expect(await store.firstSeen('TELEPAGOS:k', EVENT_DEDUPE_TTL_MS)).toBe(false);
-    vi.setSystemTime(Date.now() + 1);
-    expect(await store.firstSeen('TELEPAGOS:k', EVENT_DEDUPE_TTL_MS)).toBe(true);
-    // …and is then remembered for another day.
-    expect(await store.firstSeen('TELEPAGOS:k', EVENT_DEDUPE_TTL_MS)).toBe(false);
-  });
-
-  it('expired keys are swept, so memory follows the event rate rather than uptime', async () => {
-    vi.useFakeTimers({ now: new Date('2026-01-15T12:00:00Z') });
-    const store = new MemoryEventDedupeStore();
-    for (let i = 0; i < 100; i++) await store.firstSeen(`k${i}`, 1_000);
-    const seen = (store as unknown as { seen: Map<string, number> }).seen;
-    expect(seen.size).toBe(100);
-    vi.setSystemTime(Date.now() + 2 * 60_000);
-    await store.firstSeen('fresh', 1_000);
-    expect(seen.size).toBe(1);
-  });
-});
-
-describe('MemoryEventDedupeStore.forget', () => {
-  it('a forgotten key is first seen again (an event that could not be published is not lost to its retry)', async () => {
-    const store = new MemoryEventDedupeStore();
-    expect(await store.firstSeen('TALO:p', EVENT_DEDUPE_TTL_MS)).toBe(true);
-    await store.forget('TALO:p');
-    expect(await store.firstSeen('TALO:p', EVENT_DEDUPE_TTL_MS)).toBe(true);
-    expect(await store.firstSeen('TALO:p', EVENT_DEDUPE_TTL_MS)).toBe(false);
-    await store.forget('never-seen'); // harmless
+  it('at its cap, recording a new object drops the least recently recorded one', async () => {
+    const store = new MemoryEventDedupeStore({ maxObjects: 3 });
+    for (const object of ['a', 'b', 'c']) await store.record(object, 'S', false, DAY);
+    // `a` is recorded again (a duplicate): now `b` is the least recently recorded.
+    expect(await store.record('a', 'S', false, DAY)).toBe(false);
+    await store.record('d', 'S', false, DAY);
+    expect(store.size).toBe(3);
+    expect((await store.lookup('b', 'S')).recorded).toBe(false);
+    for (const object of ['a', 'c', 'd']) expect((await store.lookup(object, 'S')).recorded, object).toBe(true);
   });
 });
