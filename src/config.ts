@@ -62,10 +62,16 @@ export interface Config {
   redisPrefix: string;
   /** CLIENTS_FILE: the client apps and their API-key hashes and scopes. */
   clientsFile?: string;
-  /** CORS_ORIGINS (comma-separated): browser origins allowed besides Apollo Sandbox. Default none. */
+  /** CORS_ORIGINS (comma-separated): browser origins allowed (besides Apollo Studio's with EXPLORER=apollo-sandbox). Default none. */
   corsOrigins: string[];
   /** MAX_OPERATION_AMOUNT: the largest amount one mutation may move or charge. Default 50000000. */
   maxOperationAmount: string;
+  /**
+   * EXPLORER: the page browsers get at GET /graphql — `graphiql` (self-hosted, no CDN), `apollo-sandbox`
+   * (loaded from Apollo's CDN; also allows Apollo Studio's origins by CORS) or `off`. Default `graphiql`,
+   * `off` in production (only an explicit value turns it on there).
+   */
+  explorer: Explorer;
   providers: ProvidersConfig;
   /**
    * No provider URL configured: the gateway starts the three sandboxes and points itself at them
@@ -73,6 +79,9 @@ export interface Config {
    */
   embedded: boolean;
 }
+
+export const EXPLORERS = ['graphiql', 'apollo-sandbox', 'off'] as const;
+export type Explorer = (typeof EXPLORERS)[number];
 
 export class ConfigError extends Error {
   constructor(
@@ -143,6 +152,14 @@ function origins(env: Env, name: string): string[] {
   });
 }
 
+function explorer(env: Env, production: boolean): Explorer {
+  const raw = value(env, 'EXPLORER');
+  if (raw === undefined) return production ? 'off' : 'graphiql';
+  const found = EXPLORERS.find((name) => name === raw);
+  if (!found) throw new ConfigError('EXPLORER', `must be one of ${EXPLORERS.join(', ')}`);
+  return found;
+}
+
 /** A webhook secret: required in production, the sandbox value elsewhere. */
 function webhookSecret(env: Env, name: string, production: boolean, sandboxValue: string): Secret {
   const v = value(env, name);
@@ -211,6 +228,7 @@ export function loadConfig(env: Env = process.env): Config {
     clientsFile,
     corsOrigins: origins(env, 'CORS_ORIGINS'),
     maxOperationAmount: positiveDecimal(env, 'MAX_OPERATION_AMOUNT', '50000000'),
+    explorer: explorer(env, production),
     providers,
     embedded,
   };

@@ -1,6 +1,6 @@
 /**
- * The gateway's HTTP surface: Apollo Server 5 on Fastify at /graphql (Apollo Sandbox landing page
- * outside production), CORS for Apollo Sandbox and configured origins, CSRF prevention, a request id
+ * The gateway's HTTP surface: Apollo Server 5 on Fastify at /graphql (with the EXPLORER page, see
+ * src/explorer/), CORS for configured origins, CSRF prevention, a request id
  * on every request (accepted from X-Request-Id when well-formed, echoed back), /healthz and /readyz.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -8,8 +8,6 @@ import cors from '@fastify/cors';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginUsageReportingDisabled, ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { Config } from './config.js';
 import { RequestContext, type GatewayContext, type GatewayServices } from './context.js';
@@ -27,9 +25,7 @@ import { createSubscriptionServer } from './subscriptions.js';
 import { LIMITS, tooComplex, validationRules } from './graphql/limits.js';
 import { Metrics } from './observability/metrics.js';
 import { registerWebhooks } from './webhooks/routes.js';
-
-/** Where Apollo Sandbox runs in a browser; it must be allowed to call the gateway. */
-export const APOLLO_SANDBOX_ORIGINS = ['https://studio.apollographql.com', 'https://sandbox.embed.apollographql.com'];
+import { explorerCorsOrigins, explorerLandingPage, registerExplorer } from './explorer/index.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -145,7 +141,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     done();
   });
   await app.register(cors, {
-    origin: [...APOLLO_SANDBOX_ORIGINS, ...config.corsOrigins],
+    origin: [...explorerCorsOrigins(config), ...config.corsOrigins],
     methods: ['GET', 'POST', 'OPTIONS'],
     allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id'],
     exposedHeaders: ['x-request-id'],
@@ -164,7 +160,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     formatError: format,
     plugins: [
       fastifyApolloDrainPlugin(app),
-      config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      explorerLandingPage(config, { keysRequired: options.clients !== undefined }),
       // Unused Apollo machinery costs time on every request: switch it off explicitly.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
@@ -196,6 +192,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
   });
 
+  await registerExplorer(app, config);
   await registerWebhooks(app, config.providers, providers, {
     events,
     dedupe: state.dedupe,
