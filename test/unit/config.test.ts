@@ -68,4 +68,16 @@ describe('configuration', () => {
     expect(error({ MAX_OPERATION_AMOUNT: '-1' }).variable).toBe('MAX_OPERATION_AMOUNT');
     expect(error({ MAX_OPERATION_AMOUNT: '1.234' }).variable).toBe('MAX_OPERATION_AMOUNT');
   });
+
+  it('reads EXPLORER: graphiql by default, off in production unless set, anything else refused', () => {
+    const production = { NODE_ENV: 'production', TELEPAGOS_URL: 'https://x.test', TELEPAGOS_USERNAME: 'u', TELEPAGOS_PASSWORD: 'p', TELEPAGOS_WEBHOOK_SECRET: 'w', CLIENTS_FILE: '/c.json' };
+    expect(loadConfig({}).explorer).toBe('graphiql');
+    expect(loadConfig({ EXPLORER: 'apollo-sandbox' }).explorer).toBe('apollo-sandbox');
+    expect(loadConfig({ EXPLORER: 'off' }).explorer).toBe('off');
+    expect(loadConfig(production).explorer).toBe('off');
+    expect(loadConfig({ ...production, EXPLORER: 'graphiql' }).explorer).toBe('graphiql');
+    const refused = error({ EXPLORER: 'playground' });
+    expect(refused.variable).toBe('EXPLORER');
+    expect(refused.message).toBe('EXPLORER must be one of graphiql, apollo-sandbox, off');
+  });
 });
