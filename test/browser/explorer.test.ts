@@ -39,7 +39,7 @@ async function editorText(editor: Locator): Promise<string> {
  * auto-closed brackets and auto-indentation).
  */
 async function replaceText(page: Page, editor: Locator, text: string): Promise<void> {
-  await page.evaluate((value) => navigator.clipboard.writeText(value), text);
+  await page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(text)})`);
   await editor.locator('.view-lines').click();
   await page.keyboard.press('ControlOrMeta+A');
   await page.keyboard.press('ControlOrMeta+V');
