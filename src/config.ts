@@ -63,7 +63,7 @@ export interface Config {
   redisPrefix: string;
   /** CLIENTS_FILE: the client apps and their API-key hashes and scopes. */
   clientsFile?: string;
-  /** CORS_ORIGINS (comma-separated): browser origins allowed besides Apollo Sandbox. Default none. */
+  /** CORS_ORIGINS (comma-separated): browser origins allowed (besides Apollo Studio's with EXPLORER=apollo-sandbox). Default none. */
   corsOrigins: string[];
   /** MAX_OPERATION_AMOUNT: the largest amount one mutation may move or charge. Default 50000000. */
   maxOperationAmount: string;
@@ -72,6 +72,12 @@ export interface Config {
    * provider's bucket of webhook confirmations (reads from the provider), shared by replicas in Redis mode.
    */
   webhookConfirmRate: { perSecond: number; burst: number };
+  /**
+   * EXPLORER: the page browsers get at GET /graphql — `graphiql` (self-hosted, no CDN), `apollo-sandbox`
+   * (loaded from Apollo's CDN; also allows Apollo Studio's origins by CORS) or `off`. Default `graphiql`,
+   * `off` in production (only an explicit value turns it on there).
+   */
+  explorer: Explorer;
   providers: ProvidersConfig;
   /**
    * No provider URL configured: the gateway starts the three sandboxes and points itself at them
@@ -79,6 +85,9 @@ export interface Config {
    */
   embedded: boolean;
 }
+
+export const EXPLORERS = ['graphiql', 'apollo-sandbox', 'off'] as const;
+export type Explorer = (typeof EXPLORERS)[number];
 
 export class ConfigError extends Error {
   constructor(
@@ -147,6 +156,14 @@ function origins(env: Env, name: string): string[] {
     if (parsed.origin !== origin.replace(/\/$/, '')) throw new ConfigError(name, `must list bare origins (scheme://host[:port]), not ${JSON.stringify(origin)}`);
     return parsed.origin;
   });
+}
+
+function explorer(env: Env, production: boolean): Explorer {
+  const raw = value(env, 'EXPLORER');
+  if (raw === undefined) return production ? 'off' : 'graphiql';
+  const found = EXPLORERS.find((name) => name === raw);
+  if (!found) throw new ConfigError('EXPLORER', `must be one of ${EXPLORERS.join(', ')}`);
+  return found;
 }
 
 /** A webhook secret: required in production, the sandbox value elsewhere. */
@@ -221,6 +238,7 @@ export function loadConfig(env: Env = process.env): Config {
       perSecond: integer(env, 'WEBHOOK_CONFIRM_PER_MINUTE', DEFAULT_CONFIRM_RATE_LIMIT.perSecond * 60, 1, 60_000) / 60,
       burst: integer(env, 'WEBHOOK_CONFIRM_BURST', DEFAULT_CONFIRM_RATE_LIMIT.burst, 1, 10_000),
     },
+    explorer: explorer(env, production),
     providers,
     embedded,
   };

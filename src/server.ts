@@ -1,14 +1,12 @@
 /**
- * The gateway's HTTP surface: Apollo Server 5 on Fastify at /graphql (Apollo Sandbox landing page
- * outside production), CORS for Apollo Sandbox and configured origins, CSRF prevention, a request id
+ * The gateway's HTTP surface: Apollo Server 5 on Fastify at /graphql (with the EXPLORER page, see
+ * src/explorer/), CORS for configured origins, CSRF prevention, a request id
  * on every request (accepted from X-Request-Id when well-formed, echoed back), /healthz and /readyz.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginUsageReportingDisabled, ApolloServerPluginSchemaReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { Config } from './config.js';
 import { RequestContext, type GatewayContext, type GatewayServices } from './context.js';
@@ -24,9 +22,7 @@ import type { EventBus } from './events/bus.js';
 import { createSubscriptionServer } from './subscriptions.js';
 import { Metrics } from './observability/metrics.js';
 import { registerWebhooks } from './webhooks/routes.js';
-
-/** Where Apollo Sandbox runs in a browser; it must be allowed to call the gateway. */
-export const APOLLO_SANDBOX_ORIGINS = ['https://studio.apollographql.com', 'https://sandbox.embed.apollographql.com'];
+import { explorerCorsOrigins, explorerLandingPage, registerExplorer } from './explorer/index.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -112,7 +108,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     done();
   });
   await app.register(cors, {
-    origin: [...APOLLO_SANDBOX_ORIGINS, ...config.corsOrigins],
+    origin: [...explorerCorsOrigins(config), ...config.corsOrigins],
     methods: ['GET', 'POST', 'OPTIONS'],
     allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id'],
     exposedHeaders: ['x-request-id'],
@@ -140,7 +136,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     formatError: pipeline.format,
     plugins: [
       fastifyApolloDrainPlugin(app),
-      config.production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      explorerLandingPage(config, { keysRequired: options.clients !== undefined }),
       // Unused Apollo machinery costs time on every request: switch it off explicitly.
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
@@ -167,6 +163,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
   });
 
+  await registerExplorer(app, config);
   await registerWebhooks(app, config.providers, providers, {
     events,
     dedupe: state.dedupe,

@@ -81,10 +81,10 @@ describe('production mode', () => {
     const prodAnswer = await get(prod);
     const prodText = await prodAnswer.body.text();
     expect(String(prodAnswer.headers['content-type'])).not.toMatch(/text\/html/);
-    expect(prodText).not.toMatch(/<html|embeddable-sandbox/i);
+    expect(prodText).not.toMatch(/<html|embeddable-sandbox|id="explorer"/i);
 
     const devAnswer = await get(dev);
-    expect(await devAnswer.body.text()).toContain('embeddable-sandbox');
+    expect(await devAnswer.body.text()).toContain('<div id="explorer">');
   });
 
   describe.each(TRANSPORTS)('over $name', (t) => {

@@ -1,6 +1,6 @@
 /**
- * The gateway's HTTP surface around GraphQL: health and readiness, request ids, the Apollo Sandbox
- * landing page, CORS, CSRF prevention, no batching, introspection outside production.
+ * The gateway's HTTP surface around GraphQL: health and readiness, request ids, the explorer page
+ * (more in explorer.test.ts), CORS, CSRF prevention, no batching, introspection outside production.
  */
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
@@ -83,24 +83,29 @@ describe('HTTP surface', () => {
     });
   });
 
-  it('serves the Apollo Sandbox landing page on GET /graphql with Accept: text/html outside production', async () => {
+  it('serves the self-hosted GraphiQL on GET /graphql with Accept: text/html outside production', async () => {
     const answer = await call(`${gw().url}/graphql`, { headers: { accept: 'text/html' } });
     expect(answer.status).toBe(200);
     expect(answer.headers['content-type']).toMatch(/^text\/html/);
     expect(answer.text).toMatch(/<html/i);
-    expect(answer.text).toContain('embeddable-sandbox');
+    expect(answer.text).toContain('<div id="explorer">');
   });
 
   describe('CORS', () => {
-    it('lets Apollo Sandbox (studio.apollographql.com) call the gateway from a browser', async () => {
-      const answer = await preflight(gw().url, STUDIO);
-      expect(answer.status).toBeLessThan(300);
-      expect(answer.headers['access-control-allow-origin']).toBe(STUDIO);
-      expect(String(answer.headers['access-control-allow-headers'])).toMatch(/content-type/i);
+    it('lets Apollo Sandbox (studio.apollographql.com) call the gateway from a browser with EXPLORER=apollo-sandbox', async () => {
+      const withSandbox = await startTestGateway({ env: { EXPLORER: 'apollo-sandbox' }, providers: ['telepagos'] });
+      try {
+        const answer = await preflight(withSandbox.url, STUDIO);
+        expect(answer.status).toBeLessThan(300);
+        expect(answer.headers['access-control-allow-origin']).toBe(STUDIO);
+        expect(String(answer.headers['access-control-allow-headers'])).toMatch(/content-type/i);
 
-      const { headers } = await gw().query('{ __typename }', undefined, { origin: STUDIO });
-      expect(headers['access-control-allow-origin']).toBe(STUDIO);
-      expect(String(headers['access-control-expose-headers'])).toMatch(/x-request-id/i);
+        const { headers } = await withSandbox.query('{ __typename }', undefined, { origin: STUDIO });
+        expect(headers['access-control-allow-origin']).toBe(STUDIO);
+        expect(String(headers['access-control-expose-headers'])).toMatch(/x-request-id/i);
+      } finally {
+        await withSandbox.close();
+      }
     });
 
     it('gives an unknown origin no access-control-allow-origin', async () => {
@@ -110,13 +115,13 @@ describe('HTTP surface', () => {
       expect(headers['access-control-allow-origin']).toBeUndefined();
     });
 
-    it('allows the origins listed in CORS_ORIGINS, and only those besides Apollo Sandbox', async () => {
+    it('allows the origins listed in CORS_ORIGINS, and only those (Apollo Studio only with EXPLORER=apollo-sandbox)', async () => {
       const configured = await startTestGateway({ env: { CORS_ORIGINS: 'https://app.example.com' }, providers: ['telepagos'] });
       try {
         const allowed = await preflight(configured.url, 'https://app.example.com');
         expect(allowed.status).toBeLessThan(300);
         expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.com');
-        expect((await preflight(configured.url, STUDIO)).headers['access-control-allow-origin']).toBe(STUDIO);
+        expect((await preflight(configured.url, STUDIO)).headers['access-control-allow-origin']).toBeUndefined();
         expect((await preflight(configured.url, 'https://other.example.com')).headers['access-control-allow-origin']).toBeUndefined();
       } finally {
         await configured.close();

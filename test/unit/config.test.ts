@@ -75,4 +75,16 @@ describe('configuration', () => {
     expect(error({ WEBHOOK_CONFIRM_PER_MINUTE: '0' }).variable).toBe('WEBHOOK_CONFIRM_PER_MINUTE');
     expect(error({ WEBHOOK_CONFIRM_BURST: 'lots' }).variable).toBe('WEBHOOK_CONFIRM_BURST');
   });
+
+  it('reads EXPLORER: graphiql by default, off in production unless set, anything else refused', () => {
+    const production = { NODE_ENV: 'production', TELEPAGOS_URL: 'https://x.test', TELEPAGOS_USERNAME: 'u', TELEPAGOS_PASSWORD: 'p', TELEPAGOS_WEBHOOK_SECRET: 'w', CLIENTS_FILE: '/c.json' };
+    expect(loadConfig({}).explorer).toBe('graphiql');
+    expect(loadConfig({ EXPLORER: 'apollo-sandbox' }).explorer).toBe('apollo-sandbox');
+    expect(loadConfig({ EXPLORER: 'off' }).explorer).toBe('off');
+    expect(loadConfig(production).explorer).toBe('off');
+    expect(loadConfig({ ...production, EXPLORER: 'graphiql' }).explorer).toBe('graphiql');
+    const refused = error({ EXPLORER: 'playground' });
+    expect(refused.variable).toBe('EXPLORER');
+    expect(refused.message).toBe('EXPLORER must be one of graphiql, apollo-sandbox, off');
+  });
 });

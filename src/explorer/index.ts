@@ -1,0 +1,59 @@
+/**
+ * The page browsers get at GET /graphql (EXPLORER): the self-hosted GraphiQL, Apollo Sandbox (from
+ * Apollo's CDN) or nothing. It is only a page: every operation it runs goes through /graphql like any
+ * client's, with the same authentication, scopes and limits (and no introspection in production).
+ * Apollo Studio's origins are allowed by CORS only while Apollo Sandbox is the explorer.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { Config } from '../config.js';
+import { explorerAssets } from './assets.js';
+import { ASSET_PREFIX, explorerPage } from './page.js';
+import { exampleTabs } from './tabs.js';
+
+/** Where Apollo Sandbox runs in a browser; allowed by CORS only with EXPLORER=apollo-sandbox. */
+export const APOLLO_SANDBOX_ORIGINS = ['https://studio.apollographql.com', 'https://sandbox.embed.apollographql.com'];
+
+/** The headers editor's text when client apps must present an API key. */
+export const AUTHORIZATION_PLACEHOLDER = JSON.stringify({ Authorization: 'Bearer <key>' }, null, 2);
+
+export interface ExplorerOptions {
+  /** Client apps are configured (CLIENTS_FILE): every request needs an API key. */
+  keysRequired: boolean;
+}
+
+/** Browser origins the explorer itself needs CORS for (the self-hosted one is same-origin). */
+export function explorerCorsOrigins(config: Pick<Config, 'explorer'>): string[] {
+  return config.explorer === 'apollo-sandbox' ? APOLLO_SANDBOX_ORIGINS : [];
+}
+
+/** Apollo's landing-page plugin for the configured explorer: Apollo serves it to GETs preferring HTML. */
+export function explorerLandingPage(config: Pick<Config, 'explorer'>, options: ExplorerOptions): ApolloServerPlugin {
+  if (config.explorer === 'off') return ApolloServerPluginLandingPageDisabled();
+  if (config.explorer === 'apollo-sandbox') return ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false });
+  const headers = options.keysRequired ? AUTHORIZATION_PLACEHOLDER : undefined;
+  // Rendered per request (the example tabs' dates are today's); the big files are loaded once.
+  const html = async () => explorerPage(await explorerAssets(), { endpoint: '/graphql', tabs: await exampleTabs(headers), headers });
+  return {
+    async serverWillStart() {
+      return {
+        async renderLandingPage() {
+          return { html };
+        },
+      };
+    },
+  };
+}
+
+/** The routes of the self-hosted explorer's files (none unless EXPLORER=graphiql). */
+export async function registerExplorer(app: FastifyInstance, config: Pick<Config, 'explorer'>): Promise<void> {
+  if (config.explorer !== 'graphiql') return;
+  app.get<{ Params: { version: string; file: string } }>(`${ASSET_PREFIX}/:version/:file`, async (request, reply) => {
+    const assets = await explorerAssets();
+    const asset = assets.files.get(request.params.file);
+    if (!asset || request.params.version !== assets.version) return reply.code(404).send({ error: 'not found' });
+    return reply.header('content-type', asset.type).header('cache-control', 'public, max-age=31536000, immutable').send(asset.body);
+  });
+}

@@ -1,0 +1,165 @@
+/**
+ * The self-hosted explorer in a real browser: headless Chromium (Debian's `chromium` package, installed
+ * by .ci/run) driven by playwright-core, with the network limited to loopback — every request off
+ * 127.0.0.1/localhost is recorded and refused, and Chromium resolves no other host name. Through the UI
+ * it runs a query (and reads the result and the X-Request-Id status line), opens the docs, runs a
+ * subscription and sees a Talo payment's settlement arrive, with client apps configured (the key typed
+ * into the headers editor is what authenticates both HTTP and WebSocket).
+ *
+ * EXPLORER_SCREENSHOT=docs/explorer.png npx vitest run test/browser/explorer.test.ts  refreshes the
+ * README's screenshot.
+ */
+import 'reflect-metadata';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { ClientRegistry } from '../../src/auth/clients.js';
+import type { MemoryEventBus } from '../../src/events/bus.js';
+import { useTestGateway } from '../helpers/gateway.js';
+import { call } from '../helpers/http.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const KEY = 'browser-test-key-0123456789abcdef';
+const AUTHORIZATION = `Bearer ${KEY}`;
+const clients = ClientRegistry.fromJson([{ name: 'frontend', keySha256: createHash('sha256').update(KEY).digest('hex'), scopes: ['read', 'cashin'] }]);
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+const ACCOUNTS = 'query Providers {\n  accounts {\n    provider\n    balance {\n      currency\n    }\n  }\n}\n';
+const EVENTS = 'subscription TaloEvents {\n  paymentEvents(provider: TALO) {\n    type\n    payment {\n      id\n      status\n    }\n  }\n}\n';
+const CREATE_PAYMENT = `mutation($input: CreatePaymentInput!) { createPayment(input: $input) { payment { id } userErrors { message } } }`;
+
+/** The text of a Monaco editor (it renders spaces as no-break spaces). */
+async function editorText(editor: Locator): Promise<string> {
+  return (await editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
+}
+
+/**
+ * Replaces an editor's whole text, as a user selecting all and pasting (typed text would get Monaco's
+ * auto-closed brackets and auto-indentation).
+ */
+async function replaceText(page: Page, editor: Locator, text: string): Promise<void> {
+  await page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(text)})`);
+  await editor.locator('.view-lines').click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('ControlOrMeta+V');
+  await expect.poll(() => editorText(editor)).toBe(text.replace(/\n$/, ''));
+}
+
+describe('the self-hosted GraphiQL in headless Chromium, offline', () => {
+  const gw = useTestGateway({ publicUrlIsGateway: true, sandboxes: { now: new Date() }, clients });
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  /** Every URL the page asked for, and those off loopback (refused). */
+  const requested: string[] = [];
+  const offLoopback: string[] = [];
+  const pageErrors: string[] = [];
+  /** X-Request-Id of each POST /graphql response the page received. */
+  const requestIds: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (see .ci/run)`);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      // No name resolves except loopback's, whatever the page or a worker tries.
+      args: ['--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1', '--no-sandbox'],
+    });
+    context = await browser.newContext({ viewport: { width: 1440, height: 860 }, permissions: ['clipboard-read', 'clipboard-write'] });
+    await context.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      requested.push(url.href);
+      if (LOOPBACK.has(url.hostname)) return route.continue();
+      offLoopback.push(url.href);
+      return route.abort('internetdisconnected');
+    });
+    // WebSockets are not routed: record them (and refuse any off loopback) separately.
+    await context.routeWebSocket(/.*/, (ws) => {
+      const url = new URL(ws.url());
+      requested.push(url.href);
+      if (!LOOPBACK.has(url.hostname)) {
+        offLoopback.push(url.href);
+        return ws.close();
+      }
+      ws.connectToServer();
+    });
+    context.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.protocol !== 'data:' && url.protocol !== 'blob:' && !LOOPBACK.has(url.hostname)) offLoopback.push(url.href);
+    });
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('response', async (response) => {
+      if (response.request().method() === 'POST' && new URL(response.url()).pathname === '/graphql') requestIds.push((await response.headerValue('x-request-id')) ?? '');
+    });
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('runs a query, shows the docs and the last X-Request-Id, and streams a subscription, all from loopback', async () => {
+    await page.goto(`${gw().url}/graphql`);
+    // The example operations are ready tabs; the headers editor holds the placeholder.
+    await page.getByRole('tab', { name: 'Dashboard' }).waitFor({ timeout: 15_000 });
+    await page.getByRole('tab', { name: 'TupayTransactions' }).waitFor();
+    const toolEditor = page.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden)');
+    expect(await editorText(toolEditor)).toContain('"from"');
+    await page.getByRole('button', { name: 'Headers' }).click();
+    expect(await editorText(toolEditor)).toContain('"Authorization": "Bearer <key>"');
+
+    // A query of our own in a new tab, with the real key.
+    await page.getByRole('button', { name: 'New tab' }).click();
+    await replaceText(page, page.locator('.graphiql-query-editor'), ACCOUNTS);
+    await page.getByRole('button', { name: 'Headers' }).click();
+    await replaceText(page, toolEditor, JSON.stringify({ Authorization: AUTHORIZATION }));
+    await page.getByRole('button', { name: /^Execute query/ }).click();
+    const response = page.locator('.graphiql-response');
+    await expect.poll(() => editorText(response), { timeout: 10_000 }).toContain('"TUPAY"');
+    const result = await editorText(response);
+    for (const provider of ['"TELEPAGOS"', '"TUPAY"']) expect(result).toContain(provider);
+    expect(result).not.toContain('errors');
+    // The status line shows the X-Request-Id of the last response.
+    const status = page.locator('#explorer-request-id');
+    await expect.poll(() => status.getAttribute('data-request-id')).toBe(requestIds.at(-1));
+    expect(requestIds.at(-1)).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await status.innerText()).toBe(`X-Request-Id: ${requestIds.at(-1)}`);
+
+    // The docs, from the schema fetched again with the key.
+    await page.getByRole('button', { name: /Re-fetch GraphQL schema/ }).click();
+    await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+    const docs = page.locator('.graphiql-plugin');
+    await docs.getByText('Query', { exact: true }).first().click({ timeout: 10_000 });
+    await docs.getByText('accounts', { exact: true }).first().waitFor({ timeout: 10_000 });
+    if (process.env.EXPLORER_SCREENSHOT) await page.screenshot({ path: process.env.EXPLORER_SCREENSHOT });
+
+    // A subscription over graphql-transport-ws, authenticated with the headers editor's key.
+    await page.getByRole('button', { name: 'New tab' }).click();
+    await replaceText(page, page.locator('.graphiql-query-editor'), EVENTS);
+    await page.getByRole('button', { name: 'Headers' }).click();
+    await replaceText(page, toolEditor, JSON.stringify({ Authorization: AUTHORIZATION }));
+    await page.getByRole('button', { name: /^Execute query/ }).click();
+    const bus = gw().gateway.events as MemoryEventBus;
+    await expect.poll(() => bus.subscriberCount, { timeout: 10_000 }).toBe(1);
+
+    const created = await gw().query(
+      CREATE_PAYMENT,
+      { input: { price: { amount: '1234.00', currency: 'ARS' }, externalId: `explorer-${process.pid}`, redirectUrl: 'https://shop.example/thanks' } },
+      { authorization: AUTHORIZATION },
+    );
+    expect(created.body.data.createPayment.userErrors).toEqual([]);
+    const paymentId: string = created.body.data.createPayment.payment.id;
+    const localId = Buffer.from(paymentId, 'base64url').toString().split(':')[2]!;
+    const settled = await call(gw().sandboxes.talo.url, 'POST', `_sandbox/payments/${localId}/settle`);
+    expect(settled.status).toBe(201);
+    await expect.poll(() => editorText(response), { timeout: 10_000 }).toContain('"SUCCESS"');
+    // The response pane wraps long lines: compare without whitespace.
+    const event = (await editorText(response)).replace(/\s+/g, '');
+    expect(event).toContain(`{"type":"PAYMENT_UPDATED","payment":{"id":"${paymentId}","status":"SUCCESS"}}`);
+
+    expect(pageErrors).toEqual([]);
+    expect(requested.some((url) => url.startsWith(`${gw().wsUrl}`))).toBe(true);
+    expect(requested.filter((url) => url.includes('/graphql/explorer/')).length).toBeGreaterThanOrEqual(5);
+    expect(offLoopback).toEqual([]);
+  }, 60_000);
+});

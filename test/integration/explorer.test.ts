@@ -1,0 +1,224 @@
+/**
+ * The explorer page of EXPLORER over plain HTTP, and the CORS origins that depend on it (its behaviour in
+ * a browser is test/browser/explorer.test.ts): the self-hosted GraphiQL loads only the gateway's own
+ * files, Apollo Sandbox is one setting away, production has no page unless told, and Apollo Studio's
+ * origins are allowed only while Apollo Sandbox is the explorer.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClientRegistry } from '../../src/auth/clients.js';
+import { AUTHORIZATION_PLACEHOLDER } from '../../src/explorer/index.js';
+import { OPERATIONS_DIR, type ExplorerTab } from '../../src/explorer/tabs.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+const STUDIO = 'https://studio.apollographql.com';
+const EMBED = 'https://sandbox.embed.apollographql.com';
+const APP = 'https://app.example.com';
+const KEY = 'explorer-test-key-0123456789abcdef';
+const clients = () => ClientRegistry.fromJson([{ name: 'frontend', keySha256: createHash('sha256').update(KEY).digest('hex'), scopes: ['read'] }]);
+const PRODUCTION_ENV = {
+  NODE_ENV: 'production',
+  TELEPAGOS_WEBHOOK_SECRET: 'x-webhook-secret',
+  TALO_WEBHOOK_SECRET: 'y-webhook-secret',
+  TUPAY_WEBHOOK_SECRET: 'z-webhook-secret',
+  CLIENTS_FILE: '/nonexistent',
+  CORS_ORIGINS: APP,
+};
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+async function get(url: string, headers: Record<string, string> = {}): Promise<Answer> {
+  const response = await request(url, { headers });
+  return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
+}
+
+const explorerPage = (gw: TestGateway) => get(`${gw.url}/graphql`, { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' });
+
+/** The settings the GraphiQL page carries (#explorer-config). */
+function pageConfig(html: string): { endpoint: string; tabs: ExplorerTab[]; headers?: string; workers: Record<string, string> } {
+  const json = /<script type="application\/json" id="explorer-config">(.*?)<\/script>/s.exec(html)?.[1];
+  expect(json, 'the page carries its settings').toBeDefined();
+  return JSON.parse(json!);
+}
+
+/** Origin allowed by a CORS preflight and by the actual POST. */
+async function allowedOrigin(gw: TestGateway, origin: string): Promise<{ preflight: unknown; post: unknown }> {
+  const preflight = await request(`${gw.url}/graphql`, {
+    method: 'OPTIONS',
+    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+  });
+  await preflight.body.dump();
+  const post = await gw.query('{ __typename }', undefined, { origin, authorization: `Bearer ${KEY}` });
+  return { preflight: preflight.headers['access-control-allow-origin'], post: post.headers['access-control-allow-origin'] };
+}
+
+describe('EXPLORER=graphiql, the default outside production', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({ providers: ['telepagos'] });
+  }, 30_000);
+  afterAll(() => gw.close());
+
+  it('serves GraphiQL at GET /graphql to browsers, loading only files the gateway serves itself', async () => {
+    const page = await explorerPage(gw);
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toContain('<div id="explorer">');
+    expect(page.text).not.toMatch(/apollographql|cdn|unpkg|jsdelivr|googleapis/i);
+
+    const { workers } = pageConfig(page.text);
+    const linked = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
+    const files = [...linked, ...Object.values(workers)];
+    expect(files).toHaveLength(8); // favicon, css, graphql-ws, graphiql, our script, three editor workers
+    for (const file of files) {
+      expect(file).toMatch(/^\/graphql\/explorer\/[0-9a-f]{16}\/[a-z.-]+$/);
+      const asset = await get(`${gw.url}${file}`);
+      expect(asset.status, file).toBe(200);
+      expect(asset.headers['content-type']).toMatch(file.endsWith('.css') ? /^text\/css/ : file.endsWith('.ico') ? /^image\// : /^text\/javascript/);
+      expect(asset.headers['cache-control']).toContain('immutable');
+      // Nothing is fetched from elsewhere at run time: no stylesheet import, no font or script URL off the page's origin.
+      expect(asset.text).not.toMatch(/@import\s|url\(\s*["']?https?:|<script[^>]+src=["']?https?:|fonts\.googleapis|cdn\.jsdelivr|unpkg\.com|esm\.sh/);
+    }
+  });
+
+  it("loads every operations/*.graphql as a ready tab with its required variables, and no headers when access is open", async () => {
+    const { tabs, headers, endpoint } = pageConfig((await explorerPage(gw)).text);
+    expect(endpoint).toBe('/graphql');
+    expect(headers).toBeUndefined();
+    const names = (await readdir(OPERATIONS_DIR)).filter((name) => name.endsWith('.graphql')).sort();
+    expect(names.length).toBeGreaterThanOrEqual(5);
+    expect(tabs.map((tab) => tab.query)).toEqual(await Promise.all(names.map((name) => readFile(join(OPERATIONS_DIR, name), 'utf8'))));
+    const dashboard = tabs.find((tab) => tab.query.includes('query Dashboard('))!;
+    const variables = JSON.parse(dashboard.variables!);
+    expect(Object.keys(variables)).toEqual(['from', 'to']);
+    expect(variables.from < variables.to).toBe(true);
+    // A variable with a default is left to it.
+    const salePoints = tabs.find((tab) => tab.query.includes('query SalePointsWithQr('))!;
+    expect(salePoints.variables).toBeUndefined();
+    // The example variables are valid: the dashboard runs with them.
+    const run = await gw.query(dashboard.query, variables);
+    expect(run.body.errors).toBeUndefined();
+    expect(run.body.data.accounts.length).toBeGreaterThan(0);
+  });
+
+  it('answers GraphQL clients, not the page, when they ask for JSON', async () => {
+    const answer = await get(`${gw.url}/graphql?query=${encodeURIComponent('{__typename}')}`, { accept: 'application/json', 'apollo-require-preflight': 'true' });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.text)).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('404s an unknown file or a stale version', async () => {
+    const { workers } = pageConfig((await explorerPage(gw)).text);
+    const base = workers.json!.replace(/\/[^/]+$/, '');
+    expect((await get(`${gw.url}${base}/secrets.json`)).status).toBe(404);
+    expect((await get(`${gw.url}${base.replace(/[0-9a-f]{16}$/, '0000000000000000')}/graphiql.js`)).status).toBe(404);
+    expect((await get(`${gw.url}${base}/..%2F..%2Fpackage.json`)).status).toBe(404);
+  });
+
+  it("gives Apollo Studio's origins no CORS access (the self-hosted page is same-origin)", async () => {
+    expect(await allowedOrigin(gw, STUDIO)).toEqual({ preflight: undefined, post: undefined });
+  });
+});
+
+describe('with client apps (CLIENTS_FILE)', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({ providers: ['telepagos'], clients: clients() });
+  }, 30_000);
+  afterAll(() => gw.close());
+
+  it('prefills the headers editor of every tab with an Authorization placeholder', async () => {
+    const { headers, tabs } = pageConfig((await explorerPage(gw)).text);
+    expect(JSON.parse(headers!)).toEqual({ Authorization: 'Bearer <key>' });
+    expect(headers).toBe(AUTHORIZATION_PLACEHOLDER);
+    for (const tab of tabs) expect(tab.headers).toBe(AUTHORIZATION_PLACEHOLDER);
+  });
+
+  it('is only a page: the operations it sends need a key like any client', async () => {
+    const { tabs } = pageConfig((await explorerPage(gw)).text);
+    const refused = await gw.query(tabs[0]!.query, JSON.parse(tabs[0]!.variables ?? '{}'), { authorization: 'Bearer <key>' });
+    expect(refused.status).toBe(401);
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const accepted = await gw.query('{ __typename }', undefined, { authorization: `Bearer ${KEY}` });
+    expect(accepted.body).toEqual({ data: { __typename: 'Query' } });
+  });
+});
+
+describe('EXPLORER=apollo-sandbox', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({ providers: ['telepagos'], env: { EXPLORER: 'apollo-sandbox' } });
+  }, 30_000);
+  afterAll(() => gw.close());
+
+  it("serves Apollo's embedded Sandbox page instead, and none of GraphiQL's files", async () => {
+    const page = await explorerPage(gw);
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toContain('embeddable-sandbox');
+    expect(page.text).not.toContain('explorer-config');
+    expect((await get(`${gw.url}/graphql/explorer/0000000000000000/graphiql.js`)).status).toBe(404);
+  });
+
+  it("lets Apollo Studio's origins call the gateway", async () => {
+    expect(await allowedOrigin(gw, STUDIO)).toEqual({ preflight: STUDIO, post: STUDIO });
+    expect(await allowedOrigin(gw, EMBED)).toEqual({ preflight: EMBED, post: EMBED });
+  });
+});
+
+describe('EXPLORER=off', () => {
+  it('serves no page: a browser gets a GraphQL error, not HTML', async () => {
+    const gw = await startTestGateway({ providers: ['telepagos'], env: { EXPLORER: 'off' } });
+    try {
+      const page = await explorerPage(gw);
+      expect(page.status).toBeGreaterThanOrEqual(400);
+      expect(page.headers['content-type']).not.toMatch(/text\/html/);
+      expect(page.text).not.toMatch(/<html/i);
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
+describe('in production', () => {
+  let unset: TestGateway;
+  let sandbox: TestGateway;
+  let graphiql: TestGateway;
+  beforeAll(async () => {
+    [unset, sandbox, graphiql] = await Promise.all([
+      startTestGateway({ env: PRODUCTION_ENV, clients: clients() }),
+      startTestGateway({ env: { ...PRODUCTION_ENV, EXPLORER: 'apollo-sandbox' }, clients: clients() }),
+      startTestGateway({ env: { ...PRODUCTION_ENV, EXPLORER: 'graphiql' }, clients: clients() }),
+    ]);
+  }, 30_000);
+  afterAll(() => Promise.all([unset?.close(), sandbox?.close(), graphiql?.close()]));
+
+  it('serves no explorer unless EXPLORER says so', async () => {
+    const page = await explorerPage(unset);
+    expect(page.headers['content-type']).not.toMatch(/text\/html/);
+    expect(page.text).not.toMatch(/<html/i);
+    expect((await explorerPage(sandbox)).text).toContain('embeddable-sandbox');
+    expect((await explorerPage(graphiql)).text).toContain('<div id="explorer">');
+  });
+
+  it("allows only CORS_ORIGINS by default: Apollo Studio's origins get no Access-Control-Allow-Origin", async () => {
+    expect(await allowedOrigin(unset, STUDIO)).toEqual({ preflight: undefined, post: undefined });
+    expect(await allowedOrigin(unset, EMBED)).toEqual({ preflight: undefined, post: undefined });
+    expect(await allowedOrigin(unset, APP)).toEqual({ preflight: APP, post: APP });
+    expect(await allowedOrigin(unset, 'https://other.example.com')).toEqual({ preflight: undefined, post: undefined });
+  });
+
+  it("adds Apollo Studio's origins with EXPLORER=apollo-sandbox, and only then", async () => {
+    expect(await allowedOrigin(sandbox, STUDIO)).toEqual({ preflight: STUDIO, post: STUDIO });
+    expect(await allowedOrigin(sandbox, APP)).toEqual({ preflight: APP, post: APP });
+    expect(await allowedOrigin(graphiql, STUDIO)).toEqual({ preflight: undefined, post: undefined });
+    expect(await allowedOrigin(graphiql, APP)).toEqual({ preflight: APP, post: APP });
+  });
+});
