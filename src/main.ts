@@ -5,11 +5,14 @@
 import 'reflect-metadata';
 import { ClientRegistry, ClientsFileError } from './auth/clients.js';
 import { ConfigError, loadConfig, withSandboxes, type Config } from './config.js';
-import { createLogger } from './logging.js';
+import { createLogger, stdoutLog } from './logging.js';
 import { createGateway } from './server.js';
 import { memoryState, redisState } from './state/index.js';
 import { SANDBOX_DEFAULT_PORTS } from './sandbox/credentials.js';
 import type { RunningSandboxes } from './sandbox/index.js';
+
+/** How long the last log lines may take to leave on exit (stdout may be full or gone). */
+const LOG_FLUSH_MS = 1_000;
 
 const EXAMPLE_QUERY = `query Dashboard {
   accounts { provider balance { amount currency } }
@@ -63,7 +66,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.logLevel });
+  const output = stdoutLog();
+  const logger = createLogger({ level: config.logLevel, destination: output });
 
   let clients: ClientRegistry | undefined;
   if (config.clientsFile) {
@@ -111,8 +115,11 @@ async function main(): Promise<void> {
   /**
    * Graceful shutdown: stop accepting; requests in flight finish (up to SHUTDOWN_GRACE_MS); WebSockets
    * are closed with 1001 "going away"; the Tupay session is destroyed; logs are flushed; exit 0. A
-   * request still running when the grace period ends is cut, and the exit code says so (1).
+   * request still running when the grace period ends is cut, and the exit code says so (1). Logging
+   * never blocks (stdoutLog), so the grace timer always runs; the last lines get at most
+   * LOG_FLUSH_MS to leave, then the process exits whether or not anyone reads them.
    */
+  const exit = (code: number) => void output.flushWithin(LOG_FLUSH_MS).then(() => process.exit(code));
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -120,16 +127,15 @@ async function main(): Promise<void> {
     logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: finishing requests in flight');
     const cut = setTimeout(() => {
       logger.error('grace period over: requests still in flight were cut');
-      logger.flush();
-      process.exit(1);
+      exit(1);
     }, config.shutdownGraceMs);
     cut.unref();
     await gateway.close();
     await state.close();
     await sandboxes?.close();
+    clearTimeout(cut);
     logger.info('stopped');
-    logger.flush();
-    process.exit(0);
+    exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -4,6 +4,7 @@
  * mutation turns NOT_FOUND into a userError, the transport retries SERVER_ERROR…). Messages are safe to
  * show: provider messages pass through `safeProviderMessage`, and nothing secret is ever put in.
  */
+import { sanitizeText } from '../sanitize.js';
 import type { ProviderId } from './provider.js';
 
 export type ErrorCode = 'PROVIDER_ERROR' | 'PROVIDER_UNAVAILABLE' | 'PROVIDER_NOT_CONFIGURED';
@@ -110,17 +111,12 @@ export function notConfigured(provider: ProviderId): ProviderError {
 const MAX_PROVIDER_MESSAGE = 200;
 
 /**
- * A provider message fit to show a client: one line, bounded, with long digit runs (CBU/CVU, card or
- * account numbers) masked to their last four digits and anything token-like removed.
+ * A provider message fit to show a client: one line, bounded, with secrets and account numbers masked
+ * by their shape (`sanitizeText`).
  */
 export function safeProviderMessage(message: unknown): string | undefined {
   if (typeof message !== 'string') return undefined;
-  const cleaned = message
-    .replace(/\s+/g, ' ')
-    .replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, '[redacted]')
-    .replace(/\b(bearer|token|bearer_token|cookie|password|secret)\b\s*[:=]?\s*\S+/gi, '$1 [redacted]')
-    .replace(/\d{9,}/g, (digits) => `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}`)
-    .trim();
+  const cleaned = sanitizeText(message.replace(/\s+/g, ' ')).trim();
   if (!cleaned) return undefined;
   return cleaned.length > MAX_PROVIDER_MESSAGE ? `${cleaned.slice(0, MAX_PROVIDER_MESSAGE - 1)}…` : cleaned;
 }

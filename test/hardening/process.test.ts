@@ -1,8 +1,9 @@
 /**
  * The gateway as a real process (`node --import tsx src/main.ts`): graceful shutdown on SIGTERM with a
- * slow query in flight, and configuration errors that stop it with exit code 2 naming the variable.
+ * slow query in flight, shutdown that ends even when nobody reads the logs, and configuration errors
+ * that stop it with exit code 2 naming the variable.
  */
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { killGatewaysAfterAll, spawnGateway } from '../helpers/process.js';
 
@@ -58,6 +59,53 @@ describe('graceful shutdown', () => {
     expect(exit).toEqual({ code: 0, signal: null });
     expect(gateway.stdout()).toContain('shutting down');
   }, 30_000);
+});
+
+/**
+ * Log lines the gateway writes to stdout, as fast as it will take them: webhook deliveries without a
+ * body are refused with one warning line each (~200 bytes) and no provider call. Requests that do not
+ * answer within a second are abandoned (a gateway blocked on its stdout would never answer).
+ */
+async function logTraffic(url: string, requests: number): Promise<void> {
+  const agent = new Agent({ connections: 16 });
+  let next = 0;
+  const worker = async () => {
+    while (next < requests) {
+      next++;
+      await request(`${url}/webhooks/telepagos`, { method: 'POST', dispatcher: agent, signal: AbortSignal.timeout(1_000) })
+        .then((response) => response.body.dump())
+        .catch(() => undefined);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  await agent.destroy();
+}
+
+describe('shutdown always ends', () => {
+  const GRACE_MS = 2_000;
+  /** What the exit may take beyond the grace period: the bounded log flush and process teardown. */
+  const BOUND_MS = 3_000;
+
+  it.each([
+    // The pipe fills: the reader stops reading (a stuck log shipper). ~700 lines exceed the 64 KB pipe
+    // and the reader's own buffer several times over.
+    ['the stdout reader stops reading', (stdout: NodeJS.ReadableStream & { destroy(): void }) => void stdout.removeAllListeners('data').pause()],
+    // EPIPE: the reader is gone (its parent went away).
+    ['the stdout reader is gone', (stdout: NodeJS.ReadableStream & { destroy(): void }) => stdout.destroy()],
+  ])('exits within SHUTDOWN_GRACE_MS after SIGTERM when %s', async (_case, stopReading) => {
+    const gateway = spawnGateway({ SHUTDOWN_GRACE_MS: String(GRACE_MS), LOG_LEVEL: 'debug' });
+    const urls = await gateway.ready();
+    const base = urls.graphql.replace(/\/graphql$/, '');
+    stopReading(gateway.child.stdout!);
+    await logTraffic(base, 1_500);
+
+    const sent = Date.now();
+    expect(gateway.child.kill('SIGTERM')).toBe(true);
+    const exit = await Promise.race([gateway.exited, new Promise((resolve) => setTimeout(resolve, GRACE_MS + BOUND_MS, 'still running'))]);
+    const took = Date.now() - sent;
+    expect(exit, `stderr:\n${gateway.stderr()}`).toEqual({ code: 0, signal: null });
+    expect(took).toBeLessThan(GRACE_MS + BOUND_MS);
+  }, 40_000);
 });
 
 describe('configuration errors', () => {
