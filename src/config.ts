@@ -1,5 +1,5 @@
 /**
- * Environment → typed, validated configuration (../shared/design/contract.md, "Environment").
+ * Environment → typed, validated configuration (docs/contract/README.md, "Environment").
  * Every error names the variable and never echoes a secret's value. Secrets are held as `Secret`.
  */
 import { SANDBOX_CREDENTIALS } from './sandbox/credentials.js';

@@ -1,6 +1,6 @@
 /**
  * The GraphQL schema, code-first with type-graphql. `npm run schema:emit` prints it to schema.graphql,
- * which must contain ../shared/design/schema-contract.graphql (checked by test/contract).
+ * which must contain docs/contract/schema.graphql (checked by test/contract).
  */
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';

@@ -1,7 +1,7 @@
 /**
  * Argentine account identifiers: CUIT/CUIL, CBU/CVU and alias. One implementation, used by the
  * sandboxes to validate like the provider does and by the gateway to refuse bad input before any call.
- * Rules: ../shared/providers/REFERENCE.md, "Argentine identifiers".
+ * Rules: docs/providers.md, "Argentine identifiers".
  */
 
 const CUIT_WEIGHTS = [5, 4, 3, 2, 7, 6, 5, 4, 3, 2] as const;

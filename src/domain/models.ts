@@ -1,6 +1,6 @@
 /**
  * Domain objects: what provider mappers produce and GraphQL resolvers consume. Provider field names
- * never appear here, and GraphQL names never appear below it (see ../shared/design/architecture.md).
+ * never appear here, and GraphQL names never appear below it (see README.md, "Architecture").
  */
 import type { CancelSignal } from '../cancellation.js';
 import type { ProviderId } from '../providers/provider.js';

@@ -1,5 +1,5 @@
 /**
- * How errors reach GraphQL clients (../shared/design/contract.md, "Errors"): every error carries one of
+ * How errors reach GraphQL clients (docs/contract/README.md, "Errors"): every error carries one of
  * the contract's `extensions.code`s; provider errors add `provider` and a safe `providerMessage`;
  * anything unexpected becomes INTERNAL_SERVER_ERROR with only the request id (the original is logged).
  */

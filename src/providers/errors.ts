@@ -1,6 +1,6 @@
 /**
  * One error taxonomy for everything that goes wrong upstream. `code` is what GraphQL clients see
- * (../shared/design/contract.md, "Errors"); `reason` is the finer cause the gateway acts on (a
+ * (docs/contract/README.md, "Errors"); `reason` is the finer cause the gateway acts on (a
  * mutation turns NOT_FOUND into a userError, the transport retries SERVER_ERROR…). Messages are safe to
  * show: provider messages pass through `safeProviderMessage`, and nothing secret is ever put in.
  */

@@ -1,5 +1,5 @@
 /**
- * The sandbox credentials of the public contract (../shared/design/contract.md). The sandboxes accept
+ * The sandbox credentials of the public contract (docs/contract/README.md). The sandboxes accept
  * these and nothing else; the embedded default points the gateway at the sandboxes with them. They are
  * not secrets: they open nothing but a simulator on loopback.
  */

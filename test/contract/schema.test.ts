@@ -1,6 +1,6 @@
 /**
  * The schema clients see: the committed schema.graphql is what the code prints, it contains the public
- * contract (../shared/design/schema-contract.graphql) with no breaking change, and it keeps the
+ * contract (docs/contract/schema.graphql) with no breaking change, and it keeps the
  * contract's documentation (shown in Apollo Sandbox).
  */
 import { readFile } from 'node:fs/promises';
@@ -19,8 +19,8 @@ import { printGatewaySchema } from '../../src/schema.js';
 
 const REPO = new URL('../../', import.meta.url);
 const SCHEMA_FILE = new URL('schema.graphql', REPO);
-/** Where the shared design lives beside the repository, locally and in CI. */
-const CONTRACT_FILE = new URL('../shared/design/schema-contract.graphql', REPO);
+/** The public GraphQL contract, kept in the repository (docs/contract/README.md says what it promises). */
+const CONTRACT_FILE = new URL('docs/contract/schema.graphql', REPO);
 
 const load = async (file: URL): Promise<GraphQLSchema> => buildSchema(await readFile(file, 'utf8'));
 
@@ -51,7 +51,7 @@ describe('schema.graphql', () => {
     const changes = await diff(await load(CONTRACT_FILE), await load(SCHEMA_FILE));
     const breaking = changes.filter((change) => change.criticality.level === CriticalityLevel.Breaking);
     const report = breaking.map((change) => `${change.type}${change.path ? ` at ${change.path}` : ''}: ${change.message}`);
-    expect(report, `schema.graphql breaks ../shared/design/schema-contract.graphql in ${report.length} ways`).toEqual([]);
+    expect(report, `schema.graphql breaks docs/contract/schema.graphql in ${report.length} ways`).toEqual([]);
   });
 
   it('keeps every description the contract gives, for types and fields it shares with it', async () => {

@@ -1,7 +1,7 @@
 /**
  * Everything we know or assume about Talo's e-commerce payments API, one named constant (or tiny pure
  * function) per fact, so the sandbox and the gateway's Talo client agree and an assumption is changed
- * in one place. Source: ../shared/providers/REFERENCE.md, "Talo", and the seed 002_*.txt.
+ * in one place. Source: docs/providers.md, "Talo".
  * Facts marked "(seed)" come from Talo's document, "(public)" from public docs and clients,
  * "ASSUMPTION" from nobody: those are our best guess and clients must stay tolerant around them.
  * Pure data and pure functions only: no imports from sandbox or gateway code.

@@ -2,7 +2,7 @@
  * Talo's wire shapes, exactly as Talo sends and receives them (snake_case, amounts as numbers or
  * decimal strings). Nothing above mappers.ts sees these names. Answers are read defensively by the
  * mappers (every field as `unknown` first): these interfaces name the fields, they do not promise them.
- * Source: ../shared/providers/REFERENCE.md, "Talo"; facts and assumptions in assumptions.ts.
+ * Source: docs/providers.md, "Talo"; facts and assumptions in assumptions.ts.
  */
 import type { TaloEnvelope, TaloPaymentOption } from './assumptions.js';
 

@@ -1,6 +1,6 @@
 /**
  * Everything about TelePagos Empresas API v2 that its documents leave open, in one place
- * (../shared/providers/REFERENCE.md, "TelePagos"). The sandbox serves these values and the gateway's
+ * (docs/providers.md, "TelePagos"). The sandbox serves these values and the gateway's
  * client reads them, so changing a guess here changes both sides at once. Pure constants and tiny pure
  * functions only: nothing in this file may import sandbox or gateway code.
  */

@@ -2,7 +2,7 @@
  * TelePagos Empresas API v2 wire shapes, exactly as TelePagos sends and receives them (snake_case, ids as
  * JSON integers, amounts as decimal strings or numbers). Nothing above mappers.ts sees these names.
  * Answers are read defensively by the mappers (every field as `unknown` first): these interfaces name the
- * fields, they do not promise them. Source: ../shared/providers/REFERENCE.md, "TelePagos"; the guesses
+ * fields, they do not promise them. Source: docs/providers.md, "TelePagos"; the guesses
  * live in assumptions.ts.
  */
 import type { ConceptId, OperationId, StaticQrType, TxIncome, TxStatus } from './assumptions.js';

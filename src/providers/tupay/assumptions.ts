@@ -1,6 +1,6 @@
 /**
  * Every fact and assumption about Tupay's merchant reconciliation API (a white-label of Directa24), as
- * named constants and tiny pure functions. Source: ../shared/providers/REFERENCE.md, "Tupay". Both the
+ * named constants and tiny pure functions. Source: docs/providers.md, "Tupay". Both the
  * Tupay sandbox and the gateway's Tupay client import this file, so it depends on nothing of either.
  * Each item says whether it comes from the seed, from public sources, or is an **assumption**.
  */

@@ -2,7 +2,7 @@
  * Tupay's wire shapes (Directa24's merchant reconciliation API), exactly as Tupay sends and receives
  * them. Nothing above mappers.ts sees these names. The interfaces name the fields; they do not promise
  * them: the mappers read every answer from `unknown`, field by field.
- * Source: ../shared/providers/REFERENCE.md, "Tupay"; facts and assumptions in assumptions.ts.
+ * Source: docs/providers.md, "Tupay"; facts and assumptions in assumptions.ts.
  */
 import type { TupayErrorBody } from './assumptions.js';
 

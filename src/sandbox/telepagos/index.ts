@@ -1,6 +1,6 @@
 /**
  * The TelePagos Empresas API v2 sandbox: a local HTTP server answering like the real API (paths, bodies,
- * rules and errors of ../shared/providers/REFERENCE.md), on the common shell of ../server.ts.
+ * rules and errors of docs/providers.md), on the common shell of ../server.ts.
  */
 import { NOTIFICATION_RETRIES, TOKEN_LIFETIME_SECONDS } from '../../providers/telepagos/assumptions.js';
 import { startSandbox, type RunningSandbox, type SandboxDefinition } from '../server.js';
