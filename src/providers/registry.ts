@@ -29,7 +29,8 @@ export class ProviderRegistry {
     const renewed = (provider: ProviderId) => ({ onCredentialRenewed: () => deps.onRenewed?.(provider) });
     if (config.telepagos) {
       const { url, username, password } = config.telepagos;
-      this.clients.TELEPAGOS = new TelepagosClient({ ...common, ...renewed('TELEPAGOS'), baseUrl: url, username, password });
+      const amountFormat = config.wire?.telepagosAmountFormat;
+      this.clients.TELEPAGOS = new TelepagosClient({ ...common, ...renewed('TELEPAGOS'), baseUrl: url, username, password, amountFormat });
     }
     if (config.talo) {
       const { url, userId, clientId, clientSecret } = config.talo;

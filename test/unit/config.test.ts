@@ -15,7 +15,7 @@ describe('configuration', () => {
   it('defaults to the embedded sandboxes on 127.0.0.1:4000', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ port: 4000, host: '127.0.0.1', embedded: true, upstreamTimeoutMs: 10_000, publicUrl: 'http://localhost:4000' });
-    expect(config.providers).toEqual({});
+    expect(config.providers).toEqual({ wire: { telepagosAmountFormat: 'number' } });
     const wired = withSandboxes(config, { telepagos: 'http://127.0.0.1:1/', talo: 'http://127.0.0.1:2/', tupay: 'http://127.0.0.1:3/' });
     expect(wired.providers.telepagos?.username).toBe('pasarela');
     expect(wired.providers.tupay?.secretKey.reveal()).toBe('sandbox');
@@ -24,7 +24,7 @@ describe('configuration', () => {
   it('configures only the providers whose URL is set', () => {
     const config = loadConfig({ TUPAY_URL: 'https://merchants-api.tupayonline.com', TUPAY_ACCESS_KEY: 'a@b.c', TUPAY_SECRET_KEY: 'topsecret' });
     expect(config.embedded).toBe(false);
-    expect(Object.keys(config.providers)).toEqual(['tupay']);
+    expect(Object.keys(config.providers)).toEqual(['wire', 'tupay']);
     expect(JSON.stringify(config)).not.toContain('topsecret');
   });
 

@@ -140,6 +140,20 @@ export const TUPAY_UNAUTHORIZED_STATUS = 401;
 /** **Assumption**: 400 for a bad range (missing, not an integer, `from` > `to`, over 60 days). */
 export const TUPAY_BAD_REQUEST_STATUS = 400;
 
+/**
+ * **Assumption**: the words of an error `description` that mean the session is invalid or expired. On
+ * such an answer, whatever its HTTP status (401 always counts), the session is opened again once and the
+ * call replayed once. The sandbox's session messages match it.
+ */
+export const TUPAY_SESSION_REFUSED_PATTERN = /(session|token|cookie).*(invalid|expired|destroyed|not found)|(invalid|expired).*(session|token)|log ?in (again|first)|unauthenticated/i;
+
+/** The message of a Tupay error body (`description`, or `message`), whatever its HTTP status. */
+export function tupayErrorMessage(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { description, message } = body as { description?: unknown; message?: unknown };
+  return description ?? message;
+}
+
 /** **Assumption**: error bodies are `{ code, description }`. */
 export interface TupayErrorBody {
   code: number;
@@ -150,6 +164,15 @@ export interface TupayErrorBody {
 export function tupayErrorCode(status: number): number {
   return status === 403 ? TUPAY_IP_NOT_ALLOWED_CODE : status;
 }
+
+/**
+ * Rules no Tupay document states, which the sandbox enforces only when asked (its `strict` option or
+ * `PUT /_sandbox/strict`); off, it accepts what the documents allow.
+ * - `emptyJsonBody`: refuse `content-type: application/json` with an empty body (the destroy call has none).
+ * - `rangeEdge`: read "a maximum difference of up to 60 days" as strictly less than 60 days, refusing a
+ *   range at the edge (clients keep a margin: TUPAY_SAFE_RANGE_SECONDS).
+ */
+export const TUPAY_STRICT_RULES = { emptyJsonBody: 'empty-json-body', rangeEdge: 'range-edge-exclusive' } as const;
 
 /** **Assumption**: `DELETE v1/auth/session/destroy` answers 200 with an empty body; clients ignore it. */
 export const TUPAY_DESTROY_STATUS = 200;

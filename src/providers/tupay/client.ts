@@ -15,7 +15,7 @@
 import type { Balance, BalanceReportEntry, CallContext, Transaction } from '../../domain/models.js';
 import { forRequest, type Logger } from '../../logging.js';
 import type { Secret } from '../../secret.js';
-import { authenticatedRequest } from '../authenticated.js';
+import { authenticatedRequest, refusedWhen } from '../authenticated.js';
 import { clientLogger, createTransport, credentialStore, type CommonClientOptions } from '../client-options.js';
 import type { CredentialManager } from '../credentials.js';
 import { ProviderError, badResponse } from '../errors.js';
@@ -26,6 +26,8 @@ import {
   TUPAY_MAX_RANGE_SECONDS,
   TUPAY_PATHS,
   TUPAY_REPORT_DAY_SECONDS,
+  TUPAY_SESSION_REFUSED_PATTERN,
+  tupayErrorMessage,
   tupayHasNextPage,
 } from './assumptions.js';
 import { destroyTupaySession, presentTupaySession, tupayCredentials } from './auth.js';
@@ -132,6 +134,7 @@ const REPORT: Listing<BalanceReportEntry> = {
   toDomain: toBalanceReportEntry,
 };
 const BALANCE_ENDPOINT = `GET ${TUPAY_PATHS.balance}`;
+const sessionRefused = refusedWhen(TUPAY_SESSION_REFUSED_PATTERN, tupayErrorMessage);
 
 /** One filter set per query: the document under both spellings, and one query per distinct status. */
 function filterQueries(filter: TupayDepositFilter): Filters[] {
@@ -271,7 +274,7 @@ export class TupayClient {
       ...(query && { query: { ...query } }),
       signal: ctx?.signal,
       requestId: ctx?.requestId,
-    });
+    }, sessionRefused);
     if (response.status < 200 || response.status >= 300) throw tupayFailure(response, this.source(endpoint, ctx));
     return response.body;
   }

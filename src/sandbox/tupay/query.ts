@@ -41,8 +41,11 @@ function readInteger(query: Query, name: string, fallback?: number): Parsed<numb
   return { ok: true, value: Number(raw) };
 }
 
-/** `from`, `to` (Unix seconds, from ≤ to, at most 60 days apart) and `page` (from 0). */
-export function parseRange(query: Query): Parsed<RangeQuery> {
+/**
+ * `from`, `to` (Unix seconds, from ≤ to, at most 60 days apart) and `page` (from 0). With `edgeExclusive`
+ * (the strict rule TUPAY_STRICT_RULES.rangeEdge) a range of exactly 60 days is refused too.
+ */
+export function parseRange(query: Query, { edgeExclusive = false }: { edgeExclusive?: boolean } = {}): Parsed<RangeQuery> {
   const from = readInteger(query, 'from');
   if (!from.ok) return from;
   const to = readInteger(query, 'to');
@@ -50,7 +53,8 @@ export function parseRange(query: Query): Parsed<RangeQuery> {
   const page = readInteger(query, 'page', TUPAY_FIRST_PAGE);
   if (!page.ok) return page;
   if (from.value > to.value) return { ok: false, message: 'from cannot exceed to' };
-  if (to.value - from.value > TUPAY_MAX_RANGE_SECONDS) return { ok: false, message: 'The maximum difference between from and to is 60 days' };
+  const span = to.value - from.value;
+  if (span > TUPAY_MAX_RANGE_SECONDS || (edgeExclusive && span === TUPAY_MAX_RANGE_SECONDS)) return { ok: false, message: 'The maximum difference between from and to is 60 days' };
   return { ok: true, value: { fromSec: from.value, toSec: to.value, page: page.value } };
 }
 
