@@ -3,6 +3,7 @@
  * Every error names the variable and never echoes a secret's value. Secrets are held as `Secret`.
  */
 import { AMOUNT_WIRE_FORMATS, DEFAULT_AMOUNT_WIRE_FORMAT, type AmountWireFormat } from './providers/telepagos/assumptions.js';
+import { DEFAULT_TUPAY_REPORT_RANGE_FORMAT, TUPAY_REPORT_RANGE_FORMATS, type TupayReportRangeFormat } from './providers/tupay/assumptions.js';
 import { SANDBOX_CREDENTIALS } from './sandbox/credentials.js';
 import { Secret } from './secret.js';
 
@@ -42,6 +43,8 @@ export interface TupayConfig {
 export interface ProviderWireChoices {
   /** TELEPAGOS_AMOUNT_FORMAT=number|string, default number: request amounts as exact JSON numbers or as strings. */
   telepagosAmountFormat: AmountWireFormat;
+  /** TUPAY_REPORT_RANGE_FORMAT=unix-seconds|date, default unix-seconds: the balance report's `from`/`to`. */
+  tupayReportRangeFormat: TupayReportRangeFormat;
 }
 
 export interface ProvidersConfig {
@@ -180,7 +183,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
 
   const providers: ProvidersConfig = {
-    wire: { telepagosAmountFormat: oneOf(env, 'TELEPAGOS_AMOUNT_FORMAT', AMOUNT_WIRE_FORMATS, DEFAULT_AMOUNT_WIRE_FORMAT) },
+    wire: {
+      telepagosAmountFormat: oneOf(env, 'TELEPAGOS_AMOUNT_FORMAT', AMOUNT_WIRE_FORMATS, DEFAULT_AMOUNT_WIRE_FORMAT),
+      tupayReportRangeFormat: oneOf(env, 'TUPAY_REPORT_RANGE_FORMAT', TUPAY_REPORT_RANGE_FORMATS, DEFAULT_TUPAY_REPORT_RANGE_FORMAT),
+    },
   };
   const because = (urlVar: string) => `when ${urlVar} is set`;
   const telepagosUrl = url(env, 'TELEPAGOS_URL');

@@ -38,7 +38,8 @@ export class ProviderRegistry {
     }
     if (config.tupay) {
       const { url, accessKey, secretKey } = config.tupay;
-      this.clients.TUPAY = new TupayClient({ ...common, ...renewed('TUPAY'), baseUrl: url, accessKey, secretKey });
+      const reportRangeFormat = config.wire?.tupayReportRangeFormat;
+      this.clients.TUPAY = new TupayClient({ ...common, ...renewed('TUPAY'), baseUrl: url, accessKey, secretKey, reportRangeFormat });
     }
   }
 

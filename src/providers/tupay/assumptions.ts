@@ -77,6 +77,11 @@ export function tupayTokenFromAuthorization(header: string | undefined): string 
 export const TUPAY_RANGE_UNIT = 'unix-seconds';
 /** Seed: at most 60 days between `from` and `to`; `from` ≤ `to`. */
 export const TUPAY_MAX_RANGE_SECONDS = 60 * 24 * 60 * 60;
+/**
+ * The largest `to − from` a client sends: a second inside the documented edge, so a server that reads
+ * "up to 60 days" as strictly less still answers (a window covers 60 days exactly, both ends included).
+ */
+export const TUPAY_SAFE_RANGE_SECONDS = TUPAY_MAX_RANGE_SECONDS - 1;
 /** **Assumption**: both ends are inclusive (`from` ≤ creationDate ≤ `to`, at second precision). */
 export const TUPAY_RANGE_INCLUSIVE = true;
 /** Seed: pages count from 0. */
@@ -129,6 +134,16 @@ export const TUPAY_BALANCE_TYPE = 'PRIMARY';
 /** Public `totalBalance`; **assumption** for the other two fields of `data`. */
 export const TUPAY_BALANCE_FIELDS = ['totalBalance', 'availableBalance', 'pendingSettlementAmount'] as const;
 /** **Assumption**: balance report days are UTC days, dated `YYYY-MM-DDT00:00:00Z`. */
+/**
+ * The balance report's `from`/`to` are typed "string" in the document (the listings': integer). The
+ * **assumption** is Unix seconds like the listings; `date` sends UTC days as `YYYY-MM-DD` (`to` is then
+ * the last day asked for, whole). Switch: `TUPAY_REPORT_RANGE_FORMAT`.
+ */
+export const TUPAY_REPORT_RANGE_FORMATS = ['unix-seconds', 'date'] as const;
+export type TupayReportRangeFormat = (typeof TUPAY_REPORT_RANGE_FORMATS)[number];
+export const DEFAULT_TUPAY_REPORT_RANGE_FORMAT: TupayReportRangeFormat = 'unix-seconds';
+/** A report `from`/`to` day in the `date` form: the UTC day of `sec`. */
+export const tupayReportDay = (sec: number): string => new Date(sec * 1000).toISOString().slice(0, 10);
 export const TUPAY_REPORT_DAY_SECONDS = 24 * 60 * 60;
 
 // ── Errors ─────────────────────────────────────────────────────────────────────────────────────────

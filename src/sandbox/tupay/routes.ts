@@ -18,8 +18,8 @@ import type { TupayState } from './state.js';
 
 type Runtime = SandboxRuntime<TupayState>;
 
-const rangeOf = (runtime: Runtime, request: FastifyRequest) =>
-  parseRange(request.query as Record<string, unknown>, { edgeExclusive: runtime.strict.has(TUPAY_STRICT_RULES.rangeEdge) });
+const rangeOf = (runtime: Runtime, request: FastifyRequest, dates = false) =>
+  parseRange(request.query as Record<string, unknown>, { edgeExclusive: runtime.strict.has(TUPAY_STRICT_RULES.rangeEdge), dates });
 
 function balanceBody(state: TupayState) {
   return {
@@ -70,7 +70,8 @@ export function registerRoutes(app: FastifyInstance, runtime: Runtime, credentia
 
   app.get(path(TUPAY_PATHS.balance), authed, async () => balanceBody(runtime.state));
   app.get(path(TUPAY_PATHS.balanceReport), authed, async (request, reply) => {
-    const range = rangeOf(runtime, request);
+    // Typed "string" in the document: Unix seconds or YYYY-MM-DD days (TUPAY_REPORT_RANGE_FORMATS).
+    const range = rangeOf(runtime, request, true);
     if (!range.ok) return sendError(reply, runtime, 400, range.message);
     return balanceReport(runtime.state, range.value);
   });
