@@ -2,6 +2,8 @@
  * Environment → typed, validated configuration (docs/contract/README.md, "Environment").
  * Every error names the variable and never echoes a secret's value. Secrets are held as `Secret`.
  */
+import { AMOUNT_WIRE_FORMATS, DEFAULT_AMOUNT_WIRE_FORMAT, type AmountWireFormat } from './providers/telepagos/assumptions.js';
+import { DEFAULT_TUPAY_REPORT_RANGE_FORMAT, TUPAY_REPORT_RANGE_FORMATS, type TupayReportRangeFormat } from './providers/tupay/assumptions.js';
 import { SANDBOX_CREDENTIALS } from './sandbox/credentials.js';
 import { Secret } from './secret.js';
 import { DEFAULT_CONFIRM_RATE_LIMIT } from './webhooks/pipeline.js';
@@ -34,10 +36,24 @@ export interface TupayConfig {
   webhookSecret: Secret;
 }
 
+/**
+ * How Pasarela writes what a provider's documents leave open: one switch per guess (each named in the
+ * provider's assumptions.ts), so a wrong guess is a configuration change. They hold for the embedded
+ * sandboxes too.
+ */
+export interface ProviderWireChoices {
+  /** TELEPAGOS_AMOUNT_FORMAT=number|string, default number: request amounts as exact JSON numbers or as strings. */
+  telepagosAmountFormat: AmountWireFormat;
+  /** TUPAY_REPORT_RANGE_FORMAT=unix-seconds|date, default unix-seconds: the balance report's `from`/`to`. */
+  tupayReportRangeFormat: TupayReportRangeFormat;
+}
+
 export interface ProvidersConfig {
   telepagos?: TelepagosConfig;
   talo?: TaloConfig;
   tupay?: TupayConfig;
+  /** Wire-format switches (provider guesses); defaults when absent. */
+  wire?: ProviderWireChoices;
 }
 
 export interface Config {
@@ -142,6 +158,13 @@ function positiveDecimal(env: Env, name: string, fallback: string): string {
   return raw;
 }
 
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}`);
+  return raw as T;
+}
+
 function origins(env: Env, name: string): string[] {
   const raw = value(env, name);
   if (raw === undefined) return [];
@@ -182,7 +205,12 @@ export function loadConfig(env: Env = process.env): Config {
   const redisUrl = value(env, 'REDIS_URL');
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
 
-  const providers: ProvidersConfig = {};
+  const providers: ProvidersConfig = {
+    wire: {
+      telepagosAmountFormat: oneOf(env, 'TELEPAGOS_AMOUNT_FORMAT', AMOUNT_WIRE_FORMATS, DEFAULT_AMOUNT_WIRE_FORMAT),
+      tupayReportRangeFormat: oneOf(env, 'TUPAY_REPORT_RANGE_FORMAT', TUPAY_REPORT_RANGE_FORMATS, DEFAULT_TUPAY_REPORT_RANGE_FORMAT),
+    },
+  };
   const because = (urlVar: string) => `when ${urlVar} is set`;
   const telepagosUrl = url(env, 'TELEPAGOS_URL');
   if (telepagosUrl) {
@@ -250,6 +278,7 @@ export function withSandboxes(config: Config, urls: { telepagos: string; talo: s
   return {
     ...config,
     providers: {
+      wire: config.providers.wire,
       telepagos: { url: urls.telepagos, username: telepagos.username, password: new Secret(telepagos.password), webhookSecret: new Secret(telepagos.webhookSecret) },
       talo: {
         url: urls.talo,

@@ -31,6 +31,7 @@ import {
 import { ProviderError, type ProviderErrorReason } from './errors.js';
 import type { ProviderId } from './provider.js';
 import { Cancellation, type CancelSignal } from '../cancellation.js';
+import { jsonBody } from './json-body.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -48,7 +49,7 @@ export interface UpstreamCall {
   /** Stable label for logs, metrics and errors: `GET v2/payment/cashout/{id}` (no concrete ids). */
   endpoint: string;
   query?: Record<string, string | number | boolean | undefined>;
-  /** Sent as a JSON body. */
+  /** Sent as a JSON body (a `JsonDecimal` in it is written as an exact JSON number: json-body.ts). */
   json?: unknown;
   headers?: Record<string, string>;
   retry?: RetryMode;
@@ -317,7 +318,7 @@ export class UpstreamTransport {
     let body: string | undefined;
     if (call.json !== undefined) {
       headers['content-type'] = 'application/json';
-      body = JSON.stringify(call.json);
+      body = jsonBody(call.json);
     }
 
     try {

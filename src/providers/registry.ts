@@ -29,7 +29,8 @@ export class ProviderRegistry {
     const renewed = (provider: ProviderId) => ({ onCredentialRenewed: () => deps.onRenewed?.(provider) });
     if (config.telepagos) {
       const { url, username, password } = config.telepagos;
-      this.clients.TELEPAGOS = new TelepagosClient({ ...common, ...renewed('TELEPAGOS'), baseUrl: url, username, password });
+      const amountFormat = config.wire?.telepagosAmountFormat;
+      this.clients.TELEPAGOS = new TelepagosClient({ ...common, ...renewed('TELEPAGOS'), baseUrl: url, username, password, amountFormat });
     }
     if (config.talo) {
       const { url, userId, clientId, clientSecret } = config.talo;
@@ -37,7 +38,8 @@ export class ProviderRegistry {
     }
     if (config.tupay) {
       const { url, accessKey, secretKey } = config.tupay;
-      this.clients.TUPAY = new TupayClient({ ...common, ...renewed('TUPAY'), baseUrl: url, accessKey, secretKey });
+      const reportRangeFormat = config.wire?.tupayReportRangeFormat;
+      this.clients.TUPAY = new TupayClient({ ...common, ...renewed('TUPAY'), baseUrl: url, accessKey, secretKey, reportRangeFormat });
     }
   }
 

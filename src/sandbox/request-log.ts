@@ -16,6 +16,8 @@ export interface LoggedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The parsed body, once the route parsed it (absent for bodiless or refused requests). */
   body?: unknown;
+  /** A JSON body's exact text, as received (number tokens stay number tokens). */
+  rawBody?: string;
 }
 
 /** Default number of entries kept; counts are unbounded. */

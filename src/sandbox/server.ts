@@ -27,6 +27,19 @@ export interface SandboxOptions {
   tokenLifetimeSeconds?: number;
   notifier?: Partial<NotifierOptions>;
   logCapacity?: number;
+  /**
+   * Undocumented rules to enforce, by name (each provider's `*_STRICT_RULES` in its assumptions.ts).
+   * Default none: a sandbox refuses nothing the provider's documents allow. Settable at run time with
+   * `PUT /_sandbox/strict { rules }`.
+   */
+  strict?: readonly string[];
+}
+
+/** A provider's undocumented rules a sandbox can enforce on request; `emptyJsonBody` is the shell's own. */
+export interface StrictRuleNames {
+  /** Refuse `content-type: application/json` with an empty body (the framework's default). */
+  emptyJsonBody: string;
+  [rule: string]: string;
 }
 
 /** What a provider's routes see: the live state (replaced on reset) and the shared machinery. */
@@ -37,6 +50,8 @@ export interface SandboxRuntime<State> {
   readonly faults: FaultInjector;
   readonly tokens: TokenRegistry;
   readonly notifier: WebhookNotifier;
+  /** The undocumented rules enforced now (names from the provider's strict rules). */
+  readonly strict: Set<string>;
   /** The provider's error body, e.g. TelePagos `{ status: "error", message }`. */
   errorBody(status: number, message: string): unknown;
 }
@@ -49,6 +64,8 @@ export interface SandboxDefinition<State, Options extends SandboxOptions = Sandb
   tokens: (options: Options) => TokenRegistryOptions;
   /** Accept `application/x-www-form-urlencoded` bodies as well as JSON. */
   acceptsForm?: boolean;
+  /** The undocumented rules this sandbox can enforce (off unless named in `strict`). Default: the shell's. */
+  strictRules?: StrictRuleNames;
   createState(options: Options): State;
   registerRoutes(app: FastifyInstance, sandbox: SandboxRuntime<State>, options: Options): void;
   /** Provider-specific control routes, registered under `/_sandbox/`. */
@@ -106,10 +123,14 @@ async function applyFault(fault: Fault, reply: FastifyReply, request: FastifyReq
   }
 }
 
+/** The shell's own undocumented rule, for sandboxes that name no others. */
+export const SHELL_STRICT_RULES: StrictRuleNames = { emptyJsonBody: 'empty-json-body' };
+
 export function buildSandboxApp<State, Options extends SandboxOptions>(
   definition: SandboxDefinition<State, Options>,
   options: Options,
 ): { app: FastifyInstance; runtime: SandboxRuntime<State>; reset(): void } {
+  const strictRules = definition.strictRules ?? SHELL_STRICT_RULES;
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 1024 * 1024 });
   const runtime: SandboxRuntime<State> = {
     name: definition.name,
@@ -118,6 +139,7 @@ export function buildSandboxApp<State, Options extends SandboxOptions>(
     faults: new FaultInjector(),
     tokens: new TokenRegistry(definition.tokens(options)),
     notifier: new WebhookNotifier(options.notifier),
+    strict: new Set(checkStrictRules(strictRules, options.strict ?? [])),
     errorBody: definition.errorBody,
   };
   const reset = (): void => {
@@ -126,9 +148,12 @@ export function buildSandboxApp<State, Options extends SandboxOptions>(
     runtime.faults.clear();
     runtime.tokens.reset();
     runtime.notifier.reset();
+    runtime.strict.clear();
+    for (const rule of options.strict ?? []) runtime.strict.add(rule);
   };
 
   if (definition.acceptsForm) void app.register(formbody);
+  registerJsonParser(app, runtime, strictRules);
 
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith(CONTROL_PREFIX)) return;
@@ -160,14 +185,54 @@ export function buildSandboxApp<State, Options extends SandboxOptions>(
     reply.code(status).send(definition.errorBody(status, status === 500 ? 'Internal server error' : error.message));
   });
 
-  registerCommonControl(app, runtime, reset);
+  registerCommonControl(app, runtime, reset, strictRules);
   definition.registerControl?.(app, runtime, options);
   definition.registerRoutes(app, runtime, options);
   return { app, runtime, reset };
 }
 
-function registerCommonControl(app: FastifyInstance, runtime: SandboxRuntime<unknown>, reset: () => void): void {
+/** The known rule names among `rules`; an unknown name is a mistake in a test or an option. */
+function checkStrictRules(known: StrictRuleNames, rules: readonly unknown[]): string[] {
+  const names = Object.values(known);
+  for (const rule of rules) {
+    if (typeof rule !== 'string' || !names.includes(rule)) throw new FaultSpecError(`unknown strict rule ${JSON.stringify(rule)}; known: ${names.join(', ')}`);
+  }
+  return rules as string[];
+}
+
+/**
+ * JSON bodies as Fastify reads them, but the raw text is kept in the request log (`rawBody`, so tests
+ * see the exact bytes: a number token or a string), and an empty body with `content-type:
+ * application/json` is no body at all unless the `emptyJsonBody` strict rule is on (no provider
+ * document forbids it; Fastify's default refuses it with 400).
+ */
+function registerJsonParser(app: FastifyInstance, runtime: SandboxRuntime<unknown>, rules: StrictRuleNames): void {
+  const parseJson = app.getDefaultJsonParser('error', 'ignore');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string;
+    if (request.sandboxLogEntry) request.sandboxLogEntry.rawBody = text;
+    if (text.trim() === '' && !runtime.strict.has(rules.emptyJsonBody)) return done(null, undefined);
+    return parseJson(request, text, done);
+  });
+}
+
+function registerCommonControl(app: FastifyInstance, runtime: SandboxRuntime<unknown>, reset: () => void, rules: StrictRuleNames): void {
   const p = CONTROL_PREFIX;
+  app.get(`${p}/strict`, async () => ({ rules: [...runtime.strict], known: Object.values(rules) }));
+  app.put(`${p}/strict`, async (request, reply) => {
+    const { rules: wanted } = (request.body ?? {}) as { rules?: unknown };
+    if (!Array.isArray(wanted)) return reply.code(400).send({ error: 'rules must be a list of rule names' });
+    try {
+      const names = checkStrictRules(rules, wanted);
+      runtime.strict.clear();
+      for (const rule of names) runtime.strict.add(rule);
+      return { rules: names };
+    } catch (error) {
+      if (error instanceof FaultSpecError) return reply.code(400).send({ error: error.message });
+      throw error;
+    }
+  });
   app.get(`${p}/requests`, async (request) => {
     const { route } = request.query as { route?: string };
     return { requests: runtime.log.list(route) };

@@ -3,7 +3,8 @@
  * mutations over HTTP, checked against the sandbox's state; their input rules refuse with the right
  * field before any provider request.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { TELEPAGOS_STRICT_RULES } from '../../src/providers/telepagos/assumptions.js';
 import { useTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { call } from '../helpers/http.js';
 
@@ -65,7 +66,9 @@ describe('cash-in mutations', () => {
     expect(link).toMatchObject({ payer: { cvu: '0000071000000000999993', cuit: '20123456786' }, amountCents: 30000, concept: 'CUO' });
   });
 
-  it("createTransferLink with a CUIT that is not the payer's: PROVIDER_REJECTED, no link", async () => {
+  it("createTransferLink with a CUIT that is not the payer's (sandbox strict rule on): PROVIDER_REJECTED, no link", async () => {
+    gw().sandboxes.telepagos.strict.add(TELEPAGOS_STRICT_RULES.cvuHolder);
+    onTestFinished(() => void gw().sandboxes.telepagos.strict.delete(TELEPAGOS_STRICT_RULES.cvuHolder));
     const before = await summary(gw());
     const input = { cbu: '0000071000000000999993', cuit: '30500010912', amount: '300', concept: 'CUO', description: 'Cuota 3' };
     const { body } = await gw().query(TRANSFER_LINK, { input });

@@ -7,6 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../../src/secret.js';
+import { TELEPAGOS_STRICT_RULES } from '../../src/providers/telepagos/assumptions.js';
 import { EXTERNAL_CVU, FIXTURE_ACCOUNTS } from '../../src/sandbox/telepagos/index.js';
 import { call } from '../helpers/http.js';
 import { leakRecorder } from '../helpers/leaks.js';
@@ -24,6 +25,7 @@ afterAll(async () => {
 });
 afterEach(async () => {
   await call(h.sandbox.url, 'DELETE', '/_sandbox/faults');
+  await call(h.sandbox.url, 'PUT', '/_sandbox/strict', { body: { rules: [] } });
   await h.closeClients();
   h.sandbox.log.clear();
 });
@@ -230,6 +232,7 @@ describe('call context', () => {
 describe('provider refusals', () => {
   it('maps validation errors to PROVIDER_ERROR with the reason and a safe message', async () => {
     const client = await warmClient();
+    await control(h.sandbox, 'PUT', '/_sandbox/strict', { rules: [TELEPAGOS_STRICT_RULES.cvuHolder] });
     const cases: [Partial<CreateCashoutInput>, string, string][] = [
       [{ alias: 'no.such.alias' }, 'INVALID_INPUT', 'The alias no.such.alias does not exist'],
       [{ alias: demo.alias, cuit: supplier.cuit }, 'INVALID_INPUT', `The alias ${demo.alias} belongs to another holder`],
@@ -278,6 +281,7 @@ describe('secrets', () => {
     const client = h.client({ logger: recorder.logger });
     const stranger = h.client({ logger: recorder.logger, password: new Secret(wrongPassword) });
     const attempt = (promise: Promise<unknown>) => recorder.record(promise).catch(() => undefined);
+    await control(h.sandbox, 'PUT', '/_sandbox/strict', { rules: [TELEPAGOS_STRICT_RULES.cvuHolder] });
 
     await attempt(client.balance());
     await control(h.sandbox, 'POST', '/_sandbox/tokens/expire');

@@ -5,6 +5,7 @@ import {
   CONCEPTS,
   OPERATIONS,
   TELEPAGOS_MESSAGES,
+  TELEPAGOS_STRICT_RULES,
   TX_STATUS,
   argentinaDayStartMs,
   parseArgentinaDateTime,
@@ -54,10 +55,19 @@ describe('POST /v2/auth/token', () => {
     expect(errorMessage(response)).toMatch(/password/);
   });
 
-  it('answers a malformed JSON body (here: empty) with 400 in the TelePagos error shape', async () => {
-    const response = await call(sandbox.url, 'POST', '/v2/auth/token', { headers: { 'content-type': 'application/json' } });
-    expect(response.status).toBe(400);
-    expect(response.body).toEqual({ status: 'error', message: expect.any(String) });
+  it('reads an empty JSON body as no body (no document forbids it); refuses it with 400 only under the strict rule', async () => {
+    const empty = () => call(sandbox.url, 'POST', '/v2/auth/token', { headers: { 'content-type': 'application/json' } });
+    const lenient = await empty();
+    expect(lenient.status).toBe(422);
+    expect(lenient.body).toEqual({ status: 'error', message: 'The username field is required.' });
+    sandbox.strict.add(TELEPAGOS_STRICT_RULES.emptyJsonBody);
+    try {
+      const strict = await empty();
+      expect(strict.status).toBe(400);
+      expect(strict.body).toEqual({ status: 'error', message: expect.any(String) });
+    } finally {
+      sandbox.strict.clear();
+    }
   });
 
   it('answers a JSON body that is not an object with 422', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { call } from '../helpers/http.js';
-import { EMVCO_CRC_TAG, EMVCO_QR_PREFIX } from '../../src/providers/telepagos/assumptions.js';
+import { EMVCO_CRC_TAG, EMVCO_QR_PREFIX, TELEPAGOS_STRICT_RULES } from '../../src/providers/telepagos/assumptions.js';
 import { EXTERNAL_CVU, FIXTURE_ACCOUNTS } from '../../src/sandbox/telepagos/index.js';
 import { TODAY, api, errorMessage, issueToken, startTestSandbox, summaryOf, type Api } from './telepagos-helpers.js';
 
@@ -99,10 +99,18 @@ describe('POST /v2/payment/cashin/transfer/generate', () => {
   it.each([
     ['a bad CVU', { cvu: '0000630500000060195376' }],
     ['a bad CUIT', { cuit: '27323575955' }],
-    ['a CUIT of another holder', { cuit: demo.cuit }],
     ['a bad amount', { amount: '1.234' }],
   ])('answers 422 for %s', async (_label, overrides) => {
     const body = { cvu: person.cbu, cuit: person.cuit, amount: '800', concept: 'CUO', description: 'Cuota 3', ...overrides };
+    expect((await client.post('/v2/payment/cashin/transfer/generate', body)).status).toBe(422);
+  });
+});
+
+describe('POST /v2/payment/cashin/transfer/generate and the payer holder', () => {
+  it('accepts a payer CUIT the sandbox does not hold for that CVU unless the strict rule is on', async () => {
+    const body = { cvu: person.cbu, cuit: demo.cuit, amount: '800', concept: 'CUO', description: 'Cuota 3' };
+    expect((await client.post('/v2/payment/cashin/transfer/generate', body)).status).toBe(200);
+    await call(sandbox.url, 'PUT', '/_sandbox/strict', { body: { rules: [TELEPAGOS_STRICT_RULES.cvuHolder] } });
     expect((await client.post('/v2/payment/cashin/transfer/generate', body)).status).toBe(422);
   });
 });

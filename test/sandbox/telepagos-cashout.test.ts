@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { call } from '../helpers/http.js';
 import { EXTERNAL_CVU, FIXTURE_ACCOUNTS, TELEPAGOS_ACCOUNT } from '../../src/sandbox/telepagos/index.js';
+import { TELEPAGOS_STRICT_RULES } from '../../src/providers/telepagos/assumptions.js';
 import { TODAY, api, balanceOf, errorMessage, issueToken, startTestSandbox, summaryOf, type Api } from './telepagos-helpers.js';
 
 type Sandbox = Awaited<ReturnType<typeof startTestSandbox>>;
 let sandbox: Sandbox;
 let client: Api;
+let token: string;
 const { demo, supplier } = FIXTURE_ACCOUNTS;
 const CASHOUT = '/v2/payment/cashout';
 
@@ -25,10 +27,35 @@ beforeAll(async () => {
 afterAll(() => sandbox.close());
 beforeEach(async () => {
   sandbox.reset();
-  client = api(sandbox.url, await issueToken(sandbox.url));
+  token = await issueToken(sandbox.url);
+  client = api(sandbox.url, token);
 });
 
 describe('POST /v2/payment/cashout', () => {
+  it('takes the amount as a JSON number or a string (the document says decimal), and logs the exact bytes', async () => {
+    const raw = (body: string) => call(sandbox.url, 'POST', CASHOUT, { raw: body, headers: { authorization: `Bearer ${token}` } });
+    const before = await summaryOf(sandbox.url);
+    const asNumber = await raw(JSON.stringify(transfer({ reference_id: 'n-1' })).replace('"amount":"1500.50"', '"amount":1500.50'));
+    const asString = await raw(JSON.stringify(transfer({ reference_id: 's-1' })));
+    expect([asNumber.status, asString.status]).toEqual([200, 200]);
+    expect(before.balance_cents - (await summaryOf(sandbox.url)).balance_cents).toBe(2 * 150_050);
+    const bodies = sandbox.log.list('POST /v2/payment/cashout').map((e) => e.rawBody);
+    expect(bodies[0]).toContain('"amount":1500.50');
+    expect(bodies[1]).toContain('"amount":"1500.50"');
+  });
+
+  it('accepts a known CVU with a CUIT the sandbox does not hold for it unless the strict rule is on', async () => {
+    const body = transfer({ alias: undefined, cvu: supplier.cbu, cuit: demo.cuit });
+    const lenient = await client.post(CASHOUT, body);
+    expect(lenient.status).toBe(200);
+    const on = await call(sandbox.url, 'PUT', '/_sandbox/strict', { body: { rules: [TELEPAGOS_STRICT_RULES.cvuHolder] } });
+    expect(on.body).toEqual({ rules: [TELEPAGOS_STRICT_RULES.cvuHolder] });
+    const strict = await client.post(CASHOUT, { ...body, reference_id: 'ref-2' });
+    expect([strict.status, errorMessage(strict)]).toEqual([422, `The cvu ${supplier.cbu} belongs to another holder`]);
+    expect((await call(sandbox.url, 'PUT', '/_sandbox/strict', { body: { rules: ['made-up'] } })).status).toBe(400);
+    expect((await call(sandbox.url, 'GET', '/_sandbox/strict')).body).toEqual({ rules: [TELEPAGOS_STRICT_RULES.cvuHolder], known: Object.values(TELEPAGOS_STRICT_RULES) });
+  });
+
   it('debits exactly the amount, lists the transfer today and answers an integer id', async () => {
     const before = await summaryOf(sandbox.url);
     const listedBefore = (await todaysCashouts()).length;
@@ -89,7 +116,8 @@ describe('POST /v2/payment/cashout', () => {
     expect(errorMessage(neither)).toMatch(/required/);
   });
 
-  it('refuses an unknown alias and a CUIT of another holder, like the real API', async () => {
+  it('refuses an unknown alias and a CUIT of another holder, like the real API (the CVU check: strict rule only)', async () => {
+    sandbox.strict.add(TELEPAGOS_STRICT_RULES.cvuHolder);
     const unknown = await client.post(CASHOUT, transfer({ alias: 'nadie.sabe' }));
     const otherHolder = await client.post(CASHOUT, transfer({ cuit: supplier.cuit }));
     const otherCbuHolder = await client.post(CASHOUT, transfer({ alias: undefined, cvu: supplier.cbu, cuit: demo.cuit }));

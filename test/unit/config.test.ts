@@ -15,7 +15,7 @@ describe('configuration', () => {
   it('defaults to the embedded sandboxes on 127.0.0.1:4000', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ port: 4000, host: '127.0.0.1', embedded: true, upstreamTimeoutMs: 10_000, publicUrl: 'http://localhost:4000' });
-    expect(config.providers).toEqual({});
+    expect(config.providers).toEqual({ wire: { telepagosAmountFormat: 'number', tupayReportRangeFormat: 'unix-seconds' } });
     const wired = withSandboxes(config, { telepagos: 'http://127.0.0.1:1/', talo: 'http://127.0.0.1:2/', tupay: 'http://127.0.0.1:3/' });
     expect(wired.providers.telepagos?.username).toBe('pasarela');
     expect(wired.providers.tupay?.secretKey.reveal()).toBe('sandbox');
@@ -24,7 +24,7 @@ describe('configuration', () => {
   it('configures only the providers whose URL is set', () => {
     const config = loadConfig({ TUPAY_URL: 'https://merchants-api.tupayonline.com', TUPAY_ACCESS_KEY: 'a@b.c', TUPAY_SECRET_KEY: 'topsecret' });
     expect(config.embedded).toBe(false);
-    expect(Object.keys(config.providers)).toEqual(['tupay']);
+    expect(Object.keys(config.providers)).toEqual(['wire', 'tupay']);
     expect(JSON.stringify(config)).not.toContain('topsecret');
   });
 
@@ -60,6 +60,15 @@ describe('configuration', () => {
     expect(error(real).variable).toBe('TELEPAGOS_WEBHOOK_SECRET');
     expect(error({ ...real, TELEPAGOS_WEBHOOK_SECRET: 'whsec' }).variable).toBe('CLIENTS_FILE');
     expect(loadConfig({ ...real, TELEPAGOS_WEBHOOK_SECRET: 'whsec', CLIENTS_FILE: '/etc/pasarela/clients.json' }).production).toBe(true);
+  });
+
+  it('reads the provider wire switches, refusing unknown forms', () => {
+    const wire = loadConfig({ TELEPAGOS_AMOUNT_FORMAT: 'string', TUPAY_REPORT_RANGE_FORMAT: 'date' }).providers.wire;
+    expect(wire).toEqual({ telepagosAmountFormat: 'string', tupayReportRangeFormat: 'date' });
+    expect(error({ TELEPAGOS_AMOUNT_FORMAT: 'float' }).variable).toBe('TELEPAGOS_AMOUNT_FORMAT');
+    expect(error({ TUPAY_REPORT_RANGE_FORMAT: 'iso' }).variable).toBe('TUPAY_REPORT_RANGE_FORMAT');
+    const wired = withSandboxes(loadConfig({ TELEPAGOS_AMOUNT_FORMAT: 'string' }), { telepagos: 'http://127.0.0.1:1/', talo: 'http://127.0.0.1:2/', tupay: 'http://127.0.0.1:3/' });
+    expect(wired.providers.wire?.telepagosAmountFormat).toBe('string');
   });
 
   it('reads the operation amount cap', () => {

@@ -52,6 +52,19 @@ export function isTaloFailure(httpStatus: number, body: unknown): boolean {
 }
 
 // ── Authentication ──────────────────────────────────────────────────────────────────────────────
+/**
+ * ASSUMPTION: the words of an error `message` that mean the token is invalid or expired. On such an
+ * answer, whatever its HTTP status (401 always counts), the token is renewed once and the call replayed
+ * once. The sandbox's token messages match it.
+ */
+export const TALO_TOKEN_REFUSED_PATTERN = /token.*(invalid|expired|missing|revoked)|(invalid|expired|missing).*token|unauthenticated/i;
+
+/** The message of a Talo failure (`{ message, error: true }`), whatever its HTTP status. */
+export function taloErrorMessage(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { error, message } = body as { error?: unknown; message?: unknown };
+  return error === true ? message : undefined;
+}
 /** (public) A token lives one hour; there is no refresh endpoint: ask for a new one. */
 export const TALO_TOKEN_LIFETIME_SECONDS = 3600;
 /** ASSUMPTION: renew this long before `exp` so a request never leaves with a token about to die. */

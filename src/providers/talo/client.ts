@@ -7,12 +7,12 @@
 import { forRequest, type Logger } from '../../logging.js';
 import type { Secret } from '../../secret.js';
 import type { CallContext, Payment } from '../../domain/models.js';
-import { authenticatedRequest } from '../authenticated.js';
+import { authenticatedRequest, refusedWhen } from '../authenticated.js';
 import { clientLogger, createTransport, credentialStore, type CommonClientOptions } from '../client-options.js';
 import type { CredentialManager } from '../credentials.js';
 import { ProviderError, safeProviderMessage } from '../errors.js';
 import type { BreakerState, UpstreamCall, UpstreamTransport } from '../http.js';
-import { TALO_CREATE_PAYMENT_PATH, taloPaymentPath } from './assumptions.js';
+import { TALO_CREATE_PAYMENT_PATH, TALO_TOKEN_REFUSED_PATTERN, taloErrorMessage, taloPaymentPath } from './assumptions.js';
 import { presentTaloToken, taloCredentials } from './auth.js';
 import { UNKNOWN_STATUS_READS_AS, toCreatePaymentBody, toPayment, unwrapEnvelope, type CreatePaymentRequest, type ResponseSource } from './mappers.js';
 
@@ -37,6 +37,8 @@ export const TALO_ENDPOINTS = {
 const relative = (path: string): string => path.replace(/^\//, '');
 
 type TaloCall = Omit<UpstreamCall, 'signal' | 'requestId' | 'headers'>;
+
+const tokenRefused = refusedWhen(TALO_TOKEN_REFUSED_PATTERN, taloErrorMessage);
 
 export class TaloClient {
   /** The upstream transport, for readiness (breaker state) and shutdown. */
@@ -95,7 +97,7 @@ export class TaloClient {
         ...call,
         requestId: ctx.requestId,
         signal: ctx.signal,
-      });
+      }, tokenRefused);
       return toPayment(unwrapEnvelope(response, source), source);
     } catch (error) {
       this.logFailure(error, call.endpoint, ctx.requestId);

@@ -119,6 +119,14 @@ export function formatArgentinaDate(epochMs: number): string {
 /** Amounts sent to TelePagos: positive decimals with at most this many decimals. */
 export const AMOUNT_MAX_DECIMALS = 2;
 /**
+ * How request amounts go on the wire. The document types every request `amount` as `decimal`: the
+ * **assumption** is a JSON number written with the decimal's exact digits (`"amount":1500.50`), never
+ * through a float; `string` sends `"amount":"1500.50"` instead. Switch: `TELEPAGOS_AMOUNT_FORMAT`.
+ */
+export const AMOUNT_WIRE_FORMATS = ['number', 'string'] as const;
+export type AmountWireFormat = (typeof AMOUNT_WIRE_FORMATS)[number];
+export const DEFAULT_AMOUNT_WIRE_FORMAT: AmountWireFormat = 'number';
+/**
  * **assumption**: decimal amounts in responses (`Tx.amount`, `cashin.amount`, notifications) are strings
  * with two decimals, `"1500.50"` (Laravel's `decimal:2` cast). Clients should also accept numbers.
  */
@@ -223,6 +231,18 @@ export const TELEPAGOS_MESSAGES = {
   tokenExpired: 'Token has expired',
 } as const;
 
+/**
+ * **assumption**: the words of an error `message` that mean the token is invalid or expired (TelePagos
+ * states no codes and may answer errors with HTTP 200): on such an answer, whatever its HTTP status, the
+ * token is renewed once and the call replayed once. Every token message above matches it.
+ */
+export const TOKEN_REFUSED_PATTERN = /token.*(invalid|expired|not provided|missing|revoked|inv[aá]lid|expirad|vencid)|(invalid|expired|inv[aá]lid|expirad|vencid).*token|unauthenticated|no autenticad/i;
+
+/** The TelePagos error message of an answer (`{ status: "error", message }`), whatever its HTTP status. */
+export function telepagosErrorMessage(body: unknown): unknown {
+  return typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'error' ? (body as { message?: unknown }).message : undefined;
+}
+
 // ── Notifications ────────────────────────────────────────────────────────────────────────────────
 
 /** **assumption**: the `event` of a notification. */
@@ -264,6 +284,18 @@ export function verifyTelepagosSignature(header: string | undefined, rawBody: st
 
 /** **assumption**: TelePagos retries a notification 5 times on a non-2xx answer. */
 export const NOTIFICATION_RETRIES = 5;
+
+// ── What the documents do not require ────────────────────────────────────────────────────────────
+
+/**
+ * Rules no TelePagos document states, which the sandbox enforces only when asked (its `strict` option or
+ * `PUT /_sandbox/strict`); off, it accepts what the documents allow.
+ * - `emptyJsonBody`: refuse `content-type: application/json` with an empty body.
+ * - `cvuHolder`: refuse a CVU/CBU the sandbox knows when the `cuit` sent with it is not its holder's (a
+ *   cash-out's destination, a transfer link's payer): the document asks for the `cuit` but says nothing of
+ *   a check (only the alias check has a public message, and stays on).
+ */
+export const TELEPAGOS_STRICT_RULES = { emptyJsonBody: 'empty-json-body', cvuHolder: 'cashout-cvu-holder' } as const;
 
 /** **assumption**: an integrator's rate limit (none is documented). */
 export const RATE_LIMIT_PER_MINUTE = 60;

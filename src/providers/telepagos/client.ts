@@ -20,12 +20,22 @@ import type {
 } from '../../domain/models.js';
 import { forRequest, type Logger } from '../../logging.js';
 import type { Secret } from '../../secret.js';
-import { authenticatedRequest } from '../authenticated.js';
+import { authenticatedRequest, refusedWhen } from '../authenticated.js';
 import { clientLogger, createTransport, credentialStore, type CommonClientOptions } from '../client-options.js';
 import type { CredentialManager } from '../credentials.js';
 import { badResponse } from '../errors.js';
 import type { BreakerState, HttpMethod, RetryMode, UpstreamTransport } from '../http.js';
-import { STATISTICS_PERIOD_PATTERN, TELEPAGOS_PATHS as PATHS } from './assumptions.js';
+import Big from 'big.js';
+import { jsonDecimal } from '../json-body.js';
+import {
+  AMOUNT_MAX_DECIMALS,
+  DEFAULT_AMOUNT_WIRE_FORMAT,
+  STATISTICS_PERIOD_PATTERN,
+  TELEPAGOS_PATHS as PATHS,
+  TOKEN_REFUSED_PATTERN,
+  telepagosErrorMessage,
+  type AmountWireFormat,
+} from './assumptions.js';
 import { presentTelepagosToken, telepagosCredentials } from './auth.js';
 import type {
   CashoutRequestDto,
@@ -35,6 +45,7 @@ import type {
   StaticQrQueryDto,
   TransactionsQueryDto,
   TransferLinkRequestDto,
+  WireAmount,
 } from './dto.js';
 import {
   invalidInput,
@@ -66,6 +77,8 @@ export interface TelepagosClientOptions extends CommonClientOptions {
   password: Secret;
   /** Pages of a transactions listing fetched at once after the first. Default 4. */
   pageConcurrency?: number;
+  /** How request amounts are written (TELEPAGOS_AMOUNT_FORMAT): an exact JSON number (default) or a string. */
+  amountFormat?: AmountWireFormat;
 }
 
 export const DEFAULT_PAGE_CONCURRENCY = 10;
@@ -194,20 +207,35 @@ function checkRecordId(id: string, endpoint: string): void {
   if (!/^\d{1,15}$/.test(id)) throw invalidInput(endpoint, 'id must be a TelePagos numeric id');
 }
 
-/** The cash-out body: exactly one destination, a checked amount (money must not depend on TelePagos noticing). */
-function cashoutBody(input: CreateCashoutInput): CashoutRequestDto {
+/** Writes a checked request amount in the configured form. */
+type AmountWriter = (amount: string, endpoint: string, field?: string) => WireAmount;
+
+/**
+ * The amount writer of a format: checked by `wireAmount` (money must not depend on TelePagos noticing),
+ * then the caller's text as a string, or a JSON number of its exact digits with two decimals (`1500.50`).
+ */
+export function amountWriter(format: AmountWireFormat): AmountWriter {
+  if (format === 'string') return wireAmount;
+  return (amount, endpoint, field) => jsonDecimal(new Big(wireAmount(amount, endpoint, field)).toFixed(AMOUNT_MAX_DECIMALS));
+}
+
+/** The cash-out body: exactly one destination, a checked amount. */
+function cashoutBody(input: CreateCashoutInput, amount: AmountWriter): CashoutRequestDto {
   const endpoint = `POST ${PATHS.cashout}`;
   if ((input.cbu === undefined) === (input.alias === undefined)) throw invalidInput(endpoint, 'give exactly one of cbu and alias');
   return {
     ...(input.cbu !== undefined ? { cvu: input.cbu } : { alias: input.alias }),
     cuit: input.cuit,
-    amount: wireAmount(input.amount, endpoint),
+    amount: amount(input.amount, endpoint),
     reference_id: input.referenceId,
     concept: input.concept,
     description: input.description,
   };
 }
 
+
+/** 401, or an error message about the token with any HTTP status (403, 200…): renew once, replay once. */
+const tokenRefused = refusedWhen(TOKEN_REFUSED_PATTERN, telepagosErrorMessage);
 
 const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 
@@ -218,6 +246,7 @@ export class TelepagosClient {
   private readonly credentials: CredentialManager;
   private readonly logger: Logger;
   private readonly pageConcurrency: number;
+  private readonly amount: AmountWriter;
 
   constructor(options: TelepagosClientOptions) {
     this.logger = clientLogger(PROVIDER, options);
@@ -231,6 +260,7 @@ export class TelepagosClient {
       onRenewed: options.onCredentialRenewed,
     });
     this.pageConcurrency = Math.max(1, Math.floor(options.pageConcurrency ?? DEFAULT_PAGE_CONCURRENCY));
+    this.amount = amountWriter(options.amountFormat ?? DEFAULT_AMOUNT_WIRE_FORMAT);
   }
 
   /** The circuit's state, for readiness and metrics. */
@@ -249,7 +279,7 @@ export class TelepagosClient {
       ...request,
       signal: ctx?.signal,
       requestId: ctx?.requestId,
-    });
+    }, tokenRefused);
     return readAnswer(unwrapEnvelope(response, source), source);
   }
 
@@ -339,8 +369,8 @@ export class TelepagosClient {
    * a CONFLICT).
    */
   async createCashout(input: CreateCashoutInput, ctx?: CallContext): Promise<Cashout> {
-    const body = cashoutBody(input);
-    const audit = { referenceId: input.referenceId, amount: body.amount, destination: input.cbu !== undefined ? maskAccountNumber(input.cbu) : input.alias };
+    const body = cashoutBody(input, this.amount);
+    const audit = { referenceId: input.referenceId, amount: String(body.amount), destination: input.cbu !== undefined ? maskAccountNumber(input.cbu) : input.alias };
     try {
       const id = await this.call({ ...post(PATHS.cashout, body), retry: 'replayable' }, ctx, (answer, source) => read.id(answer, 'id', source));
       forRequest(this.logger, ctx?.requestId).info({ ...audit, cashoutId: id }, 'telepagos cash-out sent');
@@ -369,7 +399,7 @@ export class TelepagosClient {
 
   /** A one-payment (dynamic) QR for this amount. */
   async createQrCharge(input: CreateQrChargeInput, ctx?: CallContext): Promise<QrCharge> {
-    const body: QrGenerateRequestDto = { amount: wireAmount(input.amount, `POST ${PATHS.qrGenerate}`), concept: input.concept, description: input.description };
+    const body: QrGenerateRequestDto = { amount: this.amount(input.amount, `POST ${PATHS.qrGenerate}`), concept: input.concept, description: input.description };
     return this.call(post(PATHS.qrGenerate, body), ctx, (answer, source) => ({
       qrCode: read.text(answer, 'qr_code', source),
       qrOrderId: read.id(answer, 'qr_order_id', source),
@@ -381,7 +411,7 @@ export class TelepagosClient {
     const body: TransferLinkRequestDto = {
       cvu: input.cbu,
       cuit: input.cuit,
-      amount: wireAmount(input.amount, `POST ${PATHS.transferLinkGenerate}`),
+      amount: this.amount(input.amount, `POST ${PATHS.transferLinkGenerate}`),
       concept: input.concept,
       description: input.description,
     };
@@ -392,11 +422,11 @@ export class TelepagosClient {
     const endpoint = `POST ${PATHS.paymentLinkGenerate}`;
     const body: PaymentLinkRequestDto = {
       expiration_date: wireDateTime(input.expiresAt, endpoint, 'expiresAt'),
-      amount: wireAmount(input.amount, endpoint),
+      amount: this.amount(input.amount, endpoint),
       multiple_use: input.multipleUse,
       concept: input.concept,
       ...(input.distribution && {
-        distribution: input.distribution.map((part, i) => ({ cvu: part.cbu, amount: wireAmount(part.amount, endpoint, `distribution[${i}].amount`) })),
+        distribution: input.distribution.map((part, i) => ({ cvu: part.cbu, amount: this.amount(part.amount, endpoint, `distribution[${i}].amount`) })),
       }),
     };
     return this.call(post(PATHS.paymentLinkGenerate, body), ctx, (answer, source) => ({
@@ -429,7 +459,7 @@ export class TelepagosClient {
   /** An order for the sale point's CLOSED static QR: the next payment of that QR pays this amount. */
   async createSalePointQrOrder(input: CreateSalePointQrOrderInput, ctx?: CallContext): Promise<QrOrder> {
     const body: StaticOrderRequestDto = {
-      amount: wireAmount(input.amount, `POST ${PATHS.staticQrOrder}`),
+      amount: this.amount(input.amount, `POST ${PATHS.staticQrOrder}`),
       concept: input.concept,
       description: input.description,
       sale_point_id: wireId(input.salePointId),

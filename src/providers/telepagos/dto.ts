@@ -5,7 +5,11 @@
  * fields, they do not promise them. Source: docs/providers.md, "TelePagos"; the guesses
  * live in assumptions.ts.
  */
+import type { JsonDecimal } from '../json-body.js';
 import type { ConceptId, OperationId, StaticQrType, TxIncome, TxStatus } from './assumptions.js';
+
+/** A request amount: an exact JSON number or a decimal string, per AMOUNT_WIRE_FORMATS (assumptions.ts). */
+export type WireAmount = JsonDecimal | string;
 
 /** Every answer: `{ status: "ok", ... }`, or `{ status: "error", message }` (with HTTP 200 too). */
 export interface TelepagosEnvelopeDto {
@@ -25,15 +29,15 @@ export interface CashoutRequestDto {
   cvu?: string;
   alias?: string;
   cuit: string;
-  /** Decimal, at most two decimals. Sent as the caller's decimal string (never through a float). */
-  amount: string;
+  /** Decimal, at most two decimals, written from the caller's decimal text (never through a float). */
+  amount: WireAmount;
   reference_id: string;
   concept: ConceptId | string;
   description: string;
 }
 
 export interface QrGenerateRequestDto {
-  amount: string;
+  amount: WireAmount;
   concept: string;
   description: string;
 }
@@ -45,13 +49,13 @@ export interface TransferLinkRequestDto extends QrGenerateRequestDto {
 
 export interface DistributionPartDto {
   cvu: string;
-  amount: string;
+  amount: WireAmount;
 }
 
 export interface PaymentLinkRequestDto {
   /** `YYYY-MM-DD HH:MM:SS`, Argentina time. */
   expiration_date: string;
-  amount: string;
+  amount: WireAmount;
   multiple_use: boolean;
   concept: string;
   distribution?: DistributionPartDto[];

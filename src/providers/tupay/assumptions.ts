@@ -77,6 +77,11 @@ export function tupayTokenFromAuthorization(header: string | undefined): string 
 export const TUPAY_RANGE_UNIT = 'unix-seconds';
 /** Seed: at most 60 days between `from` and `to`; `from` ≤ `to`. */
 export const TUPAY_MAX_RANGE_SECONDS = 60 * 24 * 60 * 60;
+/**
+ * The largest `to − from` a client sends: a second inside the documented edge, so a server that reads
+ * "up to 60 days" as strictly less still answers (a window covers 60 days exactly, both ends included).
+ */
+export const TUPAY_SAFE_RANGE_SECONDS = TUPAY_MAX_RANGE_SECONDS - 1;
 /** **Assumption**: both ends are inclusive (`from` ≤ creationDate ≤ `to`, at second precision). */
 export const TUPAY_RANGE_INCLUSIVE = true;
 /** Seed: pages count from 0. */
@@ -129,6 +134,16 @@ export const TUPAY_BALANCE_TYPE = 'PRIMARY';
 /** Public `totalBalance`; **assumption** for the other two fields of `data`. */
 export const TUPAY_BALANCE_FIELDS = ['totalBalance', 'availableBalance', 'pendingSettlementAmount'] as const;
 /** **Assumption**: balance report days are UTC days, dated `YYYY-MM-DDT00:00:00Z`. */
+/**
+ * The balance report's `from`/`to` are typed "string" in the document (the listings': integer). The
+ * **assumption** is Unix seconds like the listings; `date` sends UTC days as `YYYY-MM-DD` (`to` is then
+ * the last day asked for, whole). Switch: `TUPAY_REPORT_RANGE_FORMAT`.
+ */
+export const TUPAY_REPORT_RANGE_FORMATS = ['unix-seconds', 'date'] as const;
+export type TupayReportRangeFormat = (typeof TUPAY_REPORT_RANGE_FORMATS)[number];
+export const DEFAULT_TUPAY_REPORT_RANGE_FORMAT: TupayReportRangeFormat = 'unix-seconds';
+/** A report `from`/`to` day in the `date` form: the UTC day of `sec`. */
+export const tupayReportDay = (sec: number): string => new Date(sec * 1000).toISOString().slice(0, 10);
 export const TUPAY_REPORT_DAY_SECONDS = 24 * 60 * 60;
 
 // ── Errors ─────────────────────────────────────────────────────────────────────────────────────────
@@ -140,6 +155,20 @@ export const TUPAY_UNAUTHORIZED_STATUS = 401;
 /** **Assumption**: 400 for a bad range (missing, not an integer, `from` > `to`, over 60 days). */
 export const TUPAY_BAD_REQUEST_STATUS = 400;
 
+/**
+ * **Assumption**: the words of an error `description` that mean the session is invalid or expired. On
+ * such an answer, whatever its HTTP status (401 always counts), the session is opened again once and the
+ * call replayed once. The sandbox's session messages match it.
+ */
+export const TUPAY_SESSION_REFUSED_PATTERN = /(session|token|cookie).*(invalid|expired|destroyed|not found)|(invalid|expired).*(session|token)|log ?in (again|first)|unauthenticated/i;
+
+/** The message of a Tupay error body (`description`, or `message`), whatever its HTTP status. */
+export function tupayErrorMessage(body: unknown): unknown {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { description, message } = body as { description?: unknown; message?: unknown };
+  return description ?? message;
+}
+
 /** **Assumption**: error bodies are `{ code, description }`. */
 export interface TupayErrorBody {
   code: number;
@@ -150,6 +179,15 @@ export interface TupayErrorBody {
 export function tupayErrorCode(status: number): number {
   return status === 403 ? TUPAY_IP_NOT_ALLOWED_CODE : status;
 }
+
+/**
+ * Rules no Tupay document states, which the sandbox enforces only when asked (its `strict` option or
+ * `PUT /_sandbox/strict`); off, it accepts what the documents allow.
+ * - `emptyJsonBody`: refuse `content-type: application/json` with an empty body (the destroy call has none).
+ * - `rangeEdge`: read "a maximum difference of up to 60 days" as strictly less than 60 days, refusing a
+ *   range at the edge (clients keep a margin: TUPAY_SAFE_RANGE_SECONDS).
+ */
+export const TUPAY_STRICT_RULES = { emptyJsonBody: 'empty-json-body', rangeEdge: 'range-edge-exclusive' } as const;
 
 /** **Assumption**: `DELETE v1/auth/session/destroy` answers 200 with an empty body; clients ignore it. */
 export const TUPAY_DESTROY_STATUS = 200;

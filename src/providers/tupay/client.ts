@@ -15,18 +15,23 @@
 import type { Balance, BalanceReportEntry, CallContext, Transaction } from '../../domain/models.js';
 import { forRequest, type Logger } from '../../logging.js';
 import type { Secret } from '../../secret.js';
-import { authenticatedRequest } from '../authenticated.js';
+import { authenticatedRequest, refusedWhen } from '../authenticated.js';
 import { clientLogger, createTransport, credentialStore, type CommonClientOptions } from '../client-options.js';
 import type { CredentialManager } from '../credentials.js';
 import { ProviderError, badResponse } from '../errors.js';
 import type { BreakerState, UpstreamTransport } from '../http.js';
 import {
+  DEFAULT_TUPAY_REPORT_RANGE_FORMAT,
   TUPAY_DOCUMENT_PARAMS,
   TUPAY_FIRST_PAGE,
-  TUPAY_MAX_RANGE_SECONDS,
+  TUPAY_SAFE_RANGE_SECONDS,
   TUPAY_PATHS,
   TUPAY_REPORT_DAY_SECONDS,
+  TUPAY_SESSION_REFUSED_PATTERN,
+  tupayErrorMessage,
   tupayHasNextPage,
+  tupayReportDay,
+  type TupayReportRangeFormat,
 } from './assumptions.js';
 import { destroyTupaySession, presentTupaySession, tupayCredentials } from './auth.js';
 import type { TupayListQueryDto } from './dto.js';
@@ -51,6 +56,8 @@ export interface TupayClientOptions extends CommonClientOptions {
   secretKey: Secret;
   /** How many windows (× statuses) are walked at once. Default 3. */
   pageConcurrency?: number;
+  /** How the balance report's `from`/`to` are written (TUPAY_REPORT_RANGE_FORMAT). Default Unix seconds. */
+  reportRangeFormat?: TupayReportRangeFormat;
 }
 
 /** Both ends inclusive, at second precision (milliseconds are dropped). */
@@ -76,10 +83,12 @@ export const DEFAULT_PAGE_CONCURRENCY = 3;
 /** A window this deep in pages (500,000 records in 60 days) means Tupay ignores `page`: stop, loudly. */
 const MAX_PAGES_PER_WINDOW = 10_000;
 
-/** `to − from` may equal the 60 days exactly ("at most 60 days apart"): windows of 60 days + 1 s. */
-const LISTING_WINDOW_SECONDS = TUPAY_MAX_RANGE_SECONDS + 1;
-/** Report windows are 60 whole UTC days, so no day's row is asked for twice. */
-const REPORT_WINDOW_SECONDS = TUPAY_MAX_RANGE_SECONDS;
+/**
+ * Every window spans `to − from` = 60 days − 1 s at most (a second inside the documented edge): 60 days
+ * exactly, both ends included. Report windows start on a UTC day, so they are 60 whole days and no day's
+ * row is asked for twice.
+ */
+export const WINDOW_SECONDS = TUPAY_SAFE_RANGE_SECONDS + 1;
 
 // ── Ranges ─────────────────────────────────────────────────────────────────────────────────────────
 
@@ -97,6 +106,12 @@ export function splitRange(fromSec: number, toSec: number, spanSec: number): Ran
   }
   return windows;
 }
+
+type WindowQuery = (w: RangeWindow) => Pick<TupayListQueryDto, 'from' | 'to'>;
+/** A window as the listings take it: Unix seconds. */
+const unixRange: WindowQuery = (w) => ({ from: w.fromSec, to: w.toSec });
+/** A report window in the `date` form: its first and last UTC day. */
+const dayRange: WindowQuery = (w) => ({ from: tupayReportDay(w.fromSec), to: tupayReportDay(w.toSec) });
 
 function invalidRange(endpoint: string, detail: string): ProviderError {
   return new ProviderError(`Cannot ask Tupay ${endpoint}: ${detail}`, { provider: PROVIDER, reason: 'INVALID_INPUT', endpoint });
@@ -132,6 +147,7 @@ const REPORT: Listing<BalanceReportEntry> = {
   toDomain: toBalanceReportEntry,
 };
 const BALANCE_ENDPOINT = `GET ${TUPAY_PATHS.balance}`;
+const sessionRefused = refusedWhen(TUPAY_SESSION_REFUSED_PATTERN, tupayErrorMessage);
 
 /** One filter set per query: the document under both spellings, and one query per distinct status. */
 function filterQueries(filter: TupayDepositFilter): Filters[] {
@@ -162,8 +178,10 @@ export class TupayClient {
   private readonly credentials: CredentialManager;
   private readonly logger: Logger;
   private readonly concurrency: number;
+  private readonly reportRange: WindowQuery;
 
   constructor(options: TupayClientOptions) {
+    this.reportRange = (options.reportRangeFormat ?? DEFAULT_TUPAY_REPORT_RANGE_FORMAT) === 'date' ? dayRange : unixRange;
     this.logger = clientLogger(PROVIDER, options);
     this.transport = createTransport(PROVIDER, options, this.logger);
     this.concurrency = Math.max(1, Math.floor(options.pageConcurrency ?? DEFAULT_PAGE_CONCURRENCY));
@@ -205,8 +223,8 @@ export class TupayClient {
   async balanceReport(range: TupayRange, ctx?: CallContext): Promise<BalanceReportEntry[]> {
     const { fromSec, toSec } = rangeSeconds(range, REPORT.endpoint);
     const dayStart = fromSec - (fromSec % TUPAY_REPORT_DAY_SECONDS);
-    const windows = splitRange(dayStart, toSec, REPORT_WINDOW_SECONDS);
-    const entries = await this.walkAll(REPORT, windows, [{}], ctx);
+    const windows = splitRange(dayStart, toSec, WINDOW_SECONDS);
+    const entries = await this.walkAll(REPORT, windows, [{}], ctx, this.reportRange);
     return uniqueBy(entries, (e) => `${e.date}:${e.currency}`);
   }
 
@@ -236,14 +254,14 @@ export class TupayClient {
 
   private async transactions(listing: Listing<Transaction>, range: TupayRange, filter: TupayDepositFilter, ctx?: CallContext): Promise<Transaction[]> {
     const { fromSec, toSec } = rangeSeconds(range, listing.endpoint);
-    const records = await this.walkAll(listing, splitRange(fromSec, toSec, LISTING_WINDOW_SECONDS), filterQueries(filter), ctx);
+    const records = await this.walkAll(listing, splitRange(fromSec, toSec, WINDOW_SECONDS), filterQueries(filter), ctx);
     // A record that moved between pages while we read them (or matched two status queries) counts once.
     return uniqueBy(records, (t) => t.id).sort(compareOldestFirst);
   }
 
   /** Every record of every window × filter set, at most `concurrency` walks at once. */
-  private async walkAll<T>(listing: Listing<T>, windows: RangeWindow[], filters: Filters[], ctx?: CallContext): Promise<T[]> {
-    const walks: WalkQuery[] = windows.flatMap((w) => filters.map((f) => ({ ...f, from: w.fromSec, to: w.toSec })));
+  private async walkAll<T>(listing: Listing<T>, windows: RangeWindow[], filters: Filters[], ctx?: CallContext, rangeOf: WindowQuery = unixRange): Promise<T[]> {
+    const walks: WalkQuery[] = windows.flatMap((w) => filters.map((f) => ({ ...f, ...rangeOf(w) })));
     const results = await mapBounded(walks, this.concurrency, (query) => this.walk(listing, query, ctx));
     return results.flat();
   }
@@ -271,7 +289,7 @@ export class TupayClient {
       ...(query && { query: { ...query } }),
       signal: ctx?.signal,
       requestId: ctx?.requestId,
-    });
+    }, sessionRefused);
     if (response.status < 200 || response.status >= 300) throw tupayFailure(response, this.source(endpoint, ctx));
     return response.body;
   }

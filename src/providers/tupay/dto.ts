@@ -22,9 +22,9 @@ export interface TupayLoginDto {
 /** Query of `v1/deposits`, `v1/cashout` and `v1/balance/report` (the last takes the range and page only). */
 export interface TupayListQueryDto {
   /** Unix seconds, inclusive. */
-  from: number;
-  /** Unix seconds, inclusive; at most 60 days after `from`. */
-  to: number;
+  from: number | string;
+  /** Unix seconds, inclusive; at most 60 days after `from` (the report may take `YYYY-MM-DD`: assumptions). */
+  to: number | string;
   /** From 0. */
   page: number;
   status?: string;

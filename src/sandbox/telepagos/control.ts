@@ -12,7 +12,7 @@ import { FIXTURE_ACCOUNTS } from './fixtures.js';
 import { TelepagosError, conflict, invalid, notFound, readCbu, type Fields } from './input.js';
 import { cashInNotification, cashoutNotification, notify } from './notifications.js';
 import { creditCashIn, rejectCashout } from './operations.js';
-import type { CashIn, TelepagosState } from './state.js';
+import { TOKEN_REFUSAL_STATUSES, type CashIn, type TelepagosState, type TokenRefusalStatus } from './state.js';
 
 type ControlHandler = (request: FastifyRequest, state: TelepagosState) => { status?: number; body: unknown };
 
@@ -81,6 +81,13 @@ export function registerTelepagosControl(app: FastifyInstance, runtime: Runtime)
     if (!cashout) throw notFound('Cashout not found');
     rejectCashout(state, cashout);
     return { body: { id: cashout.id, status: cashout.entry.status, notification_id: notify(runtime, cashoutNotification(cashout)) } };
+  }));
+
+  app.put('/_sandbox/token-refusal', control(runtime, (request, state) => {
+    const { status } = (request.body ?? {}) as { status?: unknown };
+    if (!(TOKEN_REFUSAL_STATUSES as readonly unknown[]).includes(status)) throw invalid(`status must be one of ${TOKEN_REFUSAL_STATUSES.join(', ')}`);
+    state.config.tokenRefusalStatus = status as TokenRefusalStatus;
+    return { body: { status } };
   }));
 
   app.get('/_sandbox/webhook', control(runtime, (_request, state) => ({ body: { url: state.config.webhookUrl } })));

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TELEPAGOS_MESSAGES } from '../../providers/telepagos/assumptions.js';
 import { bearerToken, type SandboxRuntime } from '../server.js';
-import { TelepagosError, unauthorized } from './input.js';
+import { TelepagosError } from './input.js';
 import type { TelepagosState } from './state.js';
 
 export type Runtime = SandboxRuntime<TelepagosState>;
@@ -20,7 +20,7 @@ const TOKEN_FAILURES = {
 
 function authenticate(runtime: Runtime, request: FastifyRequest): void {
   const check = runtime.tokens.check(bearerToken(request));
-  if (!check.ok) throw unauthorized(TOKEN_FAILURES[check.reason]);
+  if (!check.ok) throw new TelepagosError(runtime.state.config.tokenRefusalStatus, TOKEN_FAILURES[check.reason]);
 }
 
 export function endpoint(

@@ -2,7 +2,7 @@
  * The TelePagos Empresas API v2 sandbox: a local HTTP server answering like the real API (paths, bodies,
  * rules and errors of docs/providers.md), on the common shell of ../server.ts.
  */
-import { NOTIFICATION_RETRIES, TOKEN_LIFETIME_SECONDS } from '../../providers/telepagos/assumptions.js';
+import { NOTIFICATION_RETRIES, TELEPAGOS_STRICT_RULES, TOKEN_LIFETIME_SECONDS } from '../../providers/telepagos/assumptions.js';
 import { startSandbox, type RunningSandbox, type SandboxDefinition } from '../server.js';
 import { registerTelepagosControl } from './control.js';
 import type { TelepagosSandboxOptions } from './options.js';
@@ -22,6 +22,7 @@ export const telepagosSandbox: SandboxDefinition<TelepagosState, TelepagosSandbo
   // TelePagos can answer an error with HTTP 200 and `status: "error"`: error-body faults default to that.
   defaultErrorStatus: 200,
   acceptsForm: true,
+  strictRules: TELEPAGOS_STRICT_RULES,
   tokens: (options) => ({ lifetimeSeconds: options.tokenLifetimeSeconds ?? TOKEN_LIFETIME_SECONDS, prefix: 'tp_' }),
   createState: createTelepagosState,
   registerRoutes: registerTelepagosRoutes,

@@ -28,10 +28,12 @@ export interface CashoutRequest {
 const EXTERNAL_HOLDER = 'Cuenta externa';
 
 /**
- * The CUIT must be the destination holder's (public). Known aliases and CBUs are checked against the
- * directory; an unknown CBU is an account at another bank, accepted with any valid CUIT.
+ * The CUIT must be the destination holder's (public, for aliases: TelePagos' own message). A known alias
+ * is checked against the directory; a known CBU only with `checkCvuHolder` (the strict rule
+ * TELEPAGOS_STRICT_RULES.cvuHolder: no document says TelePagos checks it). An unknown CBU is an account
+ * at another bank, accepted with any valid CUIT.
  */
-export function resolveDestination(state: TelepagosState, destination: CashoutDestination, cuit: string): KnownAccount {
+export function resolveDestination(state: TelepagosState, destination: CashoutDestination, cuit: string, checkCvuHolder = false): KnownAccount {
   if ('alias' in destination) {
     const account = state.aliases.get(destination.alias);
     if (!account) throw invalid(`The alias ${destination.alias} does not exist`);
@@ -40,8 +42,9 @@ export function resolveDestination(state: TelepagosState, destination: CashoutDe
   }
   const account = state.accountsByCbu.get(destination.cvu);
   if (!account) return { holder: EXTERNAL_HOLDER, cuit, cbu: destination.cvu, alias: '' };
-  if (account.cuit !== cuit) throw invalid(`The cvu ${destination.cvu} belongs to another holder`);
-  return account;
+  if (account.cuit === cuit) return account;
+  if (checkCvuHolder) throw invalid(`The cvu ${destination.cvu} belongs to another holder`);
+  return { ...account, cuit };
 }
 
 /** A replay must repeat every field; the reference_id alone identifies the transfer. */
@@ -54,14 +57,14 @@ function fingerprintOf(request: CashoutRequest): string {
  * Sends a transfer, or answers a replay: the same reference_id with the same data gives the first
  * transfer's id and moves no money; with other data it is a conflict.
  */
-export function executeCashout(state: TelepagosState, request: CashoutRequest): Cashout {
+export function executeCashout(state: TelepagosState, request: CashoutRequest, checkCvuHolder = false): Cashout {
   const fingerprint = fingerprintOf(request);
   const previous = state.cashoutsByReference.get(request.referenceId);
   if (previous) {
     if (previous.fingerprint === fingerprint) return previous;
     throw conflict(`The reference_id ${request.referenceId} was already used with different data`);
   }
-  const destination = resolveDestination(state, request.destination, request.cuit);
+  const destination = resolveDestination(state, request.destination, request.cuit, checkCvuHolder);
   if (destination.cbu === state.account.cbu) throw invalid('You cannot transfer to your own account');
   if (request.amountCents > state.balanceCents) throw invalid('Insufficient funds');
 

@@ -1,5 +1,6 @@
 /** The options of the TelePagos sandbox, on top of those every sandbox takes. */
 import type { SandboxOptions } from '../server.js';
+import type { TokenRefusalStatus } from './state.js';
 
 export interface TelepagosSandboxOptions extends SandboxOptions {
   /** Days of seeded history ending at `now`. Default 180. */
@@ -14,6 +15,11 @@ export interface TelepagosSandboxOptions extends SandboxOptions {
   webhookSecret?: string;
   /** Whether the user is tied to the collecting account (statistics endpoint allowed). Default true. */
   whitelabel?: boolean;
+  /**
+   * HTTP status of an answer refusing a missing, unknown or expired token (its body is always
+   * `{ status: "error", message }`); settable with `PUT /_sandbox/token-refusal`. Default 401.
+   */
+  tokenRefusalStatus?: TokenRefusalStatus;
 }
 
 export const TELEPAGOS_DEFAULTS = {

@@ -5,6 +5,7 @@ import {
   SALE_POINT_STATUS,
   STATIC_QR_TYPES,
   TELEPAGOS_PATHS as PATHS,
+  TELEPAGOS_STRICT_RULES,
   parseArgentinaDateTime,
   type StaticQrType,
 } from '../../providers/telepagos/assumptions.js';
@@ -114,7 +115,8 @@ export function registerCollectRoutes(app: FastifyInstance, runtime: Runtime): v
     const fields = bodyOf(request.body);
     const payer = { cvu: readCbu(fields.cvu), cuit: requiredCuit(fields) };
     const link = { payer, ...readOrderInput(fields) };
-    resolveDestination(state, { cvu: payer.cvu }, payer.cuit); // the CUIT must be the account holder's
+    // The CUIT must be the account holder's only under the strict rule: no document says it is checked.
+    resolveDestination(state, { cvu: payer.cvu }, payer.cuit, runtime.strict.has(TELEPAGOS_STRICT_RULES.cvuHolder));
     const url = `${SANDBOX_LINK_BASE}/transferencia/${randomUUID()}`;
     state.transferLinks.push({ ...link, url });
     return { payment_link: url };

@@ -1,6 +1,6 @@
 /** Transfers out (cash-out, its voucher) and the detail of money received (cash-in). */
 import type { FastifyInstance } from 'fastify';
-import { TELEPAGOS_PATHS as PATHS, formatArgentinaDateTime } from '../../providers/telepagos/assumptions.js';
+import { TELEPAGOS_PATHS as PATHS, TELEPAGOS_STRICT_RULES, formatArgentinaDateTime } from '../../providers/telepagos/assumptions.js';
 import { centsToDecimalString } from '../random.js';
 import { endpoint, pathId, type Runtime } from './endpoint.js';
 import {
@@ -57,7 +57,8 @@ function voucherOf(cashout: Cashout, state: TelepagosState): string {
 
 export function registerPaymentRoutes(app: FastifyInstance, runtime: Runtime): void {
   endpoint(app, runtime, 'POST', PATHS.cashout, (request, state) => {
-    const cashout = executeCashout(state, readCashoutRequest((request.body ?? {}) as Fields));
+    const checkCvuHolder = runtime.strict.has(TELEPAGOS_STRICT_RULES.cvuHolder);
+    const cashout = executeCashout(state, readCashoutRequest((request.body ?? {}) as Fields), checkCvuHolder);
     return { id: cashout.id };
   });
 

@@ -147,6 +147,7 @@ export function createTelepagosState(options: TelepagosSandboxOptions): Telepago
     webhookUrl: options.webhookUrl ?? null,
     webhookSecret: options.webhookSecret ?? webhookSecret,
     whitelabel: options.whitelabel ?? true,
+    tokenRefusalStatus: options.tokenRefusalStatus ?? 401,
   });
   for (const account of Object.values(FIXTURE_ACCOUNTS)) state.addKnownAccount({ ...account });
   for (const salePoint of FIXTURE_SALE_POINTS) {

@@ -79,7 +79,13 @@ export interface TelepagosConfig {
   webhookUrl: string | null;
   webhookSecret: string;
   whitelabel: boolean;
+  /** The HTTP status of a refused token (401; 403 or 200 serve the other forms TelePagos may use). */
+  tokenRefusalStatus: TokenRefusalStatus;
 }
+
+/** The HTTP statuses a refused token can come with: the message says why, whatever the status. */
+export const TOKEN_REFUSAL_STATUSES = [401, 403, 200] as const;
+export type TokenRefusalStatus = (typeof TOKEN_REFUSAL_STATUSES)[number];
 
 /** The sandbox's notion of "now": the seeded anchor plus the real time elapsed since the state was built. */
 export class SandboxClock {

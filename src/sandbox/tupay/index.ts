@@ -5,6 +5,7 @@
 import {
   TUPAY_SESSION_LIFETIME_SECONDS,
   TUPAY_SESSION_SLIDING,
+  TUPAY_STRICT_RULES,
   tupayErrorCode,
   type TupayErrorBody,
 } from '../../providers/tupay/assumptions.js';
@@ -62,6 +63,7 @@ function createState(options: TupaySandboxOptions): TupayState {
 
 export const tupaySandbox: SandboxDefinition<TupayState, TupaySandboxOptions> = {
   name: 'tupay',
+  strictRules: TUPAY_STRICT_RULES,
   errorBody: (status, message): TupayErrorBody => ({ code: tupayErrorCode(status), description: message }),
   defaultErrorStatus: 500,
   tokens: (options) => ({

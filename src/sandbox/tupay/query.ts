@@ -10,6 +10,7 @@ import {
   TUPAY_MAX_RANGE_SECONDS,
   TUPAY_MAX_ROWS,
   TUPAY_PAYMENT_METHODS,
+  TUPAY_REPORT_DAY_SECONDS,
 } from '../../providers/tupay/assumptions.js';
 import type { Ledger } from './ledger.js';
 import type { Timestamped } from './records.js';
@@ -41,17 +42,43 @@ function readInteger(query: Query, name: string, fallback?: number): Parsed<numb
   return { ok: true, value: Number(raw) };
 }
 
+/** A `YYYY-MM-DD` UTC day as the Unix seconds of its start, or null. */
+function dayStartSec(raw: unknown): number | null {
+  if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(raw)) return null;
+  const ms = Date.parse(`${raw}T00:00:00Z`);
+  return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== raw ? null : ms / 1000;
+}
+
+/** `from`/`to` as Unix seconds, or (with `dates`) as UTC days `YYYY-MM-DD`, read as their start. */
+function readTime(query: Query, name: string, dates: boolean): Parsed<{ sec: number; day: boolean }> {
+  const day = dates ? dayStartSec(query[name]) : null;
+  if (day !== null) return { ok: true, value: { sec: day, day: true } };
+  const sec = readInteger(query, name);
+  return sec.ok ? { ok: true, value: { sec: sec.value, day: false } } : sec;
+}
+
+export interface RangeRules {
+  /** The strict rule TUPAY_STRICT_RULES.rangeEdge: a range of exactly 60 days is refused too. */
+  edgeExclusive?: boolean;
+  /** Also take `YYYY-MM-DD` days (the balance report's `from`/`to` are typed "string"); a `to` day is whole. */
+  dates?: boolean;
+}
+
 /** `from`, `to` (Unix seconds, from ≤ to, at most 60 days apart) and `page` (from 0). */
-export function parseRange(query: Query): Parsed<RangeQuery> {
-  const from = readInteger(query, 'from');
-  if (!from.ok) return from;
-  const to = readInteger(query, 'to');
-  if (!to.ok) return to;
+export function parseRange(query: Query, { edgeExclusive = false, dates = false }: RangeRules = {}): Parsed<RangeQuery> {
+  const fromTime = readTime(query, 'from', dates);
+  if (!fromTime.ok) return fromTime;
+  const toTime = readTime(query, 'to', dates);
+  if (!toTime.ok) return toTime;
+  const from = { value: fromTime.value.sec };
+  const to = { value: toTime.value.sec };
   const page = readInteger(query, 'page', TUPAY_FIRST_PAGE);
   if (!page.ok) return page;
   if (from.value > to.value) return { ok: false, message: 'from cannot exceed to' };
-  if (to.value - from.value > TUPAY_MAX_RANGE_SECONDS) return { ok: false, message: 'The maximum difference between from and to is 60 days' };
-  return { ok: true, value: { fromSec: from.value, toSec: to.value, page: page.value } };
+  const span = to.value - from.value;
+  if (span > TUPAY_MAX_RANGE_SECONDS || (edgeExclusive && span === TUPAY_MAX_RANGE_SECONDS)) return { ok: false, message: 'The maximum difference between from and to is 60 days' };
+  const toSec = toTime.value.day ? to.value + TUPAY_REPORT_DAY_SECONDS - 1 : to.value;
+  return { ok: true, value: { fromSec: from.value, toSec, page: page.value } };
 }
 
 /** What a listing's filters compare against, per record. */

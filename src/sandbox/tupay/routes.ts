@@ -6,6 +6,7 @@ import {
   TUPAY_CASHOUT_STATUSES,
   TUPAY_DEPOSIT_STATUSES,
   TUPAY_PATHS,
+  TUPAY_STRICT_RULES,
 } from '../../providers/tupay/assumptions.js';
 import type { SandboxRuntime } from '../server.js';
 import { destroyHandler, ipGuard, loginHandler, sendError, sessionGuard, type TupayCredentials } from './auth.js';
@@ -16,6 +17,9 @@ import { balanceReport } from './report.js';
 import type { TupayState } from './state.js';
 
 type Runtime = SandboxRuntime<TupayState>;
+
+const rangeOf = (runtime: Runtime, request: FastifyRequest, dates = false) =>
+  parseRange(request.query as Record<string, unknown>, { edgeExclusive: runtime.strict.has(TUPAY_STRICT_RULES.rangeEdge), dates });
 
 function balanceBody(state: TupayState) {
   return {
@@ -44,7 +48,7 @@ function listing<T extends Timestamped & Filterable, W>(
 ) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const query = request.query as Record<string, unknown>;
-    const range = parseRange(query);
+    const range = rangeOf(runtime, request);
     if (!range.ok) return sendError(reply, runtime, 400, range.message);
     const filter = parseFilters<T>(query, statuses, kind);
     if (!filter.ok) return sendError(reply, runtime, 400, filter.message);
@@ -66,7 +70,8 @@ export function registerRoutes(app: FastifyInstance, runtime: Runtime, credentia
 
   app.get(path(TUPAY_PATHS.balance), authed, async () => balanceBody(runtime.state));
   app.get(path(TUPAY_PATHS.balanceReport), authed, async (request, reply) => {
-    const range = parseRange(request.query as Record<string, unknown>);
+    // Typed "string" in the document: Unix seconds or YYYY-MM-DD days (TUPAY_REPORT_RANGE_FORMATS).
+    const range = rangeOf(runtime, request, true);
     if (!range.ok) return sendError(reply, runtime, 400, range.message);
     return balanceReport(runtime.state, range.value);
   });
