@@ -94,7 +94,7 @@ describe('Talo client: faults', () => {
   it('opens the circuit under repeated failures, fails fast, then recovers', async () => {
     const { client, id } = await ready({
       retry: { maxRetries: 0 },
-      breaker: { windowSize: 4, minimumCalls: 4, threshold: 0.5, halfOpenAfterMs: 200 },
+      breaker: { windowMs: 10_000, minimumCalls: 4, threshold: 0.5, halfOpenAfterMs: 200 },
     });
     await talo.fault({ route: ROUTES.get, mode: 'status', status: 500 });
     const reasons: string[] = [];

@@ -189,7 +189,7 @@ describe('retries that move money', () => {
 
 describe('circuit breaker', () => {
   it('opens under repeated failures, fails fast while open, and closes once TelePagos recovers', async () => {
-    const client = await warmClient({ retry: { maxRetries: 0 }, breaker: { threshold: 0.5, windowSize: 4, minimumCalls: 2, halfOpenAfterMs: 200 } });
+    const client = await warmClient({ retry: { maxRetries: 0 }, breaker: { threshold: 0.5, windowMs: 10_000, minimumCalls: 2, halfOpenAfterMs: 200 } });
     await fault(h.sandbox, { route: ROUTES.balance, mode: 'status', status: 500 });
     const reasons: string[] = [];
     for (let i = 0; i < 6 && client.breakerState !== 'open'; i++) reasons.push((await failure(client.balance())).reason);

@@ -114,7 +114,7 @@ describe('provider error bodies', () => {
 
 describe('circuit breaker', () => {
   it('opens under repeated failures, stops calling Tupay, and closes again once it recovers', async () => {
-    const client = clients.make({ retry: { maxRetries: 0 }, breaker: { threshold: 0.5, windowSize: 4, minimumCalls: 4, halfOpenAfterMs: 200 } });
+    const client = clients.make({ retry: { maxRetries: 0 }, breaker: { threshold: 0.5, windowMs: 10_000, minimumCalls: 4, halfOpenAfterMs: 200 } });
     await client.balances();
     await addFault(sandbox, { route: ROUTES.balance, mode: 'status', status: 503 });
 
