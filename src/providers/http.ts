@@ -271,9 +271,10 @@ export class UpstreamTransport {
         return await this.guarded(call, attempt, deadline);
       } catch (error) {
         const failure = this.normalizeFailure(error, call);
-        const delayMs = attempt <= retries ? this.retryDelay(failure, attempt, deadline) : undefined;
+        if (attempt > retries || !retryable(failure)) throw failure;
+        const delayMs = this.retryDelay(failure, attempt, deadline);
         if (delayMs === undefined) throw failure;
-        const { reason, endpoint = call.endpoint, requestId } = failure as ProviderError;
+        const { reason, endpoint = call.endpoint, requestId } = failure;
         this.hooks.onRetry?.({ provider: this.provider, endpoint, attempt, delayMs, reason, requestId });
         if (!(await pause(delayMs, call.signal))) throw this.cancelled(call);
       }
@@ -287,12 +288,11 @@ export class UpstreamTransport {
   }
 
   /**
-   * How long to wait before retrying after `error`, or undefined not to retry: full jitter (AWS
+   * How long to wait before retrying after a retryable `error`, or undefined not to: full jitter (AWS
    * architecture blog) unless the provider said how long to wait, and only if the next attempt would
    * still start within the budget.
    */
-  private retryDelay(error: unknown, attempt: number, deadline: number): number | undefined {
-    if (!retryable(error)) return undefined;
+  private retryDelay(error: ProviderError, attempt: number, deadline: number): number | undefined {
     const { baseDelayMs, maxDelayMs } = this.retryOptions;
     const delayMs = error.retryAfterMs ?? Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
     return performance.now() + delayMs < deadline ? delayMs : undefined;
