@@ -4,6 +4,7 @@
  */
 import { AMOUNT_WIRE_FORMATS, DEFAULT_AMOUNT_WIRE_FORMAT, type AmountWireFormat } from './providers/telepagos/assumptions.js';
 import { DEFAULT_TUPAY_REPORT_RANGE_FORMAT, TUPAY_REPORT_RANGE_FORMATS, type TupayReportRangeFormat } from './providers/tupay/assumptions.js';
+import { DEFAULT_BREAKER } from './providers/http.js';
 import { SANDBOX_CREDENTIALS } from './sandbox/credentials.js';
 import { Secret } from './secret.js';
 import { DEFAULT_CONFIRM_RATE_LIMIT } from './webhooks/pipeline.js';
@@ -65,8 +66,14 @@ export interface Config {
   production: boolean;
   /** PUBLIC_URL, default http://localhost:$PORT: base of the webhook URLs given to providers. */
   publicUrl: string;
-  /** UPSTREAM_TIMEOUT_MS, default 10000: per-attempt timeout of every provider call. */
+  /** UPSTREAM_TIMEOUT_MS, default 10000: time budget of every provider call, shared by its attempts and retry waits. */
   upstreamTimeoutMs: number;
+  /** BREAKER_WINDOW_MS, default 5000: the circuit breaker's sliding window (failure ratio over the last this-many ms). */
+  breakerWindowMs: number;
+  /** BREAKER_MIN_CALLS, default 10: calls (counted per caller) the window must hold before the circuit may open. */
+  breakerMinCalls: number;
+  /** BREAKER_PROBE_INTERVAL_MS, default 5000: how long an open circuit waits before letting one probe call through. */
+  breakerProbeIntervalMs: number;
   /** REQUEST_DEADLINE_MS, default 30000: a GraphQL request's upstream calls are cancelled after this. */
   requestDeadlineMs: number;
   /** SHUTDOWN_GRACE_MS, default 10000: how long in-flight requests may finish on SIGTERM. */
@@ -254,6 +261,9 @@ export function loadConfig(env: Env = process.env): Config {
     production,
     publicUrl: (url(env, 'PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/$/, ''),
     upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000),
+    breakerWindowMs: integer(env, 'BREAKER_WINDOW_MS', DEFAULT_BREAKER.windowMs, 100, 600_000),
+    breakerMinCalls: integer(env, 'BREAKER_MIN_CALLS', DEFAULT_BREAKER.minimumCalls, 1, 1_000_000),
+    breakerProbeIntervalMs: integer(env, 'BREAKER_PROBE_INTERVAL_MS', DEFAULT_BREAKER.halfOpenAfterMs, 100, 600_000),
     requestDeadlineMs: integer(env, 'REQUEST_DEADLINE_MS', 30_000, 100, 600_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     logLevel,

@@ -85,6 +85,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     store: state.credentials,
     logger,
     timeoutMs: config.upstreamTimeoutMs,
+    breaker: { windowMs: config.breakerWindowMs, minimumCalls: config.breakerMinCalls, halfOpenAfterMs: config.breakerProbeIntervalMs },
     hooks: metrics.transportHooks(),
     onRenewed: (provider) => metrics.renewed(provider),
   });

@@ -8,7 +8,7 @@ import type { ProviderId } from './provider.js';
 export interface CommonClientOptions {
   /** Provider base URL (the client appends its versioned paths). */
   baseUrl: string;
-  /** Per-attempt timeout (UPSTREAM_TIMEOUT_MS). */
+  /** The whole call's time budget, retries included (UPSTREAM_TIMEOUT_MS). */
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
   breaker?: Partial<BreakerOptions>;

@@ -2,13 +2,15 @@
  * The one upstream transport: every byte Pasarela sends a provider goes through here.
  *
  * - a keep-alive undici Pool per provider origin;
- * - a per-attempt timeout, and cancellation when the caller's AbortSignal fires (the GraphQL request
- *   is gone);
- * - bounded retries with exponential backoff and full jitter, honouring Retry-After on 429/503 — only
- *   for safe calls (GET) and calls the provider documents as replayable (TelePagos cash-out with the
- *   same reference_id); every other POST is sent exactly once;
- * - a circuit breaker per provider (cockatiel CountBreaker: opens when the failure ratio over the last
- *   calls passes a threshold, then lets one probe through after a pause) so an outage fails fast;
+ * - one time budget per call (UPSTREAM_TIMEOUT_MS): its attempts and the waits between them all come
+ *   out of it, so a hung provider costs a caller the budget once, not once per retry; and cancellation
+ *   when the caller's signal fires (the GraphQL request is gone);
+ * - bounded retries with exponential backoff and full jitter, honouring Retry-After on 429/503, while
+ *   the budget allows — only for safe calls (GET) and calls the provider documents as replayable
+ *   (TelePagos cash-out with the same reference_id); every other POST is sent exactly once;
+ * - a circuit breaker per provider (cockatiel's policy with a WindowBreaker: opens when the failure
+ *   ratio over the last seconds passes a threshold, then lets one probe through per probe interval while
+ *   every other call fails fast) so an outage fails fast; a shared GET counts once per caller it served;
  * - the request id sent as `X-Request-Id`; a hook per attempt for metrics.
  *
  * It classifies transport-level failures (timeouts, resets, 5xx, 429) into ProviderError; answers with
@@ -16,18 +18,8 @@
  */
 import { Pool, errors as undiciErrors } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
-import {
-  BrokenCircuitError,
-  CircuitState,
-  CountBreaker,
-  DelegateBackoff,
-  circuitBreaker,
-  handleWhen,
-  retry,
-  wrap,
-  type CircuitBreakerPolicy,
-  type RetryPolicy,
-} from 'cockatiel';
+import { BrokenCircuitError, CircuitState, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import { WindowBreaker } from './breaker.js';
 import { ProviderError, type ProviderErrorReason } from './errors.js';
 import type { ProviderId } from './provider.js';
 import { Cancellation, type CancelSignal } from '../cancellation.js';
@@ -101,13 +93,13 @@ export interface RetryOptions {
 }
 
 export interface BreakerOptions {
-  /** Failure ratio (0–1) over the window that opens the circuit. Default 0.5. */
+  /** Failure ratio (0–1, exclusive) over the window above which the circuit opens. Default 0.5. */
   threshold: number;
-  /** Calls in the sliding window. Default 20. */
-  windowSize: number;
-  /** Calls needed in the window before it may open. Default 10. */
+  /** Length of the sliding time window (BREAKER_WINDOW_MS). Default 5,000 ms. */
+  windowMs: number;
+  /** Calls (counted per caller) the window must hold before it may open (BREAKER_MIN_CALLS). Default 10. */
   minimumCalls: number;
-  /** How long the circuit stays open before one probe goes through. Default 5,000 ms. */
+  /** The probe interval: how long the circuit stays open before one probe goes through (BREAKER_PROBE_INTERVAL_MS). Default 5,000 ms. */
   halfOpenAfterMs: number;
 }
 
@@ -115,7 +107,7 @@ export interface TransportOptions {
   provider: ProviderId;
   /** Provider base URL; call paths are appended to it (`https://api.telepagos.com.ar` + `v2/...`). */
   baseUrl: string;
-  /** Per-attempt timeout (UPSTREAM_TIMEOUT_MS). Default 10,000 ms. */
+  /** The whole call's time budget, shared by its attempts and retry waits (UPSTREAM_TIMEOUT_MS). Default 10,000 ms. */
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
   breaker?: Partial<BreakerOptions>;
@@ -127,11 +119,21 @@ export interface TransportOptions {
 }
 
 export const DEFAULT_RETRY: RetryOptions = { maxRetries: 2, baseDelayMs: 100, maxDelayMs: 2_000, maxRetryAfterMs: 5_000 };
-export const DEFAULT_BREAKER: BreakerOptions = { threshold: 0.5, windowSize: 20, minimumCalls: 10, halfOpenAfterMs: 5_000 };
+export const DEFAULT_BREAKER: BreakerOptions = { threshold: 0.5, windowMs: 5_000, minimumCalls: 10, halfOpenAfterMs: 5_000 };
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 10_000;
 
 /** Reasons that say the provider is unhealthy: they count against the circuit. */
 const BREAKER_FAILURES: ReadonlySet<ProviderErrorReason> = new Set(['SERVER_ERROR', 'TIMEOUT', 'NETWORK']);
+
+function countsAgainstCircuit(error: unknown): boolean {
+  return error instanceof ProviderError && BREAKER_FAILURES.has(error.reason);
+}
+
+function retryable(error: unknown): error is ProviderError {
+  return error instanceof ProviderError && error.retryable;
+}
+
+const ignore = () => undefined;
 
 const BREAKER_STATES: Record<CircuitState, BreakerState> = {
   [CircuitState.Closed]: 'closed',
@@ -170,7 +172,8 @@ export class UpstreamTransport {
   private readonly timeoutMs: number;
   private readonly retryOptions: RetryOptions;
   private readonly breaker: CircuitBreakerPolicy;
-  private readonly retrying: RetryPolicy;
+  /** The breaker's window, also fed directly with the outcomes of shared calls' other callers. */
+  private readonly window: WindowBreaker;
   private readonly hooks: TransportHooks;
   /** GETs in flight by path, query and headers (so, per credential): shared by identical calls. */
   private readonly inFlight = new Map<string, SharedCall>();
@@ -191,39 +194,10 @@ export class UpstreamTransport {
       bodyTimeout: 0,
     });
 
-    const breakerOptions = { ...DEFAULT_BREAKER, ...options.breaker };
-    this.breaker = circuitBreaker(
-      handleWhen((error) => error instanceof ProviderError && BREAKER_FAILURES.has(error.reason)),
-      {
-        halfOpenAfter: breakerOptions.halfOpenAfterMs,
-        breaker: new CountBreaker({
-          threshold: breakerOptions.threshold,
-          size: breakerOptions.windowSize,
-          minimumNumberOfCalls: breakerOptions.minimumCalls,
-        }),
-      },
-    );
+    const { threshold, windowMs, minimumCalls, halfOpenAfterMs } = { ...DEFAULT_BREAKER, ...options.breaker };
+    this.window = new WindowBreaker({ threshold, windowMs, minimumCalls });
+    this.breaker = circuitBreaker(handleWhen(countsAgainstCircuit), { halfOpenAfter: halfOpenAfterMs, breaker: this.window });
     this.breaker.onStateChange((state) => this.hooks.onBreakerState?.({ provider: this.provider, state: BREAKER_STATES[state] }));
-
-    const { maxRetries, baseDelayMs, maxDelayMs } = this.retryOptions;
-    this.retrying = retry(
-      handleWhen((error) => error instanceof ProviderError && error.retryable),
-      {
-        maxAttempts: maxRetries,
-        // Full jitter (AWS architecture blog), unless the provider said how long to wait.
-        backoff: new DelegateBackoff((context) => {
-          const error = 'error' in context.result ? context.result.error : undefined;
-          const delayMs =
-            error instanceof ProviderError && error.retryAfterMs !== undefined
-              ? error.retryAfterMs
-              : Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (context.attempt - 1));
-          if (error instanceof ProviderError) {
-            this.hooks.onRetry?.({ provider: this.provider, endpoint: error.endpoint ?? '', attempt: context.attempt, delayMs, reason: error.reason, requestId: error.requestId });
-          }
-          return delayMs;
-        }),
-      },
-    );
   }
 
   /** The circuit's current state, for readiness and metrics. */
@@ -234,46 +208,95 @@ export class UpstreamTransport {
   /**
    * Sends the call. Identical GETs already in flight (same path, query and credential headers) share
    * that one upstream request (it carries the first caller's request id); each caller still stops
-   * waiting when its own signal fires.
+   * waiting when its own signal fires. While the circuit is not closed nothing is shared: each caller
+   * fails fast on its own, or is the probe.
    */
   request(call: UpstreamCall): Promise<UpstreamResponse> {
-    if (call.method !== 'GET') return this.send(call);
+    if (call.method !== 'GET' || this.breaker.state !== CircuitState.Closed) return this.send(call);
     if (call.signal?.aborted) return Promise.reject(this.cancelled(call));
     const key = `${this.pathFor(call)}\n${JSON.stringify(call.headers ?? {})}`;
-    let shared = this.inFlight.get(key);
-    if (!shared) {
+    let entry = this.inFlight.get(key);
+    if (!entry) {
       // The shared request belongs to no single caller: it is cancelled only when every waiter has gone.
       const controller = new Cancellation();
-      const promise = this.send({ ...call, signal: controller }).finally(() => this.inFlight.delete(key));
+      const shared: SharedCall = { promise: undefined as unknown as Promise<UpstreamResponse>, controller, waiters: 0 };
+      shared.promise = this.send({ ...call, signal: controller }).then(
+        (response) => {
+          this.settleShared(key, shared, true, undefined);
+          return response;
+        },
+        (error: unknown) => {
+          this.settleShared(key, shared, false, error);
+          throw error;
+        },
+      );
       // Waiters handle the outcome; when all have left, nobody does, and that must not be "unhandled".
-      promise.catch(() => undefined);
-      shared = { promise, controller, waiters: 0 };
+      shared.promise.catch(ignore);
       this.inFlight.set(key, shared);
+      entry = shared;
     }
-    const entry = shared;
-    entry.waiters++;
-    if (!call.signal) return entry.promise;
-    return abortable(entry.promise, call.signal, () => {
-      if (--entry.waiters === 0) entry.controller.abort();
+    const joined = entry;
+    joined.waiters++;
+    if (!call.signal) return joined.promise;
+    return abortable(joined.promise, call.signal, () => {
+      if (--joined.waiters === 0) joined.controller.abort();
       return this.cancelled(call);
     });
+  }
+
+  /**
+   * Ends a shared GET: forgets it, and gives the breaker its outcome once for each other caller still
+   * waiting (the attempts counted the first), so 200 callers failed by one hung GET are 200 failures.
+   */
+  private settleShared(key: string, shared: SharedCall, ok: boolean, error: unknown): void {
+    this.inFlight.delete(key);
+    const others = shared.waiters - 1;
+    if (others <= 0 || this.breaker.state !== CircuitState.Closed) return;
+    if (ok) return this.window.record(true, others);
+    if (!countsAgainstCircuit(error)) return;
+    this.window.record(false, others - 1);
+    // The last one goes through the policy, which opens the circuit if the window now says so.
+    this.breaker.execute(() => Promise.reject(error)).catch(ignore);
   }
 
   private cancelled(call: UpstreamCall): ProviderError {
     return new ProviderError(`The call to ${this.provider} was cancelled`, { provider: this.provider, reason: 'CANCELLED', endpoint: call.endpoint, requestId: call.requestId });
   }
 
+  /** Attempts, and retries while the mode allows and the call's time budget has room for another. */
   private async send(call: UpstreamCall): Promise<UpstreamResponse> {
-    const mode = call.retry ?? (call.method === 'GET' ? 'safe' : 'never');
-    let attempt = 0;
-    const once = () => this.breaker.execute(() => this.attempt(call, ++attempt));
-    try {
-      if (mode === 'never') return await once();
-      // cockatiel only reads `aborted` between attempts: a CancelSignal serves.
-      return await this.retrying.execute(once, call.signal as AbortSignal | undefined);
-    } catch (error) {
-      throw this.normalizeFailure(error, call);
+    const retries = (call.retry ?? (call.method === 'GET' ? 'safe' : 'never')) === 'never' ? 0 : this.retryOptions.maxRetries;
+    const deadline = performance.now() + this.timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.guarded(call, attempt, deadline);
+      } catch (error) {
+        const failure = this.normalizeFailure(error, call);
+        if (attempt > retries || !retryable(failure)) throw failure;
+        const delayMs = this.retryDelay(failure, attempt, deadline);
+        if (delayMs === undefined) throw failure;
+        const { reason, endpoint = call.endpoint, requestId } = failure;
+        this.hooks.onRetry?.({ provider: this.provider, endpoint, attempt, delayMs, reason, requestId });
+        if (!(await pause(delayMs, call.signal))) throw this.cancelled(call);
+      }
     }
+  }
+
+  /** One attempt through the breaker; while its probe is out, the others fail fast instead of waiting for it. */
+  private guarded(call: UpstreamCall, attempt: number, deadline: number): Promise<UpstreamResponse> {
+    if (this.breaker.state === CircuitState.HalfOpen) return Promise.reject(new BrokenCircuitError());
+    return this.breaker.execute(() => this.attempt(call, attempt, deadline));
+  }
+
+  /**
+   * How long to wait before retrying after a retryable `error`, or undefined not to: full jitter (AWS
+   * architecture blog) unless the provider said how long to wait, and only if the next attempt would
+   * still start within the budget.
+   */
+  private retryDelay(error: ProviderError, attempt: number, deadline: number): number | undefined {
+    const { baseDelayMs, maxDelayMs } = this.retryOptions;
+    const delayMs = error.retryAfterMs ?? Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
+    return performance.now() + delayMs < deadline ? delayMs : undefined;
   }
 
   /** Turns what the policies throw (open circuit, cancelled wait) into the taxonomy. */
@@ -292,7 +315,8 @@ export class UpstreamTransport {
     return error;
   }
 
-  private async attempt(call: UpstreamCall, attempt: number): Promise<UpstreamResponse> {
+  /** One try, with what is left of the call's budget (`deadline`, a performance.now() time). */
+  private async attempt(call: UpstreamCall, attempt: number, deadline: number): Promise<UpstreamResponse> {
     const started = performance.now();
     const report = (outcome: CallOutcome, status?: number) =>
       this.hooks.onCall?.({ provider: this.provider, endpoint: call.endpoint, method: call.method, outcome, status, durationMs: performance.now() - started, attempt, requestId: call.requestId });
@@ -310,7 +334,7 @@ export class UpstreamTransport {
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, this.timeoutMs);
+    }, deadline - started);
     const cancel = () => controller.abort();
     call.signal?.addEventListener('abort', cancel, { once: true });
     const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
@@ -388,6 +412,22 @@ interface SharedCall {
   controller: Cancellation;
   /** Callers still waiting; a caller without a signal never leaves. */
   waiters: number;
+}
+
+/** Waits `ms`; resolves false at once if `signal` fires first. */
+function pause(ms: number, signal: CancelSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise<boolean>((resolve) => {
+    const cancel = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', cancel);
+      resolve(true);
+    }, ms);
+    signal?.addEventListener('abort', cancel, { once: true });
+  });
 }
 
 /** `promise`, or a rejection with `onAbort()` as soon as `signal` fires, whichever comes first. */

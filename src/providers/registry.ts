@@ -1,12 +1,12 @@
 /**
  * The gateway's provider clients, one per configured provider, sharing the credential store, logger,
- * timeout and metric hooks. Asking for an unconfigured provider is a PROVIDER_NOT_CONFIGURED error.
+ * time budget, breaker settings and metric hooks. Asking for an unconfigured provider is a PROVIDER_NOT_CONFIGURED error.
  */
 import type { ProvidersConfig } from '../config.js';
 import type { Logger } from '../logging.js';
 import type { CredentialStore } from '../state/credential-store.js';
 import { notConfigured } from './errors.js';
-import type { BreakerState, TransportHooks } from './http.js';
+import type { BreakerOptions, BreakerState, TransportHooks } from './http.js';
 import type { ProviderId } from './provider.js';
 import { TaloClient } from './talo/client.js';
 import { TelepagosClient } from './telepagos/client.js';
@@ -16,6 +16,8 @@ export interface RegistryDeps {
   store: CredentialStore;
   logger: Logger;
   timeoutMs: number;
+  /** Circuit breaker settings (BREAKER_*); the transport's defaults otherwise. */
+  breaker?: Partial<BreakerOptions>;
   hooks?: TransportHooks;
   /** Called after each credential renewal (metrics). */
   onRenewed?: (provider: ProviderId) => void;
@@ -25,7 +27,7 @@ export class ProviderRegistry {
   private readonly clients: { TELEPAGOS?: TelepagosClient; TALO?: TaloClient; TUPAY?: TupayClient } = {};
 
   constructor(config: ProvidersConfig, deps: RegistryDeps) {
-    const common = { timeoutMs: deps.timeoutMs, store: deps.store, logger: deps.logger, hooks: deps.hooks };
+    const common = { timeoutMs: deps.timeoutMs, breaker: deps.breaker, store: deps.store, logger: deps.logger, hooks: deps.hooks };
     const renewed = (provider: ProviderId) => ({ onCredentialRenewed: () => deps.onRenewed?.(provider) });
     if (config.telepagos) {
       const { url, username, password } = config.telepagos;

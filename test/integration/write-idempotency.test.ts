@@ -161,10 +161,14 @@ describe('createCashout: provider timeouts (UPSTREAM_TIMEOUT_MS=300)', () => {
   const gw = useTestGateway({ env: { UPSTREAM_TIMEOUT_MS: '300' } });
   beforeEach(() => gw().clearLogs());
 
-  it('one hung attempt: the transport re-sends the same reference_id, TelePagos makes one transfer, the client gets it', async () => {
+  it('one hung attempt: PROVIDER_UNAVAILABLE once the budget is spent; the client retry re-sends the same reference_id, TelePagos makes one transfer', async () => {
     const before = await summary(gw());
     const input = transfer(ref('hang'), { amount: '33.00' });
     gw().sandboxes.telepagos.faults.add({ route: CASHOUT_ROUTE, mode: 'hang', times: 1 });
+    // The hung attempt spends the whole call's budget (UPSTREAM_TIMEOUT_MS): nothing is re-sent after it.
+    const failed = await gw().query(CREATE_CASHOUT, { input });
+    expect(failed.body.data.createCashout.userErrors).toEqual([expect.objectContaining({ code: 'PROVIDER_UNAVAILABLE' })]);
+    expect(gw().sandboxes.telepagos.log.count(CASHOUT_ROUTE)).toBe(1);
     const { body } = await gw().query(CREATE_CASHOUT, { input });
     expect(body.data.createCashout.userErrors).toEqual([]);
     const sent = sentReferences(gw());
@@ -181,17 +185,17 @@ describe('createCashout: provider timeouts (UPSTREAM_TIMEOUT_MS=300)', () => {
     expect(after.transactions).toBe(before.transactions + 1);
   });
 
-  it('TelePagos acts but every answer is late: PROVIDER_UNAVAILABLE; the client retry re-sends the same reference_id and gets the same cashout; money moved once', async () => {
+  it('TelePagos acts but its answer is late: PROVIDER_UNAVAILABLE; the client retry re-sends the same reference_id and gets the same cashout; money moved once', async () => {
     const before = await summary(gw());
     const input = transfer(ref('late'), { amount: '44.00' });
-    // Each attempt is processed by TelePagos (the transfer happens) but answered after the gateway gave up.
-    gw().sandboxes.telepagos.faults.add({ route: CASHOUT_ROUTE, mode: 'latency', latencyMs: 900, times: 3 });
+    // The attempt is processed by TelePagos (the transfer happens) but answered after the call's budget.
+    gw().sandboxes.telepagos.faults.add({ route: CASHOUT_ROUTE, mode: 'latency', latencyMs: 900, times: 1 });
     const failed = await gw().query(CREATE_CASHOUT, { input });
     expect(failed.body.data.createCashout.cashout).toBeNull();
     expect(failed.body.data.createCashout.userErrors).toEqual([expect.objectContaining({ code: 'PROVIDER_UNAVAILABLE' })]);
     expect(failed.body.data.createCashout.userErrors[0].message).toMatch(/retrying with the same input is safe/);
     const attempts = gw().sandboxes.telepagos.log.count(CASHOUT_ROUTE);
-    expect(attempts).toBe(3);
+    expect(attempts).toBe(1);
 
     const retried = await gw().query(CREATE_CASHOUT, { input });
     expect(retried.body.data.createCashout.userErrors).toEqual([]);

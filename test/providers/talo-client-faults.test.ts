@@ -18,12 +18,12 @@ describe('Talo client: faults', () => {
     return { client, id };
   }
 
-  it('timeout: a hung read is PROVIDER_UNAVAILABLE/TIMEOUT after its bounded retries', async () => {
+  it('timeout: a hung read is PROVIDER_UNAVAILABLE/TIMEOUT once its budget is spent (no retry after it)', async () => {
     const { client, id } = await ready({ timeoutMs: 100 });
     await talo.fault({ route: ROUTES.get, mode: 'hang' });
     const error = await failure(client.getPayment(id));
     expect(error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', reason: 'TIMEOUT', endpoint: 'GET payments/{id}' });
-    expect(gets()).toBe(3);
+    expect(gets()).toBe(1);
   });
 
   it('5xx: PROVIDER_UNAVAILABLE/SERVER_ERROR once retries run out; a single 503 is absorbed', async () => {
@@ -94,7 +94,7 @@ describe('Talo client: faults', () => {
   it('opens the circuit under repeated failures, fails fast, then recovers', async () => {
     const { client, id } = await ready({
       retry: { maxRetries: 0 },
-      breaker: { windowSize: 4, minimumCalls: 4, threshold: 0.5, halfOpenAfterMs: 200 },
+      breaker: { windowMs: 10_000, minimumCalls: 4, threshold: 0.5, halfOpenAfterMs: 200 },
     });
     await talo.fault({ route: ROUTES.get, mode: 'status', status: 500 });
     const reasons: string[] = [];

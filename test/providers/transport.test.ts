@@ -110,12 +110,29 @@ describe('upstream transport', () => {
     expect(sent).toEqual([{ name: 'x' }, { name: 'x' }]);
   });
 
-  it('times out a hung call and retries it when safe', async () => {
-    await fault({ route: 'GET /api/echo', mode: 'hang', times: 1 });
+  it('spends a hung GET\'s budget once: one attempt, TIMEOUT after the budget, not the budget per retry', async () => {
+    await fault({ route: 'GET /api/echo', mode: 'hang' });
     const events: CallEvent[] = [];
-    const response = await transport({ timeoutMs: 150, hooks: { onCall: (e) => events.push(e) } }).request(echo);
-    expect(response.status).toBe(200);
-    expect(events.map((e) => e.outcome)).toEqual(['timeout', 'success']);
+    const started = performance.now();
+    const error = await failure(transport({ timeoutMs: 300, retry: { maxRetries: 2 }, hooks: { onCall: (e) => events.push(e) } }).request(echo));
+    const elapsed = performance.now() - started;
+    expect([error.code, error.reason]).toEqual(['PROVIDER_UNAVAILABLE', 'TIMEOUT']);
+    expect(events.map((e) => e.outcome)).toEqual(['timeout']);
+    expect(sandbox.log.count('GET /api/echo')).toBe(1);
+    expect(elapsed).toBeGreaterThanOrEqual(290);
+    expect(elapsed).toBeLessThan(600); // three attempts of their own 300 ms would take 900
+  });
+
+  it('retries within the budget: slow failures stop when the budget runs out', async () => {
+    // Each attempt fails after 150 ms; the budget of 400 ms has room for the third only in part.
+    await fault({ route: 'GET /api/echo', mode: 'status', status: 502, latencyMs: 150 });
+    const events: CallEvent[] = [];
+    const started = performance.now();
+    const error = await failure(transport({ timeoutMs: 400, retry: { maxRetries: 5, baseDelayMs: 1, maxDelayMs: 1 }, hooks: { onCall: (e) => events.push(e) } }).request(echo));
+    const elapsed = performance.now() - started;
+    expect(error.code).toBe('PROVIDER_UNAVAILABLE');
+    expect(events.map((e) => e.outcome)).toEqual(['server_error', 'server_error', 'timeout']);
+    expect(elapsed).toBeLessThan(400 + 200);
   });
 
   it('reports a timeout as PROVIDER_UNAVAILABLE/TIMEOUT when retries run out', async () => {
@@ -138,9 +155,29 @@ describe('upstream transport', () => {
   it('waits as long as Retry-After says on 429, then retries', async () => {
     await fault({ route: 'GET /api/echo', mode: 'rate-limit', retryAfterSeconds: 1, times: 1 });
     const delays: number[] = [];
-    const response = await transport({ hooks: { onRetry: (e) => delays.push(e.delayMs) } }).request(echo);
+    const response = await transport({ timeoutMs: 3_000, hooks: { onRetry: (e) => delays.push(e.delayMs) } }).request(echo);
     expect(response.status).toBe(200);
     expect(delays).toEqual([1000]);
+  });
+
+  it('does not wait for a Retry-After that outlasts the call\'s budget: RATE_LIMITED at once', async () => {
+    await fault({ route: 'GET /api/echo', mode: 'rate-limit', retryAfterSeconds: 1 });
+    const started = performance.now();
+    const error = await failure(transport({ timeoutMs: 500 }).request(echo));
+    expect([error.code, error.reason, error.retryAfterMs]).toEqual(['PROVIDER_UNAVAILABLE', 'RATE_LIMITED', 1000]);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(sandbox.log.count('GET /api/echo')).toBe(1);
+  });
+
+  it('stops waiting for a retry at once when the caller cancels', async () => {
+    await fault({ route: 'GET /api/echo', mode: 'status', status: 503, retryAfterSeconds: 2 });
+    const controller = new AbortController();
+    const pending = transport({ timeoutMs: 5_000 }).request({ ...echo, signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    const started = performance.now();
+    expect((await failure(pending)).reason).toBe('CANCELLED');
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(sandbox.log.count('GET /api/echo')).toBe(1);
   });
 
   it('does not wait for a Retry-After longer than allowed: RATE_LIMITED with the hint', async () => {
@@ -171,7 +208,7 @@ describe('upstream transport', () => {
     const states: BreakerState[] = [];
     const t = transport({
       retry: { maxRetries: 0 },
-      breaker: { windowSize: 4, minimumCalls: 4, threshold: 0.5, halfOpenAfterMs: 200 },
+      breaker: { windowMs: 10_000, minimumCalls: 4, threshold: 0.5, halfOpenAfterMs: 200 },
       hooks: { onBreakerState: (e) => states.push(e.state) },
     });
     await fault({ route: 'GET /api/echo', mode: 'status', status: 503 });
@@ -190,8 +227,54 @@ describe('upstream transport', () => {
     expect(states).toEqual(['open', 'half_open', 'closed']);
   });
 
+  it('counts a shared GET once per caller it fails: one hung GET awaited by 20 callers opens the circuit', async () => {
+    await fault({ route: 'GET /api/echo', mode: 'hang' });
+    const t = transport({ timeoutMs: 200, breaker: { windowMs: 5_000, minimumCalls: 10, threshold: 0.5, halfOpenAfterMs: 5_000 } });
+    const errors = await Promise.all(Array.from({ length: 20 }, () => failure(t.request(echo))));
+    expect(errors.map((e) => e.reason)).toEqual(Array(20).fill('TIMEOUT'));
+    expect(sandbox.log.count('GET /api/echo')).toBe(1);
+    expect(t.breakerState).toBe('open');
+    const started = performance.now();
+    expect((await failure(t.request(echo))).reason).toBe('CIRCUIT_OPEN');
+    expect(performance.now() - started).toBeLessThan(50);
+  });
+
+  it('counts a shared GET\'s successes per caller too, so they weigh as much as its failures', async () => {
+    await fault({ route: 'GET /api/echo', mode: 'latency', latencyMs: 50 });
+    const t = transport({ timeoutMs: 200, breaker: { windowMs: 5_000, minimumCalls: 10, threshold: 0.5 } });
+    await Promise.all(Array.from({ length: 20 }, () => t.request(echo)));
+    sandbox.reset();
+    await fault({ route: 'GET /api/echo', mode: 'hang' });
+    // 15 failures against 20 successes: under half, so the circuit stays closed.
+    await Promise.all(Array.from({ length: 15 }, () => failure(t.request(echo))));
+    expect(t.breakerState).toBe('closed');
+  });
+
+  it('while the probe is out, every other call fails fast instead of waiting for it; a failed probe reopens', async () => {
+    await fault({ route: 'GET /api/echo', mode: 'hang' });
+    const states: BreakerState[] = [];
+    const t = transport({
+      timeoutMs: 300,
+      breaker: { windowMs: 5_000, minimumCalls: 4, threshold: 0.5, halfOpenAfterMs: 100 },
+      hooks: { onBreakerState: (e) => states.push(e.state) },
+    });
+    await Promise.all(Array.from({ length: 4 }, () => failure(t.request(echo))));
+    expect(t.breakerState).toBe('open');
+    await sleep(150);
+    const probe = failure(t.request(echo));
+    expect(t.breakerState).toBe('half_open');
+    const started = performance.now();
+    const others = await Promise.all(Array.from({ length: 5 }, () => failure(t.request(echo))));
+    expect(performance.now() - started).toBeLessThan(50);
+    expect(others.map((e) => e.reason)).toEqual(Array(5).fill('CIRCUIT_OPEN'));
+    expect((await probe).reason).toBe('TIMEOUT');
+    expect(t.breakerState).toBe('open');
+    expect(states).toEqual(['open', 'half_open', 'open']);
+    expect(sandbox.log.count('GET /api/echo')).toBe(2); // the shared GET and the probe
+  });
+
   it('does not count client errors or rate limits against the circuit', async () => {
-    const t = transport({ retry: { maxRetries: 0 }, breaker: { windowSize: 2, minimumCalls: 2, threshold: 0.5 } });
+    const t = transport({ retry: { maxRetries: 0 }, breaker: { windowMs: 10_000, minimumCalls: 2, threshold: 0.5 } });
     for (let i = 0; i < 3; i++) await t.request({ method: 'GET', path: 'missing', endpoint: 'GET missing' });
     await fault({ route: 'GET /api/echo', mode: 'rate-limit', retryAfterSeconds: 60 });
     for (let i = 0; i < 3; i++) await failure(t.request(echo));

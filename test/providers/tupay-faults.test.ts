@@ -21,12 +21,12 @@ afterEach(() => clients.closeAll());
 const lastWeek = { from: new Date(NOW.getTime() - 7 * DAY * 1000), to: NOW };
 
 describe('transport failures', () => {
-  it('turns a hung answer into PROVIDER_UNAVAILABLE / TIMEOUT after its retries', async () => {
+  it('turns a hung answer into PROVIDER_UNAVAILABLE / TIMEOUT once its budget is spent (no retry after it)', async () => {
     const client = clients.make({ timeoutMs: 150, retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 10 } });
     await addFault(sandbox, { route: ROUTES.balance, mode: 'hang' });
     const error = await failure(client.balances());
     expect(error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', reason: 'TIMEOUT', endpoint: 'GET v1/balance' });
-    expect(sandbox.log.count(ROUTES.balance)).toBe(2);
+    expect(sandbox.log.count(ROUTES.balance)).toBe(1);
   });
 
   it('turns a 5xx into SERVER_ERROR after the GET retries', async () => {
@@ -114,7 +114,7 @@ describe('provider error bodies', () => {
 
 describe('circuit breaker', () => {
   it('opens under repeated failures, stops calling Tupay, and closes again once it recovers', async () => {
-    const client = clients.make({ retry: { maxRetries: 0 }, breaker: { threshold: 0.5, windowSize: 4, minimumCalls: 4, halfOpenAfterMs: 200 } });
+    const client = clients.make({ retry: { maxRetries: 0 }, breaker: { threshold: 0.5, windowMs: 10_000, minimumCalls: 4, halfOpenAfterMs: 200 } });
     await client.balances();
     await addFault(sandbox, { route: ROUTES.balance, mode: 'status', status: 503 });
 

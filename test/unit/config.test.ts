@@ -47,6 +47,15 @@ describe('configuration', () => {
     expect(error({ CORS_ORIGINS: 'https://ok.test, https://bad.test/path' }).variable).toBe('CORS_ORIGINS');
   });
 
+  it('reads the circuit breaker settings, with their defaults', () => {
+    expect(loadConfig({})).toMatchObject({ breakerWindowMs: 5_000, breakerMinCalls: 10, breakerProbeIntervalMs: 5_000 });
+    const config = loadConfig({ BREAKER_WINDOW_MS: '3000', BREAKER_MIN_CALLS: '20', BREAKER_PROBE_INTERVAL_MS: '2000' });
+    expect(config).toMatchObject({ breakerWindowMs: 3_000, breakerMinCalls: 20, breakerProbeIntervalMs: 2_000 });
+    expect(error({ BREAKER_WINDOW_MS: '5' }).variable).toBe('BREAKER_WINDOW_MS');
+    expect(error({ BREAKER_MIN_CALLS: '0' }).variable).toBe('BREAKER_MIN_CALLS');
+    expect(error({ BREAKER_PROBE_INTERVAL_MS: 'soon' }).variable).toBe('BREAKER_PROBE_INTERVAL_MS');
+  });
+
   it('reads CORS origins', () => {
     expect(loadConfig({ CORS_ORIGINS: 'https://app.example.com, http://localhost:3000' }).corsOrigins).toEqual([
       'https://app.example.com',

@@ -41,9 +41,9 @@ export class CreateCashoutPayload {
 }
 
 /**
- * How long one attempt owns a referenceId: longer than the transport's worst case (three attempts at
- * the timeout plus two Retry-After waits), so a concurrent retry waits for the outcome instead of
- * sending in parallel.
+ * How long one attempt owns a referenceId: longer than the transport's worst case (each call, retries
+ * included, ends within its UPSTREAM_TIMEOUT_MS budget; a token renewal may come first; the bound is
+ * kept generous), so a concurrent retry waits for the outcome instead of sending in parallel.
  */
 export function cashoutLeaseMs(upstreamTimeoutMs: number): number {
   return (DEFAULT_RETRY.maxRetries + 1) * upstreamTimeoutMs + DEFAULT_RETRY.maxRetries * DEFAULT_RETRY.maxRetryAfterMs + 10_000;
