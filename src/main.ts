@@ -58,7 +58,8 @@ async function main(): Promise<void> {
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`Configuration error: ${error.message}`);
+      // One line per problem: every one is reported at once, not one per restart.
+      for (const { variable, problem } of error.problems) console.error(`Configuration error: ${variable} ${problem}`);
       process.exit(2);
     }
     throw error;
