@@ -15,6 +15,7 @@ import type { Config } from './config.js';
 import { RequestContext, type GatewayContext, type GatewayServices } from './context.js';
 import { Cancellation, NEVER_CANCELLED, type CancelSignal } from './cancellation.js';
 import { formatError, unexpectedErrors } from './graphql/errors.js';
+import { answerNonJsonBodiesAsGraphQL } from './graphql/bad-request.js';
 import { forRequest, type Logger } from './logging.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { buildGatewaySchema } from './schema.js';
@@ -144,6 +145,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     void reply.header('x-request-id', request.id);
     done();
   });
+  answerNonJsonBodiesAsGraphQL(app);
   await app.register(cors, {
     origin: [...APOLLO_SANDBOX_ORIGINS, ...config.corsOrigins],
     methods: ['GET', 'POST', 'OPTIONS'],
