@@ -1,6 +1,7 @@
 /**
  * Environment → typed, validated configuration (docs/contract/README.md, "Environment").
- * Every error names the variable and never echoes a secret's value. Secrets are held as `Secret`.
+ * Every problem is reported at once, each naming its variable and never echoing a secret's value.
+ * Secrets are held as `Secret`.
  */
 import { AMOUNT_WIRE_FORMATS, DEFAULT_AMOUNT_WIRE_FORMAT, type AmountWireFormat } from './providers/telepagos/assumptions.js';
 import { DEFAULT_TUPAY_REPORT_RANGE_FORMAT, TUPAY_REPORT_RANGE_FORMATS, type TupayReportRangeFormat } from './providers/tupay/assumptions.js';
@@ -112,17 +113,38 @@ export interface Config {
 export const EXPLORERS = ['graphiql', 'apollo-sandbox', 'off'] as const;
 export type Explorer = (typeof EXPLORERS)[number];
 
+export interface ConfigProblem {
+  variable: string;
+  problem: string;
+}
+
+/** Every problem of the environment at once, each naming its variable (never its value). */
 export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`${variable} ${problem}`);
+  /** The first problem's variable. */
+  readonly variable: string;
+  readonly variables: string[];
+
+  constructor(readonly problems: ConfigProblem[]) {
+    super(problems.map(({ variable, problem }) => `${variable} ${problem}`).join('; '));
     this.name = 'ConfigError';
+    this.variables = problems.map((p) => p.variable);
+    this.variable = this.variables[0]!;
   }
 }
 
 type Env = Record<string, string | undefined>;
+
+/** Collects problems while the whole environment is read; `done` throws them together. */
+class Problems {
+  readonly list: ConfigProblem[] = [];
+  add(variable: string, problem: string): undefined {
+    this.list.push({ variable, problem });
+    return undefined;
+  }
+  done(): void {
+    if (this.list.length > 0) throw new ConfigError(this.list);
+  }
+}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -131,155 +153,160 @@ function value(env: Env, name: string): string | undefined {
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
 }
 
-function required(env: Env, name: string, because: string): string {
-  const v = value(env, name);
-  if (v === undefined) throw new ConfigError(name, `is required ${because}`);
-  return v;
+function required(env: Env, problems: Problems, name: string, because: string): string {
+  return value(env, name) ?? problems.add(name, `is required ${because}`) ?? '';
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+function integer(env: Env, problems: Problems, name: string, fallback: number, min: number, max: number): number {
   const raw = value(env, name);
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min || n > max) throw new ConfigError(name, `must be a whole number from ${min} to ${max}`);
+  if (!/^\d+$/.test(raw) || n < min || n > max) return problems.add(name, `must be a whole number from ${min} to ${max}`) ?? fallback;
   return n;
 }
 
-function url(env: Env, name: string): string | undefined {
+function url(env: Env, problems: Problems, name: string): string | undefined {
   const raw = value(env, name);
   if (raw === undefined) return undefined;
   let parsed: URL;
   try {
     parsed = new URL(raw);
   } catch {
-    throw new ConfigError(name, 'must be an absolute http(s) URL');
+    return problems.add(name, 'must be an absolute http(s) URL');
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(name, 'must be an http(s) URL');
-  if (parsed.username || parsed.password) throw new ConfigError(name, 'must not carry credentials; use the credential variables');
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return problems.add(name, 'must be an http(s) URL');
+  if (parsed.username || parsed.password) return problems.add(name, 'must not carry credentials; use the credential variables');
   return parsed.toString();
 }
 
-function positiveDecimal(env: Env, name: string, fallback: string): string {
+/** Whether a variable is set at all (a malformed URL is still "set": it turns the embedded default off). */
+const isSet = (env: Env, name: string): boolean => value(env, name) !== undefined;
+
+function positiveDecimal(env: Env, problems: Problems, name: string, fallback: string): string {
   const raw = value(env, name) ?? fallback;
-  if (!/^\d{1,15}(\.\d{1,2})?$/.test(raw) || Number(raw) <= 0) throw new ConfigError(name, 'must be a positive amount with at most two decimals');
+  if (!/^\d{1,15}(\.\d{1,2})?$/.test(raw) || Number(raw) <= 0) return problems.add(name, 'must be a positive amount with at most two decimals') ?? fallback;
   return raw;
 }
 
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+function oneOf<T extends string>(env: Env, problems: Problems, name: string, allowed: readonly T[], fallback: T): T {
   const raw = value(env, name);
   if (raw === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(raw)) return problems.add(name, `must be one of ${allowed.join(', ')}`) ?? fallback;
   return raw as T;
 }
 
-function origins(env: Env, name: string): string[] {
+function origins(env: Env, problems: Problems, name: string): string[] {
   const raw = value(env, name);
   if (raw === undefined) return [];
-  return raw.split(',').map((item) => {
+  const list: string[] = [];
+  for (const item of raw.split(',')) {
     const origin = item.trim();
     let parsed: URL;
     try {
       parsed = new URL(origin);
     } catch {
-      throw new ConfigError(name, 'must be a comma-separated list of origins such as https://app.example.com');
+      return problems.add(name, 'must be a comma-separated list of origins such as https://app.example.com') ?? [];
     }
-    if (parsed.origin !== origin.replace(/\/$/, '')) throw new ConfigError(name, `must list bare origins (scheme://host[:port]), not ${JSON.stringify(origin)}`);
-    return parsed.origin;
-  });
+    if (parsed.origin !== origin.replace(/\/$/, '')) {
+      return problems.add(name, `must list bare origins (scheme://host[:port]), not ${JSON.stringify(origin)}`) ?? [];
+    }
+    list.push(parsed.origin);
+  }
+  return list;
 }
 
-function explorer(env: Env, production: boolean): Explorer {
-  const raw = value(env, 'EXPLORER');
-  if (raw === undefined) return production ? 'off' : 'graphiql';
-  const found = EXPLORERS.find((name) => name === raw);
-  if (!found) throw new ConfigError('EXPLORER', `must be one of ${EXPLORERS.join(', ')}`);
-  return found;
+function explorer(env: Env, problems: Problems, production: boolean): Explorer {
+  return oneOf(env, problems, 'EXPLORER', EXPLORERS, production ? 'off' : 'graphiql');
 }
 
 /** A webhook secret: required in production, the sandbox value elsewhere. */
-function webhookSecret(env: Env, name: string, production: boolean, sandboxValue: string): Secret {
+function webhookSecret(env: Env, problems: Problems, name: string, production: boolean, sandboxValue: string): Secret {
   const v = value(env, name);
   if (v !== undefined) return new Secret(v);
-  if (production) throw new ConfigError(name, 'is required in production');
+  if (production) problems.add(name, 'is required in production');
   return new Secret(sandboxValue);
 }
 
+/** Reads and validates the whole environment; a ConfigError lists every problem found. */
 export function loadConfig(env: Env = process.env): Config {
+  const problems = new Problems();
   const production = value(env, 'NODE_ENV') === 'production';
-  const port = integer(env, 'PORT', 4000, 0, 65535);
-  const logLevel = value(env, 'LOG_LEVEL') ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
-  const redisUrl = value(env, 'REDIS_URL');
-  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
+  const port = integer(env, problems, 'PORT', 4000, 0, 65535);
+  let logLevel = value(env, 'LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) logLevel = problems.add('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`) ?? 'info';
+  let redisUrl = value(env, 'REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) redisUrl = problems.add('REDIS_URL', 'must be a redis:// or rediss:// URL');
 
   const providers: ProvidersConfig = {
     wire: {
-      telepagosAmountFormat: oneOf(env, 'TELEPAGOS_AMOUNT_FORMAT', AMOUNT_WIRE_FORMATS, DEFAULT_AMOUNT_WIRE_FORMAT),
-      tupayReportRangeFormat: oneOf(env, 'TUPAY_REPORT_RANGE_FORMAT', TUPAY_REPORT_RANGE_FORMATS, DEFAULT_TUPAY_REPORT_RANGE_FORMAT),
+      telepagosAmountFormat: oneOf(env, problems, 'TELEPAGOS_AMOUNT_FORMAT', AMOUNT_WIRE_FORMATS, DEFAULT_AMOUNT_WIRE_FORMAT),
+      tupayReportRangeFormat: oneOf(env, problems, 'TUPAY_REPORT_RANGE_FORMAT', TUPAY_REPORT_RANGE_FORMATS, DEFAULT_TUPAY_REPORT_RANGE_FORMAT),
     },
   };
   const because = (urlVar: string) => `when ${urlVar} is set`;
-  const telepagosUrl = url(env, 'TELEPAGOS_URL');
+  const telepagosUrl = url(env, problems, 'TELEPAGOS_URL');
   if (telepagosUrl) {
     providers.telepagos = {
       url: telepagosUrl,
-      username: required(env, 'TELEPAGOS_USERNAME', because('TELEPAGOS_URL')),
-      password: new Secret(required(env, 'TELEPAGOS_PASSWORD', because('TELEPAGOS_URL'))),
-      webhookSecret: webhookSecret(env, 'TELEPAGOS_WEBHOOK_SECRET', production, SANDBOX_CREDENTIALS.telepagos.webhookSecret),
+      username: required(env, problems, 'TELEPAGOS_USERNAME', because('TELEPAGOS_URL')),
+      password: new Secret(required(env, problems, 'TELEPAGOS_PASSWORD', because('TELEPAGOS_URL'))),
+      webhookSecret: webhookSecret(env, problems, 'TELEPAGOS_WEBHOOK_SECRET', production, SANDBOX_CREDENTIALS.telepagos.webhookSecret),
     };
   }
-  const taloUrl = url(env, 'TALO_URL');
+  const taloUrl = url(env, problems, 'TALO_URL');
   if (taloUrl) {
     providers.talo = {
       url: taloUrl,
-      userId: required(env, 'TALO_USER_ID', because('TALO_URL')),
-      clientId: required(env, 'TALO_CLIENT_ID', because('TALO_URL')),
-      clientSecret: new Secret(required(env, 'TALO_CLIENT_SECRET', because('TALO_URL'))),
-      webhookSecret: webhookSecret(env, 'TALO_WEBHOOK_SECRET', production, SANDBOX_CREDENTIALS.talo.webhookSecret),
+      userId: required(env, problems, 'TALO_USER_ID', because('TALO_URL')),
+      clientId: required(env, problems, 'TALO_CLIENT_ID', because('TALO_URL')),
+      clientSecret: new Secret(required(env, problems, 'TALO_CLIENT_SECRET', because('TALO_URL'))),
+      webhookSecret: webhookSecret(env, problems, 'TALO_WEBHOOK_SECRET', production, SANDBOX_CREDENTIALS.talo.webhookSecret),
     };
   }
-  const tupayUrl = url(env, 'TUPAY_URL');
+  const tupayUrl = url(env, problems, 'TUPAY_URL');
   if (tupayUrl) {
     providers.tupay = {
       url: tupayUrl,
-      accessKey: required(env, 'TUPAY_ACCESS_KEY', because('TUPAY_URL')),
-      secretKey: new Secret(required(env, 'TUPAY_SECRET_KEY', because('TUPAY_URL'))),
+      accessKey: required(env, problems, 'TUPAY_ACCESS_KEY', because('TUPAY_URL')),
+      secretKey: new Secret(required(env, problems, 'TUPAY_SECRET_KEY', because('TUPAY_URL'))),
       webhookLogin: value(env, 'TUPAY_WEBHOOK_LOGIN') ?? SANDBOX_CREDENTIALS.tupay.webhookLogin,
-      webhookSecret: webhookSecret(env, 'TUPAY_WEBHOOK_SECRET', production, SANDBOX_CREDENTIALS.tupay.webhookSecret),
+      webhookSecret: webhookSecret(env, problems, 'TUPAY_WEBHOOK_SECRET', production, SANDBOX_CREDENTIALS.tupay.webhookSecret),
     };
   }
-  const embedded = !telepagosUrl && !taloUrl && !tupayUrl;
+  const embedded = !(['TELEPAGOS_URL', 'TALO_URL', 'TUPAY_URL'] as const).some((name) => isSet(env, name));
   if (embedded && production) {
-    throw new ConfigError('TELEPAGOS_URL', 'or another provider URL is required in production (the embedded sandboxes are for development)');
+    problems.add('TELEPAGOS_URL', 'or another provider URL is required in production (the embedded sandboxes are for development)');
   }
   const clientsFile = value(env, 'CLIENTS_FILE');
-  if (production && !clientsFile) throw new ConfigError('CLIENTS_FILE', 'is required in production (client apps must present API keys)');
+  if (production && !clientsFile) problems.add('CLIENTS_FILE', 'is required in production (client apps must present API keys)');
 
-  return {
+  const config: Config = {
     port,
     host: value(env, 'HOST') ?? '127.0.0.1',
     production,
-    publicUrl: (url(env, 'PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/$/, ''),
-    upstreamTimeoutMs: integer(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000),
-    breakerWindowMs: integer(env, 'BREAKER_WINDOW_MS', DEFAULT_BREAKER.windowMs, 100, 600_000),
-    breakerMinCalls: integer(env, 'BREAKER_MIN_CALLS', DEFAULT_BREAKER.minimumCalls, 1, 1_000_000),
-    breakerProbeIntervalMs: integer(env, 'BREAKER_PROBE_INTERVAL_MS', DEFAULT_BREAKER.halfOpenAfterMs, 100, 600_000),
-    requestDeadlineMs: integer(env, 'REQUEST_DEADLINE_MS', 30_000, 100, 600_000),
-    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    publicUrl: (url(env, problems, 'PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    upstreamTimeoutMs: integer(env, problems, 'UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000),
+    breakerWindowMs: integer(env, problems, 'BREAKER_WINDOW_MS', DEFAULT_BREAKER.windowMs, 100, 600_000),
+    breakerMinCalls: integer(env, problems, 'BREAKER_MIN_CALLS', DEFAULT_BREAKER.minimumCalls, 1, 1_000_000),
+    breakerProbeIntervalMs: integer(env, problems, 'BREAKER_PROBE_INTERVAL_MS', DEFAULT_BREAKER.halfOpenAfterMs, 100, 600_000),
+    requestDeadlineMs: integer(env, problems, 'REQUEST_DEADLINE_MS', 30_000, 100, 600_000),
+    shutdownGraceMs: integer(env, problems, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     logLevel,
     redisUrl,
     redisPrefix: value(env, 'REDIS_PREFIX') ?? 'pasarela:',
     clientsFile,
-    corsOrigins: origins(env, 'CORS_ORIGINS'),
-    maxOperationAmount: positiveDecimal(env, 'MAX_OPERATION_AMOUNT', '50000000'),
+    corsOrigins: origins(env, problems, 'CORS_ORIGINS'),
+    maxOperationAmount: positiveDecimal(env, problems, 'MAX_OPERATION_AMOUNT', '50000000'),
     webhookConfirmRate: {
-      perSecond: integer(env, 'WEBHOOK_CONFIRM_PER_MINUTE', DEFAULT_CONFIRM_RATE_LIMIT.perSecond * 60, 1, 60_000) / 60,
-      burst: integer(env, 'WEBHOOK_CONFIRM_BURST', DEFAULT_CONFIRM_RATE_LIMIT.burst, 1, 10_000),
+      perSecond: integer(env, problems, 'WEBHOOK_CONFIRM_PER_MINUTE', DEFAULT_CONFIRM_RATE_LIMIT.perSecond * 60, 1, 60_000) / 60,
+      burst: integer(env, problems, 'WEBHOOK_CONFIRM_BURST', DEFAULT_CONFIRM_RATE_LIMIT.burst, 1, 10_000),
     },
-    explorer: explorer(env, production),
+    explorer: explorer(env, problems, production),
     providers,
     embedded,
   };
+  problems.done();
+  return config;
 }
 
 /** The embedded default: every provider pointed at its sandbox, with the sandbox credentials. */

@@ -7,6 +7,7 @@ import { ClientRegistry, ClientsFileError } from './auth/clients.js';
 import { ConfigError, loadConfig, withSandboxes, type Config } from './config.js';
 import { createLogger, stdoutLog } from './logging.js';
 import { createGateway } from './server.js';
+import { pointSandboxNotificationsAt } from './embedded.js';
 import { memoryState, redisState } from './state/index.js';
 import { SANDBOX_DEFAULT_PORTS } from './sandbox/credentials.js';
 import type { RunningSandboxes } from './sandbox/index.js';
@@ -39,29 +40,14 @@ async function startEmbeddedSandboxes(): Promise<RunningSandboxes> {
   }
 }
 
-/**
- * Embedded default: the TelePagos and Tupay sandboxes notify this gateway, like the real providers do
- * once their panels are given our webhook URLs (Talo gets its URL with each payment).
- */
-async function pointSandboxNotificationsAt(publicUrl: string, sandboxes: RunningSandboxes): Promise<void> {
-  await Promise.all(
-    (['telepagos', 'tupay'] as const).map((name) =>
-      fetch(`${sandboxes[name].url}/_sandbox/webhook`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ url: `${publicUrl}/webhooks/${name}` }),
-      }),
-    ),
-  );
-}
-
 async function main(): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
-      console.error(`Configuration error: ${error.message}`);
+      // One line per problem: every one is reported at once, not one per restart.
+      for (const { variable, problem } of error.problems) console.error(`Configuration error: ${variable} ${problem}`);
       process.exit(2);
     }
     throw error;
@@ -99,7 +85,7 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;
 
-  if (sandboxes) await pointSandboxNotificationsAt(config.publicUrl, sandboxes);
+  if (sandboxes) await pointSandboxNotificationsAt(config, sandboxes);
 
   console.log(`\nPasarela gateway: ${url}${config.production ? '' : '  (open it in a browser for Apollo Sandbox)'}`);
   if (sandboxes) {

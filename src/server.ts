@@ -12,6 +12,7 @@ import type { Config } from './config.js';
 import { RequestContext, type GatewayContext, type GatewayServices } from './context.js';
 import type { CancelSignal } from './cancellation.js';
 import { OperationPipeline, requestIdFrom, withRequestId } from './graphql/pipeline.js';
+import { answerNonJsonBodiesAsGraphQL } from './graphql/bad-request.js';
 import { forRequest, type Logger } from './logging.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { buildGatewaySchema } from './schema.js';
@@ -108,6 +109,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     void reply.header('x-request-id', request.id);
     done();
   });
+  answerNonJsonBodiesAsGraphQL(app);
   await app.register(cors, {
     origin: [...explorerCorsOrigins(config), ...config.corsOrigins],
     methods: ['GET', 'POST', 'OPTIONS'],

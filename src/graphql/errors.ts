@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'QUERY_TOO_COMPLEX',
   'INTERNAL_SERVER_ERROR',
+  // The HTTP body is not JSON at all (answered by ./bad-request.ts, before Apollo runs).
+  'BAD_REQUEST',
 ] as const;
 export type GraphQLErrorCode = (typeof ERROR_CODES)[number];
 
@@ -71,7 +73,8 @@ function known(formatted: GraphQLFormattedError, error: unknown, production: boo
     return { ...base, message: formatted.message.replace(/^Syntax Error: /, ''), extensions: { code: 'QUERY_TOO_COMPLEX' } };
   }
   if (production) base.message = withoutSuggestions(base.message);
-  if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code) && code !== 'INTERNAL_SERVER_ERROR') {
+  // Apollo's own request-level codes (its BAD_REQUEST too: CSRF, no query) are folded below.
+  if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code) && code !== 'INTERNAL_SERVER_ERROR' && !APOLLO_CODES[code]) {
     return {
       ...base,
       message: withoutRejectedValue(base.message),

@@ -106,3 +106,45 @@ describe('configuration', () => {
     expect(refused.message).toBe('EXPLORER must be one of graphiql, apollo-sandbox, off');
   });
 });
+
+describe('configuration problems, all at once', () => {
+  it('reports every problem in one error, each naming its variable and none echoing a value', () => {
+    const e = error({
+      NODE_ENV: 'production',
+      PORT: 'eighty',
+      LOG_LEVEL: 'loud',
+      TALO_URL: 'https://api.talo.example',
+      TALO_CLIENT_SECRET: 'talo-secret-value',
+      TUPAY_URL: 'https://user:hunter22@x.test',
+      MAX_OPERATION_AMOUNT: '1.234',
+    });
+    expect(e.variables).toEqual([
+      'PORT',
+      'LOG_LEVEL',
+      'TALO_USER_ID',
+      'TALO_CLIENT_ID',
+      'TALO_WEBHOOK_SECRET',
+      'TUPAY_URL',
+      'CLIENTS_FILE',
+      'MAX_OPERATION_AMOUNT',
+    ]);
+    expect(e.variable).toBe('PORT');
+    for (const variable of e.variables) expect(e.message).toContain(variable);
+    for (const value of ['eighty', 'loud', 'talo-secret-value', 'hunter22', '1.234']) expect(e.message).not.toContain(value);
+  });
+
+  it('four missing production variables are four problems of one start, not four restarts', () => {
+    const e = error({ NODE_ENV: 'production', TELEPAGOS_URL: 'https://api.telepagos.example' });
+    expect(e.variables).toEqual(['TELEPAGOS_USERNAME', 'TELEPAGOS_PASSWORD', 'TELEPAGOS_WEBHOOK_SECRET', 'CLIENTS_FILE']);
+    expect(e.problems.map((p) => p.problem)).toEqual([
+      'is required when TELEPAGOS_URL is set',
+      'is required when TELEPAGOS_URL is set',
+      'is required in production',
+      'is required in production (client apps must present API keys)',
+    ]);
+  });
+
+  it('a malformed provider URL is one problem, not also "no provider URL"', () => {
+    expect(error({ NODE_ENV: 'production', CLIENTS_FILE: '/etc/c.json', TALO_URL: 'not a url' }).variables).toEqual(['TALO_URL']);
+  });
+});

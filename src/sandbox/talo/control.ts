@@ -11,6 +11,7 @@ import { forceStatus, receiveTransfer, receivedCents, refresh, toWire, type Chan
 import type { TaloSandboxOptions } from './options.js';
 import { requestOrigin } from './routes.js';
 import type { TaloPayment, TaloState } from './state.js';
+import { fromGlobalId } from '../../graphql/relay/global-id.js';
 
 type Runtime = SandboxRuntime<TaloState>;
 const P = '/_sandbox';
@@ -20,9 +21,12 @@ const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.ch
 export function registerTaloControl(app: FastifyInstance, runtime: Runtime, options: TaloSandboxOptions): void {
   const cvuField = options.quoteCvuField ?? 'cvu';
 
-  /** The payment named in the path (expired if due), or a 404 already sent. */
+  /**
+   * The payment named in the path — by Talo's id, or by the gateway's global id of a Talo payment, the
+   * only id the GraphQL API shows — (expired if due), or a 404 already sent.
+   */
   const find = (params: unknown, reply: FastifyReply): TaloPayment | undefined => {
-    const payment = runtime.state.payments.get((params as { id: string }).id);
+    const payment = runtime.state.payments.get(taloIdOf((params as { id: string }).id));
     if (!payment) void reply.code(404).send({ error: 'payment not found' });
     return payment && refresh(runtime, payment);
   };
@@ -31,6 +35,15 @@ export function registerTaloControl(app: FastifyInstance, runtime: Runtime, opti
     result.ok
       ? reply.code(status).send({ payment: toWire(result.payment, origin, cvuField) })
       : reply.code(result.status).send({ error: result.message });
+
+  // Seeded payments have no creator to give them a webhook_url: this one (the embedded gateway sets it).
+  app.put(`${P}/webhook`, async (request, reply) => {
+    const url = (request.body as { url?: unknown } | undefined)?.url;
+    if (url !== null && !isHttpUrl(url)) return reply.code(400).send({ error: 'url must be an absolute http(s) URL, or null' });
+    const seeded = [...runtime.state.payments.values()].filter((p) => p.seeded);
+    for (const payment of seeded) payment.webhookUrl = url ?? undefined;
+    return { url, payments: seeded.map((p) => p.id) };
+  });
 
   app.get(`${P}/payments`, async (request, reply) => {
     const { status, user_id: userId } = request.query as { status?: string; user_id?: string };
@@ -84,4 +97,19 @@ export function registerTaloControl(app: FastifyInstance, runtime: Runtime, opti
 <p>${escapeHtml(payment.motive ?? '')} — estado <strong>${payment.status}</strong></p>`;
     return reply.type('text/html; charset=utf-8').send(html);
   });
+}
+
+/** A gateway global id of a Talo payment (`Payment:TALO:<id>`, base64url) → Talo's id; anything else as given. */
+function taloIdOf(id: string): string {
+  const global = fromGlobalId(id);
+  return global?.type === 'Payment' && global.provider === 'TALO' ? global.localId : id;
+}
+
+function isHttpUrl(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
 }

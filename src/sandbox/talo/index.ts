@@ -30,7 +30,12 @@ export const taloSandbox: SandboxDefinition<TaloState, TaloSandboxOptions> = {
     mint: createJwtMinter(),
   }),
   createState: (options) =>
-    createTaloState({ seed: options.seed, now: options.now, ownerUserId: taloCredentials(options)[0]!.userId }),
+    createTaloState({
+      seed: options.seed,
+      now: options.now,
+      ownerUserId: taloCredentials(options)[0]!.userId,
+      seedWebhookUrl: options.seedWebhookUrl,
+    }),
   registerRoutes: registerTaloRoutes,
   registerControl: registerTaloControl,
 };

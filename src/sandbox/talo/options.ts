@@ -17,6 +17,11 @@ export interface TaloSandboxOptions extends SandboxOptions {
   credentials?: TaloCredentials[];
   /** Where quotes carry the CVU: `cvu` (default), `address` (as some answers do) or both. */
   quoteCvuField?: QuoteCvuField;
+  /**
+   * The `webhook_url` of the seeded demo payments (nobody created them, so nobody gave them one).
+   * Default none; `PUT /_sandbox/webhook` changes it until the next reset.
+   */
+  seedWebhookUrl?: string;
 }
 
 /** The accounts in force: never empty. */

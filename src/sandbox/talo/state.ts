@@ -1,7 +1,8 @@
 /**
  * The Talo sandbox's memory: payments kept in integer cents, a monotonic clock anchored at `options.now`
  * and a seeded random stream, so the same seed, `now` and request order give the same ids, CVUs and
- * aliases. Seeded demo payments cover several statuses (and one of another user, for 403s).
+ * aliases. Seeded demo payments cover several statuses (and one of another user, for 403s); they notify
+ * `seedWebhookUrl` when set.
  */
 import { randomCbu, randomInt, pick, seededRandom, type Random } from '../random.js';
 import {
@@ -30,6 +31,8 @@ export interface TaloPayment {
   alias: string;
   redirectUrl: string;
   webhookUrl?: string;
+  /** One of the demo payments the sandbox starts with (their webhook URL is the control surface's). */
+  seeded?: true;
   motive?: string;
   items?: unknown[];
   clientData?: Record<string, unknown>;
@@ -107,7 +110,7 @@ function seedSpecs(userId: string): SeedSpec[] {
   ];
 }
 
-function seedPayment(state: TaloState, spec: SeedSpec, index: number, nowMs: number): TaloPayment {
+function seedPayment(state: TaloState, spec: SeedSpec, index: number, nowMs: number, webhookUrl?: string): TaloPayment {
   const createdAt = nowMs - spec.hoursAgo * HOUR_MS;
   const transactions = spec.received.map((amountCents, i) => ({
     transaction_id: newTransactionId(state),
@@ -125,6 +128,8 @@ function seedPayment(state: TaloState, spec: SeedSpec, index: number, nowMs: num
     paymentOptions: ['transfer'],
     ...newTransferAddress(state),
     redirectUrl: 'https://merchant.example/checkout/done',
+    ...(webhookUrl ? { webhookUrl } : {}),
+    seeded: true,
     motive: spec.motive,
     createdAt,
     lastModifiedAt: spec.status === 'EXPIRED' ? expiresAt : (transactions.at(-1)?.at ?? createdAt),
@@ -134,7 +139,7 @@ function seedPayment(state: TaloState, spec: SeedSpec, index: number, nowMs: num
 }
 
 /** Fresh state; `ownerUserId` owns the seeded demo payments (all but one). */
-export function createTaloState(options: { seed?: number; now?: Date; ownerUserId: string }): TaloState {
+export function createTaloState(options: { seed?: number; now?: Date; ownerUserId: string; seedWebhookUrl?: string }): TaloState {
   const anchor = (options.now ?? new Date()).getTime();
   const state: TaloState = {
     payments: new Map(),
@@ -143,7 +148,7 @@ export function createTaloState(options: { seed?: number; now?: Date; ownerUserI
     nextTransactionNumber: 1,
   };
   seedSpecs(options.ownerUserId).forEach((spec, i) => {
-    const payment = seedPayment(state, spec, i, anchor);
+    const payment = seedPayment(state, spec, i, anchor, options.seedWebhookUrl);
     state.payments.set(payment.id, payment);
   });
   return state;
