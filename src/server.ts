@@ -91,6 +91,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     timeoutMs: config.upstreamTimeoutMs,
     hooks: metrics.transportHooks(),
     onRenewed: (provider) => metrics.renewed(provider),
+    onWireSurprise: (surprise) => metrics.wireSurprise(surprise),
   });
   // Every configured provider's breaker is reported, not only those that changed state.
   metrics.observeBreakers(() => providers.breakerStates());

@@ -63,7 +63,7 @@ describe('envelope', () => {
 
 describe('transactions', () => {
   it('maps a row: exact amount, Argentina offset, counterparty, empty sale point as absent', () => {
-    const [tx] = toTransactions(readTxRows([row], source));
+    const [tx] = toTransactions(readTxRows([row], source).rows);
     expect(tx).toEqual({
       provider: 'TELEPAGOS',
       id: expect.stringMatching(/^[0-9a-f]{32}$/),
@@ -81,13 +81,13 @@ describe('transactions', () => {
   });
 
   it('gives identical rows distinct ids by ordinal, stable across reads and status changes', () => {
-    const rows = readTxRows([row, { ...row, amount: 10 }, row], source);
+    const { rows } = readTxRows([row, { ...row, amount: 10 }, row], source);
     const ids = toTransactions(rows).map((t) => t.id);
     expect(new Set(ids).size).toBe(3);
-    expect(toTransactions(readTxRows([row, { ...row, amount: 10 }, row], source)).map((t) => t.id)).toEqual(ids);
-    const rejected = toTransactions(readTxRows([{ ...row, status: 'Rechazada' }], source))[0]!;
+    expect(toTransactions(readTxRows([row, { ...row, amount: 10 }, row], source).rows).map((t) => t.id)).toEqual(ids);
+    const rejected = toTransactions(readTxRows([{ ...row, status: 'Rechazada' }], source).rows)[0]!;
     expect([rejected.id, rejected.status]).toEqual([ids[0], 'REJECTED']);
-    expect(toTransactions(readTxRows([{ ...row, amount: '1500.5' }], source))[0]!.id).toBe(ids[0]);
+    expect(toTransactions(readTxRows([{ ...row, amount: '1500.5' }], source).rows)[0]!.id).toBe(ids[0]);
   });
 
   it('decides the kind from the operation and income', () => {
@@ -105,12 +105,16 @@ describe('transactions', () => {
     expect(['Aprobada', 'pendiente', ' RECHAZADA ', 'En revisión'].map(transactionStatus)).toEqual(['COMPLETED', 'PENDING', 'REJECTED', 'UNKNOWN']);
   });
 
-  it('refuses rows missing what a transaction needs, naming the field', () => {
+  it('skips rows missing what a transaction needs, naming the row and field; keeps the others', () => {
     const { income: _i, ...noIncome } = row;
-    expect(badResponse(() => readTxRows([noIncome], source)).message).toContain('transactions[0].income');
-    expect(badResponse(() => readTxRows([{ ...row, date: '2025-06-15T10:58:32Z' }], source)).message).toContain('date');
-    expect(badResponse(() => readTxRows([{ ...row, amount: 'mil' }], source)).message).toContain('amount');
-    badResponse(() => readTxRows([null], source));
+    const read = readTxRows([noIncome, row, { ...row, date: 'ayer' }, { ...row, amount: 'mil' }, null], source);
+    expect(read.rows).toHaveLength(1);
+    expect(read.skipped.map((e) => [e.reason, e.message.split(': ').pop()])).toEqual([
+      ['BAD_RESPONSE', 'transactions[0].income is missing or not 0/1'],
+      ['BAD_RESPONSE', 'transactions[2].date is missing or not a date'],
+      ['BAD_RESPONSE', 'transactions[3].amount is missing or not an amount'],
+      ['BAD_RESPONSE', 'transactions[4] is missing or not an object'],
+    ]);
     badResponse(() => readTxRows(undefined, source));
     badResponse(() => toTransactionsPage({ status: 'ok', transactions: [] }, 1, source));
   });

@@ -103,10 +103,10 @@ describe('transactions', () => {
   });
 
   it('reads a status word it does not know as UNKNOWN, keeps the word and tells the source', () => {
-    const onUnknownStatus = vi.fn();
-    const read = toDepositTransaction({ ...deposit, status: 'REFUNDED' }, 'd', { ...source, onUnknownStatus });
+    const observe = vi.fn();
+    const read = toDepositTransaction({ ...deposit, status: 'REFUNDED' }, 'data[2]', { ...source, observe });
     expect(read).toMatchObject({ status: 'UNKNOWN', providerStatus: 'REFUNDED' });
-    expect(onUnknownStatus).toHaveBeenCalledWith('REFUNDED');
+    expect(observe).toHaveBeenCalledWith(expect.objectContaining({ kind: 'unknown_status', field: 'data[].status', detail: 'REFUNDED' }));
     // Inherited object keys are no status words.
     expect(toDepositTransaction({ ...deposit, status: 'toString' }, 'd', source).status).toBe('UNKNOWN');
   });
@@ -120,7 +120,6 @@ describe('transactions', () => {
     ['an unsupported currency', { ...deposit, currency: 'BRL' }, 'data[3].currency'],
     ['no creation date', { ...deposit, creationDate: undefined }, 'data[3].creationDate'],
     ['an unreadable creation date', { ...deposit, creationDate: 'yesterday' }, 'data[3].creationDate'],
-    ['no status', { ...deposit, status: 42 }, 'data[3].status'],
   ])('refuses a deposit with %s as BAD_RESPONSE naming the field', (_name, raw, field) => {
     expect(badResponse(() => toDepositTransaction(raw, 'data[3]', source)).message).toContain(field);
   });
@@ -139,7 +138,7 @@ describe('pages', () => {
     expect(toPage({ data: [1, 2] }, source)).toEqual({ rows: 2, maxRows: 50, data: [1, 2] });
   });
 
-  it.each([[undefined], ['<html>'], [{ rows: 1 }], [{ data: {} }], [{ data: [], maxRows: 'fifty' }]])('refuses %j', (body) => {
+  it.each([[undefined], ['<html>'], [{ rows: 1 }], [{ data: {} }], [{ data: [], maxRows: 'fifty' }], [{ data: [], rows: -1 }]])('refuses %j', (body) => {
     badResponse(() => toPage(body, source));
   });
 });
