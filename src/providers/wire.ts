@@ -237,8 +237,9 @@ export function wireReaders(provider: ProviderId): WireReaders {
 
   const instantOrNaN = (value: unknown, path: string, source: WireSource, zone: WireZone): number => {
     if (typeof value !== 'string') return Number.NaN;
-    const ms = parseWireDate(value, zone.offsetMinutes);
-    if (!Number.isNaN(ms) && !zone.isDocumented(value) && source.observe) surprise(source, 'coerced_type', path, wireDateForm(value));
+    const text = value.trim();
+    const ms = parseWireDate(text, zone.offsetMinutes);
+    if (!Number.isNaN(ms) && !zone.isDocumented(text) && source.observe) surprise(source, 'coerced_type', path, wireDateForm(text));
     return ms;
   };
 

@@ -68,3 +68,31 @@ describe('Talo mappers', () => {
     }
   });
 });
+
+describe('Talo tolerant reading', () => {
+  it('reads a price amount as a numeric string exactly, timestamps with or without an offset, and tells surprises', () => {
+    const surprises: WireSurprise[] = [];
+    const payment = toPayment(
+      { ...minimal, price: { amount: '1500.10', currency: 'ARS' }, creation_timestamp: '2026-01-15T09:00:00', motive: null, new_field: 1 },
+      { ...source, observe: (s) => surprises.push(s) },
+    );
+    expect(payment.amount.amount).toBe('1500.10');
+    // No offset: Argentina time.
+    expect(payment.createdAt).toBe('2026-01-15T12:00:00.000Z');
+    expect(payment.motive).toBeUndefined();
+    expect(surprises.map((s) => [s.kind, s.field])).toEqual([
+      ['unknown_field', 'data.new_field'],
+      ['coerced_type', 'data.price.amount'],
+      ['coerced_type', 'data.creation_timestamp'],
+    ]);
+  });
+
+  it('reads a payment without a status as UNDER_REVIEW, keeping an empty word', () => {
+    const { payment_status: _, ...noStatus } = minimal;
+    expect(toPayment(noStatus, source)).toMatchObject({ status: 'UNDER_REVIEW', providerStatus: '' });
+  });
+
+  it('reads an id sent as a number as text', () => {
+    expect(toPayment({ ...minimal, id: 42 }, source).id).toBe('42');
+  });
+});

@@ -186,7 +186,8 @@ function incomeAt(value: unknown, path: string, source: ResponseSource): 0 | 1 {
 /** The documented form is kept as sent; any other accepted form is rewritten in it (Argentina time). */
 function dateTimeAt(value: unknown, path: string, source: ResponseSource): string {
   const ms = instantAt(value, path, source, TELEPAGOS_ZONE);
-  return TELEPAGOS_ZONE.isDocumented(value as string) ? (value as string) : formatArgentinaDateTime(ms);
+  const text = (value as string).trim();
+  return TELEPAGOS_ZONE.isDocumented(text) ? text : formatArgentinaDateTime(ms);
 }
 
 /**

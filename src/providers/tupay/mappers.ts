@@ -299,7 +299,7 @@ export function toBalances(body: unknown, source: ResponseSource): Balance[] {
  */
 function dayAt(value: unknown, path: string, source: ResponseSource): string {
   instantAt(value, path, source, TUPAY_ZONE); // checks the form (and tells a surprising one)
-  return (value as string).slice(0, 10);
+  return (value as string).trim().slice(0, 10);
 }
 
 /** Report amounts → domain fields (the domain's `feeTotal` is Tupay's deposit fees). */
