@@ -156,17 +156,22 @@ export function wireDateForm(text: string): string {
 
 // ── Readers ─────────────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * Every reader takes the path of the object it reads in and, optionally, the field's name apart
+ * (`readers.decimalAt(row.amount, rowPath, source, 'string', 'amount')`): the two are joined only when
+ * there is something to say, so reading a row spells out no path per field.
+ */
 export interface WireReaders {
   bad(source: WireSource, detail: string): ProviderError;
   /** Tells the source's observer about a surprise at `path` (indices are left out of the key). */
   surprise(source: WireSource, kind: WireSurpriseKind, path: string, detail?: string): void;
   objectAt<Dto>(value: unknown, path: string, source: WireSource): Untrusted<Dto>;
   /** A non-blank string; a finite number is read as its text (a coerced type). */
-  textAt(value: unknown, path: string, source: WireSource): string;
+  textAt(value: unknown, path: string, source: WireSource, field?: string): string;
   /** A list; with `absentIsEmpty`, undefined and null read as an empty list. */
   listAt(value: unknown, path: string, source: WireSource, options?: { absentIsEmpty?: boolean }): unknown[];
   /** An exact decimal (a JSON number through its shortest text, or a numeric string), as canonical text. */
-  decimalAt(value: unknown, path: string, source: WireSource, documented: WireType): string;
+  decimalAt(value: unknown, path: string, source: WireSource, documented: WireType, field?: string): string;
   /** undefined for null or missing; otherwise as `decimalAt`. */
   optionalDecimalAt(value: unknown, path: string, source: WireSource, documented: WireType): string | undefined;
   /** A non-negative integer, as a number or digits. */
@@ -174,13 +179,13 @@ export interface WireReaders {
   /** undefined for null or missing; otherwise as `countAt`. */
   optionalCountAt(value: unknown, path: string, source: WireSource, documented?: WireType): number | undefined;
   /** An id, as a safe integer or a non-blank string; always a string for the domain. */
-  idAt(value: unknown, path: string, source: WireSource, documented: WireType): string;
+  idAt(value: unknown, path: string, source: WireSource, documented: WireType, field?: string): string;
   /** A non-blank string (numbers read as their text); undefined for null, missing, blank or unreadable. */
-  optionalText(value: unknown, path: string, source: WireSource): string | undefined;
+  optionalText(value: unknown, path: string, source: WireSource, field?: string): string | undefined;
   /** undefined for null or missing; otherwise as `idAt`, but unreadable is dropped (told), not thrown. */
   optionalId(value: unknown, path: string, source: WireSource, documented: WireType): string | undefined;
   /** Epoch ms of a date in any accepted form (see `parseWireDate`). */
-  instantAt(value: unknown, path: string, source: WireSource, zone: WireZone): number;
+  instantAt(value: unknown, path: string, source: WireSource, zone: WireZone, field?: string): number;
   /** undefined for null, missing or unreadable (told as a dropped field). */
   optionalInstantAt(value: unknown, path: string, source: WireSource, zone: WireZone): number | undefined;
   /** Tells the observer about each key of `object` not in `known`. */
@@ -202,16 +207,17 @@ export function wireReaders(provider: ProviderId): WireReaders {
   const coerced = (source: WireSource, path: string, value: unknown, documented: WireType | string): void => {
     if (source.observe) surprise(source, 'coerced_type', path, `${typeof value} for ${documented}`);
   };
+  const at = (path: string, field: string | undefined): string => (field === undefined ? path : fieldPath(path, field));
 
-  const decimalAt = (value: unknown, path: string, source: WireSource, documented: WireType): string => {
+  const decimalAt = (value: unknown, path: string, source: WireSource, documented: WireType, field?: string): string => {
     let decimal: string;
     try {
       decimal = toDecimal(value);
     } catch (error) {
-      if (error instanceof InvalidDecimalError) throw bad(source, `${path} is missing or not an amount`);
+      if (error instanceof InvalidDecimalError) throw bad(source, `${at(path, field)} is missing or not an amount`);
       throw error;
     }
-    if (typeof value !== documented) coerced(source, path, value, documented);
+    if (typeof value !== documented) coerced(source, at(path, field), value, documented);
     return decimal;
   };
 
@@ -235,11 +241,11 @@ export function wireReaders(provider: ProviderId): WireReaders {
     return text === '' ? undefined : text;
   };
 
-  const instantOrNaN = (value: unknown, path: string, source: WireSource, zone: WireZone): number => {
+  const instantOrNaN = (value: unknown, path: string, source: WireSource, zone: WireZone, field?: string): number => {
     if (typeof value !== 'string') return Number.NaN;
     const text = value.trim();
     const ms = parseWireDate(text, zone.offsetMinutes);
-    if (!Number.isNaN(ms) && !zone.isDocumented(text) && source.observe) surprise(source, 'coerced_type', path, wireDateForm(text));
+    if (!Number.isNaN(ms) && !zone.isDocumented(text) && source.observe) surprise(source, 'coerced_type', at(path, field), wireDateForm(text));
     return ms;
   };
 
@@ -252,13 +258,13 @@ export function wireReaders(provider: ProviderId): WireReaders {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad(source, `${path} is missing or not an object`);
       return value as Untrusted<Dto>;
     },
-    textAt(value, path, source) {
+    textAt(value, path, source, field) {
       if (typeof value === 'string' && value.trim() !== '') return value;
       if (typeof value === 'number' && Number.isFinite(value)) {
-        coerced(source, path, value, 'string');
+        coerced(source, at(path, field), value, 'string');
         return String(value);
       }
-      throw bad(source, `${path} is missing or not a string`);
+      throw bad(source, `${at(path, field)} is missing or not a string`);
     },
     listAt(value, path, source, options = {}) {
       if (options.absentIsEmpty && (value === undefined || value === null)) return [];
@@ -271,20 +277,20 @@ export function wireReaders(provider: ProviderId): WireReaders {
     optionalCountAt(value, path, source, documented) {
       return value === undefined || value === null ? undefined : countAt(value, path, source, documented);
     },
-    idAt(value, path, source, documented) {
+    idAt(value, path, source, documented, field) {
       const id = readId(value);
-      if (id === undefined) throw bad(source, `${path} is missing or not an id`);
-      if (typeof value !== documented) coerced(source, path, value, documented);
+      if (id === undefined) throw bad(source, `${at(path, field)} is missing or not an id`);
+      if (typeof value !== documented) coerced(source, at(path, field), value, documented);
       return id;
     },
-    optionalText(value, path, source) {
+    optionalText(value, path, source, field) {
       if (typeof value === 'string') return value.trim() === '' ? undefined : value;
       if (value === undefined || value === null) return undefined;
       if (typeof value === 'number' && Number.isFinite(value)) {
-        coerced(source, path, value, 'string');
+        coerced(source, at(path, field), value, 'string');
         return String(value);
       }
-      surprise(source, 'dropped_field', path, typeof value);
+      surprise(source, 'dropped_field', at(path, field), typeof value);
       return undefined;
     },
     optionalId(value, path, source, documented) {
@@ -294,9 +300,9 @@ export function wireReaders(provider: ProviderId): WireReaders {
       else if (typeof value !== documented) coerced(source, path, value, documented);
       return id;
     },
-    instantAt(value, path, source, zone) {
-      const ms = instantOrNaN(value, path, source, zone);
-      if (Number.isNaN(ms)) throw bad(source, `${path} is missing or not a date`);
+    instantAt(value, path, source, zone, field) {
+      const ms = instantOrNaN(value, path, source, zone, field);
+      if (Number.isNaN(ms)) throw bad(source, `${at(path, field)} is missing or not a date`);
       return ms;
     },
     optionalInstantAt(value, path, source, zone) {

@@ -178,14 +178,14 @@ export interface TxRow {
 function incomeAt(value: unknown, path: string, source: ResponseSource): 0 | 1 {
   if (value === TX_INCOME.in || value === TX_INCOME.out) return value;
   const income = value === true || value === String(TX_INCOME.in) ? TX_INCOME.in : value === false || value === String(TX_INCOME.out) ? TX_INCOME.out : undefined;
-  if (income === undefined) throw bad(source, `${path} is missing or not 0/1`);
-  surprise(source, 'coerced_type', path, `${typeof value} for number`);
+  if (income === undefined) throw bad(source, `${path}.income is missing or not 0/1`);
+  surprise(source, 'coerced_type', `${path}.income`, `${typeof value} for number`);
   return income;
 }
 
 /** The documented form is kept as sent; any other accepted form is rewritten in it (Argentina time). */
 function dateTimeAt(value: unknown, path: string, source: ResponseSource): string {
-  const ms = instantAt(value, path, source, TELEPAGOS_ZONE);
+  const ms = instantAt(value, path, source, TELEPAGOS_ZONE, 'date');
   const text = (value as string).trim();
   return TELEPAGOS_ZONE.isDocumented(text) ? text : formatArgentinaDateTime(ms);
 }
@@ -195,27 +195,28 @@ function dateTimeAt(value: unknown, path: string, source: ResponseSource): strin
  * word as itself: both map to UNKNOWN (see `transactionStatus`), keep the row, and are told.
  */
 function statusAt(value: unknown, path: string, source: ResponseSource): string {
-  const word = optionalText(value, path, source) ?? '';
-  if (!Object.hasOwn(STATUS_BY_WORD, word.trim().toLowerCase())) surprise(source, 'unknown_status', path, word === '' ? '(none)' : safeWord(word));
+  const word = optionalText(value, path, source, 'status') ?? '';
+  if (!Object.hasOwn(STATUS_BY_WORD, word.trim().toLowerCase())) surprise(source, 'unknown_status', `${path}.status`, word === '' ? '(none)' : safeWord(word));
   return word;
 }
 
 /** A status word fit for a log line: short, printable. */
 const safeWord = (word: string): string => word.replace(/[^\p{L}\p{N} _-]/gu, '?').slice(0, 40);
 
+/** Paths are passed as (row, field) and joined only on a surprise: nothing is spelled out per field. */
 function readTxRow(item: unknown, path: string, source: ResponseSource): TxRow {
   const tx = objectAt<TxDto>(item, path, source);
   checkFields(tx, KNOWN.tx, path, source);
   return {
-    income: incomeAt(tx.income, `${path}.income`, source),
-    date: dateTimeAt(tx.date, `${path}.date`, source),
-    amount: decimalAt(tx.amount, `${path}.amount`, source, 'string'),
-    operation: optionalText(tx.operation, `${path}.operation`, source),
-    status: statusAt(tx.status, `${path}.status`, source),
-    holder: optionalText(tx.holder, `${path}.holder`, source),
-    cuit: optionalText(tx.cuit, `${path}.cuit`, source),
-    cvuCbu: optionalText(tx.cvu_cbu, `${path}.cvu_cbu`, source),
-    salePointName: optionalText(tx.sale_point_name, `${path}.sale_point_name`, source),
+    income: incomeAt(tx.income, path, source),
+    date: dateTimeAt(tx.date, path, source),
+    amount: decimalAt(tx.amount, path, source, 'string', 'amount'),
+    operation: optionalText(tx.operation, path, source, 'operation'),
+    status: statusAt(tx.status, path, source),
+    holder: optionalText(tx.holder, path, source, 'holder'),
+    cuit: optionalText(tx.cuit, path, source, 'cuit'),
+    cvuCbu: optionalText(tx.cvu_cbu, path, source, 'cvu_cbu'),
+    salePointName: optionalText(tx.sale_point_name, path, source, 'sale_point_name'),
   };
 }
 

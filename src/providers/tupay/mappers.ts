@@ -69,14 +69,14 @@ const KNOWN = {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function currencyAt(value: unknown, path: string, source: ResponseSource): Currency {
-  if (!isCurrency(value)) throw bad(source, `${path} is missing or not a supported currency`);
+function currencyAt(value: unknown, path: string, source: ResponseSource, field = 'currency'): Currency {
+  if (!isCurrency(value)) throw bad(source, `${path}.${field} is missing or not a supported currency`);
   return value;
 }
 
 /** Amounts are JSON numbers; decimal strings are read too, exactly. */
-function moneyAt(value: unknown, currency: Currency, path: string, source: ResponseSource): Money {
-  return { amount: decimalAt(value, path, source, 'number'), currency };
+function moneyAt(value: unknown, currency: Currency, path: string, source: ResponseSource, field?: string): Money {
+  return { amount: decimalAt(value, path, source, 'number', field), currency };
 }
 
 /** Absent (undefined or null) is left out; present but unreadable is an error, not a silent zero. */
@@ -86,8 +86,8 @@ function optionalMoneyAt(value: unknown, currency: Currency, path: string, sourc
 }
 
 /** ISO-8601 in UTC at second precision (`2026-01-10T13:41:57Z`, Tupay's own format), from any accepted form. */
-function isoAt(value: unknown, path: string, source: ResponseSource): string {
-  return new Date(instantAt(value, path, source, TUPAY_ZONE)).toISOString().replace(/\.000Z$/, 'Z');
+function isoAt(value: unknown, path: string, source: ResponseSource, field?: string): string {
+  return new Date(instantAt(value, path, source, TUPAY_ZONE, field)).toISOString().replace(/\.000Z$/, 'Z');
 }
 
 // ── Errors and the session ─────────────────────────────────────────────────────────────────────────
@@ -206,15 +206,15 @@ function toTransaction(
   path: string,
   source: ResponseSource,
 ): Omit<Transaction, 'kind' | 'direction' | 'status'> {
-  const currency = currencyAt(wire.currency, `${path}.currency`, source);
-  const document = optionalText(wire.clientDocument, `${path}.clientDocument`, source);
+  const currency = currencyAt(wire.currency, path, source);
+  const document = optionalText(wire.clientDocument, path, source, 'clientDocument');
   return {
     provider: PROVIDER,
     id,
-    amount: moneyAt(wire.amount, currency, `${path}.amount`, source),
-    createdAt: isoAt(wire.creationDate, `${path}.creationDate`, source),
+    amount: moneyAt(wire.amount, currency, path, source, 'amount'),
+    createdAt: isoAt(wire.creationDate, path, source, 'creationDate'),
     // Missing or blank: kept as '' (status UNKNOWN), the record itself is still good.
-    providerStatus: optionalText(wire.status, `${path}.status`, source) ?? '',
+    providerStatus: optionalText(wire.status, path, source, 'status') ?? '',
     ...(document !== undefined && { counterparty: { document } }),
   };
 }
@@ -222,8 +222,8 @@ function toTransaction(
 export function toDepositTransaction(raw: unknown, path: string, source: ResponseSource): Transaction {
   const wire = objectAt<TupayDepositDto>(raw, path, source);
   checkFields(wire, KNOWN.deposit, path, source);
-  const common = toTransaction(wire, idAt(wire.idDeposit, `${path}.idDeposit`, source, 'number'), path, source);
-  const operation = optionalText(wire.paymentMethodCode, `${path}.paymentMethodCode`, source);
+  const common = toTransaction(wire, idAt(wire.idDeposit, path, source, 'number', 'idDeposit'), path, source);
+  const operation = optionalText(wire.paymentMethodCode, path, source, 'paymentMethodCode');
   return {
     ...common,
     kind: 'DEPOSIT',
@@ -237,7 +237,7 @@ export function toDepositTransaction(raw: unknown, path: string, source: Respons
 export function toCashoutTransaction(raw: unknown, path: string, source: ResponseSource): Transaction {
   const wire = objectAt<TupayCashoutDto>(raw, path, source);
   checkFields(wire, KNOWN.cashout, path, source);
-  const common = toTransaction(wire, idAt(wire.idCashout, `${path}.idCashout`, source, 'number'), path, source);
+  const common = toTransaction(wire, idAt(wire.idCashout, path, source, 'number', 'idCashout'), path, source);
   return {
     ...common,
     kind: 'CASHOUT',
@@ -263,7 +263,7 @@ export function newestFirst(transactions: readonly Transaction[]): Transaction[]
 function toBalance(raw: unknown, path: string, source: ResponseSource): Balance {
   const wire = objectAt<TupayBalanceDto>(raw, path, source);
   checkFields(wire, KNOWN.balance, path, source);
-  const currency = currencyAt(wire.currency, `${path}.currency`, source);
+  const currency = currencyAt(wire.currency, path, source);
   const data = objectAt<TupayBalanceDto['data']>(wire.data, `${path}.data`, source);
   checkFields(data, KNOWN.balanceData, `${path}.data`, source);
   const available = optionalMoneyAt(data.availableBalance, currency, `${path}.data.availableBalance`, source);
@@ -314,7 +314,7 @@ const REPORT_AMOUNTS = {
 export function toBalanceReportEntry(raw: unknown, path: string, source: ResponseSource): BalanceReportEntry {
   const wire = objectAt<TupayBalanceReportRowDto>(raw, path, source);
   checkFields(wire, KNOWN.reportRow, path, source);
-  const currency = currencyAt(wire.currency, `${path}.currency`, source);
+  const currency = currencyAt(wire.currency, path, source);
   const entry: BalanceReportEntry = { date: dayAt(wire.date, `${path}.date`, source), currency };
   for (const key of Object.keys(REPORT_AMOUNTS) as (keyof typeof REPORT_AMOUNTS)[]) {
     const field = REPORT_AMOUNTS[key];
