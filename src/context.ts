@@ -3,7 +3,7 @@
  * signal that fires when the client goes away, the provider clients, and this request's DataLoaders.
  */
 import DataLoader from 'dataloader';
-import type { GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import type { ClientApp } from './auth/clients.js';
 import type { Config } from './config.js';
 import type { EventBus } from './events/bus.js';
@@ -14,6 +14,7 @@ import type { IdempotencyStore } from './state/idempotency-store.js';
 import type { CallContext } from './domain/models.js';
 import type { CancelSignal } from './cancellation.js';
 import type { ProviderRegistry } from './providers/registry.js';
+import { ProviderError } from './providers/errors.js';
 
 export interface GatewayContext {
   requestId: string;
@@ -96,9 +97,21 @@ export class RequestContext implements GatewayContext {
   }
 }
 
-/** What provider clients need from the request: cancellation and the request id. */
+/**
+ * What provider clients need from the request: cancellation, the request id, and where a listing row
+ * left out as unreadable is reported (a partial error next to the rows that were read).
+ */
 export function callContext(ctx: GatewayContext): CallContext {
-  return { signal: ctx.signal, requestId: ctx.requestId };
+  return { signal: ctx.signal, requestId: ctx.requestId, onSkippedRow: (error) => ctx.partialErrors.push(skippedRowError(error)) };
+}
+
+/**
+ * A row a provider sent that could not be read: its BAD_RESPONSE error (the message names the row and
+ * field, never a value), without a path (no field failed), marked `skippedRow`.
+ */
+function skippedRowError(error: Error): GraphQLError {
+  const extensions = error instanceof ProviderError ? { code: error.code, provider: error.provider, reason: error.reason } : {};
+  return new GraphQLError(error.message, { originalError: error, extensions: { ...extensions, skippedRow: true } });
 }
 
 /**

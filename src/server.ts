@@ -89,6 +89,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     breaker: { windowMs: config.breakerWindowMs, minimumCalls: config.breakerMinCalls, halfOpenAfterMs: config.breakerProbeIntervalMs },
     hooks: metrics.transportHooks(),
     onRenewed: (provider) => metrics.renewed(provider),
+    onWireSurprise: (surprise) => metrics.wireSurprise(surprise),
   });
   // Every configured provider's breaker is reported, not only those that changed state.
   metrics.observeBreakers(() => providers.breakerStates());

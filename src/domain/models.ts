@@ -135,4 +135,9 @@ export interface Statistics {
 export interface CallContext {
   signal?: CancelSignal;
   requestId?: string;
+  /**
+   * Told of each row a listing left out because it could not be read (a BAD_RESPONSE error naming the
+   * row and field): the rest of the page is still answered, and the caller reports this next to it.
+   */
+  onSkippedRow?: (error: Error) => void;
 }

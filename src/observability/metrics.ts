@@ -8,6 +8,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { GatewayContext } from '../context.js';
 import type { BreakerState, TransportHooks } from '../providers/http.js';
 import type { ProviderId } from '../providers/provider.js';
+import type { WireSurprise } from '../providers/wire.js';
 
 export const MAX_OPERATION_NAMES = 200;
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -90,6 +91,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /**
+   * Bounded labels: provider (3), the clients' fixed endpoint labels, kind (5 words, WireSurpriseKind).
+   * The field is in the log line (once per field), never a label.
+   */
+  readonly wireSurprises = new Counter({
+    name: 'pasarela_provider_wire_surprises_total',
+    help: 'Provider answers read in a form the client did not expect, by provider, endpoint and kind (unknown_field, unknown_status, coerced_type, dropped_field, skipped_row).',
+    labelNames: ['provider', 'endpoint', 'kind'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly wireSurpriseChildren = new Map<string, { inc(): void }>();
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'pasarela_' });
   }
@@ -156,6 +170,17 @@ export class Metrics {
   /** Where the breakers' current states are read at each scrape (the configured providers). */
   observeBreakers(states: () => Partial<Record<ProviderId, BreakerState>>): void {
     this.breakerStates = states;
+  }
+
+  wireSurprise(surprise: Pick<WireSurprise, 'provider' | 'endpoint' | 'kind'>): void {
+    const { provider, endpoint, kind } = surprise;
+    const key = `${provider}\u0000${endpoint}\u0000${kind}`;
+    let child = this.wireSurpriseChildren.get(key);
+    if (!child) {
+      child = this.wireSurprises.labels({ provider, endpoint, kind });
+      this.wireSurpriseChildren.set(key, child);
+    }
+    child.inc();
   }
 
   renewed(provider: ProviderId): void {

@@ -4,6 +4,7 @@ import { MemoryCredentialStore, type CredentialStore } from '../state/credential
 import { UpstreamTransport, type BreakerOptions, type RetryOptions, type TransportHooks } from './http.js';
 import { combineHooks, transportLogHooks } from './observe.js';
 import type { ProviderId } from './provider.js';
+import type { WireSurprise } from './wire.js';
 
 export interface CommonClientOptions {
   /** Provider base URL (the client appends its versioned paths). */
@@ -19,6 +20,8 @@ export interface CommonClientOptions {
   logger?: Logger;
   /** Called after each credential renewal (metrics). */
   onCredentialRenewed?: () => void;
+  /** Called for each wire surprise in an answer (metrics); the client logs each kind once itself. */
+  onWireSurprise?: (surprise: WireSurprise) => void;
 }
 
 export function createTransport(provider: ProviderId, options: CommonClientOptions, logger: Logger): UpstreamTransport {

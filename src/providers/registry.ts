@@ -8,6 +8,7 @@ import type { CredentialStore } from '../state/credential-store.js';
 import { notConfigured } from './errors.js';
 import type { BreakerOptions, BreakerState, TransportHooks } from './http.js';
 import type { ProviderId } from './provider.js';
+import type { WireSurprise } from './wire.js';
 import { TaloClient } from './talo/client.js';
 import { TelepagosClient } from './telepagos/client.js';
 import { TupayClient } from './tupay/client.js';
@@ -21,13 +22,15 @@ export interface RegistryDeps {
   hooks?: TransportHooks;
   /** Called after each credential renewal (metrics). */
   onRenewed?: (provider: ProviderId) => void;
+  /** Called for each wire surprise in a provider's answer (metrics). */
+  onWireSurprise?: (surprise: WireSurprise) => void;
 }
 
 export class ProviderRegistry {
   private readonly clients: { TELEPAGOS?: TelepagosClient; TALO?: TaloClient; TUPAY?: TupayClient } = {};
 
   constructor(config: ProvidersConfig, deps: RegistryDeps) {
-    const common = { timeoutMs: deps.timeoutMs, breaker: deps.breaker, store: deps.store, logger: deps.logger, hooks: deps.hooks };
+    const common = { timeoutMs: deps.timeoutMs, breaker: deps.breaker, store: deps.store, logger: deps.logger, hooks: deps.hooks, onWireSurprise: deps.onWireSurprise };
     const renewed = (provider: ProviderId) => ({ onCredentialRenewed: () => deps.onRenewed?.(provider) });
     if (config.telepagos) {
       const { url, username, password } = config.telepagos;

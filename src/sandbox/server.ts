@@ -54,6 +54,12 @@ export interface SandboxRuntime<State> {
   readonly strict: Set<string>;
   /** The provider's error body, e.g. TelePagos `{ status: "error", message }`. */
   errorBody(status: number, message: string): unknown;
+  /**
+   * Test hook: rewrites the JSON answer of a route key (`GET /v2/account/transactions`) before it is
+   * sent, so a test can serve a wire form the sandbox never writes (an ISO date, a number for a string)
+   * in an otherwise real answer. Empty by default; cleared on reset.
+   */
+  readonly answerRewrites: Map<string, (body: unknown) => unknown>;
 }
 
 export interface SandboxDefinition<State, Options extends SandboxOptions = SandboxOptions> {
@@ -141,8 +147,10 @@ export function buildSandboxApp<State, Options extends SandboxOptions>(
     notifier: new WebhookNotifier(options.notifier),
     strict: new Set(checkStrictRules(strictRules, options.strict ?? [])),
     errorBody: definition.errorBody,
+    answerRewrites: new Map(),
   };
   const reset = (): void => {
+    runtime.answerRewrites.clear();
     runtime.state = definition.createState(options);
     runtime.log.clear();
     runtime.faults.clear();
@@ -173,6 +181,11 @@ export function buildSandboxApp<State, Options extends SandboxOptions>(
     if (request.body !== undefined) entry.body = request.body;
     const fault = runtime.faults.take(entry.route);
     if (fault) return applyFault(fault, reply, request, runtime as SandboxRuntime<unknown>, definition.defaultErrorStatus);
+  });
+
+  app.addHook('preSerialization', async (request, _reply, payload) => {
+    const rewrite = request.sandboxLogEntry && runtime.answerRewrites.get(request.sandboxLogEntry.route);
+    return rewrite ? rewrite(payload) : payload;
   });
 
   app.setNotFoundHandler((request, reply) => {

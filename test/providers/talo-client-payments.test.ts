@@ -128,7 +128,6 @@ describe('Talo client: payments', () => {
 
     it.each([
       ['no data', { message: 'ok', error: false }],
-      ['a payment without a status', { message: 'ok', error: false, data: { id: 'VAR-1', price: { amount: 1, currency: 'ARS' } } }],
       ['a payment without a price', { message: 'ok', error: false, data: { id: 'VAR-1', payment_status: 'PENDING' } }],
       ['a transaction without an amount', { message: 'ok', error: false, data: { id: 'VAR-1', payment_status: 'PENDING', price: { amount: 1, currency: 'ARS' }, transactions: [{}] } }],
       ['quotes that are not a list', { message: 'ok', error: false, data: { id: 'VAR-1', payment_status: 'PENDING', price: { amount: 1, currency: 'ARS' }, quotes: 'x' } }],

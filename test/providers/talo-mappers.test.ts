@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { TALO_PAYMENT_STATUSES } from '../../src/providers/talo/assumptions.js';
 import { toCreatePaymentBody, toPayment, toPaymentStatus } from '../../src/providers/talo/mappers.js';
+import type { WireSurprise } from '../../src/providers/wire.js';
 import { paymentInput } from './talo-client-fixture.js';
 
 const source = { endpoint: 'GET payments/{id}' };
@@ -13,10 +14,10 @@ describe('Talo mappers', () => {
   });
 
   it('tolerates case and spaces, and reads an unknown word as UNDER_REVIEW, reporting it', () => {
-    const unknown: string[] = [];
+    const unknown: WireSurprise[] = [];
     expect(toPaymentStatus(' success ')).toBe('SUCCESS');
-    expect(toPaymentStatus('REFUNDED', { ...source, onUnknownStatus: (w) => unknown.push(w) })).toBe('UNDER_REVIEW');
-    expect(unknown).toEqual(['REFUNDED']);
+    expect(toPaymentStatus('REFUNDED', { ...source, observe: (s) => unknown.push(s) })).toBe('UNDER_REVIEW');
+    expect(unknown).toEqual([expect.objectContaining({ provider: 'TALO', kind: 'unknown_status', field: 'data.payment_status', detail: 'REFUNDED' })]);
   });
 
   it('reads a minimal payment: nothing received, no destinations', () => {
@@ -55,7 +56,7 @@ describe('Talo mappers', () => {
     ['data null', null],
     ['an unknown currency', { ...minimal, price: { amount: 10, currency: 'XXX' } }],
     ['an amount in words', { ...minimal, price: { amount: 'ten', currency: 'ARS' } }],
-    ['an id that is not text', { ...minimal, id: 42 }],
+    ['an id that is neither text nor a number', { ...minimal, id: { x: 1 } }],
     ['a transaction that is not an object', { ...minimal, transactions: [5] }],
   ])('refuses %s as BAD_RESPONSE naming the field, never its value', (_case, data) => {
     expect(() => toPayment(data, source)).toThrowError(expect.objectContaining({ reason: 'BAD_RESPONSE', code: 'PROVIDER_UNAVAILABLE' }));
@@ -65,5 +66,33 @@ describe('Talo mappers', () => {
     for (const [amount, sent] of [['1500', 1500], ['1500.5', 1500.5], ['0.10', 0.1], ['9999999999999.99', 9999999999999.99]] as const) {
       expect(toCreatePaymentBody(paymentInput({ amount }), 'user', 'POST payments/').price.amount).toBe(sent);
     }
+  });
+});
+
+describe('Talo tolerant reading', () => {
+  it('reads a price amount as a numeric string exactly, timestamps with or without an offset, and tells surprises', () => {
+    const surprises: WireSurprise[] = [];
+    const payment = toPayment(
+      { ...minimal, price: { amount: '1500.10', currency: 'ARS' }, creation_timestamp: '2026-01-15T09:00:00', motive: null, new_field: 1 },
+      { ...source, observe: (s) => surprises.push(s) },
+    );
+    expect(payment.amount.amount).toBe('1500.10');
+    // No offset: Argentina time.
+    expect(payment.createdAt).toBe('2026-01-15T12:00:00.000Z');
+    expect(payment.motive).toBeUndefined();
+    expect(surprises.map((s) => [s.kind, s.field])).toEqual([
+      ['unknown_field', 'data.new_field'],
+      ['coerced_type', 'data.price.amount'],
+      ['coerced_type', 'data.creation_timestamp'],
+    ]);
+  });
+
+  it('reads a payment without a status as UNDER_REVIEW, keeping an empty word', () => {
+    const { payment_status: _, ...noStatus } = minimal;
+    expect(toPayment(noStatus, source)).toMatchObject({ status: 'UNDER_REVIEW', providerStatus: '' });
+  });
+
+  it('reads an id sent as a number as text', () => {
+    expect(toPayment({ ...minimal, id: 42 }, source).id).toBe('42');
   });
 });

@@ -86,7 +86,7 @@ describe('transactions', () => {
       query: { date_from: range.from, date_to: range.to },
       headers: { authorization: `Bearer ${token}` },
     });
-    const unpaginated = toTransactions(readTxRows(raw.body.transactions, { endpoint: 'test' }));
+    const unpaginated = toTransactions(readTxRows(raw.body.transactions, { endpoint: 'test' }).rows);
     expect(listed).toEqual(unpaginated);
     expect(new Set(listed.map((t) => t.id)).size).toBe(listed.length);
   });

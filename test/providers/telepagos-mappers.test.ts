@@ -3,10 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/providers/errors.js';
 import { telepagosTokenExpiry } from '../../src/providers/telepagos/auth.js';
 import { expiresAtToEpochMs } from '../../src/providers/telepagos/assumptions.js';
+import type { WireSurprise } from '../../src/providers/wire.js';
 import {
   readTxRows,
   toBalance,
   toCashin,
+  toConcepts,
+  toOperations,
+  toSalePoints,
   toStatistics,
   toTransactions,
   toTransactionsPage,
@@ -63,7 +67,7 @@ describe('envelope', () => {
 
 describe('transactions', () => {
   it('maps a row: exact amount, Argentina offset, counterparty, empty sale point as absent', () => {
-    const [tx] = toTransactions(readTxRows([row], source));
+    const [tx] = toTransactions(readTxRows([row], source).rows);
     expect(tx).toEqual({
       provider: 'TELEPAGOS',
       id: expect.stringMatching(/^[0-9a-f]{32}$/),
@@ -81,13 +85,13 @@ describe('transactions', () => {
   });
 
   it('gives identical rows distinct ids by ordinal, stable across reads and status changes', () => {
-    const rows = readTxRows([row, { ...row, amount: 10 }, row], source);
+    const { rows } = readTxRows([row, { ...row, amount: 10 }, row], source);
     const ids = toTransactions(rows).map((t) => t.id);
     expect(new Set(ids).size).toBe(3);
-    expect(toTransactions(readTxRows([row, { ...row, amount: 10 }, row], source)).map((t) => t.id)).toEqual(ids);
-    const rejected = toTransactions(readTxRows([{ ...row, status: 'Rechazada' }], source))[0]!;
+    expect(toTransactions(readTxRows([row, { ...row, amount: 10 }, row], source).rows).map((t) => t.id)).toEqual(ids);
+    const rejected = toTransactions(readTxRows([{ ...row, status: 'Rechazada' }], source).rows)[0]!;
     expect([rejected.id, rejected.status]).toEqual([ids[0], 'REJECTED']);
-    expect(toTransactions(readTxRows([{ ...row, amount: '1500.5' }], source))[0]!.id).toBe(ids[0]);
+    expect(toTransactions(readTxRows([{ ...row, amount: '1500.5' }], source).rows)[0]!.id).toBe(ids[0]);
   });
 
   it('decides the kind from the operation and income', () => {
@@ -105,12 +109,16 @@ describe('transactions', () => {
     expect(['Aprobada', 'pendiente', ' RECHAZADA ', 'En revisión'].map(transactionStatus)).toEqual(['COMPLETED', 'PENDING', 'REJECTED', 'UNKNOWN']);
   });
 
-  it('refuses rows missing what a transaction needs, naming the field', () => {
+  it('skips rows missing what a transaction needs, naming the row and field; keeps the others', () => {
     const { income: _i, ...noIncome } = row;
-    expect(badResponse(() => readTxRows([noIncome], source)).message).toContain('transactions[0].income');
-    expect(badResponse(() => readTxRows([{ ...row, date: '2025-06-15T10:58:32Z' }], source)).message).toContain('date');
-    expect(badResponse(() => readTxRows([{ ...row, amount: 'mil' }], source)).message).toContain('amount');
-    badResponse(() => readTxRows([null], source));
+    const read = readTxRows([noIncome, row, { ...row, date: 'ayer' }, { ...row, amount: 'mil' }, null], source);
+    expect(read.rows).toHaveLength(1);
+    expect(read.skipped.map((e) => [e.reason, e.message.split(': ').pop()])).toEqual([
+      ['BAD_RESPONSE', 'transactions[0].income is missing or not 0/1'],
+      ['BAD_RESPONSE', 'transactions[2].date is missing or not a date'],
+      ['BAD_RESPONSE', 'transactions[3].amount is missing or not an amount'],
+      ['BAD_RESPONSE', 'transactions[4] is missing or not an object'],
+    ]);
     badResponse(() => readTxRows(undefined, source));
     badResponse(() => toTransactionsPage({ status: 'ok', transactions: [] }, 1, source));
   });
@@ -168,5 +176,99 @@ describe('token expiry', () => {
     expect(telepagosTokenExpiry(now + 60_000, now)).toEqual({ expiresAtMs: now + 60_000, from: 'expires_at' });
     expect(telepagosTokenExpiry(null, now)).toEqual({ expiresAtMs: now + 3_600_000, from: 'default' });
     expect(telepagosTokenExpiry(now - 1, now)).toEqual({ expiresAtMs: now + 3_600_000, from: 'default' });
+  });
+});
+
+describe('tolerant reading', () => {
+  const observed = () => {
+    const surprises: WireSurprise[] = [];
+    return { surprises, source: { ...source, observe: (s: WireSurprise) => surprises.push(s) } };
+  };
+  const one = (raw: Record<string, unknown>, src = source) => toTransactions(readTxRows([raw], src).rows)[0]!;
+  const reference = one(row);
+
+  it('reads the documented row without a single surprise', () => {
+    const { surprises, source: src } = observed();
+    one(row, src);
+    expect(surprises).toEqual([]);
+  });
+
+  it.each([
+    ['ISO 8601 in UTC', '2025-06-15T13:58:32Z', 'iso-utc'],
+    ['ISO 8601 with an offset', '2025-06-15T08:58:32-05:00', 'iso-offset'],
+    ['ISO 8601 with milliseconds', '2025-06-15T13:58:32.000Z', 'iso-utc'],
+    ['ISO 8601 without an offset (Argentina time)', '2025-06-15T10:58:32', 'iso-without-offset'],
+  ])('reads a date in %s as the same instant, the same row id, and tells the form', (_name, date, form) => {
+    const { surprises, source: src } = observed();
+    const tx = one({ ...row, date }, src);
+    expect([tx.createdAt, tx.id]).toEqual([reference.createdAt, reference.id]);
+    expect(surprises).toEqual([expect.objectContaining({ kind: 'coerced_type', field: 'transactions[].date', detail: form })]);
+  });
+
+  it('reads a bare date as midnight in Argentina', () => {
+    expect(one({ ...row, date: '2025-06-15' }).createdAt).toBe('2025-06-15T00:00:00-03:00');
+  });
+
+  it('reads the amount as a number or a numeric string, exactly', () => {
+    const { surprises, source: src } = observed();
+    expect(one({ ...row, amount: 1500.5 }, src).amount).toEqual({ amount: '1500.50', currency: 'ARS' });
+    expect(one({ ...row, amount: '12345678901234.57' }).amount.amount).toBe('12345678901234.57');
+    expect(one({ ...row, amount: ' 0.10 ' }).amount.amount).toBe('0.10');
+    expect(surprises).toEqual([expect.objectContaining({ kind: 'coerced_type', field: 'transactions[].amount', detail: 'number for string' })]);
+  });
+
+  it('reads income as "1"/"0" or a boolean', () => {
+    expect(one({ ...row, income: '1', operation: 'cashin' }).direction).toBe('IN');
+    expect(one({ ...row, income: false }).direction).toBe('OUT');
+  });
+
+  it('keeps a row with an empty, missing or unknown status as UNKNOWN with the word, and tells it', () => {
+    const { surprises, source: src } = observed();
+    expect(one({ ...row, status: '' }, src)).toMatchObject({ status: 'UNKNOWN', providerStatus: '' });
+    expect(one({ ...row, status: null }, src)).toMatchObject({ status: 'UNKNOWN', providerStatus: '' });
+    expect(one({ ...row, status: 'En revisión' }, src)).toMatchObject({ status: 'UNKNOWN', providerStatus: 'En revisión' });
+    expect(surprises.map((s) => [s.kind, s.detail])).toEqual([
+      ['unknown_status', '(none)'],
+      ['unknown_status', '(none)'],
+      ['unknown_status', 'En revisión'],
+    ]);
+  });
+
+  it('reads null optional fields as absent, numbers as text, and tells unknown fields', () => {
+    const { surprises, source: src } = observed();
+    const tx = one({ ...row, holder: null, cuit: 20123456786, sale_point_name: undefined, brand_new: 1 }, src);
+    expect(tx.counterparty).toEqual({ name: undefined, cuit: '20123456786', cbu: '0000071000000000999993' });
+    expect(surprises.map((s) => [s.kind, s.field])).toEqual([
+      ['unknown_field', 'transactions[].brand_new'],
+      ['coerced_type', 'transactions[].cuit'],
+    ]);
+  });
+
+  it('reads the page counts as numbers or digits', () => {
+    const page = toTransactionsPage({ status: 'ok', transactions: [row], number_of_results: '1', page: '1', pages: '1', pagination: '20' }, 1, source);
+    expect(page).toMatchObject({ total: 1, page: 1, pages: 1, pageSize: 20, listed: 1, skipped: [] });
+  });
+
+  it('counts a skipped row as listed (TelePagos counts it) and tells it', () => {
+    const { surprises, source: src } = observed();
+    const page = toTransactionsPage({ status: 'ok', transactions: [row, { ...row, amount: 'x' }], number_of_results: 2, pages: 1, pagination: 20 }, 1, src);
+    expect([page.rows.length, page.skipped.length, page.listed]).toEqual([1, 1, 2]);
+    expect(surprises).toEqual([expect.objectContaining({ kind: 'skipped_row', field: 'transactions[]', detail: 'transactions[].amount is missing or not an amount' })]);
+  });
+});
+
+describe('tolerant reference data', () => {
+  it('reads concept ids as numbers or strings, bare strings as concepts, and skips an unreadable one', () => {
+    const concepts = toConcepts({ concepts: [{ id: 7, description: 'Varios' }, 'ALQ', { id: null, description: 'x' }, { id: 'FAC', description: 'Facturas', extra: true }] }, source);
+    expect(concepts).toEqual([
+      { id: '7', description: 'Varios' },
+      { id: 'ALQ', description: 'ALQ' },
+      { id: 'FAC', description: 'Facturas' },
+    ]);
+  });
+
+  it('reads operations and sale points with numeric or string ids', () => {
+    expect(toOperations({ operations: [{ id: 5, name: 'Cobro', type: 'ingreso' }] }, source)).toEqual([{ id: '5', name: 'Cobro', type: 'ingreso' }]);
+    expect(toSalePoints({ sale_points: [{ id: '12', name: 'Caja', status: 'active' }, { id: 13 }] }, source)).toEqual([{ id: '12', name: 'Caja', status: 'active' }]);
   });
 });

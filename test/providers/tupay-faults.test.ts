@@ -106,9 +106,11 @@ describe('provider error bodies', () => {
     expect(balance.message).toContain('balances[0].data');
 
     await addFault(sandbox, { route: ROUTES.deposits, mode: 'error-body', status: 200, body: { page: 0, rows: 1, maxRows: 50, data: [{ idDeposit: 7, currency: 'PEN' }] }, times: 1 });
-    const deposit = await failure(client.deposits(lastWeek));
-    expect(deposit).toMatchObject({ reason: 'BAD_RESPONSE', endpoint: 'GET v1/deposits' });
-    expect(deposit.message).toContain('data[0].amount');
+    // A record that cannot be read is skipped, not the page: the caller is told, with the field.
+    const skipped: Error[] = [];
+    expect(await client.deposits(lastWeek, {}, { onSkippedRow: (e) => skipped.push(e) })).toEqual([]);
+    expect(skipped).toEqual([expect.objectContaining({ reason: 'BAD_RESPONSE', endpoint: 'GET v1/deposits' })]);
+    expect(skipped[0]!.message).toContain('data[0].amount');
   });
 });
 

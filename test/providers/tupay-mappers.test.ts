@@ -8,9 +8,11 @@ import {
   toBalances,
   toCashoutTransaction,
   toDepositTransaction,
+  readPageRows,
   toPage,
   tupayFailure,
 } from '../../src/providers/tupay/mappers.js';
+import type { WireSurprise } from '../../src/providers/wire.js';
 
 const source = { endpoint: 'GET v1/deposits' };
 
@@ -103,10 +105,10 @@ describe('transactions', () => {
   });
 
   it('reads a status word it does not know as UNKNOWN, keeps the word and tells the source', () => {
-    const onUnknownStatus = vi.fn();
-    const read = toDepositTransaction({ ...deposit, status: 'REFUNDED' }, 'd', { ...source, onUnknownStatus });
+    const observe = vi.fn();
+    const read = toDepositTransaction({ ...deposit, status: 'REFUNDED' }, 'data[2]', { ...source, observe });
     expect(read).toMatchObject({ status: 'UNKNOWN', providerStatus: 'REFUNDED' });
-    expect(onUnknownStatus).toHaveBeenCalledWith('REFUNDED');
+    expect(observe).toHaveBeenCalledWith(expect.objectContaining({ kind: 'unknown_status', field: 'data[].status', detail: 'REFUNDED' }));
     // Inherited object keys are no status words.
     expect(toDepositTransaction({ ...deposit, status: 'toString' }, 'd', source).status).toBe('UNKNOWN');
   });
@@ -120,7 +122,6 @@ describe('transactions', () => {
     ['an unsupported currency', { ...deposit, currency: 'BRL' }, 'data[3].currency'],
     ['no creation date', { ...deposit, creationDate: undefined }, 'data[3].creationDate'],
     ['an unreadable creation date', { ...deposit, creationDate: 'yesterday' }, 'data[3].creationDate'],
-    ['no status', { ...deposit, status: 42 }, 'data[3].status'],
   ])('refuses a deposit with %s as BAD_RESPONSE naming the field', (_name, raw, field) => {
     expect(badResponse(() => toDepositTransaction(raw, 'data[3]', source)).message).toContain(field);
   });
@@ -139,7 +140,7 @@ describe('pages', () => {
     expect(toPage({ data: [1, 2] }, source)).toEqual({ rows: 2, maxRows: 50, data: [1, 2] });
   });
 
-  it.each([[undefined], ['<html>'], [{ rows: 1 }], [{ data: {} }], [{ data: [], maxRows: 'fifty' }]])('refuses %j', (body) => {
+  it.each([[undefined], ['<html>'], [{ rows: 1 }], [{ data: {} }], [{ data: [], maxRows: 'fifty' }], [{ data: [], rows: -1 }]])('refuses %j', (body) => {
     badResponse(() => toPage(body, source));
   });
 });
@@ -217,5 +218,72 @@ describe('refusals', () => {
       providerMessage: 'The maximum difference between from and to is 60 days',
     });
     expect(tupayFailure(response(418, 'teapot token=abc123'), source)).toMatchObject({ reason: 'REJECTED', providerMessage: 'teapot token [redacted]' });
+  });
+});
+
+describe('tolerant reading', () => {
+  const observed = () => {
+    const surprises: WireSurprise[] = [];
+    return { surprises, source: { ...source, observe: (s: WireSurprise) => surprises.push(s) } };
+  };
+
+  it('reads the documented record without a single surprise', () => {
+    const { surprises, source: src } = observed();
+    toDepositTransaction(deposit, 'data[0]', src);
+    expect(surprises).toEqual([]);
+  });
+
+  it.each([
+    ['documented', '2026-10-24T18:01:50Z'],
+    ['with an offset', '2026-10-24T13:01:50-05:00'],
+    ['with milliseconds', '2026-10-24T18:01:50.000Z'],
+    ['without an offset, in Lima time', '2026-10-24T13:01:50'],
+    ['with a space, in Lima time', '2026-10-24 13:01:50'],
+  ])('reads a creation date %s as the same instant', (_name, creationDate) => {
+    expect(toDepositTransaction({ ...deposit, creationDate }, 'd', source).createdAt).toBe('2026-10-24T18:01:50Z');
+  });
+
+  it('reads a bare date as midnight in Lima', () => {
+    expect(toDepositTransaction({ ...deposit, creationDate: '2026-10-24' }, 'd', source).createdAt).toBe('2026-10-24T05:00:00Z');
+  });
+
+  it('reads amounts and ids as numbers or strings, exactly, telling each coercion', () => {
+    const { surprises, source: src } = observed();
+    const read = toDepositTransaction({ ...deposit, idDeposit: '300000346', amount: '1770.96' }, 'data[0]', src);
+    expect(read).toMatchObject({ id: '300000346', amount: { amount: '1770.96', currency: 'PEN' } });
+    expect(surprises.map((s) => [s.kind, s.field, s.detail])).toEqual([
+      ['coerced_type', 'data[].idDeposit', 'string for number'],
+      ['coerced_type', 'data[].amount', 'string for number'],
+    ]);
+  });
+
+  it('keeps a record with no status (or a number) as UNKNOWN, and reads lower-case words', () => {
+    expect(toDepositTransaction({ ...deposit, status: undefined }, 'd', source)).toMatchObject({ status: 'UNKNOWN', providerStatus: '' });
+    expect(toDepositTransaction({ ...deposit, status: 42 }, 'd', source)).toMatchObject({ status: 'UNKNOWN', providerStatus: '42' });
+    expect(toDepositTransaction({ ...deposit, status: 'completed' }, 'd', source).status).toBe('COMPLETED');
+  });
+
+  it('reads null optional fields as absent and tells unknown fields', () => {
+    const { surprises, source: src } = observed();
+    const read = toDepositTransaction({ ...deposit, clientDocument: null, paymentMethodCode: null, riskScore: 3 }, 'data[0]', src);
+    expect(read).not.toHaveProperty('counterparty');
+    expect(surprises).toEqual([expect.objectContaining({ kind: 'unknown_field', field: 'data[].riskScore' })]);
+  });
+
+  it('reads rows and maxRows as digits', () => {
+    expect(toPage({ page: '0', rows: '50', maxRows: '50', data: [] }, source)).toEqual({ rows: 50, maxRows: 50, data: [] });
+  });
+
+  it('skips a record it cannot read, keeping the others', () => {
+    const { surprises, source: src } = observed();
+    const read = readPageRows([deposit, { ...deposit, amount: 'many' }, deposit], src, toDepositTransaction);
+    expect(read.rows).toHaveLength(2);
+    expect(read.skipped.map((e) => e.message)).toEqual([expect.stringContaining('data[1].amount')]);
+    expect(surprises).toEqual([expect.objectContaining({ kind: 'skipped_row', field: 'data[]' })]);
+  });
+
+  it('reads report days in any date form, keeping their own date', () => {
+    const row = { date: '2026-01-31', currency: 'PEN', totalBalance: '10.5' };
+    expect(toBalanceReportEntry(row, 'data[0]', source)).toMatchObject({ date: '2026-01-31', balance: { amount: '10.50' } });
   });
 });

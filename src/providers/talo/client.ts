@@ -4,17 +4,19 @@
  * (cached, renewed early, single-flight, renewed once on 401), and answers come back as domain
  * Payments through mappers.ts. Errors are ProviderErrors, safe to log and to show.
  */
+import type { WireObserver } from '../wire.js';
+import { wireObserver } from '../wire-surprises.js';
 import { forRequest, type Logger } from '../../logging.js';
 import type { Secret } from '../../secret.js';
 import type { CallContext, Payment } from '../../domain/models.js';
 import { authenticatedRequest, refusedWhen } from '../authenticated.js';
 import { clientLogger, createTransport, credentialStore, type CommonClientOptions } from '../client-options.js';
 import type { CredentialManager } from '../credentials.js';
-import { ProviderError, safeProviderMessage } from '../errors.js';
+import { ProviderError } from '../errors.js';
 import type { BreakerState, UpstreamCall, UpstreamTransport } from '../http.js';
 import { TALO_CREATE_PAYMENT_PATH, TALO_TOKEN_REFUSED_PATTERN, taloErrorMessage, taloPaymentPath } from './assumptions.js';
 import { presentTaloToken, taloCredentials } from './auth.js';
-import { UNKNOWN_STATUS_READS_AS, toCreatePaymentBody, toPayment, unwrapEnvelope, type CreatePaymentRequest, type ResponseSource } from './mappers.js';
+import { toCreatePaymentBody, toPayment, unwrapEnvelope, type CreatePaymentRequest, type ResponseSource } from './mappers.js';
 
 export type { CreatePaymentRequest };
 
@@ -45,10 +47,12 @@ export class TaloClient {
   readonly transport: UpstreamTransport;
   private readonly credentials: CredentialManager;
   private readonly logger: Logger;
+  private readonly observe: WireObserver;
   private readonly userId: string;
 
   constructor(options: TaloClientOptions) {
     this.logger = clientLogger(PROVIDER, options);
+    this.observe = wireObserver(this.logger, options.onWireSurprise);
     this.transport = createTransport(PROVIDER, options, this.logger);
     this.userId = options.userId;
     this.credentials = taloCredentials({
@@ -106,12 +110,7 @@ export class TaloClient {
   }
 
   private source(endpoint: string, ctx: CallContext): ResponseSource {
-    return {
-      endpoint,
-      requestId: ctx.requestId,
-      onUnknownStatus: (word) =>
-        forRequest(this.logger, ctx.requestId).warn({ endpoint, providerStatus: safeProviderMessage(word), readAs: UNKNOWN_STATUS_READS_AS }, 'talo sent an unknown payment status'),
-    };
+    return { endpoint, requestId: ctx.requestId, observe: this.observe };
   }
 
   /**

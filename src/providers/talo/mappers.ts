@@ -1,12 +1,16 @@
 /**
- * Talo wire ⇄ domain. Answers are read field by field from `unknown`: a missing or malformed required
- * field becomes a BAD_RESPONSE ProviderError naming the field (never its value, never a TypeError);
- * optional fields that cannot be read are left out rather than failing the whole read.
+ * Talo wire ⇄ domain. Answers are read field by field from `unknown` with the shared readers of
+ * ../wire.ts (every plausible form of a field is read; surprises are told to the source's observer): a
+ * missing or malformed required field becomes a BAD_RESPONSE ProviderError naming the field (never its
+ * value, never a TypeError); optional fields that cannot be read are left out rather than failing the
+ * whole read. The transfers received are summed into `amountReceived`, so one that cannot be read fails
+ * the payment (a wrong sum is worse than none); a quote that cannot be read is skipped.
  */
 import type { UpstreamResponse } from '../http.js';
-import { ProviderError, providerRejection } from '../errors.js';
+import { ProviderError, providerRejection, safeProviderMessage } from '../errors.js';
 import type { Payment, PaymentStatus, TransferDestination } from '../../domain/models.js';
-import { InvalidDecimalError, isCurrency, sumDecimals, toDecimal, type Currency } from '../../domain/money.js';
+import { isCurrency, sumDecimals, type Currency } from '../../domain/money.js';
+import { ARGENTINA_UTC_OFFSET_MS } from '../telepagos/assumptions.js';
 import {
   TALO_REQUIRED_PAYMENT_OPTION,
   isTaloFailure,
@@ -24,39 +28,39 @@ import type {
   TaloTokenDto,
   TaloTransactionDto,
 } from './dto.js';
-import { wireReaders, type Untrusted } from '../wire.js';
+import { knownFields, wireReaders, type Untrusted, type WireSource, type WireZone } from '../wire.js';
 
 const PROVIDER = 'TALO';
-const { bad, objectAt, textAt, listAt } = wireReaders(PROVIDER);
+const { bad, surprise, objectAt, textAt, listAt, decimalAt, optionalText, optionalInstantAt, checkFields, readRows } = wireReaders(PROVIDER);
 /** Talo omits empty lists: absent reads as empty. */
 const listOrEmpty = (value: unknown, path: string, source: ResponseSource) => listAt(value, path, source, { absentIsEmpty: true });
 
-/** Where an answer came from, for the errors it may raise. */
-export interface ResponseSource {
-  endpoint: string;
-  requestId?: string;
-  /** Told when a payment carries a status word we do not know (the client logs it). */
-  onUnknownStatus?: (word: string) => void;
-}
+/** Where an answer came from, for the errors it may raise and the surprises it holds. */
+export type ResponseSource = WireSource;
 
+/**
+ * Talo timestamps: ISO 8601 with an offset (`…Z`). One without an offset is read in Argentina time
+ * (UTC-3), Talo's own.
+ */
+export const TALO_ZONE: WireZone = Object.freeze({
+  offsetMinutes: ARGENTINA_UTC_OFFSET_MS / 60_000,
+  isDocumented: (text: string) =>
+    text.length > 19 && text.charCodeAt(10) === 84 && (text.charCodeAt(text.length - 1) === 90 || text.charCodeAt(text.length - 3) === 58),
+});
 
-
-function decimalAt(value: unknown, path: string, source: ResponseSource): string {
-  try {
-    return toDecimal(value);
-  } catch (error) {
-    if (error instanceof InvalidDecimalError) throw bad(source, `${path} is missing or not an amount`);
-    throw error;
-  }
-}
-
-const optionalText = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+/** The fields the documents name, per object: any other key is an `unknown_field` surprise. */
+const KNOWN = {
+  payment: knownFields(
+    'id', 'payment_status', 'user_id', 'external_id', 'price', 'payment_options', 'quotes', 'payment_url', 'webhook_url', 'redirect_url',
+    'motive', 'items', 'client_data', 'creation_timestamp', 'last_modified_timestamp', 'expiration_timestamp', 'transactions',
+  ),
+  price: knownFields('amount', 'currency'),
+};
 
 /** ISO-8601 in UTC, or undefined when absent or unreadable (timestamps are informative, not vital). */
-function optionalIso(value: unknown): string | undefined {
-  const text = optionalText(value);
-  const ms = text === undefined ? Number.NaN : Date.parse(text);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+function optionalIso(value: unknown, path: string, source: ResponseSource): string | undefined {
+  const ms = optionalInstantAt(value, path, source, TALO_ZONE);
+  return ms === undefined ? undefined : new Date(ms).toISOString();
 }
 
 // ── Envelope ────────────────────────────────────────────────────────────────────────────────────
@@ -101,10 +105,11 @@ const PAYMENT_STATUSES: Record<TaloPaymentStatus, PaymentStatus> = {
  */
 export const UNKNOWN_STATUS_READS_AS: PaymentStatus = 'UNDER_REVIEW';
 
+/** A word we do not know (or none) is told to the source as an `unknown_status` surprise. */
 export function toPaymentStatus(word: string, source?: ResponseSource): PaymentStatus {
   const normalized = word.trim().toUpperCase();
   if (isTaloPaymentStatus(normalized)) return PAYMENT_STATUSES[normalized];
-  source?.onUnknownStatus?.(word);
+  if (source) surprise(source, 'unknown_status', 'data.payment_status', word === '' ? '(none)' : safeProviderMessage(word)?.slice(0, 40));
   return UNKNOWN_STATUS_READS_AS;
 }
 
@@ -117,41 +122,44 @@ function toCurrency(value: unknown, source: ResponseSource): Currency {
 function amountReceived(transactions: unknown[], source: ResponseSource): string {
   const amounts = transactions.map((t, i) => {
     const path = `data.transactions[${i}]`;
-    return decimalAt(objectAt<TaloTransactionDto>(t, path, source).amount, `${path}.amount`, source);
+    return decimalAt(objectAt<TaloTransactionDto>(t, path, source).amount, `${path}.amount`, source, 'number');
   });
   return sumDecimals(amounts);
 }
 
 /** One destination per quote that names a CVU (in `cvu` or `address`) or an alias. */
 function transferDestinations(quotes: unknown[], source: ResponseSource): TransferDestination[] {
-  return quotes.flatMap((q, i) => {
-    const quote = objectAt<TaloQuoteDto>(q, `data.quotes[${i}]`, source);
-    const cvu = taloQuoteCvu([quote]);
-    const alias = optionalText(quote.alias);
-    if (cvu === undefined && alias === undefined) return [];
-    return [{ ...(cvu !== undefined && { cvu }), ...(alias !== undefined && { alias }) }];
+  const { rows } = readRows(quotes, 'data.quotes', source, (q, path) => {
+    const quote = objectAt<TaloQuoteDto>(q, path, source);
+    return { cvu: taloQuoteCvu([quote]), alias: optionalText(quote.alias, `${path}.alias`, source) };
   });
+  return rows.flatMap(({ cvu, alias }) =>
+    cvu === undefined && alias === undefined ? [] : [{ ...(cvu !== undefined && { cvu }), ...(alias !== undefined && { alias }) }],
+  );
 }
 
 export function toPayment(data: unknown, source: ResponseSource): Payment {
   const wire = objectAt<TaloPaymentDto>(data, 'data', source);
+  checkFields(wire, KNOWN.payment, 'data', source);
   const price = objectAt<TaloPriceDto>(wire.price, 'data.price', source);
+  checkFields(price, KNOWN.price, 'data.price', source);
   const currency = toCurrency(price.currency, source);
-  const providerStatus = textAt(wire.payment_status, 'data.payment_status', source);
+  // Missing or blank: kept as '' and read as UNKNOWN_STATUS_READS_AS (told as an unknown status).
+  const providerStatus = optionalText(wire.payment_status, 'data.payment_status', source) ?? '';
   return {
     provider: PROVIDER,
     id: textAt(wire.id, 'data.id', source),
     status: toPaymentStatus(providerStatus, source),
     providerStatus,
-    amount: { amount: decimalAt(price.amount, 'data.price.amount', source), currency },
+    amount: { amount: decimalAt(price.amount, 'data.price.amount', source, 'number'), currency },
     amountReceived: { amount: amountReceived(listOrEmpty(wire.transactions, 'data.transactions', source), source), currency },
-    externalId: optionalText(wire.external_id),
-    paymentUrl: optionalText(wire.payment_url),
+    externalId: optionalText(wire.external_id, 'data.external_id', source),
+    paymentUrl: optionalText(wire.payment_url, 'data.payment_url', source),
     transferDestinations: transferDestinations(listOrEmpty(wire.quotes, 'data.quotes', source), source),
-    createdAt: optionalIso(wire.creation_timestamp),
-    updatedAt: optionalIso(wire.last_modified_timestamp),
-    expiresAt: optionalIso(wire.expiration_timestamp),
-    motive: optionalText(wire.motive),
+    createdAt: optionalIso(wire.creation_timestamp, 'data.creation_timestamp', source),
+    updatedAt: optionalIso(wire.last_modified_timestamp, 'data.last_modified_timestamp', source),
+    expiresAt: optionalIso(wire.expiration_timestamp, 'data.expiration_timestamp', source),
+    motive: optionalText(wire.motive, 'data.motive', source),
   };
 }
 

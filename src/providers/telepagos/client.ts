@@ -68,6 +68,8 @@ import {
   type TxRow,
 } from './mappers.js';
 import { mapBounded } from '../bounded.js';
+import type { WireObserver } from '../wire.js';
+import { wireObserver } from '../wire-surprises.js';
 
 const PROVIDER = 'TELEPAGOS';
 
@@ -237,6 +239,12 @@ function cashoutBody(input: CreateCashoutInput, amount: AmountWriter): CashoutRe
 /** 401, or an error message about the token with any HTTP status (403, 200…): renew once, replay once. */
 const tokenRefused = refusedWhen(TOKEN_REFUSED_PATTERN, telepagosErrorMessage);
 
+/** The rows of the pages a caller is answered from; each row left out is told to the caller once. */
+function reportSkipped(pages: readonly TransactionsPageAnswer[], ctx: CallContext | undefined): TxRow[] {
+  for (const page of pages) for (const error of page.skipped) ctx?.onSkippedRow?.(error);
+  return pages.flatMap((p) => p.rows);
+}
+
 const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 
 // ── The client ──────────────────────────────────────────────────────────────────────────────────
@@ -247,9 +255,11 @@ export class TelepagosClient {
   private readonly logger: Logger;
   private readonly pageConcurrency: number;
   private readonly amount: AmountWriter;
+  private readonly observe: WireObserver;
 
   constructor(options: TelepagosClientOptions) {
     this.logger = clientLogger(PROVIDER, options);
+    this.observe = wireObserver(this.logger, options.onWireSurprise);
     this.transport = createTransport(PROVIDER, options, this.logger);
     this.credentials = telepagosCredentials({
       transport: this.transport,
@@ -274,7 +284,7 @@ export class TelepagosClient {
 
   /** One authenticated call: send, unwrap `{ status: "ok" }` (or throw the refusal), read the answer. */
   private async call<T>(request: Request, ctx: CallContext | undefined, readAnswer: (body: Record<string, unknown>, source: ResponseSource) => T): Promise<T> {
-    const source: ResponseSource = { endpoint: request.endpoint, requestId: ctx?.requestId };
+    const source: ResponseSource = { endpoint: request.endpoint, requestId: ctx?.requestId, observe: this.observe };
     const response = await authenticatedRequest(this.transport, this.credentials, presentTelepagosToken, {
       ...request,
       signal: ctx?.signal,
@@ -318,7 +328,9 @@ export class TelepagosClient {
    * that agree across a whole listing.
    */
   async transactionsPage(query: TransactionsPageQuery, ctx?: CallContext): Promise<TransactionsPage> {
-    const { rows, page, pages, total, pageSize } = await this.page(query, query.page, ctx);
+    const answer = await this.page(query, query.page, ctx);
+    reportSkipped([answer], ctx);
+    const { rows, page, pages, total, pageSize } = answer;
     return { transactions: toTransactions(rows), page, pages, total, pageSize };
   }
 
@@ -329,10 +341,10 @@ export class TelepagosClient {
    */
   async transactions(query: TransactionsQuery, ctx?: CallContext): Promise<Transaction[]> {
     const first = await this.readAllPages(query, ctx);
-    if (first.consistent) return toTransactions(first.rows);
+    if (first.consistent) return toTransactions(reportSkipped(first.pages, ctx));
     forRequest(this.logger, ctx?.requestId).warn({ endpoint: `GET ${PATHS.transactions}` }, 'telepagos transactions changed while paging; reading them again');
     const second = await this.readAllPages(query, ctx);
-    if (second.consistent) return toTransactions(second.rows);
+    if (second.consistent) return toTransactions(reportSkipped(second.pages, ctx));
     throw badResponse(PROVIDER, `GET ${PATHS.transactions}`, 'the transactions kept changing while being paged', ctx?.requestId);
   }
 
@@ -349,16 +361,17 @@ export class TelepagosClient {
       const all = await this.transactions(query, ctx);
       return { transactions: all.slice(0, count), total: all.length };
     }
-    return { transactions: toTransactions([first, ...rest].flatMap((p) => p.rows).slice(0, count)), total: first.total };
+    return { transactions: toTransactions(reportSkipped([first, ...rest], ctx).slice(0, count)), total: first.total };
   }
 
-  private async readAllPages(query: TransactionsQuery, ctx: CallContext | undefined): Promise<{ rows: TxRow[]; consistent: boolean }> {
+  /** Skipped rows count as listed: TelePagos' counts include them. */
+  private async readAllPages(query: TransactionsQuery, ctx: CallContext | undefined): Promise<{ pages: TransactionsPageAnswer[]; consistent: boolean }> {
     const first = await this.page(query, 1, ctx);
     const rest = await mapBounded(range(2, first.pages), this.pageConcurrency, (page) => this.page(query, page, ctx));
     const pages = [first, ...rest];
-    const rows = pages.flatMap((p) => p.rows);
-    const consistent = rows.length === first.total && pages.every((p) => p.total === first.total && p.pages === first.pages);
-    return { rows, consistent };
+    const listed = pages.reduce((sum, p) => sum + p.listed, 0);
+    const consistent = listed === first.total && pages.every((p) => p.total === first.total && p.pages === first.pages);
+    return { pages, consistent };
   }
 
   // ── Transfers out and money received ──────────────────────────────────────────────────────────

@@ -1,7 +1,9 @@
 /**
- * TelePagos wire ⇄ domain. Answers are read field by field from `unknown`: a missing or malformed
- * required field becomes a BAD_RESPONSE ProviderError naming the field (never its value, never a
- * TypeError); optional fields that cannot be read are left out rather than failing the whole read.
+ * TelePagos wire ⇄ domain. Answers are read field by field from `unknown` with the shared readers of
+ * ../wire.ts (every plausible form of a field is read; surprises are told to the source's observer):
+ * a missing or malformed required field becomes a BAD_RESPONSE ProviderError naming the field (never
+ * its value, never a TypeError); optional fields that cannot be read are left out. In a list, a row
+ * that cannot be read is skipped (see `readRows`), the rest of the page is kept.
  */
 import { createHash } from 'node:crypto';
 import type {
@@ -18,18 +20,18 @@ import type {
   TransactionOperation,
   TransactionStatus,
 } from '../../domain/models.js';
-import { InvalidDecimalError, compareDecimals, decimalPlaces, isDecimalText, money, toDecimal } from '../../domain/money.js';
+import { compareDecimals, decimalPlaces, isDecimalText, money } from '../../domain/money.js';
 import { ProviderError, providerRejection } from '../errors.js';
 import type { UpstreamResponse } from '../http.js';
 import {
   AMOUNT_MAX_DECIMALS,
   ARGENTINA_UTC_OFFSET,
+  ARGENTINA_UTC_OFFSET_MS,
   OPERATION_IDS,
   TX_INCOME,
   TX_STATUS,
   expiresAtToEpochMs,
   formatArgentinaDateTime,
-  parseArgentinaDateTime,
   type OperationId,
   type StaticQrType,
 } from './assumptions.js';
@@ -44,49 +46,32 @@ import type {
   TxDto,
   WireId,
 } from './dto.js';
-import { wireReaders, type Untrusted } from '../wire.js';
+import { knownFields, wireReaders, type RowsRead, type Untrusted, type WireSource, type WireZone } from '../wire.js';
 
 const PROVIDER = 'TELEPAGOS';
-const { bad, objectAt, textAt, listAt } = wireReaders(PROVIDER);
+const { bad, surprise, objectAt, textAt, listAt, decimalAt, optionalDecimalAt, countAt, idAt, optionalId, optionalText, instantAt, checkFields, readRows } =
+  wireReaders(PROVIDER);
 
-/** Where an answer came from, for the errors it may raise. */
-export interface ResponseSource {
-  endpoint: string;
-  requestId?: string;
-}
+/** Where an answer came from, for the errors it may raise and the surprises it holds. */
+export type ResponseSource = WireSource;
 
+/**
+ * TelePagos dates: documented `YYYY-MM-DD HH:MM:SS` (a string, format otherwise unstated), Argentina
+ * time (UTC-3, no daylight saving). Any other accepted form with no offset is read in Argentina time too.
+ */
+export const TELEPAGOS_ZONE: WireZone = Object.freeze({
+  offsetMinutes: ARGENTINA_UTC_OFFSET_MS / 60_000,
+  isDocumented: (text: string) => text.length === 19 && text.charCodeAt(10) === 32,
+});
 
-
-function decimalAt(value: unknown, path: string, source: ResponseSource): string {
-  try {
-    return toDecimal(value);
-  } catch (error) {
-    if (error instanceof InvalidDecimalError) throw bad(source, `${path} is missing or not an amount`);
-    throw error;
-  }
-}
-
-/** A non-negative integer, as a JSON number or digits (some Laravel aggregates come back as strings). */
-function countAt(value: unknown, path: string, source: ResponseSource): number {
-  const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw bad(source, `${path} is missing or not a count`);
-  return n;
-}
-
-/** Ids are JSON integers (sometimes strings); the domain exposes every id as a string. */
-function idAt(value: unknown, path: string, source: ResponseSource): string {
-  const id = optionalId(value);
-  if (id === undefined) throw bad(source, `${path} is missing or not an id`);
-  return id;
-}
-
-function optionalId(value: unknown): string | undefined {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
-  if (typeof value === 'string' && value.trim() !== '') return value.trim();
-  return undefined;
-}
-
-const optionalText = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
+/** The fields the documents name, per object: any other key is an `unknown_field` surprise. */
+const KNOWN = {
+  page: knownFields('status', 'transactions', 'number_of_results', 'page', 'pages', 'pagination'),
+  tx: knownFields('income', 'date', 'amount', 'operation', 'holder', 'cuit', 'cvu_cbu', 'status', 'sale_point_name'),
+  concept: knownFields('id', 'description'),
+  operation: knownFields('id', 'name', 'type'),
+  salePoint: knownFields('id', 'name', 'status'),
+};
 
 // ── Envelope ────────────────────────────────────────────────────────────────────────────────────
 
@@ -123,26 +108,36 @@ export function toToken(body: Record<string, unknown>, source: ResponseSource): 
 
 /** `amount` is whole pesos (assumption: cents truncated); TelePagos has one balance, so it is primary. */
 export function toBalance(body: Record<string, unknown>, source: ResponseSource): Balance {
-  return { total: money(decimalAt(body.amount, 'amount', source), 'ARS'), primary: true };
+  return { total: money(decimalAt(body.amount, 'amount', source, 'number'), 'ARS'), primary: true };
 }
 
+/**
+ * `concepts` is documented only as "array": each item `{ id, description }`, or a bare string (then it
+ * is both). Reference data is cached and shared, so a skipped item is told (logged, counted) only.
+ */
 export function toConcepts(body: Record<string, unknown>, source: ResponseSource): PaymentConcept[] {
-  return listAt(body.concepts, 'concepts', source).map((item, i) => {
-    const concept = objectAt<ConceptDto>(item, `concepts[${i}]`, source);
-    return { id: textAt(concept.id, `concepts[${i}].id`, source), description: textAt(concept.description, `concepts[${i}].description`, source) };
-  });
+  return readRows(listAt(body.concepts, 'concepts', source), 'concepts', source, (item, path) => {
+    if (typeof item === 'string' || typeof item === 'number') {
+      const id = textAt(item, path, source);
+      if (typeof item === 'string') surprise(source, 'coerced_type', path, 'string for object');
+      return { id, description: id };
+    }
+    const concept = objectAt<ConceptDto>(item, path, source);
+    checkFields(concept, KNOWN.concept, path, source);
+    return { id: idAt(concept.id, `${path}.id`, source, 'string'), description: textAt(concept.description, `${path}.description`, source) };
+  }).rows;
 }
 
 export function toOperations(body: Record<string, unknown>, source: ResponseSource): TransactionOperation[] {
-  return listAt(body.operations, 'operations', source).map((item, i) => {
-    const path = `operations[${i}]`;
+  return readRows(listAt(body.operations, 'operations', source), 'operations', source, (item, path) => {
     const operation = objectAt<OperationDto>(item, path, source);
+    checkFields(operation, KNOWN.operation, path, source);
     return {
-      id: textAt(operation.id, `${path}.id`, source),
+      id: idAt(operation.id, `${path}.id`, source, 'string'),
       name: textAt(operation.name, `${path}.name`, source),
       type: textAt(operation.type, `${path}.type`, source),
     };
-  });
+  }).rows;
 }
 
 export function toStatistics(period: string, body: Record<string, unknown>, source: ResponseSource): Statistics {
@@ -151,7 +146,7 @@ export function toStatistics(period: string, body: Record<string, unknown>, sour
   for (const [i, group] of listAt(body.data, 'data', source).entries()) {
     for (const item of Array.isArray(group) ? group : [group]) Object.assign(fields, objectAt<object>(item, `data[${i}]`, source));
   }
-  const total = (key: string) => (fields[key] === null || fields[key] === undefined ? undefined : decimalAt(fields[key], `data.${key}`, source));
+  const total = (key: string) => optionalDecimalAt(fields[key], `data.${key}`, source, 'string');
   return {
     period,
     openCvuCount: countAt(fields.count_open_cvu, 'data.count_open_cvu', source),
@@ -167,10 +162,11 @@ export function toStatistics(period: string, body: Record<string, unknown>, sour
 /** A row whose fields have been checked: what the id digest and the domain mapping read. */
 export interface TxRow {
   income: 0 | 1;
-  /** `YYYY-MM-DD HH:MM:SS`, Argentina time. */
+  /** `YYYY-MM-DD HH:MM:SS`, Argentina time, whatever form it came in (so the row's id does not change with it). */
   date: string;
   amount: string;
   operation?: string;
+  /** The provider's word; `''` when it sent none. */
   status: string;
   holder?: string;
   cuit?: string;
@@ -178,38 +174,67 @@ export interface TxRow {
   salePointName?: string;
 }
 
+/** `income` is documented `int` 0/1; `"0"`/`"1"` and booleans are read too. */
 function incomeAt(value: unknown, path: string, source: ResponseSource): 0 | 1 {
-  const text = String(value);
-  if (text === String(TX_INCOME.in) || value === true) return TX_INCOME.in;
-  if (text === String(TX_INCOME.out) || value === false) return TX_INCOME.out;
-  throw bad(source, `${path} is missing or not 0/1`);
+  if (value === TX_INCOME.in || value === TX_INCOME.out) return value;
+  const income = value === true || value === String(TX_INCOME.in) ? TX_INCOME.in : value === false || value === String(TX_INCOME.out) ? TX_INCOME.out : undefined;
+  if (income === undefined) throw bad(source, `${path}.income is missing or not 0/1`);
+  surprise(source, 'coerced_type', `${path}.income`, `${typeof value} for number`);
+  return income;
 }
 
+/** The documented form is kept as sent; any other accepted form is rewritten in it (Argentina time). */
 function dateTimeAt(value: unknown, path: string, source: ResponseSource): string {
-  if (typeof value !== 'string' || parseArgentinaDateTime(value.trim()) === null) throw bad(source, `${path} is missing or not YYYY-MM-DD HH:MM:SS`);
-  return value.trim();
+  const ms = instantAt(value, path, source, TELEPAGOS_ZONE, 'date');
+  const text = (value as string).trim();
+  return TELEPAGOS_ZONE.isDocumented(text) ? text : formatArgentinaDateTime(ms);
 }
 
-export function readTxRows(value: unknown, source: ResponseSource): TxRow[] {
-  return listAt(value, 'transactions', source).map((item, i) => {
-    const path = `transactions[${i}]`;
-    const tx = objectAt<TxDto>(item, path, source);
-    return {
-      income: incomeAt(tx.income, `${path}.income`, source),
-      date: dateTimeAt(tx.date, `${path}.date`, source),
-      amount: decimalAt(tx.amount, `${path}.amount`, source),
-      operation: optionalText(tx.operation),
-      status: textAt(tx.status, `${path}.status`, source),
-      holder: optionalText(tx.holder),
-      cuit: optionalText(tx.cuit),
-      cvuCbu: optionalText(tx.cvu_cbu),
-      salePointName: optionalText(tx.sale_point_name),
-    };
-  });
+/**
+ * `status` is documented as a string with unstated words. Missing or blank reads as `''` and an unknown
+ * word as itself: both map to UNKNOWN (see `transactionStatus`), keep the row, and are told.
+ */
+function statusAt(value: unknown, path: string, source: ResponseSource): string {
+  const word = optionalText(value, path, source, 'status') ?? '';
+  if (!Object.hasOwn(STATUS_BY_WORD, word.trim().toLowerCase())) surprise(source, 'unknown_status', `${path}.status`, word === '' ? '(none)' : safeWord(word));
+  return word;
+}
+
+/** A status word fit for a log line: short, printable. */
+const safeWord = (word: string): string => word.replace(/[^\p{L}\p{N} _-]/gu, '?').slice(0, 40);
+
+/** Paths are passed as (row, field) and joined only on a surprise: nothing is spelled out per field. */
+function readTxRow(item: unknown, path: string, source: ResponseSource): TxRow {
+  const tx = objectAt<TxDto>(item, path, source);
+  checkFields(tx, KNOWN.tx, path, source);
+  return {
+    income: incomeAt(tx.income, path, source),
+    date: dateTimeAt(tx.date, path, source),
+    amount: decimalAt(tx.amount, path, source, 'string', 'amount'),
+    operation: optionalText(tx.operation, path, source, 'operation'),
+    status: statusAt(tx.status, path, source),
+    holder: optionalText(tx.holder, path, source, 'holder'),
+    cuit: optionalText(tx.cuit, path, source, 'cuit'),
+    cvuCbu: optionalText(tx.cvu_cbu, path, source, 'cvu_cbu'),
+    salePointName: optionalText(tx.sale_point_name, path, source, 'sale_point_name'),
+  };
+}
+
+/**
+ * The rows of a listing. A row without a readable `income`, `date` or `amount` (what a transaction
+ * cannot be shown without) is skipped: its error is in `skipped`, the client reports it next to the
+ * data. Everything else is kept with what could be read.
+ */
+export function readTxRows(value: unknown, source: ResponseSource): RowsRead<TxRow> {
+  return readRows(listAt(value, 'transactions', source), 'transactions', source, (item, path) => readTxRow(item, path, source));
 }
 
 export interface TransactionsPageAnswer {
   rows: TxRow[];
+  /** The rows left out, one error each (naming the row and field). */
+  skipped: readonly ProviderError[];
+  /** How many rows TelePagos sent (kept and skipped): what its counts are compared with. */
+  listed: number;
   page: number;
   pages: number;
   total: number;
@@ -219,9 +244,13 @@ export interface TransactionsPageAnswer {
 /** A `paginate=1` answer: the counts are read from it, never assumed. */
 export function toTransactionsPage(body: Record<string, unknown>, requestedPage: number, source: ResponseSource): TransactionsPageAnswer {
   const wire = body as Untrusted<TransactionsDto>;
+  checkFields(wire, KNOWN.page, '', source);
+  const { rows, skipped } = readTxRows(wire.transactions, source);
   return {
-    rows: readTxRows(wire.transactions, source),
-    page: wire.page === undefined ? requestedPage : countAt(wire.page, 'page', source),
+    rows,
+    skipped,
+    listed: rows.length + skipped.length,
+    page: wire.page === undefined || wire.page === null ? requestedPage : countAt(wire.page, 'page', source),
     pages: Math.max(1, countAt(wire.pages, 'pages', source)),
     total: countAt(wire.number_of_results, 'number_of_results', source),
     pageSize: countAt(wire.pagination, 'pagination', source),
@@ -257,7 +286,10 @@ const STATUS_BY_WORD: Record<string, TransactionStatus> = {
   [TX_STATUS.rejected.toLowerCase()]: 'REJECTED',
 };
 
-/** The Spanish word, case- and space-insensitively; a word we do not know is UNKNOWN (never a guess). */
+/**
+ * The Spanish word, case- and space-insensitively; a word we do not know (or none) is UNKNOWN, never a
+ * guess, and `providerStatus` keeps the word.
+ */
 export function transactionStatus(word: string): TransactionStatus {
   return STATUS_BY_WORD[word.trim().toLowerCase()] ?? 'UNKNOWN';
 }
@@ -322,7 +354,7 @@ function toBuyer(value: unknown, source: ResponseSource): Counterparty | undefin
   const item: unknown = Array.isArray(value) ? value[0] : value;
   if (item === undefined || item === null) return undefined;
   const buyer = objectAt<BuyerDto>(item, 'buyer', source);
-  const [cuit, cbu] = [optionalText(buyer.cuit), optionalText(buyer.cvu)];
+  const [cuit, cbu] = [optionalText(buyer.cuit, 'buyer.cuit', source), optionalText(buyer.cvu, 'buyer.cvu', source)];
   return cuit === undefined && cbu === undefined ? undefined : { cuit, cbu };
 }
 
@@ -331,31 +363,31 @@ export function toCashin(id: string, body: Record<string, unknown>, source: Resp
   return {
     provider: PROVIDER,
     id,
-    amount: money(decimalAt(wire.amount, 'amount', source), 'ARS'),
-    concept: optionalText(wire.concept),
-    description: optionalText(wire.description),
+    amount: money(decimalAt(wire.amount, 'amount', source, 'string'), 'ARS'),
+    concept: optionalText(wire.concept, 'concept', source),
+    description: optionalText(wire.description, 'description', source),
     buyer: toBuyer(wire.buyer, source),
-    transactionId: optionalId(wire.transaction_id),
-    qrOrderId: optionalId(wire.qr_order_id),
-    linkId: optionalId(wire.link_id),
+    transactionId: optionalId(wire.transaction_id, 'transaction_id', source, 'number'),
+    qrOrderId: optionalId(wire.qr_order_id, 'qr_order_id', source, 'number'),
+    linkId: optionalId(wire.link_id, 'link_id', source, 'number'),
   };
 }
 
 export function toSalePoints(body: Record<string, unknown>, source: ResponseSource): SalePoint[] {
-  return listAt(body.sale_points, 'sale_points', source).map((item, i) => {
-    const path = `sale_points[${i}]`;
+  return readRows(listAt(body.sale_points, 'sale_points', source), 'sale_points', source, (item, path) => {
     const salePoint = objectAt<SalePointDto>(item, path, source);
+    checkFields(salePoint, KNOWN.salePoint, path, source);
     return {
-      id: idAt(salePoint.id, `${path}.id`, source),
+      id: idAt(salePoint.id, `${path}.id`, source, 'number'),
       name: textAt(salePoint.name, `${path}.name`, source),
       status: textAt(salePoint.status, `${path}.status`, source),
     };
-  });
+  }).rows;
 }
 
 /** Field readers the client uses for the one- or two-field answers (ids, QR codes, links). */
 export const read = {
-  id: (body: Record<string, unknown>, field: string, source: ResponseSource): string => idAt(body[field], field, source),
+  id: (body: Record<string, unknown>, field: string, source: ResponseSource): string => idAt(body[field], field, source, 'number'),
   text: (body: Record<string, unknown>, field: string, source: ResponseSource): string => textAt(body[field], field, source),
 };
 

@@ -13,7 +13,9 @@
  * COMPLETED, the bulk of the traffic, and then saves every page of it. One status is always one query.
  */
 import type { Balance, BalanceReportEntry, CallContext, Transaction } from '../../domain/models.js';
-import { forRequest, type Logger } from '../../logging.js';
+import type { WireObserver } from '../wire.js';
+import { wireObserver } from '../wire-surprises.js';
+import type { Logger } from '../../logging.js';
 import type { Secret } from '../../secret.js';
 import { authenticatedRequest, refusedWhen } from '../authenticated.js';
 import { clientLogger, createTransport, credentialStore, type CommonClientOptions } from '../client-options.js';
@@ -41,6 +43,7 @@ import {
   toBalances,
   toCashoutTransaction,
   toDepositTransaction,
+  readPageRows,
   toPage,
   tupayFailure,
   type ResponseSource,
@@ -177,12 +180,14 @@ export class TupayClient {
   private readonly transport: UpstreamTransport;
   private readonly credentials: CredentialManager;
   private readonly logger: Logger;
+  private readonly observe: WireObserver;
   private readonly concurrency: number;
   private readonly reportRange: WindowQuery;
 
   constructor(options: TupayClientOptions) {
     this.reportRange = (options.reportRangeFormat ?? DEFAULT_TUPAY_REPORT_RANGE_FORMAT) === 'date' ? dayRange : unixRange;
     this.logger = clientLogger(PROVIDER, options);
+    this.observe = wireObserver(this.logger, options.onWireSurprise);
     this.transport = createTransport(PROVIDER, options, this.logger);
     this.concurrency = Math.max(1, Math.floor(options.pageConcurrency ?? DEFAULT_PAGE_CONCURRENCY));
     this.credentials = tupayCredentials({
@@ -273,7 +278,9 @@ export class TupayClient {
     for (let page = TUPAY_FIRST_PAGE; page < TUPAY_FIRST_PAGE + MAX_PAGES_PER_WINDOW; page++) {
       const body = await this.get(listing.endpoint, listing.path, { ...query, page }, ctx);
       const { rows, maxRows, data } = toPage(body, source);
-      data.forEach((raw, i) => records.push(listing.toDomain(raw, `data[${i}]`, source)));
+      const read = readPageRows(data, source, listing.toDomain);
+      for (const record of read.rows) records.push(record);
+      for (const error of read.skipped) ctx?.onSkippedRow?.(error);
       // An empty page can hold no next one, whatever `rows` claims.
       if (data.length === 0 || !tupayHasNextPage({ rows, maxRows })) return records;
     }
@@ -295,10 +302,6 @@ export class TupayClient {
   }
 
   private source(endpoint: string, ctx?: CallContext): ResponseSource {
-    return {
-      endpoint,
-      requestId: ctx?.requestId,
-      onUnknownStatus: (word) => forRequest(this.logger, ctx?.requestId).warn({ endpoint, providerStatus: word }, 'tupay sent a status word we do not know'),
-    };
+    return { endpoint, requestId: ctx?.requestId, observe: this.observe };
   }
 }

@@ -1,12 +1,15 @@
 /**
- * Tupay wire → domain. Answers are read field by field from `unknown`: a missing or malformed required
- * field becomes a BAD_RESPONSE ProviderError naming the field (never its value, never a TypeError);
- * optional fields that are absent are left out. Provider names (idDeposit, clientDocument…) stop here.
+ * Tupay wire → domain. Answers are read field by field from `unknown` with the shared readers of
+ * ../wire.ts (every plausible form of a field is read; surprises are told to the source's observer): a
+ * missing or malformed required field becomes a BAD_RESPONSE ProviderError naming the field (never its
+ * value, never a TypeError); optional fields that are absent are left out. In a listing, a record that
+ * cannot be read is skipped (`readPageRows`), the rest of the page is kept. Provider names (idDeposit,
+ * clientDocument…) stop here.
  */
 import type { UpstreamResponse } from '../http.js';
 import { ProviderError, providerRejection, safeProviderMessage } from '../errors.js';
 import type { Balance, BalanceReportEntry, Transaction, TransactionStatus } from '../../domain/models.js';
-import { InvalidDecimalError, isCurrency, toDecimal, type Currency, type Money } from '../../domain/money.js';
+import { isCurrency, type Currency, type Money } from '../../domain/money.js';
 import {
   TUPAY_BALANCE_TYPE,
   TUPAY_IP_NOT_ALLOWED_CODE,
@@ -25,57 +28,67 @@ import type {
   TupayErrorDto,
   TupayPageDto,
 } from './dto.js';
-import { wireReaders, type Untrusted } from '../wire.js';
+import { knownFields, wireReaders, type RowsRead, type Untrusted, type WireSource, type WireZone } from '../wire.js';
 
 const PROVIDER = 'TUPAY';
-const { bad, objectAt, textAt, listAt } = wireReaders(PROVIDER);
+const { bad, surprise, objectAt, listAt, decimalAt, optionalDecimalAt, optionalCountAt, idAt, optionalText, instantAt, checkFields, readRows } =
+  wireReaders(PROVIDER);
 
-/** Where an answer came from, for the errors it may raise. */
-export interface ResponseSource {
-  endpoint: string;
-  requestId?: string;
-  /** Told when a record carries a status word we do not know (the client logs it). */
-  onUnknownStatus?: (word: string) => void;
-}
+/** Where an answer came from, for the errors it may raise and the surprises it holds. */
+export type ResponseSource = WireSource;
 
+/**
+ * Tupay dates: documented `2026-01-10T13:41:57Z` (ISO 8601, UTC). A date that carries no offset is read
+ * in Lima time (UTC-5, no daylight saving), the merchant's own, as the read API reads Tupay days.
+ */
+export const TUPAY_ZONE: WireZone = Object.freeze({
+  offsetMinutes: -5 * 60,
+  isDocumented: (text: string) => text.length >= 20 && text.charCodeAt(10) === 84 && text.charCodeAt(text.length - 1) === 90,
+});
 
+/** The fields the documents name, per object: any other key is an `unknown_field` surprise. */
+const KNOWN = {
+  page: knownFields('page', 'rows', 'maxRows', 'data'),
+  deposit: knownFields(
+    'idDeposit', 'externalId', 'creationDate', 'country', 'paymentMethodCode', 'paymentMethodName', 'clientDocument', 'amount', 'currency',
+    'localAmount', 'localCurrency', 'fee', 'feeCurrency', 'lastChangeDate', 'status', 'idUser', 'idMerchant', 'merchantName', 'flags', 'refundAttempted',
+  ),
+  cashout: knownFields(
+    'idCashout', 'externalId', 'creationDate', 'country', 'currency', 'amount', 'creditedCurrency', 'creditedAmount', 'merchantCurrency',
+    'merchantAmount', 'fee', 'feeCurrency', 'tax', 'lastChangeDate', 'status', 'clientDocument', 'flags', 'idMerchant', 'merchantName', 'reason',
+    'existVoucher',
+  ),
+  balances: knownFields('balances'),
+  balance: knownFields('currency', 'type', 'data'),
+  balanceData: knownFields('totalBalance', 'availableBalance', 'pendingSettlementAmount'),
+  reportRow: knownFields(
+    'idMerchant', 'date', 'currency', 'depositTotal', 'cashoutTotal', 'noteTotal', 'settlementTotal', 'cancelledSettlementTotal', 'depositFeeTotal',
+    'netAmount', 'totalBalance',
+  ),
+};
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Ids are integers on the wire; a string id is read too. Always a string in the domain. */
-function idAt(value: unknown, path: string, source: ResponseSource): string {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
-  if (typeof value === 'string' && value.trim() !== '') return value.trim();
-  throw bad(source, `${path} is missing or not an id`);
-}
-
-function currencyAt(value: unknown, path: string, source: ResponseSource): Currency {
-  if (!isCurrency(value)) throw bad(source, `${path} is missing or not a supported currency`);
+function currencyAt(value: unknown, path: string, source: ResponseSource, field = 'currency'): Currency {
+  if (!isCurrency(value)) throw bad(source, `${path}.${field} is missing or not a supported currency`);
   return value;
 }
 
-function moneyAt(value: unknown, currency: Currency, path: string, source: ResponseSource): Money {
-  try {
-    return { amount: toDecimal(value), currency };
-  } catch (error) {
-    if (error instanceof InvalidDecimalError) throw bad(source, `${path} is missing or not an amount`);
-    throw error;
-  }
+/** Amounts are JSON numbers; decimal strings are read too, exactly. */
+function moneyAt(value: unknown, currency: Currency, path: string, source: ResponseSource, field?: string): Money {
+  return { amount: decimalAt(value, path, source, 'number', field), currency };
 }
 
 /** Absent (undefined or null) is left out; present but unreadable is an error, not a silent zero. */
 function optionalMoneyAt(value: unknown, currency: Currency, path: string, source: ResponseSource): Money | undefined {
-  return value === undefined || value === null ? undefined : moneyAt(value, currency, path, source);
+  const amount = optionalDecimalAt(value, path, source, 'number');
+  return amount === undefined ? undefined : { amount, currency };
 }
 
-/** ISO-8601 in UTC at second precision (`2026-01-10T13:41:57Z`, Tupay's own format). */
-function instantAt(value: unknown, path: string, source: ResponseSource): string {
-  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) throw bad(source, `${path} is missing or not a date`);
-  return new Date(ms).toISOString().replace(/\.000Z$/, 'Z');
+/** ISO-8601 in UTC at second precision (`2026-01-10T13:41:57Z`, Tupay's own format), from any accepted form. */
+function isoAt(value: unknown, path: string, source: ResponseSource, field?: string): string {
+  return new Date(instantAt(value, path, source, TUPAY_ZONE, field)).toISOString().replace(/\.000Z$/, 'Z');
 }
-
-const optionalText = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value : undefined);
 
 // ── Errors and the session ─────────────────────────────────────────────────────────────────────────
 
@@ -117,16 +130,24 @@ export interface TupayPage {
   data: unknown[];
 }
 
-/** The paged envelope; `rows` defaults to the records sent, `maxRows` to the documented 50. */
+/** The paged envelope; `rows` defaults to the records sent, `maxRows` to the documented 50 (numbers or digits). */
 export function toPage(body: unknown, source: ResponseSource): TupayPage {
   const page = objectAt<TupayPageDto<unknown>>(body, 'the body', source);
+  checkFields(page, KNOWN.page, '', source);
   const data = listAt(page.data, 'data', source);
-  const count = (value: unknown, fallback: number, name: string): number => {
-    if (value === undefined || value === null) return fallback;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw bad(source, `${name} is not a count`);
-    return value;
+  return {
+    rows: optionalCountAt(page.rows, 'rows', source) ?? data.length,
+    maxRows: optionalCountAt(page.maxRows, 'maxRows', source) ?? TUPAY_MAX_ROWS,
+    data,
   };
-  return { rows: count(page.rows, data.length, 'rows'), maxRows: count(page.maxRows, TUPAY_MAX_ROWS, 'maxRows'), data };
+}
+
+/**
+ * The records of a page that can be read. One that cannot (no readable id, currency, amount or date)
+ * is skipped: its error is in `skipped`, the client reports it next to the records read.
+ */
+export function readPageRows<T>(data: unknown[], source: ResponseSource, toDomain: (raw: unknown, path: string, source: ResponseSource) => T): RowsRead<T> {
+  return readRows(data, 'data', source, (raw, path) => toDomain(raw, path, source));
 }
 
 // ── Statuses ───────────────────────────────────────────────────────────────────────────────────────
@@ -159,11 +180,20 @@ export const CASHOUT_STATUS_TABLE: Readonly<Record<TupayCashoutStatus, Transacti
   DECLINED: 'REJECTED',
 };
 
-/** A word of `table`, or UNKNOWN (told to the source) for a word Tupay added since. */
-export function toTransactionStatus(word: string, table: Readonly<Record<string, TransactionStatus>>, source?: ResponseSource): TransactionStatus {
-  const status = Object.hasOwn(table, word) ? table[word] : undefined;
+/**
+ * A word of `table` (case-insensitively), or UNKNOWN for a word Tupay added since or none at all: told
+ * to the source as an `unknown_status` surprise; `providerStatus` keeps the word.
+ */
+export function toTransactionStatus(
+  word: string,
+  table: Readonly<Record<string, TransactionStatus>>,
+  source?: ResponseSource,
+  path = 'status',
+): TransactionStatus {
+  const key = word.trim().toUpperCase();
+  const status = Object.hasOwn(table, key) ? table[key] : undefined;
   if (status) return status;
-  source?.onUnknownStatus?.(word);
+  if (source) surprise(source, 'unknown_status', path, word === '' ? '(none)' : safeProviderMessage(word)?.slice(0, 40));
   return 'UNKNOWN';
 }
 
@@ -176,27 +206,29 @@ function toTransaction(
   path: string,
   source: ResponseSource,
 ): Omit<Transaction, 'kind' | 'direction' | 'status'> {
-  const currency = currencyAt(wire.currency, `${path}.currency`, source);
-  const document = optionalText(wire.clientDocument);
+  const currency = currencyAt(wire.currency, path, source);
+  const document = optionalText(wire.clientDocument, path, source, 'clientDocument');
   return {
     provider: PROVIDER,
     id,
-    amount: moneyAt(wire.amount, currency, `${path}.amount`, source),
-    createdAt: instantAt(wire.creationDate, `${path}.creationDate`, source),
-    providerStatus: textAt(wire.status, `${path}.status`, source),
+    amount: moneyAt(wire.amount, currency, path, source, 'amount'),
+    createdAt: isoAt(wire.creationDate, path, source, 'creationDate'),
+    // Missing or blank: kept as '' (status UNKNOWN), the record itself is still good.
+    providerStatus: optionalText(wire.status, path, source, 'status') ?? '',
     ...(document !== undefined && { counterparty: { document } }),
   };
 }
 
 export function toDepositTransaction(raw: unknown, path: string, source: ResponseSource): Transaction {
   const wire = objectAt<TupayDepositDto>(raw, path, source);
-  const common = toTransaction(wire, idAt(wire.idDeposit, `${path}.idDeposit`, source), path, source);
-  const operation = optionalText(wire.paymentMethodCode);
+  checkFields(wire, KNOWN.deposit, path, source);
+  const common = toTransaction(wire, idAt(wire.idDeposit, path, source, 'number', 'idDeposit'), path, source);
+  const operation = optionalText(wire.paymentMethodCode, path, source, 'paymentMethodCode');
   return {
     ...common,
     kind: 'DEPOSIT',
     direction: 'IN',
-    status: toTransactionStatus(common.providerStatus, DEPOSIT_STATUS_TABLE, source),
+    status: toTransactionStatus(common.providerStatus, DEPOSIT_STATUS_TABLE, source, `${path}.status`),
     ...(operation !== undefined && { operation }),
   };
 }
@@ -204,12 +236,13 @@ export function toDepositTransaction(raw: unknown, path: string, source: Respons
 /** `amount` in `currency` is what the payee asked for; the merchant's debit is `merchantAmount`. */
 export function toCashoutTransaction(raw: unknown, path: string, source: ResponseSource): Transaction {
   const wire = objectAt<TupayCashoutDto>(raw, path, source);
-  const common = toTransaction(wire, idAt(wire.idCashout, `${path}.idCashout`, source), path, source);
+  checkFields(wire, KNOWN.cashout, path, source);
+  const common = toTransaction(wire, idAt(wire.idCashout, path, source, 'number', 'idCashout'), path, source);
   return {
     ...common,
     kind: 'CASHOUT',
     direction: 'OUT',
-    status: toTransactionStatus(common.providerStatus, CASHOUT_STATUS_TABLE, source),
+    status: toTransactionStatus(common.providerStatus, CASHOUT_STATUS_TABLE, source, `${path}.status`),
   };
 }
 
@@ -229,8 +262,10 @@ export function newestFirst(transactions: readonly Transaction[]): Transaction[]
 
 function toBalance(raw: unknown, path: string, source: ResponseSource): Balance {
   const wire = objectAt<TupayBalanceDto>(raw, path, source);
-  const currency = currencyAt(wire.currency, `${path}.currency`, source);
+  checkFields(wire, KNOWN.balance, path, source);
+  const currency = currencyAt(wire.currency, path, source);
   const data = objectAt<TupayBalanceDto['data']>(wire.data, `${path}.data`, source);
+  checkFields(data, KNOWN.balanceData, `${path}.data`, source);
   const available = optionalMoneyAt(data.availableBalance, currency, `${path}.data.availableBalance`, source);
   const pending = optionalMoneyAt(data.pendingSettlementAmount, currency, `${path}.data.pendingSettlementAmount`, source);
   return {
@@ -241,9 +276,14 @@ function toBalance(raw: unknown, path: string, source: ResponseSource): Balance 
   };
 }
 
-/** One balance per currency, in Tupay's order: the PRIMARY entry where a currency has several. */
+/**
+ * One balance per currency, in Tupay's order: the PRIMARY entry where a currency has several. Not a
+ * listing: each entry is an account's money, so one that cannot be read fails the answer rather than
+ * leaving its currency silently out.
+ */
 export function toBalances(body: unknown, source: ResponseSource): Balance[] {
   const wire = objectAt<TupayBalancesDto>(body, 'the body', source);
+  checkFields(wire, KNOWN.balances, '', source);
   const byCurrency = new Map<Currency, Balance>();
   listAt(wire.balances, 'balances', source).forEach((raw, i) => {
     const balance = toBalance(raw, `balances[${i}]`, source);
@@ -253,11 +293,13 @@ export function toBalances(body: unknown, source: ResponseSource): Balance[] {
   return [...byCurrency.values()];
 }
 
-/** `2026-01-31T00:00:00Z` → `2026-01-31` (report days are UTC days). */
+/**
+ * `2026-01-31T00:00:00Z` → `2026-01-31`: report days are UTC days, named by their date part whatever
+ * the form (a bare date, or a date-time at midnight UTC or with any offset, keeps its own date).
+ */
 function dayAt(value: unknown, path: string, source: ResponseSource): string {
-  const match = typeof value === 'string' ? /^(\d{4}-\d{2}-\d{2})(?:$|T)/.exec(value) : null;
-  if (!match?.[1] || Number.isNaN(Date.parse(match[1]))) throw bad(source, `${path} is missing or not a date`);
-  return match[1];
+  instantAt(value, path, source, TUPAY_ZONE); // checks the form (and tells a surprising one)
+  return (value as string).trim().slice(0, 10);
 }
 
 /** Report amounts → domain fields (the domain's `feeTotal` is Tupay's deposit fees). */
@@ -271,7 +313,8 @@ const REPORT_AMOUNTS = {
 
 export function toBalanceReportEntry(raw: unknown, path: string, source: ResponseSource): BalanceReportEntry {
   const wire = objectAt<TupayBalanceReportRowDto>(raw, path, source);
-  const currency = currencyAt(wire.currency, `${path}.currency`, source);
+  checkFields(wire, KNOWN.reportRow, path, source);
+  const currency = currencyAt(wire.currency, path, source);
   const entry: BalanceReportEntry = { date: dayAt(wire.date, `${path}.date`, source), currency };
   for (const key of Object.keys(REPORT_AMOUNTS) as (keyof typeof REPORT_AMOUNTS)[]) {
     const field = REPORT_AMOUNTS[key];
