@@ -1,4 +1,5 @@
 /** Talo wire ⇄ domain mapping, on hand-written answers (the client suites cover the sandbox's). */
+import { jsonBody } from '../../src/providers/json-body.js';
 import { describe, expect, it } from 'vitest';
 import { TALO_PAYMENT_STATUSES } from '../../src/providers/talo/assumptions.js';
 import { toCreatePaymentBody, toPayment, toPaymentStatus } from '../../src/providers/talo/mappers.js';
@@ -62,9 +63,10 @@ describe('Talo mappers', () => {
     expect(() => toPayment(data, source)).toThrowError(expect.objectContaining({ reason: 'BAD_RESPONSE', code: 'PROVIDER_UNAVAILABLE' }));
   });
 
-  it('sends the price as the JSON number of the decimal', () => {
-    for (const [amount, sent] of [['1500', 1500], ['1500.5', 1500.5], ['0.10', 0.1], ['9999999999999.99', 9999999999999.99]] as const) {
-      expect(toCreatePaymentBody(paymentInput({ amount }), 'user', 'POST payments/').price.amount).toBe(sent);
+  it('sends the price as a JSON number written from the decimal\'s digits, never through a float', () => {
+    for (const [amount, sent] of [['1500', '1500.00'], ['1500.5', '1500.50'], ['0.10', '0.10'], ['9999999999999.99', '9999999999999.99']] as const) {
+      const body = jsonBody(toCreatePaymentBody(paymentInput({ amount }), 'user', 'POST payments/'))!;
+      expect(body).toContain(`"amount":${sent}`);
     }
   });
 });

@@ -4,6 +4,7 @@
  * mappers (every field as `unknown` first): these interfaces name the fields, they do not promise them.
  * Source: docs/providers.md, "Talo"; facts and assumptions in assumptions.ts.
  */
+import type { JsonDecimal } from '../json-body.js';
 import type { TaloEnvelope, TaloPaymentOption } from './assumptions.js';
 
 /** Every body: `{ message, error, data }`, failures with `error: true` (sometimes a `code`). */
@@ -70,7 +71,8 @@ export interface TaloPaymentDto {
 
 /** `POST /payments/` request: the seed's required fields plus what the current public docs require. */
 export interface TaloCreatePaymentDto {
-  price: { currency: string; amount: number };
+  /** `amount` goes out as a JSON number written from the decimal's digits (see json-body.ts). */
+  price: { currency: string; amount: JsonDecimal };
   user_id: string;
   redirect_url: string;
   external_id: string;

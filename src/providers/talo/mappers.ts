@@ -6,6 +6,7 @@
  * whole read. The transfers received are summed into `amountReceived`, so one that cannot be read fails
  * the payment (a wrong sum is worse than none); a quote that cannot be read is skipped.
  */
+import { jsonDecimal, type JsonDecimal } from '../json-body.js';
 import type { UpstreamResponse } from '../http.js';
 import { ProviderError, providerRejection, safeProviderMessage } from '../errors.js';
 import type { Payment, PaymentStatus, TransferDestination } from '../../domain/models.js';
@@ -16,7 +17,6 @@ import {
   isTaloFailure,
   isTaloPaymentStatus,
   taloAmountToCents,
-  taloCentsToAmount,
   taloQuoteCvu,
   type TaloPaymentStatus,
 } from './assumptions.js';
@@ -186,13 +186,13 @@ function invalidInput(endpoint: string, message: string): ProviderError {
 }
 
 /**
- * Talo reads `price.amount` as a JSON number. Going through integer cents makes the number the nearest
- * double to the decimal, which prints back as that decimal (exact for up to 15 significant digits).
+ * Talo reads `price.amount` as a JSON number (its document's example is `1500`). It is written from the
+ * validated decimal's own digits (through integer cents, never a float), as every amount we send.
  */
-function priceAmount(amount: string, endpoint: string): number {
+function priceAmount(amount: string, endpoint: string): JsonDecimal {
   const cents = taloAmountToCents(amount);
   if (cents === null || cents <= 0) throw invalidInput(endpoint, 'amount must be a positive decimal with at most two decimals');
-  return taloCentsToAmount(cents);
+  return jsonDecimal(`${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`);
 }
 
 function expirationTimestamp(expiresAt: string | undefined, endpoint: string): string | undefined {
