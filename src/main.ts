@@ -87,7 +87,7 @@ async function main(): Promise<void> {
 
   if (sandboxes) await pointSandboxNotificationsAt(config, sandboxes);
 
-  console.log(`\nPasarela gateway: ${url}${config.production ? '' : '  (open it in a browser for Apollo Sandbox)'}`);
+  console.log(`\nPasarela gateway: ${url}${config.explorer === 'off' ? '' : '  (open it in a browser: the explorer)'}`);
   if (sandboxes) {
     console.log(`Embedded provider sandboxes (no provider URL configured):
   TelePagos ${sandboxes.telepagos.url}
