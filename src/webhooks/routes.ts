@@ -1,8 +1,12 @@
-/** POST /webhooks/telepagos, /webhooks/talo/:token, /webhooks/tupay — for the configured providers. */
+/**
+ * POST /webhooks/telepagos[/:token], /webhooks/talo/:token, /webhooks/tupay[/:token] — for the configured
+ * providers (docs/subscriptions.md, "Notification URLs").
+ */
 import type { FastifyInstance } from 'fastify';
 import type { ProvidersConfig } from '../config.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { TALO_WEBHOOK_PATH } from '../providers/talo/webhook-url.js';
+import { webhookPath } from '../providers/webhook-url.js';
 import { webhookRoute, type PipelineDeps } from './pipeline.js';
 import { taloWebhook } from './talo.js';
 import { telepagosWebhook } from './telepagos.js';
@@ -16,8 +20,17 @@ export async function registerWebhooks(app: FastifyInstance, config: ProvidersCo
     // Signatures cover the exact bytes: keep the raw body, whatever content type the provider sends.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_request, body, done) => done(null, body));
-    if (config.telepagos) scope.post('/webhooks/telepagos', webhookRoute(telepagosWebhook(config.telepagos, () => providers.telepagos), deps));
+    // TelePagos and Tupay: signed on the bare path, or unsigned on the secret token path (one handler each).
+    if (config.telepagos) {
+      const route = webhookRoute(telepagosWebhook(config.telepagos, () => providers.telepagos), deps);
+      scope.post(webhookPath('TELEPAGOS'), route);
+      scope.post(`${webhookPath('TELEPAGOS')}/:token`, route);
+    }
     if (config.talo) scope.post(`${TALO_WEBHOOK_PATH}/:token`, webhookRoute(taloWebhook(config.talo, () => providers.talo), deps));
-    if (config.tupay) scope.post('/webhooks/tupay', webhookRoute(tupayWebhook(config.tupay, () => providers.tupay), deps));
+    if (config.tupay) {
+      const route = webhookRoute(tupayWebhook(config.tupay, () => providers.tupay), deps);
+      scope.post(webhookPath('TUPAY'), route);
+      scope.post(`${webhookPath('TUPAY')}/:token`, route);
+    }
   });
 }

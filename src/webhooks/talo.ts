@@ -3,11 +3,11 @@
  * TALO_WEBHOOK_SECRET, compared in constant time) and the body is only a hint: the payment is read
  * from Talo and its confirmed state is what gets published.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { TaloConfig } from '../config.js';
 import { TALO_FINAL_STATUSES } from '../providers/talo/assumptions.js';
 import type { TaloClient } from '../providers/talo/client.js';
 import { taloWebhookToken } from '../providers/talo/webhook-url.js';
+import { sameWebhookToken, tokenParam } from '../providers/webhook-url.js';
 import { paymentValue } from '../modules/payments/payment.resolver.js';
 import type { WebhookHandler } from './pipeline.js';
 
@@ -15,19 +15,12 @@ interface TaloNotice {
   paymentId: string;
 }
 
-function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given, 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 export function taloWebhook(config: TaloConfig, client: () => TaloClient): WebhookHandler<TaloNotice> {
   const token = taloWebhookToken(config.webhookSecret);
   return {
     provider: 'TALO',
     authenticate(request) {
-      const given = (request.params as { token?: string }).token ?? '';
-      return sameToken(given, token) ? null : 'unknown webhook path';
+      return sameWebhookToken(tokenParam(request.params) ?? '', token) ? null : 'unknown webhook path';
     },
     parse(json) {
       const body = json as Record<string, unknown> | null;

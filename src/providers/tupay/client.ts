@@ -76,6 +76,12 @@ export interface TupayDepositFilter {
   clientDocument?: string;
 }
 
+/** One range of a deposit search, and how many pages of it may be read. */
+export interface DepositSearch {
+  range: TupayRange;
+  maxPages: number;
+}
+
 /** Cash-outs carry no payment method: Tupay accepts the parameter but filters nothing, so we offer none. */
 export type TupayCashoutFilter = Omit<TupayDepositFilter, 'paymentMethod'>;
 
@@ -203,6 +209,33 @@ export class TupayClient {
   /** Deposits created in the range, oldest first. */
   deposits(range: TupayRange, filter: TupayDepositFilter = {}, ctx?: CallContext): Promise<Transaction[]> {
     return this.transactions(DEPOSITS, range, filter, ctx);
+  }
+
+  /**
+   * One deposit by id, for which Tupay has no query: each search's range is listed in turn, at most
+   * its `maxPages` pages, stopping at the page that holds one of `ids` (the first of them there, in
+   * their order). `complete` is false when a range had more pages than its bound (the deposit may be
+   * there, unread).
+   */
+  async findDeposit(ids: readonly string[], searches: readonly DepositSearch[], ctx?: CallContext): Promise<{ deposit?: Transaction; complete: boolean }> {
+    const source = this.source(DEPOSITS.endpoint, ctx);
+    let complete = true;
+    for (const { range, maxPages } of searches) {
+      const { fromSec, toSec } = rangeSeconds(range, DEPOSITS.endpoint);
+      for (let page = TUPAY_FIRST_PAGE; ; page++) {
+        if (page >= TUPAY_FIRST_PAGE + maxPages) {
+          complete = false;
+          break;
+        }
+        const body = await this.get(DEPOSITS.endpoint, DEPOSITS.path, { from: fromSec, to: toSec, page }, ctx);
+        const { rows, maxRows, data } = toPage(body, source);
+        const deposits = data.map((raw, i) => DEPOSITS.toDomain(raw, `data[${i}]`, source));
+        const deposit = ids.map((id) => deposits.find((d) => d.id === id)).find((d) => d !== undefined);
+        if (deposit) return { deposit, complete: true };
+        if (data.length === 0 || !tupayHasNextPage({ rows, maxRows })) break;
+      }
+    }
+    return { complete };
   }
 
   /** Cash-outs created in the range, oldest first. */
