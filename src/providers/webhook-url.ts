@@ -34,3 +34,16 @@ export function tokenParam(params: unknown): string | undefined {
   const token = (params as { token?: unknown } | undefined)?.token;
   return typeof token === 'string' ? token : undefined;
 }
+
+/**
+ * The secret notification URLs of the configured providers that take one, for the operator to paste
+ * into each provider's panel (`npm run webhook-urls`). Each URL is a credential: keep it like a secret.
+ */
+export function notificationUrls(config: { publicUrl: string; providers: Partial<Record<'telepagos' | 'talo' | 'tupay', { webhookSecret: Secret }>> }): Partial<Record<ProviderId, string>> {
+  const urls: Partial<Record<ProviderId, string>> = {};
+  for (const provider of ['TELEPAGOS', 'TUPAY'] as const) {
+    const secret = config.providers[providerSlug(provider) as 'telepagos' | 'tupay']?.webhookSecret;
+    if (secret) urls[provider] = webhookUrl(config.publicUrl, provider, secret);
+  }
+  return urls;
+}

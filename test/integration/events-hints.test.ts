@@ -18,7 +18,7 @@ import {
   TUPAY_HINT_WIDE_LOOKBACK_SECONDS,
   TUPAY_PATHS,
 } from '../../src/providers/tupay/assumptions.js';
-import { webhookUrl } from '../../src/providers/webhook-url.js';
+import { notificationUrls, webhookUrl } from '../../src/providers/webhook-url.js';
 import type { ProviderId } from '../../src/providers/provider.js';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/credentials.js';
 import { useTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -231,6 +231,11 @@ describe('notifications as hints', () => {
       await call(sandbox, 'PUT', '_sandbox/webhooks/config', { body: { shape: 'documented' } });
       await call(sandbox, 'PUT', '_sandbox/webhook', { body: { url: null } });
     }
+  });
+
+  it('the URLs `npm run webhook-urls` prints are the ones the gateway accepts', () => {
+    expect(notificationUrls(gw().config)).toEqual({ TELEPAGOS: tokenUrl(gw(), 'TELEPAGOS'), TUPAY: tokenUrl(gw(), 'TUPAY') });
+    expect(tokenUrl(gw(), 'TELEPAGOS')).toMatch(new RegExp(`^${gw().url}/webhooks/telepagos/[A-Za-z0-9_-]{32}$`));
   });
 
   it('a wrong or missing token → 401 with no provider call; a bare path without a signature too', async () => {
