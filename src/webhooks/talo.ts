@@ -4,11 +4,12 @@
  * from Talo and its confirmed state is what gets published.
  */
 import type { TaloConfig } from '../config.js';
-import { TALO_FINAL_STATUSES } from '../providers/talo/assumptions.js';
+import { TALO_FINAL_STATUSES, TALO_HINT_PATTERNS } from '../providers/talo/assumptions.js';
 import type { TaloClient } from '../providers/talo/client.js';
 import { taloWebhookToken } from '../providers/talo/webhook-url.js';
 import { sameWebhookToken, tokenParam } from '../providers/webhook-url.js';
 import { paymentValue } from '../modules/payments/payment.resolver.js';
+import { findHints } from './hints.js';
 import type { WebhookHandler } from './pipeline.js';
 
 interface TaloNotice {
@@ -22,10 +23,10 @@ export function taloWebhook(config: TaloConfig, client: () => TaloClient): Webho
     authenticate(request) {
       return sameWebhookToken(tokenParam(request.params) ?? '', token) ? null : 'unknown webhook path';
     },
+    // Any body: the public `{ message, paymentId, externalId }` or another shape naming the payment.
     parse(json) {
-      const body = json as Record<string, unknown> | null;
-      if (!body || typeof body !== 'object' || typeof body.paymentId !== 'string' || !/^[\w-]{1,100}$/.test(body.paymentId)) return null;
-      return { paymentId: body.paymentId };
+      const [hint] = findHints(json, TALO_HINT_PATTERNS);
+      return hint ? { paymentId: hint.id } : null;
     },
     // The body claims no state: only a payment already final is known without asking Talo.
     notice: (notice) => ({ object: notice.paymentId }),

@@ -19,16 +19,18 @@ import {
   TUPAY_PATHS,
 } from '../../src/providers/tupay/assumptions.js';
 import { notificationUrls, webhookUrl } from '../../src/providers/webhook-url.js';
+import { taloWebhookUrl } from '../../src/providers/talo/webhook-url.js';
 import type { ProviderId } from '../../src/providers/provider.js';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/credentials.js';
 import { useTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { call, type CallResult } from '../helpers/http.js';
 
+const CREATE_PAYMENT = `mutation($input: CreatePaymentInput!) { createPayment(input: $input) { payment { id } userErrors { message } } }`;
 const QR_CHARGE = `mutation($input: CreateQrChargeInput!) { createQrCharge(input: $input) { qrOrderId userErrors { field message code } } }`;
 const DAY_SEC = 86_400;
 const FLOOD = 20;
-type SandboxName = 'telepagos' | 'tupay';
-type Published = PaymentEventValue & { cashin?: { id: string; amount: { amount: string } } };
+type SandboxName = 'telepagos' | 'tupay' | 'talo';
+type Published = PaymentEventValue & { cashin?: { id: string; amount: { amount: string } }; payment?: { id: string; status: string } };
 
 const globalId = (provider: string, localId: string | number) => Buffer.from(`Cashin:${provider}:${localId}`).toString('base64url');
 
@@ -92,7 +94,7 @@ describe('notifications as hints', () => {
     env: { MAX_OPERATION_AMOUNT: '100000', WEBHOOK_CONFIRM_BURST: '1000' },
   });
   beforeAll(async () => {
-    for (const name of ['telepagos', 'tupay'] as const) {
+    for (const name of ['telepagos', 'tupay', 'talo'] as const) {
       expect((await call(gw().sandboxes[name].url, 'PUT', '_sandbox/webhooks/config', { body: { baseDelayMs: 100, factor: 1 } })).status).toBe(200);
     }
   });
@@ -231,6 +233,28 @@ describe('notifications as hints', () => {
       await call(sandbox, 'PUT', '_sandbox/webhooks/config', { body: { shape: 'documented' } });
       await call(sandbox, 'PUT', '_sandbox/webhook', { body: { url: null } });
     }
+  });
+
+  it('Talo: a never-seen body shape on the payment\'s URL is confirmed by reading the payment; once final, replays cost 0 calls', async () => {
+    const published = collect(gw());
+    const { body } = await gw().query(CREATE_PAYMENT, { input: { price: { amount: '700.00', currency: 'ARS' }, externalId: `hint-${process.pid}-${Date.now()}`, redirectUrl: 'https://shop.example/thanks' } });
+    expect(body.data.createPayment.userErrors).toEqual([]);
+    const globalPaymentId = body.data.createPayment.payment.id as string;
+    const paymentId = Buffer.from(globalPaymentId, 'base64url').toString().split(':')[2]!;
+    const url = taloWebhookUrl(gw().url, gw().config.providers.talo!.webhookSecret);
+    const hint = { event: { type: 'payment.updated', data: { payment: { id: paymentId, payment_status: 'SUCCESS' } } } };
+    expect((await postTo(url, hint)).body).toEqual({ received: true, outcome: 'published' });
+    await waitFor(() => published.some((e) => e.type === 'PAYMENT_UPDATED'));
+    // Talo's answer, not the body's claim.
+    expect(published.filter((e) => e.type === 'PAYMENT_UPDATED').map((e) => e.payment?.status)).toEqual(['PENDING']);
+
+    expect((await call(gw().sandboxes.talo.url, 'POST', `_sandbox/payments/${paymentId}/settle`)).status).toBe(201);
+    await waitFor(() => published.some((e) => e.payment?.status === 'SUCCESS'));
+    const before = providerCalls(gw(), 'talo');
+    const replays = await Promise.all(Array.from({ length: FLOOD }, (_, i) => postTo(url, i % 2 ? hint : { paymentId })));
+    expect(outcomes(replays)).toEqual(['200 duplicate']);
+    expect(providerCalls(gw(), 'talo')).toBe(before);
+    expect(published.filter((e) => e.type === 'PAYMENT_UPDATED').map((e) => e.payment?.status)).toEqual(['PENDING', 'SUCCESS']);
   });
 
   it('the URLs `npm run webhook-urls` prints are the ones the gateway accepts', () => {

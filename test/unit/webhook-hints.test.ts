@@ -1,5 +1,6 @@
 /** The hint reader: ids found by name and context in any shape, within its stated bounds. */
 import { describe, expect, it } from 'vitest';
+import { TALO_HINT_PATTERNS } from '../../src/providers/talo/assumptions.js';
 import { TELEPAGOS_HINT_PATTERNS } from '../../src/providers/telepagos/assumptions.js';
 import { TUPAY_HINT_PATTERNS, TUPAY_HINT_TIMESTAMP_ACCEPT, TUPAY_HINT_TIMESTAMP_FIELDS } from '../../src/providers/tupay/assumptions.js';
 import { HINT_MAX_DEPTH, HINT_MAX_IDS, HINT_MAX_NODES, findHints, findTimestamp, shapeOf } from '../../src/webhooks/hints.js';
@@ -36,6 +37,13 @@ describe('findHints', () => {
     expect(tupay({ deposit_id: 123 })).toEqual([{ kind: 'deposit', id: '123' }]);
     expect(tupay({ record: { idDeposit: '456' } })).toEqual([{ kind: 'deposit', id: '456' }]);
     expect(tupay({ data: { payin: { id: '789' } } })).toEqual([{ kind: 'deposit', id: '789' }]);
+  });
+
+  it('Talo: the public body, another shape, and no uuid-looking id as a number', () => {
+    const id = 'VAR-0f6a5a4e-0b7d-4c55-9a39-2b0a3f1c6d11';
+    expect(findHints({ message: 'Pago Actualizado', paymentId: id, externalId: 'order-1' }, TALO_HINT_PATTERNS)).toEqual([{ kind: 'payment', id }]);
+    expect(findHints({ type: 'payment.updated', data: { id } }, TALO_HINT_PATTERNS)).toEqual([{ kind: 'payment', id }]);
+    expect(findHints({ message: 'Pago Actualizado', externalId: 'order-1' }, TALO_HINT_PATTERNS)).toEqual([]);
   });
 
   it(`stops ${HINT_MAX_DEPTH} levels deep and after ${HINT_MAX_NODES} values`, () => {
