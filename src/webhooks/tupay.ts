@@ -19,12 +19,12 @@ import {
   TUPAY_HINT_PATTERNS,
   TUPAY_HINT_TIMESTAMP_ACCEPT,
   TUPAY_HINT_TIMESTAMP_FIELDS,
-  TUPAY_HINT_WIDE_LOOKBACK_SECONDS,
+  TUPAY_HINT_WIDE_SLICES_HOURS,
   TUPAY_HINT_WIDE_MAX_PAGES,
   TUPAY_SIGNATURE_HEADERS,
   verifyTupaySignature,
 } from '../providers/tupay/assumptions.js';
-import type { DepositSearch, TupayClient } from '../providers/tupay/client.js';
+import type { DepositSearch, TupayClient, TupayRange } from '../providers/tupay/client.js';
 import { sameWebhookToken, tokenParam, webhookToken } from '../providers/webhook-url.js';
 import { cashinValue } from '../modules/cash-in/cashin.resolver.js';
 import { findHints, findTimestamp } from './hints.js';
@@ -46,13 +46,23 @@ function header(value: string | string[] | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-/** The windows a notified deposit is looked for in: narrow around `at`, then widened once, further back. */
+/**
+ * Where a notified deposit is looked for: narrow around `at`, then widened once into slices going back
+ * from the narrow window, the most recent first (TUPAY_HINT_* in assumptions.ts).
+ */
 export function depositSearches(at: Date): DepositSearch[] {
-  const atMs = at.getTime();
   const narrowMs = TUPAY_HINT_NARROW_WINDOW_SECONDS * 1000;
+  const narrow = { from: new Date(at.getTime() - narrowMs), to: new Date(at.getTime() + narrowMs) };
+  const slices: TupayRange[] = [];
+  let end = narrow.from.getTime() - 1000;
+  for (const hours of TUPAY_HINT_WIDE_SLICES_HOURS) {
+    const from = end - hours * 3_600_000 + 1000;
+    slices.push({ from: new Date(from), to: new Date(end) });
+    end = from - 1000;
+  }
   return [
-    { range: { from: new Date(atMs - narrowMs), to: new Date(atMs + narrowMs) }, maxPages: TUPAY_HINT_NARROW_MAX_PAGES },
-    { range: { from: new Date(atMs - narrowMs - TUPAY_HINT_WIDE_LOOKBACK_SECONDS * 1000), to: new Date(atMs - narrowMs - 1000) }, maxPages: TUPAY_HINT_WIDE_MAX_PAGES },
+    { ranges: [narrow], maxPages: TUPAY_HINT_NARROW_MAX_PAGES },
+    { ranges: slices, maxPages: TUPAY_HINT_WIDE_MAX_PAGES },
   ];
 }
 

@@ -15,7 +15,7 @@ import {
   TUPAY_HINT_MAX_LISTING_CALLS,
   TUPAY_HINT_NARROW_MAX_PAGES,
   TUPAY_HINT_NARROW_WINDOW_SECONDS,
-  TUPAY_HINT_WIDE_LOOKBACK_SECONDS,
+  TUPAY_HINT_WIDE_SLICES_HOURS,
   TUPAY_PATHS,
 } from '../../src/providers/tupay/assumptions.js';
 import { notificationUrls, webhookUrl } from '../../src/providers/webhook-url.js';
@@ -201,8 +201,9 @@ describe('notifications as hints', () => {
     const nowSec = state.nowSec();
     // Older than the widened window, and notified with no timestamp: it is looked for around the arrival.
     const old = state.deposits.range(nowSec - 6 * DAY_SEC, nowSec - 5 * DAY_SEC).find((d) => d.status === 'COMPLETED')!;
-    expect(TUPAY_HINT_WIDE_LOOKBACK_SECONDS + TUPAY_HINT_NARROW_WINDOW_SECONDS).toBeLessThan(5 * DAY_SEC);
-    // The widened window alone holds more rows than its pages can read (150 a day × 2 days > 4 × 50).
+    const wideSec = TUPAY_HINT_WIDE_SLICES_HOURS.reduce((a, b) => a + b, 0) * 3600;
+    expect(wideSec + TUPAY_HINT_NARROW_WINDOW_SECONDS).toBeLessThan(5 * DAY_SEC);
+    // The widened slices hold more rows than their pages can read (150 a day × 45 h > 4 × 50).
     const published = collect(gw());
     const before = depositListings(gw());
     const answer = await postTo(tokenUrl(gw(), 'TUPAY'), { deposit: { id: old.id } });
@@ -212,6 +213,22 @@ describe('notifications as hints', () => {
     expect(listings).toBeLessThanOrEqual(TUPAY_HINT_MAX_LISTING_CALLS);
     expect(listings).toBeGreaterThan(TUPAY_HINT_NARROW_MAX_PAGES - 1);
     expect(published).toEqual([]);
+  });
+
+  it('Tupay: a deposit hours old, notified with no timestamp, is found in the widened slices (most recent first), within the bound', async () => {
+    const state = gw().sandboxes.tupay.state;
+    const nowSec = state.nowSec();
+    const recent = state.deposits.range(nowSec - 5 * 3600, nowSec - 4 * 3600);
+    const target = recent.find((d) => d.status === 'COMPLETED' || d.status === 'APPROVED') ?? recent[0]!;
+    expect(target).toBeDefined();
+    const before = depositListings(gw());
+    const answer = await postTo(tokenUrl(gw(), 'TUPAY'), { deposit_id: String(target.id) });
+    expect(answer.status).toBe(200);
+    expect(['published', 'ignored']).toContain(answer.body.outcome);
+    const listings = depositListings(gw()) - before;
+    // Not in the narrow window: the first slices back from it hold it, long before the whole 45 h are read.
+    expect(listings).toBeGreaterThan(1);
+    expect(listings).toBeLessThanOrEqual(TUPAY_HINT_MAX_LISTING_CALLS);
   });
 
   it('Tupay sandbox, hint switch: its own notifications go unsigned in another shape to the secret URL and publish once', async () => {

@@ -233,15 +233,17 @@ export const TUPAY_HINT_TIMESTAMP_ACCEPT = { pastMs: 30 * 86_400_000, futureMs: 
 /**
  * `v1/deposits` cannot be asked for one id (its filters are dates, page, country, payment method,
  * status and client document), so a notified deposit is looked for around the notification's moment
- * (a timestamp in the body, else the signed X-Date, else its arrival), in at most two windows:
+ * (a timestamp in the body, else the signed X-Date, else its arrival), in two searches:
  * - narrow: ± 10 minutes around it, at most 2 pages;
- * - widened once (not found there): the 48 hours before the narrow window, at most 4 pages.
- * At most 6 listing calls in all, whatever the merchant's volume; a window with more pages than its
- * bound is left unfinished and the notification answered 503 (retried), never scanned further.
+ * - widened once (not found there): going back from the narrow window in slices of 3, 6, 12 and 24
+ *   hours (45 hours in all: Tupay retries for about 13), the most recent first because a listing
+ *   answers oldest first, at most 4 pages across the slices.
+ * At most 6 listing calls in all, whatever the merchant's volume; when the pages run out before the
+ * slices do, the notification is answered 503 (retried), never scanned further.
  */
 export const TUPAY_HINT_NARROW_WINDOW_SECONDS = 10 * 60;
 export const TUPAY_HINT_NARROW_MAX_PAGES = 2;
-export const TUPAY_HINT_WIDE_LOOKBACK_SECONDS = 48 * 60 * 60;
+export const TUPAY_HINT_WIDE_SLICES_HOURS: readonly number[] = [3, 6, 12, 24];
 export const TUPAY_HINT_WIDE_MAX_PAGES = 4;
 export const TUPAY_HINT_MAX_LISTING_CALLS = TUPAY_HINT_NARROW_MAX_PAGES + TUPAY_HINT_WIDE_MAX_PAGES;
 

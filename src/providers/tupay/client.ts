@@ -76,9 +76,9 @@ export interface TupayDepositFilter {
   clientDocument?: string;
 }
 
-/** One range of a deposit search, and how many pages of it may be read. */
+/** Ranges of a deposit search, read in order, and how many pages of them all may be read. */
 export interface DepositSearch {
-  range: TupayRange;
+  ranges: readonly TupayRange[];
   maxPages: number;
 }
 
@@ -212,27 +212,31 @@ export class TupayClient {
   }
 
   /**
-   * One deposit by id, for which Tupay has no query: each search's range is listed in turn, at most
-   * its `maxPages` pages, stopping at the page that holds one of `ids` (the first of them there, in
-   * their order). `complete` is false when a range had more pages than its bound (the deposit may be
-   * there, unread).
+   * One deposit by id, for which Tupay has no query. Each search reads its ranges in turn, in all at
+   * most its `maxPages` pages, stopping at the page that holds one of `ids` (the first of them there,
+   * in their order). `complete` is false when a search ran out of pages before its ranges did (the
+   * deposit may be there, unread).
    */
   async findDeposit(ids: readonly string[], searches: readonly DepositSearch[], ctx?: CallContext): Promise<{ deposit?: Transaction; complete: boolean }> {
     const source = this.source(DEPOSITS.endpoint, ctx);
     let complete = true;
-    for (const { range, maxPages } of searches) {
-      const { fromSec, toSec } = rangeSeconds(range, DEPOSITS.endpoint);
-      for (let page = TUPAY_FIRST_PAGE; ; page++) {
-        if (page >= TUPAY_FIRST_PAGE + maxPages) {
+    for (const { ranges, maxPages } of searches) {
+      let pagesLeft = maxPages;
+      for (const range of ranges) {
+        const { fromSec, toSec } = rangeSeconds(range, DEPOSITS.endpoint);
+        let more = true;
+        for (let page = TUPAY_FIRST_PAGE; more && pagesLeft > 0; page++, pagesLeft--) {
+          const body = await this.get(DEPOSITS.endpoint, DEPOSITS.path, { from: fromSec, to: toSec, page }, ctx);
+          const { rows, maxRows, data } = toPage(body, source);
+          const deposits = data.map((raw, i) => DEPOSITS.toDomain(raw, `data[${i}]`, source));
+          const deposit = ids.map((id) => deposits.find((d) => d.id === id)).find((d) => d !== undefined);
+          if (deposit) return { deposit, complete: true };
+          more = data.length > 0 && tupayHasNextPage({ rows, maxRows });
+        }
+        if (more) {
           complete = false;
           break;
         }
-        const body = await this.get(DEPOSITS.endpoint, DEPOSITS.path, { from: fromSec, to: toSec, page }, ctx);
-        const { rows, maxRows, data } = toPage(body, source);
-        const deposits = data.map((raw, i) => DEPOSITS.toDomain(raw, `data[${i}]`, source));
-        const deposit = ids.map((id) => deposits.find((d) => d.id === id)).find((d) => d !== undefined);
-        if (deposit) return { deposit, complete: true };
-        if (data.length === 0 || !tupayHasNextPage({ rows, maxRows })) break;
       }
     }
     return { complete };
