@@ -286,6 +286,14 @@ export function verifyTelepagosSignature(header: string | undefined, rawBody: st
 export const NOTIFICATION_RETRIES = 5;
 
 /**
+ * **assumption**: how a notification proves it is TelePagos' (nothing is documented): the assumed
+ * `X-Signature` on POST /webhooks/telepagos, or, unsigned, the secret URL POST
+ * /webhooks/telepagos/<token> (token from TELEPAGOS_WEBHOOK_SECRET: src/providers/webhook-url.ts).
+ * The webhook routes accept exactly these.
+ */
+export const TELEPAGOS_NOTIFICATION_AUTH = ['signature', 'url-token'] as const;
+
+/**
  * **assumption**: notifications may come in any shape (the documents describe none), so besides the
  * signed format above Pasarela reads any body for ids only (src/webhooks/hints.ts): a field named like
  * `cashin_id`/`cashout_id` (or just `cashin`), an `id` inside something named like a cash-in

@@ -204,6 +204,13 @@ export const TUPAY_NOTIFICATION_FIRST_RETRY_MINUTES = 5;
 export const TUPAY_NOTIFICATION_RETRY_FACTOR = 5;
 
 /**
+ * **Assumption**: how a notification proves it is Tupay's (nothing is documented): the assumed signed
+ * headers on POST /webhooks/tupay, or, unsigned, the secret URL POST /webhooks/tupay/<token> (token
+ * from TUPAY_WEBHOOK_SECRET: src/providers/webhook-url.ts). The webhook routes accept exactly these.
+ */
+export const TUPAY_NOTIFICATION_AUTH = ['signature', 'url-token'] as const;
+
+/**
  * **Assumption**: a notification may come in another shape than `{ deposit_id }` (or through another
  * Tupay product), so Pasarela reads any body for ids only (src/webhooks/hints.ts): a field named like
  * `deposit_id`/`idDeposit`/`depositId` (or just `deposit`), an `id` inside something named like a
