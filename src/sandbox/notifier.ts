@@ -12,6 +12,14 @@ export interface WebhookDelivery {
   state: 'pending' | 'delivered' | 'failed';
 }
 
+/**
+ * The body a sandbox notifies with: `documented` is the provider's (assumed) format, signed where it
+ * is; `hint` is another plausible shape (other field names and nesting, ids as strings or numbers,
+ * extra fields), unsigned, for the gateway's secret notification URL.
+ */
+export const NOTIFICATION_SHAPES = ['documented', 'hint'] as const;
+export type NotificationShape = (typeof NOTIFICATION_SHAPES)[number];
+
 export interface NotifierOptions {
   /** Retries after the first attempt (the providers document 5). */
   retries: number;
@@ -20,6 +28,8 @@ export interface NotifierOptions {
   factor: number;
   /** Per-attempt timeout (Talo asks merchants to answer within 3 s). */
   timeoutMs: number;
+  /** Which body the provider's notifications take (TelePagos and Tupay; Talo's is documented). */
+  shape: NotificationShape;
 }
 
 export const DEFAULT_NOTIFIER_OPTIONS: NotifierOptions = {
@@ -27,6 +37,7 @@ export const DEFAULT_NOTIFIER_OPTIONS: NotifierOptions = {
   baseDelayMs: 1_000,
   factor: 2,
   timeoutMs: 3_000,
+  shape: 'documented',
 };
 
 /** Builds the signed headers of a delivery from its exact raw body. */

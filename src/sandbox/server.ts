@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { FaultInjector, FaultSpecError, parseFaultSpec, type Fault } from './faults.js';
 import { RequestLog, REQUEST_LOG_CAPACITY, type LoggedRequest } from './request-log.js';
 import { TokenRegistry, type TokenRegistryOptions } from './tokens.js';
-import { WebhookNotifier, type NotifierOptions } from './notifier.js';
+import { NOTIFICATION_SHAPES, WebhookNotifier, type NotificationShape, type NotifierOptions } from './notifier.js';
 
 export type ProviderName = 'telepagos' | 'talo' | 'tupay';
 
@@ -299,6 +299,10 @@ function registerCommonControl(app: FastifyInstance, runtime: SandboxRuntime<unk
       if (value === undefined) continue;
       if (typeof value !== 'number' || value < 0) return reply.code(400).send({ error: `${key} must be a non-negative number` });
       next[key] = value;
+    }
+    if (body.shape !== undefined) {
+      if (!(NOTIFICATION_SHAPES as readonly unknown[]).includes(body.shape)) return reply.code(400).send({ error: `shape must be one of ${NOTIFICATION_SHAPES.join(', ')}` });
+      next.shape = body.shape as NotificationShape;
     }
     runtime.notifier.options = next;
     return { options: next };

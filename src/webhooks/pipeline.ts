@@ -1,7 +1,8 @@
 /**
  * The one path every provider notification takes:
  *   authenticate (signature, with its timestamp within SIGNED_TIMESTAMP_TOLERANCE_MS when the format
- *   has one, or secret URL) → parse → de-duplicate by the notification's ids, before any provider call
+ *   has one, or secret URL) → parse (a known signed format, or any body read for ids only: hints.ts)
+ *   → de-duplicate by the notification's ids, before any provider call
  *   (the object's claimed state is already published, or the object reached a final state) → take a
  *   token from the provider's confirmation bucket → confirm by reading the resource from the provider
  *   → record the confirmed state for the object (atomic: the first recorder publishes) → publish.
@@ -15,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { EventBus, PaymentEventValue } from '../events/bus.js';
+import { shapeOf } from './hints.js';
 import { PUBLISHED_STATE_RETENTION_MS, type EventDedupeStore } from '../events/dedupe.js';
 import type { Logger } from '../logging.js';
 import type { CallContext } from '../domain/models.js';
@@ -48,6 +50,8 @@ export interface Notice {
 
 /** What a confirmed notification becomes. */
 export interface Confirmed {
+  /** The object confirmed, when it is not the notice's (a hint body's second candidate id, say). */
+  object?: string;
   /** The object's confirmed state (the same change delivered twice has the same state). */
   state: string;
   /** No later change of the object is possible: further notifications about it are duplicates. */
@@ -60,8 +64,8 @@ export interface WebhookHandler<Body> {
   provider: ProviderId;
   /** Null when authentic; otherwise a short reason (logged, never the secret). */
   authenticate(request: FastifyRequest, raw: Buffer): string | null;
-  /** The notification body, or null when it is not what the provider sends. */
-  parse(json: unknown): Body | null;
+  /** The notification body, or null when it holds nothing to act on (no id). */
+  parse(json: unknown, request: FastifyRequest): Body | null;
   notice(body: Body): Notice;
   confirm(body: Body, call: CallContext): Promise<Confirmed>;
 }
@@ -116,8 +120,12 @@ export function webhookRoute<Body>(handler: WebhookHandler<Body>, deps: Pipeline
     } catch {
       return done(reply, 400, 'malformed', 'not JSON');
     }
-    const body = handler.parse(json);
-    if (body === null) return done(reply, 400, 'malformed', 'unexpected shape');
+    const body = handler.parse(json, request);
+    if (body === null) {
+      // Loud about a shape we cannot read: its key paths (never its values) go to the log.
+      log.warn({ shape: shapeOf(json) }, 'webhook body holds no identifier we recognise');
+      return done(reply, 400, 'malformed', 'no identifier');
+    }
 
     // De-duplication by the notification's own ids: no provider call for what is known already.
     const notice = handler.notice(body);
@@ -144,9 +152,11 @@ export function webhookRoute<Body>(handler: WebhookHandler<Body>, deps: Pipeline
       log.warn({ err: error }, 'webhook confirmation failed');
       return done(reply, 503, 'unconfirmed', error instanceof ProviderError ? error.reason : 'error');
     }
+    const confirmedObject = confirmed.object ?? notice.object;
+    const recorded = `${provider}:${confirmedObject}`;
     let first: boolean;
     try {
-      first = await deps.dedupe.record(object, confirmed.state, confirmed.final, retentionMs);
+      first = await deps.dedupe.record(recorded, confirmed.state, confirmed.final, retentionMs);
     } catch (error) {
       log.warn({ err: error }, 'webhook de-duplication store unavailable');
       return done(reply, 503, 'unavailable', 'de-duplication store');
@@ -154,11 +164,11 @@ export function webhookRoute<Body>(handler: WebhookHandler<Body>, deps: Pipeline
     if (!first) return done(reply, 200, 'duplicate', 'confirmed state already published');
     if (!confirmed.event) return done(reply, 200, 'ignored');
     try {
-      await deps.events.publish({ ...confirmed.event, id: eventId(provider, `${notice.object}:${confirmed.state}`), provider });
+      await deps.events.publish({ ...confirmed.event, id: eventId(provider, `${confirmedObject}:${confirmed.state}`), provider });
     } catch (error) {
       // Not published: forget the state, or the provider's retry would be taken for a duplicate and lost.
       log.warn({ err: error }, 'webhook event could not be published');
-      await deps.dedupe.forget(object, confirmed.state).catch((forgetError: unknown) => log.warn({ err: forgetError }, 'webhook de-duplication state not released'));
+      await deps.dedupe.forget(recorded, confirmed.state).catch((forgetError: unknown) => log.warn({ err: forgetError }, 'webhook de-duplication state not released'));
       return done(reply, 503, 'unavailable', 'event bus');
     }
     return done(reply, 200, 'published');

@@ -3,22 +3,17 @@
  * TALO_WEBHOOK_SECRET, compared in constant time) and the body is only a hint: the payment is read
  * from Talo and its confirmed state is what gets published.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { TaloConfig } from '../config.js';
-import { TALO_FINAL_STATUSES } from '../providers/talo/assumptions.js';
+import { TALO_FINAL_STATUSES, TALO_HINT_PATTERNS } from '../providers/talo/assumptions.js';
 import type { TaloClient } from '../providers/talo/client.js';
 import { taloWebhookToken } from '../providers/talo/webhook-url.js';
+import { sameWebhookToken, tokenParam } from '../providers/webhook-url.js';
 import { paymentValue } from '../modules/payments/payment.resolver.js';
+import { findHints } from './hints.js';
 import type { WebhookHandler } from './pipeline.js';
 
 interface TaloNotice {
   paymentId: string;
-}
-
-function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given, 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export function taloWebhook(config: TaloConfig, client: () => TaloClient): WebhookHandler<TaloNotice> {
@@ -26,13 +21,12 @@ export function taloWebhook(config: TaloConfig, client: () => TaloClient): Webho
   return {
     provider: 'TALO',
     authenticate(request) {
-      const given = (request.params as { token?: string }).token ?? '';
-      return sameToken(given, token) ? null : 'unknown webhook path';
+      return sameWebhookToken(tokenParam(request.params) ?? '', token) ? null : 'unknown webhook path';
     },
+    // Any body: the public `{ message, paymentId, externalId }` or another shape naming the payment.
     parse(json) {
-      const body = json as Record<string, unknown> | null;
-      if (!body || typeof body !== 'object' || typeof body.paymentId !== 'string' || !/^[\w-]{1,100}$/.test(body.paymentId)) return null;
-      return { paymentId: body.paymentId };
+      const [hint] = findHints(json, TALO_HINT_PATTERNS);
+      return hint ? { paymentId: hint.id } : null;
     },
     // The body claims no state: only a payment already final is known without asking Talo.
     notice: (notice) => ({ object: notice.paymentId }),

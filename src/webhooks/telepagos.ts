@@ -1,20 +1,58 @@
 /**
- * TelePagos notifications: X-Signature HMAC of the raw body (no timestamp: a captured notice stays
- * valid, and only the pipeline's memory of published states stops its replay); confirmed by reading
- * the cash-in or cash-out.
+ * TelePagos notifications, in either of two accepted variants (the documents describe none):
+ * - signed: the assumed format, `X-Signature` HMAC of the raw body on POST /webhooks/telepagos (no
+ *   timestamp: a captured notice stays valid, and only the pipeline's memory of published states stops
+ *   its replay); its signed `status` is the state;
+ * - hint: any body, on the secret URL POST /webhooks/telepagos/<token> (or signed in another shape),
+ *   read for cash-in and cash-out ids only (TELEPAGOS_HINT_PATTERNS); the state is what TelePagos
+ *   answers when the object is read, never the body's.
+ * Either way the object is read from TelePagos before anything is published.
  */
+import { createHash } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import type { TelepagosConfig } from '../config.js';
-import { NOTIFICATION_EVENTS, SIGNATURE_HEADER, verifyTelepagosSignature } from '../providers/telepagos/assumptions.js';
+import {
+  CASHIN_CREDITED_STATE,
+  CASHIN_FINAL_STATES,
+  NOTIFICATION_EVENTS,
+  SIGNATURE_HEADER,
+  TELEPAGOS_HINT_PATTERNS,
+  TX_STATUS,
+  verifyTelepagosSignature,
+  type TelepagosHintKind,
+} from '../providers/telepagos/assumptions.js';
 import type { TelepagosClient } from '../providers/telepagos/client.js';
+import { ProviderError } from '../providers/errors.js';
+import { sameWebhookToken, tokenParam, webhookToken } from '../providers/webhook-url.js';
 import { cashinValue } from '../modules/cash-in/cashin.resolver.js';
 import { cashoutValue } from '../modules/cashouts/cashout.resolver.js';
-import type { WebhookHandler } from './pipeline.js';
+import type { CallContext } from '../domain/models.js';
+import { findHints, type Hint } from './hints.js';
+import type { Confirmed, WebhookHandler } from './pipeline.js';
 
-interface TelepagosNotice {
+interface SignedNotice {
+  variant: 'signed';
   event: string;
   id: string;
   status: string;
   date?: string;
+}
+
+interface HintNotice {
+  variant: 'hint';
+  /** Candidate objects, most telling first (at most HINT_MAX_IDS). */
+  hints: Hint<TelepagosHintKind>[];
+}
+
+type TelepagosNotice = SignedNotice | HintNotice;
+
+/** The object key of a cash-in or cash-out, the same whichever variant notified it. */
+const EVENT_OF: Record<TelepagosHintKind, string> = { cashin: NOTIFICATION_EVENTS.cashinCredited, cashout: NOTIFICATION_EVENTS.cashoutUpdated };
+const objectOf = (event: string, id: string) => `${event}:${id}`;
+
+/** A signed status as a state: `Aprobada` is the credited state a read confirms. */
+function signedState(status: string): string {
+  return status === TX_STATUS.approved ? CASHIN_CREDITED_STATE : status;
 }
 
 /** `YYYY-MM-DD HH:MM:SS` Argentina time → ISO with its offset; now when absent or unreadable. */
@@ -23,33 +61,80 @@ function occurredAt(date: string | undefined): string {
   return match ? new Date(`${match[1]}T${match[2]}-03:00`).toISOString() : new Date().toISOString();
 }
 
+/** The assumed signed format, or null when the body is anything else. */
+function signedNotice(json: unknown): SignedNotice | null {
+  const body = json as Record<string, unknown> | null;
+  if (!body || typeof body !== 'object') return null;
+  const events: string[] = Object.values(NOTIFICATION_EVENTS);
+  const id = typeof body.id === 'number' || typeof body.id === 'string' ? String(body.id) : '';
+  if (typeof body.event !== 'string' || !events.includes(body.event) || !/^\d{1,18}$/.test(id)) return null;
+  return { variant: 'signed', event: body.event, id, status: typeof body.status === 'string' ? body.status : '', date: typeof body.date === 'string' ? body.date : undefined };
+}
+
+async function confirmSigned(notice: SignedNotice, client: TelepagosClient, call: CallContext): Promise<Confirmed> {
+  // The notice's status is the state (the body is signed); the read confirms the object exists.
+  const state = signedState(notice.status);
+  if (notice.event === NOTIFICATION_EVENTS.cashinCredited) {
+    const cashin = await client.cashin(notice.id, call);
+    return { state, final: CASHIN_FINAL_STATES.includes(state), event: { type: 'CASHIN_RECEIVED', occurredAt: occurredAt(notice.date), cashin: cashinValue(cashin) } };
+  }
+  await client.cashoutVoucher(notice.id, call);
+  return { state, final: false, event: { type: 'CASHOUT_UPDATED', occurredAt: occurredAt(notice.date), cashout: cashoutValue('TELEPAGOS', notice.id) } };
+}
+
+/** Reads one candidate from TelePagos: its confirmed state, or null when TelePagos does not know it. */
+async function readHint(hint: Hint<TelepagosHintKind>, client: TelepagosClient, call: CallContext): Promise<Confirmed | null> {
+  const object = objectOf(EVENT_OF[hint.kind], hint.id);
+  const occurred = new Date().toISOString();
+  try {
+    if (hint.kind === 'cashin') {
+      const cashin = await client.cashin(hint.id, call);
+      return { object, state: CASHIN_CREDITED_STATE, final: true, event: { type: 'CASHIN_RECEIVED', occurredAt: occurred, cashin: cashinValue(cashin) } };
+    }
+    // A cash-out's only readable state is its receipt: a changed receipt is a change.
+    const voucher = await client.cashoutVoucher(hint.id, call);
+    const state = `voucher:${createHash('sha256').update(voucher).digest('hex').slice(0, 16)}`;
+    return { object, state, final: false, event: { type: 'CASHOUT_UPDATED', occurredAt: occurred, cashout: cashoutValue('TELEPAGOS', hint.id) } };
+  } catch (error) {
+    if (error instanceof ProviderError && error.reason === 'NOT_FOUND') return null;
+    throw error;
+  }
+}
+
+/** The first candidate TelePagos knows, read in order (at most HINT_MAX_IDS reads). */
+async function confirmHints(notice: HintNotice, client: TelepagosClient, call: CallContext): Promise<Confirmed> {
+  for (const hint of notice.hints) {
+    const confirmed = await readHint(hint, client, call);
+    if (confirmed) return confirmed;
+  }
+  throw new ProviderError('TelePagos knows none of the notified ids', { provider: 'TELEPAGOS', reason: 'NOT_FOUND' });
+}
+
 export function telepagosWebhook(config: TelepagosConfig, client: () => TelepagosClient): WebhookHandler<TelepagosNotice> {
+  const token = webhookToken('TELEPAGOS', config.webhookSecret);
+  const viaToken = (request: FastifyRequest) => tokenParam(request.params) !== undefined;
   return {
     provider: 'TELEPAGOS',
     authenticate(request, raw) {
+      const given = tokenParam(request.params);
+      if (given !== undefined) return sameWebhookToken(given, token) ? null : 'unknown webhook path';
       const header = request.headers[SIGNATURE_HEADER.toLowerCase()];
       if (typeof header !== 'string') return 'no signature';
       return verifyTelepagosSignature(header, raw, config.webhookSecret.reveal()) ? null : 'bad signature';
     },
-    parse(json) {
-      const body = json as Record<string, unknown> | null;
-      if (!body || typeof body !== 'object') return null;
-      const events: string[] = Object.values(NOTIFICATION_EVENTS);
-      const id = typeof body.id === 'number' || typeof body.id === 'string' ? String(body.id) : '';
-      if (typeof body.event !== 'string' || !events.includes(body.event) || !/^\d{1,18}$/.test(id)) return null;
-      return { event: body.event, id, status: typeof body.status === 'string' ? body.status : '', date: typeof body.date === 'string' ? body.date : undefined };
+    parse(json, request) {
+      // Only a signed body's status is believed; on the token URL the same format is a hint like any other.
+      const signed = viaToken(request) ? null : signedNotice(json);
+      if (signed) return signed;
+      const hints = findHints(json, TELEPAGOS_HINT_PATTERNS);
+      return hints.length > 0 ? { variant: 'hint', hints } : null;
     },
-    // The signed body claims the status: a notice of a status already published costs no call.
-    notice: (notice) => ({ object: `${notice.event}:${notice.id}`, claimed: notice.status }),
-    async confirm(notice, call) {
-      // The notice's status is the state (the body is signed); the read confirms the object exists.
-      const state = notice.status;
-      if (notice.event === NOTIFICATION_EVENTS.cashinCredited) {
-        const cashin = await client().cashin(notice.id, call);
-        return { state, final: false, event: { type: 'CASHIN_RECEIVED', occurredAt: occurredAt(notice.date), cashin: cashinValue(cashin) } };
-      }
-      await client().cashoutVoucher(notice.id, call);
-      return { state, final: false, event: { type: 'CASHOUT_UPDATED', occurredAt: occurredAt(notice.date), cashout: cashoutValue('TELEPAGOS', notice.id) } };
-    },
+    // A signed body claims the status: a notice of a status already published costs no call. A hint
+    // claims nothing: only an object already final is known without asking TelePagos.
+    notice: (notice) =>
+      notice.variant === 'signed'
+        ? { object: objectOf(notice.event, notice.id), claimed: signedState(notice.status) }
+        : { object: objectOf(EVENT_OF[notice.hints[0]!.kind], notice.hints[0]!.id) },
+    confirm: (notice, call) => (notice.variant === 'signed' ? confirmSigned(notice, client(), call) : confirmHints(notice, client(), call)),
   };
 }

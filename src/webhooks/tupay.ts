@@ -1,34 +1,100 @@
 /**
- * Tupay deposit notifications: X-Date, X-Login and `Authorization: TUPAY <HMAC>` over date + login +
- * raw body, with the date within a tolerance (no replays of old signatures); confirmed by finding the
- * deposit in Tupay's recent deposits. Published when the money is in (APPROVED or COMPLETED).
+ * Tupay deposit notifications, in either of two accepted variants:
+ * - signed (assumed): X-Date, X-Login and `Authorization: TUPAY <HMAC>` over date + login + raw body,
+ *   with the date within a tolerance (no replays of old signatures), on POST /webhooks/tupay;
+ * - on the secret URL POST /webhooks/tupay/<token>, unsigned.
+ * Either way the body is only a hint, read for deposit ids (TUPAY_HINT_PATTERNS; the documented
+ * `{ deposit_id }` is one such body) and for a moment to look around (a body timestamp, else X-Date,
+ * else the arrival). The deposit is then found in Tupay's listing by a bounded search around that
+ * moment (TUPAY_HINT_* in assumptions.ts: at most TUPAY_HINT_MAX_LISTING_CALLS calls), and its state
+ * is Tupay's. Published when the money is in (APPROVED or COMPLETED).
  */
+import type { FastifyRequest } from 'fastify';
 import type { TupayConfig } from '../config.js';
+import type { CallContext } from '../domain/models.js';
 import { ProviderError } from '../providers/errors.js';
-import { TUPAY_SIGNATURE_HEADERS, verifyTupaySignature } from '../providers/tupay/assumptions.js';
-import type { TupayClient } from '../providers/tupay/client.js';
+import {
+  TUPAY_HINT_NARROW_MAX_PAGES,
+  TUPAY_HINT_NARROW_WINDOW_SECONDS,
+  TUPAY_HINT_PATTERNS,
+  TUPAY_HINT_TIMESTAMP_ACCEPT,
+  TUPAY_HINT_TIMESTAMP_FIELDS,
+  TUPAY_HINT_WIDE_SLICES_HOURS,
+  TUPAY_HINT_WIDE_MAX_PAGES,
+  TUPAY_SIGNATURE_HEADERS,
+  verifyTupaySignature,
+} from '../providers/tupay/assumptions.js';
+import type { DepositSearch, TupayClient, TupayRange } from '../providers/tupay/client.js';
+import { sameWebhookToken, tokenParam, webhookToken } from '../providers/webhook-url.js';
 import { cashinValue } from '../modules/cash-in/cashin.resolver.js';
-import { timestampWithinTolerance, type WebhookHandler } from './pipeline.js';
+import { findHints, findTimestamp } from './hints.js';
+import { timestampWithinTolerance, type Confirmed, type WebhookHandler } from './pipeline.js';
 
-/** How far back a notified deposit is looked for (Tupay retries for about 13 hours). */
-export const TUPAY_CONFIRM_LOOKBACK_DAYS = 7;
 /** Normalized statuses that mean the money arrived. */
 const RECEIVED = new Set(['IN_PROGRESS', 'COMPLETED']);
 /** Normalized statuses after which a deposit changes no more. */
 const FINAL = new Set(['COMPLETED', 'CANCELLED', 'REJECTED']);
 
 interface TupayNotice {
-  depositId: string;
+  /** Candidate deposit ids, most telling first. */
+  depositIds: string[];
+  /** The moment the deposit is looked for around. */
+  at: Date;
 }
 
 function header(value: string | string[] | undefined): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/**
+ * Where a notified deposit is looked for: narrow around `at`, then widened once into slices going back
+ * from the narrow window, the most recent first (TUPAY_HINT_* in assumptions.ts).
+ */
+export function depositSearches(at: Date): DepositSearch[] {
+  const narrowMs = TUPAY_HINT_NARROW_WINDOW_SECONDS * 1000;
+  const narrow = { from: new Date(at.getTime() - narrowMs), to: new Date(at.getTime() + narrowMs) };
+  const slices: TupayRange[] = [];
+  let end = narrow.from.getTime() - 1000;
+  for (const hours of TUPAY_HINT_WIDE_SLICES_HOURS) {
+    const from = end - hours * 3_600_000 + 1000;
+    slices.push({ from: new Date(from), to: new Date(end) });
+    end = from - 1000;
+  }
+  return [
+    { ranges: [narrow], maxPages: TUPAY_HINT_NARROW_MAX_PAGES },
+    { ranges: slices, maxPages: TUPAY_HINT_WIDE_MAX_PAGES },
+  ];
+}
+
+/** A body timestamp, else the (authenticated) X-Date, else now. */
+function momentOf(json: unknown, request: FastifyRequest): Date {
+  const inBody = findTimestamp(json, { fields: TUPAY_HINT_TIMESTAMP_FIELDS }, TUPAY_HINT_TIMESTAMP_ACCEPT);
+  if (inBody) return inBody;
+  const signedAt = tokenParam(request.params) === undefined ? Date.parse(header(request.headers[TUPAY_SIGNATURE_HEADERS.date.toLowerCase()]) ?? '') : NaN;
+  return Number.isNaN(signedAt) ? new Date() : new Date(signedAt);
+}
+
+async function confirmDeposit(notice: TupayNotice, client: TupayClient, call: CallContext): Promise<Confirmed> {
+  const { deposit, complete } = await client.findDeposit(notice.depositIds, depositSearches(notice.at), call);
+  if (!deposit) {
+    if (!complete) throw new ProviderError('The notified deposit was not found within the bounded search', { provider: 'TUPAY', reason: 'TIMEOUT' });
+    throw new ProviderError('Tupay does not list the notified deposit', { provider: 'TUPAY', reason: 'NOT_FOUND' });
+  }
+  const state = deposit.providerStatus;
+  const final = FINAL.has(deposit.status);
+  const object = `deposit:${deposit.id}`;
+  if (!RECEIVED.has(deposit.status)) return { object, state, final, event: null };
+  const cashin = cashinValue({ provider: 'TUPAY', id: deposit.id, amount: deposit.amount, buyer: deposit.counterparty });
+  return { object, state, final, event: { type: 'CASHIN_RECEIVED', occurredAt: new Date().toISOString(), cashin } };
+}
+
 export function tupayWebhook(config: TupayConfig, client: () => TupayClient): WebhookHandler<TupayNotice> {
+  const token = webhookToken('TUPAY', config.webhookSecret);
   return {
     provider: 'TUPAY',
     authenticate(request, raw) {
+      const given = tokenParam(request.params);
+      if (given !== undefined) return sameWebhookToken(given, token) ? null : 'unknown webhook path';
       const date = header(request.headers[TUPAY_SIGNATURE_HEADERS.date.toLowerCase()]);
       const login = header(request.headers[TUPAY_SIGNATURE_HEADERS.login.toLowerCase()]);
       if (!date || !login) return 'missing X-Date or X-Login';
@@ -38,26 +104,12 @@ export function tupayWebhook(config: TupayConfig, client: () => TupayClient): We
       const authorization = header(request.headers.authorization);
       return verifyTupaySignature(authorization, date, login, raw, config.webhookSecret.reveal()) ? null : 'bad signature';
     },
-    parse(json) {
-      const body = json as Record<string, unknown> | null;
-      const id = body && typeof body === 'object' ? body.deposit_id : undefined;
-      const depositId = typeof id === 'number' || typeof id === 'string' ? String(id) : '';
-      return /^\d{1,18}$/.test(depositId) ? { depositId } : null;
+    parse(json, request) {
+      const depositIds = findHints(json, TUPAY_HINT_PATTERNS).map((hint) => hint.id);
+      return depositIds.length > 0 ? { depositIds, at: momentOf(json, request) } : null;
     },
     // The body claims no state: only a deposit already final is known without asking Tupay.
-    notice: (notice) => ({ object: `deposit:${notice.depositId}` }),
-    async confirm(notice, call) {
-      const to = new Date();
-      const from = new Date(to.getTime() - TUPAY_CONFIRM_LOOKBACK_DAYS * 86_400_000);
-      const deposit = (await client().deposits({ from, to }, {}, call)).find((d) => d.id === notice.depositId);
-      if (!deposit) {
-        throw new ProviderError('Tupay does not list the notified deposit', { provider: 'TUPAY', reason: 'NOT_FOUND' });
-      }
-      const state = deposit.providerStatus;
-      const final = FINAL.has(deposit.status);
-      if (!RECEIVED.has(deposit.status)) return { state, final, event: null };
-      const cashin = cashinValue({ provider: 'TUPAY', id: deposit.id, amount: deposit.amount, buyer: deposit.counterparty });
-      return { state, final, event: { type: 'CASHIN_RECEIVED', occurredAt: new Date().toISOString(), cashin } };
-    },
+    notice: (notice) => ({ object: `deposit:${notice.depositIds[0]}` }),
+    confirm: (notice, call) => confirmDeposit(notice, client(), call),
   };
 }

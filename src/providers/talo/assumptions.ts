@@ -192,6 +192,17 @@ export const taloWebhookBody = (paymentId: string, externalId: string): TaloWebh
   paymentId,
   externalId,
 });
+/**
+ * **Assumption**: a webhook body in another shape than the public one still names its payment: read for
+ * ids only (src/webhooks/hints.ts), a `paymentId`/`payment_id` field, or an `id` inside something named
+ * like a payment or beside a `type`/`event` naming one. Talo payment ids are `VAR-<uuid>`-like text.
+ */
+export const TALO_HINT_PATTERNS = {
+  idFields: { payment: /^payment_?id$/i },
+  kindWords: { payment: /(^|[^a-z])(payments?|pagos?)/i },
+  valuePaths: { payment: /payments\/([A-Za-z0-9][\w-]{0,99})(?![\w-])/ },
+  idValue: /^[A-Za-z0-9][\w-]{0,99}$/,
+} as const;
 /** (public) Webhooks are not signed: authenticate them by the URL we chose and by reading the payment. */
 export const TALO_WEBHOOKS_SIGNED = false;
 /** (public) The merchant must answer 200 within 3 s. */

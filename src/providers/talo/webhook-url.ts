@@ -1,18 +1,19 @@
 /**
  * Talo does not sign its webhooks, so the gateway makes the URL itself the credential: each payment's
- * webhook_url is PUBLIC_URL/webhooks/talo/<token>, the token derived from TALO_WEBHOOK_SECRET. The
- * webhook endpoint refuses any other path, and still confirms every event by reading the payment.
+ * webhook_url is PUBLIC_URL/webhooks/talo/<token>, the token derived from TALO_WEBHOOK_SECRET
+ * (../webhook-url.ts). The webhook endpoint refuses any other path, and still confirms every event by
+ * reading the payment.
  */
-import { createHmac } from 'node:crypto';
 import type { Secret } from '../../secret.js';
+import { webhookPath, webhookToken, webhookUrl } from '../webhook-url.js';
 
-export const TALO_WEBHOOK_PATH = '/webhooks/talo';
+export const TALO_WEBHOOK_PATH = webhookPath('TALO');
 
 /** 32 url-safe characters that only a holder of the secret can produce. */
 export function taloWebhookToken(secret: Secret): string {
-  return createHmac('sha256', secret.reveal()).update('pasarela:talo-webhook:v1').digest('base64url').slice(0, 32);
+  return webhookToken('TALO', secret);
 }
 
 export function taloWebhookUrl(publicUrl: string, secret: Secret): string {
-  return `${publicUrl.replace(/\/$/, '')}${TALO_WEBHOOK_PATH}/${taloWebhookToken(secret)}`;
+  return webhookUrl(publicUrl, 'TALO', secret);
 }

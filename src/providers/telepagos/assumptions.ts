@@ -285,6 +285,45 @@ export function verifyTelepagosSignature(header: string | undefined, rawBody: st
 /** **assumption**: TelePagos retries a notification 5 times on a non-2xx answer. */
 export const NOTIFICATION_RETRIES = 5;
 
+/**
+ * **assumption**: how a notification proves it is TelePagos' (nothing is documented): the assumed
+ * `X-Signature` on POST /webhooks/telepagos, or, unsigned, the secret URL POST
+ * /webhooks/telepagos/<token> (token from TELEPAGOS_WEBHOOK_SECRET: src/providers/webhook-url.ts).
+ * The webhook routes accept exactly these.
+ */
+export const TELEPAGOS_NOTIFICATION_AUTH = ['signature', 'url-token'] as const;
+
+/**
+ * **assumption**: notifications may come in any shape (the documents describe none), so besides the
+ * signed format above Pasarela reads any body for ids only (src/webhooks/hints.ts): a field named like
+ * `cashin_id`/`cashout_id` (or just `cashin`), an `id` inside something named like a cash-in
+ * (`transaction`, `credit`, `acreditacion`…) or a cash-out, or beside a `type`/`event`/`kind` saying so,
+ * a resource path `…/cashin/<id>`. A bare `id` with nothing naming its kind is no identifier. Ids are
+ * TelePagos numeric ids.
+ */
+export const TELEPAGOS_HINT_PATTERNS = {
+  idFields: {
+    cashin: /^(cash_?in|credit|acreditaci[oó]n)(_?id)?$/i,
+    cashout: /^(cash_?out|payout|withdrawal|transfer_?out)(_?id)?$/i,
+  },
+  kindWords: {
+    cashin: /(^|[^a-z])(cash_?ins?|credit(s|ed)?|acreditaci[oó]n(es)?|transactions?|deposits?|payments?|cobros?|qr_?orders?)/i,
+    cashout: /(^|[^a-z])(cash_?outs?|payouts?|withdrawals?|transfers?|transferencias?)/i,
+  },
+  valuePaths: { cashin: /cashin\/(\d{1,15})(?!\d)/i, cashout: /cashout\/(\d{1,15})(?!\d)/i },
+  idValue: /^\d{1,15}$/,
+} as const;
+export type TelepagosHintKind = keyof typeof TELEPAGOS_HINT_PATTERNS.idFields;
+
+/**
+ * **assumption**: a cash-in that `cashin/{id}` returns has been credited ("una acreditación recibida";
+ * the answer has no status of its own), and a credit changes no more: its confirmed state, whatever
+ * notified it. A signed notification's `Aprobada` is the same state.
+ */
+export const CASHIN_CREDITED_STATE = 'credited';
+/** **assumption**: cash-in statuses after which nothing changes (`Aprobada` = credited). */
+export const CASHIN_FINAL_STATES: readonly string[] = [CASHIN_CREDITED_STATE, TX_STATUS.rejected];
+
 // ── What the documents do not require ────────────────────────────────────────────────────────────
 
 /**

@@ -203,6 +203,57 @@ export const TUPAY_NOTIFICATION_RETRIES = 5;
 export const TUPAY_NOTIFICATION_FIRST_RETRY_MINUTES = 5;
 export const TUPAY_NOTIFICATION_RETRY_FACTOR = 5;
 
+/**
+ * **Assumption**: how a notification proves it is Tupay's (nothing is documented): the assumed signed
+ * headers on POST /webhooks/tupay, or, unsigned, the secret URL POST /webhooks/tupay/<token> (token
+ * from TUPAY_WEBHOOK_SECRET: src/providers/webhook-url.ts). The webhook routes accept exactly these.
+ */
+export const TUPAY_NOTIFICATION_AUTH = ['signature', 'url-token'] as const;
+
+/**
+ * **Assumption**: a notification may come in another shape than `{ deposit_id }` (or through another
+ * Tupay product), so Pasarela reads any body for ids only (src/webhooks/hints.ts): a field named like
+ * `deposit_id`/`idDeposit`/`depositId` (or just `deposit`), an `id` inside something named like a
+ * deposit (`payin`, `transaction`, `payment`…) or beside a `type`/`event` saying so, a path
+ * `…/deposits/<id>`. A bare `id` with nothing naming its kind is no identifier. Ids are Tupay's
+ * integer ids.
+ */
+export const TUPAY_HINT_PATTERNS = {
+  idFields: { deposit: /^(id_?deposit|deposit(_?id)?)$/i },
+  kindWords: { deposit: /(^|[^a-z])(deposits?|pay_?ins?|transactions?|payments?|dep[oó]sitos?)/i },
+  valuePaths: { deposit: /deposits?\/(\d{1,18})(?!\d)/i },
+  idValue: /^\d{1,18}$/,
+} as const;
+
+/**
+ * **Assumption**: where a notification body may say when its deposit was made or changed, most
+ * telling first (a deposit is listed by its creation date). Read within TUPAY_HINT_TIMESTAMP_ACCEPT.
+ */
+export const TUPAY_HINT_TIMESTAMP_FIELDS: readonly RegExp[] = [
+  /^(creation_?date|created(_?at|_?on)?|date_?created)$/i,
+  /^(last_?change_?date|updated(_?at)?|modified(_?at)?)$/i,
+  /^(date|timestamp|time|occurred_?at|event_?time|sent_?at)$/i,
+];
+/** A body timestamp further than this from now is not believed (the arrival time is used instead). */
+export const TUPAY_HINT_TIMESTAMP_ACCEPT = { pastMs: 30 * 86_400_000, futureMs: 86_400_000 } as const;
+
+/**
+ * `v1/deposits` cannot be asked for one id (its filters are dates, page, country, payment method,
+ * status and client document), so a notified deposit is looked for around the notification's moment
+ * (a timestamp in the body, else the signed X-Date, else its arrival), in two searches:
+ * - narrow: ± 10 minutes around it, at most 2 pages;
+ * - widened once (not found there): going back from the narrow window in slices of 3, 6, 12 and 24
+ *   hours (45 hours in all: Tupay retries for about 13), the most recent first because a listing
+ *   answers oldest first, at most 4 pages across the slices.
+ * At most 6 listing calls in all, whatever the merchant's volume; when the pages run out before the
+ * slices do, the notification is answered 503 (retried), never scanned further.
+ */
+export const TUPAY_HINT_NARROW_WINDOW_SECONDS = 10 * 60;
+export const TUPAY_HINT_NARROW_MAX_PAGES = 2;
+export const TUPAY_HINT_WIDE_SLICES_HOURS: readonly number[] = [3, 6, 12, 24];
+export const TUPAY_HINT_WIDE_MAX_PAGES = 4;
+export const TUPAY_HINT_MAX_LISTING_CALLS = TUPAY_HINT_NARROW_MAX_PAGES + TUPAY_HINT_WIDE_MAX_PAGES;
+
 /** **Assumption** (Tupay's deposit API signing): the header names of a signed notification. */
 export const TUPAY_SIGNATURE_HEADERS = { date: 'X-Date', login: 'X-Login', authorization: 'Authorization' } as const;
 /** **Assumption**: the `Authorization` prefix Tupay sends, and the prefixes a verifier accepts. */

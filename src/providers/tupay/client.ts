@@ -79,6 +79,12 @@ export interface TupayDepositFilter {
   clientDocument?: string;
 }
 
+/** Ranges of a deposit search, read in order, and how many pages of them all may be read. */
+export interface DepositSearch {
+  ranges: readonly TupayRange[];
+  maxPages: number;
+}
+
 /** Cash-outs carry no payment method: Tupay accepts the parameter but filters nothing, so we offer none. */
 export type TupayCashoutFilter = Omit<TupayDepositFilter, 'paymentMethod'>;
 
@@ -208,6 +214,37 @@ export class TupayClient {
   /** Deposits created in the range, oldest first. */
   deposits(range: TupayRange, filter: TupayDepositFilter = {}, ctx?: CallContext): Promise<Transaction[]> {
     return this.transactions(DEPOSITS, range, filter, ctx);
+  }
+
+  /**
+   * One deposit by id, for which Tupay has no query. Each search reads its ranges in turn, in all at
+   * most its `maxPages` pages, stopping at the page that holds one of `ids` (the first of them there,
+   * in their order). `complete` is false when a search ran out of pages before its ranges did (the
+   * deposit may be there, unread).
+   */
+  async findDeposit(ids: readonly string[], searches: readonly DepositSearch[], ctx?: CallContext): Promise<{ deposit?: Transaction; complete: boolean }> {
+    const source = this.source(DEPOSITS.endpoint, ctx);
+    let complete = true;
+    for (const { ranges, maxPages } of searches) {
+      let pagesLeft = maxPages;
+      for (const range of ranges) {
+        const { fromSec, toSec } = rangeSeconds(range, DEPOSITS.endpoint);
+        let more = true;
+        for (let page = TUPAY_FIRST_PAGE; more && pagesLeft > 0; page++, pagesLeft--) {
+          const body = await this.get(DEPOSITS.endpoint, DEPOSITS.path, { from: fromSec, to: toSec, page }, ctx);
+          const { rows, maxRows, data } = toPage(body, source);
+          const deposits = data.map((raw, i) => DEPOSITS.toDomain(raw, `data[${i}]`, source));
+          const deposit = ids.map((id) => deposits.find((d) => d.id === id)).find((d) => d !== undefined);
+          if (deposit) return { deposit, complete: true };
+          more = data.length > 0 && tupayHasNextPage({ rows, maxRows });
+        }
+        if (more) {
+          complete = false;
+          break;
+        }
+      }
+    }
+    return { complete };
   }
 
   /** Cash-outs created in the range, oldest first. */

@@ -1,6 +1,7 @@
 /**
  * Notifications to the merchant's URL (REFERENCE assumption): JSON body, `X-Signature` = hex HMAC-SHA256
- * of the exact raw body with the webhook secret, retried by the shared notifier on non-2xx.
+ * of the exact raw body with the webhook secret, retried by the shared notifier on non-2xx. With the
+ * notifier's `shape: 'hint'` (`PUT /_sandbox/webhooks/config`), another body shape, unsigned.
  */
 import {
   NOTIFICATION_EVENTS,
@@ -48,9 +49,22 @@ export function telepagosSigner(secret: string): WebhookSigner {
   });
 }
 
+/**
+ * The `hint` shape of a notification (another plausible body, not the assumed one): the object nested
+ * under other names, its id as a string (cash-ins) or a number (cash-outs), extra fields, a discriminator
+ * that names nothing we know. Sent unsigned.
+ */
+export function hintNotification(notification: TelepagosNotification): unknown {
+  const object = notification.event === NOTIFICATION_EVENTS.cashinCredited
+    ? { transaction: { id: String(notification.id), amount: Number(notification.amount), state: notification.status.toUpperCase() } }
+    : { payout: { id: notification.id, reference: notification.reference_id, state: notification.status.toUpperCase() } };
+  return { kind: 'whatever', version: 3, data: { object }, sent_at: new Date().toISOString() };
+}
+
 /** Sends the notification when a URL is configured; returns the delivery id, or null when none. */
 export function notify(runtime: SandboxRuntime<TelepagosState>, notification: TelepagosNotification): number | null {
   const { webhookUrl, webhookSecret } = runtime.state.config;
   if (!webhookUrl) return null;
+  if (runtime.notifier.options.shape === 'hint') return runtime.notifier.send(webhookUrl, hintNotification(notification)).id;
   return runtime.notifier.send(webhookUrl, notification, telepagosSigner(webhookSecret)).id;
 }

@@ -1,7 +1,8 @@
 /**
  * Tupay-specific control routes under `/_sandbox/`: make deposits and cash-outs appear and change
  * status (as Tupay's side would), set the notification URL and the IP allow-list. Every deposit
- * creation and status change sends the signed `{ deposit_id }` notification when a URL is set.
+ * creation and status change sends the signed `{ deposit_id }` notification when a URL is set (or, with
+ * the notifier's `shape: 'hint'`, another body shape, unsigned).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
@@ -65,9 +66,22 @@ function signer(settings: NotificationSettings): WebhookSigner {
   };
 }
 
+/**
+ * The `hint` shape of a deposit notification (`shape: 'hint'`, `PUT /_sandbox/webhooks/config`): the
+ * deposit under other names, its id a string, with its creation date and extra fields; sent unsigned.
+ */
+export function hintNotification(deposit: Deposit): unknown {
+  return {
+    type: 'payin.status_changed',
+    data: { payin: { id: String(deposit.id), creationDate: new Date(deposit.createdSec * 1000).toISOString(), status: deposit.status, reference: deposit.externalId } },
+    sentAt: Math.floor(Date.now() / 1000),
+  };
+}
+
 function notify(runtime: Runtime, settings: NotificationSettings, deposit: Deposit): WebhookDelivery | undefined {
   const url = runtime.state.webhookUrl;
   if (!url) return undefined;
+  if (runtime.notifier.options.shape === 'hint') return runtime.notifier.send(url, hintNotification(deposit));
   const body: TupayNotificationBody = { deposit_id: deposit.id };
   return runtime.notifier.send(url, body, signer(settings));
 }
