@@ -195,9 +195,9 @@ export function buildSandboxApp<State, Options extends SandboxOptions>(
     if (request.body !== undefined) entry.body = request.body;
     const fault = runtime.faults.take(entry.route);
     if (!fault) return;
-    const answered = await applyFault(fault, reply, request, runtime as SandboxRuntime<unknown>, definition.defaultErrorStatus);
-    if (answered) request.sandboxFault = true;
-    return answered;
+    // Marked before the fault answers (its send serializes at once); a latency fault lets the route answer.
+    request.sandboxFault = fault.mode !== 'latency';
+    return applyFault(fault, reply, request, runtime as SandboxRuntime<unknown>, definition.defaultErrorStatus);
   });
 
   // The variant rewrites what a provider route answers (not a fault, not an unknown path); a test's
