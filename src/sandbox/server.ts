@@ -11,7 +11,7 @@ import { FaultInjector, FaultSpecError, parseFaultSpec, type Fault } from './fau
 import { RequestLog, REQUEST_LOG_CAPACITY, type LoggedRequest } from './request-log.js';
 import { TokenRegistry, type TokenRegistryOptions } from './tokens.js';
 import { WebhookNotifier, type NotifierOptions } from './notifier.js';
-import { DEFAULT_SANDBOX_VARIANT, SANDBOX_VARIANTS, alternateAnswer, alternateStatus, isSandboxVariant, type SandboxVariant, type WireFacts } from './variant.js';
+import { DEFAULT_SANDBOX_VARIANT, SANDBOX_VARIANTS, VARIANT_HEADER, alternateAnswer, alternateStatus, isSandboxVariant, type SandboxVariant, type WireFacts } from './variant.js';
 
 export type ProviderName = 'telepagos' | 'talo' | 'tupay';
 
@@ -206,7 +206,9 @@ export function buildSandboxApp<State, Options extends SandboxOptions>(
     const entry = request.sandboxLogEntry;
     if (!entry) return payload;
     let body: unknown = payload;
-    if (runtime.variant === 'alternate' && !request.sandboxFault && request.routeOptions.url !== undefined) {
+    const asked = request.headers[VARIANT_HEADER];
+    const variant = isSandboxVariant(asked) ? asked : runtime.variant;
+    if (variant === 'alternate' && !request.sandboxFault && request.routeOptions.url !== undefined) {
       const facts = definition.wireFacts;
       const status = alternateStatus(reply.statusCode, facts);
       if (status !== reply.statusCode && facts.refusalBody) body = facts.refusalBody(body, reply.statusCode);

@@ -17,12 +17,14 @@
  *
  * Status words, booleans and the keys themselves never change: the flows depend on them. Faults a test
  * injects are sent as asked. Switch: `SANDBOX_VARIANT` (read by startSandboxes), the `variant` option,
- * or `PUT /_sandbox/variant { variant }` at run time.
+ * or `PUT /_sandbox/variant { variant }` at run time; `x-sandbox-variant` on a request for its answer only.
  */
 
 export const SANDBOX_VARIANTS = ['documented', 'alternate'] as const;
 export type SandboxVariant = (typeof SANDBOX_VARIANTS)[number];
 export const DEFAULT_SANDBOX_VARIANT: SandboxVariant = 'documented';
+/** A request header choosing the variant of that one answer (a test's raw oracle reads ask `documented`). */
+export const VARIANT_HEADER = 'x-sandbox-variant';
 
 export function isSandboxVariant(value: unknown): value is SandboxVariant {
   return typeof value === 'string' && (SANDBOX_VARIANTS as readonly string[]).includes(value);
