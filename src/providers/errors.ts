@@ -142,16 +142,23 @@ export function reasonForStatus(status: number): ProviderErrorReason {
   }
 }
 
-/** A provider's refusal, with its safe message, for a client to throw. */
+/**
+ * A provider's refusal, with its safe message, for a client to throw. A refusal sent with a 2xx status
+ * is REJECTED unless `statedStatus` says more: the status the refusal's body states or implies (Talo's
+ * `code`, a TelePagos "not found" message), read only then.
+ */
 export function providerRejection(
   provider: ProviderId,
   endpoint: string,
   httpStatus: number,
   message: unknown,
   requestId?: string,
+  statedStatus?: number,
 ): ProviderError {
   const providerMessage = safeProviderMessage(message);
-  const reason = httpStatus >= 200 && httpStatus < 300 ? 'REJECTED' : reasonForStatus(httpStatus);
+  const httpOk = httpStatus >= 200 && httpStatus < 300;
+  const stated = statedStatus !== undefined && statedStatus >= 400 && statedStatus < 600 ? statedStatus : undefined;
+  const reason = !httpOk ? reasonForStatus(httpStatus) : stated === undefined ? 'REJECTED' : reasonForStatus(stated);
   return new ProviderError(`${provider} refused ${endpoint}${providerMessage ? `: ${providerMessage}` : ''}`, {
     provider,
     reason,

@@ -6,6 +6,7 @@ import type { RunningSandbox } from './server.js';
 import { startTelepagosSandbox, type TelepagosSandboxOptions, type TelepagosState } from './telepagos/index.js';
 import { startTaloSandbox, type TaloSandboxOptions, type TaloState } from './talo/index.js';
 import { startTupaySandbox, type TupaySandboxOptions, type TupayState } from './tupay/index.js';
+import { sandboxVariantFromEnv, type SandboxVariant } from './variant.js';
 
 export interface SandboxesOptions {
   host?: string;
@@ -13,6 +14,8 @@ export interface SandboxesOptions {
   ports?: { telepagos?: number; talo?: number; tupay?: number };
   seed?: number;
   now?: Date;
+  /** The wire variant of all three (./variant.ts). Default: `SANDBOX_VARIANT` from the environment, else `documented`. */
+  variant?: SandboxVariant;
   telepagos?: TelepagosSandboxOptions;
   talo?: TaloSandboxOptions;
   tupay?: TupaySandboxOptions;
@@ -28,7 +31,7 @@ export interface RunningSandboxes {
 export async function startSandboxes(options: SandboxesOptions = {}): Promise<RunningSandboxes> {
   // Only what was given: an explicit `undefined` would hide a provider's own default (its seed, say).
   const common = Object.fromEntries(
-    Object.entries({ host: options.host, seed: options.seed, now: options.now }).filter(([, v]) => v !== undefined),
+    Object.entries({ host: options.host, seed: options.seed, now: options.now, variant: options.variant ?? sandboxVariantFromEnv() }).filter(([, v]) => v !== undefined),
   );
   const port = (p: number | undefined) => (p === undefined ? {} : { port: p });
   const started = await Promise.allSettled([

@@ -11,6 +11,7 @@ import { FaultInjector, FaultSpecError, parseFaultSpec, type Fault } from './fau
 import { RequestLog, REQUEST_LOG_CAPACITY, type LoggedRequest } from './request-log.js';
 import { TokenRegistry, type TokenRegistryOptions } from './tokens.js';
 import { NOTIFICATION_SHAPES, WebhookNotifier, type NotificationShape, type NotifierOptions } from './notifier.js';
+import { DEFAULT_SANDBOX_VARIANT, SANDBOX_VARIANTS, VARIANT_HEADER, alternateAnswer, alternateStatus, isSandboxVariant, type SandboxVariant, type WireFacts } from './variant.js';
 
 export type ProviderName = 'telepagos' | 'talo' | 'tupay';
 
@@ -33,6 +34,11 @@ export interface SandboxOptions {
    * `PUT /_sandbox/strict { rules }`.
    */
   strict?: readonly string[];
+  /**
+   * Which plausible wire form answers take (./variant.ts): `documented` (default) or `alternate`.
+   * Settable at run time with `PUT /_sandbox/variant { variant }`; startSandboxes reads `SANDBOX_VARIANT`.
+   */
+  variant?: SandboxVariant;
 }
 
 /** A provider's undocumented rules a sandbox can enforce on request; `emptyJsonBody` is the shell's own. */
@@ -60,6 +66,8 @@ export interface SandboxRuntime<State> {
    * in an otherwise real answer. Empty by default; cleared on reset.
    */
   readonly answerRewrites: Map<string, (body: unknown) => unknown>;
+  /** The wire variant served now (./variant.ts); back to the option's on reset. */
+  variant: SandboxVariant;
 }
 
 export interface SandboxDefinition<State, Options extends SandboxOptions = SandboxOptions> {
@@ -72,6 +80,8 @@ export interface SandboxDefinition<State, Options extends SandboxOptions = Sandb
   acceptsForm?: boolean;
   /** The undocumented rules this sandbox can enforce (off unless named in `strict`). Default: the shell's. */
   strictRules?: StrictRuleNames;
+  /** The provider's facts the `alternate` wire variant rewrites answers with (./variant.ts). */
+  wireFacts: WireFacts;
   createState(options: Options): State;
   registerRoutes(app: FastifyInstance, sandbox: SandboxRuntime<State>, options: Options): void;
   /** Provider-specific control routes, registered under `/_sandbox/`. */
@@ -91,6 +101,8 @@ const CONTROL_PREFIX = '/_sandbox';
 declare module 'fastify' {
   interface FastifyRequest {
     sandboxLogEntry?: LoggedRequest;
+    /** Set when an injected fault answered: a fault is sent exactly as the test asked, in any variant. */
+    sandboxFault?: boolean;
   }
 }
 
@@ -148,6 +160,7 @@ export function buildSandboxApp<State, Options extends SandboxOptions>(
     strict: new Set(checkStrictRules(strictRules, options.strict ?? [])),
     errorBody: definition.errorBody,
     answerRewrites: new Map(),
+    variant: options.variant ?? DEFAULT_SANDBOX_VARIANT,
   };
   const reset = (): void => {
     runtime.answerRewrites.clear();
@@ -158,6 +171,7 @@ export function buildSandboxApp<State, Options extends SandboxOptions>(
     runtime.notifier.reset();
     runtime.strict.clear();
     for (const rule of options.strict ?? []) runtime.strict.add(rule);
+    runtime.variant = options.variant ?? DEFAULT_SANDBOX_VARIANT;
   };
 
   if (definition.acceptsForm) void app.register(formbody);
@@ -180,12 +194,29 @@ export function buildSandboxApp<State, Options extends SandboxOptions>(
     if (!entry) return;
     if (request.body !== undefined) entry.body = request.body;
     const fault = runtime.faults.take(entry.route);
-    if (fault) return applyFault(fault, reply, request, runtime as SandboxRuntime<unknown>, definition.defaultErrorStatus);
+    if (!fault) return;
+    // Marked before the fault answers (its send serializes at once); a latency fault lets the route answer.
+    request.sandboxFault = fault.mode !== 'latency';
+    return applyFault(fault, reply, request, runtime as SandboxRuntime<unknown>, definition.defaultErrorStatus);
   });
 
-  app.addHook('preSerialization', async (request, _reply, payload) => {
-    const rewrite = request.sandboxLogEntry && runtime.answerRewrites.get(request.sandboxLogEntry.route);
-    return rewrite ? rewrite(payload) : payload;
+  // The variant rewrites what a provider route answers (not a fault, not an unknown path); a test's
+  // own rewrite of the route comes last, so the form it serves is the one sent.
+  app.addHook('preSerialization', async (request, reply, payload) => {
+    const entry = request.sandboxLogEntry;
+    if (!entry) return payload;
+    let body: unknown = payload;
+    const asked = request.headers[VARIANT_HEADER];
+    const variant = isSandboxVariant(asked) ? asked : runtime.variant;
+    if (variant === 'alternate' && !request.sandboxFault && request.routeOptions.url !== undefined) {
+      const facts = definition.wireFacts;
+      const status = alternateStatus(reply.statusCode, facts);
+      if (status !== reply.statusCode && facts.refusalBody) body = facts.refusalBody(body, reply.statusCode);
+      reply.code(status);
+      body = alternateAnswer(body, facts);
+    }
+    const rewrite = runtime.answerRewrites.get(entry.route);
+    return rewrite ? rewrite(body) : body;
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -245,6 +276,13 @@ function registerCommonControl(app: FastifyInstance, runtime: SandboxRuntime<unk
       if (error instanceof FaultSpecError) return reply.code(400).send({ error: error.message });
       throw error;
     }
+  });
+  app.get(`${p}/variant`, async () => ({ variant: runtime.variant, known: SANDBOX_VARIANTS }));
+  app.put(`${p}/variant`, async (request, reply) => {
+    const { variant } = (request.body ?? {}) as { variant?: unknown };
+    if (!isSandboxVariant(variant)) return reply.code(400).send({ error: `variant must be one of ${SANDBOX_VARIANTS.join(', ')}` });
+    runtime.variant = variant;
+    return { variant };
   });
   app.get(`${p}/requests`, async (request) => {
     const { route } = request.query as { route?: string };

@@ -12,6 +12,7 @@ const echoDefinition: SandboxDefinition<EchoState> = {
   name: 'telepagos',
   errorBody: (_status, message) => ({ error: true, message }),
   defaultErrorStatus: 500,
+  wireFacts: { documentedDate: () => Number.NaN, offsetMinutes: 0, extraFields: {}, errorBodyDocumented: false },
   tokens: () => ({ lifetimeSeconds: 3600 }),
   createState: () => ({ things: 0 }),
   registerRoutes(app, sandbox) {

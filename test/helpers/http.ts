@@ -1,5 +1,10 @@
-/** A tiny raw HTTP client for tests: what a provider client would send, without any of our client code. */
+/**
+ * A tiny raw HTTP client for tests: what a provider client would send, without any of our client code.
+ * Its reads of a sandbox are the tests' oracle, so they ask for the documented wire form
+ * (`x-sandbox-variant: documented`) whatever variant the clients under test are served.
+ */
 import { request } from 'undici';
+import { VARIANT_HEADER } from '../../src/sandbox/variant.js';
 
 export interface CallOptions {
   query?: Record<string, string | number | boolean | undefined>;
@@ -25,7 +30,7 @@ export async function call<T = any>(baseUrl: string, method: string, path: strin
   for (const [key, value] of Object.entries(options.query ?? {})) {
     if (value !== undefined) url.searchParams.set(key, String(value));
   }
-  const headers: Record<string, string> = { ...options.headers };
+  const headers: Record<string, string> = { [VARIANT_HEADER]: 'documented', ...options.headers };
   let body: string | undefined;
   if (options.raw !== undefined) {
     headers['content-type'] ??= 'application/json';

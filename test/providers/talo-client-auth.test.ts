@@ -7,6 +7,8 @@ import { readTaloTokenExpiry } from '../../src/providers/talo/assumptions.js';
 import { taloTokenExpiry } from '../../src/providers/talo/auth.js';
 import type { CallEvent } from '../../src/providers/http.js';
 import { ROUTES, failure, paymentInput, useTaloSandbox } from './talo-client-fixture.js';
+import { TALO_WIRE_FACTS } from '../../src/sandbox/talo/index.js';
+import { wireStatus } from '../helpers/variant.js';
 
 describe('Talo client: access token', () => {
   const talo = useTaloSandbox();
@@ -88,7 +90,7 @@ describe('Talo client: access token', () => {
   it('refuses wrong credentials with UNAUTHENTICATED, one token request per call, never a storm', async () => {
     const client = talo.client({ clientSecret: new Secret(`${talo.account.clientSecret}-wrong`) });
     const error = await failure(client.getPayment('VAR-1'));
-    expect(error).toMatchObject({ code: 'PROVIDER_ERROR', reason: 'UNAUTHENTICATED', httpStatus: 401, endpoint: 'POST users/{user_id}/tokens' });
+    expect(error).toMatchObject({ code: 'PROVIDER_ERROR', reason: 'UNAUTHENTICATED', httpStatus: wireStatus(TALO_WIRE_FACTS, 401), endpoint: 'POST users/{user_id}/tokens' });
     expect(error.providerMessage).toBe('Invalid credentials');
 
     const concurrent = await Promise.allSettled(Array.from({ length: 20 }, () => client.getPayment('VAR-1')));

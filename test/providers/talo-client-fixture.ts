@@ -11,6 +11,7 @@ import { ProviderError } from '../../src/providers/errors.js';
 import { TaloClient, type CreatePaymentRequest, type TaloClientOptions } from '../../src/providers/talo/client.js';
 import { startTaloSandbox, type TaloCredentials, type TaloSandboxOptions, type TaloState } from '../../src/sandbox/talo/index.js';
 import type { RunningSandbox } from '../../src/sandbox/server.js';
+import { sandboxVariantFromEnv } from '../../src/sandbox/variant.js';
 
 export const ROUTES = {
   tokens: 'POST /users/:user_id/tokens',
@@ -72,7 +73,7 @@ export function useTaloSandbox(options: TaloSandboxOptions = {}): TaloHarness {
   } as TaloHarness;
 
   beforeAll(async () => {
-    harness.sandbox = await startTaloSandbox({ credentials: [account], ...options });
+    harness.sandbox = await startTaloSandbox({ credentials: [account], variant: sandboxVariantFromEnv(), ...options });
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));

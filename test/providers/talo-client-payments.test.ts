@@ -1,9 +1,10 @@
 /** Talo client over real HTTP: payments created and read, checked against the sandbox's own state. */
 import { describe, expect, it } from 'vitest';
-import { TALO_OTHER_USER_ID } from '../../src/sandbox/talo/index.js';
+import { TALO_OTHER_USER_ID, TALO_WIRE_FACTS } from '../../src/sandbox/talo/index.js';
 import type { CallEvent } from '../../src/providers/http.js';
 import { call } from '../helpers/http.js';
 import { ROUTES, failure, paymentInput, useTaloSandbox, type TaloHarness } from './talo-client-fixture.js';
+import { wireStatus } from '../helpers/variant.js';
 
 /** The payment as Talo would print it, from the sandbox's control surface. */
 async function wire(talo: TaloHarness, id: string): Promise<Record<string, unknown>> {
@@ -95,7 +96,7 @@ describe('Talo client: payments', () => {
       ['a wrong currency', { currency: 'USD' as 'ARS' }, 'price.currency must be ARS'],
     ])('422 for %s: INVALID_INPUT with Talo message', async (_case, overrides, message) => {
       const error = await failure(talo.client().createPayment(paymentInput(overrides), { requestId: 'req-422' }));
-      expect(error).toMatchObject({ code: 'PROVIDER_ERROR', reason: 'INVALID_INPUT', httpStatus: 422, providerMessage: message });
+      expect(error).toMatchObject({ code: 'PROVIDER_ERROR', reason: 'INVALID_INPUT', httpStatus: wireStatus(TALO_WIRE_FACTS, 422), providerMessage: message });
       expect(error).toMatchObject({ endpoint: 'POST payments/', requestId: 'req-422', provider: 'TALO' });
       expect(talo.sandbox.log.count(ROUTES.create)).toBe(1);
     });
@@ -103,7 +104,7 @@ describe('Talo client: payments', () => {
     it('404 for an unknown payment: NOT_FOUND, the label without the id', async () => {
       const id = 'VAR-00000000-0000-4000-8000-000000000000';
       const error = await failure(talo.client().getPayment(id));
-      expect(error).toMatchObject({ code: 'PROVIDER_ERROR', reason: 'NOT_FOUND', httpStatus: 404, endpoint: 'GET payments/{id}' });
+      expect(error).toMatchObject({ code: 'PROVIDER_ERROR', reason: 'NOT_FOUND', httpStatus: wireStatus(TALO_WIRE_FACTS, 404), endpoint: 'GET payments/{id}' });
       expect(error.providerMessage).toMatch(/not found/);
       expect(talo.sandbox.log.count(ROUTES.get)).toBe(1);
     });
@@ -111,7 +112,7 @@ describe('Talo client: payments', () => {
     it("403 for another user's payment: FORBIDDEN", async () => {
       const other = [...talo.sandbox.state.payments.values()].find((p) => p.userId === TALO_OTHER_USER_ID)!;
       const error = await failure(talo.client().getPayment(other.id));
-      expect(error).toMatchObject({ code: 'PROVIDER_ERROR', reason: 'FORBIDDEN', httpStatus: 403, providerMessage: 'This payment belongs to another user' });
+      expect(error).toMatchObject({ code: 'PROVIDER_ERROR', reason: 'FORBIDDEN', httpStatus: wireStatus(TALO_WIRE_FACTS, 403), providerMessage: 'This payment belongs to another user' });
     });
 
     it('refuses an amount it cannot send faithfully, before calling Talo', async () => {

@@ -11,9 +11,10 @@ import type { Transaction } from '../../src/domain/models.js';
 import { CONCEPTS, OPERATIONS } from '../../src/providers/telepagos/assumptions.js';
 import type { TelepagosClient } from '../../src/providers/telepagos/client.js';
 import { readTxRows, toTransactions } from '../../src/providers/telepagos/mappers.js';
-import { FIXTURE_ACCOUNTS, FIXTURE_SALE_POINTS } from '../../src/sandbox/telepagos/index.js';
+import { FIXTURE_ACCOUNTS, FIXTURE_SALE_POINTS, TELEPAGOS_WIRE_FACTS } from '../../src/sandbox/telepagos/index.js';
 import { call } from '../helpers/http.js';
 import { NOW, ROUTES, TODAY, control, failure, fault, logged, randomSecret, startHarness, summary, type Harness } from './telepagos-support.js';
+import { telepagosRefusalReason } from '../helpers/variant.js';
 
 const { demo, supplier, person } = FIXTURE_ACCOUNTS;
 let h: Harness;
@@ -287,7 +288,7 @@ describe('sale points', () => {
 
   it('refuses an order for an inactive sale point with the provider message', async () => {
     const error = await failure(client.createSalePointQrOrder({ salePointId: '3', amount: '10.00', concept: 'VAR', description: 'x' }));
-    expect([error.reason, error.providerMessage]).toEqual(['INVALID_INPUT', 'The sale point 3 is inactive.']);
+    expect([error.reason, error.providerMessage]).toEqual([telepagosRefusalReason('INVALID_INPUT', 422, TELEPAGOS_WIRE_FACTS), 'The sale point 3 is inactive.']);
   });
 });
 

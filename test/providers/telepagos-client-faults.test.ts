@@ -8,11 +8,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../../src/secret.js';
 import { TELEPAGOS_STRICT_RULES } from '../../src/providers/telepagos/assumptions.js';
-import { EXTERNAL_CVU, FIXTURE_ACCOUNTS } from '../../src/sandbox/telepagos/index.js';
+import { EXTERNAL_CVU, FIXTURE_ACCOUNTS, TELEPAGOS_WIRE_FACTS } from '../../src/sandbox/telepagos/index.js';
 import { call } from '../helpers/http.js';
 import { leakRecorder } from '../helpers/leaks.js';
 import type { CreateCashoutInput, TelepagosClient } from '../../src/providers/telepagos/client.js';
 import { ROUTES, control, count, failure, fault, logged, randomSecret, startHarness, summary, type Harness } from './telepagos-support.js';
+import { telepagosRefusalReason, wireStatus } from '../helpers/variant.js';
+import type { ProviderErrorReason } from '../../src/providers/errors.js';
 
 const { demo, supplier } = FIXTURE_ACCOUNTS;
 let h: Harness;
@@ -245,7 +247,7 @@ describe('provider refusals', () => {
     ];
     for (const [overrides, reason, message] of cases) {
       const error = await failure(client.createCashout(transfer(overrides)));
-      expect([error.code, error.reason, error.httpStatus, error.providerMessage, error.endpoint]).toEqual(['PROVIDER_ERROR', reason, 422, message, 'POST v2/payment/cashout']);
+      expect([error.code, error.reason, error.httpStatus, error.providerMessage, error.endpoint]).toEqual(['PROVIDER_ERROR', telepagosRefusalReason(reason as ProviderErrorReason, 422, TELEPAGOS_WIRE_FACTS), wireStatus(TELEPAGOS_WIRE_FACTS, 422), message, 'POST v2/payment/cashout']);
       expect(error.message).not.toContain(demo.cbu);
     }
   });
@@ -256,7 +258,7 @@ describe('provider refusals', () => {
     await client.createCashout(first);
     expect((await client.createCashout(first)).id).toBeDefined(); // the same data is a harmless replay
     const error = await failure(client.createCashout({ ...first, amount: '6.00' }));
-    expect([error.code, error.reason, error.httpStatus]).toEqual(['PROVIDER_ERROR', 'CONFLICT', 409]);
+    expect([error.code, error.reason, error.httpStatus]).toEqual(['PROVIDER_ERROR', telepagosRefusalReason('CONFLICT', 409, TELEPAGOS_WIRE_FACTS), wireStatus(TELEPAGOS_WIRE_FACTS, 409)]);
     expect(error.providerMessage).toContain('already used with different data');
   });
 

@@ -9,6 +9,7 @@ import { TelepagosClient, type TelepagosClientOptions } from '../../src/provider
 import { Secret } from '../../src/secret.js';
 import { startTelepagosSandbox, type TelepagosSandboxOptions } from '../../src/sandbox/telepagos/index.js';
 import { call } from '../helpers/http.js';
+import { sandboxVariantFromEnv } from '../../src/sandbox/variant.js';
 
 /** 12:00 in Argentina on 2025-06-15: the seeded history ends here. */
 export const NOW = new Date('2025-06-15T15:00:00Z');
@@ -30,7 +31,7 @@ export interface Harness {
 
 export async function startHarness(options: TelepagosSandboxOptions = {}): Promise<Harness> {
   const credentials = { username: `api-${randomSecret()}`, password: randomSecret() };
-  const sandbox = await startTelepagosSandbox({ now: NOW, seed: SEED, days: 60, credentials, ...options });
+  const sandbox = await startTelepagosSandbox({ now: NOW, seed: SEED, days: 60, credentials, variant: sandboxVariantFromEnv(), ...options });
   const clients: TelepagosClient[] = [];
   const closeClients = async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));

@@ -7,6 +7,7 @@ import { Secret } from '../../src/secret.js';
 import type { RunningSandbox } from '../../src/sandbox/server.js';
 import { startTupaySandbox, type TupayCredentials, type TupaySandboxOptions, type TupayState } from '../../src/sandbox/tupay/index.js';
 import { call } from '../helpers/http.js';
+import { sandboxVariantFromEnv } from '../../src/sandbox/variant.js';
 
 /** The seeded history ends here, whatever day the tests run. */
 export const NOW = new Date('2026-01-31T12:00:00Z');
@@ -32,7 +33,7 @@ export function randomCredentials(): TupayCredentials {
 
 export async function startTupay(options: TupaySandboxOptions = {}): Promise<{ sandbox: TupaySandbox; credentials: TupayCredentials }> {
   const credentials = options.credentials ?? randomCredentials();
-  const sandbox = await startTupaySandbox({ now: NOW, seed: SEED, ...options, credentials });
+  const sandbox = await startTupaySandbox({ now: NOW, seed: SEED, variant: sandboxVariantFromEnv(), ...options, credentials });
   return { sandbox, credentials };
 }
 

@@ -63,6 +63,12 @@ function optionalIso(value: unknown, path: string, source: ResponseSource): stri
   return ms === undefined ? undefined : new Date(ms).toISOString();
 }
 
+/** The envelope's `code` (seed: "sometimes a code") as an HTTP-like status: a number or its digits. */
+function statedCode(code: unknown): number | undefined {
+  const n = typeof code === 'number' ? code : typeof code === 'string' && /^\d{3}$/.test(code.trim()) ? Number(code) : Number.NaN;
+  return Number.isInteger(n) ? n : undefined;
+}
+
 // ── Envelope ────────────────────────────────────────────────────────────────────────────────────
 
 /**
@@ -71,8 +77,8 @@ function optionalIso(value: unknown, path: string, source: ResponseSource): stri
  */
 export function unwrapEnvelope(response: UpstreamResponse, source: ResponseSource): unknown {
   if (isTaloFailure(response.status, response.body)) {
-    const message = typeof response.body === 'object' && response.body !== null ? (response.body as { message?: unknown }).message : undefined;
-    throw providerRejection(PROVIDER, source.endpoint, response.status, message, source.requestId);
+    const body = typeof response.body === 'object' && response.body !== null ? (response.body as { message?: unknown; code?: unknown }) : {};
+    throw providerRejection(PROVIDER, source.endpoint, response.status, body.message, source.requestId, statedCode(body.code));
   }
   const envelope = objectAt<{ data: unknown }>(response.body, 'the body', source);
   if (!('data' in envelope)) throw bad(source, 'the body has no data');

@@ -238,6 +238,13 @@ export const TELEPAGOS_MESSAGES = {
  */
 export const TOKEN_REFUSED_PATTERN = /token.*(invalid|expired|not provided|missing|revoked|inv[aá]lid|expirad|vencid)|(invalid|expired|inv[aá]lid|expirad|vencid).*token|unauthenticated|no autenticad/i;
 
+/**
+ * **assumption**: the words of an error `message` that mean the object asked for does not exist. An
+ * error answered with HTTP 200 carries no code, so this is how it is still read as NOT_FOUND (a cash-in
+ * or voucher that does not exist is not an error to the caller); any other such error is REJECTED.
+ */
+export const NOT_FOUND_PATTERN = /not found|no encontrad|no existe|inexistente/i;
+
 /** The TelePagos error message of an answer (`{ status: "error", message }`), whatever its HTTP status. */
 export function telepagosErrorMessage(body: unknown): unknown {
   return typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'error' ? (body as { message?: unknown }).message : undefined;

@@ -27,6 +27,8 @@ import {
   AMOUNT_MAX_DECIMALS,
   ARGENTINA_UTC_OFFSET,
   ARGENTINA_UTC_OFFSET_MS,
+  ERROR_HTTP_STATUS,
+  NOT_FOUND_PATTERN,
   OPERATION_IDS,
   TX_INCOME,
   TX_STATUS,
@@ -78,13 +80,16 @@ const KNOWN = {
 /**
  * The fields of a successful answer. `status: "error"` is TelePagos' refusal whatever the HTTP code
  * (it sends it with 200 too, so it is checked first, as public clients do); a non-2xx code is a refusal
- * even without that body. Either way the caller gets the provider's message, made safe.
+ * even without that body. Either way the caller gets the provider's message, made safe. Sent with HTTP
+ * 2xx, a refusal says what it is only in its message: NOT_FOUND when it matches NOT_FOUND_PATTERN,
+ * otherwise REJECTED.
  */
 export function unwrapEnvelope(response: UpstreamResponse, source: ResponseSource): Record<string, unknown> {
   const body = typeof response.body === 'object' && response.body !== null && !Array.isArray(response.body) ? (response.body as Record<string, unknown>) : undefined;
   const httpOk = response.status >= 200 && response.status < 300;
   if (body?.status === 'error' || !httpOk) {
-    throw providerRejection(PROVIDER, source.endpoint, response.status, body?.message, source.requestId);
+    const statedStatus = typeof body?.message === 'string' && NOT_FOUND_PATTERN.test(body.message) ? ERROR_HTTP_STATUS.notFound : undefined;
+    throw providerRejection(PROVIDER, source.endpoint, response.status, body?.message, source.requestId, statedStatus);
   }
   if (!body) throw bad(source, 'the body is not a JSON object');
   if (body.status !== 'ok') throw bad(source, 'status is missing or not "ok"');

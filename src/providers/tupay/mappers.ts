@@ -16,6 +16,7 @@ import {
   TUPAY_MAX_ROWS,
   TUPAY_SESSION_COOKIE,
   tupayTokenFromSetCookie,
+  TUPAY_UTC_OFFSET_MINUTES,
   type TupayCashoutStatus,
   type TupayDepositStatus,
 } from './assumptions.js';
@@ -42,7 +43,7 @@ export type ResponseSource = WireSource;
  * in Lima time (UTC-5, no daylight saving), the merchant's own, as the read API reads Tupay days.
  */
 export const TUPAY_ZONE: WireZone = Object.freeze({
-  offsetMinutes: -5 * 60,
+  offsetMinutes: TUPAY_UTC_OFFSET_MINUTES,
   isDocumented: (text: string) => text.length >= 20 && text.charCodeAt(10) === 84 && text.charCodeAt(text.length - 1) === 90,
 });
 
@@ -99,7 +100,7 @@ function isoAt(value: unknown, path: string, source: ResponseSource, field?: str
 export function tupayFailure(response: UpstreamResponse, source: ResponseSource): ProviderError {
   const body: Untrusted<TupayErrorDto> = isObject(response.body) ? response.body : {};
   const description = body.description ?? (typeof response.body === 'string' ? response.body : undefined);
-  if (response.status === 403 && body.code === TUPAY_IP_NOT_ALLOWED_CODE) {
+  if (response.status === 403 && String(body.code).trim() === String(TUPAY_IP_NOT_ALLOWED_CODE)) {
     return new ProviderError(
       `Tupay refused ${source.endpoint}: this gateway's IP address is not whitelisted for the API user (code ${TUPAY_IP_NOT_ALLOWED_CODE}); ask Tupay to whitelist it`,
       {

@@ -5,7 +5,9 @@
 import {
   TUPAY_SESSION_LIFETIME_SECONDS,
   TUPAY_SESSION_SLIDING,
+  TUPAY_DATE_PATTERN,
   TUPAY_STRICT_RULES,
+  TUPAY_UTC_OFFSET_MINUTES,
   tupayErrorCode,
   type TupayErrorBody,
 } from '../../providers/tupay/assumptions.js';
@@ -16,6 +18,7 @@ import { registerControl } from './control.js';
 import { registerRoutes } from './routes.js';
 import { DEFAULT_CASHOUTS_PER_DAY, DEFAULT_DAYS, DEFAULT_DEPOSITS_PER_DAY, DEFAULT_SEED, seedState } from './seed.js';
 import type { TupayState } from './state.js';
+import type { WireFacts } from '../variant.js';
 
 export type { TupayState } from './state.js';
 export type { TupayCredentials } from './auth.js';
@@ -61,9 +64,23 @@ function createState(options: TupaySandboxOptions): TupayState {
   return state;
 }
 
+/**
+ * The alternate wire variant of Tupay (../variant.ts): UTC dates also go at Lima's `-05:00` or with
+ * milliseconds, report days as a bare date; the documents show no error body, so refusals keep their
+ * HTTP status.
+ */
+export const TUPAY_WIRE_FACTS: WireFacts = {
+  documentedDate: (text) => (TUPAY_DATE_PATTERN.test(text) ? Date.parse(text) : Number.NaN),
+  offsetMinutes: TUPAY_UTC_OFFSET_MINUTES,
+  dayFields: new Set(['date']),
+  extraFields: { bankCode: null, comments: 'sandbox' },
+  errorBodyDocumented: false,
+};
+
 export const tupaySandbox: SandboxDefinition<TupayState, TupaySandboxOptions> = {
   name: 'tupay',
   strictRules: TUPAY_STRICT_RULES,
+  wireFacts: TUPAY_WIRE_FACTS,
   errorBody: (status, message): TupayErrorBody => ({ code: tupayErrorCode(status), description: message }),
   defaultErrorStatus: 500,
   tokens: (options) => ({
