@@ -19,7 +19,9 @@ import {
   isNonNullType,
   type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLField,
   type GraphQLOutputType,
+  type GraphQLSchema,
   type GraphQLType,
   type SelectionSetNode,
   type ValidationContext,
@@ -63,8 +65,13 @@ const reject = {
  * Upstream calls a field causes, by `Type.field`. Fields marked `once` are served by a per-request
  * loader (one call however many times they appear); the others are multiplied by the size of every
  * list they sit in (LIST_FACTOR, or the connection's `first`).
+ *
+ * No silent zero: every field computed by a resolver method (a type-graphql @Query, @Subscription or
+ * @FieldResolver) is either priced here or listed in NO_UPSTREAM_CALL, and every mutation costs
+ * MUTATION_COST; test/contract/tables.test.ts fails for a resolver field in neither table and for an
+ * entry naming a field the schema no longer has. Plain @Field properties read their parent's value.
  */
-const UPSTREAM_COST: Record<string, { cost: number; once?: boolean }> = {
+export const UPSTREAM_COST: Readonly<Record<string, Price>> = {
   'Query.accounts': { cost: 2, once: true },
   'Query.paymentConcepts': { cost: 1, once: true },
   'Query.transactionOperations': { cost: 1, once: true },
@@ -83,7 +90,19 @@ const UPSTREAM_COST: Record<string, { cost: number; once?: boolean }> = {
   'Cashout.voucher': { cost: 1 },
   'SalePoint.staticQr': { cost: 1 },
 };
-const MUTATION_COST = 3;
+
+/** Resolver fields that call no provider, each with the reason. */
+export const NO_UPSTREAM_CALL: Readonly<Record<string, string>> = {
+  'Query.account': 'builds the Account value locally; its balance fields are priced',
+  'Subscription.paymentEvents': 'listens on the event bus; provider notifications feed it, not requests',
+};
+
+export interface Price {
+  cost: number;
+  once?: boolean;
+}
+
+export const MUTATION_COST = 3;
 /** Assumed size of a list of objects whose items cost upstream calls. */
 const LIST_FACTOR = 10;
 
@@ -91,9 +110,36 @@ function isList(type: GraphQLType): boolean {
   return isListType(isNonNullType(type) ? type.ofType : type);
 }
 
+/** The price table resolved against one schema: looked up by field definition, with no string built per field. */
+interface Pricing {
+  prices: Map<GraphQLField<unknown, unknown>, Price>;
+  nodes: GraphQLField<unknown, unknown> | undefined;
+}
+
+const pricings = new WeakMap<GraphQLSchema, Pricing>();
+
+/** Built once per schema (the gateway has one), from the table alone: no schema walk. */
+function pricingOf(schema: GraphQLSchema): Pricing {
+  let pricing = pricings.get(schema);
+  if (!pricing) {
+    const prices = new Map<GraphQLField<unknown, unknown>, Price>();
+    for (const [coordinate, price] of Object.entries(UPSTREAM_COST)) {
+      const [typeName, fieldName] = coordinate.split('.') as [string, string];
+      const type = schema.getType(typeName);
+      const field = type && 'getFields' in type ? type.getFields()[fieldName] : undefined;
+      if (field) prices.set(field as GraphQLField<unknown, unknown>, price);
+    }
+    pricing = { prices, nodes: schema.getQueryType()?.getFields().nodes };
+    pricings.set(schema, pricing);
+  }
+  return pricing;
+}
+
 function upstreamCostRule(limit: number): ValidationRule {
   return (context: ValidationContext) => {
     const schema = context.getSchema();
+    const { prices, nodes } = pricingOf(schema);
+    const mutationType = schema.getMutationType();
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const definition of context.getDocument().definitions) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
@@ -121,13 +167,13 @@ function upstreamCostRule(limit: number): ValidationRule {
       if (!('getFields' in parentType)) return 0;
       const definition = parentType.getFields()[field.name.value];
       if (!definition) return 0;
-      const coordinate = `${parentType.name}.${field.name.value}`;
-      const price = UPSTREAM_COST[coordinate];
+      const price = prices.get(definition as GraphQLField<unknown, unknown>);
+      const isNodes = definition === nodes;
       // nodes(ids:) fans out per id; any other list multiplies what its items cost.
-      const fanOut = coordinate === 'Query.nodes' ? idsCount(field) : isList(definition.type) ? LIST_FACTOR : 1;
-      const own = parentType.name === 'Mutation' ? MUTATION_COST : price ? price.cost * (price.once ? 1 : factor) : 0;
+      const fanOut = isNodes ? idsCount(field) : isList(definition.type) ? LIST_FACTOR : 1;
+      const own = parentType === mutationType ? MUTATION_COST : price ? price.cost * (price.once ? 1 : factor) : 0;
       const children = field.selectionSet ? selectionCost(field.selectionSet, definition.type, factor * fanOut, seen) : 0;
-      return (coordinate === 'Query.nodes' ? own * fanOut : own) + children;
+      return (isNodes ? own * fanOut : own) + children;
     };
 
     return {
