@@ -2,6 +2,8 @@
  * Which scope each operation needs, checked once per operation before anything executes (so a refused
  * operation causes no provider call): `read` for queries and subscriptions, `cashout` for
  * createCashout, `cashin` for the cash-in and sale-point mutations and createPayment.
+ * test/contract/tables.test.ts fails for a mutation missing from MUTATION_SCOPES or an entry naming none,
+ * so the `cashout` fallback below is a last resort, never what decides.
  */
 import { Kind, type OperationDefinitionNode } from 'graphql';
 import type { Scope } from './clients.js';

@@ -18,9 +18,11 @@ import {
   isListType,
   isNonNullType,
   type FieldNode,
+  type OperationDefinitionNode,
   type FragmentDefinitionNode,
   type GraphQLField,
   type GraphQLOutputType,
+  type GraphQLResolveInfo,
   type GraphQLSchema,
   type GraphQLType,
   type SelectionSetNode,
@@ -135,53 +137,70 @@ function pricingOf(schema: GraphQLSchema): Pricing {
   return pricing;
 }
 
+/** Where the cost walk finds a fragment's definition, and the operation's variable values when known. */
+interface CostInputs {
+  fragment: (name: string) => FragmentDefinitionNode | undefined;
+  variables?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The provider calls an operation would cause, as priced by UPSTREAM_COST. Without variable values
+ * (while validating) a `nodes(ids: $variable)` counts as LIST_FACTOR ids; with them, as the real list.
+ */
+function operationCost(schema: GraphQLSchema, operation: OperationDefinitionNode, inputs: CostInputs): number {
+  const { prices, nodes } = pricingOf(schema);
+  const mutationType = schema.getMutationType();
+
+  const selectionCost = (selectionSet: SelectionSetNode, parent: GraphQLOutputType, factor: number, seen: Set<string>): number => {
+    let total = 0;
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) total += fieldCost(selection, parent, factor, seen);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const on = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : getNamedType(parent);
+        total += selectionCost(selection.selectionSet, (on ?? parent) as GraphQLOutputType, factor, seen);
+      } else {
+        const fragment = inputs.fragment(selection.name.value);
+        if (!fragment || seen.has(fragment.name.value)) continue; // cycles are refused by another rule
+        const on = schema.getType(fragment.typeCondition.name.value) ?? parent;
+        total += selectionCost(fragment.selectionSet, on as GraphQLOutputType, factor, new Set([...seen, fragment.name.value]));
+      }
+    }
+    return total;
+  };
+
+  const fieldCost = (field: FieldNode, parent: GraphQLOutputType, factor: number, seen: Set<string>): number => {
+    const parentType = getNamedType(parent);
+    if (!('getFields' in parentType)) return 0;
+    const definition = parentType.getFields()[field.name.value];
+    if (!definition) return 0;
+    const price = prices.get(definition as GraphQLField<unknown, unknown>);
+    const isNodes = definition === nodes;
+    // nodes(ids:) fans out per id; any other list multiplies what its items cost.
+    const fanOut = isNodes ? idsCount(field, inputs.variables) : isList(definition.type) ? LIST_FACTOR : 1;
+    const own = parentType === mutationType ? MUTATION_COST : price ? price.cost * (price.once ? 1 : factor) : 0;
+    const children = field.selectionSet ? selectionCost(field.selectionSet, definition.type, factor * fanOut, seen) : 0;
+    return (isNodes ? own * fanOut : own) + children;
+  };
+
+  const root = operation.operation === 'mutation' ? mutationType : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  return root ? selectionCost(operation.selectionSet, root, 1, new Set()) : 0;
+}
+
+function overBudget(cost: number, limit: number): GraphQLError | undefined {
+  return cost > limit ? tooComplex(`This operation would cost about ${cost} provider calls; the limit is ${limit}. Ask for less at once.`) : undefined;
+}
+
 function upstreamCostRule(limit: number): ValidationRule {
   return (context: ValidationContext) => {
-    const schema = context.getSchema();
-    const { prices, nodes } = pricingOf(schema);
-    const mutationType = schema.getMutationType();
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const definition of context.getDocument().definitions) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
     }
-
-    const selectionCost = (selectionSet: SelectionSetNode, parent: GraphQLOutputType, factor: number, seen: Set<string>): number => {
-      let total = 0;
-      for (const selection of selectionSet.selections) {
-        if (selection.kind === Kind.FIELD) total += fieldCost(selection, parent, factor, seen);
-        else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          const on = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : getNamedType(parent);
-          total += selectionCost(selection.selectionSet, (on ?? parent) as GraphQLOutputType, factor, seen);
-        } else {
-          const fragment = fragments.get(selection.name.value);
-          if (!fragment || seen.has(fragment.name.value)) continue; // cycles are refused by another rule
-          const on = schema.getType(fragment.typeCondition.name.value) ?? parent;
-          total += selectionCost(fragment.selectionSet, on as GraphQLOutputType, factor, new Set([...seen, fragment.name.value]));
-        }
-      }
-      return total;
-    };
-
-    const fieldCost = (field: FieldNode, parent: GraphQLOutputType, factor: number, seen: Set<string>): number => {
-      const parentType = getNamedType(parent);
-      if (!('getFields' in parentType)) return 0;
-      const definition = parentType.getFields()[field.name.value];
-      if (!definition) return 0;
-      const price = prices.get(definition as GraphQLField<unknown, unknown>);
-      const isNodes = definition === nodes;
-      // nodes(ids:) fans out per id; any other list multiplies what its items cost.
-      const fanOut = isNodes ? idsCount(field) : isList(definition.type) ? LIST_FACTOR : 1;
-      const own = parentType === mutationType ? MUTATION_COST : price ? price.cost * (price.once ? 1 : factor) : 0;
-      const children = field.selectionSet ? selectionCost(field.selectionSet, definition.type, factor * fanOut, seen) : 0;
-      return (isNodes ? own * fanOut : own) + children;
-    };
-
+    const inputs: CostInputs = { fragment: (name) => fragments.get(name) };
     return {
       OperationDefinition(operation) {
-        const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
-        if (!root) return;
-        const cost = selectionCost(operation.selectionSet, root, 1, new Set());
-        if (cost > limit) context.reportError(tooComplex(`This operation would cost about ${cost} provider calls; the limit is ${limit}. Ask for less at once.`));
+        const refusal = overBudget(operationCost(context.getSchema(), operation, inputs), limit);
+        if (refusal) context.reportError(refusal);
       },
     };
   };
@@ -189,11 +208,25 @@ function upstreamCostRule(limit: number): ValidationRule {
 
 /**
  * `nodes(ids: [...])` costs one call per id. A variable list cannot be seen while validating: it is
- * priced like any list, and the resolver refuses more than MAX_NODES ids before any call.
+ * priced as LIST_FACTOR ids there, and re-priced with its real length by refuseNodesOverBudget.
  */
-function idsCount(field: FieldNode): number {
+function idsCount(field: FieldNode, variables: CostInputs['variables']): number {
   const ids = field.arguments?.find((argument) => argument.name.value === 'ids')?.value;
-  return ids?.kind === Kind.LIST ? Math.max(1, ids.values.length) : LIST_FACTOR;
+  if (ids?.kind === Kind.LIST) return Math.max(1, ids.values.length);
+  const value = ids?.kind === Kind.VARIABLE ? variables?.[ids.name.value] : undefined;
+  return Array.isArray(value) ? Math.max(1, value.length) : LIST_FACTOR;
+}
+
+/**
+ * Run by `nodes` before it fetches anything: a list of more than LIST_FACTOR ids (which validation
+ * could only have counted exactly if written inline) re-prices the whole operation with the real
+ * variable values, so a variable list costs what the same list written inline would.
+ */
+export function refuseNodesOverBudget(ids: readonly unknown[], info: GraphQLResolveInfo): void {
+  if (ids.length <= LIST_FACTOR) return;
+  const cost = operationCost(info.schema, info.operation, { fragment: (name) => info.fragments[name], variables: info.variableValues });
+  const refusal = overBudget(cost, LIMITS.maxUpstreamCost);
+  if (refusal) throw refusal;
 }
 
 export function validationRules(): ValidationRule[] {

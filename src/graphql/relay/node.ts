@@ -2,10 +2,12 @@
  * The Relay `Node` interface and the `node`/`nodes` root fields. Values are plain objects carrying
  * `__typename` (no class instances on the hot path); each module says how to fetch its type by id.
  */
-import { Arg, Ctx, Field, ID, InterfaceType, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, Field, ID, Info, InterfaceType, Query, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../context.js';
 import type { ProviderId } from '../../providers/provider.js';
 import { userInputError } from '../errors.js';
+import { refuseNodesOverBudget } from '../limits.js';
 import { fromGlobalId, type NodeType } from './global-id.js';
 
 export interface NodeValue {
@@ -44,8 +46,9 @@ export function createNodeResolver(fetchers: Partial<Record<NodeType, NodeFetche
     }
 
     @Query(() => [Node], { nullable: 'items', description: `Several objects by global id (at most ${MAX_NODES}), in order; null for each unknown.` })
-    nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: GatewayContext): Promise<(NodeValue | null)[]> {
+    nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: GatewayContext, @Info() info: GraphQLResolveInfo): Promise<(NodeValue | null)[]> {
       if (ids.length > MAX_NODES) throw userInputError(`nodes takes at most ${MAX_NODES} ids`, { field: 'ids' });
+      refuseNodesOverBudget(ids, info);
       return Promise.all(ids.map((id) => fetchNode(ctx, id)));
     }
   }
