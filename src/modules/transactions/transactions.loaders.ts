@@ -50,8 +50,9 @@ export function newestTransactions(
   count: number,
 ): Promise<{ items: TransactionValue[]; total: number }> {
   return perKey(ctx, 'transactions.newest', async (key) => {
-    const { provider, count: n, from, to, ...q } = JSON.parse(key) as Key & { count: number };
-    const { transactions, total } = await sourceOf(ctx, provider).newestTransactions!({ from, to }, q, n, callContext(ctx));
+    // The parsed key is both the range and the query (sources read only their fields): nothing more to allocate.
+    const parsed = JSON.parse(key) as Key & { count: number };
+    const { transactions, total } = await sourceOf(ctx, parsed.provider).newestTransactions!(parsed, parsed, parsed.count, callContext(ctx));
     return { items: newestFirst(transactions.map(transactionValue)), total };
   }).load(JSON.stringify({ provider: source.provider, ...range, ...query, count }));
 }
@@ -59,7 +60,7 @@ export function newestTransactions(
 /** Every transaction of a range the provider lets through its own filters, newest first. */
 export function accountTransactions(ctx: GatewayContext, source: TransactionSource, range: DayRange, query: TransactionQuery): Promise<TransactionValue[]> {
   return perKey(ctx, 'transactions', async (key) => {
-    const { provider, from, to, ...q } = JSON.parse(key) as Key;
-    return newestFirst((await sourceOf(ctx, provider).transactions({ from, to }, q, callContext(ctx))).map(transactionValue));
+    const parsed = JSON.parse(key) as Key;
+    return newestFirst((await sourceOf(ctx, parsed.provider).transactions(parsed, parsed, callContext(ctx))).map(transactionValue));
   }).load(JSON.stringify({ provider: source.provider, ...range, ...query }));
 }
