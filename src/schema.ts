@@ -8,7 +8,6 @@ import { buildSchema } from 'type-graphql';
 import { createNodeResolver, type NodeFetcher } from './graphql/relay/node.js';
 import type { NodeType } from './graphql/relay/global-id.js';
 import { AccountResolver, accountValue } from './modules/accounts/account.resolver.js';
-import { keepsBalance } from './modules/accounts/accounts.loaders.js';
 import { CashinMutations } from './modules/cash-in/cashin.mutations.js';
 import { CashinResolver, findCashin } from './modules/cash-in/cashin.resolver.js';
 import { CashoutMutations } from './modules/cashouts/cashout.mutations.js';
@@ -24,7 +23,7 @@ import { AccountTransactionsResolver, TransactionResolver } from './modules/tran
 
 /** How `node(id:)` fetches each type; Transactions cannot be fetched by id at any provider. */
 const nodeFetchers: Partial<Record<NodeType, NodeFetcher>> = {
-  Account: async (ctx, provider) => (keepsBalance(provider) && ctx.providers.isConfigured(provider) ? accountValue(provider) : null),
+  Account: async (ctx, provider) => (ctx.providers.isConfigured(provider) && ctx.providers.capable(provider, 'balances') ? accountValue(provider) : null),
   SalePoint: async (ctx, provider, localId) => (provider === 'TELEPAGOS' ? ((await salePoints(ctx)).byId.get(localId) ?? null) : null),
   Cashout: (ctx, provider, localId) => (provider === 'TELEPAGOS' ? findCashout(ctx, localId) : Promise.resolve(null)),
   Cashin: (ctx, provider, localId) => (provider === 'TELEPAGOS' ? findCashin(ctx, localId) : Promise.resolve(null)),

@@ -1,17 +1,43 @@
 /**
- * The gateway's provider clients, one per configured provider, sharing the credential store, logger,
- * time budget, breaker settings and metric hooks. Asking for an unconfigured provider is a PROVIDER_NOT_CONFIGURED error.
+ * The gateway's providers: one adapter per configured provider (made by its folder's factory), sharing
+ * the credential store, logger, time budget, breaker settings and metric hooks. Modules ask it for
+ * capabilities (`all`, `capable`); asking for an unconfigured provider is a PROVIDER_NOT_CONFIGURED error.
  */
 import type { ProvidersConfig } from '../config.js';
 import type { Logger } from '../logging.js';
 import type { CredentialStore } from '../state/credential-store.js';
+import type { AdapterFactory, AdapterOf } from './adapter.js';
+import type { Capabilities, CapabilityName, ProviderAdapter } from './capabilities.js';
 import { notConfigured } from './errors.js';
 import type { BreakerOptions, BreakerState, TransportHooks } from './http.js';
-import type { ProviderId } from './provider.js';
+import { PROVIDER_VALUES, PROVIDERS, type ProviderId } from './provider.js';
 import type { WireSurprise } from './wire.js';
-import { TaloClient } from './talo/client.js';
-import { TelepagosClient } from './telepagos/client.js';
-import { TupayClient } from './tupay/client.js';
+import { taloAdapter } from './talo/adapter.js';
+import type { TaloClient } from './talo/client.js';
+import { telepagosAdapter } from './telepagos/adapter.js';
+import type { TelepagosClient } from './telepagos/client.js';
+import { tupayAdapter } from './tupay/adapter.js';
+import type { TupayClient } from './tupay/client.js';
+
+/** Every provider's adapter factory: adding a provider to PROVIDERS without one here is a type error. */
+const ADAPTERS = { TELEPAGOS: telepagosAdapter, TALO: taloAdapter, TUPAY: tupayAdapter } satisfies Record<ProviderId, AdapterFactory>;
+type Adapters = { -readonly [K in ProviderId]?: AdapterOf<(typeof ADAPTERS)[K]> };
+
+/** Factories of providers added at run time (`addProvider`), by id. */
+const added = new Map<string, AdapterFactory>();
+
+/**
+ * Adds a provider the built-in list does not know: its id joins PROVIDERS and the GraphQL `Provider`
+ * enum, and registries made afterwards ask `factory` for its adapter. For tests (a test-only provider
+ * proving the capability seams); it must run before the schema is built, in a process of its own. A real
+ * provider is added in source instead: PROVIDERS, ADAPTERS, the config and its folder.
+ */
+export function addProvider(id: string, factory: AdapterFactory): void {
+  if ((PROVIDERS as readonly string[]).includes(id)) throw new Error(`provider ${id} exists`);
+  (PROVIDERS as string[]).push(id);
+  (PROVIDER_VALUES as Record<string, string>)[id] = id;
+  added.set(id, factory);
+}
 
 export interface RegistryDeps {
   store: CredentialStore;
@@ -27,46 +53,60 @@ export interface RegistryDeps {
 }
 
 export class ProviderRegistry {
-  private readonly clients: { TELEPAGOS?: TelepagosClient; TALO?: TaloClient; TUPAY?: TupayClient } = {};
+  private readonly adapters: Adapters = {};
+  /** Every configured adapter by id, the added ones too. */
+  private readonly byId = new Map<ProviderId, ProviderAdapter>();
+  /** Configured providers, in the contract's order. */
+  readonly configured: readonly ProviderId[];
+  /** Per capability, the configured providers that have it (in the contract's order): made once. */
+  private readonly capable_ = new Map<CapabilityName, readonly unknown[]>();
 
   constructor(config: ProvidersConfig, deps: RegistryDeps) {
-    const common = { timeoutMs: deps.timeoutMs, breaker: deps.breaker, store: deps.store, logger: deps.logger, hooks: deps.hooks, onWireSurprise: deps.onWireSurprise };
-    const renewed = (provider: ProviderId) => ({ onCredentialRenewed: () => deps.onRenewed?.(provider) });
-    if (config.telepagos) {
-      const { url, username, password } = config.telepagos;
-      const amountFormat = config.wire?.telepagosAmountFormat;
-      this.clients.TELEPAGOS = new TelepagosClient({ ...common, ...renewed('TELEPAGOS'), baseUrl: url, username, password, amountFormat });
+    const { timeoutMs, breaker, store, logger, hooks, onWireSurprise } = deps;
+    for (const id of PROVIDERS) {
+      const factory: AdapterFactory | undefined = (ADAPTERS as Record<string, AdapterFactory>)[id] ?? added.get(id);
+      const adapter = factory?.(config, { timeoutMs, breaker, store, logger, hooks, onWireSurprise, onCredentialRenewed: () => deps.onRenewed?.(id) });
+      if (!adapter) continue;
+      this.byId.set(id, adapter);
+      if (id in ADAPTERS) (this.adapters as Record<string, ProviderAdapter>)[id] = adapter;
     }
-    if (config.talo) {
-      const { url, userId, clientId, clientSecret } = config.talo;
-      this.clients.TALO = new TaloClient({ ...common, ...renewed('TALO'), baseUrl: url, userId, clientId, clientSecret });
-    }
-    if (config.tupay) {
-      const { url, accessKey, secretKey } = config.tupay;
-      const reportRangeFormat = config.wire?.tupayReportRangeFormat;
-      this.clients.TUPAY = new TupayClient({ ...common, ...renewed('TUPAY'), baseUrl: url, accessKey, secretKey, reportRangeFormat });
-    }
-  }
-
-  /** Configured providers, in the contract's order. */
-  get configured(): ProviderId[] {
-    return (['TELEPAGOS', 'TALO', 'TUPAY'] as const).filter((p) => this.clients[p] !== undefined);
+    this.configured = [...this.byId.keys()];
   }
 
   isConfigured(provider: ProviderId): boolean {
-    return this.clients[provider] !== undefined;
+    return this.byId.has(provider);
+  }
+
+  /** Every configured provider that can `capability`, in the contract's order. */
+  all<K extends CapabilityName>(capability: K): readonly Capabilities[K][] {
+    let list = this.capable_.get(capability) as Capabilities[K][] | undefined;
+    if (!list) {
+      list = [];
+      for (const adapter of this.byId.values()) {
+        const source = adapter[capability];
+        if (source) list.push(source as Capabilities[K]);
+      }
+      this.capable_.set(capability, list);
+    }
+    return list;
+  }
+
+  /** The provider's `capability`, or undefined when the provider lacks it. Throws PROVIDER_NOT_CONFIGURED for an unconfigured provider. */
+  capable<K extends CapabilityName>(provider: ProviderId, capability: K): Capabilities[K] | undefined {
+    const adapter = this.byId.get(provider) ?? this.missing(provider);
+    return adapter[capability] as Capabilities[K] | undefined;
   }
 
   get telepagos(): TelepagosClient {
-    return this.clients.TELEPAGOS ?? this.missing('TELEPAGOS');
+    return this.adapters.TELEPAGOS?.client ?? this.missing('TELEPAGOS');
   }
 
   get talo(): TaloClient {
-    return this.clients.TALO ?? this.missing('TALO');
+    return this.adapters.TALO?.client ?? this.missing('TALO');
   }
 
   get tupay(): TupayClient {
-    return this.clients.TUPAY ?? this.missing('TUPAY');
+    return this.adapters.TUPAY?.client ?? this.missing('TUPAY');
   }
 
   private missing(provider: ProviderId): never {
@@ -81,14 +121,12 @@ export class ProviderRegistry {
   /** Circuit state per configured provider, for readiness and metrics. */
   breakerStates(): Partial<Record<ProviderId, BreakerState>> {
     const states: Partial<Record<ProviderId, BreakerState>> = {};
-    if (this.clients.TELEPAGOS) states.TELEPAGOS = this.clients.TELEPAGOS.breakerState;
-    if (this.clients.TALO) states.TALO = this.clients.TALO.transport.breakerState;
-    if (this.clients.TUPAY) states.TUPAY = this.clients.TUPAY.breakerState;
+    for (const [id, adapter] of this.byId) states[id] = adapter.breakerState;
     return states;
   }
 
   /** Logs out where a session exists (Tupay) and closes every connection pool. */
   async close(): Promise<void> {
-    await Promise.allSettled([this.clients.TELEPAGOS?.close(), this.clients.TALO?.close(), this.clients.TUPAY?.close()]);
+    await Promise.allSettled([...this.byId.values()].map((adapter) => adapter.close()));
   }
 }

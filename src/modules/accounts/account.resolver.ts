@@ -9,9 +9,10 @@ import { toGlobalId } from '../../graphql/relay/global-id.js';
 import { LocalDateScalar } from '../../graphql/scalars/index.js';
 import { Money } from '../common/money.type.js';
 import { ProviderEnum } from '../common/enums.js';
-import { checkRange, tupayRange } from '../transactions/date-range.js';
+import type { BalanceSource } from '../../providers/capabilities.js';
+import { checkRange } from '../transactions/date-range.js';
 import { Account, BalanceReportEntry, type AccountValue } from './account.type.js';
-import { balances, BALANCE_PROVIDERS, keepsBalance, primaryBalance, type BalanceProvider } from './accounts.loaders.js';
+import { balances, primaryBalance } from './accounts.loaders.js';
 
 export function accountValue(provider: ProviderId): AccountValue {
   return { __typename: 'Account', id: toGlobalId('Account', provider, provider), provider };
@@ -21,12 +22,12 @@ export function accountValue(provider: ProviderId): AccountValue {
 export class AccountResolver {
   @Query(() => [Account], { description: 'One account per configured provider that keeps a balance (TelePagos, Tupay).' })
   async accounts(@Ctx() ctx: GatewayContext): Promise<AccountValue[]> {
-    const providers = BALANCE_PROVIDERS.filter((p) => ctx.providers.isConfigured(p));
+    const sources = ctx.providers.all('balances');
     // Ask every provider at once; one failing never blanks the others (its error goes with the response).
-    const results = await Promise.allSettled(providers.map((p) => balances(ctx, p)));
+    const results = await Promise.allSettled(sources.map((source) => balances(ctx, source)));
     const healthy: AccountValue[] = [];
     results.forEach((result, i) => {
-      const provider = providers[i]!;
+      const provider = sources[i]!.provider;
       if (result.status === 'fulfilled') healthy.push(accountValue(provider));
       else ctx.partialErrors.push(partialError(result.reason, ['accounts'], provider));
     });
@@ -35,22 +36,21 @@ export class AccountResolver {
 
   @Query(() => Account, { nullable: true, description: 'The account at one provider; null for providers that keep no balance (Talo).' })
   account(@Arg('provider', () => ProviderEnum) provider: ProviderEnum, @Ctx() ctx: GatewayContext): AccountValue | null {
-    if (!keepsBalance(provider)) return null;
-    if (!ctx.providers.isConfigured(provider)) throw ctx.providers.notConfiguredError(provider);
-    return accountValue(provider);
+    // An unconfigured provider is PROVIDER_NOT_CONFIGURED (whether it would keep a balance is unknown).
+    return ctx.providers.capable(provider, 'balances') ? accountValue(provider) : null;
   }
 
   @FieldResolver(() => Money, { description: 'The primary balance (Tupay: the PRIMARY balance in its currency).' })
   async balance(@Root() account: AccountValue, @Ctx() ctx: GatewayContext): Promise<DomainMoney> {
-    const provider = account.provider as BalanceProvider;
-    const primary = primaryBalance(provider, await balances(ctx, provider));
-    if (!primary) throw badResponse(provider, 'balance', 'no balance in the answer', ctx.requestId);
+    const source = balanceSource(ctx, account);
+    const primary = primaryBalance(source, await balances(ctx, source));
+    if (!primary) throw badResponse(account.provider, 'balance', 'no balance in the answer', ctx.requestId);
     return primary.total;
   }
 
   @FieldResolver(() => [Money], { description: 'Every balance the provider reports, one per currency.' })
   async balances(@Root() account: AccountValue, @Ctx() ctx: GatewayContext): Promise<DomainMoney[]> {
-    return (await balances(ctx, account.provider as BalanceProvider)).map((b) => b.total);
+    return (await balances(ctx, balanceSource(ctx, account))).map((b) => b.total);
   }
 
   @FieldResolver(() => [BalanceReportEntry], { description: 'Tupay daily balance report; empty for providers without one.' })
@@ -61,13 +61,18 @@ export class AccountResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<DomainReportEntry[]> {
     checkRange(from, to);
-    if (account.provider !== 'TUPAY') return [];
-    const entries = await ctx.providers.tupay.balanceReport(tupayRange(from, to), callContext(ctx));
-    // The Lima-day range reaches into the next UTC day, and Tupay reports UTC days: keep the asked ones.
-    return entries
-      .filter((e) => e.date >= from && e.date <= to)
-      .sort((a, b) => a.date.localeCompare(b.date) || a.currency.localeCompare(b.currency));
+    const source = ctx.providers.capable(account.provider, 'balanceReport');
+    if (!source) return [];
+    const entries = await source.balanceReport({ from, to }, callContext(ctx));
+    return entries.sort((a, b) => a.date.localeCompare(b.date) || a.currency.localeCompare(b.currency));
   }
+}
+
+/** The balance source behind an Account (Accounts exist only for providers that keep a balance). */
+function balanceSource(ctx: GatewayContext, account: AccountValue): BalanceSource {
+  const source = ctx.providers.capable(account.provider, 'balances');
+  if (!source) throw new Error(`${account.provider} keeps no balance`);
+  return source;
 }
 
 /** A provider failure reported next to partial data, at `path`, formatted like any other error. */

@@ -1,11 +1,10 @@
 /** Enums shared across modules, registered once with their contract descriptions. */
 import { registerEnumType } from 'type-graphql';
+import { PROVIDER_VALUES, type ProviderId } from '../../providers/provider.js';
 
-export enum ProviderEnum {
-  TELEPAGOS = 'TELEPAGOS',
-  TALO = 'TALO',
-  TUPAY = 'TUPAY',
-}
+/** One value per provider the gateway knows (PROVIDERS), read when the schema is built. */
+export const ProviderEnum = PROVIDER_VALUES;
+export type ProviderEnum = ProviderId;
 registerEnumType(ProviderEnum, { name: 'Provider', description: 'The payment providers behind Pasarela.' });
 
 export enum CurrencyCode {

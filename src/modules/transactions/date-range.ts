@@ -1,4 +1,4 @@
-/** Date ranges of the read API: validated once, and turned into each provider's terms. */
+/** Date ranges of the read API, validated once (each provider's adapter turns them into its own terms). */
 import { userInputError } from '../../graphql/errors.js';
 
 /** The longest range one query may ask for: bounds the upstream work a single query can cause. */
@@ -11,14 +11,4 @@ export function checkRange(from: string, to: string): void {
   if (from > to) throw userInputError('from must not be after to', { field: 'from' });
   const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS + 1;
   if (days > MAX_RANGE_DAYS) throw userInputError(`the range may span at most ${MAX_RANGE_DAYS} days`, { field: 'to' });
-}
-
-/**
- * Tupay works in instants; a calendar day is a day in Lima (UTC−05:00, no daylight saving), where the
- * merchant is. `to` covers its whole day.
- */
-export const TUPAY_UTC_OFFSET = '-05:00';
-
-export function tupayRange(from: string, to: string): { from: Date; to: Date } {
-  return { from: new Date(`${from}T00:00:00${TUPAY_UTC_OFFSET}`), to: new Date(`${to}T23:59:59.999${TUPAY_UTC_OFFSET}`) };
 }

@@ -3,12 +3,12 @@ import type { GatewayContext } from '../../context.js';
 import { checkFirst, connectionOf, decodeCursor, type Connection } from '../../graphql/relay/connection.js';
 import { LocalDateScalar } from '../../graphql/scalars/index.js';
 import { Account, type AccountValue } from '../accounts/account.type.js';
-import type { BalanceProvider } from '../accounts/accounts.loaders.js';
+import type { TransactionQuery, TransactionQueryField, TransactionSource } from '../../providers/capabilities.js';
 import { SalePoint, type SalePointValue } from '../sale-points/sale-point.type.js';
 import { salePoints } from '../sale-points/sale-points.loaders.js';
 import { checkRange } from './date-range.js';
 import { Transaction, TransactionConnection, TransactionFilter, type TransactionValue } from './transaction.type.js';
-import { accountTransactions, newestTelepagosTransactions, timeOf, type UpstreamQuery } from './transactions.loaders.js';
+import { accountTransactions, newestTransactions, timeOf } from './transactions.loaders.js';
 
 /** Filters the providers do not apply themselves. */
 function matches(filter: TransactionFilter | undefined): (t: TransactionValue) => boolean {
@@ -24,19 +24,43 @@ function matches(filter: TransactionFilter | undefined): (t: TransactionValue) =
     (!document || t.counterparty?.document === document || t.counterparty?.cuit === document);
 }
 
-/** Whether the gateway itself must filter (then every row of the range is needed). */
-function filtersHere(filter: TransactionFilter | undefined): boolean {
-  return Boolean(filter && (filter.direction || filter.statuses?.length || filter.kinds?.length || filter.customerDocument?.trim()));
+/** The filter in provider-neutral terms, unset and empty fields left out. */
+function neutralQuery(filter: TransactionFilter): TransactionQuery {
+  const query: TransactionQuery = {};
+  if (filter.operation) query.operation = filter.operation;
+  if (filter.direction) query.direction = filter.direction;
+  if (filter.statuses?.length) query.statuses = filter.statuses;
+  if (filter.kinds?.length) query.kinds = filter.kinds;
+  const document = filter.customerDocument?.trim();
+  if (document) query.customerDocument = document;
+  return query;
+}
+
+interface Split {
+  /** What the provider applies itself. */
+  upstream: TransactionQuery;
+  /** Whether the gateway must filter more (then every row of the range is needed). */
+  rest: boolean;
+}
+/** No filter: shared, so the common case allocates nothing. */
+const UNFILTERED: Split = Object.freeze({ upstream: Object.freeze({}), rest: false });
+
+/** The filter split between the provider and the gateway. */
+function split(source: TransactionSource, filter: TransactionFilter | undefined): Split {
+  if (!filter) return UNFILTERED;
+  const query = neutralQuery(filter);
+  const upstream: Record<string, unknown> = {};
+  let rest = false;
+  for (const field of Object.keys(query) as TransactionQueryField[]) {
+    if (source.upstreamFilters.includes(field)) upstream[field] = query[field];
+    else rest = true;
+  }
+  return { upstream, rest };
 }
 
 const keyOf = (t: TransactionValue) => ({ sortKey: String(timeOf(t)), id: t.localId });
 // Newest first: an item comes after the cursor when it is older.
 const olderAfter = (item: string, cursor: string) => Number(cursor) - Number(item);
-
-function upstreamQuery(provider: BalanceProvider, from: string, to: string, filter?: TransactionFilter): UpstreamQuery {
-  if (provider === 'TELEPAGOS') return { from, to, operation: filter?.operation || undefined };
-  return { from, to, kinds: filter?.kinds?.length ? filter.kinds : undefined, customerDocument: filter?.customerDocument?.trim() || undefined };
-}
 
 @Resolver(() => Account)
 export class AccountTransactionsResolver {
@@ -57,15 +81,17 @@ export class AccountTransactionsResolver {
     checkRange(from, to);
     checkFirst(first);
     if (after) decodeCursor(after);
-    const provider = account.provider as BalanceProvider;
-    const query = upstreamQuery(provider, from, to, filter);
-    if (provider === 'TELEPAGOS' && !after && !filtersHere(filter)) {
+    const source = ctx.providers.capable(account.provider, 'transactions');
+    if (!source) return connectionOf([], keyOf, { first, after }, olderAfter);
+    const range = { from, to };
+    const { upstream, rest } = split(source, filter);
+    if (source.newestTransactions && !after && !rest) {
       // A first page: only the provider pages it sits on; the provider's count is the total.
-      const { items, total } = await newestTelepagosTransactions(ctx, query, first);
+      const { items, total } = await newestTransactions(ctx, source, range, upstream, first);
       const page = connectionOf(items, keyOf, { first }, olderAfter);
       return { ...page, totalCount: total, pageInfo: { ...page.pageInfo, hasNextPage: total > items.length } };
     }
-    const all = await accountTransactions(ctx, provider, query);
+    const all = await accountTransactions(ctx, source, range, upstream);
     return connectionOf(all.filter(matches(filter)), keyOf, { first, after }, olderAfter);
   }
 }
@@ -74,7 +100,7 @@ export class AccountTransactionsResolver {
 export class TransactionResolver {
   @FieldResolver(() => SalePoint, { nullable: true, description: 'The sale point the transaction came through, when there is one.' })
   async salePoint(@Root() transaction: TransactionValue, @Ctx() ctx: GatewayContext): Promise<SalePointValue | null> {
-    if (transaction.provider !== 'TELEPAGOS' || !transaction.salePointName) return null;
+    if (!transaction.salePointName || !ctx.providers.capable(transaction.provider, 'salePoints')) return null;
     return (await salePoints(ctx)).byName.get(transaction.salePointName) ?? null;
   }
 }

@@ -3,23 +3,14 @@
  * merged, newest first; fetched once per request for the same range and server-side filters.
  */
 import { callContext, perKey, type GatewayContext } from '../../context.js';
-import type { Transaction, TransactionKind } from '../../domain/models.js';
+import type { Transaction } from '../../domain/models.js';
 import { toGlobalId } from '../../graphql/relay/global-id.js';
-import type { BalanceProvider } from '../accounts/accounts.loaders.js';
-import { tupayRange } from './date-range.js';
+import type { DayRange, TransactionQuery, TransactionSource } from '../../providers/capabilities.js';
+import type { ProviderId } from '../../providers/provider.js';
 import type { TransactionValue } from './transaction.type.js';
 
-/** What the provider filters for us (the rest is filtered here). */
-export interface UpstreamQuery {
-  from: string;
-  to: string;
-  /** TelePagos operation id. */
-  operation?: string;
-  /** Tupay: which listings to ask for (both when absent). */
-  kinds?: TransactionKind[];
-  /** Tupay: the customer's document. */
-  customerDocument?: string;
-}
+/** A loader key: the provider, the range and the filter fields the provider applies itself. */
+type Key = DayRange & TransactionQuery & { provider: ProviderId };
 
 export function transactionValue(transaction: Transaction): TransactionValue {
   return {
@@ -40,36 +31,36 @@ export function newestFirst<T extends { createdAt: string }>(list: T[]): T[] {
   return list.sort((a, b) => timeOf(b) - timeOf(a));
 }
 
-async function fetchTransactions(ctx: GatewayContext, provider: BalanceProvider, query: UpstreamQuery): Promise<Transaction[]> {
-  const call = callContext(ctx);
-  if (provider === 'TELEPAGOS') {
-    return ctx.providers.telepagos.transactions({ from: query.from, to: query.to, operation: query.operation }, call);
-  }
-  const range = tupayRange(query.from, query.to);
-  const wants = (kind: TransactionKind) => !query.kinds || query.kinds.includes(kind);
-  const clientDocument = query.customerDocument;
-  const [deposits, cashouts] = await Promise.all([
-    wants('DEPOSIT') ? ctx.providers.tupay.deposits(range, { clientDocument }, call) : [],
-    wants('CASHOUT') ? ctx.providers.tupay.cashouts(range, { clientDocument }, call) : [],
-  ]);
-  return [...deposits, ...cashouts];
+/** The provider's transaction source (loader keys name only providers that have one). */
+function sourceOf(ctx: GatewayContext, provider: ProviderId): TransactionSource {
+  const source = ctx.providers.capable(provider, 'transactions');
+  if (!source) throw new Error(`${provider} lists no transactions`);
+  return source;
 }
 
 /**
- * The newest `count` TelePagos transactions of a range (with its server-side filter) and the total:
- * only the provider pages needed. For a first page with no filter the gateway applies itself.
+ * The newest `count` transactions of a range (with the provider's own filters) and the total: only the
+ * provider pages needed. For sources with the shortcut, and a query with no filter the gateway applies itself.
  */
-export function newestTelepagosTransactions(ctx: GatewayContext, query: UpstreamQuery, count: number): Promise<{ items: TransactionValue[]; total: number }> {
+export function newestTransactions(
+  ctx: GatewayContext,
+  source: TransactionSource,
+  range: DayRange,
+  query: TransactionQuery,
+  count: number,
+): Promise<{ items: TransactionValue[]; total: number }> {
   return perKey(ctx, 'transactions.newest', async (key) => {
-    const { count: n, ...q } = JSON.parse(key) as UpstreamQuery & { count: number };
-    const { transactions, total } = await ctx.providers.telepagos.newestTransactions({ from: q.from, to: q.to, operation: q.operation }, n, callContext(ctx));
+    // The parsed key is both the range and the query (sources read only their fields): nothing more to allocate.
+    const parsed = JSON.parse(key) as Key & { count: number };
+    const { transactions, total } = await sourceOf(ctx, parsed.provider).newestTransactions!(parsed, parsed, parsed.count, callContext(ctx));
     return { items: newestFirst(transactions.map(transactionValue)), total };
-  }).load(JSON.stringify({ ...query, count }));
+  }).load(JSON.stringify({ provider: source.provider, ...range, ...query, count }));
 }
 
-export function accountTransactions(ctx: GatewayContext, provider: BalanceProvider, query: UpstreamQuery): Promise<TransactionValue[]> {
+/** Every transaction of a range the provider lets through its own filters, newest first. */
+export function accountTransactions(ctx: GatewayContext, source: TransactionSource, range: DayRange, query: TransactionQuery): Promise<TransactionValue[]> {
   return perKey(ctx, 'transactions', async (key) => {
-    const { provider: p, ...q } = JSON.parse(key) as UpstreamQuery & { provider: BalanceProvider };
-    return newestFirst((await fetchTransactions(ctx, p, q)).map(transactionValue));
-  }).load(JSON.stringify({ provider, ...query }));
+    const parsed = JSON.parse(key) as Key;
+    return newestFirst((await sourceOf(ctx, parsed.provider).transactions(parsed, parsed, callContext(ctx))).map(transactionValue));
+  }).load(JSON.stringify({ provider: source.provider, ...range, ...query }));
 }

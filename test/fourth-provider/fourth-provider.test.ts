@@ -1,0 +1,83 @@
+/**
+ * Proof that a provider plugs in through the capability seams: a fourth, test-only provider ("Cuarta",
+ * its adapter and a fake server in this folder) is added with `addProvider` before the schema is built,
+ * and `accounts`, `account(provider:)`, `node(id:)` and `Account.transactions` serve it with no gateway
+ * file naming it. The public schema is untouched: the enum value exists only in this test's process
+ * (vitest runs each file in a fork of its own; schema.graphql is checked by test/contract/schema.test.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addProvider } from '../../src/providers/registry.js';
+import { printGatewaySchema } from '../../src/schema.js';
+import { useTestGateway } from '../helpers/gateway.js';
+import { CUARTA, cuartaAdapter } from './adapter.js';
+import { CUARTA_BALANCE_CENTS, startFakeCuarta, type FakeCuarta } from './server.js';
+
+let fake: FakeCuarta | undefined;
+// Registered before any schema build or registry of this process; the factory reads the fake's URL when the gateway starts.
+addProvider(CUARTA, (config, shared) => cuartaAdapter(fake!.url)(config, shared));
+
+const globalId = (type: string, provider: string, localId: string) => Buffer.from(`${type}:${provider}:${localId}`).toString('base64url');
+
+describe('a fourth provider served through capabilities', () => {
+  beforeAll(async () => {
+    fake = await startFakeCuarta();
+  });
+  const gw = useTestGateway();
+  afterAll(async () => {
+    await fake?.close();
+  });
+
+  it('lists its account after the built-in ones, with its balance in its home currency', async () => {
+    const { body } = await gw().query('{ accounts { id provider balance { amount currency } balances { amount currency } } }');
+    expect(body.errors).toBeUndefined();
+    expect(body.data.accounts.map((a: { provider: string }) => a.provider)).toEqual(['TELEPAGOS', 'TUPAY', 'CUARTA']);
+    const amount = (CUARTA_BALANCE_CENTS / 100).toFixed(2);
+    expect(body.data.accounts[2]).toEqual({
+      id: globalId('Account', 'CUARTA', 'CUARTA'),
+      provider: 'CUARTA',
+      balance: { amount, currency: 'USD' },
+      balances: [{ amount, currency: 'USD' }],
+    });
+  });
+
+  it('answers account(provider: CUARTA) and node(id:) for its account; it has no balance report', async () => {
+    const id = globalId('Account', 'CUARTA', 'CUARTA');
+    const { body } = await gw().query(
+      `query ($id: ID!) { account(provider: CUARTA) { id provider balanceReport(from: "2026-01-01", to: "2026-01-02") { date } }
+        node(id: $id) { ... on Account { provider } } }`,
+      { id },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data.account).toEqual({ id, provider: 'CUARTA', balanceReport: [] });
+    expect(body.data.node).toEqual({ provider: 'CUARTA' });
+  });
+
+  it('lists its transactions for days of its own time zone, newest first, filtered by the gateway', async () => {
+    fake!.requests.length = 0;
+    const { body } = await gw().query(`{
+      account(provider: CUARTA) {
+        all: transactions(from: "2026-01-11", to: "2026-01-12") { totalCount nodes { provider kind direction amount { amount currency } createdAt status providerStatus } }
+        out: transactions(from: "2026-01-10", to: "2026-01-12", filter: { direction: OUT }) { nodes { id } }
+      }
+    }`);
+    expect(body.errors).toBeUndefined();
+    // Madrid's 2026-01-11 starts at 2026-01-10T23:00Z: the adapter asked for that instant, so m-2 (23:30Z) is in and m-1 is not.
+    expect(fake!.requests).toContain('/movements?from=2026-01-10T23:00:00.000Z&to=2026-01-12T22:59:59.999Z');
+    expect(body.data.account.all).toEqual({
+      totalCount: 2,
+      nodes: [
+        { provider: 'CUARTA', kind: 'DEPOSIT', direction: 'IN', amount: { amount: '70.00', currency: 'USD' }, createdAt: '2026-01-12T08:00:00.000Z', status: 'REJECTED', providerStatus: 'failed' },
+        { provider: 'CUARTA', kind: 'CASHOUT', direction: 'OUT', amount: { amount: '123.45', currency: 'USD' }, createdAt: '2026-01-10T23:30:00.000Z', status: 'COMPLETED', providerStatus: 'ok' },
+      ],
+    });
+    expect(body.data.account.out.nodes).toEqual([{ id: globalId('Transaction', 'CUARTA', 'm-2') }]);
+  });
+
+  it('shows the value in this process only: the committed public schema has no CUARTA', async () => {
+    expect(await printGatewaySchema()).toMatch(/enum Provider \{[^}]*\bCUARTA\b/);
+    const published = readFileSync(new URL('../../schema.graphql', import.meta.url), 'utf8');
+    expect(published).toMatch(/enum Provider \{[^}]*\bTUPAY\b/);
+    expect(published).not.toContain('CUARTA');
+  });
+});
