@@ -4,14 +4,14 @@ import type { GatewayContext } from '../../context.js';
 import { ProviderError, type ProviderErrorReason } from '../../providers/errors.js';
 import { DEFAULT_RETRY } from '../../providers/http.js';
 import { StateUnavailableError } from '../../state/redis/connection.js';
-import { AliasScalar, CbuScalar, CuitScalar, DecimalScalar } from '../../graphql/scalars/index.js';
+import { AliasScalar, CbuScalar, CuitScalar } from '../../graphql/scalars/index.js';
 import { providerUserError, UserError, userError, UserErrorCode } from '../../graphql/user-errors.js';
 import { audit } from '../common/audit.js';
 import { fingerprint, runIdempotent } from '../common/idempotency.js';
 import { ChargeFields, checkCharge } from '../common/charge.input.js';
 import { InputCheck, TEXT_LIMITS } from '../common/input-rules.js';
 import { Cashout, type CashoutValue } from './cashout.type.js';
-import { cashoutValue } from './cashout.resolver.js';
+import { cashoutValue } from '../../events/values.js';
 
 @InputType({ description: 'A transfer to a CBU/CVU or alias.' })
 export class CreateCashoutInput extends ChargeFields {

@@ -2,7 +2,6 @@
 import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { callContext, type GatewayContext } from '../../context.js';
 import { localIdFor, toGlobalId } from '../../graphql/relay/global-id.js';
-import { DecimalScalar } from '../../graphql/scalars/index.js';
 import { UserError } from '../../graphql/user-errors.js';
 import { ChargeFields, checkCharge } from '../common/charge.input.js';
 import { InputCheck, TEXT_LIMITS } from '../common/input-rules.js';
