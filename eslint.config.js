@@ -17,7 +17,7 @@ import globals from 'globals';
 const layers = [
   { target: './src/domain', from: './src/providers', except: ['./provider.ts'] },
   { target: './src/domain', from: ['./src/modules', './src/webhooks', './src/events', './src/graphql', './src/server.ts'] },
-  { target: './src/providers', from: ['./src/modules', './src/webhooks', './src/graphql', './src/server.ts', './src/subscriptions.ts'] },
+  { target: './src/providers', from: ['./src/events', './src/modules', './src/webhooks', './src/graphql', './src/server.ts', './src/subscriptions.ts'] },
   { target: './src/events', from: ['./src/modules', './src/webhooks', './src/server.ts'] },
   { target: './src/modules', from: ['./src/webhooks', './src/server.ts', './src/subscriptions.ts'] },
   { target: './src/webhooks', from: ['./src/modules', './src/server.ts', './src/subscriptions.ts'] },

@@ -54,7 +54,10 @@ export class CreateSalePointQrOrderPayload {
   userErrors!: UserError[];
 }
 
-/** A sale point id as TelePagos knows it (a positive integer), or null. */
+/**
+ * A sale point id as TelePagos knows it (a positive integer); otherwise `''`, after recording an input
+ * error on `check`, so the mutation answers that error without calling TelePagos.
+ */
 function salePointLocalId(check: InputCheck, field: string[], id: string): string {
   const local = localIdFor(id.trim(), 'SalePoint', 'TELEPAGOS');
   if (local === null || !/^\d{1,12}$/.test(local)) {
@@ -82,10 +85,10 @@ export class SalePointMutations {
   deleteSalePoint(@Arg('input', () => DeleteSalePointInput) input: DeleteSalePointInput, @Ctx() ctx: GatewayContext): Promise<Payload<DeleteSalePointPayload>> {
     const check = new InputCheck();
     const id = salePointLocalId(check, ['input', 'id'], input.id);
+    // The only thing TelePagos can fail to find here is the sale point: a not-found error points at the id.
     return mutate<Omit<DeleteSalePointPayload, 'userErrors'>>(ctx, check, { operation: 'deleteSalePoint', provider: 'TELEPAGOS', resultId: id }, { deletedSalePointId: null }, async () => {
       await ctx.providers.telepagos.deleteSalePoint(id, { requestId: ctx.requestId });
       return { result: { deletedSalePointId: toGlobalId('SalePoint', 'TELEPAGOS', id) }, resultId: id };
-      // The only thing TelePagos can fail to find here is the sale point: point at the id.
     }, ['input', 'id']);
   }
 
