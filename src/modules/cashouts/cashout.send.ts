@@ -99,10 +99,18 @@ export function answerFor(ctx: GatewayContext, base: AuditBase, result: Idempote
   switch (result.kind) {
     case 'conflict':
       audit(ctx, { ...base, outcome: 'conflict' });
-      return refusal(['input', 'referenceId'], 'This referenceId was already used with other data; use a new one for a new transfer', UserErrorCode.IDEMPOTENCY_KEY_REUSED);
+      return refusal(
+        ['input', 'referenceId'],
+        'This referenceId was already used with other data; use a new one for a new transfer',
+        UserErrorCode.IDEMPOTENCY_KEY_REUSED,
+      );
     case 'in_progress':
       audit(ctx, { ...base, outcome: 'in_progress' });
-      return refusal(['input', 'referenceId'], 'A transfer with this referenceId is still in progress; retry with the same input', UserErrorCode.PROVIDER_UNAVAILABLE);
+      return refusal(
+        ['input', 'referenceId'],
+        'A transfer with this referenceId is still in progress; retry with the same input',
+        UserErrorCode.PROVIDER_UNAVAILABLE,
+      );
     default: {
       const outcome = result.outcome;
       if (result.kind === 'fresh' && result.unrecorded) {
@@ -111,7 +119,9 @@ export function answerFor(ctx: GatewayContext, base: AuditBase, result: Idempote
       }
       const kind = result.kind === 'replayed' ? 'replayed' : 'cashoutId' in outcome ? 'created' : 'rejected';
       audit(ctx, { ...base, outcome: kind, resultId: 'cashoutId' in outcome ? outcome.cashoutId : undefined });
-      return 'cashoutId' in outcome ? { cashout: cashoutValue('TELEPAGOS', outcome.cashoutId), userErrors: [] } : { cashout: null, userErrors: outcome.userErrors };
+      return 'cashoutId' in outcome
+        ? { cashout: cashoutValue('TELEPAGOS', outcome.cashoutId), userErrors: [] }
+        : { cashout: null, userErrors: outcome.userErrors };
     }
   }
 }
