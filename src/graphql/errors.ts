@@ -36,10 +36,6 @@ export function userInputError(message: string, extensions: Record<string, unkno
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...extensions } });
 }
 
-export function codedError(code: GraphQLErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { ...extensions, code } });
-}
-
 function providerExtensions(error: ProviderError): Record<string, unknown> {
   return {
     code: error.code,

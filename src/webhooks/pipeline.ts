@@ -13,9 +13,9 @@
  * empty, and 503 when the confirmation could not be made or the event could not be recorded/published,
  * so that it retries later.
  */
-import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { EventBus, PaymentEventValue } from '../events/bus.js';
+import { eventId } from '../events/values.js';
 import { shapeOf } from './hints.js';
 import { PUBLISHED_STATE_RETENTION_MS, type EventDedupeStore } from '../events/dedupe.js';
 import type { Logger } from '../logging.js';
@@ -87,11 +87,6 @@ export interface PipelineDeps {
  * `rate_limited`: the provider's confirmation bucket is empty (429 with Retry-After, the provider retries).
  */
 export type WebhookOutcome = 'published' | 'duplicate' | 'ignored' | 'unauthenticated' | 'malformed' | 'not_found' | 'unconfirmed' | 'unavailable' | 'rate_limited';
-
-/** An opaque event id derived from what identifies the event (for a notification: `<object>:<state>`). */
-export function eventId(provider: ProviderId, key: string): string {
-  return `evt_${createHash('sha256').update(`${provider}:${key}`).digest('hex').slice(0, 32)}`;
-}
 
 export function webhookRoute<Body>(handler: WebhookHandler<Body>, deps: PipelineDeps) {
   const { provider } = handler;

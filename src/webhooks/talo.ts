@@ -8,7 +8,7 @@ import { TALO_FINAL_STATUSES, TALO_HINT_PATTERNS } from '../providers/talo/assum
 import type { TaloClient } from '../providers/talo/client.js';
 import { taloWebhookToken } from '../providers/talo/webhook-url.js';
 import { sameWebhookToken, tokenParam } from '../providers/webhook-url.js';
-import { paymentValue } from '../modules/payments/payment.resolver.js';
+import { paymentValue } from '../events/values.js';
 import { findHints } from './hints.js';
 import type { WebhookHandler } from './pipeline.js';
 

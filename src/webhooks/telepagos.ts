@@ -24,8 +24,7 @@ import {
 import type { TelepagosClient } from '../providers/telepagos/client.js';
 import { ProviderError } from '../providers/errors.js';
 import { sameWebhookToken, tokenParam, webhookToken } from '../providers/webhook-url.js';
-import { cashinValue } from '../modules/cash-in/cashin.resolver.js';
-import { cashoutValue } from '../modules/cashouts/cashout.resolver.js';
+import { cashinValue, cashoutValue } from '../events/values.js';
 import type { CallContext } from '../domain/models.js';
 import { findHints, type Hint } from './hints.js';
 import type { Confirmed, WebhookHandler } from './pipeline.js';

@@ -26,7 +26,7 @@ import {
 } from '../providers/tupay/assumptions.js';
 import type { DepositSearch, TupayClient, TupayRange } from '../providers/tupay/client.js';
 import { sameWebhookToken, tokenParam, webhookToken } from '../providers/webhook-url.js';
-import { cashinValue } from '../modules/cash-in/cashin.resolver.js';
+import { cashinValue } from '../events/values.js';
 import { findHints, findTimestamp } from './hints.js';
 import { timestampWithinTolerance, type Confirmed, type WebhookHandler } from './pipeline.js';
 

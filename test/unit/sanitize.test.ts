@@ -47,8 +47,8 @@ const cbu = fc
   });
 
 const cuit = fc
-  .tuple(fc.constantFrom('20', '23', '27', '30', '33'), digits(8), fc.constantFrom('-', '', ' ', '.'))
-  .map(([prefix, number, sep]) => buildCuit(prefix, number))
+  .tuple(fc.constantFrom('20', '23', '27', '30', '33'), digits(8))
+  .map(([prefix, number]) => buildCuit(prefix, number))
   .filter((value): value is string => value !== null)
   .chain((value) => fc.constantFrom('-', '', ' ', '.').map((sep): Planted => ({ text: `${value.slice(0, 2)}${sep}${value.slice(2, 10)}${sep}${value.slice(10)}`, forbidden: [value, value.slice(0, 8)] })));
 

@@ -2,7 +2,7 @@
  * Relay connections over an already ordered list: bounded `first` (1–100), and cursors that name the
  * item (its sort key and id), not its position, so a page boundary stays put when new items arrive.
  */
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { userInputError } from '../errors.js';
 
 @ObjectType({ description: 'Relay pagination state of a connection.' })

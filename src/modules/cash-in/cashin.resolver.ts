@@ -1,14 +1,10 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { callContext, perKey, type GatewayContext } from '../../context.js';
-import type { Cashin as DomainCashin } from '../../domain/models.js';
-import { localIdFor, toGlobalId } from '../../graphql/relay/global-id.js';
+import { cashinValue } from '../../events/values.js';
+import { localIdFor } from '../../graphql/relay/global-id.js';
 import { orNullIfNotFound } from '../common/lookups.js';
 import { TELEPAGOS_RECORD_ID } from '../cashouts/cashout.resolver.js';
 import { Cashin, type CashinValue } from './cashin.type.js';
-
-export function cashinValue(cashin: DomainCashin): CashinValue {
-  return { ...cashin, __typename: 'Cashin', id: toGlobalId('Cashin', cashin.provider, cashin.id), localId: cashin.id };
-}
 
 /** A TelePagos cash-in by its id (once per request), or null when unknown. */
 export async function findCashin(ctx: GatewayContext, localId: string): Promise<CashinValue | null> {

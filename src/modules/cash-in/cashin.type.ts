@@ -1,11 +1,10 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Node } from '../../graphql/relay/node.js';
-import type { Cashin as DomainCashin } from '../../domain/models.js';
 import { Counterparty } from '../common/counterparty.type.js';
 import { Money } from '../common/money.type.js';
 import { ProviderEnum } from '../common/enums.js';
 
-export type CashinValue = Omit<DomainCashin, 'id'> & { __typename: 'Cashin'; id: string; localId: string };
+export type { CashinValue } from '../../events/values.js';
 
 @ObjectType({ implements: Node, description: 'Money credited to the account (TelePagos cash-in).' })
 export class Cashin extends Node {

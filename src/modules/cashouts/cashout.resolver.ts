@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { callContext, perKey, type GatewayContext } from '../../context.js';
-import { localIdFor, toGlobalId } from '../../graphql/relay/global-id.js';
-import type { ProviderId } from '../../providers/provider.js';
+import { cashoutValue } from '../../events/values.js';
+import { localIdFor } from '../../graphql/relay/global-id.js';
 import { orNullIfNotFound } from '../common/lookups.js';
 import { Cashout, type CashoutValue } from './cashout.type.js';
 
@@ -12,10 +12,6 @@ export const TELEPAGOS_RECORD_ID = /^\d{1,15}$/;
 export function voucher(ctx: GatewayContext, localId: string): Promise<string> {
   // async: an unconfigured provider throws from `ctx.providers.telepagos`; DataLoader would mask a synchronous throw.
   return perKey(ctx, 'telepagos.voucher', async (id) => ctx.providers.telepagos.cashoutVoucher(id, callContext(ctx))).load(localId);
-}
-
-export function cashoutValue(provider: ProviderId, localId: string): CashoutValue {
-  return { __typename: 'Cashout', id: toGlobalId('Cashout', provider, localId), localId, provider };
 }
 
 /** A cash-out by the provider's id, or null when TelePagos does not know it. */

@@ -1,14 +1,8 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Node } from '../../graphql/relay/node.js';
-import type { ProviderId } from '../../providers/provider.js';
 import { ProviderEnum } from '../common/enums.js';
 
-export interface CashoutValue {
-  __typename: 'Cashout';
-  id: string;
-  localId: string;
-  provider: ProviderId;
-}
+export type { CashoutValue } from '../../events/values.js';
 
 @ObjectType({ implements: Node, description: 'A transfer out of the account (TelePagos cash-out).' })
 export class Cashout extends Node {

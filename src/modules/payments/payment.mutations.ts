@@ -3,13 +3,12 @@ import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Resolver } from 'type
 import type { GatewayContext } from '../../context.js';
 import { notConfigured } from '../../providers/errors.js';
 import { taloWebhookUrl } from '../../providers/talo/webhook-url.js';
-import { eventId } from '../../webhooks/pipeline.js';
 import { UserError } from '../../graphql/user-errors.js';
 import { MoneyInput } from '../common/money.type.js';
 import { InputCheck, TEXT_LIMITS } from '../common/input-rules.js';
 import { mutate, type Payload } from '../common/mutation-result.js';
 import { Payment, type PaymentValue } from './payment.type.js';
-import { paymentValue } from './payment.resolver.js';
+import { eventId, paymentValue } from '../../events/values.js';
 
 @InputType({ description: 'A Talo payment to create.' })
 export class CreatePaymentInput {

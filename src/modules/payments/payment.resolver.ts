@@ -1,14 +1,10 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { callContext, perKey, type GatewayContext } from '../../context.js';
-import type { Payment as DomainPayment } from '../../domain/models.js';
-import { localIdFor, toGlobalId } from '../../graphql/relay/global-id.js';
+import { paymentValue } from '../../events/values.js';
+import { localIdFor } from '../../graphql/relay/global-id.js';
 import { ProviderError } from '../../providers/errors.js';
 import { orNullIfNotFound } from '../common/lookups.js';
 import { Payment, type PaymentValue } from './payment.type.js';
-
-export function paymentValue(payment: DomainPayment): PaymentValue {
-  return { ...payment, __typename: 'Payment', id: toGlobalId('Payment', payment.provider, payment.id), localId: payment.id };
-}
 
 /** A Talo payment by its id (once per request), or null when unknown. */
 export async function findPayment(ctx: GatewayContext, localId: string): Promise<PaymentValue | null> {

@@ -1,11 +1,10 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Node } from '../../graphql/relay/node.js';
 import { DateTimeISOScalar } from '../../graphql/scalars/index.js';
-import type { Payment as DomainPayment } from '../../domain/models.js';
 import { Money } from '../common/money.type.js';
 import { PaymentStatusEnum, ProviderEnum } from '../common/enums.js';
 
-export type PaymentValue = Omit<DomainPayment, 'id'> & { __typename: 'Payment'; id: string; localId: string };
+export type { PaymentValue } from '../../events/values.js';
 
 @ObjectType({ description: 'Where the payer sends the transfer for a Talo payment.' })
 export class TransferDestination {

@@ -6,8 +6,9 @@ import type { PaymentConcept as Concept, Statistics as DomainStatistics, Transac
 import { PaymentConcept, Statistics, TransactionOperation } from './reference.type.js';
 
 /**
- * Concepts and operation types are reference data: cached in this process for 5 minutes, so a busy
- * gateway asks TelePagos for them a few times an hour, not on every page load.
+ * Concepts and operation types are reference data: cached for 5 minutes in the shared cache (in
+ * memory, or in Redis so every replica shares one copy: src/state/cache.ts), so a busy gateway asks
+ * TelePagos for them a few times an hour, not on every page load.
  */
 export const REFERENCE_TTL_MS = 5 * 60_000;
 

@@ -2,7 +2,6 @@
 import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { callContext, type GatewayContext } from '../../context.js';
 import { localIdFor, toGlobalId } from '../../graphql/relay/global-id.js';
-import { DecimalScalar } from '../../graphql/scalars/index.js';
 import { UserError } from '../../graphql/user-errors.js';
 import { ChargeFields, checkCharge } from '../common/charge.input.js';
 import { InputCheck, TEXT_LIMITS } from '../common/input-rules.js';
@@ -55,7 +54,10 @@ export class CreateSalePointQrOrderPayload {
   userErrors!: UserError[];
 }
 
-/** A sale point id as TelePagos knows it (a positive integer), or null. */
+/**
+ * A sale point id as TelePagos knows it (a positive integer); otherwise `''`, after recording an input
+ * error on `check`, so the mutation answers that error without calling TelePagos.
+ */
 function salePointLocalId(check: InputCheck, field: string[], id: string): string {
   const local = localIdFor(id.trim(), 'SalePoint', 'TELEPAGOS');
   if (local === null || !/^\d{1,12}$/.test(local)) {
@@ -83,10 +85,10 @@ export class SalePointMutations {
   deleteSalePoint(@Arg('input', () => DeleteSalePointInput) input: DeleteSalePointInput, @Ctx() ctx: GatewayContext): Promise<Payload<DeleteSalePointPayload>> {
     const check = new InputCheck();
     const id = salePointLocalId(check, ['input', 'id'], input.id);
+    // The only thing TelePagos can fail to find here is the sale point: a not-found error points at the id.
     return mutate<Omit<DeleteSalePointPayload, 'userErrors'>>(ctx, check, { operation: 'deleteSalePoint', provider: 'TELEPAGOS', resultId: id }, { deletedSalePointId: null }, async () => {
       await ctx.providers.telepagos.deleteSalePoint(id, { requestId: ctx.requestId });
       return { result: { deletedSalePointId: toGlobalId('SalePoint', 'TELEPAGOS', id) }, resultId: id };
-      // The only thing TelePagos can fail to find here is the sale point: point at the id.
     }, ['input', 'id']);
   }
 

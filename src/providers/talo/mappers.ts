@@ -28,7 +28,7 @@ import type {
   TaloTokenDto,
   TaloTransactionDto,
 } from './dto.js';
-import { knownFields, wireReaders, type Untrusted, type WireSource, type WireZone } from '../wire.js';
+import { knownFields, wireReaders, type WireSource, type WireZone } from '../wire.js';
 
 const PROVIDER = 'TALO';
 const { bad, surprise, objectAt, textAt, listAt, decimalAt, optionalText, optionalInstantAt, checkFields, readRows } = wireReaders(PROVIDER);

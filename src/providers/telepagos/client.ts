@@ -77,7 +77,7 @@ export interface TelepagosClientOptions extends CommonClientOptions {
   /** API user (from the web platform's API section, not the wallet login). */
   username: string;
   password: Secret;
-  /** Pages of a transactions listing fetched at once after the first. Default 4. */
+  /** Pages of a transactions listing fetched at once after the first. Default DEFAULT_PAGE_CONCURRENCY (10). */
   pageConcurrency?: number;
   /** How request amounts are written (TELEPAGOS_AMOUNT_FORMAT): an exact JSON number (default) or a string. */
   amountFormat?: AmountWireFormat;

@@ -2,7 +2,7 @@
  * The in-memory state of one TelePagos account, as its API exposes it. Everything that moves money goes
  * through operations.ts so the balance, the ledger and the records never disagree.
  */
-import type { ConceptId, SalePointStatus, StaticQrType } from '../../providers/telepagos/assumptions.js';
+import type { ConceptId, SalePointStatus } from '../../providers/telepagos/assumptions.js';
 import { TransactionLedger, type LedgerEntry } from './ledger.js';
 
 /** An account the alias directory knows: a counterparty of transfers. */

@@ -9,6 +9,9 @@
  * attempt), and after the first `ready` commands never queue again.
  */
 import { Redis, type RedisOptions } from 'ioredis';
+import { StateUnavailableError } from '../errors.js';
+
+export { StateUnavailableError };
 
 const OPTIONS: RedisOptions = {
   // Switched off on the first `ready` (see connectRedis).
@@ -40,14 +43,6 @@ export async function redisReachable(redis: Redis, timeoutMs = 1_000): Promise<b
     return answer === 'PONG';
   } catch {
     return false;
-  }
-}
-
-/** Raised when shared state cannot be read or written: callers refuse instead of risking a duplicate. */
-export class StateUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super('Shared state (Redis) is unavailable', { cause });
-    this.name = 'StateUnavailableError';
   }
 }
 
