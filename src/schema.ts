@@ -21,13 +21,16 @@ import { SalePointResolver } from './modules/sale-points/sale-point.resolver.js'
 import { salePoints } from './modules/sale-points/sale-points.loaders.js';
 import { AccountTransactionsResolver, TransactionResolver } from './modules/transactions/transaction.resolver.js';
 
-/** How `node(id:)` fetches each type; Transactions cannot be fetched by id at any provider. */
+/**
+ * How `node(id:)` fetches each type: null unless the id's provider is configured and has the capability
+ * that fetches it. Transactions cannot be fetched by id at any provider.
+ */
 const nodeFetchers: Partial<Record<NodeType, NodeFetcher>> = {
-  Account: async (ctx, provider) => (ctx.providers.isConfigured(provider) && ctx.providers.capable(provider, 'balances') ? accountValue(provider) : null),
-  SalePoint: async (ctx, provider, localId) => (provider === 'TELEPAGOS' ? ((await salePoints(ctx)).byId.get(localId) ?? null) : null),
-  Cashout: (ctx, provider, localId) => (provider === 'TELEPAGOS' ? findCashout(ctx, localId) : Promise.resolve(null)),
-  Cashin: (ctx, provider, localId) => (provider === 'TELEPAGOS' ? findCashin(ctx, localId) : Promise.resolve(null)),
-  Payment: (ctx, provider, localId) => (provider === 'TALO' ? findPayment(ctx, localId) : Promise.resolve(null)),
+  Account: async (ctx, provider) => (ctx.providers.offers(provider, 'balances') ? accountValue(provider) : null),
+  SalePoint: async (ctx, provider, localId) => (ctx.providers.offers(provider, 'salePointSink') ? ((await salePoints(ctx)).byId.get(localId) ?? null) : null),
+  Cashout: async (ctx, provider, localId) => (ctx.providers.offers(provider, 'cashouts') ? findCashout(ctx, localId) : null),
+  Cashin: async (ctx, provider, localId) => (ctx.providers.offers(provider, 'cashins') ? findCashin(ctx, localId) : null),
+  Payment: async (ctx, provider, localId) => (ctx.providers.offers(provider, 'payments') ? findPayment(ctx, localId) : null),
 };
 
 export const RESOLVERS = [

@@ -4,10 +4,37 @@
  * (ProviderRegistry.all) or "this provider, if it can X" (ProviderRegistry.capable) and never branch on
  * a provider's name.
  */
-import type { Balance, BalanceReportEntry, CallContext, SalePoint, Transaction, TransactionDirection, TransactionKind } from '../domain/models.js';
+import type {
+  Balance,
+  BalanceReportEntry,
+  CallContext,
+  Cashin,
+  Cashout,
+  Payment,
+  PaymentConcept,
+  QrAmountType,
+  SalePoint,
+  Statistics,
+  Transaction,
+  TransactionDirection,
+  TransactionKind,
+  TransactionOperation,
+} from '../domain/models.js';
 import type { Currency } from '../domain/money.js';
 import type { BreakerState } from './http.js';
 import type { ProviderId } from './provider.js';
+import type { CreatePaymentRequest } from './talo/mappers.js';
+import type {
+  CreateCashoutInput,
+  CreatePaymentLinkInput,
+  CreateQrChargeInput,
+  CreateSalePointQrOrderInput,
+  CreateTransferLinkInput,
+  PaymentLink,
+  QrCharge,
+  QrOrder,
+  TransferLink,
+} from './telepagos/client.js';
 
 /**
  * Calendar days, both inclusive, `YYYY-MM-DD`, as the caller means them: days of the merchant's time zone
@@ -66,12 +93,76 @@ export interface SalePointSource {
   salePoints(call: CallContext): Promise<SalePoint[]>;
 }
 
+/** Managing the sale points it lists and charging at them (one provider offers it). */
+export interface SalePointSink extends SalePointSource {
+  createSalePoint(name: string, call: CallContext): Promise<{ id: string }>;
+  deleteSalePoint(id: string, call: CallContext): Promise<void>;
+  /** A sale point's static QR (an image), open or closed amount. */
+  staticQr(salePointId: string, amountType: QrAmountType, call: CallContext): Promise<string>;
+  createQrOrder(input: CreateSalePointQrOrderInput, call: CallContext): Promise<QrOrder>;
+}
+
+/** Cash-outs by the provider's id: the voucher proves one exists. */
+export interface CashoutSource {
+  readonly provider: ProviderId;
+  /** The transfer receipt (base64 PDF); a NOT_FOUND provider error when the id names no cash-out. */
+  voucher(id: string, call: CallContext): Promise<string>;
+}
+
+/** Sending money out (a bank transfer). */
+export interface CashoutSink {
+  readonly provider: ProviderId;
+  createCashout(input: CreateCashoutInput, call: CallContext): Promise<Cashout>;
+}
+
+/** Cash-ins (credited transfers, QR payments) by the provider's id. */
+export interface CashinSource {
+  readonly provider: ProviderId;
+  cashin(id: string, call: CallContext): Promise<Cashin>;
+}
+
+/** Asking to be paid: a QR charge, a transfer link, a payment link. */
+export interface CashinSink {
+  readonly provider: ProviderId;
+  createQrCharge(input: CreateQrChargeInput, call: CallContext): Promise<QrCharge>;
+  createTransferLink(input: CreateTransferLinkInput, call: CallContext): Promise<TransferLink>;
+  createPaymentLink(input: CreatePaymentLinkInput, call: CallContext): Promise<PaymentLink>;
+}
+
+/** Checkout payments by the provider's id. */
+export interface PaymentSource {
+  readonly provider: ProviderId;
+  payment(id: string, call: CallContext): Promise<Payment>;
+}
+
+/** Creating checkout payments. */
+export interface PaymentSink {
+  readonly provider: ProviderId;
+  createPayment(input: CreatePaymentRequest, call: CallContext): Promise<Payment>;
+}
+
+/** Reference data: payment concepts, operation types, monthly statistics. */
+export interface ReferenceSource {
+  readonly provider: ProviderId;
+  concepts(call: CallContext): Promise<PaymentConcept[]>;
+  operations(call: CallContext): Promise<TransactionOperation[]>;
+  statistics(period: string, call: CallContext): Promise<Statistics>;
+}
+
 /** Every capability, by the name the registry is asked with. */
 export interface Capabilities {
   balances: BalanceSource;
   transactions: TransactionSource;
   balanceReport: BalanceReportSource;
   salePoints: SalePointSource;
+  salePointSink: SalePointSink;
+  cashouts: CashoutSource;
+  cashoutSink: CashoutSink;
+  cashins: CashinSource;
+  cashinSink: CashinSink;
+  payments: PaymentSource;
+  paymentSink: PaymentSink;
+  reference: ReferenceSource;
 }
 export type CapabilityName = keyof Capabilities;
 

@@ -23,6 +23,23 @@ import type { TupayClient } from './tupay/client.js';
 const ADAPTERS = { TELEPAGOS: telepagosAdapter, TALO: taloAdapter, TUPAY: tupayAdapter } satisfies Record<ProviderId, AdapterFactory>;
 type Adapters = { -readonly [K in ProviderId]?: AdapterOf<(typeof ADAPTERS)[K]> };
 
+/**
+ * The capabilities exactly one provider offers, and which: their GraphQL fields and mutations have no
+ * provider argument, so `sole` answers with this provider's and, when it is not configured, an error
+ * naming it (PROVIDER_NOT_CONFIGURED).
+ */
+const SOLE = {
+  salePointSink: 'TELEPAGOS',
+  cashouts: 'TELEPAGOS',
+  cashoutSink: 'TELEPAGOS',
+  cashins: 'TELEPAGOS',
+  cashinSink: 'TELEPAGOS',
+  reference: 'TELEPAGOS',
+  payments: 'TALO',
+  paymentSink: 'TALO',
+} as const satisfies Partial<Record<CapabilityName, ProviderId>>;
+export type SoleCapability = keyof typeof SOLE;
+
 /** Factories of providers added at run time (`addProvider`), by id. */
 const added = new Map<string, AdapterFactory>();
 
@@ -95,6 +112,24 @@ export class ProviderRegistry {
   capable<K extends CapabilityName>(provider: ProviderId, capability: K): Capabilities[K] | undefined {
     const adapter = this.byId.get(provider) ?? this.missing(provider);
     return adapter[capability] as Capabilities[K] | undefined;
+  }
+
+  /**
+   * Whether `provider` is configured and has `capability` (for a sole capability: is the one offering it).
+   * Never throws: for lookups by global id, where an unconfigured or incapable provider means "no such object".
+   */
+  offers(provider: ProviderId, capability: CapabilityName): boolean {
+    const adapter = this.byId.get(provider);
+    if (!adapter?.[capability]) return false;
+    return !(capability in SOLE) || SOLE[capability as SoleCapability] === provider;
+  }
+
+  /** The one provider offering `capability`; throws PROVIDER_NOT_CONFIGURED naming it when it is not configured. */
+  sole<K extends SoleCapability>(capability: K): Capabilities[K] {
+    const provider = SOLE[capability];
+    const source = this.capable(provider, capability);
+    if (!source) throw new Error(`${provider} offers no ${capability}`);
+    return source;
   }
 
   get telepagos(): TelepagosClient {

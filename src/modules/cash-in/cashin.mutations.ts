@@ -88,7 +88,7 @@ export class CashinMutations {
     const { concept, description } = checkCharge(check, input, ctx.config.maxOperationAmount);
     const entry = { operation: 'createQrCharge', provider: 'TELEPAGOS', amount: input.amount, currency: 'ARS' };
     return mutate<Omit<CreateQrChargePayload, 'userErrors'>>(ctx, check, entry, { qrCode: null, qrOrderId: null }, async () => {
-      const qr = await ctx.providers.telepagos.createQrCharge({ amount: input.amount, concept, description }, { requestId: ctx.requestId });
+      const qr = await ctx.providers.sole('cashinSink').createQrCharge({ amount: input.amount, concept, description }, { requestId: ctx.requestId });
       return { result: { qrCode: qr.qrCode, qrOrderId: qr.qrOrderId }, resultId: qr.qrOrderId };
     });
   }
@@ -99,7 +99,7 @@ export class CashinMutations {
     const { concept, description } = checkCharge(check, input, ctx.config.maxOperationAmount);
     const entry = { operation: 'createTransferLink', provider: 'TELEPAGOS', amount: input.amount, currency: 'ARS', destination: input.cbu };
     return mutate<Omit<CreateTransferLinkPayload, 'userErrors'>>(ctx, check, entry, { paymentLink: null }, async () => {
-      const link = await ctx.providers.telepagos.createTransferLink({ cbu: input.cbu, cuit: input.cuit, amount: input.amount, concept, description }, { requestId: ctx.requestId });
+      const link = await ctx.providers.sole('cashinSink').createTransferLink({ cbu: input.cbu, cuit: input.cuit, amount: input.amount, concept, description }, { requestId: ctx.requestId });
       return { result: { paymentLink: link.paymentLink } };
     });
   }
@@ -121,7 +121,7 @@ export class CashinMutations {
     }
     const entry = { operation: 'createPaymentLink', provider: 'TELEPAGOS', amount: input.amount, currency: 'ARS' };
     return mutate<Omit<CreatePaymentLinkPayload, 'userErrors'>>(ctx, check, entry, { paymentLink: null }, async () => {
-      const link = await ctx.providers.telepagos.createPaymentLink(
+      const link = await ctx.providers.sole('cashinSink').createPaymentLink(
         { amount: input.amount, concept, expiresAt, multipleUse: input.multipleUse, distribution: parts?.map((p) => ({ cbu: p.cbu, amount: p.amount })) },
         { requestId: ctx.requestId },
       );

@@ -10,8 +10,8 @@ import { Cashin, type CashinValue } from './cashin.type.js';
 export async function findCashin(ctx: GatewayContext, localId: string): Promise<CashinValue | null> {
   // TelePagos ids are integers: any other id names no cash-in (null, like an unknown one, not a provider error).
   if (!TELEPAGOS_RECORD_ID.test(localId)) return null;
-  // async: an unconfigured provider throws from `ctx.providers.telepagos`; DataLoader would mask a synchronous throw.
-  const load = perKey(ctx, 'telepagos.cashin', async (id) => ctx.providers.telepagos.cashin(id, callContext(ctx)));
+  // async: an unconfigured provider throws from `ctx.providers.sole`; DataLoader would mask a synchronous throw.
+  const load = perKey(ctx, 'telepagos.cashin', async (id) => ctx.providers.sole('cashins').cashin(id, callContext(ctx)));
   const cashin = await orNullIfNotFound(load.load(localId));
   return cashin === null ? null : cashinValue(cashin);
 }

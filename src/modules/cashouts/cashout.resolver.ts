@@ -10,8 +10,8 @@ export const TELEPAGOS_RECORD_ID = /^\d{1,15}$/;
 
 /** The voucher of a TelePagos cash-out: fetched once per request, and it also proves the cash-out exists. */
 export function voucher(ctx: GatewayContext, localId: string): Promise<string> {
-  // async: an unconfigured provider throws from `ctx.providers.telepagos`; DataLoader would mask a synchronous throw.
-  return perKey(ctx, 'telepagos.voucher', async (id) => ctx.providers.telepagos.cashoutVoucher(id, callContext(ctx))).load(localId);
+  // async: an unconfigured provider throws from `ctx.providers.sole`; DataLoader would mask a synchronous throw.
+  return perKey(ctx, 'telepagos.voucher', async (id) => ctx.providers.sole('cashouts').voucher(id, callContext(ctx))).load(localId);
 }
 
 /** A cash-out by the provider's id, or null when TelePagos does not know it. */

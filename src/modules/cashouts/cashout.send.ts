@@ -85,7 +85,7 @@ export function sendOnce(ctx: GatewayContext, request: CashoutRequest): Promise<
   return runIdempotent<CashoutOutcome>(ctx.idempotency, `cashout:${request.referenceId}`, print, { leaseMs, waitMs: leaseMs }, async () => {
     try {
       // No caller signal: once a transfer is on its way, we wait for its outcome even if the client left.
-      const cashout = await ctx.providers.telepagos.createCashout(request, { requestId: ctx.requestId });
+      const cashout = await ctx.providers.sole('cashoutSink').createCashout(request, { requestId: ctx.requestId });
       return { cashoutId: cashout.id };
     } catch (error) {
       if (error instanceof ProviderError && DEFINITIVE.has(error.reason)) return { userErrors: [providerUserError(error, ['input'])] };

@@ -49,7 +49,7 @@ export class PaymentMutations {
     return mutate<Omit<CreatePaymentPayload, 'userErrors'>>(ctx, check, entry, { payment: null }, async () => {
       // Checked after the input rules: invalid input is INVALID_INPUT whether or not Talo is configured.
       if (!talo) throw notConfigured('TALO');
-      const payment = await ctx.providers.talo.createPayment(
+      const payment = await ctx.providers.sole('paymentSink').createPayment(
         // The webhook URL is the gateway's own, never the client's: it carries the secret-derived token.
         { amount: input.price.amount, currency: 'ARS', externalId, redirectUrl, motive, webhookUrl: taloWebhookUrl(ctx.config.publicUrl, talo.webhookSecret) },
         { requestId: ctx.requestId },

@@ -8,8 +8,8 @@ import { Payment, type PaymentValue } from './payment.type.js';
 
 /** A Talo payment by its id (once per request), or null when unknown. */
 export async function findPayment(ctx: GatewayContext, localId: string): Promise<PaymentValue | null> {
-  // async: an unconfigured provider throws from `ctx.providers.talo`; DataLoader would mask a synchronous throw.
-  const load = perKey(ctx, 'talo.payment', async (id) => ctx.providers.talo.getPayment(id, callContext(ctx)));
+  // async: an unconfigured provider throws from `ctx.providers.sole`; DataLoader would mask a synchronous throw.
+  const load = perKey(ctx, 'talo.payment', async (id) => ctx.providers.sole('payments').payment(id, callContext(ctx)));
   // Talo answers 403 for a payment of another Talo user: for this merchant it does not exist.
   const payment = await orNullIfNotFound(load.load(localId)).catch((error: unknown) => {
     if (error instanceof ProviderError && error.reason === 'FORBIDDEN') return null;

@@ -19,14 +19,14 @@ const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 export class ReferenceResolver {
   @Query(() => [PaymentConcept], { description: 'TelePagos payment concepts, used to classify cash-outs and cash-ins.' })
   paymentConcepts(@Ctx() ctx: GatewayContext): Promise<Concept[]> {
-    const client = ctx.providers.telepagos;
+    const client = ctx.providers.sole('reference');
     // Shared with other requests: no single caller's signal may cancel it.
     return ctx.cache.getOrLoad('telepagos:concepts', REFERENCE_TTL_MS, () => client.concepts({ requestId: ctx.requestId }));
   }
 
   @Query(() => [TransactionOperation], { description: 'TelePagos operation types usable in TransactionFilter.operation.' })
   transactionOperations(@Ctx() ctx: GatewayContext): Promise<Operation[]> {
-    const client = ctx.providers.telepagos;
+    const client = ctx.providers.sole('reference');
     return ctx.cache.getOrLoad('telepagos:operations', REFERENCE_TTL_MS, () => client.operations({ requestId: ctx.requestId }));
   }
 
@@ -36,6 +36,6 @@ export class ReferenceResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<DomainStatistics> {
     if (!PERIOD.test(period)) throw userInputError('period must be a month, YYYY-MM', { field: 'period' });
-    return ctx.providers.telepagos.statistics(period, callContext(ctx));
+    return ctx.providers.sole('reference').statistics(period, callContext(ctx));
   }
 }

@@ -22,7 +22,7 @@ export interface SalePointIndex {
 
 export function salePoints(ctx: GatewayContext): Promise<SalePointIndex> {
   return once(ctx, 'telepagos.salePoints', async () => {
-    const list = (await ctx.providers.telepagos.salePoints(callContext(ctx))).map(salePointValue);
+    const list = (await ctx.providers.sole('salePointSink').salePoints(callContext(ctx))).map(salePointValue);
     return {
       list,
       byId: new Map(list.map((s) => [s.localId, s])),
@@ -33,9 +33,9 @@ export function salePoints(ctx: GatewayContext): Promise<SalePointIndex> {
 }
 
 export function staticQr(ctx: GatewayContext, salePointId: string, amountType: QrAmountType): Promise<string> {
-  // async: an unconfigured provider throws from `ctx.providers.telepagos`; DataLoader would mask a synchronous throw.
+  // async: an unconfigured provider throws from `ctx.providers.sole`; DataLoader would mask a synchronous throw.
   return perKey(ctx, 'telepagos.staticQr', async (key) => {
     const [id, type] = key.split('|') as [string, QrAmountType];
-    return ctx.providers.telepagos.staticQr(id, type, callContext(ctx));
+    return ctx.providers.sole('salePointSink').staticQr(id, type, callContext(ctx));
   }).load(`${salePointId}|${amountType}`);
 }

@@ -1,13 +1,19 @@
 /** Talo as the gateway's capabilities see it: it only collects (payments), so no balance and no listing. */
 import type { ProvidersConfig } from '../../config.js';
 import type { SharedClientOptions } from '../adapter.js';
-import type { ProviderAdapter } from '../capabilities.js';
+import type { PaymentSink, PaymentSource, ProviderAdapter } from '../capabilities.js';
 import { TaloClient } from './client.js';
 
 export class TaloAdapter implements ProviderAdapter {
   readonly id = 'TALO' as const;
+  readonly payments: PaymentSource;
+  readonly paymentSink: PaymentSink;
 
-  constructor(readonly client: TaloClient) {}
+  constructor(readonly client: TaloClient) {
+    const provider = this.id;
+    this.payments = { provider, payment: (id, call) => client.getPayment(id, call) };
+    this.paymentSink = { provider, createPayment: (input, call) => client.createPayment(input, call) };
+  }
 
   get breakerState() {
     return this.client.transport.breakerState;

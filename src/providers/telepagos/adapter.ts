@@ -1,8 +1,24 @@
-/** TelePagos as the gateway's capabilities see it: balance, transactions (with a first-page shortcut), sale points. */
+/**
+ * TelePagos as the gateway's capabilities see it: balance, transactions (with a first-page shortcut), sale
+ * points (listed and managed), cash-outs, cash-ins and reference data.
+ */
 import type { ProvidersConfig } from '../../config.js';
 import type { CallContext } from '../../domain/models.js';
 import type { SharedClientOptions } from '../adapter.js';
-import type { BalanceSource, DayRange, ProviderAdapter, SalePointSource, TransactionQuery, TransactionSource } from '../capabilities.js';
+import type {
+  BalanceSource,
+  CashinSink,
+  CashinSource,
+  CashoutSink,
+  CashoutSource,
+  DayRange,
+  ProviderAdapter,
+  ReferenceSource,
+  SalePointSink,
+  SalePointSource,
+  TransactionQuery,
+  TransactionSource,
+} from '../capabilities.js';
 import { TelepagosClient } from './client.js';
 
 /** TelePagos filters by operation itself; its dates are Argentina days (ARGENTINA_UTC_OFFSET), as the caller's are. */
@@ -13,6 +29,12 @@ export class TelepagosAdapter implements ProviderAdapter {
   readonly balances: BalanceSource;
   readonly transactions: TransactionSource;
   readonly salePoints: SalePointSource;
+  readonly salePointSink: SalePointSink;
+  readonly cashouts: CashoutSource;
+  readonly cashoutSink: CashoutSink;
+  readonly cashins: CashinSource;
+  readonly cashinSink: CashinSink;
+  readonly reference: ReferenceSource;
 
   constructor(readonly client: TelepagosClient) {
     const provider = this.id;
@@ -25,6 +47,28 @@ export class TelepagosAdapter implements ProviderAdapter {
       newestTransactions: (range, q, count, call) => client.newestTransactions(query(range, q), count, call),
     };
     this.salePoints = { provider, salePoints: (call: CallContext) => client.salePoints(call) };
+    this.salePointSink = {
+      ...this.salePoints,
+      createSalePoint: (name, call) => client.createSalePoint(name, call),
+      deleteSalePoint: (id, call) => client.deleteSalePoint(id, call),
+      staticQr: (id, amountType, call) => client.staticQr(id, amountType, call),
+      createQrOrder: (input, call) => client.createSalePointQrOrder(input, call),
+    };
+    this.cashouts = { provider, voucher: (id, call) => client.cashoutVoucher(id, call) };
+    this.cashoutSink = { provider, createCashout: (input, call) => client.createCashout(input, call) };
+    this.cashins = { provider, cashin: (id, call) => client.cashin(id, call) };
+    this.cashinSink = {
+      provider,
+      createQrCharge: (input, call) => client.createQrCharge(input, call),
+      createTransferLink: (input, call) => client.createTransferLink(input, call),
+      createPaymentLink: (input, call) => client.createPaymentLink(input, call),
+    };
+    this.reference = {
+      provider,
+      concepts: (call) => client.concepts(call),
+      operations: (call) => client.operations(call),
+      statistics: (period, call) => client.statistics(period, call),
+    };
   }
 
   get breakerState() {
