@@ -10,7 +10,7 @@ import { jsonDecimal, type JsonDecimal } from '../json-body.js';
 import type { UpstreamResponse } from '../http.js';
 import { ProviderError, providerRejection, safeProviderMessage } from '../errors.js';
 import type { Payment, PaymentStatus, TransferDestination } from '../../domain/models.js';
-import { isCurrency, sumDecimals, type Currency } from '../../domain/money.js';
+import { sumDecimals } from '../../domain/money.js';
 import { ARGENTINA_UTC_OFFSET_MS } from '../telepagos/assumptions.js';
 import {
   TALO_REQUIRED_PAYMENT_OPTION,
@@ -28,10 +28,10 @@ import type {
   TaloTokenDto,
   TaloTransactionDto,
 } from './dto.js';
-import { knownFields, wireReaders, type WireSource, type WireZone } from '../wire.js';
+import { isJsonObject, knownFields, wireReaders, type WireSource, type WireZone } from '../wire.js';
 
 const PROVIDER = 'TALO';
-const { bad, surprise, objectAt, textAt, listAt, decimalAt, optionalText, optionalInstantAt, checkFields, readRows } = wireReaders(PROVIDER);
+const { bad, surprise, objectAt, currencyAt, textAt, listAt, decimalAt, optionalText, optionalInstantAt, checkFields, readRows } = wireReaders(PROVIDER);
 /** Talo omits empty lists: absent reads as empty. */
 const listOrEmpty = (value: unknown, path: string, source: WireSource) => listAt(value, path, source, { absentIsEmpty: true });
 
@@ -74,7 +74,7 @@ function statedCode(code: unknown): number | undefined {
  */
 export function unwrapEnvelope(response: UpstreamResponse, source: WireSource): unknown {
   if (isTaloFailure(response.status, response.body)) {
-    const body = typeof response.body === 'object' && response.body !== null ? (response.body as { message?: unknown; code?: unknown }) : {};
+    const body = isJsonObject(response.body) ? response.body : {};
     throw providerRejection(PROVIDER, source.endpoint, response.status, body.message, source.requestId, statedCode(body.code));
   }
   const envelope = objectAt<{ data: unknown }>(response.body, 'the body', source);
@@ -116,11 +116,6 @@ export function toPaymentStatus(word: string, source?: WireSource): PaymentStatu
   return UNKNOWN_STATUS_READS_AS;
 }
 
-function toCurrency(value: unknown, source: WireSource): Currency {
-  if (!isCurrency(value)) throw bad(source, 'data.price.currency is missing or not a known currency');
-  return value;
-}
-
 /** The sum of every transfer received, exactly. */
 function amountReceived(transactions: unknown[], source: WireSource): string {
   const amounts = transactions.map((t, i) => {
@@ -146,7 +141,7 @@ export function toPayment(data: unknown, source: WireSource): Payment {
   checkFields(wire, KNOWN.payment, 'data', source);
   const price = objectAt<TaloPriceDto>(wire.price, 'data.price', source);
   checkFields(price, KNOWN.price, 'data.price', source);
-  const currency = toCurrency(price.currency, source);
+  const currency = currencyAt(price.currency, 'data.price', source, 'currency');
   // Missing or blank: kept as '' and read as UNKNOWN_STATUS_READS_AS (told as an unknown status).
   const providerStatus = optionalText(wire.payment_status, 'data.payment_status', source) ?? '';
   return {

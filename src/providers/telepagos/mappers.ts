@@ -48,7 +48,7 @@ import type {
   TxDto,
   WireId,
 } from './dto.js';
-import { knownFields, wireReaders, type RowsRead, type Untrusted, type WireSource, type WireZone } from '../wire.js';
+import { isJsonObject, knownFields, wireReaders, type RowsRead, type Untrusted, type WireSource, type WireZone } from '../wire.js';
 
 const PROVIDER = 'TELEPAGOS';
 const { bad, surprise, objectAt, textAt, listAt, decimalAt, optionalDecimalAt, countAt, idAt, optionalId, optionalText, instantAt, checkFields, readRows } =
@@ -82,7 +82,7 @@ const KNOWN = {
  * otherwise REJECTED.
  */
 export function unwrapEnvelope(response: UpstreamResponse, source: WireSource): Record<string, unknown> {
-  const body = typeof response.body === 'object' && response.body !== null && !Array.isArray(response.body) ? (response.body as Record<string, unknown>) : undefined;
+  const body = isJsonObject(response.body) ? response.body : undefined;
   const httpOk = response.status >= 200 && response.status < 300;
   if (body?.status === 'error' || !httpOk) {
     const statedStatus = typeof body?.message === 'string' && NOT_FOUND_PATTERN.test(body.message) ? ERROR_HTTP_STATUS.notFound : undefined;

@@ -9,7 +9,7 @@
 import type { UpstreamResponse } from '../http.js';
 import { ProviderError, providerRejection, safeProviderMessage } from '../errors.js';
 import type { Balance, BalanceReportEntry, Transaction, TransactionStatus } from '../../domain/models.js';
-import { isCurrency, type Currency, type Money } from '../../domain/money.js';
+import type { Currency, Money } from '../../domain/money.js';
 import {
   TUPAY_BALANCE_TYPE,
   TUPAY_IP_NOT_ALLOWED_CODE,
@@ -29,10 +29,10 @@ import type {
   TupayErrorDto,
   TupayPageDto,
 } from './dto.js';
-import { knownFields, wireReaders, type RowsRead, type Untrusted, type WireSource, type WireZone } from '../wire.js';
+import { isJsonObject, knownFields, wireReaders, type RowsRead, type Untrusted, type WireSource, type WireZone } from '../wire.js';
 
 const PROVIDER = 'TUPAY';
-const { bad, surprise, objectAt, listAt, decimalAt, optionalDecimalAt, optionalCountAt, idAt, optionalText, instantAt, checkFields, readRows } =
+const { bad, surprise, objectAt, currencyAt, listAt, decimalAt, optionalDecimalAt, optionalCountAt, idAt, optionalText, instantAt, checkFields, readRows } =
   wireReaders(PROVIDER);
 
 /**
@@ -65,13 +65,6 @@ const KNOWN = {
   ),
 };
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function currencyAt(value: unknown, path: string, source: WireSource, field = 'currency'): Currency {
-  if (!isCurrency(value)) throw bad(source, `${path}.${field} is missing or not a supported currency`);
-  return value;
-}
-
 /** Amounts are JSON numbers; decimal strings are read too, exactly. */
 function moneyAt(value: unknown, currency: Currency, path: string, source: WireSource, field?: string): Money {
   return { amount: decimalAt(value, path, source, 'number', field), currency };
@@ -95,7 +88,7 @@ function isoAt(value: unknown, path: string, source: WireSource, field?: string)
  * says what to do, since it is an operations problem (the gateway's egress IP), not a caller's.
  */
 export function tupayFailure(response: UpstreamResponse, source: WireSource): ProviderError {
-  const body: Untrusted<TupayErrorDto> = isObject(response.body) ? response.body : {};
+  const body: Untrusted<TupayErrorDto> = isJsonObject(response.body) ? response.body : {};
   const description = body.description ?? (typeof response.body === 'string' ? response.body : undefined);
   if (response.status === 403 && String(body.code).trim() === String(TUPAY_IP_NOT_ALLOWED_CODE)) {
     return new ProviderError(
@@ -210,7 +203,7 @@ function toTransaction(
   path: string,
   source: WireSource,
 ): Omit<Transaction, 'kind' | 'direction' | 'status'> {
-  const currency = currencyAt(wire.currency, path, source);
+  const currency = currencyAt(wire.currency, path, source, 'currency');
   const document = optionalText(wire.clientDocument, path, source, 'clientDocument');
   return {
     provider: PROVIDER,
@@ -267,7 +260,7 @@ export function newestFirst(transactions: readonly Transaction[]): Transaction[]
 function toBalance(raw: unknown, path: string, source: WireSource): Balance {
   const wire = objectAt<TupayBalanceDto>(raw, path, source);
   checkFields(wire, KNOWN.balance, path, source);
-  const currency = currencyAt(wire.currency, path, source);
+  const currency = currencyAt(wire.currency, path, source, 'currency');
   const data = objectAt<TupayBalanceDto['data']>(wire.data, `${path}.data`, source);
   checkFields(data, KNOWN.balanceData, `${path}.data`, source);
   const available = optionalMoneyAt(data.availableBalance, currency, `${path}.data.availableBalance`, source);
@@ -318,7 +311,7 @@ const REPORT_AMOUNTS = {
 export function toBalanceReportEntry(raw: unknown, path: string, source: WireSource): BalanceReportEntry {
   const wire = objectAt<TupayBalanceReportRowDto>(raw, path, source);
   checkFields(wire, KNOWN.reportRow, path, source);
-  const currency = currencyAt(wire.currency, path, source);
+  const currency = currencyAt(wire.currency, path, source, 'currency');
   const entry: BalanceReportEntry = { date: dayAt(wire.date, `${path}.date`, source), currency };
   for (const key of Object.keys(REPORT_AMOUNTS) as (keyof typeof REPORT_AMOUNTS)[]) {
     const field = REPORT_AMOUNTS[key];
