@@ -16,7 +16,7 @@
  * The happy path allocates nothing per field: paths are only spelled out when something is wrong, and
  * unknown keys are checked against a frozen Set of the known ones.
  */
-import { InvalidDecimalError, toDecimal } from '../domain/money.js';
+import { InvalidDecimalError, isCurrency, toDecimal, type Currency } from '../domain/money.js';
 import { ProviderError, badResponse } from './errors.js';
 import type { ProviderId } from './provider.js';
 
@@ -66,6 +66,9 @@ export interface RowsRead<T> {
 }
 
 const MINUTE_MS = 60_000;
+
+/** A JSON object (not null, not a list): what an envelope or a refusal body must be to be read. */
+export const isJsonObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** `transactions[3].date` → `transactions[].date`: one log line and one key per field, not per row. */
 export function fieldKey(path: string): string {
@@ -168,6 +171,8 @@ export interface WireReaders {
   objectAt<Dto>(value: unknown, path: string, source: WireSource): Untrusted<Dto>;
   /** A non-blank string; a finite number is read as its text (a coerced type). */
   textAt(value: unknown, path: string, source: WireSource, field?: string): string;
+  /** A currency the gateway supports (`ARS`, `PEN`, `USD`…). */
+  currencyAt(value: unknown, path: string, source: WireSource, field?: string): Currency;
   /** A list; with `absentIsEmpty`, undefined and null read as an empty list. */
   listAt(value: unknown, path: string, source: WireSource, options?: { absentIsEmpty?: boolean }): unknown[];
   /** An exact decimal (a JSON number through its shortest text, or a numeric string), as canonical text. */
@@ -265,6 +270,10 @@ export function wireReaders(provider: ProviderId): WireReaders {
         return String(value);
       }
       throw bad(source, `${at(path, field)} is missing or not a string`);
+    },
+    currencyAt(value, path, source, field) {
+      if (!isCurrency(value)) throw bad(source, `${at(path, field)} is missing or not a supported currency`);
+      return value;
     },
     listAt(value, path, source, options = {}) {
       if (options.absentIsEmpty && (value === undefined || value === null)) return [];

@@ -4,19 +4,18 @@
  * (cached, renewed early, single-flight, renewed once on 401), and answers come back as domain
  * Payments through mappers.ts. Errors are ProviderErrors, safe to log and to show.
  */
-import type { WireObserver } from '../wire.js';
 import { wireObserver } from '../wire-surprises.js';
 import { forRequest, type Logger } from '../../logging.js';
 import type { Secret } from '../../secret.js';
 import type { CallContext, Payment } from '../../domain/models.js';
-import { authenticatedRequest, refusedWhen } from '../authenticated.js';
+import { refusedWhen } from '../authenticated.js';
+import { providerCall, type ProviderCall, type ProviderRequest } from '../call.js';
 import { clientLogger, createTransport, credentialStore, type CommonClientOptions } from '../client-options.js';
-import type { CredentialManager } from '../credentials.js';
 import { ProviderError } from '../errors.js';
-import type { BreakerState, UpstreamCall, UpstreamTransport } from '../http.js';
+import type { BreakerState, UpstreamTransport } from '../http.js';
 import { TALO_CREATE_PAYMENT_PATH, TALO_TOKEN_REFUSED_PATTERN, taloErrorMessage, taloPaymentPath } from './assumptions.js';
 import { presentTaloToken, taloCredentials } from './auth.js';
-import { toCreatePaymentBody, toPayment, unwrapEnvelope, type CreatePaymentRequest, type ResponseSource } from './mappers.js';
+import { toCreatePaymentBody, toPayment, unwrapEnvelope, type CreatePaymentRequest } from './mappers.js';
 
 export type { CreatePaymentRequest };
 
@@ -38,30 +37,35 @@ export const TALO_ENDPOINTS = {
 /** The transport wants paths relative to the base URL. */
 const relative = (path: string): string => path.replace(/^\//, '');
 
-type TaloCall = Omit<UpstreamCall, 'signal' | 'requestId' | 'headers'>;
-
 const tokenRefused = refusedWhen(TALO_TOKEN_REFUSED_PATTERN, taloErrorMessage);
 
 export class TaloClient {
   /** The upstream transport, for readiness (breaker state) and shutdown. */
   readonly transport: UpstreamTransport;
-  private readonly credentials: CredentialManager;
+  /** One authenticated call: send, unwrap `{ error, message, data }` (or throw the refusal), read `data`. */
+  private readonly call: ProviderCall<unknown>;
   private readonly logger: Logger;
-  private readonly observe: WireObserver;
   private readonly userId: string;
 
   constructor(options: TaloClientOptions) {
     this.logger = clientLogger(PROVIDER, options);
-    this.observe = wireObserver(this.logger, options.onWireSurprise);
     this.transport = createTransport(PROVIDER, options, this.logger);
     this.userId = options.userId;
-    this.credentials = taloCredentials({
+    const credentials = taloCredentials({
       transport: this.transport,
       account: { userId: options.userId, clientId: options.clientId, clientSecret: options.clientSecret },
       baseUrl: options.baseUrl,
       store: credentialStore(options),
       logger: this.logger,
       onRenewed: options.onCredentialRenewed,
+    });
+    this.call = providerCall({
+      transport: this.transport,
+      credentials,
+      present: presentTaloToken,
+      refused: tokenRefused,
+      unwrap: unwrapEnvelope,
+      observe: wireObserver(this.logger, options.onWireSurprise),
     });
   }
 
@@ -94,23 +98,13 @@ export class TaloClient {
   }
 
   /** One authenticated call whose answer is a payment; failures are logged once, here. */
-  private async send(call: TaloCall, ctx: CallContext): Promise<Payment> {
-    const source = this.source(call.endpoint, ctx);
+  private async send(request: ProviderRequest, ctx: CallContext): Promise<Payment> {
     try {
-      const response = await authenticatedRequest(this.transport, this.credentials, presentTaloToken, {
-        ...call,
-        requestId: ctx.requestId,
-        signal: ctx.signal,
-      }, tokenRefused);
-      return toPayment(unwrapEnvelope(response, source), source);
+      return await this.call(request, ctx, toPayment);
     } catch (error) {
-      this.logFailure(error, call.endpoint, ctx.requestId);
+      this.logFailure(error, request.endpoint, ctx.requestId);
       throw error;
     }
-  }
-
-  private source(endpoint: string, ctx: CallContext): ResponseSource {
-    return { endpoint, requestId: ctx.requestId, observe: this.observe };
   }
 
   /**

@@ -10,7 +10,7 @@ import { jsonDecimal, type JsonDecimal } from '../json-body.js';
 import type { UpstreamResponse } from '../http.js';
 import { ProviderError, providerRejection, safeProviderMessage } from '../errors.js';
 import type { Payment, PaymentStatus, TransferDestination } from '../../domain/models.js';
-import { isCurrency, sumDecimals, type Currency } from '../../domain/money.js';
+import { sumDecimals } from '../../domain/money.js';
 import { ARGENTINA_UTC_OFFSET_MS } from '../telepagos/assumptions.js';
 import {
   TALO_REQUIRED_PAYMENT_OPTION,
@@ -28,15 +28,12 @@ import type {
   TaloTokenDto,
   TaloTransactionDto,
 } from './dto.js';
-import { knownFields, wireReaders, type WireSource, type WireZone } from '../wire.js';
+import { isJsonObject, knownFields, wireReaders, type WireSource, type WireZone } from '../wire.js';
 
 const PROVIDER = 'TALO';
-const { bad, surprise, objectAt, textAt, listAt, decimalAt, optionalText, optionalInstantAt, checkFields, readRows } = wireReaders(PROVIDER);
+const { bad, surprise, objectAt, currencyAt, textAt, listAt, decimalAt, optionalText, optionalInstantAt, checkFields, readRows } = wireReaders(PROVIDER);
 /** Talo omits empty lists: absent reads as empty. */
-const listOrEmpty = (value: unknown, path: string, source: ResponseSource) => listAt(value, path, source, { absentIsEmpty: true });
-
-/** Where an answer came from, for the errors it may raise and the surprises it holds. */
-export type ResponseSource = WireSource;
+const listOrEmpty = (value: unknown, path: string, source: WireSource) => listAt(value, path, source, { absentIsEmpty: true });
 
 /**
  * Talo timestamps: ISO 8601 with an offset (`…Z`). One without an offset is read in Argentina time
@@ -58,7 +55,7 @@ const KNOWN = {
 };
 
 /** ISO-8601 in UTC, or undefined when absent or unreadable (timestamps are informative, not vital). */
-function optionalIso(value: unknown, path: string, source: ResponseSource): string | undefined {
+function optionalIso(value: unknown, path: string, source: WireSource): string | undefined {
   const ms = optionalInstantAt(value, path, source, TALO_ZONE);
   return ms === undefined ? undefined : new Date(ms).toISOString();
 }
@@ -75,9 +72,9 @@ function statedCode(code: unknown): number | undefined {
  * The `data` of a successful answer. A non-2xx status or `error: true` (Talo sends it with 2xx too) is
  * the provider's refusal, carrying its message made safe.
  */
-export function unwrapEnvelope(response: UpstreamResponse, source: ResponseSource): unknown {
+export function unwrapEnvelope(response: UpstreamResponse, source: WireSource): unknown {
   if (isTaloFailure(response.status, response.body)) {
-    const body = typeof response.body === 'object' && response.body !== null ? (response.body as { message?: unknown; code?: unknown }) : {};
+    const body = isJsonObject(response.body) ? response.body : {};
     throw providerRejection(PROVIDER, source.endpoint, response.status, body.message, source.requestId, statedCode(body.code));
   }
   const envelope = objectAt<{ data: unknown }>(response.body, 'the body', source);
@@ -85,7 +82,7 @@ export function unwrapEnvelope(response: UpstreamResponse, source: ResponseSourc
   return envelope.data;
 }
 
-export function toToken(data: unknown, source: ResponseSource): string {
+export function toToken(data: unknown, source: WireSource): string {
   return textAt(objectAt<TaloTokenDto>(data, 'data', source).token, 'data.token', source);
 }
 
@@ -112,20 +109,15 @@ const PAYMENT_STATUSES: Record<TaloPaymentStatus, PaymentStatus> = {
 export const UNKNOWN_STATUS_READS_AS: PaymentStatus = 'UNDER_REVIEW';
 
 /** A word we do not know (or none) is told to the source as an `unknown_status` surprise. */
-export function toPaymentStatus(word: string, source?: ResponseSource): PaymentStatus {
+export function toPaymentStatus(word: string, source?: WireSource): PaymentStatus {
   const normalized = word.trim().toUpperCase();
   if (isTaloPaymentStatus(normalized)) return PAYMENT_STATUSES[normalized];
   if (source) surprise(source, 'unknown_status', 'data.payment_status', word === '' ? '(none)' : safeProviderMessage(word)?.slice(0, 40));
   return UNKNOWN_STATUS_READS_AS;
 }
 
-function toCurrency(value: unknown, source: ResponseSource): Currency {
-  if (!isCurrency(value)) throw bad(source, 'data.price.currency is missing or not a known currency');
-  return value;
-}
-
 /** The sum of every transfer received, exactly. */
-function amountReceived(transactions: unknown[], source: ResponseSource): string {
+function amountReceived(transactions: unknown[], source: WireSource): string {
   const amounts = transactions.map((t, i) => {
     const path = `data.transactions[${i}]`;
     return decimalAt(objectAt<TaloTransactionDto>(t, path, source).amount, `${path}.amount`, source, 'number');
@@ -134,7 +126,7 @@ function amountReceived(transactions: unknown[], source: ResponseSource): string
 }
 
 /** One destination per quote that names a CVU (in `cvu` or `address`) or an alias. */
-function transferDestinations(quotes: unknown[], source: ResponseSource): TransferDestination[] {
+function transferDestinations(quotes: unknown[], source: WireSource): TransferDestination[] {
   const { rows } = readRows(quotes, 'data.quotes', source, (q, path) => {
     const quote = objectAt<TaloQuoteDto>(q, path, source);
     return { cvu: taloQuoteCvu([quote]), alias: optionalText(quote.alias, `${path}.alias`, source) };
@@ -144,12 +136,12 @@ function transferDestinations(quotes: unknown[], source: ResponseSource): Transf
   );
 }
 
-export function toPayment(data: unknown, source: ResponseSource): Payment {
+export function toPayment(data: unknown, source: WireSource): Payment {
   const wire = objectAt<TaloPaymentDto>(data, 'data', source);
   checkFields(wire, KNOWN.payment, 'data', source);
   const price = objectAt<TaloPriceDto>(wire.price, 'data.price', source);
   checkFields(price, KNOWN.price, 'data.price', source);
-  const currency = toCurrency(price.currency, source);
+  const currency = currencyAt(price.currency, 'data.price', source, 'currency');
   // Missing or blank: kept as '' and read as UNKNOWN_STATUS_READS_AS (told as an unknown status).
   const providerStatus = optionalText(wire.payment_status, 'data.payment_status', source) ?? '';
   return {

@@ -20,11 +20,11 @@ import type {
 } from '../../domain/models.js';
 import { forRequest, type Logger } from '../../logging.js';
 import type { Secret } from '../../secret.js';
-import { authenticatedRequest, refusedWhen } from '../authenticated.js';
+import { refusedWhen } from '../authenticated.js';
+import { providerCall, type ProviderCall, type ProviderRequest } from '../call.js';
 import { clientLogger, createTransport, credentialStore, type CommonClientOptions } from '../client-options.js';
-import type { CredentialManager } from '../credentials.js';
 import { badResponse } from '../errors.js';
-import type { BreakerState, HttpMethod, RetryMode, UpstreamTransport } from '../http.js';
+import type { BreakerState, UpstreamTransport } from '../http.js';
 import Big from 'big.js';
 import { jsonDecimal } from '../json-body.js';
 import {
@@ -63,12 +63,10 @@ import {
   wireDateTime,
   wireId,
   wireQrAmountType,
-  type ResponseSource,
   type TransactionsPageAnswer,
   type TxRow,
 } from './mappers.js';
 import { mapBounded } from '../bounded.js';
-import type { WireObserver } from '../wire.js';
 import { wireObserver } from '../wire-surprises.js';
 
 const PROVIDER = 'TELEPAGOS';
@@ -185,15 +183,8 @@ export interface QrOrder {
 
 // ── Plumbing ────────────────────────────────────────────────────────────────────────────────────
 
-interface Request {
-  method: HttpMethod;
-  path: string;
-  /** Stable label, never a concrete id: `GET v2/payment/cashout/{id}`. */
-  endpoint: string;
-  query?: Record<string, string | number | undefined>;
-  json?: unknown;
-  retry?: RetryMode;
-}
+/** Endpoint labels are stable, never a concrete id: `GET v2/payment/cashout/{id}`. */
+type Request = ProviderRequest;
 
 const get = (path: string, query?: Request['query']): Request => ({ method: 'GET', path, endpoint: `GET ${path}`, query });
 const post = (path: string, json: unknown): Request => ({ method: 'POST', path, endpoint: `POST ${path}`, json });
@@ -251,23 +242,30 @@ const range = (from: number, to: number): number[] => Array.from({ length: Math.
 
 export class TelepagosClient {
   private readonly transport: UpstreamTransport;
-  private readonly credentials: CredentialManager;
+  /** One authenticated call: send, unwrap `{ status: "ok" }` (or throw the refusal), read the answer. */
+  private readonly call: ProviderCall<Record<string, unknown>>;
   private readonly logger: Logger;
   private readonly pageConcurrency: number;
   private readonly amount: AmountWriter;
-  private readonly observe: WireObserver;
 
   constructor(options: TelepagosClientOptions) {
     this.logger = clientLogger(PROVIDER, options);
-    this.observe = wireObserver(this.logger, options.onWireSurprise);
     this.transport = createTransport(PROVIDER, options, this.logger);
-    this.credentials = telepagosCredentials({
+    const credentials = telepagosCredentials({
       transport: this.transport,
       account: { username: options.username, password: options.password },
       baseUrl: options.baseUrl,
       store: credentialStore(options),
       logger: this.logger,
       onRenewed: options.onCredentialRenewed,
+    });
+    this.call = providerCall({
+      transport: this.transport,
+      credentials,
+      present: presentTelepagosToken,
+      refused: tokenRefused,
+      unwrap: unwrapEnvelope,
+      observe: wireObserver(this.logger, options.onWireSurprise),
     });
     this.pageConcurrency = Math.max(1, Math.floor(options.pageConcurrency ?? DEFAULT_PAGE_CONCURRENCY));
     this.amount = amountWriter(options.amountFormat ?? DEFAULT_AMOUNT_WIRE_FORMAT);
@@ -280,17 +278,6 @@ export class TelepagosClient {
 
   async close(): Promise<void> {
     await this.transport.close();
-  }
-
-  /** One authenticated call: send, unwrap `{ status: "ok" }` (or throw the refusal), read the answer. */
-  private async call<T>(request: Request, ctx: CallContext | undefined, readAnswer: (body: Record<string, unknown>, source: ResponseSource) => T): Promise<T> {
-    const source: ResponseSource = { endpoint: request.endpoint, requestId: ctx?.requestId, observe: this.observe };
-    const response = await authenticatedRequest(this.transport, this.credentials, presentTelepagosToken, {
-      ...request,
-      signal: ctx?.signal,
-      requestId: ctx?.requestId,
-    }, tokenRefused);
-    return readAnswer(unwrapEnvelope(response, source), source);
   }
 
   // ── Account ───────────────────────────────────────────────────────────────────────────────────

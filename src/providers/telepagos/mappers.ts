@@ -48,14 +48,11 @@ import type {
   TxDto,
   WireId,
 } from './dto.js';
-import { knownFields, wireReaders, type RowsRead, type Untrusted, type WireSource, type WireZone } from '../wire.js';
+import { isJsonObject, knownFields, wireReaders, type RowsRead, type Untrusted, type WireSource, type WireZone } from '../wire.js';
 
 const PROVIDER = 'TELEPAGOS';
 const { bad, surprise, objectAt, textAt, listAt, decimalAt, optionalDecimalAt, countAt, idAt, optionalId, optionalText, instantAt, checkFields, readRows } =
   wireReaders(PROVIDER);
-
-/** Where an answer came from, for the errors it may raise and the surprises it holds. */
-export type ResponseSource = WireSource;
 
 /**
  * TelePagos dates: documented `YYYY-MM-DD HH:MM:SS` (a string, format otherwise unstated), Argentina
@@ -84,8 +81,8 @@ const KNOWN = {
  * 2xx, a refusal says what it is only in its message: NOT_FOUND when it matches NOT_FOUND_PATTERN,
  * otherwise REJECTED.
  */
-export function unwrapEnvelope(response: UpstreamResponse, source: ResponseSource): Record<string, unknown> {
-  const body = typeof response.body === 'object' && response.body !== null && !Array.isArray(response.body) ? (response.body as Record<string, unknown>) : undefined;
+export function unwrapEnvelope(response: UpstreamResponse, source: WireSource): Record<string, unknown> {
+  const body = isJsonObject(response.body) ? response.body : undefined;
   const httpOk = response.status >= 200 && response.status < 300;
   if (body?.status === 'error' || !httpOk) {
     const statedStatus = typeof body?.message === 'string' && NOT_FOUND_PATTERN.test(body.message) ? ERROR_HTTP_STATUS.notFound : undefined;
@@ -104,7 +101,7 @@ export interface TokenAnswer {
   expiresAtMs: number | null;
 }
 
-export function toToken(body: Record<string, unknown>, source: ResponseSource): TokenAnswer {
+export function toToken(body: Record<string, unknown>, source: WireSource): TokenAnswer {
   const wire = body as Untrusted<TokenDto>;
   return { token: textAt(wire.token, 'token', source), expiresAtMs: expiresAtToEpochMs(wire.expires_at) };
 }
@@ -112,7 +109,7 @@ export function toToken(body: Record<string, unknown>, source: ResponseSource): 
 // ── Account ─────────────────────────────────────────────────────────────────────────────────────
 
 /** `amount` is whole pesos (assumption: cents truncated); TelePagos has one balance, so it is primary. */
-export function toBalance(body: Record<string, unknown>, source: ResponseSource): Balance {
+export function toBalance(body: Record<string, unknown>, source: WireSource): Balance {
   return { total: money(decimalAt(body.amount, 'amount', source, 'number'), 'ARS'), primary: true };
 }
 
@@ -120,7 +117,7 @@ export function toBalance(body: Record<string, unknown>, source: ResponseSource)
  * `concepts` is documented only as "array": each item `{ id, description }`, or a bare string (then it
  * is both). Reference data is cached and shared, so a skipped item is told (logged, counted) only.
  */
-export function toConcepts(body: Record<string, unknown>, source: ResponseSource): PaymentConcept[] {
+export function toConcepts(body: Record<string, unknown>, source: WireSource): PaymentConcept[] {
   return readRows(listAt(body.concepts, 'concepts', source), 'concepts', source, (item, path) => {
     if (typeof item === 'string' || typeof item === 'number') {
       const id = textAt(item, path, source);
@@ -133,7 +130,7 @@ export function toConcepts(body: Record<string, unknown>, source: ResponseSource
   }).rows;
 }
 
-export function toOperations(body: Record<string, unknown>, source: ResponseSource): TransactionOperation[] {
+export function toOperations(body: Record<string, unknown>, source: WireSource): TransactionOperation[] {
   return readRows(listAt(body.operations, 'operations', source), 'operations', source, (item, path) => {
     const operation = objectAt<OperationDto>(item, path, source);
     checkFields(operation, KNOWN.operation, path, source);
@@ -145,7 +142,7 @@ export function toOperations(body: Record<string, unknown>, source: ResponseSour
   }).rows;
 }
 
-export function toStatistics(period: string, body: Record<string, unknown>, source: ResponseSource): Statistics {
+export function toStatistics(period: string, body: Record<string, unknown>, source: WireSource): Statistics {
   // `data` is four one-element lists; merging them by key survives a reordering or a flattened list.
   const fields: Record<string, unknown> = {};
   for (const [i, group] of listAt(body.data, 'data', source).entries()) {
@@ -180,7 +177,7 @@ export interface TxRow {
 }
 
 /** `income` is documented `int` 0/1; `"0"`/`"1"` and booleans are read too. */
-function incomeAt(value: unknown, path: string, source: ResponseSource): 0 | 1 {
+function incomeAt(value: unknown, path: string, source: WireSource): 0 | 1 {
   if (value === TX_INCOME.in || value === TX_INCOME.out) return value;
   const income = value === true || value === String(TX_INCOME.in) ? TX_INCOME.in : value === false || value === String(TX_INCOME.out) ? TX_INCOME.out : undefined;
   if (income === undefined) throw bad(source, `${path}.income is missing or not 0/1`);
@@ -189,7 +186,7 @@ function incomeAt(value: unknown, path: string, source: ResponseSource): 0 | 1 {
 }
 
 /** The documented form is kept as sent; any other accepted form is rewritten in it (Argentina time). */
-function dateTimeAt(value: unknown, path: string, source: ResponseSource): string {
+function dateTimeAt(value: unknown, path: string, source: WireSource): string {
   const ms = instantAt(value, path, source, TELEPAGOS_ZONE, 'date');
   const text = (value as string).trim();
   return TELEPAGOS_ZONE.isDocumented(text) ? text : formatArgentinaDateTime(ms);
@@ -199,7 +196,7 @@ function dateTimeAt(value: unknown, path: string, source: ResponseSource): strin
  * `status` is documented as a string with unstated words. Missing or blank reads as `''` and an unknown
  * word as itself: both map to UNKNOWN (see `transactionStatus`), keep the row, and are told.
  */
-function statusAt(value: unknown, path: string, source: ResponseSource): string {
+function statusAt(value: unknown, path: string, source: WireSource): string {
   const word = optionalText(value, path, source, 'status') ?? '';
   if (!Object.hasOwn(STATUS_BY_WORD, word.trim().toLowerCase())) surprise(source, 'unknown_status', `${path}.status`, word === '' ? '(none)' : safeWord(word));
   return word;
@@ -209,7 +206,7 @@ function statusAt(value: unknown, path: string, source: ResponseSource): string 
 const safeWord = (word: string): string => word.replace(/[^\p{L}\p{N} _-]/gu, '?').slice(0, 40);
 
 /** Paths are passed as (row, field) and joined only on a surprise: nothing is spelled out per field. */
-function readTxRow(item: unknown, path: string, source: ResponseSource): TxRow {
+function readTxRow(item: unknown, path: string, source: WireSource): TxRow {
   const tx = objectAt<TxDto>(item, path, source);
   checkFields(tx, KNOWN.tx, path, source);
   return {
@@ -230,7 +227,7 @@ function readTxRow(item: unknown, path: string, source: ResponseSource): TxRow {
  * cannot be shown without) is skipped: its error is in `skipped`, the client reports it next to the
  * data. Everything else is kept with what could be read.
  */
-export function readTxRows(value: unknown, source: ResponseSource): RowsRead<TxRow> {
+export function readTxRows(value: unknown, source: WireSource): RowsRead<TxRow> {
   return readRows(listAt(value, 'transactions', source), 'transactions', source, (item, path) => readTxRow(item, path, source));
 }
 
@@ -247,7 +244,7 @@ export interface TransactionsPageAnswer {
 }
 
 /** A `paginate=1` answer: the counts are read from it, never assumed. */
-export function toTransactionsPage(body: Record<string, unknown>, requestedPage: number, source: ResponseSource): TransactionsPageAnswer {
+export function toTransactionsPage(body: Record<string, unknown>, requestedPage: number, source: WireSource): TransactionsPageAnswer {
   const wire = body as Untrusted<TransactionsDto>;
   checkFields(wire, KNOWN.page, '', source);
   const { rows, skipped } = readTxRows(wire.transactions, source);
@@ -355,7 +352,7 @@ export function toTransactions(rows: readonly TxRow[]): Transaction[] {
 // ── Payments and collection ─────────────────────────────────────────────────────────────────────
 
 /** `buyer` is an object; the document prints a list, so a one-element list is read too. */
-function toBuyer(value: unknown, source: ResponseSource): Counterparty | undefined {
+function toBuyer(value: unknown, source: WireSource): Counterparty | undefined {
   const item: unknown = Array.isArray(value) ? value[0] : value;
   if (item === undefined || item === null) return undefined;
   const buyer = objectAt<BuyerDto>(item, 'buyer', source);
@@ -363,7 +360,7 @@ function toBuyer(value: unknown, source: ResponseSource): Counterparty | undefin
   return cuit === undefined && cbu === undefined ? undefined : { cuit, cbu };
 }
 
-export function toCashin(id: string, body: Record<string, unknown>, source: ResponseSource): Cashin {
+export function toCashin(id: string, body: Record<string, unknown>, source: WireSource): Cashin {
   const wire = body as Untrusted<CashinDto>;
   return {
     provider: PROVIDER,
@@ -378,7 +375,7 @@ export function toCashin(id: string, body: Record<string, unknown>, source: Resp
   };
 }
 
-export function toSalePoints(body: Record<string, unknown>, source: ResponseSource): SalePoint[] {
+export function toSalePoints(body: Record<string, unknown>, source: WireSource): SalePoint[] {
   return readRows(listAt(body.sale_points, 'sale_points', source), 'sale_points', source, (item, path) => {
     const salePoint = objectAt<SalePointDto>(item, path, source);
     checkFields(salePoint, KNOWN.salePoint, path, source);
@@ -392,8 +389,8 @@ export function toSalePoints(body: Record<string, unknown>, source: ResponseSour
 
 /** Field readers the client uses for the one- or two-field answers (ids, QR codes, links). */
 export const read = {
-  id: (body: Record<string, unknown>, field: string, source: ResponseSource): string => idAt(body[field], field, source, 'number'),
-  text: (body: Record<string, unknown>, field: string, source: ResponseSource): string => textAt(body[field], field, source),
+  id: (body: Record<string, unknown>, field: string, source: WireSource): string => idAt(body[field], field, source, 'number'),
+  text: (body: Record<string, unknown>, field: string, source: WireSource): string => textAt(body[field], field, source),
 };
 
 // ── Requests ────────────────────────────────────────────────────────────────────────────────────

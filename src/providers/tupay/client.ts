@@ -13,11 +13,12 @@
  * COMPLETED, the bulk of the traffic, and then saves every page of it. One status is always one query.
  */
 import type { Balance, BalanceReportEntry, CallContext, Transaction } from '../../domain/models.js';
-import type { WireObserver } from '../wire.js';
+import type { WireObserver, WireSource } from '../wire.js';
 import { wireObserver } from '../wire-surprises.js';
 import type { Logger } from '../../logging.js';
 import type { Secret } from '../../secret.js';
-import { authenticatedRequest, refusedWhen } from '../authenticated.js';
+import { refusedWhen } from '../authenticated.js';
+import { providerCall, type ProviderCall, type ProviderRequest } from '../call.js';
 import { clientLogger, createTransport, credentialStore, type CommonClientOptions } from '../client-options.js';
 import type { CredentialManager } from '../credentials.js';
 import { ProviderError, badResponse } from '../errors.js';
@@ -45,8 +46,7 @@ import {
   toDepositTransaction,
   readPageRows,
   toPage,
-  tupayFailure,
-  type ResponseSource,
+  unwrapTupayAnswer,
 } from './mappers.js';
 import { mapBounded } from '../bounded.js';
 
@@ -145,7 +145,7 @@ type Filters = Omit<WalkQuery, 'from' | 'to'>;
 interface Listing<T> {
   path: string;
   endpoint: string;
-  toDomain(raw: unknown, path: string, source: ResponseSource): T;
+  toDomain(raw: unknown, path: string, source: WireSource): T;
 }
 
 const DEPOSITS: Listing<Transaction> = { path: TUPAY_PATHS.deposits, endpoint: `GET ${TUPAY_PATHS.deposits}`, toDomain: toDepositTransaction };
@@ -155,7 +155,14 @@ const REPORT: Listing<BalanceReportEntry> = {
   endpoint: `GET ${TUPAY_PATHS.balanceReport}`,
   toDomain: toBalanceReportEntry,
 };
-const BALANCE_ENDPOINT = `GET ${TUPAY_PATHS.balance}`;
+const BALANCE: ProviderRequest = { method: 'GET', path: TUPAY_PATHS.balance, endpoint: `GET ${TUPAY_PATHS.balance}` };
+/** The GET of one page of a listing. */
+const listingPage = (listing: Listing<unknown>, query: TupayListQueryDto): ProviderRequest => ({
+  method: 'GET',
+  path: listing.path,
+  endpoint: listing.endpoint,
+  query: { ...query },
+});
 const sessionRefused = refusedWhen(TUPAY_SESSION_REFUSED_PATTERN, tupayErrorMessage);
 
 /** One filter set per query: the document under both spellings, and one query per distinct status. */
@@ -185,6 +192,8 @@ function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
 export class TupayClient {
   private readonly transport: UpstreamTransport;
   private readonly credentials: CredentialManager;
+  /** One authenticated call: send, take a 2xx body (or throw the `{ code, description }` refusal), read it. */
+  private readonly call: ProviderCall<unknown>;
   private readonly logger: Logger;
   private readonly observe: WireObserver;
   private readonly concurrency: number;
@@ -203,6 +212,14 @@ export class TupayClient {
       store: credentialStore(options),
       logger: this.logger,
       onRenewed: options.onCredentialRenewed,
+    });
+    this.call = providerCall({
+      transport: this.transport,
+      credentials: this.credentials,
+      present: presentTupaySession,
+      refused: sessionRefused,
+      unwrap: unwrapTupayAnswer,
+      observe: this.observe,
     });
   }
 
@@ -231,8 +248,7 @@ export class TupayClient {
         const { fromSec, toSec } = rangeSeconds(range, DEPOSITS.endpoint);
         let more = true;
         for (let page = TUPAY_FIRST_PAGE; more && pagesLeft > 0; page++, pagesLeft--) {
-          const body = await this.get(DEPOSITS.endpoint, DEPOSITS.path, { from: fromSec, to: toSec, page }, ctx);
-          const { rows, maxRows, data } = toPage(body, source);
+          const { rows, maxRows, data } = await this.call(listingPage(DEPOSITS, { from: fromSec, to: toSec, page }), ctx, toPage);
           const deposits = data.map((raw, i) => DEPOSITS.toDomain(raw, `data[${i}]`, source));
           const deposit = ids.map((id) => deposits.find((d) => d.id === id)).find((d) => d !== undefined);
           if (deposit) return { deposit, complete: true };
@@ -254,8 +270,7 @@ export class TupayClient {
 
   /** One balance per currency; `primary` marks Tupay's PRIMARY balance. */
   async balances(ctx?: CallContext): Promise<Balance[]> {
-    const body = await this.get(BALANCE_ENDPOINT, TUPAY_PATHS.balance, undefined, ctx);
-    return toBalances(body, this.source(BALANCE_ENDPOINT, ctx));
+    return this.call(BALANCE, ctx, toBalances);
   }
 
   /**
@@ -313,8 +328,7 @@ export class TupayClient {
     const records: T[] = [];
     const source = this.source(listing.endpoint, ctx);
     for (let page = TUPAY_FIRST_PAGE; page < TUPAY_FIRST_PAGE + MAX_PAGES_PER_WINDOW; page++) {
-      const body = await this.get(listing.endpoint, listing.path, { ...query, page }, ctx);
-      const { rows, maxRows, data } = toPage(body, source);
+      const { rows, maxRows, data } = await this.call(listingPage(listing, { ...query, page }), ctx, toPage);
       const read = readPageRows(data, source, listing.toDomain);
       for (const record of read.rows) records.push(record);
       for (const error of read.skipped) ctx?.onSkippedRow?.(error);
@@ -324,21 +338,7 @@ export class TupayClient {
     throw badResponse(PROVIDER, listing.endpoint, `still full after ${MAX_PAGES_PER_WINDOW} pages`, ctx?.requestId);
   }
 
-  /** An authenticated GET (a 401 renews the session once and replays once); the body of a 2xx. */
-  private async get(endpoint: string, path: string, query: TupayListQueryDto | undefined, ctx?: CallContext): Promise<unknown> {
-    const response = await authenticatedRequest(this.transport, this.credentials, presentTupaySession, {
-      method: 'GET',
-      path,
-      endpoint,
-      ...(query && { query: { ...query } }),
-      signal: ctx?.signal,
-      requestId: ctx?.requestId,
-    }, sessionRefused);
-    if (response.status < 200 || response.status >= 300) throw tupayFailure(response, this.source(endpoint, ctx));
-    return response.body;
-  }
-
-  private source(endpoint: string, ctx?: CallContext): ResponseSource {
+  private source(endpoint: string, ctx?: CallContext): WireSource {
     return { endpoint, requestId: ctx?.requestId, observe: this.observe };
   }
 }

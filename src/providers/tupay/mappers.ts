@@ -9,7 +9,7 @@
 import type { UpstreamResponse } from '../http.js';
 import { ProviderError, providerRejection, safeProviderMessage } from '../errors.js';
 import type { Balance, BalanceReportEntry, Transaction, TransactionStatus } from '../../domain/models.js';
-import { isCurrency, type Currency, type Money } from '../../domain/money.js';
+import type { Currency, Money } from '../../domain/money.js';
 import {
   TUPAY_BALANCE_TYPE,
   TUPAY_IP_NOT_ALLOWED_CODE,
@@ -29,14 +29,11 @@ import type {
   TupayErrorDto,
   TupayPageDto,
 } from './dto.js';
-import { knownFields, wireReaders, type RowsRead, type Untrusted, type WireSource, type WireZone } from '../wire.js';
+import { isJsonObject, knownFields, wireReaders, type RowsRead, type Untrusted, type WireSource, type WireZone } from '../wire.js';
 
 const PROVIDER = 'TUPAY';
-const { bad, surprise, objectAt, listAt, decimalAt, optionalDecimalAt, optionalCountAt, idAt, optionalText, instantAt, checkFields, readRows } =
+const { bad, surprise, objectAt, currencyAt, listAt, decimalAt, optionalDecimalAt, optionalCountAt, idAt, optionalText, instantAt, checkFields, readRows } =
   wireReaders(PROVIDER);
-
-/** Where an answer came from, for the errors it may raise and the surprises it holds. */
-export type ResponseSource = WireSource;
 
 /**
  * Tupay dates: documented `2026-01-10T13:41:57Z` (ISO 8601, UTC). A date that carries no offset is read
@@ -68,26 +65,19 @@ const KNOWN = {
   ),
 };
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function currencyAt(value: unknown, path: string, source: ResponseSource, field = 'currency'): Currency {
-  if (!isCurrency(value)) throw bad(source, `${path}.${field} is missing or not a supported currency`);
-  return value;
-}
-
 /** Amounts are JSON numbers; decimal strings are read too, exactly. */
-function moneyAt(value: unknown, currency: Currency, path: string, source: ResponseSource, field?: string): Money {
+function moneyAt(value: unknown, currency: Currency, path: string, source: WireSource, field?: string): Money {
   return { amount: decimalAt(value, path, source, 'number', field), currency };
 }
 
 /** Absent (undefined or null) is left out; present but unreadable is an error, not a silent zero. */
-function optionalMoneyAt(value: unknown, currency: Currency, path: string, source: ResponseSource): Money | undefined {
+function optionalMoneyAt(value: unknown, currency: Currency, path: string, source: WireSource): Money | undefined {
   const amount = optionalDecimalAt(value, path, source, 'number');
   return amount === undefined ? undefined : { amount, currency };
 }
 
 /** ISO-8601 in UTC at second precision (`2026-01-10T13:41:57Z`, Tupay's own format), from any accepted form. */
-function isoAt(value: unknown, path: string, source: ResponseSource, field?: string): string {
+function isoAt(value: unknown, path: string, source: WireSource, field?: string): string {
   return new Date(instantAt(value, path, source, TUPAY_ZONE, field)).toISOString().replace(/\.000Z$/, 'Z');
 }
 
@@ -97,8 +87,8 @@ function isoAt(value: unknown, path: string, source: ResponseSource, field?: str
  * A refusal (any non-2xx the transport hands back) as a ProviderError. 403 code 83 gets a message that
  * says what to do, since it is an operations problem (the gateway's egress IP), not a caller's.
  */
-export function tupayFailure(response: UpstreamResponse, source: ResponseSource): ProviderError {
-  const body: Untrusted<TupayErrorDto> = isObject(response.body) ? response.body : {};
+export function tupayFailure(response: UpstreamResponse, source: WireSource): ProviderError {
+  const body: Untrusted<TupayErrorDto> = isJsonObject(response.body) ? response.body : {};
   const description = body.description ?? (typeof response.body === 'string' ? response.body : undefined);
   if (response.status === 403 && String(body.code).trim() === String(TUPAY_IP_NOT_ALLOWED_CODE)) {
     return new ProviderError(
@@ -116,8 +106,14 @@ export function tupayFailure(response: UpstreamResponse, source: ResponseSource)
   return providerRejection(PROVIDER, source.endpoint, response.status, description, source.requestId);
 }
 
+/** The body of a 2xx answer (Tupay sends no envelope); any other answer is its refusal, `{ code, description }`. */
+export function unwrapTupayAnswer(response: UpstreamResponse, source: WireSource): unknown {
+  if (response.status < 200 || response.status >= 300) throw tupayFailure(response, source);
+  return response.body;
+}
+
 /** The session token of a successful login, from `Set-Cookie` (the body only names the user). */
-export function toSessionToken(response: UpstreamResponse, source: ResponseSource): string {
+export function toSessionToken(response: UpstreamResponse, source: WireSource): string {
   const token = tupayTokenFromSetCookie(response.headers['set-cookie']);
   if (!token) throw bad(source, `the login answer sets no ${TUPAY_SESSION_COOKIE} cookie`);
   return token;
@@ -132,7 +128,7 @@ export interface TupayPage {
 }
 
 /** The paged envelope; `rows` defaults to the records sent, `maxRows` to the documented 50 (numbers or digits). */
-export function toPage(body: unknown, source: ResponseSource): TupayPage {
+export function toPage(body: unknown, source: WireSource): TupayPage {
   const page = objectAt<TupayPageDto<unknown>>(body, 'the body', source);
   checkFields(page, KNOWN.page, '', source);
   const data = listAt(page.data, 'data', source);
@@ -147,7 +143,7 @@ export function toPage(body: unknown, source: ResponseSource): TupayPage {
  * The records of a page that can be read. One that cannot (no readable id, currency, amount or date)
  * is skipped: its error is in `skipped`, the client reports it next to the records read.
  */
-export function readPageRows<T>(data: unknown[], source: ResponseSource, toDomain: (raw: unknown, path: string, source: ResponseSource) => T): RowsRead<T> {
+export function readPageRows<T>(data: unknown[], source: WireSource, toDomain: (raw: unknown, path: string, source: WireSource) => T): RowsRead<T> {
   return readRows(data, 'data', source, (raw, path) => toDomain(raw, path, source));
 }
 
@@ -188,7 +184,7 @@ export const CASHOUT_STATUS_TABLE: Readonly<Record<TupayCashoutStatus, Transacti
 export function toTransactionStatus(
   word: string,
   table: Readonly<Record<string, TransactionStatus>>,
-  source?: ResponseSource,
+  source?: WireSource,
   path = 'status',
 ): TransactionStatus {
   const key = word.trim().toUpperCase();
@@ -205,9 +201,9 @@ function toTransaction(
   wire: Untrusted<TupayDepositDto & TupayCashoutDto>,
   id: string,
   path: string,
-  source: ResponseSource,
+  source: WireSource,
 ): Omit<Transaction, 'kind' | 'direction' | 'status'> {
-  const currency = currencyAt(wire.currency, path, source);
+  const currency = currencyAt(wire.currency, path, source, 'currency');
   const document = optionalText(wire.clientDocument, path, source, 'clientDocument');
   return {
     provider: PROVIDER,
@@ -220,7 +216,7 @@ function toTransaction(
   };
 }
 
-export function toDepositTransaction(raw: unknown, path: string, source: ResponseSource): Transaction {
+export function toDepositTransaction(raw: unknown, path: string, source: WireSource): Transaction {
   const wire = objectAt<TupayDepositDto>(raw, path, source);
   checkFields(wire, KNOWN.deposit, path, source);
   const common = toTransaction(wire, idAt(wire.idDeposit, path, source, 'number', 'idDeposit'), path, source);
@@ -235,7 +231,7 @@ export function toDepositTransaction(raw: unknown, path: string, source: Respons
 }
 
 /** `amount` in `currency` is what the payee asked for; the merchant's debit is `merchantAmount`. */
-export function toCashoutTransaction(raw: unknown, path: string, source: ResponseSource): Transaction {
+export function toCashoutTransaction(raw: unknown, path: string, source: WireSource): Transaction {
   const wire = objectAt<TupayCashoutDto>(raw, path, source);
   checkFields(wire, KNOWN.cashout, path, source);
   const common = toTransaction(wire, idAt(wire.idCashout, path, source, 'number', 'idCashout'), path, source);
@@ -261,10 +257,10 @@ export function newestFirst(transactions: readonly Transaction[]): Transaction[]
 
 // ── Balances ───────────────────────────────────────────────────────────────────────────────────────
 
-function toBalance(raw: unknown, path: string, source: ResponseSource): Balance {
+function toBalance(raw: unknown, path: string, source: WireSource): Balance {
   const wire = objectAt<TupayBalanceDto>(raw, path, source);
   checkFields(wire, KNOWN.balance, path, source);
-  const currency = currencyAt(wire.currency, path, source);
+  const currency = currencyAt(wire.currency, path, source, 'currency');
   const data = objectAt<TupayBalanceDto['data']>(wire.data, `${path}.data`, source);
   checkFields(data, KNOWN.balanceData, `${path}.data`, source);
   const available = optionalMoneyAt(data.availableBalance, currency, `${path}.data.availableBalance`, source);
@@ -282,7 +278,7 @@ function toBalance(raw: unknown, path: string, source: ResponseSource): Balance 
  * listing: each entry is an account's money, so one that cannot be read fails the answer rather than
  * leaving its currency silently out.
  */
-export function toBalances(body: unknown, source: ResponseSource): Balance[] {
+export function toBalances(body: unknown, source: WireSource): Balance[] {
   const wire = objectAt<TupayBalancesDto>(body, 'the body', source);
   checkFields(wire, KNOWN.balances, '', source);
   const byCurrency = new Map<Currency, Balance>();
@@ -298,7 +294,7 @@ export function toBalances(body: unknown, source: ResponseSource): Balance[] {
  * `2026-01-31T00:00:00Z` → `2026-01-31`: report days are UTC days, named by their date part whatever
  * the form (a bare date, or a date-time at midnight UTC or with any offset, keeps its own date).
  */
-function dayAt(value: unknown, path: string, source: ResponseSource): string {
+function dayAt(value: unknown, path: string, source: WireSource): string {
   instantAt(value, path, source, TUPAY_ZONE); // checks the form (and tells a surprising one)
   return (value as string).trim().slice(0, 10);
 }
@@ -312,10 +308,10 @@ const REPORT_AMOUNTS = {
   netAmount: 'netAmount',
 } as const satisfies Partial<Record<keyof BalanceReportEntry, keyof TupayBalanceReportRowDto>>;
 
-export function toBalanceReportEntry(raw: unknown, path: string, source: ResponseSource): BalanceReportEntry {
+export function toBalanceReportEntry(raw: unknown, path: string, source: WireSource): BalanceReportEntry {
   const wire = objectAt<TupayBalanceReportRowDto>(raw, path, source);
   checkFields(wire, KNOWN.reportRow, path, source);
-  const currency = currencyAt(wire.currency, path, source);
+  const currency = currencyAt(wire.currency, path, source, 'currency');
   const entry: BalanceReportEntry = { date: dayAt(wire.date, `${path}.date`, source), currency };
   for (const key of Object.keys(REPORT_AMOUNTS) as (keyof typeof REPORT_AMOUNTS)[]) {
     const field = REPORT_AMOUNTS[key];
