@@ -18,7 +18,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ClientApp } from './auth/clients.js';
 import { NEVER_CANCELLED, type CancelSignal } from './cancellation.js';
 import type { GatewayContext } from './context.js';
-import { requestIdFrom, type OperationPipeline } from './graphql/pipeline.js';
+import { requestIdFrom, tagged, type OperationPipeline } from './graphql/pipeline.js';
 
 /** Largest message a client may send (a document and its variables). */
 export const WS_MAX_PAYLOAD = 64 * 1024;
@@ -147,12 +147,6 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
-}
-
-/** Refusals made before an operation has a context carry its request id on the error itself. */
-function tagged(error: GraphQLError, requestId: string): GraphQLError {
-  Object.assign(error.extensions, { requestId });
-  return error;
 }
 
 function requestIdOf(errors: readonly GraphQLError[]): string | undefined {

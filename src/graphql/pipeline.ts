@@ -85,8 +85,12 @@ export class OperationPipeline {
    * RATE_LIMITED) carrying the request id.
    */
   async admit(client: ClientApp, query: unknown, requestId: string): Promise<void> {
-    tagging(requestId, () => refuseOversized(query));
-    await this.rateLimit(client, requestId);
+    try {
+      refuseOversized(query);
+      await enforceRateLimit(this.options.state, client, this.options.logger, requestId);
+    } catch (error) {
+      throw tagged(error, requestId);
+    }
   }
 
   /**
@@ -94,20 +98,13 @@ export class OperationPipeline {
    * Throws a coded GraphQLError (QUERY_TOO_COMPLEX, UNAUTHENTICATED, RATE_LIMITED) carrying the request id.
    */
   async admitRequest(authorization: string | undefined, query: unknown, requestId: string): Promise<ClientApp> {
-    const client = tagging(requestId, () => {
-      refuseOversized(query);
-      return this.authenticate(authorization);
-    });
-    await this.rateLimit(client, requestId);
-    return client;
-  }
-
-  private async rateLimit(client: ClientApp, requestId: string): Promise<void> {
     try {
+      refuseOversized(query);
+      const client = this.authenticate(authorization);
       await enforceRateLimit(this.options.state, client, this.options.logger, requestId);
+      return client;
     } catch (error) {
-      if (error instanceof GraphQLError) Object.assign(error.extensions, { requestId });
-      throw error;
+      throw tagged(error, requestId);
     }
   }
 
@@ -197,14 +194,13 @@ export function isVariableError(error: GraphQLError): boolean {
   return error.extensions.code === undefined && error.nodes?.length === 1 && error.nodes[0]!.kind === Kind.VARIABLE_DEFINITION;
 }
 
-/** Runs a check; a GraphQLError it throws carries the request id (it is refused before any context). */
-function tagging<T>(requestId: string, check: () => T): T {
-  try {
-    return check();
-  } catch (error) {
-    if (error instanceof GraphQLError) Object.assign(error.extensions, { requestId });
-    throw error;
-  }
+/**
+ * A refusal made before the operation has a context carries its request id on the error itself (the
+ * answer step adds it to every other error). Anything that is not a GraphQLError is returned as it is.
+ */
+export function tagged<E>(error: E, requestId: string): E {
+  if (error instanceof GraphQLError) Object.assign(error.extensions, { requestId });
+  return error;
 }
 
 /** QUERY_TOO_COMPLEX (HTTP 400) for a query text over the size limit, before anything parses it. */
