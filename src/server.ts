@@ -18,7 +18,7 @@ import { ProviderRegistry } from './providers/registry.js';
 import { buildGatewaySchema } from './schema.js';
 import { memoryState, type SharedState } from './state/index.js';
 import type { ClientApp, ClientRegistry } from './auth/clients.js';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { EventBus } from './events/bus.js';
 import { createSubscriptionServer } from './subscriptions.js';
 import { Metrics } from './observability/metrics.js';
@@ -51,6 +51,9 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** What a response without errors appends: shared, so a clean response allocates nothing for them. */
+const NO_ERRORS: readonly GraphQLFormattedError[] = Object.freeze([]);
+
 /**
  * The operation pipeline's steps that run inside Apollo, in one plugin whose listeners are shared by
  * all requests (each plugin and each listener object costs every request): the scope check before
@@ -69,10 +72,12 @@ function gatewayPlugin(pipeline: OperationPipeline): ApolloServerPlugin<GatewayC
     async willSendResponse({ response, contextValue, operation, operationName }) {
       if (response.body.kind !== 'single') return;
       const result = response.body.singleResult;
-      const partial = contextValue.partialErrors;
-      if (partial.length > 0) result.errors = [...(result.errors ?? []), ...pipeline.formatErrors(partial, contextValue.requestId, contextValue)];
-      pipeline.done(contextValue, operationName, operation?.operation, result.errors !== undefined && result.errors.length > 0);
-      if (result.errors) result.errors = result.errors.map((error) => withRequestId(error, contextValue.requestId));
+      const { requestId, partialErrors } = contextValue;
+      // Apollo formatted its own errors; the partial ones are formatted (with the id) by the pipeline.
+      const own = result.errors?.map((error) => withRequestId(error, requestId)) ?? NO_ERRORS;
+      const partial = partialErrors.length > 0 ? pipeline.formatErrors(partialErrors, requestId, contextValue) : NO_ERRORS;
+      if (own.length + partial.length > 0) result.errors = [...own, ...partial];
+      pipeline.done(contextValue, operationName, operation?.operation, own.length + partial.length > 0);
     },
   };
   return { requestDidStart: async () => listeners };
