@@ -126,10 +126,12 @@ async function subscribe(url, payload, options) {
   });
   let received = 0;
   const code = await new Promise((done) => {
-    const timer = options.timeoutSeconds && setTimeout(() => {
-      console.error(`no more events within ${options.timeoutSeconds} s (${received} received)`);
-      done(options.count ? 1 : 0);
-    }, options.timeoutSeconds * 1000);
+    const timer =
+      options.timeoutSeconds &&
+      setTimeout(() => {
+        console.error(`no more events within ${options.timeoutSeconds} s (${received} received)`);
+        done(options.count ? 1 : 0);
+      }, options.timeoutSeconds * 1000);
     const finish = (status) => {
       if (timer) clearTimeout(timer);
       done(status);

@@ -316,7 +316,12 @@ export function withSandboxes(config: Config, urls: { telepagos: string; talo: s
     ...config,
     providers: {
       wire: config.providers.wire,
-      telepagos: { url: urls.telepagos, username: telepagos.username, password: new Secret(telepagos.password), webhookSecret: new Secret(telepagos.webhookSecret) },
+      telepagos: {
+        url: urls.telepagos,
+        username: telepagos.username,
+        password: new Secret(telepagos.password),
+        webhookSecret: new Secret(telepagos.webhookSecret),
+      },
       talo: {
         url: urls.talo,
         userId: talo.userId,

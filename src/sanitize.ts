@@ -128,7 +128,7 @@ function isCaseNoise(run: string): boolean {
   const letters = run.replace(/[^A-Za-z]/g, '');
   const upper = letters.replace(/[^A-Z]/g, '').length;
   let flips = 0;
-  for (let i = 1; i < letters.length; i++) if ((letters[i]! < 'a') !== (letters[i - 1]! < 'a')) flips++;
+  for (let i = 1; i < letters.length; i++) if (letters[i]! < 'a' !== letters[i - 1]! < 'a') flips++;
   return upper >= 0.35 * letters.length && upper <= 0.65 * letters.length && flips >= 0.35 * (letters.length - 1);
 }
 

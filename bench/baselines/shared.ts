@@ -3,10 +3,22 @@ import { request } from 'undici';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/credentials.js';
 
 export const BALANCE_QUERY_SDL = /* GraphQL */ `
-  enum Provider { TELEPAGOS TALO TUPAY }
-  type Money { amount: String! currency: String! }
-  type Account { provider: Provider! balance: Money }
-  type Query { account(provider: Provider!): Account }
+  enum Provider {
+    TELEPAGOS
+    TALO
+    TUPAY
+  }
+  type Money {
+    amount: String!
+    currency: String!
+  }
+  type Account {
+    provider: Provider!
+    balance: Money
+  }
+  type Query {
+    account(provider: Provider!): Account
+  }
 `;
 
 export const MEMORY_BALANCE = { amount: '2397261', currency: 'ARS' };

@@ -21,13 +21,21 @@ export async function graphql(url: string, apiKey: string | undefined, query: st
 }
 
 /** Like `graphql`, but any error is fatal: a benchmark of failing operations measures nothing. */
-export async function graphqlOk(url: string, apiKey: string | undefined, query: string, variables: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+export async function graphqlOk(
+  url: string,
+  apiKey: string | undefined,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
   const answer = await graphql(url, apiKey, query, variables);
   if (answer.errors?.length || !answer.data) throw new Error(`GraphQL errors: ${JSON.stringify(answer.errors ?? answer).slice(0, 800)}`);
   return answer.data;
 }
 
-export async function json<T>(url: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T; headers: Record<string, string | string[] | undefined> }> {
+export async function json<T>(
+  url: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: T; headers: Record<string, string | string[] | undefined> }> {
   const response = await request(url, {
     method: (init.method ?? 'GET') as 'GET',
     dispatcher: agent,

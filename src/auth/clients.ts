@@ -25,8 +25,10 @@ function parseEntry(raw: unknown, index: number): ClientEntry {
   const at = `CLIENTS_FILE entry ${index}`;
   if (typeof raw !== 'object' || raw === null) throw new ClientsFileError(`${at} must be an object`);
   const entry = raw as Record<string, unknown>;
-  if (typeof entry.name !== 'string' || !/^[\w.-]{1,64}$/.test(entry.name)) throw new ClientsFileError(`${at}: name must be 1-64 letters, digits, '.', '_' or '-'`);
-  if (typeof entry.keySha256 !== 'string' || !/^[0-9a-fA-F]{64}$/.test(entry.keySha256)) throw new ClientsFileError(`${at} (${entry.name}): keySha256 must be 64 hex digits`);
+  if (typeof entry.name !== 'string' || !/^[\w.-]{1,64}$/.test(entry.name))
+    throw new ClientsFileError(`${at}: name must be 1-64 letters, digits, '.', '_' or '-'`);
+  if (typeof entry.keySha256 !== 'string' || !/^[0-9a-fA-F]{64}$/.test(entry.keySha256))
+    throw new ClientsFileError(`${at} (${entry.name}): keySha256 must be 64 hex digits`);
   if (!Array.isArray(entry.scopes) || entry.scopes.some((s) => !SCOPES.includes(s as Scope))) {
     throw new ClientsFileError(`${at} (${entry.name}): scopes must be a list of ${SCOPES.join(', ')}`);
   }

@@ -43,8 +43,7 @@ function cbuCheckDigit(digits: string, weights: readonly number[]): number {
 export function isValidCbu(input: string): boolean {
   if (!/^\d{22}$/.test(input)) return false;
   return (
-    cbuCheckDigit(input.slice(0, 7), CBU_BLOCK1_WEIGHTS) === Number(input[7]) &&
-    cbuCheckDigit(input.slice(8, 21), CBU_BLOCK2_WEIGHTS) === Number(input[21])
+    cbuCheckDigit(input.slice(0, 7), CBU_BLOCK1_WEIGHTS) === Number(input[7]) && cbuCheckDigit(input.slice(8, 21), CBU_BLOCK2_WEIGHTS) === Number(input[21])
   );
 }
 

@@ -33,7 +33,7 @@ async function graphqlWsBrowserBuild(): Promise<string> {
 /** A base64 `data:` URI as the file it holds. */
 function dataUri(uri: string): Asset {
   const match = /^data:([^;,]+);base64,(.*)$/s.exec(uri);
-  if (!match) throw new Error('the GraphiQL bundle\'s favicon is not a base64 data URI');
+  if (!match) throw new Error("the GraphiQL bundle's favicon is not a base64 data URI");
   return { type: match[1]!, body: Buffer.from(match[2]!, 'base64') };
 }
 

@@ -105,7 +105,9 @@ export function formatError(options: FormatOptions) {
  */
 export function unexpectedErrors(errors: readonly GraphQLError[], production: boolean): unknown[] {
   return errors
-    .filter((error) => !known({ ...error.toJSON(), extensions: { ...error.extensions, code: error.extensions.code ?? 'INTERNAL_SERVER_ERROR' } }, error, production))
+    .filter(
+      (error) => !known({ ...error.toJSON(), extensions: { ...error.extensions, code: error.extensions.code ?? 'INTERNAL_SERVER_ERROR' } }, error, production),
+    )
     .map((error) => unwrapResolverError(error));
 }
 

@@ -182,7 +182,8 @@ function operationCost(schema: GraphQLSchema, operation: OperationDefinitionNode
     return (isNodes ? own * fanOut : own) + children;
   };
 
-  const root = operation.operation === 'mutation' ? mutationType : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  const root =
+    operation.operation === 'mutation' ? mutationType : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
   return root ? selectionCost(operation.selectionSet, root, 1, new Set()) : 0;
 }
 

@@ -123,7 +123,10 @@ export class OperationPipeline {
     const invalid = validate(this.options.schema, document, this.allRules);
     if (invalid.length > 0) return { ok: false, errors: invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED')) };
     const operation = getOperationAST(document, operationName ?? undefined);
-    if (!operation) return refused(coded('OPERATION_RESOLUTION_FAILURE', operationName ? `Unknown operation named "${operationName}"` : 'Send one operation, or name the one to run'));
+    if (!operation)
+      return refused(
+        coded('OPERATION_RESOLUTION_FAILURE', operationName ? `Unknown operation named "${operationName}"` : 'Send one operation, or name the one to run'),
+      );
     const refusal = this.authorize(client, operation);
     return refusal ? refused(refusal) : { ok: true, document, operation };
   }
@@ -238,6 +241,7 @@ function coded(code: string, message: string): GraphQLError {
  * original of a wrapper carrying the request-level code, as Apollo wraps it.
  */
 function withCode(error: GraphQLError, code: string): GraphQLError {
-  if (error.extensions.code === undefined) return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { ...error.extensions, code } });
+  if (error.extensions.code === undefined)
+    return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { ...error.extensions, code } });
   return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, originalError: error, extensions: { code } });
 }

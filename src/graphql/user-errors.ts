@@ -59,6 +59,10 @@ export function providerUserError(error: unknown, field: string[] | null = null)
     case 'NOT_CONFIGURED':
       return userError(null, error.message, UserErrorCode.PROVIDER_UNAVAILABLE);
     default:
-      return userError(null, `${error.provider} is unavailable (${error.reason.toLowerCase().replace(/_/g, ' ')}); retrying with the same input is safe`, UserErrorCode.PROVIDER_UNAVAILABLE);
+      return userError(
+        null,
+        `${error.provider} is unavailable (${error.reason.toLowerCase().replace(/_/g, ' ')}); retrying with the same input is safe`,
+        UserErrorCode.PROVIDER_UNAVAILABLE,
+      );
   }
 }

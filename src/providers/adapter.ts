@@ -11,4 +11,3 @@ export type AdapterFactory<A extends ProviderAdapter = ProviderAdapter> = (confi
 
 /** Adapters made by factory, for the registry's bookkeeping. */
 export type AdapterOf<F> = F extends AdapterFactory<infer A> ? A : never;
-

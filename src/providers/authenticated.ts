@@ -35,8 +35,12 @@ export function authenticatedRequest(
   call: UpstreamCall,
   refused: CredentialRefused = refusedOn401,
 ): Promise<UpstreamResponse> {
-  return credentials.run(async (credential) => {
-    const response = await transport.request({ ...call, headers: { ...call.headers, ...present(credential) } });
-    return refused(response) ? CREDENTIAL_REJECTED : response;
-  }, call.endpoint, call.requestId);
+  return credentials.run(
+    async (credential) => {
+      const response = await transport.request({ ...call, headers: { ...call.headers, ...present(credential) } });
+      return refused(response) ? CREDENTIAL_REJECTED : response;
+    },
+    call.endpoint,
+    call.requestId,
+  );
 }

@@ -260,7 +260,12 @@ export class UpstreamTransport {
   }
 
   private cancelled(call: UpstreamCall): ProviderError {
-    return new ProviderError(`The call to ${this.provider} was cancelled`, { provider: this.provider, reason: 'CANCELLED', endpoint: call.endpoint, requestId: call.requestId });
+    return new ProviderError(`The call to ${this.provider} was cancelled`, {
+      provider: this.provider,
+      reason: 'CANCELLED',
+      endpoint: call.endpoint,
+      requestId: call.requestId,
+    });
   }
 
   /** Attempts, and retries while the mode allows and the call's time budget has room for another. */
@@ -303,7 +308,15 @@ export class UpstreamTransport {
   private normalizeFailure(error: unknown, call: UpstreamCall): unknown {
     if (error instanceof ProviderError) return error;
     if (error instanceof BrokenCircuitError) {
-      this.hooks.onCall?.({ provider: this.provider, endpoint: call.endpoint, method: call.method, outcome: 'circuit_open', durationMs: 0, attempt: 0, requestId: call.requestId });
+      this.hooks.onCall?.({
+        provider: this.provider,
+        endpoint: call.endpoint,
+        method: call.method,
+        outcome: 'circuit_open',
+        durationMs: 0,
+        attempt: 0,
+        requestId: call.requestId,
+      });
       return new ProviderError(`${this.provider} is failing; calls are paused for a moment (circuit open)`, {
         provider: this.provider,
         reason: 'CIRCUIT_OPEN',
@@ -319,9 +332,21 @@ export class UpstreamTransport {
   private async attempt(call: UpstreamCall, attempt: number, deadline: number): Promise<UpstreamResponse> {
     const started = performance.now();
     const report = (outcome: CallOutcome, status?: number) =>
-      this.hooks.onCall?.({ provider: this.provider, endpoint: call.endpoint, method: call.method, outcome, status, durationMs: performance.now() - started, attempt, requestId: call.requestId });
-    const fail = (reason: ProviderErrorReason, message: string, extra: { httpStatus?: number; retryAfterMs?: number; retryable?: boolean; cause?: unknown } = {}) =>
-      new ProviderError(message, { provider: this.provider, reason, endpoint: call.endpoint, requestId: call.requestId, ...extra });
+      this.hooks.onCall?.({
+        provider: this.provider,
+        endpoint: call.endpoint,
+        method: call.method,
+        outcome,
+        status,
+        durationMs: performance.now() - started,
+        attempt,
+        requestId: call.requestId,
+      });
+    const fail = (
+      reason: ProviderErrorReason,
+      message: string,
+      extra: { httpStatus?: number; retryAfterMs?: number; retryable?: boolean; cause?: unknown } = {},
+    ) => new ProviderError(message, { provider: this.provider, reason, endpoint: call.endpoint, requestId: call.requestId, ...extra });
 
     if (call.signal?.aborted) {
       report('cancelled');

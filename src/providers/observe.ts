@@ -10,8 +10,7 @@ export function transportLogHooks(logger: Logger): TransportHooks {
       forRequest(logger, requestId).debug({ upstream }, 'upstream call failed');
     },
     onRetry: ({ requestId, ...upstream }) => forRequest(logger, requestId).warn({ upstream }, 'retrying upstream call'),
-    onBreakerState: (event) =>
-      (event.state === 'closed' ? logger.info.bind(logger) : logger.warn.bind(logger))({ upstream: event }, `circuit ${event.state}`),
+    onBreakerState: (event) => (event.state === 'closed' ? logger.info.bind(logger) : logger.warn.bind(logger))({ upstream: event }, `circuit ${event.state}`),
   };
 }
 

@@ -14,7 +14,10 @@ export function webhookPath(provider: ProviderId): string {
 
 /** 32 url-safe characters that only a holder of the secret can produce (HMAC-SHA256, base64url). */
 export function webhookToken(provider: ProviderId, secret: Secret): string {
-  return createHmac('sha256', secret.reveal()).update(`pasarela:${providerSlug(provider)}-webhook:v1`).digest('base64url').slice(0, 32);
+  return createHmac('sha256', secret.reveal())
+    .update(`pasarela:${providerSlug(provider)}-webhook:v1`)
+    .digest('base64url')
+    .slice(0, 32);
 }
 
 /** The full notification URL an operator gives the provider (or the gateway gives Talo per payment). */
@@ -39,7 +42,10 @@ export function tokenParam(params: unknown): string | undefined {
  * The secret notification URLs of the configured providers that take one, for the operator to paste
  * into each provider's panel (`npm run webhook-urls`). Each URL is a credential: keep it like a secret.
  */
-export function notificationUrls(config: { publicUrl: string; providers: Partial<Record<'telepagos' | 'talo' | 'tupay', { webhookSecret: Secret }>> }): Partial<Record<ProviderId, string>> {
+export function notificationUrls(config: {
+  publicUrl: string;
+  providers: Partial<Record<'telepagos' | 'talo' | 'tupay', { webhookSecret: Secret }>>;
+}): Partial<Record<ProviderId, string>> {
   const urls: Partial<Record<ProviderId, string>> = {};
   for (const provider of ['TELEPAGOS', 'TUPAY'] as const) {
     const secret = config.providers[providerSlug(provider) as 'telepagos' | 'tupay']?.webhookSecret;

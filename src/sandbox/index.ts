@@ -31,7 +31,9 @@ export interface RunningSandboxes {
 export async function startSandboxes(options: SandboxesOptions = {}): Promise<RunningSandboxes> {
   // Only what was given: an explicit `undefined` would hide a provider's own default (its seed, say).
   const common = Object.fromEntries(
-    Object.entries({ host: options.host, seed: options.seed, now: options.now, variant: options.variant ?? sandboxVariantFromEnv() }).filter(([, v]) => v !== undefined),
+    Object.entries({ host: options.host, seed: options.seed, now: options.now, variant: options.variant ?? sandboxVariantFromEnv() }).filter(
+      ([, v]) => v !== undefined,
+    ),
   );
   const port = (p: number | undefined) => (p === undefined ? {} : { port: p });
   const started = await Promise.allSettled([

@@ -11,7 +11,16 @@ import { FaultInjector, FaultSpecError, parseFaultSpec, type Fault } from './fau
 import { RequestLog, REQUEST_LOG_CAPACITY, type LoggedRequest } from './request-log.js';
 import { TokenRegistry, type TokenRegistryOptions } from './tokens.js';
 import { NOTIFICATION_SHAPES, WebhookNotifier, type NotificationShape, type NotifierOptions } from './notifier.js';
-import { DEFAULT_SANDBOX_VARIANT, SANDBOX_VARIANTS, VARIANT_HEADER, alternateAnswer, alternateStatus, isSandboxVariant, type SandboxVariant, type WireFacts } from './variant.js';
+import {
+  DEFAULT_SANDBOX_VARIANT,
+  SANDBOX_VARIANTS,
+  VARIANT_HEADER,
+  alternateAnswer,
+  alternateStatus,
+  isSandboxVariant,
+  type SandboxVariant,
+  type WireFacts,
+} from './variant.js';
 
 export type ProviderName = 'telepagos' | 'talo' | 'tupay';
 
@@ -111,7 +120,13 @@ function routeKey(request: FastifyRequest): string {
   return `${request.method} ${path}`;
 }
 
-async function applyFault(fault: Fault, reply: FastifyReply, request: FastifyRequest, runtime: SandboxRuntime<unknown>, defaultErrorStatus: number): Promise<FastifyReply | undefined> {
+async function applyFault(
+  fault: Fault,
+  reply: FastifyReply,
+  request: FastifyRequest,
+  runtime: SandboxRuntime<unknown>,
+  defaultErrorStatus: number,
+): Promise<FastifyReply | undefined> {
   if (fault.latencyMs) await sleep(fault.latencyMs);
   switch (fault.mode) {
     case 'latency':
@@ -339,7 +354,8 @@ function registerCommonControl(app: FastifyInstance, runtime: SandboxRuntime<unk
       next[key] = value;
     }
     if (body.shape !== undefined) {
-      if (!(NOTIFICATION_SHAPES as readonly unknown[]).includes(body.shape)) return reply.code(400).send({ error: `shape must be one of ${NOTIFICATION_SHAPES.join(', ')}` });
+      if (!(NOTIFICATION_SHAPES as readonly unknown[]).includes(body.shape))
+        return reply.code(400).send({ error: `shape must be one of ${NOTIFICATION_SHAPES.join(', ')}` });
       next.shape = body.shape as NotificationShape;
     }
     runtime.notifier.options = next;

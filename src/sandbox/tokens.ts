@@ -37,9 +37,7 @@ export class TokenRegistry {
 
   issue(subject: string): { token: string; expiresAtMs: number } {
     const expiresAtMs = this.now() + this.lifetimeSeconds * 1000;
-    const token = this.options.mint
-      ? this.options.mint(subject, expiresAtMs)
-      : `${this.options.prefix ?? ''}${randomBytes(24).toString('base64url')}`;
+    const token = this.options.mint ? this.options.mint(subject, expiresAtMs) : `${this.options.prefix ?? ''}${randomBytes(24).toString('base64url')}`;
     this.tokens.set(token, { subject, expiresAtMs });
     this.issued++;
     return { token, expiresAtMs };

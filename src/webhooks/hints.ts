@@ -93,8 +93,7 @@ export function findHints<Kind extends string>(json: unknown, patterns: HintPatt
       else if (id !== undefined && PLAIN_ID.test(key)) {
         // A bare `id` with nothing saying what it is identifies nothing (it could be anything's).
         if (here) add(here, id, 1);
-      }
-      else if (typeof child === 'string') {
+      } else if (typeof child === 'string') {
         for (const kind of Object.keys(patterns.valuePaths) as Kind[]) {
           const match = patterns.valuePaths[kind]!.exec(child);
           if (match?.[1] && patterns.idValue.test(match[1])) add(kind, match[1], 1);
@@ -163,7 +162,8 @@ export function shapeOf(json: unknown, limit = 20): string[] {
     }
     const entries = Array.isArray(value) ? value.slice(0, 1).map((v) => ['[]', v] as const) : Object.entries(value);
     if (entries.length === 0) paths.push(`${path || '(root)'}:empty`);
-    for (let i = entries.length - 1; i >= 0; i--) stack.push({ value: entries[i]![1], path: path ? `${path}.${entries[i]![0]}` : entries[i]![0], depth: depth + 1 });
+    for (let i = entries.length - 1; i >= 0; i--)
+      stack.push({ value: entries[i]![1], path: path ? `${path}.${entries[i]![0]}` : entries[i]![0], depth: depth + 1 });
   }
   return paths;
 }

@@ -86,7 +86,8 @@ export interface PipelineDeps {
  * `unavailable`: our own de-duplication store or event bus failed (503, the provider retries);
  * `rate_limited`: the provider's confirmation bucket is empty (429 with Retry-After, the provider retries).
  */
-export type WebhookOutcome = 'published' | 'duplicate' | 'ignored' | 'unauthenticated' | 'malformed' | 'not_found' | 'unconfirmed' | 'unavailable' | 'rate_limited';
+export type WebhookOutcome =
+  'published' | 'duplicate' | 'ignored' | 'unauthenticated' | 'malformed' | 'not_found' | 'unconfirmed' | 'unavailable' | 'rate_limited';
 
 export function webhookRoute<Body>(handler: WebhookHandler<Body>, deps: PipelineDeps) {
   const { provider } = handler;
@@ -127,7 +128,8 @@ export function webhookRoute<Body>(handler: WebhookHandler<Body>, deps: Pipeline
     const object = `${provider}:${notice.object}`;
     try {
       const known = await deps.dedupe.lookup(object, notice.claimed);
-      if (known.recorded || known.final) return done(reply, 200, 'duplicate', known.final ? 'final state already published' : 'claimed state already published');
+      if (known.recorded || known.final)
+        return done(reply, 200, 'duplicate', known.final ? 'final state already published' : 'claimed state already published');
     } catch (error) {
       log.warn({ err: error }, 'webhook de-duplication store unavailable');
       return done(reply, 503, 'unavailable', 'de-duplication store');
@@ -163,7 +165,9 @@ export function webhookRoute<Body>(handler: WebhookHandler<Body>, deps: Pipeline
     } catch (error) {
       // Not published: forget the state, or the provider's retry would be taken for a duplicate and lost.
       log.warn({ err: error }, 'webhook event could not be published');
-      await deps.dedupe.forget(recorded, confirmed.state).catch((forgetError: unknown) => log.warn({ err: forgetError }, 'webhook de-duplication state not released'));
+      await deps.dedupe
+        .forget(recorded, confirmed.state)
+        .catch((forgetError: unknown) => log.warn({ err: forgetError }, 'webhook de-duplication state not released'));
       return done(reply, 503, 'unavailable', 'event bus');
     }
     return done(reply, 200, 'published');

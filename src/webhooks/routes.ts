@@ -30,8 +30,31 @@ export async function registerWebhooks(app: FastifyInstance, config: ProvidersCo
       if (auth.includes('signature')) scope.post(webhookPath(provider), route);
       if (auth.includes('url-token')) scope.post(`${webhookPath(provider)}/:token`, route);
     };
-    if (config.telepagos) both('TELEPAGOS', TELEPAGOS_NOTIFICATION_AUTH, webhookRoute(telepagosWebhook(config.telepagos, () => providers.telepagos), deps));
-    if (config.talo) scope.post(`${TALO_WEBHOOK_PATH}/:token`, webhookRoute(taloWebhook(config.talo, () => providers.talo), deps));
-    if (config.tupay) both('TUPAY', TUPAY_NOTIFICATION_AUTH, webhookRoute(tupayWebhook(config.tupay, () => providers.tupay), deps));
+    if (config.telepagos)
+      both(
+        'TELEPAGOS',
+        TELEPAGOS_NOTIFICATION_AUTH,
+        webhookRoute(
+          telepagosWebhook(config.telepagos, () => providers.telepagos),
+          deps,
+        ),
+      );
+    if (config.talo)
+      scope.post(
+        `${TALO_WEBHOOK_PATH}/:token`,
+        webhookRoute(
+          taloWebhook(config.talo, () => providers.talo),
+          deps,
+        ),
+      );
+    if (config.tupay)
+      both(
+        'TUPAY',
+        TUPAY_NOTIFICATION_AUTH,
+        webhookRoute(
+          tupayWebhook(config.tupay, () => providers.tupay),
+          deps,
+        ),
+      );
   });
 }

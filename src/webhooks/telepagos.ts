@@ -67,7 +67,13 @@ function signedNotice(json: unknown): SignedNotice | null {
   const events: string[] = Object.values(NOTIFICATION_EVENTS);
   const id = typeof body.id === 'number' || typeof body.id === 'string' ? String(body.id) : '';
   if (typeof body.event !== 'string' || !events.includes(body.event) || !/^\d{1,18}$/.test(id)) return null;
-  return { variant: 'signed', event: body.event, id, status: typeof body.status === 'string' ? body.status : '', date: typeof body.date === 'string' ? body.date : undefined };
+  return {
+    variant: 'signed',
+    event: body.event,
+    id,
+    status: typeof body.status === 'string' ? body.status : '',
+    date: typeof body.date === 'string' ? body.date : undefined,
+  };
 }
 
 async function confirmSigned(notice: SignedNotice, client: TelepagosClient, call: CallContext): Promise<Confirmed> {
@@ -75,7 +81,11 @@ async function confirmSigned(notice: SignedNotice, client: TelepagosClient, call
   const state = signedState(notice.status);
   if (notice.event === NOTIFICATION_EVENTS.cashinCredited) {
     const cashin = await client.cashin(notice.id, call);
-    return { state, final: CASHIN_FINAL_STATES.includes(state), event: { type: 'CASHIN_RECEIVED', occurredAt: occurredAt(notice.date), cashin: cashinValue(cashin) } };
+    return {
+      state,
+      final: CASHIN_FINAL_STATES.includes(state),
+      event: { type: 'CASHIN_RECEIVED', occurredAt: occurredAt(notice.date), cashin: cashinValue(cashin) },
+    };
   }
   await client.cashoutVoucher(notice.id, call);
   return { state, final: false, event: { type: 'CASHOUT_UPDATED', occurredAt: occurredAt(notice.date), cashout: cashoutValue('TELEPAGOS', notice.id) } };

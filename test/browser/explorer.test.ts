@@ -90,7 +90,8 @@ describe('the self-hosted GraphiQL in headless Chromium, offline', () => {
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('response', async (response) => {
-      if (response.request().method() === 'POST' && new URL(response.url()).pathname === '/graphql') requestIds.push((await response.headerValue('x-request-id')) ?? '');
+      if (response.request().method() === 'POST' && new URL(response.url()).pathname === '/graphql')
+        requestIds.push((await response.headerValue('x-request-id')) ?? '');
     });
   }, 30_000);
 

@@ -28,7 +28,9 @@ const GENERATED = join(REPO, 'src/generated');
 describe('src/generated', () => {
   it('is what the codegen produces now from schema.graphql and operations/', async () => {
     const outputs: { filename: string; content: string }[] = await generate({ ...codegenConfig, cwd: REPO, silent: true }, false);
-    const expected = new Map(outputs.map((output) => [relative(GENERATED, isAbsolute(output.filename) ? output.filename : join(REPO, output.filename)), output.content]));
+    const expected = new Map(
+      outputs.map((output) => [relative(GENERATED, isAbsolute(output.filename) ? output.filename : join(REPO, output.filename)), output.content]),
+    );
     expect([...expected.keys()].sort(), 'the codegen writes these files').toContain('graphql.ts');
 
     const committed = new Map<string, string>();
@@ -50,7 +52,10 @@ describe('the generated documents, used as a client would', () => {
   const gw = useTestGateway();
 
   /** A minimal typed client: the variables and the result type come from the document. */
-  async function execute<TData, TVariables extends Record<string, unknown>>(document: TypedDocumentNode<TData, TVariables>, variables: TVariables): Promise<Result<TData>> {
+  async function execute<TData, TVariables extends Record<string, unknown>>(
+    document: TypedDocumentNode<TData, TVariables>,
+    variables: TVariables,
+  ): Promise<Result<TData>> {
     const response = await fetch(`${gw().url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
@@ -99,7 +104,13 @@ describe('the generated documents, used as a client would', () => {
     expect(page.pageInfo.hasNextPage).toBe(true);
     expect(page.pageInfo.endCursor).toBe(page.edges[2]!.cursor);
 
-    const second = await execute(TupayTransactionsDocument, { from: '2026-01-01', to: '2026-01-15', first: 3, after: page.pageInfo.endCursor, filter: { kinds } });
+    const second = await execute(TupayTransactionsDocument, {
+      from: '2026-01-01',
+      to: '2026-01-15',
+      first: 3,
+      after: page.pageInfo.endCursor,
+      filter: { kinds },
+    });
     expect(second.errors).toBeUndefined();
     const next = second.data?.account?.transactions.edges ?? [];
     expect(next.length).toBeGreaterThan(0);

@@ -71,7 +71,10 @@ describe('GraphQL over HTTP (graphql-http server audits)', () => {
         expect(result.status, reason).toBe('ok');
         return;
       }
-      expect(result.status, `accepted deviation ${audit.id} ${result.status === 'ok' ? 'now passes: remove it from ACCEPTED and docs/graphql-clients.md' : 'fails differently'}`).toBe(deviation.status);
+      expect(
+        result.status,
+        `accepted deviation ${audit.id} ${result.status === 'ok' ? 'now passes: remove it from ACCEPTED and docs/graphql-clients.md' : 'fails differently'}`,
+      ).toBe(deviation.status);
       const failed = result as Fail;
       deviation.because(failed.response, await failed.response.clone().text());
     });

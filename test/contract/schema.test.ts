@@ -5,15 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { CriticalityLevel, diff } from '@graphql-inspector/core';
-import {
-  buildSchema,
-  isEnumType,
-  isInputObjectType,
-  isInterfaceType,
-  isObjectType,
-  type GraphQLNamedType,
-  type GraphQLSchema,
-} from 'graphql';
+import { buildSchema, isEnumType, isInputObjectType, isInterfaceType, isObjectType, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { printGatewaySchema } from '../../src/schema.js';
 

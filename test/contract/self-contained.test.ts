@@ -32,7 +32,12 @@ async function projectFiles(): Promise<string[]> {
 
 describe('the repository stands alone', () => {
   it('recognises a path outside the clone, and only that', () => {
-    for (const bad of [`../${OUTSIDE}/design/contract.md`, `[ref](../${OUTSIDE}/providers/REFERENCE.md)`, `/work/${OUTSIDE}/providers/seeds`, `'../${OUTSIDE}'`]) {
+    for (const bad of [
+      `../${OUTSIDE}/design/contract.md`,
+      `[ref](../${OUTSIDE}/providers/REFERENCE.md)`,
+      `/work/${OUTSIDE}/providers/seeds`,
+      `'../${OUTSIDE}'`,
+    ]) {
       expect(FORBIDDEN.test(bad), bad).toBe(true);
     }
     for (const fine of ['shared state lives in Redis', 'the shared transport', 'docs/providers.md', 'docs/contract/schema.graphql']) {

@@ -51,7 +51,9 @@ function objectTypeName(target: unknown): string {
 describe('the provider-call price table matches the schema', () => {
   it('finds the resolver fields (queries, the subscription, field resolvers)', () => {
     const { roots, mutations } = resolverFields();
-    expect(roots).toEqual(expect.arrayContaining(['Query.accounts', 'Query.nodes', 'Subscription.paymentEvents', 'Account.transactions', 'Transaction.salePoint']));
+    expect(roots).toEqual(
+      expect.arrayContaining(['Query.accounts', 'Query.nodes', 'Subscription.paymentEvents', 'Account.transactions', 'Transaction.salePoint']),
+    );
     expect(mutations).toEqual(expect.arrayContaining(['createCashout', 'createPayment']));
   });
 

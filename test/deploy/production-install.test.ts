@@ -92,7 +92,10 @@ describe('a production install (npm ci --omit=dev of the built package)', () => 
 
   beforeAll(async () => {
     folder = await mkdtemp(join(tmpdir(), 'pasarela-production-'));
-    await Promise.all([copyFile(join(ROOT, 'package.json'), join(folder, 'package.json')), copyFile(join(ROOT, 'package-lock.json'), join(folder, 'package-lock.json'))]);
+    await Promise.all([
+      copyFile(join(ROOT, 'package.json'), join(folder, 'package.json')),
+      copyFile(join(ROOT, 'package-lock.json'), join(folder, 'package-lock.json')),
+    ]);
     // The build (CPU) and the install (disk and network) are independent: run them side by side.
     await Promise.all([
       run('npm', ['run', 'build', '--', '--outDir', join(folder, 'dist')], { cwd: ROOT, env: process.env }),

@@ -133,7 +133,9 @@ describe('the Markdown code blocks', () => {
   });
 
   it('README.md and docs/ have runnable examples (the extraction finds them)', () => {
-    const runnable = allDocuments.flatMap((file) => blocksOf(ROOT, file)).filter((b) => (b.kind === 'graphql' || b.kind === 'shell') && b.directive?.kind !== 'skip');
+    const runnable = allDocuments
+      .flatMap((file) => blocksOf(ROOT, file))
+      .filter((b) => (b.kind === 'graphql' || b.kind === 'shell') && b.directive?.kind !== 'skip');
     expect(runnable.filter((b) => b.file === 'README.md' && b.kind === 'graphql').length).toBeGreaterThanOrEqual(8);
     expect(runnable.filter((b) => b.kind === 'shell').length).toBeGreaterThanOrEqual(30);
   });
@@ -162,11 +164,15 @@ for (const file of allDocuments) {
         it.skip(`${where(block)} (${block.lang}) — skipped: ${block.directive.reason}`, () => undefined);
         continue;
       }
-      it(`${where(block)} (${block.lang}) runs`, async () => {
-        if (!env) throw new Error('the environment did not start');
-        if (block.kind === 'graphql') await runGraphQL(env, block);
-        else await runShell(env, block);
-      }, SHELL_BLOCK_TIMEOUT_MS + 10_000);
+      it(
+        `${where(block)} (${block.lang}) runs`,
+        async () => {
+          if (!env) throw new Error('the environment did not start');
+          if (block.kind === 'graphql') await runGraphQL(env, block);
+          else await runShell(env, block);
+        },
+        SHELL_BLOCK_TIMEOUT_MS + 10_000,
+      );
     }
 
     it(`${file}: every subscription received an event, and no files were left in the repository`, async () => {

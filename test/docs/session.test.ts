@@ -10,7 +10,7 @@ describe('the doc-test bash session', () => {
   it('reports a failing command, a failing pipeline stage and a failure inside a function', async () => {
     expect((await shell.run('true\necho ok\n', 10_000)).failures).toEqual([]);
     expect((await shell.run('false\necho after\n', 10_000)).failures).toHaveLength(1);
-    expect((await shell.run("curl -s http://127.0.0.1:1/ | cat\n", 10_000)).failures.length).toBeGreaterThan(0);
+    expect((await shell.run('curl -s http://127.0.0.1:1/ | cat\n', 10_000)).failures.length).toBeGreaterThan(0);
     expect((await shell.run('f() { grep -q needle <<< haystack; }\nf\n', 10_000)).failures.length).toBeGreaterThan(0);
   });
 
@@ -28,25 +28,28 @@ describe('the doc-test bash session', () => {
 
 describe('block extraction', () => {
   it('reads languages, skip reasons, variables after a graphql block and invalid directives', () => {
-    const blocks = extractBlocks('x.md', [
-      '<!-- doc-test: skip (starts a server) -->',
-      '```bash',
-      'npm start',
-      '```',
-      '',
-      '```graphql',
-      'query($id: ID!) { payment(id: $id) { id } }',
-      '```',
-      '',
-      '```json',
-      '{ "id": "1" }',
-      '```',
-      '',
-      '<!-- doc-test: skip () -->',
-      '```ts',
-      'x',
-      '```',
-    ].join('\n'));
+    const blocks = extractBlocks(
+      'x.md',
+      [
+        '<!-- doc-test: skip (starts a server) -->',
+        '```bash',
+        'npm start',
+        '```',
+        '',
+        '```graphql',
+        'query($id: ID!) { payment(id: $id) { id } }',
+        '```',
+        '',
+        '```json',
+        '{ "id": "1" }',
+        '```',
+        '',
+        '<!-- doc-test: skip () -->',
+        '```ts',
+        'x',
+        '```',
+      ].join('\n'),
+    );
     expect(blocks.map((b) => [b.lang, b.kind, b.directive?.kind])).toEqual([
       ['bash', 'shell', 'skip'],
       ['graphql', 'graphql', undefined],

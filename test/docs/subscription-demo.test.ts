@@ -109,7 +109,7 @@ describe('the README subscription demo', () => {
     expect(JSON.parse(stdout).data.paymentEvents).toMatchObject({ type: 'PAYMENT_UPDATED', payment: { id: globalId(underpaid.id), status: 'SUCCESS' } });
   }, 40_000);
 
-  it('the control routes take Talo\'s own id and the global id alike; another type\'s global id is unknown', async () => {
+  it("the control routes take Talo's own id and the global id alike; another type's global id is unknown", async () => {
     const expired = [...gw.sandboxes.talo.state.payments.values()].find((p) => p.status === 'EXPIRED')!;
     expect((await call(gw.sandboxes.talo.url, 'GET', `_sandbox/payments/${expired.id}`)).body.payment.id).toBe(expired.id);
     expect((await call(gw.sandboxes.talo.url, 'GET', `_sandbox/payments/${globalId(expired.id)}`)).body.payment.id).toBe(expired.id);

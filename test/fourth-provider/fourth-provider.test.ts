@@ -67,8 +67,24 @@ describe('a fourth provider served through capabilities', () => {
     expect(body.data.account.all).toEqual({
       totalCount: 2,
       nodes: [
-        { provider: 'CUARTA', kind: 'DEPOSIT', direction: 'IN', amount: { amount: '70.00', currency: 'USD' }, createdAt: '2026-01-12T08:00:00.000Z', status: 'REJECTED', providerStatus: 'failed' },
-        { provider: 'CUARTA', kind: 'CASHOUT', direction: 'OUT', amount: { amount: '123.45', currency: 'USD' }, createdAt: '2026-01-10T23:30:00.000Z', status: 'COMPLETED', providerStatus: 'ok' },
+        {
+          provider: 'CUARTA',
+          kind: 'DEPOSIT',
+          direction: 'IN',
+          amount: { amount: '70.00', currency: 'USD' },
+          createdAt: '2026-01-12T08:00:00.000Z',
+          status: 'REJECTED',
+          providerStatus: 'failed',
+        },
+        {
+          provider: 'CUARTA',
+          kind: 'CASHOUT',
+          direction: 'OUT',
+          amount: { amount: '123.45', currency: 'USD' },
+          createdAt: '2026-01-10T23:30:00.000Z',
+          status: 'COMPLETED',
+          providerStatus: 'ok',
+        },
       ],
     });
     expect(body.data.account.out.nodes).toEqual([{ id: globalId('Transaction', 'CUARTA', 'm-2') }]);

@@ -28,11 +28,89 @@ function prng(seed: number) {
 }
 type Rng = ReturnType<typeof prng>;
 
-const FIELDS = ['accounts', 'account', 'balance', 'balances', 'transactions', 'nodes', 'node', 'edges', 'salePoints', 'staticQr', 'paymentConcepts', 'cashout', 'cashin', 'payment', 'statistics', 'id', 'amount', 'currency', 'provider', 'createCashout', 'input', '__typename', '__schema', 'types', 'name', 'noSuchField', 'voucher', 'totalCount'];
+const FIELDS = [
+  'accounts',
+  'account',
+  'balance',
+  'balances',
+  'transactions',
+  'nodes',
+  'node',
+  'edges',
+  'salePoints',
+  'staticQr',
+  'paymentConcepts',
+  'cashout',
+  'cashin',
+  'payment',
+  'statistics',
+  'id',
+  'amount',
+  'currency',
+  'provider',
+  'createCashout',
+  'input',
+  '__typename',
+  '__schema',
+  'types',
+  'name',
+  'noSuchField',
+  'voucher',
+  'totalCount',
+];
 const PUNCTUATION = ['{', '}', '(', ')', '[', ']', ':', '$', '!', '=', '@', '...', '|', '&', ',', '#', '"', '"""', '\\'];
-const VALUES = ['TELEPAGOS', 'TUPAY', 'TALO', 'NOPE', 'true', 'null', '0', '-1', '1e999', '9'.repeat(400), '"2026-01-01"', '"x"', '"\\u0000"', '"\\uD800"', '"\u202e"', '"🙂"', '[]', '{}', '$v', '0x10', '.5'];
-const KEYWORDS = ['query', 'mutation', 'subscription', 'fragment', 'on', 'schema', 'type', 'extend', 'directive', '@include(if: true)', '@skip(if: $v)', '@deprecated'];
-const WEIRD_STRINGS = ['\ud800', '\udfff', '\u0000', '\u2028', '\uffff', '\u202e', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢', 'é'.normalize('NFD'), '"; DROP TABLE', '<script>', '../../etc/passwd', '%00', ''];
+const VALUES = [
+  'TELEPAGOS',
+  'TUPAY',
+  'TALO',
+  'NOPE',
+  'true',
+  'null',
+  '0',
+  '-1',
+  '1e999',
+  '9'.repeat(400),
+  '"2026-01-01"',
+  '"x"',
+  '"\\u0000"',
+  '"\\uD800"',
+  '"\u202e"',
+  '"🙂"',
+  '[]',
+  '{}',
+  '$v',
+  '0x10',
+  '.5',
+];
+const KEYWORDS = [
+  'query',
+  'mutation',
+  'subscription',
+  'fragment',
+  'on',
+  'schema',
+  'type',
+  'extend',
+  'directive',
+  '@include(if: true)',
+  '@skip(if: $v)',
+  '@deprecated',
+];
+const WEIRD_STRINGS = [
+  '\ud800',
+  '\udfff',
+  '\u0000',
+  '\u2028',
+  '\uffff',
+  '\u202e',
+  '𝔘𝔫𝔦𝔠𝔬𝔡𝔢',
+  'é'.normalize('NFD'),
+  '"; DROP TABLE',
+  '<script>',
+  '../../etc/passwd',
+  '%00',
+  '',
+];
 
 function randomScalar(rng: Rng): unknown {
   switch (rng.int(10)) {
@@ -58,7 +136,9 @@ function randomScalar(rng: Rng): unknown {
 function randomJson(rng: Rng, depth = 0): unknown {
   if (depth > 4 || rng.next() < 0.4) return randomScalar(rng);
   if (rng.next() < 0.5) return Array.from({ length: rng.int(6) }, () => randomJson(rng, depth + 1));
-  return Object.fromEntries(Array.from({ length: rng.int(6) }, () => [rng.next() < 0.5 ? rng.pick(FIELDS) : String(randomScalar(rng)).slice(0, 20), randomJson(rng, depth + 1)]));
+  return Object.fromEntries(
+    Array.from({ length: rng.int(6) }, () => [rng.next() < 0.5 ? rng.pick(FIELDS) : String(randomScalar(rng)).slice(0, 20), randomJson(rng, depth + 1)]),
+  );
 }
 
 /** A document that is almost GraphQL: random tokens, unbalanced braces, deep nesting, unknown fields. */
@@ -93,7 +173,18 @@ function randomDocument(rng: Rng): string {
   }
 }
 
-const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'application/graphql', 'application/graphql-response+json', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/octet-stream', 'application/json; charset=latin1', ''];
+const CONTENT_TYPES = [
+  'application/json',
+  'application/json; charset=utf-8',
+  'application/graphql',
+  'application/graphql-response+json',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/octet-stream',
+  'application/json; charset=latin1',
+  '',
+];
 
 interface FuzzRequest {
   method: 'GET' | 'POST';
@@ -106,8 +197,15 @@ interface FuzzRequest {
 
 function randomGraphqlRequest(rng: Rng): FuzzRequest {
   const headers: Record<string, string> = {};
-  if (rng.next() < 0.2) headers['x-request-id'] = String(randomScalar(rng)).replace(/[^\x21-\x7e]/g, '').slice(0, 80) || 'x';
-  if (rng.next() < 0.1) headers.authorization = `Bearer ${String(randomScalar(rng)).replace(/[^\x21-\x7e]/g, '').slice(0, 600)}`;
+  if (rng.next() < 0.2)
+    headers['x-request-id'] =
+      String(randomScalar(rng))
+        .replace(/[^\x21-\x7e]/g, '')
+        .slice(0, 80) || 'x';
+  if (rng.next() < 0.1)
+    headers.authorization = `Bearer ${String(randomScalar(rng))
+      .replace(/[^\x21-\x7e]/g, '')
+      .slice(0, 600)}`;
   if (rng.next() < 0.1) {
     const query = new URLSearchParams({ query: randomDocument(rng).slice(0, 2000), variables: JSON.stringify(randomJson(rng)).slice(0, 500) });
     return { kind: 'graphql', method: 'GET', path: `/graphql?${query}`, headers: { ...headers, 'apollo-require-preflight': 'true' } };
@@ -138,14 +236,37 @@ function randomGraphqlRequest(rng: Rng): FuzzRequest {
 }
 
 function randomWebhookRequest(rng: Rng): FuzzRequest {
-  const path = rng.pick(['/webhooks/telepagos', `/webhooks/talo/${encodeURIComponent(String(randomScalar(rng)).slice(0, 100).replace(/[\ud800-\udfff]/g, '_')) || 'x'}`, '/webhooks/talo/', '/webhooks/tupay']);
+  const path = rng.pick([
+    '/webhooks/telepagos',
+    `/webhooks/talo/${
+      encodeURIComponent(
+        String(randomScalar(rng))
+          .slice(0, 100)
+          .replace(/[\ud800-\udfff]/g, '_'),
+      ) || 'x'
+    }`,
+    '/webhooks/talo/',
+    '/webhooks/tupay',
+  ]);
   const headers: Record<string, string> = { 'content-type': rng.pick(CONTENT_TYPES) || 'application/json' };
-  if (rng.next() < 0.5) headers['x-signature'] = rng.next() < 0.5 ? 'a'.repeat(64) : String(randomScalar(rng)).replace(/[^\x21-\x7e]/g, '').slice(0, 200) || 'x';
+  if (rng.next() < 0.5)
+    headers['x-signature'] =
+      rng.next() < 0.5
+        ? 'a'.repeat(64)
+        : String(randomScalar(rng))
+            .replace(/[^\x21-\x7e]/g, '')
+            .slice(0, 200) || 'x';
   if (rng.next() < 0.3) headers['x-login'] = rng.pick(['pasarela-sandbox', 'someone', '']) || 'x';
   if (path === '/webhooks/telepagos' && rng.next() < 0.4) {
     // Authentic (signed with the sandbox secret) but never a well-formed notice: refused after authentication.
     const raw = rng.next() < 0.7 ? JSON.stringify(randomJson(rng)) : Buffer.from(Array.from({ length: rng.int(200) }, () => rng.int(256)));
-    return { kind: 'webhook', method: 'POST', path, headers: { 'content-type': 'application/json', 'x-signature': telepagosSignature(raw, SANDBOX_CREDENTIALS.telepagos.webhookSecret) }, body: raw };
+    return {
+      kind: 'webhook',
+      method: 'POST',
+      path,
+      headers: { 'content-type': 'application/json', 'x-signature': telepagosSignature(raw, SANDBOX_CREDENTIALS.telepagos.webhookSecret) },
+      body: raw,
+    };
   }
   const body = rng.pick([
     () => JSON.stringify(randomJson(rng)),
@@ -186,7 +307,12 @@ describe('fuzz', () => {
       let status: number;
       let text: string;
       try {
-        const response = await request(`${gw().url}${fuzz.path}`, { method: fuzz.method, headers: fuzz.headers, body: fuzz.body, signal: AbortSignal.timeout(10_000) });
+        const response = await request(`${gw().url}${fuzz.path}`, {
+          method: fuzz.method,
+          headers: fuzz.headers,
+          body: fuzz.body,
+          signal: AbortSignal.timeout(10_000),
+        });
         status = response.statusCode;
         text = await response.body.text();
       } catch (error) {

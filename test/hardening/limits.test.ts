@@ -38,11 +38,19 @@ function startExample(): Example {
   const text = readFileSync(join(ROOT, 'src/main.ts'), 'utf8');
   const match = /const EXAMPLE_QUERY = `([\s\S]*?)`;/.exec(text);
   if (!match) throw new Error('src/main.ts no longer has EXAMPLE_QUERY: update this test');
-  return { source: 'src/main.ts EXAMPLE_QUERY', document: match[1]!.replace(/\$\{daysAgo\((\d+)\)\}/g, (_, days: string) => (days === '0' ? '2026-01-15' : '2025-12-16')) };
+  return {
+    source: 'src/main.ts EXAMPLE_QUERY',
+    document: match[1]!.replace(/\$\{daysAgo\((\d+)\)\}/g, (_, days: string) => (days === '0' ? '2026-01-15' : '2025-12-16')),
+  };
 }
 
 const operationFiles = readdirSync(join(ROOT, 'operations')).filter((name) => name.endsWith('.graphql'));
-const docs = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const docs = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
 const EXAMPLES: Example[] = [
   ...operationFiles.map((name) => ({ source: `operations/${name}`, document: readFileSync(join(ROOT, 'operations', name), 'utf8') })),
   ...docs.flatMap(markdownExamples),
@@ -66,7 +74,9 @@ const OVER_LIMIT: { limit: string; message: RegExp; query: string }[] = [
     message: /Cost limit of 20000 exceeded/,
     query: `{ ${[0, 1]
       .map(
-        (i) => `page${i}: account(provider: TUPAY) { transactions(${DATES}, first: 100) { totalCount pageInfo { hasNextPage endCursor startCursor hasPreviousPage }
+        (
+          i,
+        ) => `page${i}: account(provider: TUPAY) { transactions(${DATES}, first: 100) { totalCount pageInfo { hasNextPage endCursor startCursor hasPreviousPage }
           edges { cursor node { id kind direction status providerStatus operation createdAt amount { amount currency } counterparty { name cuit cbu document } salePoint { id name status } } } } }`,
       )
       .join(' ')} }`,
@@ -81,7 +91,8 @@ const OVER_LIMIT: { limit: string; message: RegExp; query: string }[] = [
     message: /Aliases limit of 15 exceeded, found 16/,
     query: `mutation { ${Array.from(
       { length: 16 },
-      (_, i) => `t${i}: createCashout(input: { referenceId: "storm-${i}", alias: "pasarela.demo", cuit: "20123456786", amount: "1.00", concept: "VAR", description: "x" }) { cashout { id } }`,
+      (_, i) =>
+        `t${i}: createCashout(input: { referenceId: "storm-${i}", alias: "pasarela.demo", cuit: "20123456786", amount: "1.00", concept: "VAR", description: "x" }) { cashout { id } }`,
     ).join(' ')} }`,
   },
   {
@@ -157,7 +168,6 @@ describe('over every transport', () => {
   beforeEach(() => gw().clearLogs());
 
   describe.each(TRANSPORTS)('over $name', (t) => {
-
     describe.each(OVER_LIMIT.map((c) => [c.limit, c] as const))('the %s limit', (_, crafted) => {
       it('refuses with QUERY_TOO_COMPLEX, runs nothing and calls no provider', async () => {
         const { status, body } = await t.send(gw(), crafted.query);
@@ -169,7 +179,6 @@ describe('over every transport', () => {
         expect(upstreamCalls(gw())).toBe(0);
       });
     });
-
 
     it.each([0, -1, 101])('refuses transactions(first: %i) as BAD_USER_INPUT at field first, with no provider call', async (first) => {
       const { body } = await t.send(gw(), `{ account(provider: TELEPAGOS) { transactions(${DATES}, first: ${first}) { totalCount } } }`);
@@ -202,7 +211,6 @@ describe('over every transport', () => {
       expect(upstreamCalls(gw())).toBe(0);
     });
 
-
     it('runs the examples users copy without any limit refusing them', async () => {
       const sent = EXAMPLES.filter((e) => !/^\s*subscription\b/.test(e.document) && !/\$\w+\s*:/.test(e.document));
       expect(sent.length).toBeGreaterThanOrEqual(8);
@@ -210,7 +218,9 @@ describe('over every transport', () => {
         const { status, body } = await t.send(gw(), example.document);
         if (t.name === 'http') expect(status, example.source).toBe(200);
         expect(body.data, example.source).toBeDefined();
-        expect(body.errors?.filter((e) => e.extensions?.code === 'QUERY_TOO_COMPLEX' || e.extensions?.code === 'BAD_USER_INPUT') ?? [], example.source).toEqual([]);
+        expect(body.errors?.filter((e) => e.extensions?.code === 'QUERY_TOO_COMPLEX' || e.extensions?.code === 'BAD_USER_INPUT') ?? [], example.source).toEqual(
+          [],
+        );
       }
     });
 

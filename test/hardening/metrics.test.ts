@@ -34,7 +34,9 @@ function parseMetrics(text: string): Sample[] {
 
 describe('/metrics', () => {
   const gw = useTestGateway({
-    clients: ClientRegistry.fromJson([{ name: 'backoffice', keySha256: createHash('sha256').update(KEY).digest('hex'), scopes: ['read', 'cashin', 'cashout'] }]),
+    clients: ClientRegistry.fromJson([
+      { name: 'backoffice', keySha256: createHash('sha256').update(KEY).digest('hex'), scopes: ['read', 'cashin', 'cashout'] },
+    ]),
   });
   const auth = { authorization: `Bearer ${KEY}` };
   let samples: Sample[];
@@ -89,10 +91,16 @@ describe('/metrics', () => {
   });
 
   it('counts provider calls by provider, endpoint and outcome, failures included', () => {
-    expect(find('pasarela_upstream_calls_total', { provider: 'TUPAY', endpoint: 'GET v1/balance', outcome: 'server_error' })[0]?.value).toBeGreaterThanOrEqual(1);
-    expect(find('pasarela_upstream_calls_total', { provider: 'TELEPAGOS', endpoint: 'GET v2/account/balance', outcome: 'success' })[0]?.value).toBeGreaterThanOrEqual(1);
+    expect(find('pasarela_upstream_calls_total', { provider: 'TUPAY', endpoint: 'GET v1/balance', outcome: 'server_error' })[0]?.value).toBeGreaterThanOrEqual(
+      1,
+    );
+    expect(
+      find('pasarela_upstream_calls_total', { provider: 'TELEPAGOS', endpoint: 'GET v2/account/balance', outcome: 'success' })[0]?.value,
+    ).toBeGreaterThanOrEqual(1);
     // The replay sent nothing: one transfer.
-    expect(find('pasarela_upstream_calls_total', { provider: 'TELEPAGOS', endpoint: 'POST v2/payment/cashout' }).map((s) => [s.labels.outcome, s.value])).toEqual([['success', 1]]);
+    expect(
+      find('pasarela_upstream_calls_total', { provider: 'TELEPAGOS', endpoint: 'POST v2/payment/cashout' }).map((s) => [s.labels.outcome, s.value]),
+    ).toEqual([['success', 1]]);
   });
 
   it('times provider calls', () => {
@@ -138,7 +146,10 @@ describe('/metrics', () => {
     for (const secret of forbidden) expect(text.includes(secret), `label text contains ${secret.slice(0, 4)}…`).toBe(false);
     for (const value of values) expect(value, 'a long digit run (account number, CUIT, token)').not.toMatch(/\d{9,}/);
     // The bearer tokens the gateway presented to TelePagos.
-    const tokens = gw().sandboxes.telepagos.log.list().map((entry) => String(entry.headers.authorization ?? '').replace(/^Bearer /, '')).filter((t) => t.length > 8);
+    const tokens = gw()
+      .sandboxes.telepagos.log.list()
+      .map((entry) => String(entry.headers.authorization ?? '').replace(/^Bearer /, ''))
+      .filter((t) => t.length > 8);
     expect(tokens.length).toBeGreaterThan(0);
     for (const token of tokens) expect(text).not.toContain(token.slice(0, 16));
   });

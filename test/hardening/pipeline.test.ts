@@ -151,7 +151,10 @@ describe('graphql-ws connections', () => {
   it('cancel the upstream calls of their operations when the socket closes', async () => {
     gw().sandboxes.telepagos.faults.add({ route: 'GET /v2/account/balance', mode: 'hang' });
     const client = connect('reader');
-    client.subscribe({ query: '{ account(provider: TELEPAGOS) { balance { amount } } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    client.subscribe(
+      { query: '{ account(provider: TELEPAGOS) { balance { amount } } }' },
+      { next: () => undefined, error: () => undefined, complete: () => undefined },
+    );
     await until(() => gw().sandboxes.telepagos.log.count('GET /v2/account/balance') > 0, 'the provider to receive the call');
     await client.dispose();
     await until(

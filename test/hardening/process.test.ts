@@ -92,20 +92,24 @@ describe('shutdown always ends', () => {
     ['the stdout reader stops reading', (stdout: NodeJS.ReadableStream & { destroy(): void }) => void stdout.removeAllListeners('data').pause()],
     // EPIPE: the reader is gone (its parent went away).
     ['the stdout reader is gone', (stdout: NodeJS.ReadableStream & { destroy(): void }) => stdout.destroy()],
-  ])('exits within SHUTDOWN_GRACE_MS after SIGTERM when %s', async (_case, stopReading) => {
-    const gateway = spawnGateway({ SHUTDOWN_GRACE_MS: String(GRACE_MS), LOG_LEVEL: 'debug' });
-    const urls = await gateway.ready();
-    const base = urls.graphql.replace(/\/graphql$/, '');
-    stopReading(gateway.child.stdout!);
-    await logTraffic(base, 1_500);
+  ])(
+    'exits within SHUTDOWN_GRACE_MS after SIGTERM when %s',
+    async (_case, stopReading) => {
+      const gateway = spawnGateway({ SHUTDOWN_GRACE_MS: String(GRACE_MS), LOG_LEVEL: 'debug' });
+      const urls = await gateway.ready();
+      const base = urls.graphql.replace(/\/graphql$/, '');
+      stopReading(gateway.child.stdout!);
+      await logTraffic(base, 1_500);
 
-    const sent = Date.now();
-    expect(gateway.child.kill('SIGTERM')).toBe(true);
-    const exit = await Promise.race([gateway.exited, new Promise((resolve) => setTimeout(resolve, GRACE_MS + BOUND_MS, 'still running'))]);
-    const took = Date.now() - sent;
-    expect(exit, `stderr:\n${gateway.stderr()}`).toEqual({ code: 0, signal: null });
-    expect(took).toBeLessThan(GRACE_MS + BOUND_MS);
-  }, 40_000);
+      const sent = Date.now();
+      expect(gateway.child.kill('SIGTERM')).toBe(true);
+      const exit = await Promise.race([gateway.exited, new Promise((resolve) => setTimeout(resolve, GRACE_MS + BOUND_MS, 'still running'))]);
+      const took = Date.now() - sent;
+      expect(exit, `stderr:\n${gateway.stderr()}`).toEqual({ code: 0, signal: null });
+      expect(took).toBeLessThan(GRACE_MS + BOUND_MS);
+    },
+    40_000,
+  );
 });
 
 describe('configuration errors', () => {

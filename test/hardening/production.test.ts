@@ -214,13 +214,19 @@ describe('formatError with production: true', () => {
   const format = formatError({ production: true });
 
   it('masks an unexpected error and drops its stack', () => {
-    const formatted = format({ message: 'boom: secret detail', extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['Error: boom', '    at x (/src/y.ts:1:1)'] } }, new Error('boom: secret detail'));
+    const formatted = format(
+      { message: 'boom: secret detail', extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['Error: boom', '    at x (/src/y.ts:1:1)'] } },
+      new Error('boom: secret detail'),
+    );
     expect(formatted).toEqual({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   });
 
   it('keeps a contract code but drops stacktrace and suggestions', () => {
     const formatted = format(
-      { message: 'Cannot query field "acounts" on type "Query". Did you mean "accounts"?', extensions: { code: 'GRAPHQL_VALIDATION_FAILED', stacktrace: ['x'] } },
+      {
+        message: 'Cannot query field "acounts" on type "Query". Did you mean "accounts"?',
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED', stacktrace: ['x'] },
+      },
       new Error('x'),
     );
     expect(formatted.message).toBe('Cannot query field "acounts" on type "Query".');

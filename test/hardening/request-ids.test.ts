@@ -28,7 +28,9 @@ describe('request ids', () => {
       errors = body.errors ?? [];
     });
     // Token, session, failed attempts and retries were all logged…
-    expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining(['telepagos access token obtained', 'tupay session opened', 'retrying upstream call', 'upstream call failed']));
+    expect(lines.map((line) => line.msg)).toEqual(
+      expect.arrayContaining(['telepagos access token obtained', 'tupay session opened', 'retrying upstream call', 'upstream call failed']),
+    );
     // …each with the request's id.
     for (const line of lines) expect(line.requestId, String(line.msg)).toBe('rid-query-1');
     expect(errors.length).toBeGreaterThan(0);
@@ -81,7 +83,11 @@ describe('request ids', () => {
       ['rid-webhook-signed', { 'x-signature': telepagosSignature(notice, SANDBOX_CREDENTIALS.telepagos.webhookSecret) }],
     ] as const) {
       const lines = await linesOf(async () => {
-        const response = await request(`${gw().url}/webhooks/telepagos`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': id, ...headers }, body: notice });
+        const response = await request(`${gw().url}/webhooks/telepagos`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-request-id': id, ...headers },
+          body: notice,
+        });
         await response.body.dump();
       });
       expect(lines.length).toBeGreaterThan(0);

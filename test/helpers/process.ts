@@ -69,6 +69,8 @@ export function killGatewaysAfterAll(): void {
   afterAll(async () => {
     const left = [...running];
     for (const child of left) child.kill('SIGKILL');
-    await Promise.all(left.map((child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)))));
+    await Promise.all(
+      left.map((child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)))),
+    );
   });
 }

@@ -64,7 +64,12 @@ export async function deletePrefix(prefix: string, url = TEST_REDIS_URL): Promis
 }
 
 /** Polls until `check` gives a value (not undefined/false), or throws after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, everyMs = 25): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  everyMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -152,7 +157,6 @@ export class PrivateRedis {
 
 // ── Gateway replicas ────────────────────────────────────────────────────────────────────────────
 
-
 /** The gateway's configuration pointed at running sandboxes (as test/helpers/gateway.ts builds it). */
 export function replicaConfig(sandboxes: RunningSandboxes, env: Record<string, string> = {}): Config {
   const wired = withSandboxes(loadConfig({ UPSTREAM_TIMEOUT_MS: '3000', ...env }), {
@@ -178,7 +182,12 @@ export interface Replica {
 
 /** One gateway replica over real HTTP on its own port, with its own state connections. */
 export async function startReplica(name: string, options: { config: Config; state: SharedState; clients?: ClientRegistry }): Promise<Replica> {
-  const gateway = await createGateway({ config: { ...options.config }, logger: createLogger({ level: 'silent' }), state: options.state, clients: options.clients });
+  const gateway = await createGateway({
+    config: { ...options.config },
+    logger: createLogger({ level: 'silent' }),
+    state: options.state,
+    clients: options.clients,
+  });
   await gateway.app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(gateway.app.server.address() as AddressInfo).port}`;
   return {

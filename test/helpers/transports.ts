@@ -59,7 +59,10 @@ const ws: Transport = {
         lazy: true,
         connectionParams: headers.authorization ? { authorization: headers.authorization } : undefined,
       });
-      const dispose = () => void Promise.resolve().then(() => client.dispose()).catch(() => undefined);
+      const dispose = () =>
+        void Promise.resolve()
+          .then(() => client.dispose())
+          .catch(() => undefined);
       const requestId = headers['x-request-id'];
       let first: Answer['body'] | undefined;
       client.subscribe(

@@ -80,7 +80,8 @@ function attempt(gw: TestGateway, options: { connectionParams?: Record<string, u
 }
 
 const bus = (gw: TestGateway) => gw.gateway.events as MemoryEventBus;
-const publish = (gw: TestGateway, id: string) => gw.gateway.events.publish({ id, provider: 'TALO', type: 'PAYMENT_UPDATED', occurredAt: new Date().toISOString() });
+const publish = (gw: TestGateway, id: string) =>
+  gw.gateway.events.publish({ id, provider: 'TALO', type: 'PAYMENT_UPDATED', occurredAt: new Date().toISOString() });
 
 describe('subscription authentication (client apps configured)', () => {
   const gw = useTestGateway({ clients });

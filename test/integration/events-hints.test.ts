@@ -72,7 +72,9 @@ async function quietCashin(gw: TestGateway, amount: string): Promise<number> {
 async function completedDeposit(gw: TestGateway, amount = '88.00'): Promise<{ id: number; creationDate: string }> {
   const created = await call(gw.sandboxes.tupay.url, 'POST', '_sandbox/deposits', { body: { amount } });
   expect(created.status).toBe(201);
-  expect((await call(gw.sandboxes.tupay.url, 'POST', `_sandbox/deposits/${created.body.idDeposit}/status`, { body: { status: 'COMPLETED' } })).status).toBe(200);
+  expect((await call(gw.sandboxes.tupay.url, 'POST', `_sandbox/deposits/${created.body.idDeposit}/status`, { body: { status: 'COMPLETED' } })).status).toBe(
+    200,
+  );
   return { id: created.body.idDeposit, creationDate: created.body.creationDate };
 }
 
@@ -111,12 +113,26 @@ describe('notifications as hints', () => {
     expect(first.body).toEqual({ received: true, outcome: 'published' });
     expect(providerCalls(gw(), 'telepagos', `/v2/payment/cashin/${id}`)).toBeGreaterThanOrEqual(1);
     await waitFor(() => published.length === 1);
-    expect(published[0]).toMatchObject({ provider: 'TELEPAGOS', type: 'CASHIN_RECEIVED', cashin: { id: globalId('TELEPAGOS', id), amount: { amount: '432.10' } } });
+    expect(published[0]).toMatchObject({
+      provider: 'TELEPAGOS',
+      type: 'CASHIN_RECEIVED',
+      cashin: { id: globalId('TELEPAGOS', id), amount: { amount: '432.10' } },
+    });
     expect(providerCalls(gw(), 'telepagos')).toBeGreaterThan(before);
 
     const confirmedCalls = providerCalls(gw(), 'telepagos');
     // The same hint, the id as a number in another shape, and the signed format: all the same cash-in.
-    const raw = JSON.stringify({ event: 'cashin.credited', id, transaction_id: null, qr_order_id: null, link_id: null, reference_id: null, amount: '432.10', status: 'Aprobada', date: '2026-01-15 09:00:00' });
+    const raw = JSON.stringify({
+      event: 'cashin.credited',
+      id,
+      transaction_id: null,
+      qr_order_id: null,
+      link_id: null,
+      reference_id: null,
+      amount: '432.10',
+      status: 'Aprobada',
+      date: '2026-01-15 09:00:00',
+    });
     const replays = await Promise.all([
       ...Array.from({ length: FLOOD }, () => postTo(url, notice)),
       postTo(url, { cashin_id: id, extra: [1, 2, 3] }),
@@ -165,7 +181,10 @@ describe('notifications as hints', () => {
     expect(state.deposits.range(nowSec - 7 * DAY_SEC, nowSec).length).toBeGreaterThan(800);
     const published = collect(gw());
     const deposit = await completedDeposit(gw(), '88.00');
-    const notice = { notification: { resource: 'deposit', depositId: String(deposit.id), creationDate: deposit.creationDate, amount: '1.00' }, extra: { nested: [true] } };
+    const notice = {
+      notification: { resource: 'deposit', depositId: String(deposit.id), creationDate: deposit.creationDate, amount: '1.00' },
+      extra: { nested: [true] },
+    };
     const before = depositListings(gw());
     const first = await postTo(tokenUrl(gw(), 'TUPAY'), notice);
     expect(first.body).toEqual({ received: true, outcome: 'published' });
@@ -173,7 +192,11 @@ describe('notifications as hints', () => {
     expect(listings).toBeGreaterThanOrEqual(1);
     expect(listings).toBeLessThanOrEqual(TUPAY_HINT_NARROW_MAX_PAGES);
     await waitFor(() => published.length === 1);
-    expect(published[0]).toMatchObject({ provider: 'TUPAY', type: 'CASHIN_RECEIVED', cashin: { id: globalId('TUPAY', deposit.id), amount: { amount: expect.stringMatching(/^88(\.0+)?$/) } } });
+    expect(published[0]).toMatchObject({
+      provider: 'TUPAY',
+      type: 'CASHIN_RECEIVED',
+      cashin: { id: globalId('TUPAY', deposit.id), amount: { amount: expect.stringMatching(/^88(\.0+)?$/) } },
+    });
 
     const calls = providerCalls(gw(), 'tupay');
     const replays = await Promise.all(Array.from({ length: FLOOD }, (_, i) => postTo(tokenUrl(gw(), 'TUPAY'), i % 2 ? notice : { deposit_id: deposit.id })));
@@ -189,7 +212,10 @@ describe('notifications as hints', () => {
     expect(old).toBeDefined();
     const published = collect(gw());
     const before = depositListings(gw());
-    const answer = await postTo(tokenUrl(gw(), 'TUPAY'), { type: 'deposit.completed', payload: { id: old.id, created_at: new Date(old.createdSec * 1000).toISOString() } });
+    const answer = await postTo(tokenUrl(gw(), 'TUPAY'), {
+      type: 'deposit.completed',
+      payload: { id: old.id, created_at: new Date(old.createdSec * 1000).toISOString() },
+    });
     expect(answer.body).toEqual({ received: true, outcome: 'published' });
     expect(depositListings(gw()) - before).toBeLessThanOrEqual(TUPAY_HINT_NARROW_MAX_PAGES);
     await waitFor(() => published.length === 1);
@@ -241,7 +267,9 @@ describe('notifications as hints', () => {
       await waitFor(() => published.length === 1);
       expect(published[0]).toMatchObject({ type: 'CASHIN_RECEIVED', cashin: { id: globalId('TUPAY', deposit.id) } });
       await waitFor(async () => (await call(sandbox, 'GET', '_sandbox/webhooks')).body.deliveries.every((d: { state: string }) => d.state !== 'pending'));
-      const mine = (await call(sandbox, 'GET', '_sandbox/webhooks')).body.deliveries.filter((d: { body: any }) => d.body.data?.payin?.id === String(deposit.id));
+      const mine = (await call(sandbox, 'GET', '_sandbox/webhooks')).body.deliveries.filter(
+        (d: { body: any }) => d.body.data?.payin?.id === String(deposit.id),
+      );
       // PENDING (confirmed, ignored), then COMPLETED (published): both answered 200, unsigned.
       expect(mine.map((d: { attempts: { status?: number }[] }) => d.attempts.map((a) => a.status))).toEqual([[200], [200]]);
       expect(mine.every((d: { headers: Record<string, string> }) => d.headers.Authorization === undefined && d.headers['X-Date'] === undefined)).toBe(true);
@@ -252,9 +280,11 @@ describe('notifications as hints', () => {
     }
   });
 
-  it('Talo: a never-seen body shape on the payment\'s URL is confirmed by reading the payment; once final, replays cost 0 calls', async () => {
+  it("Talo: a never-seen body shape on the payment's URL is confirmed by reading the payment; once final, replays cost 0 calls", async () => {
     const published = collect(gw());
-    const { body } = await gw().query(CREATE_PAYMENT, { input: { price: { amount: '700.00', currency: 'ARS' }, externalId: `hint-${process.pid}-${Date.now()}`, redirectUrl: 'https://shop.example/thanks' } });
+    const { body } = await gw().query(CREATE_PAYMENT, {
+      input: { price: { amount: '700.00', currency: 'ARS' }, externalId: `hint-${process.pid}-${Date.now()}`, redirectUrl: 'https://shop.example/thanks' },
+    });
     expect(body.data.createPayment.userErrors).toEqual([]);
     const globalPaymentId = body.data.createPayment.payment.id as string;
     const paymentId = Buffer.from(globalPaymentId, 'base64url').toString().split(':')[2]!;
@@ -294,7 +324,9 @@ describe('notifications as hints', () => {
         expect(refused.body).toEqual({ error: 'unauthenticated' });
       }
       // The other provider's token is not this one's.
-      const other = tokenUrl(gw(), provider === 'TELEPAGOS' ? 'TUPAY' : 'TELEPAGOS').split('/').at(-1)!;
+      const other = tokenUrl(gw(), provider === 'TELEPAGOS' ? 'TUPAY' : 'TELEPAGOS')
+        .split('/')
+        .at(-1)!;
       expect((await postTo(`${base}/${other}`, body)).status).toBe(401);
     }
     expect({ telepagos: providerCalls(gw(), 'telepagos'), tupay: providerCalls(gw(), 'tupay') }).toEqual(before);

@@ -61,7 +61,13 @@ interface PaymentEvent {
   provider: Provider;
   type: string;
   occurredAt: string;
-  payment: { id: string; status: string; externalId: string | null; amount: { amount: string; currency: string }; amountReceived: { amount: string } | null } | null;
+  payment: {
+    id: string;
+    status: string;
+    externalId: string | null;
+    amount: { amount: string; currency: string };
+    amountReceived: { amount: string } | null;
+  } | null;
   cashin: { id: string; provider: string; amount: { amount: string; currency: string } } | null;
   cashout: { id: string; provider: string } | null;
 }
@@ -132,7 +138,10 @@ function nextEvent(stream: EventStream, what: string, match: (e: PaymentEvent) =
   });
 }
 
-async function deliveries(gw: TestGateway, sandbox: SandboxName): Promise<{ id: number; url: string; body: any; headers: Record<string, string>; state: string; attempts: { status?: number }[] }[]> {
+async function deliveries(
+  gw: TestGateway,
+  sandbox: SandboxName,
+): Promise<{ id: number; url: string; body: any; headers: Record<string, string>; state: string; attempts: { status?: number }[] }[]> {
   return (await call(gw.sandboxes[sandbox].url, 'GET', '_sandbox/webhooks')).body.deliveries;
 }
 
@@ -191,7 +200,10 @@ function postTupay(
   const date = tupayDateHeader(options.date ?? new Date());
   const login = options.login ?? SANDBOX_CREDENTIALS.tupay.webhookLogin;
   const headers: Record<string, string> = { 'x-date': date, 'x-login': login };
-  const authorization = options.authorization === undefined ? tupayAuthorizationHeader(date, login, raw, options.secret ?? SANDBOX_CREDENTIALS.tupay.webhookSecret) : options.authorization;
+  const authorization =
+    options.authorization === undefined
+      ? tupayAuthorizationHeader(date, login, raw, options.secret ?? SANDBOX_CREDENTIALS.tupay.webhookSecret)
+      : options.authorization;
   if (authorization !== null) headers.authorization = authorization;
   return call(gw.url, 'POST', 'webhooks/tupay', { raw, headers });
 }
@@ -237,7 +249,13 @@ describe('provider notifications reach graphql-ws subscribers', () => {
     const updated = await nextEvent(stream, 'PAYMENT_UPDATED', (e) => e.type === 'PAYMENT_UPDATED' && e.payment?.id === payment.id);
     expect(updated).toMatchObject({
       provider: 'TALO',
-      payment: { id: payment.id, status: 'SUCCESS', externalId: payment.externalId, amount: { amount: '2500.00', currency: 'ARS' }, amountReceived: { amount: '2500.00' } },
+      payment: {
+        id: payment.id,
+        status: 'SUCCESS',
+        externalId: payment.externalId,
+        amount: { amount: '2500.00', currency: 'ARS' },
+        amountReceived: { amount: '2500.00' },
+      },
     });
 
     await drain(gw(), stream);
@@ -289,7 +307,9 @@ describe('provider notifications reach graphql-ws subscribers', () => {
     const stream = await subscribe(gw());
     const payment = await createTaloPayment(gw());
     // Enough failures to outlast the Talo client's own retries of a GET (2), so the webhook itself answers 503.
-    const fault = await call(gw().sandboxes.talo.url, 'POST', '_sandbox/faults', { body: { route: 'GET /payments/:id', mode: 'status', status: 503, times: 3 } });
+    const fault = await call(gw().sandboxes.talo.url, 'POST', '_sandbox/faults', {
+      body: { route: 'GET /payments/:id', mode: 'status', status: 503, times: 3 },
+    });
     expect(fault.status).toBeLessThan(300);
     await call(gw().sandboxes.talo.url, 'POST', `_sandbox/payments/${payment.localId}/settle`);
 
@@ -313,7 +333,12 @@ describe('provider notifications reach graphql-ws subscribers', () => {
     const cashinId = globalId('Cashin', 'TELEPAGOS', paid.body.cashin_id);
 
     const event = await nextEvent(stream, 'CASHIN_RECEIVED', (e) => e.type === 'CASHIN_RECEIVED' && e.cashin?.id === cashinId);
-    expect(event).toMatchObject({ provider: 'TELEPAGOS', cashin: { id: cashinId, provider: 'TELEPAGOS', amount: { amount: '1234.50', currency: 'ARS' } }, payment: null, cashout: null });
+    expect(event).toMatchObject({
+      provider: 'TELEPAGOS',
+      cashin: { id: cashinId, provider: 'TELEPAGOS', amount: { amount: '1234.50', currency: 'ARS' } },
+      payment: null,
+      cashout: null,
+    });
     await drain(gw(), stream);
     expect(stream.events().filter((e) => e.cashin?.id === cashinId)).toHaveLength(1);
   });
@@ -394,7 +419,12 @@ describe('provider notifications reach graphql-ws subscribers', () => {
     expect(telepagosOnly.received.some((e) => e.provider === 'TALO')).toBe(false);
 
     expect(taloOnly.events().every((e) => e.provider === 'TALO')).toBe(true);
-    expect(taloOnly.events().filter((e) => e.payment?.id === payment.id).map((e) => e.type)).toEqual(['PAYMENT_CREATED', 'PAYMENT_UPDATED']);
+    expect(
+      taloOnly
+        .events()
+        .filter((e) => e.payment?.id === payment.id)
+        .map((e) => e.type),
+    ).toEqual(['PAYMENT_CREATED', 'PAYMENT_UPDATED']);
     expect(all.events().filter((e) => e.payment?.id === payment.id || e.cashin?.id === cashinId)).toHaveLength(3);
   });
 });
@@ -410,7 +440,17 @@ describe('the webhook endpoints refuse what they cannot trust, and publish nothi
     expect(paid.body.notification_id).toBeNull();
     return paid.body.cashin_id;
   }
-  const cashinNotice = (id: number, amount = '321.00') => ({ event: 'cashin.credited', id, transaction_id: null, qr_order_id: null, link_id: null, reference_id: null, amount, status: 'Aprobada', date: '2026-01-15 09:00:00' });
+  const cashinNotice = (id: number, amount = '321.00') => ({
+    event: 'cashin.credited',
+    id,
+    transaction_id: null,
+    qr_order_id: null,
+    link_id: null,
+    reference_id: null,
+    amount,
+    status: 'Aprobada',
+    date: '2026-01-15 09:00:00',
+  });
 
   it('TelePagos: forged or missing X-Signature → 401 and nothing published; the genuine one then publishes', async () => {
     const stream = await subscribe(gw());
@@ -424,7 +464,10 @@ describe('the webhook endpoints refuse what they cannot trust, and publish nothi
     expect((await postTelepagos(gw(), body, null)).status).toBe(401);
     expect((await postTelepagos(gw(), body, 'zz')).status).toBe(401);
     // Signed for other bytes: the signature covers the exact body.
-    const tampered = await call(gw().url, 'POST', 'webhooks/telepagos', { raw: JSON.stringify({ ...body, amount: '999999.00' }), headers: { 'x-signature': telepagosSignature(raw, SANDBOX_CREDENTIALS.telepagos.webhookSecret) } });
+    const tampered = await call(gw().url, 'POST', 'webhooks/telepagos', {
+      raw: JSON.stringify({ ...body, amount: '999999.00' }),
+      headers: { 'x-signature': telepagosSignature(raw, SANDBOX_CREDENTIALS.telepagos.webhookSecret) },
+    });
     expect(tampered.status).toBe(401);
     await drain(gw(), stream);
     expect(stream.events()).toEqual([]);
@@ -433,7 +476,9 @@ describe('the webhook endpoints refuse what they cannot trust, and publish nothi
     expect(genuine.status).toBe(200);
     expect(genuine.body).toEqual({ received: true, outcome: 'published' });
     await drain(gw(), stream);
-    expect(stream.events().map((e) => [e.type, e.cashin?.id, e.cashin?.amount.amount])).toEqual([['CASHIN_RECEIVED', globalId('Cashin', 'TELEPAGOS', id), '321.00']]);
+    expect(stream.events().map((e) => [e.type, e.cashin?.id, e.cashin?.amount.amount])).toEqual([
+      ['CASHIN_RECEIVED', globalId('Cashin', 'TELEPAGOS', id), '321.00'],
+    ]);
   });
 
   it("TelePagos: the notification's amount is only a hint; the confirmed amount is what is published", async () => {
@@ -468,7 +513,12 @@ describe('the webhook endpoints refuse what they cannot trust, and publish nothi
     expect(accepted.status).toBe(200);
     expect(accepted.body.outcome).toBe('published');
     await drain(gw(), stream);
-    expect(stream.events().filter((e) => e.type === 'PAYMENT_UPDATED').map((e) => [e.payment?.id, e.payment?.status])).toEqual([[payment.id, 'PENDING']]);
+    expect(
+      stream
+        .events()
+        .filter((e) => e.type === 'PAYMENT_UPDATED')
+        .map((e) => [e.payment?.id, e.payment?.status]),
+    ).toEqual([[payment.id, 'PENDING']]);
   });
 
   it('Tupay: stale or future X-Date, wrong X-Login, wrong secret, missing Authorization → 401; the genuine one then publishes', async () => {
@@ -534,7 +584,9 @@ describe('the webhook endpoints refuse what they cannot trust, and publish nothi
   it('a confirmation that fails → 503 (so the provider retries) and nothing published; the retry publishes once', async () => {
     const stream = await subscribe(gw());
     const id = await quietCashin('12.34');
-    const fault = await call(gw().sandboxes.telepagos.url, 'POST', '_sandbox/faults', { body: { route: 'GET /v2/payment/cashin/:id', mode: 'status', status: 503, times: 3 } });
+    const fault = await call(gw().sandboxes.telepagos.url, 'POST', '_sandbox/faults', {
+      body: { route: 'GET /v2/payment/cashin/:id', mode: 'status', status: 503, times: 3 },
+    });
     expect(fault.status).toBeLessThan(300);
     const body = cashinNotice(id, '12.34');
     const first = await postTelepagos(gw(), body);

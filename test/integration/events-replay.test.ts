@@ -62,7 +62,17 @@ async function quietCashin(gw: TestGateway, amount = '321.00'): Promise<number> 
   return paid.body.cashin_id;
 }
 
-const cashinNotice = (id: number, status = 'Aprobada') => ({ event: 'cashin.credited', id, transaction_id: null, qr_order_id: null, link_id: null, reference_id: null, amount: '321.00', status, date: '2026-01-15 09:00:00' });
+const cashinNotice = (id: number, status = 'Aprobada') => ({
+  event: 'cashin.credited',
+  id,
+  transaction_id: null,
+  qr_order_id: null,
+  link_id: null,
+  reference_id: null,
+  amount: '321.00',
+  status,
+  date: '2026-01-15 09:00:00',
+});
 
 /** A signed TelePagos request, kept so that it can be replayed byte for byte. */
 function signedTelepagos(body: unknown): { raw: string; headers: Record<string, string> } {
@@ -74,10 +84,14 @@ function signedTupay(depositId: number | string, at = new Date()): { raw: string
   const raw = JSON.stringify({ deposit_id: depositId });
   const date = tupayDateHeader(at);
   const login = SANDBOX_CREDENTIALS.tupay.webhookLogin;
-  return { raw, headers: { 'x-date': date, 'x-login': login, authorization: tupayAuthorizationHeader(date, login, raw, SANDBOX_CREDENTIALS.tupay.webhookSecret) } };
+  return {
+    raw,
+    headers: { 'x-date': date, 'x-login': login, authorization: tupayAuthorizationHeader(date, login, raw, SANDBOX_CREDENTIALS.tupay.webhookSecret) },
+  };
 }
 
-const post = (gw: TestGateway, path: string, request: { raw: string; headers: Record<string, string> }): Promise<CallResult> => call(gw.url, 'POST', path, request);
+const post = (gw: TestGateway, path: string, request: { raw: string; headers: Record<string, string> }): Promise<CallResult> =>
+  call(gw.url, 'POST', path, request);
 
 function postTalo(gw: TestGateway, paymentId: string): Promise<CallResult> {
   const { origin, pathname } = new URL(taloWebhookUrl(gw.url, gw.config.providers.talo!.webhookSecret));
@@ -85,7 +99,9 @@ function postTalo(gw: TestGateway, paymentId: string): Promise<CallResult> {
 }
 
 async function taloPayment(gw: TestGateway): Promise<string> {
-  const { body } = await gw.query(CREATE_PAYMENT, { input: { price: { amount: '1500.00', currency: 'ARS' }, externalId: unique('order'), redirectUrl: 'https://shop.example/thanks' } });
+  const { body } = await gw.query(CREATE_PAYMENT, {
+    input: { price: { amount: '1500.00', currency: 'ARS' }, externalId: unique('order'), redirectUrl: 'https://shop.example/thanks' },
+  });
   expect(body.data.createPayment.userErrors).toEqual([]);
   return Buffer.from(body.data.createPayment.payment.id, 'base64url').toString().split(':')[2]!;
 }
@@ -132,7 +148,11 @@ describe('replay after the old 24 h window (de-duplication clock injected)', () 
 });
 
 describe('replays and new states, each provider', () => {
-  const gw = useTestGateway({ publicUrlIsGateway: true, sandboxes: { now: new Date() }, env: { MAX_OPERATION_AMOUNT: '100000', WEBHOOK_CONFIRM_BURST: '1000' } });
+  const gw = useTestGateway({
+    publicUrlIsGateway: true,
+    sandboxes: { now: new Date() },
+    env: { MAX_OPERATION_AMOUNT: '100000', WEBHOOK_CONFIRM_BURST: '1000' },
+  });
   beforeAll(async () => {
     expect((await call(gw().sandboxes.talo.url, 'PUT', '_sandbox/webhooks/config', { body: { baseDelayMs: 100, factor: 1 } })).status).toBe(200);
   });

@@ -88,7 +88,7 @@ describe('EXPLORER=graphiql, the default outside production', () => {
     }
   });
 
-  it("loads every operations/*.graphql as a ready tab with its required variables, and no headers when access is open", async () => {
+  it('loads every operations/*.graphql as a ready tab with its required variables, and no headers when access is open', async () => {
     const { tabs, headers, endpoint } = pageConfig((await explorerPage(gw)).text);
     expect(endpoint).toBe('/graphql');
     expect(headers).toBeUndefined();
@@ -109,7 +109,10 @@ describe('EXPLORER=graphiql, the default outside production', () => {
   });
 
   it('answers GraphQL clients, not the page, when they ask for JSON', async () => {
-    const answer = await get(`${gw.url}/graphql?query=${encodeURIComponent('{__typename}')}`, { accept: 'application/json', 'apollo-require-preflight': 'true' });
+    const answer = await get(`${gw.url}/graphql?query=${encodeURIComponent('{__typename}')}`, {
+      accept: 'application/json',
+      'apollo-require-preflight': 'true',
+    });
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.text)).toEqual({ data: { __typename: 'Query' } });
   });

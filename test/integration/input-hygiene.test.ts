@@ -34,7 +34,7 @@ describe('a /graphql body that is not JSON', () => {
     expect(response.headers['x-request-id']).toBe('req-not-json-1');
   });
 
-  it('keeps other routes as they were (a webhook with a bad body is still the pipeline\'s own answer)', async () => {
+  it("keeps other routes as they were (a webhook with a bad body is still the pipeline's own answer)", async () => {
     const response = await request(`${gw().url}/webhooks/tupay`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
     expect(response.statusCode).not.toBe(500);
     const text = await response.body.text();
@@ -67,15 +67,23 @@ describe('Decimal inputs sent as JSON numbers', () => {
     const { body } = await gw().query(CREATE_CASHOUT, { input: cashout(1500.5) });
     expect(body.errors).toBeUndefined();
     expect(body.data.createCashout.userErrors).toEqual([]);
-    const sent = gw().sandboxes.telepagos.log.list().filter((r) => r.route === 'POST /v2/payment/cashout');
+    const sent = gw()
+      .sandboxes.telepagos.log.list()
+      .filter((r) => r.route === 'POST /v2/payment/cashout');
     expect(sent).toHaveLength(1);
     expect(sent[0]!.rawBody).toContain('"amount":1500.50'); // exact, in the form TELEPAGOS_AMOUNT_FORMAT says
   });
 
   it.each([
-    ['12345678901234567890 (already rounded by JSON)', '{"input":{"referenceId":"hyg-big","alias":"pasarela.demo","cuit":"20123456786","amount":12345678901234567890,"concept":"VAR","description":"x"}}'],
+    [
+      '12345678901234567890 (already rounded by JSON)',
+      '{"input":{"referenceId":"hyg-big","alias":"pasarela.demo","cuit":"20123456786","amount":12345678901234567890,"concept":"VAR","description":"x"}}',
+    ],
     ['0.30000000000000004 (a float sum)', JSON.stringify({ input: { ...cashout(0.1 + 0.2), referenceId: 'hyg-float' } })],
-    ['1000.0000000000001 (16 significant digits)', '{"input":{"referenceId":"hyg-16","alias":"pasarela.demo","cuit":"20123456786","amount":1000.0000000000001,"concept":"VAR","description":"x"}}'],
+    [
+      '1000.0000000000001 (16 significant digits)',
+      '{"input":{"referenceId":"hyg-16","alias":"pasarela.demo","cuit":"20123456786","amount":1000.0000000000001,"concept":"VAR","description":"x"}}',
+    ],
   ])('refuses %s with BAD_USER_INPUT asking for a string, and moves no money', async (_label, variablesJson) => {
     const before = (await call(gw().sandboxes.telepagos.url, 'GET', '_sandbox/state/summary')).body;
     const response = await request(`${gw().url}/graphql`, {

@@ -139,6 +139,10 @@ describe('accounts and account over HTTP', () => {
     const { body } = await gw().query('{ account(provider: TELEPAGOS) { balanceReport(from: "2026-01-01", to: "2026-01-10") { date } } }');
     expect(body.errors).toBeUndefined();
     expect(body.data.account.balanceReport).toEqual([]);
-    expect(gw().sandboxes.telepagos.log.list().filter((r) => r.route !== 'POST /v2/auth/token')).toEqual([]);
+    expect(
+      gw()
+        .sandboxes.telepagos.log.list()
+        .filter((r) => r.route !== 'POST /v2/auth/token'),
+    ).toEqual([]);
   });
 });

@@ -97,7 +97,13 @@ describe('a provider refusing (4xx / status "error")', () => {
   });
 
   it('statistics refused by TelePagos (403) is PROVIDER_ERROR at ["statistics"]', async () => {
-    gw().sandboxes.telepagos.faults.add({ route: 'GET /v2/whitelabel/statics/:period', mode: 'error-body', status: 403, message: 'Not a white-label user', times: 1 });
+    gw().sandboxes.telepagos.faults.add({
+      route: 'GET /v2/whitelabel/statics/:period',
+      mode: 'error-body',
+      status: 403,
+      message: 'Not a white-label user',
+      times: 1,
+    });
     const { body } = await gw().query('{ statistics(period: "2026-01") { period } salePoints { id } }');
     expect(body.data.statistics).toBeNull();
     expect(body.data.salePoints.length).toBeGreaterThan(0);

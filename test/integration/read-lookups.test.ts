@@ -56,8 +56,12 @@ describe('root lookups over HTTP', () => {
     transferDestinations { cvu alias } createdAt expiresAt`;
 
   const upstream = () => ({
-    telepagos: gw().sandboxes.telepagos.log.list().filter((r) => r.route !== 'POST /v2/auth/token'),
-    talo: gw().sandboxes.talo.log.list().filter((r) => r.route !== 'POST /users/:user_id/tokens'),
+    telepagos: gw()
+      .sandboxes.telepagos.log.list()
+      .filter((r) => r.route !== 'POST /v2/auth/token'),
+    talo: gw()
+      .sandboxes.talo.log.list()
+      .filter((r) => r.route !== 'POST /users/:user_id/tokens'),
   });
 
   beforeEach(() => gw().clearLogs());
@@ -66,10 +70,13 @@ describe('root lookups over HTTP', () => {
     it('finds a TelePagos cash-out by its own id and by global id, with the voucher TelePagos serves', async () => {
       const { voucher } = await telepagos(`v2/payment/cashout/${CASHOUT_ID}`);
       expect(voucher.length).toBeGreaterThan(100);
-      const { body } = await gw().query(`query($local: ID!, $global: ID!) {
+      const { body } = await gw().query(
+        `query($local: ID!, $global: ID!) {
         byLocal: cashout(id: $local) { __typename id provider voucher }
         byGlobal: cashout(id: $global) { id provider voucher }
-      }`, { local: CASHOUT_ID, global: globalId('Cashout', 'TELEPAGOS', CASHOUT_ID) });
+      }`,
+        { local: CASHOUT_ID, global: globalId('Cashout', 'TELEPAGOS', CASHOUT_ID) },
+      );
       expect(body.errors).toBeUndefined();
       const expected = { id: globalId('Cashout', 'TELEPAGOS', CASHOUT_ID), provider: 'TELEPAGOS', voucher };
       expect(body.data.byLocal).toEqual({ __typename: 'Cashout', ...expected });
@@ -78,21 +85,27 @@ describe('root lookups over HTTP', () => {
     });
 
     it('answers null for an id TelePagos does not know, and for a global id of another type', async () => {
-      const { body } = await gw().query(`query($other: ID!) {
+      const { body } = await gw().query(
+        `query($other: ID!) {
         unknown: cashout(id: "99999999") { id }
         other: cashout(id: $other) { id }
-      }`, { other: globalId('Cashin', 'TELEPAGOS', CASHIN_ID) });
+      }`,
+        { other: globalId('Cashin', 'TELEPAGOS', CASHIN_ID) },
+      );
       expect(body.errors).toBeUndefined();
       expect(body.data).toEqual({ unknown: null, other: null });
     });
 
     it('the same cash-out asked several times in one query costs one voucher call', async () => {
-      const { body } = await gw().query(`query($global: ID!) {
+      const { body } = await gw().query(
+        `query($global: ID!) {
         a: cashout(id: "${CASHOUT_ID}") { voucher }
         b: cashout(id: "${CASHOUT_ID}") { id voucher }
         c: cashout(id: $global) { voucher }
         n: node(id: $global) { ... on Cashout { voucher } }
-      }`, { global: globalId('Cashout', 'TELEPAGOS', CASHOUT_ID) });
+      }`,
+        { global: globalId('Cashout', 'TELEPAGOS', CASHOUT_ID) },
+      );
       expect(body.errors).toBeUndefined();
       expect(new Set([body.data.a.voucher, body.data.b.voucher, body.data.c.voucher, body.data.n.voucher]).size).toBe(1);
       expect(gw().sandboxes.telepagos.log.count('GET /v2/payment/cashout/:id')).toBe(1);
@@ -102,7 +115,9 @@ describe('root lookups over HTTP', () => {
   describe('cashin', () => {
     it('answers a TelePagos cash-in as TelePagos describes it', async () => {
       const wire = await telepagos(`v2/payment/cashin/${CASHIN_ID}`);
-      const { body } = await gw().query(`{ cashin(id: "${CASHIN_ID}") { __typename id provider amount { amount currency } concept description buyer { name cuit cbu document } } }`);
+      const { body } = await gw().query(
+        `{ cashin(id: "${CASHIN_ID}") { __typename id provider amount { amount currency } concept description buyer { name cuit cbu document } } }`,
+      );
       expect(body.errors).toBeUndefined();
       expect(body.data.cashin).toEqual({
         __typename: 'Cashin',
@@ -116,15 +131,20 @@ describe('root lookups over HTTP', () => {
     });
 
     it('the same cash-in twice (local and global id) costs one call; an unknown one is null', async () => {
-      const { body } = await gw().query(`query($global: ID!) {
+      const { body } = await gw().query(
+        `query($global: ID!) {
         a: cashin(id: "${CASHIN_ID}") { amount { amount } }
         b: cashin(id: $global) { concept }
         unknown: cashin(id: "999999999") { id }
-      }`, { global: globalId('Cashin', 'TELEPAGOS', CASHIN_ID) });
+      }`,
+        { global: globalId('Cashin', 'TELEPAGOS', CASHIN_ID) },
+      );
       expect(body.errors).toBeUndefined();
       expect(body.data.unknown).toBeNull();
       expect(body.data.a.amount.amount).toMatch(/^\d+\.\d{2}$/);
-      const asked = gw().sandboxes.telepagos.log.list('GET /v2/payment/cashin/:id').map((r) => r.path);
+      const asked = gw()
+        .sandboxes.telepagos.log.list('GET /v2/payment/cashin/:id')
+        .map((r) => r.path);
       expect(asked.sort()).toEqual([`/v2/payment/cashin/${CASHIN_ID}`, '/v2/payment/cashin/999999999']);
     });
 
@@ -145,10 +165,13 @@ describe('root lookups over HTTP', () => {
       expect(payments.length).toBeGreaterThanOrEqual(4);
       expect(new Set(payments.map((p) => p.payment_status)).size).toBeGreaterThan(2);
       for (const p of payments) {
-        const { body } = await gw().query(`query($id: ID!, $global: ID!) {
+        const { body } = await gw().query(
+          `query($id: ID!, $global: ID!) {
           byLocal: payment(id: $id) { __typename ${PAYMENT_FIELDS} }
           byGlobal: payment(id: $global) { ${PAYMENT_FIELDS} }
-        }`, { id: p.id, global: globalId('Payment', 'TALO', p.id) });
+        }`,
+          { id: p.id, global: globalId('Payment', 'TALO', p.id) },
+        );
         expect(body.errors).toBeUndefined();
         expect(body.data.byLocal).toEqual({ __typename: 'Payment', ...expectedPayment(p) });
         expect(body.data.byGlobal).toEqual(expectedPayment(p));
@@ -160,14 +183,22 @@ describe('root lookups over HTTP', () => {
 
     it('the same payment twice in a query costs one Talo call; an unknown payment is null', async () => {
       const [p] = await taloPayments();
-      const { body } = await gw().query(`query($id: ID!) {
+      const { body } = await gw().query(
+        `query($id: ID!) {
         a: payment(id: $id) { status }
         b: payment(id: $id) { amount { amount } }
         unknown: payment(id: "VAR-00000000-0000-4000-8000-000000000000") { id }
-      }`, { id: p.id });
+      }`,
+        { id: p.id },
+      );
       expect(body.errors).toBeUndefined();
       expect(body.data.unknown).toBeNull();
-      expect(gw().sandboxes.talo.log.list('GET /payments/:id').map((r) => r.path).filter((path) => path.endsWith(p.id))).toHaveLength(1);
+      expect(
+        gw()
+          .sandboxes.talo.log.list('GET /payments/:id')
+          .map((r) => r.path)
+          .filter((path) => path.endsWith(p.id)),
+      ).toHaveLength(1);
     });
   });
 
@@ -176,12 +207,15 @@ describe('root lookups over HTTP', () => {
       const others = await call(gw().sandboxes.talo.url, 'GET', '_sandbox/payments');
       const foreign = (others.body.payments as { id: string; user_id: string }[]).find((p) => p.user_id !== SANDBOX_CREDENTIALS.talo.userId)!;
       expect(foreign).toBeDefined();
-      const { body } = await gw().query(`query($foreign: ID!, $node: ID!) {
+      const { body } = await gw().query(
+        `query($foreign: ID!, $node: ID!) {
         a: cashout(id: "abc") { id }
         b: cashin(id: "12ab") { id }
         c: payment(id: $foreign) { id status }
         n: node(id: $node) { id }
-      }`, { foreign: foreign.id, node: globalId('Cashin', 'TELEPAGOS', 'x') });
+      }`,
+        { foreign: foreign.id, node: globalId('Cashin', 'TELEPAGOS', 'x') },
+      );
       expect(body.errors).toBeUndefined();
       expect(body.data).toEqual({ a: null, b: null, c: null, n: null });
       expect(upstream().telepagos).toEqual([]);
@@ -204,9 +238,12 @@ describe('root lookups over HTTP', () => {
       const closed = (await telepagos('v2/payment/cashin/qr/sale-point/static', { type_amount: 'closed', sale_point_id: 1 })).qr_code;
       expect(open).not.toBe(closed);
       gw().clearLogs();
-      const { body } = await gw().query(`query($id: ID!) {
+      const { body } = await gw().query(
+        `query($id: ID!) {
         node(id: $id) { ... on SalePoint { name open: staticQr(amountType: OPEN) closed: staticQr(amountType: CLOSED) again: staticQr(amountType: OPEN) } }
-      }`, { id: globalId('SalePoint', 'TELEPAGOS', '1') });
+      }`,
+        { id: globalId('SalePoint', 'TELEPAGOS', '1') },
+      );
       expect(body.errors).toBeUndefined();
       expect(body.data.node).toEqual({ name: 'Sucursal Centro', open, closed, again: open });
       expect(gw().sandboxes.telepagos.log.count('GET /v2/payment/cashin/qr/sale-point/static')).toBe(2);
@@ -216,7 +253,10 @@ describe('root lookups over HTTP', () => {
       const wire = (await telepagos('v2/payment/cashin/qr/sale-point')).sale_points as { id: number; name: string }[];
       const expected = [];
       for (const s of wire) {
-        expected.push({ name: s.name, staticQr: (await telepagos('v2/payment/cashin/qr/sale-point/static', { type_amount: 'open', sale_point_id: s.id })).qr_code });
+        expected.push({
+          name: s.name,
+          staticQr: (await telepagos('v2/payment/cashin/qr/sale-point/static', { type_amount: 'open', sale_point_id: s.id })).qr_code,
+        });
       }
       gw().clearLogs();
       const { body } = await gw().query('{ salePoints { name staticQr(amountType: OPEN) } }');
@@ -226,12 +266,15 @@ describe('root lookups over HTTP', () => {
     });
 
     it('salePoints is fetched once per request, however many times the query names it', async () => {
-      const { body } = await gw().query(`query($a: ID!, $b: ID!) {
+      const { body } = await gw().query(
+        `query($a: ID!, $b: ID!) {
         x: salePoints { id }
         y: salePoints { name }
         a: node(id: $a) { id }
         b: node(id: $b) { id }
-      }`, { a: globalId('SalePoint', 'TELEPAGOS', '1'), b: globalId('SalePoint', 'TELEPAGOS', '2') });
+      }`,
+        { a: globalId('SalePoint', 'TELEPAGOS', '1'), b: globalId('SalePoint', 'TELEPAGOS', '2') },
+      );
       expect(body.errors).toBeUndefined();
       expect(gw().sandboxes.telepagos.log.count('GET /v2/payment/cashin/qr/sale-point')).toBe(1);
     });
@@ -293,13 +336,16 @@ describe('root lookups over HTTP', () => {
   describe('node and nodes', () => {
     it('node(id) round-trips every fetchable Node type to the same object the root fields answer', async () => {
       const [payment] = await taloPayments();
-      const { body: direct } = await gw().query(`query($payment: ID!) {
+      const { body: direct } = await gw().query(
+        `query($payment: ID!) {
         accounts { id provider balance { amount currency } }
         salePoints { id name spStatus: status }
         cashout(id: "${CASHOUT_ID}") { id provider voucher }
         cashin(id: "${CASHIN_ID}") { id provider amount { amount currency } concept }
         payment(id: $payment) { ${PAYMENT_FIELDS} }
-      }`, { payment: payment.id });
+      }`,
+        { payment: payment.id },
+      );
       expect(direct.errors).toBeUndefined();
       const objects = [
         ...direct.data.accounts.map((a: object) => ({ __typename: 'Account', ...a })),

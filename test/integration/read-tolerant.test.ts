@@ -54,7 +54,9 @@ async function nodes(provider: string): Promise<{ nodes: Node[]; errors?: { mess
 async function metric(kind: string, provider: string, endpoint: string): Promise<number> {
   const response = await request(`${gw().url}/metrics`);
   const text = await response.body.text();
-  const line = text.split('\n').find((l) => l.startsWith(`pasarela_provider_wire_surprises_total{provider="${provider}",endpoint="${endpoint}",kind="${kind}"}`));
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`pasarela_provider_wire_surprises_total{provider="${provider}",endpoint="${endpoint}",kind="${kind}"}`));
   return line ? Number(line.split(' ').pop()) : 0;
 }
 
@@ -125,7 +127,10 @@ describe('TelePagos transactions with surprising rows', () => {
 
 describe('TelePagos reference data', () => {
   it('reads concepts whose id is a number, and a list of bare strings', async () => {
-    gw().sandboxes.telepagos.answerRewrites.set(TELEPAGOS_CONCEPTS, () => ({ status: 'ok', concepts: [{ id: 7, description: 'Varios' }, 'ALQ', { id: null }] }));
+    gw().sandboxes.telepagos.answerRewrites.set(TELEPAGOS_CONCEPTS, () => ({
+      status: 'ok',
+      concepts: [{ id: 7, description: 'Varios' }, 'ALQ', { id: null }],
+    }));
     const { body } = await gw().query('{ paymentConcepts { id description } }');
     expect(body.errors).toBeUndefined();
     expect(body.data.paymentConcepts).toEqual([

@@ -54,9 +54,21 @@ const TELEPAGOS_KIND: Record<string, { kind: string; income: number }> = {
   cashin: { kind: 'TRANSFER', income: 1 },
 };
 const TELEPAGOS_STATUS: Record<string, string> = { Aprobada: 'COMPLETED', Pendiente: 'PENDING', Rechazada: 'REJECTED' };
-const TUPAY_DEPOSIT_STATUS: Record<string, string> = { PENDING: 'PENDING', APPROVED: 'IN_PROGRESS', COMPLETED: 'COMPLETED', CANCELLED: 'CANCELLED', DECLINED: 'REJECTED' };
+const TUPAY_DEPOSIT_STATUS: Record<string, string> = {
+  PENDING: 'PENDING',
+  APPROVED: 'IN_PROGRESS',
+  COMPLETED: 'COMPLETED',
+  CANCELLED: 'CANCELLED',
+  DECLINED: 'REJECTED',
+};
 const TUPAY_CASHOUT_STATUS: Record<string, string> = {
-  ON_HOLD: 'PENDING', PENDING: 'PENDING', DELIVERED: 'IN_PROGRESS', COMPLETED: 'COMPLETED', REJECTED: 'REJECTED', CANCELLED: 'CANCELLED', DECLINED: 'REJECTED',
+  ON_HOLD: 'PENDING',
+  PENDING: 'PENDING',
+  DELIVERED: 'IN_PROGRESS',
+  COMPLETED: 'COMPLETED',
+  REJECTED: 'REJECTED',
+  CANCELLED: 'CANCELLED',
+  DECLINED: 'REJECTED',
 };
 
 /** DateTimeISO (graphql-scalars) serializes instants in UTC with milliseconds. */
@@ -213,7 +225,9 @@ describe('Account.transactions over HTTP', () => {
       gw().clearLogs();
 
       const dashboard = await page('TELEPAGOS', from, to, { first: 20 });
-      const asked = gw().sandboxes.telepagos.log.list('GET /v2/account/transactions').map((r) => Number(r.query.page));
+      const asked = gw()
+        .sandboxes.telepagos.log.list('GET /v2/account/transactions')
+        .map((r) => Number(r.query.page));
       // ⌈20 / 15⌉ pages (the sandbox's page size is 15), not the whole range.
       expect(asked.sort((a, b) => a - b)).toEqual([1, 2]);
       expect(dashboard.totalCount).toBe(rows.length);
@@ -244,14 +258,18 @@ describe('Account.transactions over HTTP', () => {
       expect(new Set(connection.nodes.map((n) => n.id)).size).toBe(rows.length);
       expect(connection.nodes.every((n) => Buffer.from(n.id, 'base64url').toString().startsWith('Transaction:TELEPAGOS:'))).toBe(true);
       // Every provider page, once each.
-      const requested = gw().sandboxes.telepagos.log.list('GET /v2/account/transactions').map((r) => Number(r.query.page));
+      const requested = gw()
+        .sandboxes.telepagos.log.list('GET /v2/account/transactions')
+        .map((r) => Number(r.query.page));
       expect(requested.sort((a, b) => a - b)).toEqual(Array.from({ length: pages }, (_, i) => i + 1));
     });
 
     it('defaults to 50 per page', async () => {
       const rows = await telepagosRows(from, to);
       expect(rows.length).toBeGreaterThan(50);
-      const { body } = await gw().query(`{ account(provider: TELEPAGOS) { transactions(from: "${from}", to: "${to}") { totalCount pageInfo { hasNextPage } nodes { id } } } }`);
+      const { body } = await gw().query(
+        `{ account(provider: TELEPAGOS) { transactions(from: "${from}", to: "${to}") { totalCount pageInfo { hasNextPage } nodes { id } } } }`,
+      );
       expect(body.errors).toBeUndefined();
       expect(body.data.account.transactions.nodes).toHaveLength(50);
       expect(body.data.account.transactions.pageInfo.hasNextPage).toBe(true);
@@ -319,7 +337,11 @@ describe('Account.transactions over HTTP', () => {
       const byOperation = await page('TELEPAGOS', from, to, { first: 100, filter: { operation: 'cashout' } });
       expect(rows.length).toBeGreaterThan(0);
       expect(byOperation.nodes.map(withoutId)).toEqual(rows.map((r) => expectedTelepagos(r, ids)));
-      expect(gw().sandboxes.telepagos.log.list('GET /v2/account/transactions').every((r) => r.query.operation === 'cashout')).toBe(true);
+      expect(
+        gw()
+          .sandboxes.telepagos.log.list('GET /v2/account/transactions')
+          .every((r) => r.query.operation === 'cashout'),
+      ).toBe(true);
 
       const all = (await telepagosRows(from, to)).map((r) => expectedTelepagos(r, ids));
       const out = await page('TELEPAGOS', from, to, { first: 100, filter: { direction: 'OUT' } });
@@ -372,7 +394,9 @@ describe('Account.transactions over HTTP', () => {
       expect(new Set(walked.map((n) => n.id)).size).toBe(walked.length);
 
       // More than one 60-day window was asked for, and every asked window is within the limit.
-      const windows = gw().sandboxes.tupay.log.list('GET /v1/deposits').map((r) => [Number(r.query.from), Number(r.query.to)] as const);
+      const windows = gw()
+        .sandboxes.tupay.log.list('GET /v1/deposits')
+        .map((r) => [Number(r.query.from), Number(r.query.to)] as const);
       expect(new Set(windows.map(([f]) => f)).size).toBeGreaterThan(1);
       expect(windows.every(([f, t]) => t - f <= 60 * 86_400 && f <= t)).toBe(true);
     });

@@ -10,7 +10,9 @@ import { useTestGateway } from '../helpers/gateway.js';
 import { leakRecorder } from '../helpers/leaks.js';
 
 const KEY = 'pk_audit_0123456789abcdef0123456789abcdef';
-const clients = ClientRegistry.fromJson([{ name: 'tesoreria', keySha256: createHash('sha256').update(KEY).digest('hex'), scopes: ['read', 'cashin', 'cashout'] }]);
+const clients = ClientRegistry.fromJson([
+  { name: 'tesoreria', keySha256: createHash('sha256').update(KEY).digest('hex'), scopes: ['read', 'cashin', 'cashout'] },
+]);
 const auth = { authorization: `Bearer ${KEY}` };
 
 /** Every full account number the mutations below send. */
@@ -51,12 +53,27 @@ describe('audit log of the write API', () => {
 
   it('createCashout to a CBU: one line with client, operation, referenceId, amount, outcome created and the CBU masked', async () => {
     const referenceId = ref('cbu');
-    const { body } = await cashout({ referenceId, cbu: '2850590940090418135201', cuit: '30500010912', amount: '1200.00', concept: 'VAR', description: 'Proveedor' });
+    const { body } = await cashout({
+      referenceId,
+      cbu: '2850590940090418135201',
+      cuit: '30500010912',
+      amount: '1200.00',
+      concept: 'VAR',
+      description: 'Proveedor',
+    });
     expect(body.data.createCashout.userErrors).toEqual([]);
     const lines = audits();
     expect(lines).toHaveLength(1);
     const [line] = lines;
-    expect(line).toMatchObject({ client: 'tesoreria', operation: 'createCashout', referenceId, amount: '1200.00', currency: 'ARS', outcome: 'created', provider: 'TELEPAGOS' });
+    expect(line).toMatchObject({
+      client: 'tesoreria',
+      operation: 'createCashout',
+      referenceId,
+      amount: '1200.00',
+      currency: 'ARS',
+      outcome: 'created',
+      provider: 'TELEPAGOS',
+    });
     expect(line!.destination).toMatch(/5201$/);
     expect(line!.destination).not.toContain('2850590940090418135201');
     const local = Buffer.from(body.data.createCashout.cashout.id, 'base64url').toString().split(':')[2];
@@ -93,7 +110,12 @@ describe('audit log of the write API', () => {
     const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
     const runs: [string, string, Record<string, unknown>, string][] = [
       ['createQrCharge', 'CreateQrChargeInput', { amount: '100.00', concept: 'VAR', description: 'Mesa' }, '100.00'],
-      ['createTransferLink', 'CreateTransferLinkInput', { cbu: '0000071000000000999993', cuit: '20123456786', amount: '200.00', concept: 'VAR', description: 'Cuota' }, '200.00'],
+      [
+        'createTransferLink',
+        'CreateTransferLinkInput',
+        { cbu: '0000071000000000999993', cuit: '20123456786', amount: '200.00', concept: 'VAR', description: 'Cuota' },
+        '200.00',
+      ],
       [
         'createPaymentLink',
         'CreatePaymentLinkInput',
@@ -101,7 +123,12 @@ describe('audit log of the write API', () => {
         '300.00',
       ],
       ['createSalePointQrOrder', 'CreateSalePointQrOrderInput', { salePointId: '1', amount: '400.00', concept: 'VAR', description: 'Cafe' }, '400.00'],
-      ['createPayment', 'CreatePaymentInput', { price: { amount: '500.00', currency: 'ARS' }, externalId: ref('order'), redirectUrl: 'https://shop.example/ok' }, '500.00'],
+      [
+        'createPayment',
+        'CreatePaymentInput',
+        { price: { amount: '500.00', currency: 'ARS' }, externalId: ref('order'), redirectUrl: 'https://shop.example/ok' },
+        '500.00',
+      ],
     ];
     for (const [name, type, input, amount] of runs) {
       recorder.lines.length = 0;
@@ -119,13 +146,21 @@ describe('audit log of the write API', () => {
 
   it('createPayment logs its externalId as the reference; a refused one is audited as invalid', async () => {
     const externalId = ref('pay');
-    await gw().query('mutation($input: CreatePaymentInput!) { createPayment(input: $input) { userErrors { code } } }', { input: { price: { amount: '9.00', currency: 'USD' }, externalId, redirectUrl: 'https://shop.example/ok' } }, auth);
+    await gw().query(
+      'mutation($input: CreatePaymentInput!) { createPayment(input: $input) { userErrors { code } } }',
+      { input: { price: { amount: '9.00', currency: 'USD' }, externalId, redirectUrl: 'https://shop.example/ok' } },
+      auth,
+    );
     expect(audits()).toEqual([expect.objectContaining({ operation: 'createPayment', referenceId: externalId, outcome: 'invalid', client: 'tesoreria' })]);
   });
 
   it('sale-point mutations are audited too (created, then a NOT_FOUND delete as rejected)', async () => {
     const created = await gw().query('mutation { createSalePoint(input: { name: "Audit Caja" }) { salePoint { id } } }', undefined, auth);
-    await gw().query('mutation($id: ID!) { deleteSalePoint(input: { id: $id }) { userErrors { code } } }', { id: created.body.data.createSalePoint.salePoint.id }, auth);
+    await gw().query(
+      'mutation($id: ID!) { deleteSalePoint(input: { id: $id }) { userErrors { code } } }',
+      { id: created.body.data.createSalePoint.salePoint.id },
+      auth,
+    );
     await gw().query('mutation { deleteSalePoint(input: { id: "999" }) { userErrors { code } } }', undefined, auth);
     expect(audits().map((l) => [l.operation, l.outcome])).toEqual([
       ['createSalePoint', 'created'],
@@ -135,7 +170,9 @@ describe('audit log of the write API', () => {
   });
 
   it('a refused API key or scope writes no audit line (nothing was attempted)', async () => {
-    await gw().query('mutation { createQrCharge(input: { amount: "1", concept: "VAR", description: "x" }) { qrOrderId } }', undefined, { authorization: 'Bearer nope-nope-nope' });
+    await gw().query('mutation { createQrCharge(input: { amount: "1", concept: "VAR", description: "x" }) { qrOrderId } }', undefined, {
+      authorization: 'Bearer nope-nope-nope',
+    });
     expect(audits()).toEqual([]);
     recorder.expectNoSecrets([KEY]);
   });

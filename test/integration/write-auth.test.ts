@@ -49,7 +49,9 @@ const MUTATIONS: MutationCase[] = [
     name: 'createCashout',
     scope: 'cashout',
     query: 'mutation($input: CreateCashoutInput!) { createCashout(input: $input) { cashout { id } userErrors { code message } } }',
-    variables: () => ({ input: { referenceId: ref('auth'), alias: 'pasarela.demo', cuit: '20123456786', amount: '10.00', concept: 'VAR', description: 'Auth' } }),
+    variables: () => ({
+      input: { referenceId: ref('auth'), alias: 'pasarela.demo', cuit: '20123456786', amount: '10.00', concept: 'VAR', description: 'Auth' },
+    }),
   },
   {
     name: 'createQrCharge',
@@ -123,7 +125,16 @@ describe('API keys and scopes', () => {
       expect(upstream(gw())).toEqual([]);
     });
 
-    const lacking = m.scope === 'cashout' ? [['read only', KEYS.reader], ['cashin only', KEYS.cashin]] : [['read only', KEYS.reader], ['cashout only', KEYS.cashout]];
+    const lacking =
+      m.scope === 'cashout'
+        ? [
+            ['read only', KEYS.reader],
+            ['cashin only', KEYS.cashin],
+          ]
+        : [
+            ['read only', KEYS.reader],
+            ['cashout only', KEYS.cashout],
+          ];
     it.each(lacking)('a key with %s → FORBIDDEN (403) naming the scope, no provider call', async (_name, key) => {
       const { status, body } = await gw().query(m.query, m.variables(), bearer(key!));
       expect(status).toBe(403);

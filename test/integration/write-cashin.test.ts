@@ -153,21 +153,49 @@ describe('cash-in mutations', () => {
     ['empty concept', { concept: '' }, ['input', 'concept']],
     ['expiry in the past', { expiresAt: new Date(Date.now() - 60_000).toISOString() }, ['input', 'expiresAt']],
     ['expiry now-ish (one second ago)', { expiresAt: new Date(Date.now() - 1000).toISOString() }, ['input', 'expiresAt']],
-    ['parts that add up to less', { distribution: [{ cbu: '0000071000000000999993', amount: '60' }, { cbu: '0000630500000060195375', amount: '39.99' }] }, ['input', 'distribution']],
-    ['parts that add up to more', { distribution: [{ cbu: '0000071000000000999993', amount: '60' }, { cbu: '0000630500000060195375', amount: '40.01' }] }, ['input', 'distribution']],
+    [
+      'parts that add up to less',
+      {
+        distribution: [
+          { cbu: '0000071000000000999993', amount: '60' },
+          { cbu: '0000630500000060195375', amount: '39.99' },
+        ],
+      },
+      ['input', 'distribution'],
+    ],
+    [
+      'parts that add up to more',
+      {
+        distribution: [
+          { cbu: '0000071000000000999993', amount: '60' },
+          { cbu: '0000630500000060195375', amount: '40.01' },
+        ],
+      },
+      ['input', 'distribution'],
+    ],
     ['an empty distribution', { distribution: [] }, ['input', 'distribution']],
-    ['more than 20 parts', { amount: '21', distribution: Array.from({ length: 21 }, () => ({ cbu: '0000071000000000999993', amount: '1' })) }, ['input', 'distribution']],
+    [
+      'more than 20 parts',
+      { amount: '21', distribution: Array.from({ length: 21 }, () => ({ cbu: '0000071000000000999993', amount: '1' })) },
+      ['input', 'distribution'],
+    ],
   ])('createPaymentLink %s → refused at its field, nothing sent', async (_name, overrides, field) => {
     await expectRefused(gw(), PAYMENT_LINK, link(overrides), 'createPaymentLink', field);
   });
 
   it('createPaymentLink: a part of zero is refused at that part even when the parts add up', async () => {
-    const distribution = [{ cbu: '0000071000000000999993', amount: '100' }, { cbu: '0000630500000060195375', amount: '0' }];
+    const distribution = [
+      { cbu: '0000071000000000999993', amount: '100' },
+      { cbu: '0000630500000060195375', amount: '0' },
+    ];
     await expectRefused(gw(), PAYMENT_LINK, link({ distribution }), 'createPaymentLink', ['input', 'distribution', '1', 'amount']);
   });
 
   it('createPaymentLink: a negative part is refused even when the parts add up', async () => {
-    const distribution = [{ cbu: '0000071000000000999993', amount: '150' }, { cbu: '0000630500000060195375', amount: '-50' }];
+    const distribution = [
+      { cbu: '0000071000000000999993', amount: '150' },
+      { cbu: '0000630500000060195375', amount: '-50' },
+    ];
     await expectRefused(gw(), PAYMENT_LINK, link({ distribution }), 'createPaymentLink', ['input', 'distribution', '1', 'amount']);
   });
 
@@ -279,13 +307,17 @@ describe('sale points', () => {
     expect(order).toMatchObject({ amountCents: 45000, salePointId: Number(localOf(salePointId)), cashInId: null });
 
     const before = await summary(gw());
-    const paid = await call(gw().sandboxes.telepagos.url, 'POST', `_sandbox/qr-orders/${orderId}/pay`, { body: { buyer: { cuit: '20123456786', cvu: '0000071000000000999993' } } });
+    const paid = await call(gw().sandboxes.telepagos.url, 'POST', `_sandbox/qr-orders/${orderId}/pay`, {
+      body: { buyer: { cuit: '20123456786', cvu: '0000071000000000999993' } },
+    });
     expect(paid.status).toBe(201);
     const after = await summary(gw());
     expect(after.cashins).toBe(before.cashins! + 1);
     expect(after.balance_cents).toBe(before.balance_cents! + 45000);
 
-    const cashin = await gw().query('query($id: ID!) { cashin(id: $id) { amount { amount currency } description buyer { cuit } } }', { id: String(paid.body.cashin_id) });
+    const cashin = await gw().query('query($id: ID!) { cashin(id: $id) { amount { amount currency } description buyer { cuit } } }', {
+      id: String(paid.body.cashin_id),
+    });
     expect(cashin.body.data.cashin).toEqual({ amount: { amount: '450.00', currency: 'ARS' }, description: 'Cafe', buyer: { cuit: '20123456786' } });
   });
 

@@ -205,7 +205,9 @@ describe('createCashout: input rules refuse before any provider call', () => {
   });
 
   it('a bad CBU in the query text (a literal) is BAD_USER_INPUT too, nothing sent', async () => {
-    const { body } = await gw().query(`mutation { createCashout(input: { referenceId: "lit-1", cbu: "123", cuit: "20123456786", amount: "1", concept: "VAR", description: "x" }) { userErrors { field } } }`);
+    const { body } = await gw().query(
+      `mutation { createCashout(input: { referenceId: "lit-1", cbu: "123", cuit: "20123456786", amount: "1", concept: "VAR", description: "x" }) { userErrors { field } } }`,
+    );
     expect(body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(allUpstream(gw())).toEqual([]);
   });

@@ -37,7 +37,8 @@ const transfer = (referenceId: string, overrides: Record<string, unknown> = {}) 
 const sentReferences = (gw: TestGateway) => gw.sandboxes.telepagos.log.list(CASHOUT_ROUTE).map((r) => (r.body as { reference_id: string }).reference_id);
 
 /** The sandbox's cash-outs with this reference (its ledger: a second transfer would be a second record). */
-const transfersWith = (gw: TestGateway, referenceId: string) => [...gw.sandboxes.telepagos.state.cashouts.values()].filter((c) => c.referenceId === referenceId);
+const transfersWith = (gw: TestGateway, referenceId: string) =>
+  [...gw.sandboxes.telepagos.state.cashouts.values()].filter((c) => c.referenceId === referenceId);
 
 describe('createCashout idempotency', () => {
   const gw = useTestGateway();
@@ -81,9 +82,7 @@ describe('createCashout idempotency', () => {
 
     const other = await gw().query(CREATE_CASHOUT, { input: transfer(referenceId, overrides) });
     expect(other.body.data.createCashout.cashout).toBeNull();
-    expect(other.body.data.createCashout.userErrors).toEqual([
-      expect.objectContaining({ field: ['input', 'referenceId'], code: 'IDEMPOTENCY_KEY_REUSED' }),
-    ]);
+    expect(other.body.data.createCashout.userErrors).toEqual([expect.objectContaining({ field: ['input', 'referenceId'], code: 'IDEMPOTENCY_KEY_REUSED' })]);
     expect(gw().sandboxes.telepagos.log.list()).toEqual([]);
     expect((await summary(gw())).balance_cents).toBe(before.balance_cents);
 
@@ -175,7 +174,9 @@ describe('createCashout: provider timeouts (UPSTREAM_TIMEOUT_MS=300)', () => {
     expect(sent.length).toBeGreaterThanOrEqual(2);
     expect(new Set(sent)).toEqual(new Set([input.referenceId]));
     // Every attempt carried the same transfer, not only the same reference.
-    const bodies = gw().sandboxes.telepagos.log.list(CASHOUT_ROUTE).map((r) => JSON.stringify(r.body));
+    const bodies = gw()
+      .sandboxes.telepagos.log.list(CASHOUT_ROUTE)
+      .map((r) => JSON.stringify(r.body));
     expect(new Set(bodies).size).toBe(1);
     const made = transfersWith(gw(), input.referenceId);
     expect(made).toHaveLength(1);
@@ -256,4 +257,3 @@ describe('createCashout: the idempotency store fails after TelePagos made the tr
     expect((await summary(gw())).balance_cents).toBe(before.balance_cents - 5500);
   });
 });
-

@@ -70,7 +70,7 @@ describe('createPayment', () => {
     expect(upstream(gw())).toEqual([]);
   });
 
-  it('a redirectUrl pointing at a webhook path is only the redirect: webhook_url stays the gateway\'s', async () => {
+  it("a redirectUrl pointing at a webhook path is only the redirect: webhook_url stays the gateway's", async () => {
     const input = order({ redirectUrl: 'https://attacker.example/webhooks/talo/steal' });
     const { body } = await gw().query(CREATE_PAYMENT, { input });
     expect(body.data.createPayment.userErrors).toEqual([]);

@@ -13,7 +13,10 @@ import { wireStatus } from '../helpers/variant.js';
 describe('Talo client: access token', () => {
   const talo = useTaloSandbox();
   const log = () => talo.sandbox.log;
-  const authorizations = () => log().list(ROUTES.get).map((r) => r.headers.authorization);
+  const authorizations = () =>
+    log()
+      .list(ROUTES.get)
+      .map((r) => r.headers.authorization);
   const countTokens = () => log().count(ROUTES.tokens);
 
   /**
@@ -90,7 +93,12 @@ describe('Talo client: access token', () => {
   it('refuses wrong credentials with UNAUTHENTICATED, one token request per call, never a storm', async () => {
     const client = talo.client({ clientSecret: new Secret(`${talo.account.clientSecret}-wrong`) });
     const error = await failure(client.getPayment('VAR-1'));
-    expect(error).toMatchObject({ code: 'PROVIDER_ERROR', reason: 'UNAUTHENTICATED', httpStatus: wireStatus(TALO_WIRE_FACTS, 401), endpoint: 'POST users/{user_id}/tokens' });
+    expect(error).toMatchObject({
+      code: 'PROVIDER_ERROR',
+      reason: 'UNAUTHENTICATED',
+      httpStatus: wireStatus(TALO_WIRE_FACTS, 401),
+      endpoint: 'POST users/{user_id}/tokens',
+    });
     expect(error.providerMessage).toBe('Invalid credentials');
 
     const concurrent = await Promise.allSettled(Array.from({ length: 20 }, () => client.getPayment('VAR-1')));

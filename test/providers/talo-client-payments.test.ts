@@ -112,7 +112,12 @@ describe('Talo client: payments', () => {
     it("403 for another user's payment: FORBIDDEN", async () => {
       const other = [...talo.sandbox.state.payments.values()].find((p) => p.userId === TALO_OTHER_USER_ID)!;
       const error = await failure(talo.client().getPayment(other.id));
-      expect(error).toMatchObject({ code: 'PROVIDER_ERROR', reason: 'FORBIDDEN', httpStatus: wireStatus(TALO_WIRE_FACTS, 403), providerMessage: 'This payment belongs to another user' });
+      expect(error).toMatchObject({
+        code: 'PROVIDER_ERROR',
+        reason: 'FORBIDDEN',
+        httpStatus: wireStatus(TALO_WIRE_FACTS, 403),
+        providerMessage: 'This payment belongs to another user',
+      });
     });
 
     it('refuses an amount it cannot send faithfully, before calling Talo', async () => {
@@ -130,8 +135,14 @@ describe('Talo client: payments', () => {
     it.each([
       ['no data', { message: 'ok', error: false }],
       ['a payment without a price', { message: 'ok', error: false, data: { id: 'VAR-1', payment_status: 'PENDING' } }],
-      ['a transaction without an amount', { message: 'ok', error: false, data: { id: 'VAR-1', payment_status: 'PENDING', price: { amount: 1, currency: 'ARS' }, transactions: [{}] } }],
-      ['quotes that are not a list', { message: 'ok', error: false, data: { id: 'VAR-1', payment_status: 'PENDING', price: { amount: 1, currency: 'ARS' }, quotes: 'x' } }],
+      [
+        'a transaction without an amount',
+        { message: 'ok', error: false, data: { id: 'VAR-1', payment_status: 'PENDING', price: { amount: 1, currency: 'ARS' }, transactions: [{}] } },
+      ],
+      [
+        'quotes that are not a list',
+        { message: 'ok', error: false, data: { id: 'VAR-1', payment_status: 'PENDING', price: { amount: 1, currency: 'ARS' }, quotes: 'x' } },
+      ],
       ['text', 'Bad gateway'],
     ])('%s: PROVIDER_UNAVAILABLE/BAD_RESPONSE, not a TypeError', async (_case, body) => {
       await answer(body);

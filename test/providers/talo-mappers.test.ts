@@ -63,8 +63,13 @@ describe('Talo mappers', () => {
     expect(() => toPayment(data, source)).toThrowError(expect.objectContaining({ reason: 'BAD_RESPONSE', code: 'PROVIDER_UNAVAILABLE' }));
   });
 
-  it('sends the price as a JSON number written from the decimal\'s digits, never through a float', () => {
-    for (const [amount, sent] of [['1500', '1500.00'], ['1500.5', '1500.50'], ['0.10', '0.10'], ['9999999999999.99', '9999999999999.99']] as const) {
+  it("sends the price as a JSON number written from the decimal's digits, never through a float", () => {
+    for (const [amount, sent] of [
+      ['1500', '1500.00'],
+      ['1500.5', '1500.50'],
+      ['0.10', '0.10'],
+      ['9999999999999.99', '9999999999999.99'],
+    ] as const) {
       const body = jsonBody(toCreatePaymentBody(paymentInput({ amount }), 'user', 'POST payments/'))!;
       expect(body).toContain(`"amount":${sent}`);
     }

@@ -101,7 +101,12 @@ describe('TelePagos token lifecycle', () => {
   it('refuses wrong credentials with UNAUTHENTICATED, one token request per attempt and no call sent', async () => {
     const client = h.client({ password: new Secret(randomSecret()) });
     const error = await failure(client.balance());
-    expect([error.code, error.reason, error.endpoint, error.providerMessage]).toEqual(['PROVIDER_ERROR', 'UNAUTHENTICATED', 'POST v2/auth/token', 'Wrong credentials']);
+    expect([error.code, error.reason, error.endpoint, error.providerMessage]).toEqual([
+      'PROVIDER_ERROR',
+      'UNAUTHENTICATED',
+      'POST v2/auth/token',
+      'Wrong credentials',
+    ]);
     expect(count(h.sandbox, ROUTES.token)).toBe(1);
 
     // A crowd shares one attempt; a failed attempt is not cached, so the next call tries again.

@@ -148,7 +148,14 @@ describe('transfers out', () => {
   it('sends a cash-out to an alias: the balance moves by exactly its amount and the transfer is listed', async () => {
     const before = await client.balance();
     const referenceId = `ref-${randomSecret()}`;
-    const cashout = await client.createCashout({ alias: demo.alias, cuit: demo.cuit, amount: '1500.00', referenceId, concept: 'VAR', description: 'Pago de prueba' });
+    const cashout = await client.createCashout({
+      alias: demo.alias,
+      cuit: demo.cuit,
+      amount: '1500.00',
+      referenceId,
+      concept: 'VAR',
+      description: 'Pago de prueba',
+    });
     expect(cashout).toEqual({ provider: 'TELEPAGOS', id: expect.stringMatching(/^\d+$/) });
 
     const after = await client.balance();
@@ -173,14 +180,28 @@ describe('transfers out', () => {
 
   it('sends a cash-out to a CBU with cents, kept exact', async () => {
     const before = (await summary(h.sandbox)).balance_cents;
-    await client.createCashout({ cbu: supplier.cbu, cuit: supplier.cuit, amount: '10.05', referenceId: `ref-${randomSecret()}`, concept: 'FAC', description: 'Factura' });
+    await client.createCashout({
+      cbu: supplier.cbu,
+      cuit: supplier.cuit,
+      amount: '10.05',
+      referenceId: `ref-${randomSecret()}`,
+      concept: 'FAC',
+      description: 'Factura',
+    });
     expect((await summary(h.sandbox)).balance_cents).toBe(before - 1005);
     const sent = (await today('cashout')).filter((t) => t.counterparty?.cbu === supplier.cbu && t.amount.amount === '10.05');
     expect(sent).toHaveLength(1);
   });
 
   it('sees a transfer the bank rejects later as REJECTED, with the same id', async () => {
-    const cashout = await client.createCashout({ alias: demo.alias, cuit: demo.cuit, amount: '77.00', referenceId: `ref-${randomSecret()}`, concept: 'VAR', description: 'x' });
+    const cashout = await client.createCashout({
+      alias: demo.alias,
+      cuit: demo.cuit,
+      amount: '77.00',
+      referenceId: `ref-${randomSecret()}`,
+      concept: 'VAR',
+      description: 'x',
+    });
     const find = async () => (await today('cashout')).filter((t) => t.amount.amount === '77.00');
     const [approved] = await find();
     await control(h.sandbox, 'POST', `/_sandbox/cashouts/${cashout.id}/reject`);
@@ -288,7 +309,10 @@ describe('sale points', () => {
 
   it('refuses an order for an inactive sale point with the provider message', async () => {
     const error = await failure(client.createSalePointQrOrder({ salePointId: '3', amount: '10.00', concept: 'VAR', description: 'x' }));
-    expect([error.reason, error.providerMessage]).toEqual([telepagosRefusalReason('INVALID_INPUT', 422, TELEPAGOS_WIRE_FACTS), 'The sale point 3 is inactive.']);
+    expect([error.reason, error.providerMessage]).toEqual([
+      telepagosRefusalReason('INVALID_INPUT', 422, TELEPAGOS_WIRE_FACTS),
+      'The sale point 3 is inactive.',
+    ]);
   });
 });
 

@@ -179,8 +179,14 @@ describe('retries that move money', () => {
     const calls: [string, () => Promise<unknown>][] = [
       [ROUTES.qrGenerate, () => client.createQrCharge({ amount: '10', concept: 'VAR', description: 'x' })],
       [ROUTES.salePointCreate, () => client.createSalePoint(`Caja ${randomSecret().slice(0, 6)}`)],
-      ['POST /v2/payment/cashin/transfer/generate', () => client.createTransferLink({ cbu: demo.cbu, cuit: demo.cuit, amount: '10', concept: 'VAR', description: 'x' })],
-      ['POST /v2/payment/cashin/link/generate', () => client.createPaymentLink({ amount: '10', concept: 'VAR', expiresAt: '2025-07-01T00:00:00Z', multipleUse: false })],
+      [
+        'POST /v2/payment/cashin/transfer/generate',
+        () => client.createTransferLink({ cbu: demo.cbu, cuit: demo.cuit, amount: '10', concept: 'VAR', description: 'x' }),
+      ],
+      [
+        'POST /v2/payment/cashin/link/generate',
+        () => client.createPaymentLink({ amount: '10', concept: 'VAR', expiresAt: '2025-07-01T00:00:00Z', multipleUse: false }),
+      ],
       ['POST /v2/payment/cashin/qr/static/order', () => client.createSalePointQrOrder({ salePointId: '1', amount: '10', concept: 'VAR', description: 'x' })],
       ['DELETE /v2/payment/cashin/qr/sale-point', () => client.deleteSalePoint('4')],
     ];
@@ -247,7 +253,13 @@ describe('provider refusals', () => {
     ];
     for (const [overrides, reason, message] of cases) {
       const error = await failure(client.createCashout(transfer(overrides)));
-      expect([error.code, error.reason, error.httpStatus, error.providerMessage, error.endpoint]).toEqual(['PROVIDER_ERROR', telepagosRefusalReason(reason as ProviderErrorReason, 422, TELEPAGOS_WIRE_FACTS), wireStatus(TELEPAGOS_WIRE_FACTS, 422), message, 'POST v2/payment/cashout']);
+      expect([error.code, error.reason, error.httpStatus, error.providerMessage, error.endpoint]).toEqual([
+        'PROVIDER_ERROR',
+        telepagosRefusalReason(reason as ProviderErrorReason, 422, TELEPAGOS_WIRE_FACTS),
+        wireStatus(TELEPAGOS_WIRE_FACTS, 422),
+        message,
+        'POST v2/payment/cashout',
+      ]);
       expect(error.message).not.toContain(demo.cbu);
     }
   });
@@ -258,7 +270,11 @@ describe('provider refusals', () => {
     await client.createCashout(first);
     expect((await client.createCashout(first)).id).toBeDefined(); // the same data is a harmless replay
     const error = await failure(client.createCashout({ ...first, amount: '6.00' }));
-    expect([error.code, error.reason, error.httpStatus]).toEqual(['PROVIDER_ERROR', telepagosRefusalReason('CONFLICT', 409, TELEPAGOS_WIRE_FACTS), wireStatus(TELEPAGOS_WIRE_FACTS, 409)]);
+    expect([error.code, error.reason, error.httpStatus]).toEqual([
+      'PROVIDER_ERROR',
+      telepagosRefusalReason('CONFLICT', 409, TELEPAGOS_WIRE_FACTS),
+      wireStatus(TELEPAGOS_WIRE_FACTS, 409),
+    ]);
     expect(error.providerMessage).toContain('already used with different data');
   });
 
@@ -275,7 +291,13 @@ describe('provider refusals', () => {
   it('reads unknown ids as NOT_FOUND and a forbidden statistics call as FORBIDDEN', async () => {
     const client = await warmClient();
     expect((await failure(client.cashin('999999'))).reason).toBe('NOT_FOUND');
-    await fault(h.sandbox, { route: 'GET /v2/whitelabel/statics/:period', mode: 'error-body', status: 403, message: 'The user is not related to the collecting account', times: 1 });
+    await fault(h.sandbox, {
+      route: 'GET /v2/whitelabel/statics/:period',
+      mode: 'error-body',
+      status: 403,
+      message: 'The user is not related to the collecting account',
+      times: 1,
+    });
     expect((await failure(client.statistics('2025-06'))).reason).toBe('FORBIDDEN');
   });
 });

@@ -25,7 +25,14 @@ afterEach(async () => {
   h.sandbox.log.clear();
 });
 
-const transfer = (referenceId: string, amount = '1500.50') => ({ alias: demo.alias, cuit: demo.cuit, amount, referenceId, concept: 'VAR', description: 'Prueba' });
+const transfer = (referenceId: string, amount = '1500.50') => ({
+  alias: demo.alias,
+  cuit: demo.cuit,
+  amount,
+  referenceId,
+  concept: 'VAR',
+  description: 'Prueba',
+});
 const rawBodies = (route: string): string[] => h.sandbox.log.list(route).map((e) => e.rawBody ?? '');
 
 describe('amounts on the wire (TELEPAGOS_AMOUNT_FORMAT)', () => {
@@ -33,7 +40,13 @@ describe('amounts on the wire (TELEPAGOS_AMOUNT_FORMAT)', () => {
     const client = h.client();
     await client.createCashout(transfer('wire-n-1', '1500.5'));
     await client.createQrCharge({ amount: '0.10', concept: 'VAR', description: 'QR' });
-    await client.createPaymentLink({ amount: '20.00', concept: 'VAR', expiresAt: new Date(Date.now() + 86_400_000), multipleUse: false, distribution: [{ cbu: demo.cbu, amount: '20.00' }] });
+    await client.createPaymentLink({
+      amount: '20.00',
+      concept: 'VAR',
+      expiresAt: new Date(Date.now() + 86_400_000),
+      multipleUse: false,
+      distribution: [{ cbu: demo.cbu, amount: '20.00' }],
+    });
     expect(rawBodies(ROUTES.cashout)[0]).toContain('"amount":1500.50');
     expect(rawBodies('POST /v2/payment/cashin/qr/generate')[0]).toContain('"amount":0.10');
     const link = rawBodies('POST /v2/payment/cashin/link/generate')[0]!;
@@ -60,7 +73,8 @@ describe('amounts on the wire (TELEPAGOS_AMOUNT_FORMAT)', () => {
 
 describe('token renewal on any authentication failure', () => {
   it('recognises every token message TelePagos is assumed to send', () => {
-    for (const message of [TELEPAGOS_MESSAGES.tokenMissing, TELEPAGOS_MESSAGES.tokenInvalid, TELEPAGOS_MESSAGES.tokenExpired]) expect(message).toMatch(TOKEN_REFUSED_PATTERN);
+    for (const message of [TELEPAGOS_MESSAGES.tokenMissing, TELEPAGOS_MESSAGES.tokenInvalid, TELEPAGOS_MESSAGES.tokenExpired])
+      expect(message).toMatch(TOKEN_REFUSED_PATTERN);
     expect(TELEPAGOS_MESSAGES.wrongCredentials).not.toMatch(TOKEN_REFUSED_PATTERN);
     expect('The user is not related to the collecting account').not.toMatch(TOKEN_REFUSED_PATTERN);
   });

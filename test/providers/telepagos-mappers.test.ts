@@ -253,13 +253,18 @@ describe('tolerant reading', () => {
     const { surprises, source: src } = observed();
     const page = toTransactionsPage({ status: 'ok', transactions: [row, { ...row, amount: 'x' }], number_of_results: 2, pages: 1, pagination: 20 }, 1, src);
     expect([page.rows.length, page.skipped.length, page.listed]).toEqual([1, 1, 2]);
-    expect(surprises).toEqual([expect.objectContaining({ kind: 'skipped_row', field: 'transactions[]', detail: 'transactions[].amount is missing or not an amount' })]);
+    expect(surprises).toEqual([
+      expect.objectContaining({ kind: 'skipped_row', field: 'transactions[]', detail: 'transactions[].amount is missing or not an amount' }),
+    ]);
   });
 });
 
 describe('tolerant reference data', () => {
   it('reads concept ids as numbers or strings, bare strings as concepts, and skips an unreadable one', () => {
-    const concepts = toConcepts({ concepts: [{ id: 7, description: 'Varios' }, 'ALQ', { id: null, description: 'x' }, { id: 'FAC', description: 'Facturas', extra: true }] }, source);
+    const concepts = toConcepts(
+      { concepts: [{ id: 7, description: 'Varios' }, 'ALQ', { id: null, description: 'x' }, { id: 'FAC', description: 'Facturas', extra: true }] },
+      source,
+    );
     expect(concepts).toEqual([
       { id: '7', description: 'Varios' },
       { id: 'ALQ', description: 'ALQ' },
@@ -269,6 +274,8 @@ describe('tolerant reference data', () => {
 
   it('reads operations and sale points with numeric or string ids', () => {
     expect(toOperations({ operations: [{ id: 5, name: 'Cobro', type: 'ingreso' }] }, source)).toEqual([{ id: '5', name: 'Cobro', type: 'ingreso' }]);
-    expect(toSalePoints({ sale_points: [{ id: '12', name: 'Caja', status: 'active' }, { id: 13 }] }, source)).toEqual([{ id: '12', name: 'Caja', status: 'active' }]);
+    expect(toSalePoints({ sale_points: [{ id: '12', name: 'Caja', status: 'active' }, { id: 13 }] }, source)).toEqual([
+      { id: '12', name: 'Caja', status: 'active' },
+    ]);
   });
 });

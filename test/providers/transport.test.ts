@@ -89,12 +89,7 @@ describe('upstream transport', () => {
   });
 
   it('never retries a POST, whatever happens', async () => {
-    for (const spec of [
-      { mode: 'status', status: 503 },
-      { mode: 'reset' },
-      { mode: 'hang' },
-      { mode: 'rate-limit', retryAfterSeconds: 0 },
-    ]) {
+    for (const spec of [{ mode: 'status', status: 503 }, { mode: 'reset' }, { mode: 'hang' }, { mode: 'rate-limit', retryAfterSeconds: 0 }]) {
       sandbox.reset();
       await fault({ route: 'POST /api/things', ...spec, times: 1 });
       await failure(transport().request(createThing));
@@ -110,7 +105,7 @@ describe('upstream transport', () => {
     expect(sent).toEqual([{ name: 'x' }, { name: 'x' }]);
   });
 
-  it('spends a hung GET\'s budget once: one attempt, TIMEOUT after the budget, not the budget per retry', async () => {
+  it("spends a hung GET's budget once: one attempt, TIMEOUT after the budget, not the budget per retry", async () => {
     await fault({ route: 'GET /api/echo', mode: 'hang' });
     const events: CallEvent[] = [];
     const started = performance.now();
@@ -128,7 +123,9 @@ describe('upstream transport', () => {
     await fault({ route: 'GET /api/echo', mode: 'status', status: 502, latencyMs: 150 });
     const events: CallEvent[] = [];
     const started = performance.now();
-    const error = await failure(transport({ timeoutMs: 400, retry: { maxRetries: 5, baseDelayMs: 1, maxDelayMs: 1 }, hooks: { onCall: (e) => events.push(e) } }).request(echo));
+    const error = await failure(
+      transport({ timeoutMs: 400, retry: { maxRetries: 5, baseDelayMs: 1, maxDelayMs: 1 }, hooks: { onCall: (e) => events.push(e) } }).request(echo),
+    );
     const elapsed = performance.now() - started;
     expect(error.code).toBe('PROVIDER_UNAVAILABLE');
     expect(events.map((e) => e.outcome)).toEqual(['server_error', 'server_error', 'timeout']);
@@ -160,7 +157,7 @@ describe('upstream transport', () => {
     expect(delays).toEqual([1000]);
   });
 
-  it('does not wait for a Retry-After that outlasts the call\'s budget: RATE_LIMITED at once', async () => {
+  it("does not wait for a Retry-After that outlasts the call's budget: RATE_LIMITED at once", async () => {
     await fault({ route: 'GET /api/echo', mode: 'rate-limit', retryAfterSeconds: 1 });
     const started = performance.now();
     const error = await failure(transport({ timeoutMs: 500 }).request(echo));
@@ -239,7 +236,7 @@ describe('upstream transport', () => {
     expect(performance.now() - started).toBeLessThan(50);
   });
 
-  it('counts a shared GET\'s successes per caller too, so they weigh as much as its failures', async () => {
+  it("counts a shared GET's successes per caller too, so they weigh as much as its failures", async () => {
     await fault({ route: 'GET /api/echo', mode: 'latency', latencyMs: 50 });
     const t = transport({ timeoutMs: 200, breaker: { windowMs: 5_000, minimumCalls: 10, threshold: 0.5 } });
     await Promise.all(Array.from({ length: 20 }, () => t.request(echo)));

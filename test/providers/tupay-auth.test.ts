@@ -122,7 +122,11 @@ describe('refused logins', () => {
   it('turns 403 code 83 (IP not whitelisted) into FORBIDDEN with a clear message, at login', async () => {
     const guarded = await startTupay({ days: 1, allowedIps: ['192.0.2.1'] });
     try {
-      const client = clients.make({ baseUrl: guarded.sandbox.url, accessKey: guarded.credentials.accessKey, secretKey: new Secret(guarded.credentials.secretKey) });
+      const client = clients.make({
+        baseUrl: guarded.sandbox.url,
+        accessKey: guarded.credentials.accessKey,
+        secretKey: new Secret(guarded.credentials.secretKey),
+      });
       const error = await failure(client.balances());
       expect(error).toMatchObject({ code: 'PROVIDER_ERROR', reason: 'FORBIDDEN', httpStatus: 403 });
       expect(error.message).toMatch(/not whitelisted.*code 83/);

@@ -67,7 +67,13 @@ describe('session refused with another status', () => {
   it.each([403, 200])('logs in again once when a %i answer says the session expired', async (status) => {
     const client = clients.make();
     await client.balances();
-    await addFault(sandbox, { route: ROUTES.balance, mode: 'error-body', status, body: { code: 401, description: 'Session expired or invalid: log in again' }, times: 1 });
+    await addFault(sandbox, {
+      route: ROUTES.balance,
+      mode: 'error-body',
+      status,
+      body: { code: 401, description: 'Session expired or invalid: log in again' },
+      times: 1,
+    });
     const logins = sandbox.log.count(ROUTES.login);
     expect((await client.balances()).length).toBeGreaterThan(0);
     expect(sandbox.log.count(ROUTES.login)).toBe(logins + 1);
@@ -76,7 +82,13 @@ describe('session refused with another status', () => {
   it('does not log in again for a 403 that is not about the session (IP not whitelisted)', async () => {
     const client = clients.make();
     await client.balances();
-    await addFault(sandbox, { route: ROUTES.balance, mode: 'error-body', status: 403, body: { code: 83, description: 'IP address 10.0.0.1 is not whitelisted' }, times: 1 });
+    await addFault(sandbox, {
+      route: ROUTES.balance,
+      mode: 'error-body',
+      status: 403,
+      body: { code: 83, description: 'IP address 10.0.0.1 is not whitelisted' },
+      times: 1,
+    });
     const logins = sandbox.log.count(ROUTES.login);
     await expect(client.balances()).rejects.toMatchObject({ httpStatus: 403 });
     expect(sandbox.log.count(ROUTES.login)).toBe(logins);

@@ -105,7 +105,13 @@ describe('provider error bodies', () => {
     expect(balance).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', reason: 'BAD_RESPONSE' });
     expect(balance.message).toContain('balances[0].data');
 
-    await addFault(sandbox, { route: ROUTES.deposits, mode: 'error-body', status: 200, body: { page: 0, rows: 1, maxRows: 50, data: [{ idDeposit: 7, currency: 'PEN' }] }, times: 1 });
+    await addFault(sandbox, {
+      route: ROUTES.deposits,
+      mode: 'error-body',
+      status: 200,
+      body: { page: 0, rows: 1, maxRows: 50, data: [{ idDeposit: 7, currency: 'PEN' }] },
+      times: 1,
+    });
     // A record that cannot be read is skipped, not the page: the caller is told, with the field.
     const skipped: Error[] = [];
     expect(await client.deposits(lastWeek, {}, { onSkippedRow: (e) => skipped.push(e) })).toEqual([]);
@@ -180,7 +186,13 @@ describe('secrets', () => {
     await addFault(sandbox, { route: ROUTES.deposits, mode: 'error-body', status: 400, message: `bad cookie BEARER_TOKEN=${[...seenTokens][0]}`, times: 1 });
     await attempt(client.deposits(lastWeek));
     await attempt(wrong.balances());
-    await addFault(sandbox, { route: ROUTES.login, mode: 'error-body', status: 403, body: { code: 83, description: 'IP address 127.0.0.1 is not whitelisted' }, times: 1 });
+    await addFault(sandbox, {
+      route: ROUTES.login,
+      mode: 'error-body',
+      status: 403,
+      body: { code: 83, description: 'IP address 127.0.0.1 is not whitelisted' },
+      times: 1,
+    });
     await attempt(wrong.balances());
     await call(sandbox.url, 'POST', '/_sandbox/tokens/expire');
     await attempt(client.balanceReport(lastWeek));

@@ -78,17 +78,26 @@ describe('a Redis outage', () => {
 
     // Redis returns on the same port (empty: no persistence): the replica reconnects by itself.
     await redis.start();
-    const back = await waitFor('readiness to return', async () => {
-      const answer = await replica.ready();
-      return answer.status === 200 ? answer : undefined;
-    }, 15_000);
+    const back = await waitFor(
+      'readiness to return',
+      async () => {
+        const answer = await replica.ready();
+        return answer.status === 200 ? answer : undefined;
+      },
+      15_000,
+    );
     expect(back.body).toMatchObject({ status: 'ready', state: { kind: 'redis', reachable: true } });
 
     // The same transfer, retried, now goes through — once.
-    const retried = await waitFor('createCashout to work again', async () => {
-      const answer = await replica.query(CREATE_CASHOUT, { input: refusedInput });
-      return answer.body.data?.createCashout?.userErrors?.length === 0 ? answer : undefined;
-    }, 10_000, 200);
+    const retried = await waitFor(
+      'createCashout to work again',
+      async () => {
+        const answer = await replica.query(CREATE_CASHOUT, { input: refusedInput });
+        return answer.body.data?.createCashout?.userErrors?.length === 0 ? answer : undefined;
+      },
+      10_000,
+      200,
+    );
     expect(retried.body.data.createCashout.cashout.provider).toBe('TELEPAGOS');
     expect(sandboxes.telepagos.state.cashoutsByReference.has(refusedInput.referenceId)).toBe(true);
     expect(sandboxes.telepagos.log.count('POST /v2/payment/cashout')).toBe(1);
@@ -98,7 +107,9 @@ describe('a Redis outage', () => {
     let arrived: { id: string } | undefined;
     void events.next().then((next) => (arrived = next.done ? undefined : next.value));
     await waitFor('an event after the outage', async () => {
-      await replica.gateway.events.publish({ id: `after-outage-${++seq}`, provider: 'TELEPAGOS', type: 'PAYMENT_UPDATED', occurredAt: new Date().toISOString() }).catch(() => undefined);
+      await replica.gateway.events
+        .publish({ id: `after-outage-${++seq}`, provider: 'TELEPAGOS', type: 'PAYMENT_UPDATED', occurredAt: new Date().toISOString() })
+        .catch(() => undefined);
       await new Promise((resolve) => setTimeout(resolve, 100));
       return arrived;
     });

@@ -79,9 +79,7 @@ describe('two replicas sharing one Redis', () => {
 
     const ids = [...sandboxes.telepagos.state.cashIns.keys()].slice(0, 50);
     expect(ids).toHaveLength(50);
-    const answers = await Promise.all(
-      ids.map((id, i) => (i % 2 === 0 ? a : b).query(`{ cashin(id: "${id}") { id amount { amount } } }`, undefined, APP)),
-    );
+    const answers = await Promise.all(ids.map((id, i) => (i % 2 === 0 ? a : b).query(`{ cashin(id: "${id}") { id amount { amount } } }`, undefined, APP)));
     answers.forEach(({ body }, i) => {
       expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
       expect(body.data.cashin.id).toBe(globalId('Cashin', 'TELEPAGOS', ids[i]!));
@@ -126,7 +124,13 @@ describe('two replicas sharing one Redis', () => {
     const errors: unknown[] = [];
     const busB = b.gateway.events as RedisEventBus;
     const before = busB.subscriberCount;
-    const client: Client = createClient({ url: b.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams: { authorization: `Bearer ${APP_KEY}` } });
+    const client: Client = createClient({
+      url: b.wsUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: true,
+      connectionParams: { authorization: `Bearer ${APP_KEY}` },
+    });
     try {
       client.subscribe<{ paymentEvents: any }>(
         { query: SUBSCRIPTION },
@@ -148,7 +152,12 @@ describe('two replicas sharing one Redis', () => {
 
       // The sandbox's delivery went to A and was answered 200.
       const deliveries = await waitFor('the delivery to finish', async () => {
-        const list = (await call(sandboxes.telepagos.url, 'GET', '_sandbox/webhooks')).body.deliveries as { url: string; body: any; state: string; attempts: { status?: number }[] }[];
+        const list = (await call(sandboxes.telepagos.url, 'GET', '_sandbox/webhooks')).body.deliveries as {
+          url: string;
+          body: any;
+          state: string;
+          attempts: { status?: number }[];
+        }[];
         const mine = list.filter((d) => String(d.body.id) === String(paid.body.cashin_id));
         return mine.length > 0 && mine.every((d) => d.state !== 'pending') ? mine : undefined;
       });
@@ -156,7 +165,10 @@ describe('two replicas sharing one Redis', () => {
 
       // The same notification redelivered to B: B knows it through the shared de-duplication.
       const raw = JSON.stringify(deliveries[0]!.body);
-      const replay = await call(b.url, 'POST', 'webhooks/telepagos', { raw, headers: { 'x-signature': telepagosSignature(raw, SANDBOX_CREDENTIALS.telepagos.webhookSecret) } });
+      const replay = await call(b.url, 'POST', 'webhooks/telepagos', {
+        raw,
+        headers: { 'x-signature': telepagosSignature(raw, SANDBOX_CREDENTIALS.telepagos.webhookSecret) },
+      });
       expect(replay.status).toBe(200);
       expect(replay.body).toEqual({ received: true, outcome: 'duplicate' });
 

@@ -103,6 +103,8 @@ describe('Talo sandbox: fault injection', () => {
     await inject({ route: '*', mode: 'status', status: 500, times: 1 });
     await getPayment();
     const { requests } = (await call(sandbox.url, 'GET', '/_sandbox/requests', { query: { route: GET_PAYMENT } })).body;
-    expect(requests).toEqual([expect.objectContaining({ path: `/payments/${paymentId}`, headers: expect.objectContaining({ authorization: `Bearer ${token}` }) })]);
+    expect(requests).toEqual([
+      expect.objectContaining({ path: `/payments/${paymentId}`, headers: expect.objectContaining({ authorization: `Bearer ${token}` }) }),
+    ]);
   });
 });

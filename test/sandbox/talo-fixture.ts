@@ -47,7 +47,10 @@ export async function createPayment(url: string, token: string, overrides: Recor
 }
 
 export function decodeJwt(token: string): { header: Record<string, unknown>; payload: Record<string, any> } {
-  const [header, payload] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
+  const [header, payload] = token
+    .split('.')
+    .slice(0, 2)
+    .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
   return { header, payload };
 }
 

@@ -2,12 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { call } from '../helpers/http.js';
-import {
-  TALO_PAYMENT_STATUSES,
-  taloAmountReceivedCents,
-  taloWebhookBody,
-  type TaloPaymentStatus,
-} from '../../src/providers/talo/assumptions.js';
+import { TALO_PAYMENT_STATUSES, taloAmountReceivedCents, taloWebhookBody, type TaloPaymentStatus } from '../../src/providers/talo/assumptions.js';
 import type { RunningSandbox } from '../../src/sandbox/server.js';
 import type { TaloState } from '../../src/sandbox/talo/index.js';
 import { bearer, createPayment, issueToken, startFixture, startReceiver } from './talo-fixture.js';

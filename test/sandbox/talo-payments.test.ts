@@ -2,11 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../helpers/http.js';
 import { isCvu, isValidAlias, isValidCbu } from '../../src/domain/identifiers.js';
-import {
-  TALO_DEFAULT_EXPIRATION_SECONDS,
-  TALO_REQUIRED_CREATE_FIELDS,
-  taloQuoteCvu,
-} from '../../src/providers/talo/assumptions.js';
+import { TALO_DEFAULT_EXPIRATION_SECONDS, TALO_REQUIRED_CREATE_FIELDS, taloQuoteCvu } from '../../src/providers/talo/assumptions.js';
 import type { RunningSandbox } from '../../src/sandbox/server.js';
 import { TALO_OTHER_USER_ID, type TaloState } from '../../src/sandbox/talo/index.js';
 import { ACCOUNT, bearer, createPayment, issueToken, NOW, paymentBody, SEED, sendRawJson, startFixture } from './talo-fixture.js';
@@ -143,9 +139,7 @@ describe('Talo sandbox: seeded data and options', () => {
       const [first, second] = await Promise.all([list(a), list(b)]);
       const strip = (payments: Record<string, unknown>[]) => payments.map(({ payment_url: _url, ...rest }) => rest);
       expect(strip(first)).toEqual(strip(second));
-      expect(new Set(first.map((p: { payment_status: string }) => p.payment_status))).toEqual(
-        new Set(['PENDING', 'SUCCESS', 'UNDERPAID', 'EXPIRED']),
-      );
+      expect(new Set(first.map((p: { payment_status: string }) => p.payment_status))).toEqual(new Set(['PENDING', 'SUCCESS', 'UNDERPAID', 'EXPIRED']));
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
@@ -154,8 +148,7 @@ describe('Talo sandbox: seeded data and options', () => {
   it('seeds different ids for a different seed', async () => {
     const [a, b] = await Promise.all([startFixture(), startFixture({ seed: SEED + 1 })]);
     try {
-      const ids = async (s: RunningSandbox<TaloState>) =>
-        (await call(s.url, 'GET', '/_sandbox/payments')).body.payments.map((p: { id: string }) => p.id);
+      const ids = async (s: RunningSandbox<TaloState>) => (await call(s.url, 'GET', '/_sandbox/payments')).body.payments.map((p: { id: string }) => p.id);
       expect(await ids(a)).not.toEqual(await ids(b));
     } finally {
       await Promise.all([a.close(), b.close()]);

@@ -201,8 +201,12 @@ describe('GET /v2/account/transactions', () => {
 describe('GET /v2/whitelabel/statics/{period}', () => {
   it('computes the month from the state, in the documented nested shape', async () => {
     const response = await client.get('/v2/whitelabel/statics/2025-05');
-    const rows = (await client.get('/v2/account/transactions', { date_from: '2025-05-01', date_to: '2025-05-31' })).body
-      .transactions as { income: number; amount: string; status: string; operation: string }[];
+    const rows = (await client.get('/v2/account/transactions', { date_from: '2025-05-01', date_to: '2025-05-31' })).body.transactions as {
+      income: number;
+      amount: string;
+      status: string;
+      operation: string;
+    }[];
     const approved = rows.filter((row) => row.status === 'Aprobada');
     const total = (income: number) =>
       (approved.filter((row) => row.income === income).reduce((sum, row) => sum + Math.round(Number(row.amount) * 100), 0) / 100).toFixed(2);

@@ -58,22 +58,41 @@ describe('dynamic QR: generate, pay through the control surface, read the cash-i
     expect(generated.body.qr_code).toContain('1234.50');
     const before = await summaryOf(sandbox.url);
 
-    const paid = await call(sandbox.url, 'POST', `/_sandbox/qr-orders/${generated.body.qr_order_id}/pay`, { body: { buyer: { cuit: demo.cuit, cvu: demo.cbu } } });
+    const paid = await call(sandbox.url, 'POST', `/_sandbox/qr-orders/${generated.body.qr_order_id}/pay`, {
+      body: { buyer: { cuit: demo.cuit, cvu: demo.cbu } },
+    });
     expect(paid.status).toBe(201);
     expect((await summaryOf(sandbox.url)).balance_cents - before.balance_cents).toBe(123_450);
 
     const detail = await client.get(`/v2/payment/cashin/${paid.body.cashin_id}`);
     expect(detail.body).toEqual({
-      status: 'ok', buyer: { cuit: demo.cuit, cvu: demo.cbu }, amount: '1234.50', concept: 'VAR', description: 'Mesa 4',
-      transaction_id: paid.body.transaction_id, qr_order_id: generated.body.qr_order_id, link_id: null,
+      status: 'ok',
+      buyer: { cuit: demo.cuit, cvu: demo.cbu },
+      amount: '1234.50',
+      concept: 'VAR',
+      description: 'Mesa 4',
+      transaction_id: paid.body.transaction_id,
+      qr_order_id: generated.body.qr_order_id,
+      link_id: null,
     });
-    expect((await todays('qr_payment'))[0]).toMatchObject({ income: 1, amount: '1234.50', holder: demo.holder, cvu_cbu: demo.cbu, status: 'Aprobada', sale_point_name: '' });
+    expect((await todays('qr_payment'))[0]).toMatchObject({
+      income: 1,
+      amount: '1234.50',
+      holder: demo.holder,
+      cvu_cbu: demo.cbu,
+      status: 'Aprobada',
+      sale_point_name: '',
+    });
     expect((await call(sandbox.url, 'POST', `/_sandbox/qr-orders/${generated.body.qr_order_id}/pay`)).status).toBe(409);
   });
 
   it('refuses invalid QR input with 422 and creates no order', async () => {
     const before = await summaryOf(sandbox.url);
-    for (const body of [{ amount: 0, concept: 'VAR', description: 'x' }, { amount: 10, concept: 'NOPE', description: 'x' }, { amount: 10, concept: 'VAR' }]) {
+    for (const body of [
+      { amount: 0, concept: 'VAR', description: 'x' },
+      { amount: 10, concept: 'NOPE', description: 'x' },
+      { amount: 10, concept: 'VAR' },
+    ]) {
       expect((await client.post('/v2/payment/cashin/qr/generate', body)).status).toBe(422);
     }
     expect(await summaryOf(sandbox.url)).toEqual(before);
@@ -83,7 +102,12 @@ describe('dynamic QR: generate, pay through the control surface, read the cash-i
 describe('GET /v2/payment/cashin/{id}', () => {
   it('reads seeded cash-ins, and answers 404 for an unknown id', async () => {
     const seeded = await client.get('/v2/payment/cashin/500001');
-    expect(seeded.body).toMatchObject({ status: 'ok', buyer: { cuit: expect.any(String), cvu: expect.any(String) }, amount: expect.stringMatching(/^\d+\.\d{2}$/), transaction_id: expect.any(Number) });
+    expect(seeded.body).toMatchObject({
+      status: 'ok',
+      buyer: { cuit: expect.any(String), cvu: expect.any(String) },
+      amount: expect.stringMatching(/^\d+\.\d{2}$/),
+      transaction_id: expect.any(Number),
+    });
     const unknown = await client.get('/v2/payment/cashin/100001');
     expect(unknown.status).toBe(404);
     expect(errorMessage(unknown)).toMatch(/not found/);
@@ -92,7 +116,13 @@ describe('GET /v2/payment/cashin/{id}', () => {
 
 describe('POST /v2/payment/cashin/transfer/generate', () => {
   it('returns a payment link for a valid payer', async () => {
-    const response = await client.post('/v2/payment/cashin/transfer/generate', { cvu: person.cbu, cuit: person.cuit, amount: '800', concept: 'CUO', description: 'Cuota 3' });
+    const response = await client.post('/v2/payment/cashin/transfer/generate', {
+      cvu: person.cbu,
+      cuit: person.cuit,
+      amount: '800',
+      concept: 'CUO',
+      description: 'Cuota 3',
+    });
     expect(response.body).toEqual({ status: 'ok', payment_link: expect.stringMatching(/^https:\/\//) });
   });
 
@@ -122,14 +152,27 @@ describe('POST /v2/payment/cashin/link/generate', () => {
     const pay = () => call(sandbox.url, 'POST', `/_sandbox/payment-links/${created.body.link_id}/pay`);
     const paid = await pay();
     expect(paid.status).toBe(201);
-    expect((await client.get(`/v2/payment/cashin/${paid.body.cashin_id}`)).body).toMatchObject({ amount: '2500.00', link_id: created.body.link_id, qr_order_id: null });
+    expect((await client.get(`/v2/payment/cashin/${paid.body.cashin_id}`)).body).toMatchObject({
+      amount: '2500.00',
+      link_id: created.body.link_id,
+      qr_order_id: null,
+    });
     expect((await todays('link_payment'))[0]).toMatchObject({ income: 1, amount: '2500.00' });
     expect((await pay()).status).toBe(409);
   });
 
   it('lets a multiple-use link be paid again; accepts form values and a JSON distribution string', async () => {
-    const distribution = JSON.stringify([{ cvu: EXTERNAL_CVU, amount: '1000.00' }, { cvu: demo.cbu, amount: 1500 }]);
-    const created = await client.postForm('/v2/payment/cashin/link/generate', { expiration_date: futureDate, amount: '2500', multiple_use: '1', concept: 'FAC', distribution });
+    const distribution = JSON.stringify([
+      { cvu: EXTERNAL_CVU, amount: '1000.00' },
+      { cvu: demo.cbu, amount: 1500 },
+    ]);
+    const created = await client.postForm('/v2/payment/cashin/link/generate', {
+      expiration_date: futureDate,
+      amount: '2500',
+      multiple_use: '1',
+      concept: 'FAC',
+      distribution,
+    });
     expect(created.body.status).toBe('ok');
     const before = await summaryOf(sandbox.url);
     for (let i = 0; i < 2; i++) expect((await call(sandbox.url, 'POST', `/_sandbox/payment-links/${created.body.link_id}/pay`)).status).toBe(201);
@@ -138,8 +181,14 @@ describe('POST /v2/payment/cashin/link/generate', () => {
 
   it('accepts a distribution as form keys distribution[i][field]', async () => {
     const form = {
-      expiration_date: futureDate, amount: '10', multiple_use: 'false', concept: 'VAR',
-      'distribution[0][cvu]': EXTERNAL_CVU, 'distribution[0][amount]': '4', 'distribution[1][cvu]': demo.cbu, 'distribution[1][amount]': '6',
+      expiration_date: futureDate,
+      amount: '10',
+      multiple_use: 'false',
+      concept: 'VAR',
+      'distribution[0][cvu]': EXTERNAL_CVU,
+      'distribution[0][amount]': '4',
+      'distribution[1][cvu]': demo.cbu,
+      'distribution[1][amount]': '6',
     };
     expect((await client.postForm('/v2/payment/cashin/link/generate', form)).body.status).toBe('ok');
   });
@@ -198,7 +247,7 @@ describe('sale points', () => {
     expect(open).not.toBe(closed);
   });
 
-  it('refuses a bad type (422) and an unknown sale point (404); serves an inactive one\'s printed QR', async () => {
+  it("refuses a bad type (422) and an unknown sale point (404); serves an inactive one's printed QR", async () => {
     const get = (query: Record<string, string | number>) => client.get(`${SALE_POINT}/static`, query);
     expect((await get({ type_amount: 'half', sale_point_id: 1 })).status).toBe(422);
     expect((await get({ type_amount: 'open', sale_point_id: 99 })).status).toBe(404);

@@ -53,7 +53,10 @@ describe('POST /v2/payment/cashout', () => {
     const strict = await client.post(CASHOUT, { ...body, reference_id: 'ref-2' });
     expect([strict.status, errorMessage(strict)]).toEqual([422, `The cvu ${supplier.cbu} belongs to another holder`]);
     expect((await call(sandbox.url, 'PUT', '/_sandbox/strict', { body: { rules: ['made-up'] } })).status).toBe(400);
-    expect((await call(sandbox.url, 'GET', '/_sandbox/strict')).body).toEqual({ rules: [TELEPAGOS_STRICT_RULES.cvuHolder], known: Object.values(TELEPAGOS_STRICT_RULES) });
+    expect((await call(sandbox.url, 'GET', '/_sandbox/strict')).body).toEqual({
+      rules: [TELEPAGOS_STRICT_RULES.cvuHolder],
+      known: Object.values(TELEPAGOS_STRICT_RULES),
+    });
   });
 
   it('debits exactly the amount, lists the transfer today and answers an integer id', async () => {
@@ -69,8 +72,15 @@ describe('POST /v2/payment/cashout', () => {
     const listed = await todaysCashouts();
     expect(listed).toHaveLength(listedBefore + 1);
     expect(listed[0]).toEqual({
-      income: 0, date: expect.stringMatching(/^2025-06-15 \d{2}:\d{2}:\d{2}$/), amount: '1500.50', operation: 'cashout',
-      holder: demo.holder, cuit: demo.cuit, cvu_cbu: demo.cbu, status: 'Aprobada', sale_point_name: '',
+      income: 0,
+      date: expect.stringMatching(/^2025-06-15 \d{2}:\d{2}:\d{2}$/),
+      amount: '1500.50',
+      operation: 'cashout',
+      holder: demo.holder,
+      cuit: demo.cuit,
+      cvu_cbu: demo.cbu,
+      status: 'Aprobada',
+      sale_point_name: '',
     });
   });
 

@@ -50,7 +50,10 @@ describe('fault injection on TelePagos routes', () => {
   it('hang: never answers, so the client must time out', async () => {
     await addFault({ route: BALANCE_ROUTE, mode: 'hang', times: 1 });
     const outcome = await Promise.race([
-      client.get('/v2/account/balance').then(() => 'answered', () => 'failed'),
+      client.get('/v2/account/balance').then(
+        () => 'answered',
+        () => 'failed',
+      ),
       sleep(300).then(() => 'timed out'),
     ]);
     expect(outcome).toBe('timed out');
@@ -132,8 +135,15 @@ describe('notifications', () => {
     expect(delivery!.headers['x-signature']).toBe(sign(delivery!.raw));
     const body = JSON.parse(delivery!.raw);
     expect(body).toEqual({
-      event: NOTIFICATION_EVENTS.cashinCredited, id: cashInId, transaction_id: expect.any(Number), qr_order_id: orderId, link_id: null,
-      reference_id: null, amount: '321.00', status: 'Aprobada', date: expect.stringMatching(/^2025-06-15 /),
+      event: NOTIFICATION_EVENTS.cashinCredited,
+      id: cashInId,
+      transaction_id: expect.any(Number),
+      qr_order_id: orderId,
+      link_id: null,
+      reference_id: null,
+      amount: '321.00',
+      status: 'Aprobada',
+      date: expect.stringMatching(/^2025-06-15 /),
     });
     // What the notification says is what the API confirms.
     const confirmed = await client.get(`/v2/payment/cashin/${body.id}`);
@@ -160,12 +170,25 @@ describe('notifications', () => {
     try {
       const otherClient = api(other.url, await issueToken(other.url));
       const { demo } = FIXTURE_ACCOUNTS;
-      const created = await otherClient.post('/v2/payment/cashout', { alias: demo.alias, cuit: demo.cuit, amount: 50, reference_id: 'wh-1', concept: 'VAR', description: 'x' });
+      const created = await otherClient.post('/v2/payment/cashout', {
+        alias: demo.alias,
+        cuit: demo.cuit,
+        amount: 50,
+        reference_id: 'wh-1',
+        concept: 'VAR',
+        description: 'x',
+      });
       await call(other.url, 'POST', `/_sandbox/cashouts/${created.body.id}/reject`);
       await receiver.until(1);
       const [delivery] = receiver.received;
       expect(delivery!.headers['x-signature']).toBe(createHmac('sha256', 'other-secret').update(delivery!.raw).digest('hex'));
-      expect(JSON.parse(delivery!.raw)).toMatchObject({ event: NOTIFICATION_EVENTS.cashoutUpdated, id: created.body.id, reference_id: 'wh-1', amount: '50.00', status: 'Rechazada' });
+      expect(JSON.parse(delivery!.raw)).toMatchObject({
+        event: NOTIFICATION_EVENTS.cashoutUpdated,
+        id: created.body.id,
+        reference_id: 'wh-1',
+        amount: '50.00',
+        status: 'Rechazada',
+      });
     } finally {
       await other.close();
     }

@@ -30,7 +30,10 @@ const control = (path: string, body: unknown) => call(url, 'POST', `/_sandbox${p
 describe('GET /v1/balance', () => {
   it('lists PEN and USD PRIMARY balances where total = available + pending', async () => {
     const response = await call(url, 'GET', '/v1/balance', { headers: withCookie(token) });
-    expect(response.body.balances.map((b: any) => [b.currency, b.type])).toEqual([['PEN', 'PRIMARY'], ['USD', 'PRIMARY']]);
+    expect(response.body.balances.map((b: any) => [b.currency, b.type])).toEqual([
+      ['PEN', 'PRIMARY'],
+      ['USD', 'PRIMARY'],
+    ]);
     for (const { data } of response.body.balances) {
       expect(cents(data.totalBalance)).toBe(cents(data.availableBalance) + cents(data.pendingSettlementAmount));
     }
@@ -100,7 +103,9 @@ describe('GET /v1/balance/report', () => {
       expect(row.date).toBe(new Date((firstDay + Math.floor(i / 2)) * DAY * 1000).toISOString().replace('.000Z', 'Z'));
       expect(row.currency).toBe(i % 2 === 0 ? 'PEN' : 'USD');
       const settled = deposits.filter((d: any) => d.status === 'COMPLETED' && d.currency === row.currency && sameDay(d.creationDate, row));
-      const held = cashouts.filter((c: any) => ['ON_HOLD', 'PENDING', 'DELIVERED', 'COMPLETED'].includes(c.status) && c.merchantCurrency === row.currency && sameDay(c.creationDate, row));
+      const held = cashouts.filter(
+        (c: any) => ['ON_HOLD', 'PENDING', 'DELIVERED', 'COMPLETED'].includes(c.status) && c.merchantCurrency === row.currency && sameDay(c.creationDate, row),
+      );
       expect(cents(row.depositTotal)).toBe(sum(settled.map((d: any) => d.amount)));
       expect(cents(row.depositFeeTotal)).toBe(sum(settled.map((d: any) => d.fee)));
       expect(cents(row.cashoutTotal)).toBe(sum(held.flatMap((c: any) => [c.merchantAmount, c.fee, c.tax])));

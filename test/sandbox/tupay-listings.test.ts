@@ -49,7 +49,9 @@ describe.each(LISTINGS)('GET $path', ({ path, ledger, id }) => {
 
   it('accepts exactly 60 days, and pages give every record of the range once, oldest first', async () => {
     const { records, pages } = await fetchAll(url, path, token, FULL_RANGE);
-    const expected = ledger().range(FULL_RANGE.from, FULL_RANGE.to).map((r) => r.id);
+    const expected = ledger()
+      .range(FULL_RANGE.from, FULL_RANGE.to)
+      .map((r) => r.id);
     expect(expected.length).toBeGreaterThan(2 * TUPAY_MAX_ROWS);
     expect(records.map((r: any) => r[id])).toEqual(expected);
     expect(pages.slice(0, -1).every((p) => p.rows === TUPAY_MAX_ROWS && p.maxRows === TUPAY_MAX_ROWS)).toBe(true);
@@ -60,7 +62,9 @@ describe.each(LISTINGS)('GET $path', ({ path, ledger, id }) => {
   });
 
   it('ends a range of exactly 100 records with a page of 0 rows', async () => {
-    const times = ledger().range(0, NOW_SEC).map((r) => r.createdSec);
+    const times = ledger()
+      .range(0, NOW_SEC)
+      .map((r) => r.createdSec);
     // A window whose first and last records have no neighbour created in the same second.
     const k = times.findIndex((t, i) => i > 0 && times[i - 1]! < t && times[i + 100] !== undefined && times[i + 99]! < times[i + 100]!);
     const range = { from: times[k]!, to: times[k + 99]! };
@@ -100,7 +104,28 @@ describe('deposit records', () => {
     const { records } = await fetchAll(url, '/v1/deposits', token, FULL_RANGE);
     for (const d of records) {
       expect(Object.keys(d).sort()).toEqual(
-        ['idDeposit', 'externalId', 'creationDate', 'country', 'paymentMethodCode', 'paymentMethodName', 'clientDocument', 'amount', 'currency', 'localAmount', 'localCurrency', 'fee', 'feeCurrency', 'lastChangeDate', 'status', 'idUser', 'idMerchant', 'merchantName', 'flags', 'refundAttempted'].sort(),
+        [
+          'idDeposit',
+          'externalId',
+          'creationDate',
+          'country',
+          'paymentMethodCode',
+          'paymentMethodName',
+          'clientDocument',
+          'amount',
+          'currency',
+          'localAmount',
+          'localCurrency',
+          'fee',
+          'feeCurrency',
+          'lastChangeDate',
+          'status',
+          'idUser',
+          'idMerchant',
+          'merchantName',
+          'flags',
+          'refundAttempted',
+        ].sort(),
       );
       expect(d).toMatchObject({ country: 'PE', localCurrency: 'PEN', flags: [], idUser: expect.any(String), idDeposit: expect.any(Number) });
       expect(d.creationDate).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -128,7 +153,29 @@ describe('cash-out records', () => {
     expect(plural.body).toEqual(singular.body);
     for (const c of singular.body.data) {
       expect(Object.keys(c).sort()).toEqual(
-        ['idCashout', 'externalId', 'creationDate', 'country', 'currency', 'amount', 'creditedCurrency', 'creditedAmount', 'merchantCurrency', 'merchantAmount', 'fee', 'feeCurrency', 'tax', 'lastChangeDate', 'status', 'clientDocument', 'flags', 'idMerchant', 'merchantName', 'reason', 'existVoucher'].sort(),
+        [
+          'idCashout',
+          'externalId',
+          'creationDate',
+          'country',
+          'currency',
+          'amount',
+          'creditedCurrency',
+          'creditedAmount',
+          'merchantCurrency',
+          'merchantAmount',
+          'fee',
+          'feeCurrency',
+          'tax',
+          'lastChangeDate',
+          'status',
+          'clientDocument',
+          'flags',
+          'idMerchant',
+          'merchantName',
+          'reason',
+          'existVoucher',
+        ].sort(),
       );
       expect(c).toMatchObject({ country: 'PE', creditedCurrency: 'PEN', merchantAmount: c.amount, merchantCurrency: c.currency });
       expect(c.existVoucher).toBe(c.status === 'COMPLETED');

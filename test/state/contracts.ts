@@ -67,7 +67,11 @@ export function credentialStoreContract(backend: Backend): void {
       const [a, b] = await replicas();
       const key = fresh('cred');
       await a.credentials.set(key, { value: 'short', expiresAtMs: Date.now() + 60 });
-      await waitFor('the credential to expire', async () => (await b.credentials.get(key)) === undefined && (await a.credentials.get(key)) === undefined, 3_000);
+      await waitFor(
+        'the credential to expire',
+        async () => (await b.credentials.get(key)) === undefined && (await a.credentials.get(key)) === undefined,
+        3_000,
+      );
       expect(await a.credentials.get(key)).toBeUndefined();
     });
 
@@ -248,10 +252,14 @@ export function idempotencyStoreContract(backend: Backend): void {
       const [a, b] = await replicas();
       const key = fresh('idem');
       expect(await a.idempotency.claim(key, 'fp-1', 80)).toEqual({ status: 'claimed', attempt: 1 });
-      const taken = await waitFor('the lease to lapse', async () => {
-        const claim = await b.idempotency.claim(key, 'fp-1', LEASE);
-        return claim.status === 'claimed' ? claim : undefined;
-      }, 3_000);
+      const taken = await waitFor(
+        'the lease to lapse',
+        async () => {
+          const claim = await b.idempotency.claim(key, 'fp-1', LEASE);
+          return claim.status === 'claimed' ? claim : undefined;
+        },
+        3_000,
+      );
       expect(taken).toEqual({ status: 'claimed', attempt: 2 });
       // The new lease holds.
       expect(await a.idempotency.claim(key, 'fp-1', LEASE)).toEqual({ status: 'in_progress' });
@@ -592,11 +600,18 @@ export function cacheStoreContract(backend: Backend): void {
       const load = async () => {
         loads++;
         await sleep(20);
-        return [{ id: 1, name: 'Varios' }, { id: 2, name: 'Alquiler' }];
+        return [
+          { id: 1, name: 'Varios' },
+          { id: 2, name: 'Alquiler' },
+        ];
       };
       const values = await Promise.all(Array.from({ length: 10 }, () => a.cache.getOrLoad(key, 60_000, load)));
       expect(loads).toBe(1);
-      for (const value of values) expect(value).toEqual([{ id: 1, name: 'Varios' }, { id: 2, name: 'Alquiler' }]);
+      for (const value of values)
+        expect(value).toEqual([
+          { id: 1, name: 'Varios' },
+          { id: 2, name: 'Alquiler' },
+        ]);
       expect(await b.cache.getOrLoad(key, 60_000, load)).toEqual(values[0]);
       expect(await a.cache.getOrLoad(key, 60_000, load)).toEqual(values[0]);
       expect(loads).toBe(1);
@@ -618,10 +633,14 @@ export function cacheStoreContract(backend: Backend): void {
       let loads = 0;
       const load = async () => ({ version: ++loads });
       expect(await a.cache.getOrLoad(key, 80, load)).toEqual({ version: 1 });
-      const reloaded = await waitFor('the entry to lapse', async () => {
-        const value = await b.cache.getOrLoad(key, 60_000, load);
-        return value.version === 2 ? value : undefined;
-      }, 3_000);
+      const reloaded = await waitFor(
+        'the entry to lapse',
+        async () => {
+          const value = await b.cache.getOrLoad(key, 60_000, load);
+          return value.version === 2 ? value : undefined;
+        },
+        3_000,
+      );
       expect(reloaded).toEqual({ version: 2 });
       expect(await a.cache.getOrLoad(key, 60_000, load)).toEqual({ version: 2 });
       expect(loads).toBe(2);

@@ -202,7 +202,9 @@ describe('requiredScopes', () => {
   });
 
   it('several mutations need the union; an alias does not hide the field', () => {
-    expect(requiredScopes(operation('mutation { a: createQrCharge(input: {}) { qrCode } b: createCashout(input: {}) { cashout { id } } }'))).toEqual(new Set(['cashin', 'cashout']));
+    expect(requiredScopes(operation('mutation { a: createQrCharge(input: {}) { qrCode } b: createCashout(input: {}) { cashout { id } } }'))).toEqual(
+      new Set(['cashin', 'cashout']),
+    );
   });
 
   it('an unknown mutation field needs cashout (fails closed)', () => {

@@ -76,7 +76,11 @@ describe('configuration', () => {
     expect(wire).toEqual({ telepagosAmountFormat: 'string', tupayReportRangeFormat: 'date' });
     expect(error({ TELEPAGOS_AMOUNT_FORMAT: 'float' }).variable).toBe('TELEPAGOS_AMOUNT_FORMAT');
     expect(error({ TUPAY_REPORT_RANGE_FORMAT: 'iso' }).variable).toBe('TUPAY_REPORT_RANGE_FORMAT');
-    const wired = withSandboxes(loadConfig({ TELEPAGOS_AMOUNT_FORMAT: 'string' }), { telepagos: 'http://127.0.0.1:1/', talo: 'http://127.0.0.1:2/', tupay: 'http://127.0.0.1:3/' });
+    const wired = withSandboxes(loadConfig({ TELEPAGOS_AMOUNT_FORMAT: 'string' }), {
+      telepagos: 'http://127.0.0.1:1/',
+      talo: 'http://127.0.0.1:2/',
+      tupay: 'http://127.0.0.1:3/',
+    });
     expect(wired.providers.wire?.telepagosAmountFormat).toBe('string');
   });
 
@@ -95,7 +99,14 @@ describe('configuration', () => {
   });
 
   it('reads EXPLORER: graphiql by default, off in production unless set, anything else refused', () => {
-    const production = { NODE_ENV: 'production', TELEPAGOS_URL: 'https://x.test', TELEPAGOS_USERNAME: 'u', TELEPAGOS_PASSWORD: 'p', TELEPAGOS_WEBHOOK_SECRET: 'w', CLIENTS_FILE: '/c.json' };
+    const production = {
+      NODE_ENV: 'production',
+      TELEPAGOS_URL: 'https://x.test',
+      TELEPAGOS_USERNAME: 'u',
+      TELEPAGOS_PASSWORD: 'p',
+      TELEPAGOS_WEBHOOK_SECRET: 'w',
+      CLIENTS_FILE: '/c.json',
+    };
     expect(loadConfig({}).explorer).toBe('graphiql');
     expect(loadConfig({ EXPLORER: 'apollo-sandbox' }).explorer).toBe('apollo-sandbox');
     expect(loadConfig({ EXPLORER: 'off' }).explorer).toBe('off');

@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildCbu,
-  buildCuit,
-  isCvu,
-  isValidAlias,
-  isValidCbu,
-  isValidCuit,
-  maskAccountNumber,
-  normalizeCuit,
-} from '../../src/domain/identifiers.js';
+import { buildCbu, buildCuit, isCvu, isValidAlias, isValidCbu, isValidCuit, maskAccountNumber, normalizeCuit } from '../../src/domain/identifiers.js';
 
 describe('CUIT/CUIL', () => {
   it('accepts the documented valid examples, with or without dashes', () => {

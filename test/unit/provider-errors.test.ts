@@ -19,9 +19,7 @@ describe('provider error taxonomy', () => {
   });
 
   it('makes provider messages safe: masked account numbers, no credentials, one bounded line', () => {
-    expect(safeProviderMessage('The CVU 0000630500000060195375 belongs to another holder')).toBe(
-      'The CVU ******************5375 belongs to another holder',
-    );
+    expect(safeProviderMessage('The CVU 0000630500000060195375 belongs to another holder')).toBe('The CVU ******************5375 belongs to another holder');
     expect(safeProviderMessage('bad token: eyJhbGciOi.abc.def')).toBe('bad token [redacted]');
     expect(safeProviderMessage('line one\n  line two')).toBe('line one line two');
     expect(safeProviderMessage('x'.repeat(500))?.length).toBe(200);

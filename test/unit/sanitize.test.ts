@@ -38,19 +38,21 @@ interface Planted {
   forbidden: string[];
 }
 
-const cbu = fc
-  .tuple(digits(3), digits(4), digits(13), chunking, separator)
-  .map(([entity, branch, account, sizes, sep]): Planted => {
-    const value = buildCbu(entity, branch, account);
-    // The first 18 digits may never appear (in any grouping): nothing but the last four is shown.
-    return { text: group(value, sizes, sep), forbidden: [value, value.slice(0, 12), value.slice(6, 18)] };
-  });
+const cbu = fc.tuple(digits(3), digits(4), digits(13), chunking, separator).map(([entity, branch, account, sizes, sep]): Planted => {
+  const value = buildCbu(entity, branch, account);
+  // The first 18 digits may never appear (in any grouping): nothing but the last four is shown.
+  return { text: group(value, sizes, sep), forbidden: [value, value.slice(0, 12), value.slice(6, 18)] };
+});
 
 const cuit = fc
   .tuple(fc.constantFrom('20', '23', '27', '30', '33'), digits(8))
   .map(([prefix, number]) => buildCuit(prefix, number))
   .filter((value): value is string => value !== null)
-  .chain((value) => fc.constantFrom('-', '', ' ', '.').map((sep): Planted => ({ text: `${value.slice(0, 2)}${sep}${value.slice(2, 10)}${sep}${value.slice(10)}`, forbidden: [value, value.slice(0, 8)] })));
+  .chain((value) =>
+    fc
+      .constantFrom('-', '', ' ', '.')
+      .map((sep): Planted => ({ text: `${value.slice(0, 2)}${sep}${value.slice(2, 10)}${sep}${value.slice(10)}`, forbidden: [value, value.slice(0, 8)] })),
+  );
 
 /** Random bytes, encoded as secrets are: base64, base64url, hex (either case), with or without a prefix. */
 const token = fc
@@ -77,7 +79,20 @@ const shortValue = fc.stringMatching(/^[A-Za-z0-9]{8,14}$/).filter((v) => /\d/.t
 
 const keyValue = fc
   .tuple(
-    fc.constantFrom('key', 'api_key', 'apiKey', 'X-Api-Key', 'access_token', 'refresh_token', 'sid', 'session_id', 'client_secret', 'password', 'signature', 'token'),
+    fc.constantFrom(
+      'key',
+      'api_key',
+      'apiKey',
+      'X-Api-Key',
+      'access_token',
+      'refresh_token',
+      'sid',
+      'session_id',
+      'client_secret',
+      'password',
+      'signature',
+      'token',
+    ),
     fc.constantFrom('=', ': ', ':', ' = ', '":"', "='"),
     shortValue,
   )
@@ -88,19 +103,48 @@ const credentialWord = fc
   .map(([word, value]): Planted => ({ text: `${word} ${value}`, forbidden: [value] }));
 
 const cookie = fc
-  .tuple(fc.constantFrom('Set-Cookie: ', 'Cookie: ', 'cookie='), fc.constantFrom('sid', 'session', 'PHPSESSID', 'connect.sid'), shortValue, fc.constantFrom('', '; Path=/', '; HttpOnly; Secure'))
+  .tuple(
+    fc.constantFrom('Set-Cookie: ', 'Cookie: ', 'cookie='),
+    fc.constantFrom('sid', 'session', 'PHPSESSID', 'connect.sid'),
+    shortValue,
+    fc.constantFrom('', '; Path=/', '; HttpOnly; Secure'),
+  )
   .map(([header, name, value, attributes]): Planted => ({ text: `${header}${name}=${value}${attributes}`, forbidden: [value] }));
 
 const secret = fc.oneof(cbu, cuit, token, jwt, keyValue, credentialWord, cookie);
 
 /** Ordinary words of provider messages, and numbers that are not account numbers. */
 const filler = fc.constantFrom(
-  'session', 'expired', 'for', 'account', 'CBU', 'CVU', 'CUIT', 'Error:', 'the', 'payment', 'was', 'refused;',
-  'amount', '12345.67', 'on', '2026-01-15', 'at', '12:00:00', 'fondos', 'insuficientes', '(code 83)', 'ARS',
+  'session',
+  'expired',
+  'for',
+  'account',
+  'CBU',
+  'CVU',
+  'CUIT',
+  'Error:',
+  'the',
+  'payment',
+  'was',
+  'refused;',
+  'amount',
+  '12345.67',
+  'on',
+  '2026-01-15',
+  'at',
+  '12:00:00',
+  'fondos',
+  'insuficientes',
+  '(code 83)',
+  'ARS',
 );
 
 const message = fc
-  .tuple(fc.array(filler, { maxLength: 4 }), fc.array(fc.tuple(secret, fc.array(filler, { minLength: 1, maxLength: 3 })), { minLength: 1, maxLength: 3 }), fc.constantFrom(' ', '\n', ', '))
+  .tuple(
+    fc.array(filler, { maxLength: 4 }),
+    fc.array(fc.tuple(secret, fc.array(filler, { minLength: 1, maxLength: 3 })), { minLength: 1, maxLength: 3 }),
+    fc.constantFrom(' ', '\n', ', '),
+  )
   .map(([lead, parts, joiner]) => {
     const planted = parts.map(([s]) => s);
     const text = [...lead, ...parts.flatMap(([s, words]) => [s.text, ...words])].join(joiner);
@@ -138,7 +182,17 @@ describe('sanitiser by shape', () => {
       fc.oneof(
         filler,
         fc.uuid(),
-        fc.constantFrom('PROVIDER_UNAVAILABLE', 'GET v2/payment/cashout/{id}', 'POST v2/whitelabel/statics/:period', 'v1/balance/report', 'getPaymentByExternalId', 'InternalServerError', 'VAR-00000000-0000-4000-8000-000000000000', '203.0.113.5', 'application/x-www-form-urlencoded'),
+        fc.constantFrom(
+          'PROVIDER_UNAVAILABLE',
+          'GET v2/payment/cashout/{id}',
+          'POST v2/whitelabel/statics/:period',
+          'v1/balance/report',
+          'getPaymentByExternalId',
+          'InternalServerError',
+          'VAR-00000000-0000-4000-8000-000000000000',
+          '203.0.113.5',
+          'application/x-www-form-urlencoded',
+        ),
         fc.integer({ min: 0, max: 99_999_999 }).map(String),
         fc.tuple(fc.integer({ min: 0, max: 9_999_999 }), fc.integer({ min: 0, max: 99 })).map(([a, b]) => `${a}.${String(b).padStart(2, '0')}`),
         fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }).map((d) => d.toISOString()),
@@ -168,6 +222,11 @@ describe('sanitiser by shape', () => {
     const error = badResponse('TUPAY', 'GET v1/balance/report', 'data.items is missing or not a list', 'req-42');
     recorder.logger.warn({ err: error }, 'failed');
     const logged = JSON.parse(recorder.lines[0]!).err;
-    expect(logged).toMatchObject({ message: 'TUPAY sent an unexpected answer to GET v1/balance/report: data.items is missing or not a list', code: 'PROVIDER_UNAVAILABLE', reason: 'BAD_RESPONSE', requestId: 'req-42' });
+    expect(logged).toMatchObject({
+      message: 'TUPAY sent an unexpected answer to GET v1/balance/report: data.items is missing or not a list',
+      code: 'PROVIDER_UNAVAILABLE',
+      reason: 'BAD_RESPONSE',
+      requestId: 'req-42',
+    });
   });
 });

@@ -48,7 +48,7 @@ describe('WindowBreaker', () => {
     expect(window.tripped()).toBe(true); // 3 of 5
   });
 
-  it('counts weighted outcomes (a shared call\'s callers) without opening by itself', () => {
+  it("counts weighted outcomes (a shared call's callers) without opening by itself", () => {
     const { window } = breaker({ minimumCalls: 10 });
     window.record(false, 9);
     expect(window.tripped()).toBe(false);

@@ -23,8 +23,7 @@ export const DecimalScalar = stringScalar({
 
 export const CuitScalar = stringScalar({
   name: 'CUIT',
-  description:
-    'Argentine CUIT/CUIL: 11 digits with a valid check digit; accepts 20-12345678-6 or 20123456786, always returns 11 digits.',
+  description: 'Argentine CUIT/CUIL: 11 digits with a valid check digit; accepts 20-12345678-6 or 20123456786, always returns 11 digits.',
   expected: '11 digits with a valid check digit, e.g. "20-12345678-6"',
   parse: normalizeCuit,
 });

@@ -94,18 +94,26 @@ export class CashinMutations {
   }
 
   @Mutation(() => CreateTransferLinkPayload, { description: 'A TelePagos link that starts a transfer to our account.' })
-  createTransferLink(@Arg('input', () => CreateTransferLinkInput) input: CreateTransferLinkInput, @Ctx() ctx: GatewayContext): Promise<Payload<CreateTransferLinkPayload>> {
+  createTransferLink(
+    @Arg('input', () => CreateTransferLinkInput) input: CreateTransferLinkInput,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<Payload<CreateTransferLinkPayload>> {
     const check = new InputCheck();
     const { concept, description } = checkCharge(check, input, ctx.config.maxOperationAmount);
     const entry = { operation: 'createTransferLink', provider: 'TELEPAGOS', amount: input.amount, currency: 'ARS', destination: input.cbu };
     return mutate<Omit<CreateTransferLinkPayload, 'userErrors'>>(ctx, check, entry, { paymentLink: null }, async () => {
-      const link = await ctx.providers.sole('cashinSink').createTransferLink({ cbu: input.cbu, cuit: input.cuit, amount: input.amount, concept, description }, { requestId: ctx.requestId });
+      const link = await ctx.providers
+        .sole('cashinSink')
+        .createTransferLink({ cbu: input.cbu, cuit: input.cuit, amount: input.amount, concept, description }, { requestId: ctx.requestId });
       return { result: { paymentLink: link.paymentLink } };
     });
   }
 
   @Mutation(() => CreatePaymentLinkPayload, { description: 'A TelePagos payment link, optionally split among CVUs.' })
-  createPaymentLink(@Arg('input', () => CreatePaymentLinkInput) input: CreatePaymentLinkInput, @Ctx() ctx: GatewayContext): Promise<Payload<CreatePaymentLinkPayload>> {
+  createPaymentLink(
+    @Arg('input', () => CreatePaymentLinkInput) input: CreatePaymentLinkInput,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<Payload<CreatePaymentLinkPayload>> {
     const check = new InputCheck();
     check.amount(['input', 'amount'], input.amount, ctx.config.maxOperationAmount);
     const concept = check.text(['input', 'concept'], input.concept, TEXT_LIMITS.concept);
@@ -116,15 +124,21 @@ export class CashinMutations {
         check.custom(['input', 'distribution'], `give from 1 to ${MAX_DISTRIBUTION_PARTS} parts, or none`);
       } else {
         parts.forEach((part, i) => check.amount(['input', 'distribution', String(i), 'amount'], part.amount, ctx.config.maxOperationAmount));
-        check.sumsTo(['input', 'distribution'], parts.map((p) => p.amount), input.amount);
+        check.sumsTo(
+          ['input', 'distribution'],
+          parts.map((p) => p.amount),
+          input.amount,
+        );
       }
     }
     const entry = { operation: 'createPaymentLink', provider: 'TELEPAGOS', amount: input.amount, currency: 'ARS' };
     return mutate<Omit<CreatePaymentLinkPayload, 'userErrors'>>(ctx, check, entry, { paymentLink: null }, async () => {
-      const link = await ctx.providers.sole('cashinSink').createPaymentLink(
-        { amount: input.amount, concept, expiresAt, multipleUse: input.multipleUse, distribution: parts?.map((p) => ({ cbu: p.cbu, amount: p.amount })) },
-        { requestId: ctx.requestId },
-      );
+      const link = await ctx.providers
+        .sole('cashinSink')
+        .createPaymentLink(
+          { amount: input.amount, concept, expiresAt, multipleUse: input.multipleUse, distribution: parts?.map((p) => ({ cbu: p.cbu, amount: p.amount })) },
+          { requestId: ctx.requestId },
+        );
       return { result: { paymentLink: { id: link.id, url: link.url } }, resultId: link.id };
     });
   }

@@ -29,7 +29,11 @@ export interface IdempotencyOptions {
 
 /** A stable digest of the input: the same data in any key order gives the same fingerprint. */
 export function fingerprint(input: Record<string, unknown>): string {
-  const canonical = JSON.stringify(Object.keys(input).sort().map((key) => [key, input[key] ?? null]));
+  const canonical = JSON.stringify(
+    Object.keys(input)
+      .sort()
+      .map((key) => [key, input[key] ?? null]),
+  );
   return createHash('sha256').update(canonical).digest('hex');
 }
 

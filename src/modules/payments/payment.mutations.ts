@@ -58,7 +58,13 @@ export class PaymentMutations {
       // Subscribers see the payment from its creation on; Talo itself only notifies changes. The payment
       // exists at Talo whatever happens here, so a failed publish is logged, not reported as a failure.
       await ctx.events
-        .publish({ id: eventId('TALO', `created:${payment.id}`), provider: 'TALO', type: 'PAYMENT_CREATED', occurredAt: payment.createdAt ?? new Date().toISOString(), payment: value })
+        .publish({
+          id: eventId('TALO', `created:${payment.id}`),
+          provider: 'TALO',
+          type: 'PAYMENT_CREATED',
+          occurredAt: payment.createdAt ?? new Date().toISOString(),
+          payment: value,
+        })
         .catch((error: unknown) => ctx.logger.warn({ err: error }, 'PAYMENT_CREATED not published'));
       return { result: { payment: value }, resultId: payment.id };
     });

@@ -14,7 +14,6 @@ export const REFERENCE_TTL_MS = 5 * 60_000;
 
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-
 @Resolver()
 export class ReferenceResolver {
   @Query(() => [PaymentConcept], { description: 'TelePagos payment concepts, used to classify cash-outs and cash-ins.' })
@@ -31,10 +30,7 @@ export class ReferenceResolver {
   }
 
   @Query(() => Statistics, { nullable: true, description: 'TelePagos white-label statistics for a period.' })
-  statistics(
-    @Arg('period', () => String, { description: 'The month, YYYY-MM.' }) period: string,
-    @Ctx() ctx: GatewayContext,
-  ): Promise<DomainStatistics> {
+  statistics(@Arg('period', () => String, { description: 'The month, YYYY-MM.' }) period: string, @Ctx() ctx: GatewayContext): Promise<DomainStatistics> {
     if (!PERIOD.test(period)) throw userInputError('period must be a month, YYYY-MM', { field: 'period' });
     return ctx.providers.sole('reference').statistics(period, callContext(ctx));
   }

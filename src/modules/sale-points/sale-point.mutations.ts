@@ -73,12 +73,18 @@ export class SalePointMutations {
   createSalePoint(@Arg('input', () => CreateSalePointInput) input: CreateSalePointInput, @Ctx() ctx: GatewayContext): Promise<Payload<CreateSalePointPayload>> {
     const check = new InputCheck();
     const name = check.text(['input', 'name'], input.name, TEXT_LIMITS.name);
-    return mutate<Omit<CreateSalePointPayload, 'userErrors'>>(ctx, check, { operation: 'createSalePoint', provider: 'TELEPAGOS' }, { salePoint: null }, async () => {
-      const { id } = await ctx.providers.sole('salePointSink').createSalePoint(name, { requestId: ctx.requestId });
-      // Read it back, so name and status are what TelePagos holds, not what we assume.
-      const created = (await ctx.providers.sole('salePointSink').salePoints(callContext(ctx))).find((s) => s.id === id);
-      return { result: { salePoint: salePointValue(created ?? { id, name, status: 'active' }) }, resultId: id };
-    });
+    return mutate<Omit<CreateSalePointPayload, 'userErrors'>>(
+      ctx,
+      check,
+      { operation: 'createSalePoint', provider: 'TELEPAGOS' },
+      { salePoint: null },
+      async () => {
+        const { id } = await ctx.providers.sole('salePointSink').createSalePoint(name, { requestId: ctx.requestId });
+        // Read it back, so name and status are what TelePagos holds, not what we assume.
+        const created = (await ctx.providers.sole('salePointSink').salePoints(callContext(ctx))).find((s) => s.id === id);
+        return { result: { salePoint: salePointValue(created ?? { id, name, status: 'active' }) }, resultId: id };
+      },
+    );
   }
 
   @Mutation(() => DeleteSalePointPayload, { description: 'Deletes a TelePagos sale point.' })
@@ -86,10 +92,17 @@ export class SalePointMutations {
     const check = new InputCheck();
     const id = salePointLocalId(check, ['input', 'id'], input.id);
     // The only thing TelePagos can fail to find here is the sale point: a not-found error points at the id.
-    return mutate<Omit<DeleteSalePointPayload, 'userErrors'>>(ctx, check, { operation: 'deleteSalePoint', provider: 'TELEPAGOS', resultId: id }, { deletedSalePointId: null }, async () => {
-      await ctx.providers.sole('salePointSink').deleteSalePoint(id, { requestId: ctx.requestId });
-      return { result: { deletedSalePointId: toGlobalId('SalePoint', 'TELEPAGOS', id) }, resultId: id };
-    }, ['input', 'id']);
+    return mutate<Omit<DeleteSalePointPayload, 'userErrors'>>(
+      ctx,
+      check,
+      { operation: 'deleteSalePoint', provider: 'TELEPAGOS', resultId: id },
+      { deletedSalePointId: null },
+      async () => {
+        await ctx.providers.sole('salePointSink').deleteSalePoint(id, { requestId: ctx.requestId });
+        return { result: { deletedSalePointId: toGlobalId('SalePoint', 'TELEPAGOS', id) }, resultId: id };
+      },
+      ['input', 'id'],
+    );
   }
 
   @Mutation(() => CreateSalePointQrOrderPayload, { description: "An order for a sale point's closed QR." })
@@ -102,7 +115,9 @@ export class SalePointMutations {
     const { concept, description } = checkCharge(check, input, ctx.config.maxOperationAmount);
     const entry = { operation: 'createSalePointQrOrder', provider: 'TELEPAGOS', amount: input.amount, currency: 'ARS' };
     return mutate<Omit<CreateSalePointQrOrderPayload, 'userErrors'>>(ctx, check, entry, { qrOrderId: null }, async () => {
-      const order = await ctx.providers.sole('salePointSink').createQrOrder({ salePointId, amount: input.amount, concept, description }, { requestId: ctx.requestId });
+      const order = await ctx.providers
+        .sole('salePointSink')
+        .createQrOrder({ salePointId, amount: input.amount, concept, description }, { requestId: ctx.requestId });
       return { result: { qrOrderId: order.qrOrderId }, resultId: order.qrOrderId };
     });
   }

@@ -100,14 +100,7 @@ export const TALO_REQUIRED_PAYMENT_OPTION: TaloPaymentOption = 'transfer';
  */
 export const TALO_REQUIRED_CREATE_FIELDS = ['price', 'user_id', 'redirect_url', 'external_id'] as const;
 /** (seed + public) Optional create fields. */
-export const TALO_OPTIONAL_CREATE_FIELDS = [
-  'webhook_url',
-  'motive',
-  'items',
-  'payment_options',
-  'client_data',
-  'expiration_timestamp',
-] as const;
+export const TALO_OPTIONAL_CREATE_FIELDS = ['webhook_url', 'motive', 'items', 'payment_options', 'client_data', 'expiration_timestamp'] as const;
 /**
  * ASSUMPTION: `external_id` is not checked for uniqueness; creating twice makes two payments, so a
  * client cannot rely on it as an idempotency key.
@@ -119,16 +112,7 @@ export const TALO_PAYMENT_ID_PREFIX = 'VAR-';
 export const TALO_DEFAULT_EXPIRATION_SECONDS = 5 * 24 * 3600;
 
 /** (seed: first five; public transfers docs: the last three) Every status; handle all eight. */
-export const TALO_PAYMENT_STATUSES = [
-  'PENDING',
-  'SUCCESS',
-  'REJECTED',
-  'CANCELLED',
-  'UNDER_REVIEW',
-  'OVERPAID',
-  'UNDERPAID',
-  'EXPIRED',
-] as const;
+export const TALO_PAYMENT_STATUSES = ['PENDING', 'SUCCESS', 'REJECTED', 'CANCELLED', 'UNDER_REVIEW', 'OVERPAID', 'UNDERPAID', 'EXPIRED'] as const;
 export type TaloPaymentStatus = (typeof TALO_PAYMENT_STATUSES)[number];
 
 export function isTaloPaymentStatus(value: unknown): value is TaloPaymentStatus {

@@ -8,13 +8,7 @@ import type { Secret } from '../../secret.js';
 import type { CredentialStore, StoredCredential } from '../../state/credential-store.js';
 import { CredentialManager } from '../credentials.js';
 import type { UpstreamTransport } from '../http.js';
-import {
-  TALO_TOKEN_LIFETIME_SECONDS,
-  TALO_TOKEN_RENEW_MARGIN_SECONDS,
-  readTaloTokenExpiry,
-  taloAuthorizationHeader,
-  taloTokenPath,
-} from './assumptions.js';
+import { TALO_TOKEN_LIFETIME_SECONDS, TALO_TOKEN_RENEW_MARGIN_SECONDS, readTaloTokenExpiry, taloAuthorizationHeader, taloTokenPath } from './assumptions.js';
 import type { TaloTokenRequestDto } from './dto.js';
 import { toToken, unwrapEnvelope } from './mappers.js';
 

@@ -12,22 +12,8 @@ import { ProviderError, providerRejection, safeProviderMessage } from '../errors
 import type { Payment, PaymentStatus, TransferDestination } from '../../domain/models.js';
 import { sumDecimals } from '../../domain/money.js';
 import { ARGENTINA_UTC_OFFSET_MS } from '../telepagos/assumptions.js';
-import {
-  TALO_REQUIRED_PAYMENT_OPTION,
-  isTaloFailure,
-  isTaloPaymentStatus,
-  taloAmountToCents,
-  taloQuoteCvu,
-  type TaloPaymentStatus,
-} from './assumptions.js';
-import type {
-  TaloCreatePaymentDto,
-  TaloPaymentDto,
-  TaloPriceDto,
-  TaloQuoteDto,
-  TaloTokenDto,
-  TaloTransactionDto,
-} from './dto.js';
+import { TALO_REQUIRED_PAYMENT_OPTION, isTaloFailure, isTaloPaymentStatus, taloAmountToCents, taloQuoteCvu, type TaloPaymentStatus } from './assumptions.js';
+import type { TaloCreatePaymentDto, TaloPaymentDto, TaloPriceDto, TaloQuoteDto, TaloTokenDto, TaloTransactionDto } from './dto.js';
 import { isJsonObject, knownFields, wireReaders, type WireSource, type WireZone } from '../wire.js';
 
 const PROVIDER = 'TALO';
@@ -48,8 +34,23 @@ export const TALO_ZONE: WireZone = Object.freeze({
 /** The fields the documents name, per object: any other key is an `unknown_field` surprise. */
 const KNOWN = {
   payment: knownFields(
-    'id', 'payment_status', 'user_id', 'external_id', 'price', 'payment_options', 'quotes', 'payment_url', 'webhook_url', 'redirect_url',
-    'motive', 'items', 'client_data', 'creation_timestamp', 'last_modified_timestamp', 'expiration_timestamp', 'transactions',
+    'id',
+    'payment_status',
+    'user_id',
+    'external_id',
+    'price',
+    'payment_options',
+    'quotes',
+    'payment_url',
+    'webhook_url',
+    'redirect_url',
+    'motive',
+    'items',
+    'client_data',
+    'creation_timestamp',
+    'last_modified_timestamp',
+    'expiration_timestamp',
+    'transactions',
   ),
   price: knownFields('amount', 'currency'),
 };

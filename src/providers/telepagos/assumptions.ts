@@ -76,8 +76,12 @@ function utcFromParts(year: number, month: number, day: number, hour = 0, minute
   const check = new Date(ms);
   // Date.UTC rolls 2025-02-30 over to March: a real calendar date reads back the same parts.
   const exact =
-    check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 && check.getUTCDate() === day &&
-    check.getUTCHours() === hour && check.getUTCMinutes() === minute && check.getUTCSeconds() === second;
+    check.getUTCFullYear() === year &&
+    check.getUTCMonth() === month - 1 &&
+    check.getUTCDate() === day &&
+    check.getUTCHours() === hour &&
+    check.getUTCMinutes() === minute &&
+    check.getUTCSeconds() === second;
   return exact ? ms : null;
 }
 
@@ -236,7 +240,8 @@ export const TELEPAGOS_MESSAGES = {
  * states no codes and may answer errors with HTTP 200): on such an answer, whatever its HTTP status, the
  * token is renewed once and the call replayed once. Every token message above matches it.
  */
-export const TOKEN_REFUSED_PATTERN = /token.*(invalid|expired|not provided|missing|revoked|inv[aá]lid|expirad|vencid)|(invalid|expired|inv[aá]lid|expirad|vencid).*token|unauthenticated|no autenticad/i;
+export const TOKEN_REFUSED_PATTERN =
+  /token.*(invalid|expired|not provided|missing|revoked|inv[aá]lid|expirad|vencid)|(invalid|expired|inv[aá]lid|expirad|vencid).*token|unauthenticated|no autenticad/i;
 
 /**
  * **assumption**: the words of an error `message` that mean the object asked for does not exist. An

@@ -226,7 +226,6 @@ function cashoutBody(input: CreateCashoutInput, amount: AmountWriter): CashoutRe
   };
 }
 
-
 /** 401, or an error message about the token with any HTTP status (403, 200…): renew once, replay once. */
 const tokenRefused = refusedWhen(TOKEN_REFUSED_PATTERN, telepagosErrorMessage);
 
@@ -370,7 +369,11 @@ export class TelepagosClient {
    */
   async createCashout(input: CreateCashoutInput, ctx?: CallContext): Promise<Cashout> {
     const body = cashoutBody(input, this.amount);
-    const audit = { referenceId: input.referenceId, amount: String(body.amount), destination: input.cbu !== undefined ? maskAccountNumber(input.cbu) : input.alias };
+    const audit = {
+      referenceId: input.referenceId,
+      amount: String(body.amount),
+      destination: input.cbu !== undefined ? maskAccountNumber(input.cbu) : input.alias,
+    };
     try {
       const id = await this.call({ ...post(PATHS.cashout, body), retry: 'replayable' }, ctx, (answer, source) => read.id(answer, 'id', source));
       forRequest(this.logger, ctx?.requestId).info({ ...audit, cashoutId: id }, 'telepagos cash-out sent');
@@ -399,7 +402,11 @@ export class TelepagosClient {
 
   /** A one-payment (dynamic) QR for this amount. */
   async createQrCharge(input: CreateQrChargeInput, ctx?: CallContext): Promise<QrCharge> {
-    const body: QrGenerateRequestDto = { amount: this.amount(input.amount, `POST ${PATHS.qrGenerate}`), concept: input.concept, description: input.description };
+    const body: QrGenerateRequestDto = {
+      amount: this.amount(input.amount, `POST ${PATHS.qrGenerate}`),
+      concept: input.concept,
+      description: input.description,
+    };
     return this.call(post(PATHS.qrGenerate, body), ctx, (answer, source) => ({
       qrCode: read.text(answer, 'qr_code', source),
       qrOrderId: read.id(answer, 'qr_order_id', source),

@@ -37,17 +37,7 @@ import {
   type OperationId,
   type StaticQrType,
 } from './assumptions.js';
-import type {
-  BuyerDto,
-  CashinDto,
-  ConceptDto,
-  OperationDto,
-  SalePointDto,
-  TokenDto,
-  TransactionsDto,
-  TxDto,
-  WireId,
-} from './dto.js';
+import type { BuyerDto, CashinDto, ConceptDto, OperationDto, SalePointDto, TokenDto, TransactionsDto, TxDto, WireId } from './dto.js';
 import { isJsonObject, knownFields, wireReaders, type RowsRead, type Untrusted, type WireSource, type WireZone } from '../wire.js';
 
 const PROVIDER = 'TELEPAGOS';
@@ -179,7 +169,8 @@ export interface TxRow {
 /** `income` is documented `int` 0/1; `"0"`/`"1"` and booleans are read too. */
 function incomeAt(value: unknown, path: string, source: WireSource): 0 | 1 {
   if (value === TX_INCOME.in || value === TX_INCOME.out) return value;
-  const income = value === true || value === String(TX_INCOME.in) ? TX_INCOME.in : value === false || value === String(TX_INCOME.out) ? TX_INCOME.out : undefined;
+  const income =
+    value === true || value === String(TX_INCOME.in) ? TX_INCOME.in : value === false || value === String(TX_INCOME.out) ? TX_INCOME.out : undefined;
   if (income === undefined) throw bad(source, `${path}.income is missing or not 0/1`);
   surprise(source, 'coerced_type', `${path}.income`, `${typeof value} for number`);
   return income;

@@ -165,7 +165,8 @@ export const TUPAY_BAD_REQUEST_STATUS = 400;
  * such an answer, whatever its HTTP status (401 always counts), the session is opened again once and the
  * call replayed once. The sandbox's session messages match it.
  */
-export const TUPAY_SESSION_REFUSED_PATTERN = /(session|token|cookie).*(invalid|expired|destroyed|not found)|(invalid|expired).*(session|token)|log ?in (again|first)|unauthenticated/i;
+export const TUPAY_SESSION_REFUSED_PATTERN =
+  /(session|token|cookie).*(invalid|expired|destroyed|not found)|(invalid|expired).*(session|token)|log ?in (again|first)|unauthenticated/i;
 
 /** The message of a Tupay error body (`description`, or `message`), whatever its HTTP status. */
 export function tupayErrorMessage(body: unknown): unknown {
@@ -271,7 +272,10 @@ export function tupayDateHeader(at: Date): string {
 
 /** **Assumption**: hex HMAC-SHA256 of `X-Date + X-Login + raw body` with the notification secret. */
 export function tupaySignature(date: string, login: string, rawBody: string | Buffer, secret: string): string {
-  return createHmac('sha256', secret).update(date + login).update(rawBody).digest('hex');
+  return createHmac('sha256', secret)
+    .update(date + login)
+    .update(rawBody)
+    .digest('hex');
 }
 
 /** The `Authorization` header value of a notification: `TUPAY <signature>`. */

@@ -186,7 +186,6 @@ function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
   });
 }
 
-
 // ── The client ─────────────────────────────────────────────────────────────────────────────────────
 
 export class TupayClient {

@@ -20,15 +20,7 @@ import {
   type TupayCashoutStatus,
   type TupayDepositStatus,
 } from './assumptions.js';
-import type {
-  TupayBalanceDto,
-  TupayBalanceReportRowDto,
-  TupayBalancesDto,
-  TupayCashoutDto,
-  TupayDepositDto,
-  TupayErrorDto,
-  TupayPageDto,
-} from './dto.js';
+import type { TupayBalanceDto, TupayBalanceReportRowDto, TupayBalancesDto, TupayCashoutDto, TupayDepositDto, TupayErrorDto, TupayPageDto } from './dto.js';
 import { isJsonObject, knownFields, wireReaders, type RowsRead, type Untrusted, type WireSource, type WireZone } from '../wire.js';
 
 const PROVIDER = 'TUPAY';
@@ -48,20 +40,65 @@ export const TUPAY_ZONE: WireZone = Object.freeze({
 const KNOWN = {
   page: knownFields('page', 'rows', 'maxRows', 'data'),
   deposit: knownFields(
-    'idDeposit', 'externalId', 'creationDate', 'country', 'paymentMethodCode', 'paymentMethodName', 'clientDocument', 'amount', 'currency',
-    'localAmount', 'localCurrency', 'fee', 'feeCurrency', 'lastChangeDate', 'status', 'idUser', 'idMerchant', 'merchantName', 'flags', 'refundAttempted',
+    'idDeposit',
+    'externalId',
+    'creationDate',
+    'country',
+    'paymentMethodCode',
+    'paymentMethodName',
+    'clientDocument',
+    'amount',
+    'currency',
+    'localAmount',
+    'localCurrency',
+    'fee',
+    'feeCurrency',
+    'lastChangeDate',
+    'status',
+    'idUser',
+    'idMerchant',
+    'merchantName',
+    'flags',
+    'refundAttempted',
   ),
   cashout: knownFields(
-    'idCashout', 'externalId', 'creationDate', 'country', 'currency', 'amount', 'creditedCurrency', 'creditedAmount', 'merchantCurrency',
-    'merchantAmount', 'fee', 'feeCurrency', 'tax', 'lastChangeDate', 'status', 'clientDocument', 'flags', 'idMerchant', 'merchantName', 'reason',
+    'idCashout',
+    'externalId',
+    'creationDate',
+    'country',
+    'currency',
+    'amount',
+    'creditedCurrency',
+    'creditedAmount',
+    'merchantCurrency',
+    'merchantAmount',
+    'fee',
+    'feeCurrency',
+    'tax',
+    'lastChangeDate',
+    'status',
+    'clientDocument',
+    'flags',
+    'idMerchant',
+    'merchantName',
+    'reason',
     'existVoucher',
   ),
   balances: knownFields('balances'),
   balance: knownFields('currency', 'type', 'data'),
   balanceData: knownFields('totalBalance', 'availableBalance', 'pendingSettlementAmount'),
   reportRow: knownFields(
-    'idMerchant', 'date', 'currency', 'depositTotal', 'cashoutTotal', 'noteTotal', 'settlementTotal', 'cancelledSettlementTotal', 'depositFeeTotal',
-    'netAmount', 'totalBalance',
+    'idMerchant',
+    'date',
+    'currency',
+    'depositTotal',
+    'cashoutTotal',
+    'noteTotal',
+    'settlementTotal',
+    'cancelledSettlementTotal',
+    'depositFeeTotal',
+    'netAmount',
+    'totalBalance',
   ),
 };
 
@@ -181,12 +218,7 @@ export const CASHOUT_STATUS_TABLE: Readonly<Record<TupayCashoutStatus, Transacti
  * A word of `table` (case-insensitively), or UNKNOWN for a word Tupay added since or none at all: told
  * to the source as an `unknown_status` surprise; `providerStatus` keeps the word.
  */
-export function toTransactionStatus(
-  word: string,
-  table: Readonly<Record<string, TransactionStatus>>,
-  source?: WireSource,
-  path = 'status',
-): TransactionStatus {
+export function toTransactionStatus(word: string, table: Readonly<Record<string, TransactionStatus>>, source?: WireSource, path = 'status'): TransactionStatus {
   const key = word.trim().toUpperCase();
   const status = Object.hasOwn(table, key) ? table[key] : undefined;
   if (status) return status;

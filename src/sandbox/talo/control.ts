@@ -32,9 +32,7 @@ export function registerTaloControl(app: FastifyInstance, runtime: Runtime, opti
   };
 
   const answer = (result: ChangeResult, reply: FastifyReply, origin: string, status: number): FastifyReply =>
-    result.ok
-      ? reply.code(status).send({ payment: toWire(result.payment, origin, cvuField) })
-      : reply.code(result.status).send({ error: result.message });
+    result.ok ? reply.code(status).send({ payment: toWire(result.payment, origin, cvuField) }) : reply.code(result.status).send({ error: result.message });
 
   // Seeded payments have no creator to give them a webhook_url: this one (the embedded gateway sets it).
   app.put(`${P}/webhook`, async (request, reply) => {

@@ -4,12 +4,7 @@
  * of ../server.ts. Walk-through: docs/sandbox-talo.md.
  */
 import { startSandbox, type RunningSandbox, type SandboxDefinition } from '../server.js';
-import {
-  TALO_TOKEN_LIFETIME_SECONDS,
-  TALO_WEBHOOK_ANSWER_WITHIN_MS,
-  TALO_WEBHOOK_BACKOFF,
-  TALO_WEBHOOK_RETRIES,
-} from '../../providers/talo/assumptions.js';
+import { TALO_TOKEN_LIFETIME_SECONDS, TALO_WEBHOOK_ANSWER_WITHIN_MS, TALO_WEBHOOK_BACKOFF, TALO_WEBHOOK_RETRIES } from '../../providers/talo/assumptions.js';
 import { ARGENTINA_UTC_OFFSET_MS } from '../../providers/telepagos/assumptions.js';
 import type { WireFacts } from '../variant.js';
 import { registerTaloControl } from './control.js';

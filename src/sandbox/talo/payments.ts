@@ -63,8 +63,7 @@ export function refresh(runtime: Runtime, payment: TaloPayment): TaloPayment {
   return payment;
 }
 
-export const receivedCents = (payment: TaloPayment): number =>
-  payment.transactions.reduce((sum, t) => sum + t.amountCents, 0);
+export const receivedCents = (payment: TaloPayment): number => payment.transactions.reduce((sum, t) => sum + t.amountCents, 0);
 
 /** A transfer to the payment's CVU: recorded, and the status derived from the total received. */
 export function receiveTransfer(runtime: Runtime, payment: TaloPayment, amountCents: number): ChangeResult {

@@ -18,8 +18,7 @@ export const taloErrorBody = (_status: number, message: string): TaloEnvelope<nu
 const succeed = <T>(reply: FastifyReply, status: number, message: string, data: T): FastifyReply =>
   reply.code(status).send({ message, error: false, data } satisfies TaloEnvelope<T>);
 
-const refuse = (reply: FastifyReply, status: number, message: string): FastifyReply =>
-  reply.code(status).send(taloErrorBody(status, message));
+const refuse = (reply: FastifyReply, status: number, message: string): FastifyReply => reply.code(status).send(taloErrorBody(status, message));
 
 /** The sandbox's own base URL as the client reached it, for `payment_url`. */
 export const requestOrigin = (request: FastifyRequest): string => `${request.protocol}://${request.host}`;

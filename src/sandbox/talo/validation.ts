@@ -32,8 +32,7 @@ const fail = (message: string): never => {
   throw new Invalid(message);
 };
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function requiredString(body: Record<string, unknown>, field: string): string {
   const value = body[field];
@@ -124,8 +123,7 @@ function validate<T>(parse: () => T): Validation<T> {
 }
 
 /** Checks a create body; the message names the offending field. */
-export const validateCreatePayment = (body: unknown, nowMs: number): Validation<CreatePaymentInput> =>
-  validate(() => parseCreate(body, nowMs));
+export const validateCreatePayment = (body: unknown, nowMs: number): Validation<CreatePaymentInput> => validate(() => parseCreate(body, nowMs));
 
 /** Checks a token request body `{ client_id, client_secret }`. */
 export const validateTokenRequest = (body: unknown): Validation<{ clientId: string; clientSecret: string }> =>

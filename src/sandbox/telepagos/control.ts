@@ -50,67 +50,99 @@ function paidAnswer(runtime: Runtime, cashIn: CashIn) {
 }
 
 export function registerTelepagosControl(app: FastifyInstance, runtime: Runtime): void {
-  app.post('/_sandbox/qr-orders/:id/pay', control(runtime, (request, state) => {
-    const order = state.qrOrders.get(pathId(request) ?? -1);
-    if (!order) throw notFound('QR order not found');
-    if (order.cashInId !== null) throw conflict(`QR order ${order.id} is already paid`);
-    const buyer = readBuyer(request.body);
-    const salePointName = order.salePointId === null ? '' : (state.salePoints.get(order.salePointId)?.name ?? '');
-    const cashIn = creditCashIn(state, {
-      ...order, buyer, operation: OPERATION_IDS.qrPayment, salePointName, qrOrderId: order.id, linkId: null,
-    });
-    order.cashInId = cashIn.id;
-    return paidAnswer(runtime, cashIn);
-  }));
+  app.post(
+    '/_sandbox/qr-orders/:id/pay',
+    control(runtime, (request, state) => {
+      const order = state.qrOrders.get(pathId(request) ?? -1);
+      if (!order) throw notFound('QR order not found');
+      if (order.cashInId !== null) throw conflict(`QR order ${order.id} is already paid`);
+      const buyer = readBuyer(request.body);
+      const salePointName = order.salePointId === null ? '' : (state.salePoints.get(order.salePointId)?.name ?? '');
+      const cashIn = creditCashIn(state, {
+        ...order,
+        buyer,
+        operation: OPERATION_IDS.qrPayment,
+        salePointName,
+        qrOrderId: order.id,
+        linkId: null,
+      });
+      order.cashInId = cashIn.id;
+      return paidAnswer(runtime, cashIn);
+    }),
+  );
 
-  app.post('/_sandbox/payment-links/:id/pay', control(runtime, (request, state) => {
-    const link = state.paymentLinks.get(pathId(request) ?? -1);
-    if (!link) throw notFound('Payment link not found');
-    if (link.expiresAtMs <= state.clock.now()) throw conflict(`Payment link ${link.id} expired`);
-    if (!link.multipleUse && link.cashInIds.length > 0) throw conflict(`Payment link ${link.id} is single-use and already paid`);
-    const cashIn = creditCashIn(state, {
-      amountCents: link.amountCents, concept: link.concept, description: `Link ${link.id}`, buyer: readBuyer(request.body),
-      operation: OPERATION_IDS.linkPayment, salePointName: '', qrOrderId: null, linkId: link.id,
-    });
-    link.cashInIds.push(cashIn.id);
-    return paidAnswer(runtime, cashIn);
-  }));
+  app.post(
+    '/_sandbox/payment-links/:id/pay',
+    control(runtime, (request, state) => {
+      const link = state.paymentLinks.get(pathId(request) ?? -1);
+      if (!link) throw notFound('Payment link not found');
+      if (link.expiresAtMs <= state.clock.now()) throw conflict(`Payment link ${link.id} expired`);
+      if (!link.multipleUse && link.cashInIds.length > 0) throw conflict(`Payment link ${link.id} is single-use and already paid`);
+      const cashIn = creditCashIn(state, {
+        amountCents: link.amountCents,
+        concept: link.concept,
+        description: `Link ${link.id}`,
+        buyer: readBuyer(request.body),
+        operation: OPERATION_IDS.linkPayment,
+        salePointName: '',
+        qrOrderId: null,
+        linkId: link.id,
+      });
+      link.cashInIds.push(cashIn.id);
+      return paidAnswer(runtime, cashIn);
+    }),
+  );
 
-  app.post('/_sandbox/cashouts/:id/reject', control(runtime, (request, state) => {
-    const cashout = state.cashouts.get(pathId(request) ?? -1);
-    if (!cashout) throw notFound('Cashout not found');
-    rejectCashout(state, cashout);
-    return { body: { id: cashout.id, status: cashout.entry.status, notification_id: notify(runtime, cashoutNotification(cashout)) } };
-  }));
+  app.post(
+    '/_sandbox/cashouts/:id/reject',
+    control(runtime, (request, state) => {
+      const cashout = state.cashouts.get(pathId(request) ?? -1);
+      if (!cashout) throw notFound('Cashout not found');
+      rejectCashout(state, cashout);
+      return { body: { id: cashout.id, status: cashout.entry.status, notification_id: notify(runtime, cashoutNotification(cashout)) } };
+    }),
+  );
 
-  app.put('/_sandbox/token-refusal', control(runtime, (request, state) => {
-    const { status } = (request.body ?? {}) as { status?: unknown };
-    if (!(TOKEN_REFUSAL_STATUSES as readonly unknown[]).includes(status)) throw invalid(`status must be one of ${TOKEN_REFUSAL_STATUSES.join(', ')}`);
-    state.config.tokenRefusalStatus = status as TokenRefusalStatus;
-    return { body: { status } };
-  }));
+  app.put(
+    '/_sandbox/token-refusal',
+    control(runtime, (request, state) => {
+      const { status } = (request.body ?? {}) as { status?: unknown };
+      if (!(TOKEN_REFUSAL_STATUSES as readonly unknown[]).includes(status)) throw invalid(`status must be one of ${TOKEN_REFUSAL_STATUSES.join(', ')}`);
+      state.config.tokenRefusalStatus = status as TokenRefusalStatus;
+      return { body: { status } };
+    }),
+  );
 
-  app.get('/_sandbox/webhook', control(runtime, (_request, state) => ({ body: { url: state.config.webhookUrl } })));
-  app.put('/_sandbox/webhook', control(runtime, (request, state) => {
-    const { url } = (request.body ?? {}) as { url?: unknown };
-    if (url !== null && (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url))) throw invalid('url must be an http(s) URL or null');
-    state.config.webhookUrl = url;
-    return { body: { url } };
-  }));
+  app.get(
+    '/_sandbox/webhook',
+    control(runtime, (_request, state) => ({ body: { url: state.config.webhookUrl } })),
+  );
+  app.put(
+    '/_sandbox/webhook',
+    control(runtime, (request, state) => {
+      const { url } = (request.body ?? {}) as { url?: unknown };
+      if (url !== null && (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url))) throw invalid('url must be an http(s) URL or null');
+      state.config.webhookUrl = url;
+      return { body: { url } };
+    }),
+  );
 
-  app.get('/_sandbox/state/summary', control(runtime, (_request, state) => ({
-    body: {
-      now: formatArgentinaDateTime(state.clock.now()),
-      balance_cents: state.balanceCents,
-      balance: centsToDecimalString(state.balanceCents),
-      transactions: state.ledger.size,
-      cashouts: state.cashouts.size,
-      cashins: state.cashIns.size,
-      qr_orders: state.qrOrders.size,
-      payment_links: state.paymentLinks.size,
-      transfer_links: state.transferLinks.length,
-      sale_points: state.salePoints.size,
-      webhook_url: state.config.webhookUrl,
-    },
-  })));
+  app.get(
+    '/_sandbox/state/summary',
+    control(runtime, (_request, state) => ({
+      body: {
+        now: formatArgentinaDateTime(state.clock.now()),
+        balance_cents: state.balanceCents,
+        balance: centsToDecimalString(state.balanceCents),
+        transactions: state.ledger.size,
+        cashouts: state.cashouts.size,
+        cashins: state.cashIns.size,
+        qr_orders: state.qrOrders.size,
+        payment_links: state.paymentLinks.size,
+        transfer_links: state.transferLinks.length,
+        sale_points: state.salePoints.size,
+        webhook_url: state.config.webhookUrl,
+      },
+    })),
+  );
 }

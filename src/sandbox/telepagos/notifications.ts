@@ -55,9 +55,10 @@ export function telepagosSigner(secret: string): WebhookSigner {
  * that names nothing we know. Sent unsigned.
  */
 export function hintNotification(notification: TelepagosNotification): unknown {
-  const object = notification.event === NOTIFICATION_EVENTS.cashinCredited
-    ? { transaction: { id: String(notification.id), amount: Number(notification.amount), state: notification.status.toUpperCase() } }
-    : { payout: { id: notification.id, reference: notification.reference_id, state: notification.status.toUpperCase() } };
+  const object =
+    notification.event === NOTIFICATION_EVENTS.cashinCredited
+      ? { transaction: { id: String(notification.id), amount: Number(notification.amount), state: notification.status.toUpperCase() } }
+      : { payout: { id: notification.id, reference: notification.reference_id, state: notification.status.toUpperCase() } };
   return { kind: 'whatever', version: 3, data: { object }, sent_at: new Date().toISOString() };
 }
 

@@ -2,14 +2,7 @@
  * Everything that moves money, in one place so the balance, the ledger and the records stay consistent.
  * Callers validate the input first; these functions check the rules that need the state, then change it.
  */
-import {
-  OPERATION_IDS,
-  TELEPAGOS_MESSAGES,
-  TX_INCOME,
-  TX_STATUS,
-  type ConceptId,
-  type OperationId,
-} from '../../providers/telepagos/assumptions.js';
+import { OPERATION_IDS, TELEPAGOS_MESSAGES, TX_INCOME, TX_STATUS, type ConceptId, type OperationId } from '../../providers/telepagos/assumptions.js';
 import { conflict, invalid } from './input.js';
 import type { CashIn, Cashout, KnownAccount, TelepagosState } from './state.js';
 

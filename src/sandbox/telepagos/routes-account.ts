@@ -112,22 +112,27 @@ function statistics(period: string, state: TelepagosState): object {
 }
 
 export function registerAccountRoutes(app: FastifyInstance, runtime: Runtime): void {
-  endpoint(app, runtime, 'POST', PATHS.token, (request, state) => {
-    const fields = (request.body ?? {}) as Fields;
-    const username = requiredString(fields, 'username');
-    const password = requiredString(fields, 'password');
-    const expected = state.config.credentials;
-    if (username !== expected.username || password !== expected.password) throw unauthorized(TELEPAGOS_MESSAGES.wrongCredentials);
-    const { token, expiresAtMs } = runtime.tokens.issue(username);
-    return { token, expires_at: Math.floor(expiresAtMs / 1000) };
-  }, { auth: false });
+  endpoint(
+    app,
+    runtime,
+    'POST',
+    PATHS.token,
+    (request, state) => {
+      const fields = (request.body ?? {}) as Fields;
+      const username = requiredString(fields, 'username');
+      const password = requiredString(fields, 'password');
+      const expected = state.config.credentials;
+      if (username !== expected.username || password !== expected.password) throw unauthorized(TELEPAGOS_MESSAGES.wrongCredentials);
+      const { token, expiresAtMs } = runtime.tokens.issue(username);
+      return { token, expires_at: Math.floor(expiresAtMs / 1000) };
+    },
+    { auth: false },
+  );
 
   endpoint(app, runtime, 'GET', PATHS.concepts, () => ({ concepts: CONCEPTS }));
   // Whole pesos, truncated: the API's integer cannot carry cents.
   endpoint(app, runtime, 'GET', PATHS.balance, (_request, state) => ({ amount: Math.trunc(state.balanceCents / 100) }));
   endpoint(app, runtime, 'GET', PATHS.transactionsFilters, () => ({ operations: OPERATIONS }));
   endpoint(app, runtime, 'GET', PATHS.transactions, (request, state) => listTransactions(request.query as Fields, state));
-  endpoint(app, runtime, 'GET', `${PATHS.statistics}/:period`, (request, state) =>
-    statistics((request.params as { period: string }).period, state),
-  );
+  endpoint(app, runtime, 'GET', `${PATHS.statistics}/:period`, (request, state) => statistics((request.params as { period: string }).period, state));
 }

@@ -3,18 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { TELEPAGOS_PATHS as PATHS, TELEPAGOS_STRICT_RULES, formatArgentinaDateTime } from '../../providers/telepagos/assumptions.js';
 import { centsToDecimalString } from '../random.js';
 import { endpoint, pathId, type Runtime } from './endpoint.js';
-import {
-  invalid,
-  isPresent,
-  notFound,
-  readAlias,
-  readCbu,
-  requiredAmountCents,
-  requiredConcept,
-  requiredCuit,
-  requiredString,
-  type Fields,
-} from './input.js';
+import { invalid, isPresent, notFound, readAlias, readCbu, requiredAmountCents, requiredConcept, requiredCuit, requiredString, type Fields } from './input.js';
 import { executeCashout, type CashoutDestination, type CashoutRequest } from './operations.js';
 import type { Cashout, TelepagosState } from './state.js';
 import { buildVoucherPdf } from './voucher.js';

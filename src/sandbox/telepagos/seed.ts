@@ -2,14 +2,7 @@
  * Deterministic seeded state: the same seed and `now` give the same accounts, history and balance.
  * History is generated oldest first, so every ledger insertion is an append.
  */
-import {
-  CONCEPTS,
-  OPERATION_IDS,
-  TX_INCOME,
-  TX_STATUS,
-  type OperationId,
-  type TxStatus,
-} from '../../providers/telepagos/assumptions.js';
+import { CONCEPTS, OPERATION_IDS, TX_INCOME, TX_STATUS, type OperationId, type TxStatus } from '../../providers/telepagos/assumptions.js';
 import { SANDBOX_CREDENTIALS } from '../credentials.js';
 import { pick, randomCbu, randomCuit, randomInt, seededRandom, type Random } from '../random.js';
 import { FIXTURE_ACCOUNTS, FIXTURE_SALE_POINTS, SALE_POINTS_WITH_HISTORY, TELEPAGOS_ACCOUNT } from './fixtures.js';

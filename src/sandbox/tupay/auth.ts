@@ -3,12 +3,7 @@
  * `BEARER_TOKEN` cookie or in `Authorization` (both spellings of the seed).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  TUPAY_DESTROY_STATUS,
-  TUPAY_SESSION_COOKIE,
-  tupayTokenFromAuthorization,
-  tupayTokenFromCookieHeader,
-} from '../../providers/tupay/assumptions.js';
+import { TUPAY_DESTROY_STATUS, TUPAY_SESSION_COOKIE, tupayTokenFromAuthorization, tupayTokenFromCookieHeader } from '../../providers/tupay/assumptions.js';
 import type { SandboxRuntime } from '../server.js';
 import { MERCHANT } from './records.js';
 import type { TupayState } from './state.js';

@@ -73,7 +73,9 @@ function signer(settings: NotificationSettings): WebhookSigner {
 export function hintNotification(deposit: Deposit): unknown {
   return {
     type: 'payin.status_changed',
-    data: { payin: { id: String(deposit.id), creationDate: new Date(deposit.createdSec * 1000).toISOString(), status: deposit.status, reference: deposit.externalId } },
+    data: {
+      payin: { id: String(deposit.id), creationDate: new Date(deposit.createdSec * 1000).toISOString(), status: deposit.status, reference: deposit.externalId },
+    },
     sentAt: Math.floor(Date.now() / 1000),
   };
 }

@@ -76,7 +76,8 @@ export function parseRange(query: Query, { edgeExclusive = false, dates = false 
   if (!page.ok) return page;
   if (from.value > to.value) return { ok: false, message: 'from cannot exceed to' };
   const span = to.value - from.value;
-  if (span > TUPAY_MAX_RANGE_SECONDS || (edgeExclusive && span === TUPAY_MAX_RANGE_SECONDS)) return { ok: false, message: 'The maximum difference between from and to is 60 days' };
+  if (span > TUPAY_MAX_RANGE_SECONDS || (edgeExclusive && span === TUPAY_MAX_RANGE_SECONDS))
+    return { ok: false, message: 'The maximum difference between from and to is 60 days' };
   const toSec = toTime.value.day ? to.value + TUPAY_REPORT_DAY_SECONDS - 1 : to.value;
   return { ok: true, value: { fromSec: from.value, toSec, page: page.value } };
 }
@@ -98,7 +99,11 @@ function readString(query: Query, name: string): Parsed<string | undefined> {
  * The filters as one predicate (undefined when none is set). Unknown statuses and payment methods are
  * refused, so a misspelt filter fails loudly instead of silently matching nothing.
  */
-export function parseFilters<R extends Filterable>(query: Query, statuses: readonly string[], kind: 'deposit' | 'cashout'): Parsed<((r: R) => boolean) | undefined> {
+export function parseFilters<R extends Filterable>(
+  query: Query,
+  statuses: readonly string[],
+  kind: 'deposit' | 'cashout',
+): Parsed<((r: R) => boolean) | undefined> {
   const tests: ((r: R) => boolean)[] = [];
   const status = readString(query, 'status');
   if (!status.ok) return status;
@@ -109,7 +114,8 @@ export function parseFilters<R extends Filterable>(query: Query, statuses: reado
   const method = readString(query, 'paymentMethod');
   if (!method.ok) return method;
   if (method.value !== undefined) {
-    if (!(TUPAY_PAYMENT_METHODS as readonly string[]).includes(method.value)) return { ok: false, message: `paymentMethod must be one of ${TUPAY_PAYMENT_METHODS.join(', ')}` };
+    if (!(TUPAY_PAYMENT_METHODS as readonly string[]).includes(method.value))
+      return { ok: false, message: `paymentMethod must be one of ${TUPAY_PAYMENT_METHODS.join(', ')}` };
     if (kind === 'deposit' || TUPAY_CASHOUT_PAYMENT_METHOD_FILTERS) tests.push((r) => r.paymentMethod === method.value);
   }
   const country = readString(query, 'country');

@@ -64,7 +64,11 @@ export function registerRoutes(app: FastifyInstance, runtime: Runtime, credentia
   app.post(path(TUPAY_PATHS.login), { preHandler: [ip] }, loginHandler(runtime, credentials));
   app.delete(path(TUPAY_PATHS.destroySession), authed, destroyHandler(runtime));
 
-  app.get(path(TUPAY_PATHS.deposits), authed, listing(runtime, (s) => s.deposits, depositToWire, TUPAY_DEPOSIT_STATUSES, 'deposit'));
+  app.get(
+    path(TUPAY_PATHS.deposits),
+    authed,
+    listing(runtime, (s) => s.deposits, depositToWire, TUPAY_DEPOSIT_STATUSES, 'deposit'),
+  );
   const cashouts = listing(runtime, (s) => s.cashouts, cashoutToWire, TUPAY_CASHOUT_STATUSES, 'cashout');
   for (const spelling of TUPAY_CASHOUT_PATHS) app.get(path(spelling), authed, cashouts);
 

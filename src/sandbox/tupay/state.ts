@@ -11,15 +11,7 @@
  */
 import type { TupayCashoutStatus, TupayDepositStatus, TupayPaymentMethod } from '../../providers/tupay/assumptions.js';
 import { Ledger } from './ledger.js';
-import {
-  CASHOUT_FEE_BP,
-  CURRENCIES,
-  DEPOSIT_FEE_BP,
-  feeCents,
-  type Cashout,
-  type Currency,
-  type Deposit,
-} from './records.js';
+import { CASHOUT_FEE_BP, CURRENCIES, DEPOSIT_FEE_BP, feeCents, type Cashout, type Currency, type Deposit } from './records.js';
 
 export interface BalanceCents {
   availableCents: number;

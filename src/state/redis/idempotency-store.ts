@@ -56,7 +56,10 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   async claim(key: string, fingerprint: string, leaseMs: number): Promise<ClaimResult> {
-    const [status, detail] = (await guarded(() => this.redis.eval(CLAIM, 1, this.key(key), fingerprint, leaseMs, IDEMPOTENCY_RETENTION_MS))) as [string, string];
+    const [status, detail] = (await guarded(() => this.redis.eval(CLAIM, 1, this.key(key), fingerprint, leaseMs, IDEMPOTENCY_RETENTION_MS))) as [
+      string,
+      string,
+    ];
     switch (status) {
       case 'claimed':
         return { status, attempt: Number(detail) };
