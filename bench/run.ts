@@ -9,167 +9,41 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { SANDBOX_CREDENTIALS } from '../src/sandbox/credentials.js';
-import type { LoadResult, LoadSpec } from './load.js';
+import type { LoadSpec } from './load.js';
+import { addFault, clearLog, graphql, graphqlOk, json, stats, taloToken, telepagosToken, tupayCookie } from './lib/http.js';
+import { cpuMicros, peakRssMb, resetPeakRss, ROOT, rssMb, stopAll } from './lib/proc.js';
 import {
-  addFault,
-  clearFaults,
-  clearLog,
-  graphql,
-  graphqlOk,
-  isAuthRoute,
-  json,
-  stats,
-  taloToken,
-  telepagosToken,
-  tupayCookie,
-  upstreamCounts,
-} from './lib/http.js';
-import { cpuMicros, peakRssMb, resetPeakRss, ROOT, rssMb, stopAll, type Proc } from './lib/proc.js';
-import { runLoad } from './lib/run-load.js';
+  QUICK,
+  CASES,
+  wanted,
+  WARMUP,
+  ROUNDS,
+  ROUND_SECONDS,
+  ROUND_WARMUP,
+  CONNECTIONS,
+  SCALE_ROWS,
+  SCALE_DAYS,
+  EXPIRY_CONCURRENCY,
+  REPEATS,
+  rows,
+  goals,
+  details,
+  row,
+  f,
+  printTable,
+  gqlSpec,
+  median,
+  timed,
+  clearAll,
+  counted,
+  BALANCE_QUERY,
+  pooled,
+  sample,
+  type Sample,
+} from './lib/harness.js';
 import { NOW, startBaseline, startGateway, startSandboxes, type Server, type Urls } from './lib/servers.js';
 
-const QUICK = process.argv.includes('--quick');
-/** `--cases 1,2`: run only those cases (a partial run, written to results/partial.json). */
-const casesArg = process.argv.indexOf('--cases');
-const CASES = casesArg >= 0 ? new Set(process.argv[casesArg + 1]!.split(',')) : undefined;
-const wanted = (n: string) => !CASES || CASES.has(n);
-/** Seconds of measured load per case, and of warm-up before it. */
-const DURATION = QUICK ? 1 : 6;
-const WARMUP = QUICK ? 0 : 2;
-/** Cases 1 and 2 alternate their variants over rounds (this machine drifts): rounds, and seconds of each. */
-const ROUNDS = QUICK ? 1 : 3;
-const ROUND_SECONDS = QUICK ? 1 : 4;
-const ROUND_WARMUP = QUICK ? 0 : 1;
-const CONNECTIONS = 32;
-const SCALE_ROWS = QUICK ? [100, 300, 1_000] : [1_000, 10_000, 100_000];
-const SCALE_DAYS = 100;
-const EXPIRY_CONCURRENCY = QUICK ? 100 : 1_000;
-const REPEATS = QUICK ? 3 : 20;
-
-// ── The table ──────────────────────────────────────────────────────────────────────────────────────
-
-interface Row {
-  case: string;
-  what: string;
-  ops: number;
-  rps?: number;
-  /** Latency (load cases) or wall time of one operation (cases 4 and 5), in ms. */
-  p50?: number;
-  p99?: number;
-  cpuUsPerOp?: number;
-  peakRssMb?: number;
-  upstreamPerOp?: number;
-  minUpstreamPerOp?: number;
-  note?: string;
-}
-
-interface Goal {
-  goal: string;
-  measured: string;
-  met: boolean;
-}
-
-const rows: Row[] = [];
-const goals: Goal[] = [];
-const details: Record<string, unknown> = {};
-
-function row(r: Row): void {
-  rows.push(r);
-  console.log(`  ${r.case} ${r.what}: ${fmtRow(r).join(' | ')}`);
-}
-
-const f = (n: number | undefined, digits = 0) =>
-  n === undefined || Number.isNaN(n) ? '' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const fmtRow = (r: Row) => [
-  String(r.ops),
-  f(r.rps),
-  f(r.p50, 2),
-  f(r.p99, 2),
-  f(r.cpuUsPerOp),
-  f(r.peakRssMb),
-  f(r.upstreamPerOp, 2),
-  f(r.minUpstreamPerOp, 2),
-  r.note ?? '',
-];
-
-function printTable(): string {
-  const head = ['case', 'what', 'ops', 'rps', 'p50 ms', 'p99 ms', 'gw CPU µs/op', 'gw peak RSS MB', 'upstream/op', 'min upstream/op', 'note'];
-  const body = rows.map((r) => [r.case, r.what, ...fmtRow(r)]);
-  const lines = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...body.map((cells) => `| ${cells.join(' | ')} |`)];
-  return lines.join('\n');
-}
-
-// ── Load ───────────────────────────────────────────────────────────────────────────────────────────
-
-const gqlSpec = (server: Server, query: string, extra: Partial<LoadSpec> = {}): LoadSpec => ({
-  url: server.url,
-  method: 'POST',
-  headers: { 'content-type': 'application/json', ...(server.apiKey ? { authorization: `Bearer ${server.apiKey}` } : {}) },
-  body: JSON.stringify({ query }),
-  connections: CONNECTIONS,
-  duration: DURATION,
-  warmup: WARMUP,
-  ...extra,
-});
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const ms = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
-
-async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const start = process.hrtime.bigint();
-  const value = await fn();
-  return { value, ms: ms(start) };
-}
-
-async function clearAll(urls: Urls): Promise<void> {
-  await Promise.all(Object.values(urls).map((u) => Promise.all([clearLog(u), clearFaults(u)])));
-}
-
-/** Upstream data calls (credentials apart) since the last clear, and the token/login calls. */
-async function counted(urls: Urls): Promise<{ data: number; auth: number; byRoute: Record<string, number> }> {
-  const byRoute = await upstreamCounts(urls);
-  let data = 0;
-  let auth = 0;
-  for (const [route, n] of Object.entries(byRoute)) {
-    if (isAuthRoute(route)) auth += n;
-    else data += n;
-  }
-  return { data, auth, byRoute };
-}
-
 // ── Case 1: overhead vs direct ───────────────────────────────────────────────────────────────────────
-
-const BALANCE_QUERY = '{ account(provider: TELEPAGOS) { balance { amount } } }';
-
-/** One measurement of a server under load, with what the sandboxes saw meanwhile. */
-interface Sample extends LoadResult {
-  cpuUs?: number;
-  upstream: number;
-  peakRss?: number;
-}
-
-/** Several samples of one variant, pooled: median of each round's figures, totals for per-op costs. */
-function pooled(samples: Sample[]) {
-  const ok = samples.reduce((n, s) => n + s.ok, 0);
-  const cpu = samples.every((s) => s.cpuUs !== undefined) ? samples.reduce((n, s) => n + s.cpuUs!, 0) : undefined;
-  return {
-    ops: ok,
-    rps: median(samples.map((s) => s.rps)),
-    p50: median(samples.map((s) => s.p50)),
-    p99: median(samples.map((s) => s.p99)),
-    cpuUsPerOp: cpu === undefined ? undefined : cpu / ok,
-    upstreamPerOp: samples.reduce((n, s) => n + s.upstream, 0) / ok,
-    peakRssMb: Math.max(...samples.map((s) => s.peakRss ?? NaN)),
-  };
-}
-
-async function sample(urls: Urls, spec: LoadSpec, server: Proc | undefined): Promise<Sample> {
-  await clearAll(urls);
-  if (server) resetPeakRss(server.pid);
-  const result = await runLoad(spec, server);
-  const up = await counted(urls);
-  return { ...result, upstream: up.data, peakRss: server ? peakRssMb(server.pid) : undefined };
-}
 
 /** The added latency of one server over the direct call, at a fixed rate: median over paired rounds. */
 interface Added {
