@@ -24,6 +24,7 @@ import type { Currency } from '../domain/money.js';
 import type { BreakerState } from './http.js';
 import type { ProviderId } from './provider.js';
 import type { CreatePaymentRequest } from './talo/mappers.js';
+import type { DepositSearch } from './tupay/client.js';
 import type {
   CreateCashoutInput,
   CreatePaymentLinkInput,
@@ -95,6 +96,8 @@ export interface SalePointSource {
 
 /** Managing the sale points it lists and charging at them (one provider offers it). */
 export interface SalePointSink extends SalePointSource {
+  /** Whether `id` has the shape of this provider's sale point ids (any other names no sale point: nothing is sent). */
+  isId(id: string): boolean;
   createSalePoint(name: string, call: CallContext): Promise<{ id: string }>;
   deleteSalePoint(id: string, call: CallContext): Promise<void>;
   /** A sale point's static QR (an image), open or closed amount. */
@@ -105,6 +108,8 @@ export interface SalePointSink extends SalePointSource {
 /** Cash-outs by the provider's id: the voucher proves one exists. */
 export interface CashoutSource {
   readonly provider: ProviderId;
+  /** Whether `id` has the shape of this provider's cash-out ids (any other names no cash-out: nothing is sent). */
+  isId(id: string): boolean;
   /** The transfer receipt (base64 PDF); a NOT_FOUND provider error when the id names no cash-out. */
   voucher(id: string, call: CallContext): Promise<string>;
 }
@@ -118,6 +123,8 @@ export interface CashoutSink {
 /** Cash-ins (credited transfers, QR payments) by the provider's id. */
 export interface CashinSource {
   readonly provider: ProviderId;
+  /** Whether `id` has the shape of this provider's cash-in ids (any other names no cash-in: nothing is sent). */
+  isId(id: string): boolean;
   cashin(id: string, call: CallContext): Promise<Cashin>;
 }
 
@@ -135,10 +142,24 @@ export interface PaymentSource {
   payment(id: string, call: CallContext): Promise<Payment>;
 }
 
+/** A new checkout payment; where the provider notifies its changes is the adapter's business. */
+export type NewPayment = Omit<CreatePaymentRequest, 'webhookUrl'>;
+
 /** Creating checkout payments. */
 export interface PaymentSink {
   readonly provider: ProviderId;
-  createPayment(input: CreatePaymentRequest, call: CallContext): Promise<Payment>;
+  /** `publicUrl` is the gateway's public base URL: the adapter makes the payment notify the gateway there. */
+  createPayment(input: NewPayment, publicUrl: string, call: CallContext): Promise<Payment>;
+}
+
+/**
+ * Finding a notified deposit in the provider's listing, for a provider whose notifications name a
+ * deposit it offers no read by id for: searched in `searches`, in order, until found.
+ */
+export interface DepositFinder {
+  readonly provider: ProviderId;
+  /** `complete` is false when a search ran out of pages before its ranges did (the deposit may be there, unread). */
+  findDeposit(ids: readonly string[], searches: readonly DepositSearch[], call: CallContext): Promise<{ deposit?: Transaction; complete: boolean }>;
 }
 
 /** Reference data: payment concepts, operation types, monthly statistics. */
@@ -163,6 +184,7 @@ export interface Capabilities {
   payments: PaymentSource;
   paymentSink: PaymentSink;
   reference: ReferenceSource;
+  depositFinder: DepositFinder;
 }
 export type CapabilityName = keyof Capabilities;
 

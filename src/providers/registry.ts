@@ -132,6 +132,13 @@ export class ProviderRegistry {
     return source;
   }
 
+  /** The one provider offering `capability`, or undefined when it is not configured. */
+  soleIfConfigured<K extends SoleCapability>(capability: K): Capabilities[K] | undefined {
+    return this.offers(SOLE[capability], capability) ? this.sole(capability) : undefined;
+  }
+
+  // The clients themselves: a seam for tests and benchmarks that replace one call. The gateway's own
+  // code asks for capabilities.
   get telepagos(): TelepagosClient {
     return this.adapters.TELEPAGOS?.client ?? this.missing('TELEPAGOS');
   }

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ProvidersConfig } from '../config.js';
+import type { Capabilities, CapabilityName } from '../providers/capabilities.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { TALO_WEBHOOK_PATH } from '../providers/talo/webhook-url.js';
 import { webhookPath } from '../providers/webhook-url.js';
@@ -30,31 +31,19 @@ export async function registerWebhooks(app: FastifyInstance, config: ProvidersCo
       if (auth.includes('signature')) scope.post(webhookPath(provider), route);
       if (auth.includes('url-token')) scope.post(`${webhookPath(provider)}/:token`, route);
     };
-    if (config.telepagos)
-      both(
-        'TELEPAGOS',
-        TELEPAGOS_NOTIFICATION_AUTH,
-        webhookRoute(
-          telepagosWebhook(config.telepagos, () => providers.telepagos),
-          deps,
-        ),
-      );
-    if (config.talo)
-      scope.post(
-        `${TALO_WEBHOOK_PATH}/:token`,
-        webhookRoute(
-          taloWebhook(config.talo, () => providers.talo),
-          deps,
-        ),
-      );
-    if (config.tupay)
-      both(
-        'TUPAY',
-        TUPAY_NOTIFICATION_AUTH,
-        webhookRoute(
-          tupayWebhook(config.tupay, () => providers.tupay),
-          deps,
-        ),
-      );
+    // Each handler confirms through the provider's capabilities, asked when a notice arrives.
+    const capability =
+      <K extends CapabilityName>(provider: ProviderId, name: K) =>
+      (): Capabilities[K] => {
+        const source = providers.capable(provider, name);
+        if (!source) throw new Error(`${provider} offers no ${name}`);
+        return source;
+      };
+    if (config.telepagos) {
+      const readers = () => ({ cashins: capability('TELEPAGOS', 'cashins')(), cashouts: capability('TELEPAGOS', 'cashouts')() });
+      both('TELEPAGOS', TELEPAGOS_NOTIFICATION_AUTH, webhookRoute(telepagosWebhook(config.telepagos, readers), deps));
+    }
+    if (config.talo) scope.post(`${TALO_WEBHOOK_PATH}/:token`, webhookRoute(taloWebhook(config.talo, capability('TALO', 'payments')), deps));
+    if (config.tupay) both('TUPAY', TUPAY_NOTIFICATION_AUTH, webhookRoute(tupayWebhook(config.tupay, capability('TUPAY', 'depositFinder')), deps));
   });
 }

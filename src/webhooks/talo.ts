@@ -5,7 +5,7 @@
  */
 import type { TaloConfig } from '../config.js';
 import { TALO_FINAL_STATUSES, TALO_HINT_PATTERNS } from '../providers/talo/assumptions.js';
-import type { TaloClient } from '../providers/talo/client.js';
+import type { PaymentSource } from '../providers/capabilities.js';
 import { taloWebhookToken } from '../providers/talo/webhook-url.js';
 import { sameWebhookToken, tokenParam } from '../providers/webhook-url.js';
 import { paymentValue } from '../events/values.js';
@@ -16,7 +16,7 @@ interface TaloNotice {
   paymentId: string;
 }
 
-export function taloWebhook(config: TaloConfig, client: () => TaloClient): WebhookHandler<TaloNotice> {
+export function taloWebhook(config: TaloConfig, payments: () => PaymentSource): WebhookHandler<TaloNotice> {
   const token = taloWebhookToken(config.webhookSecret);
   return {
     provider: 'TALO',
@@ -31,7 +31,7 @@ export function taloWebhook(config: TaloConfig, client: () => TaloClient): Webho
     // The body claims no state: only a payment already final is known without asking Talo.
     notice: (notice) => ({ object: notice.paymentId }),
     async confirm(notice, call) {
-      const payment = await client().getPayment(notice.paymentId, call);
+      const payment = await payments().payment(notice.paymentId, call);
       // The same state delivered twice is one event; any change (status, transfers) is a new one.
       const state = `${payment.providerStatus}:${payment.amountReceived.amount}:${payment.updatedAt ?? ''}`;
       const final = (TALO_FINAL_STATUSES as readonly string[]).includes(payment.providerStatus);

@@ -17,11 +17,18 @@ import {
   NOTIFICATION_EVENTS,
   SIGNATURE_HEADER,
   TELEPAGOS_HINT_PATTERNS,
+  isTelepagosId,
   TX_STATUS,
   verifyTelepagosSignature,
   type TelepagosHintKind,
 } from '../providers/telepagos/assumptions.js';
-import type { TelepagosClient } from '../providers/telepagos/client.js';
+import type { CashinSource, CashoutSource } from '../providers/capabilities.js';
+
+/** What confirming a TelePagos notice reads: the cash-in, or the cash-out's voucher. */
+interface Readers {
+  cashins: CashinSource;
+  cashouts: CashoutSource;
+}
 import { ProviderError } from '../providers/errors.js';
 import { sameWebhookToken, tokenParam, webhookToken } from '../providers/webhook-url.js';
 import { cashinValue, cashoutValue } from '../events/values.js';
@@ -66,7 +73,7 @@ function signedNotice(json: unknown): SignedNotice | null {
   if (!body || typeof body !== 'object') return null;
   const events: string[] = Object.values(NOTIFICATION_EVENTS);
   const id = typeof body.id === 'number' || typeof body.id === 'string' ? String(body.id) : '';
-  if (typeof body.event !== 'string' || !events.includes(body.event) || !/^\d{1,18}$/.test(id)) return null;
+  if (typeof body.event !== 'string' || !events.includes(body.event) || !isTelepagosId(id)) return null;
   return {
     variant: 'signed',
     event: body.event,
@@ -76,32 +83,32 @@ function signedNotice(json: unknown): SignedNotice | null {
   };
 }
 
-async function confirmSigned(notice: SignedNotice, client: TelepagosClient, call: CallContext): Promise<Confirmed> {
+async function confirmSigned(notice: SignedNotice, readers: Readers, call: CallContext): Promise<Confirmed> {
   // The notice's status is the state (the body is signed); the read confirms the object exists.
   const state = signedState(notice.status);
   if (notice.event === NOTIFICATION_EVENTS.cashinCredited) {
-    const cashin = await client.cashin(notice.id, call);
+    const cashin = await readers.cashins.cashin(notice.id, call);
     return {
       state,
       final: CASHIN_FINAL_STATES.includes(state),
       event: { type: 'CASHIN_RECEIVED', occurredAt: occurredAt(notice.date), cashin: cashinValue(cashin) },
     };
   }
-  await client.cashoutVoucher(notice.id, call);
+  await readers.cashouts.voucher(notice.id, call);
   return { state, final: false, event: { type: 'CASHOUT_UPDATED', occurredAt: occurredAt(notice.date), cashout: cashoutValue('TELEPAGOS', notice.id) } };
 }
 
 /** Reads one candidate from TelePagos: its confirmed state, or null when TelePagos does not know it. */
-async function readHint(hint: Hint<TelepagosHintKind>, client: TelepagosClient, call: CallContext): Promise<Confirmed | null> {
+async function readHint(hint: Hint<TelepagosHintKind>, readers: Readers, call: CallContext): Promise<Confirmed | null> {
   const object = objectOf(EVENT_OF[hint.kind], hint.id);
   const occurred = new Date().toISOString();
   try {
     if (hint.kind === 'cashin') {
-      const cashin = await client.cashin(hint.id, call);
+      const cashin = await readers.cashins.cashin(hint.id, call);
       return { object, state: CASHIN_CREDITED_STATE, final: true, event: { type: 'CASHIN_RECEIVED', occurredAt: occurred, cashin: cashinValue(cashin) } };
     }
     // A cash-out's only readable state is its receipt: a changed receipt is a change.
-    const voucher = await client.cashoutVoucher(hint.id, call);
+    const voucher = await readers.cashouts.voucher(hint.id, call);
     const state = `voucher:${createHash('sha256').update(voucher).digest('hex').slice(0, 16)}`;
     return { object, state, final: false, event: { type: 'CASHOUT_UPDATED', occurredAt: occurred, cashout: cashoutValue('TELEPAGOS', hint.id) } };
   } catch (error) {
@@ -111,15 +118,15 @@ async function readHint(hint: Hint<TelepagosHintKind>, client: TelepagosClient, 
 }
 
 /** The first candidate TelePagos knows, read in order (at most HINT_MAX_IDS reads). */
-async function confirmHints(notice: HintNotice, client: TelepagosClient, call: CallContext): Promise<Confirmed> {
+async function confirmHints(notice: HintNotice, readers: Readers, call: CallContext): Promise<Confirmed> {
   for (const hint of notice.hints) {
-    const confirmed = await readHint(hint, client, call);
+    const confirmed = await readHint(hint, readers, call);
     if (confirmed) return confirmed;
   }
   throw new ProviderError('TelePagos knows none of the notified ids', { provider: 'TELEPAGOS', reason: 'NOT_FOUND' });
 }
 
-export function telepagosWebhook(config: TelepagosConfig, client: () => TelepagosClient): WebhookHandler<TelepagosNotice> {
+export function telepagosWebhook(config: TelepagosConfig, readers: () => Readers): WebhookHandler<TelepagosNotice> {
   const token = webhookToken('TELEPAGOS', config.webhookSecret);
   const viaToken = (request: FastifyRequest) => tokenParam(request.params) !== undefined;
   return {
@@ -144,6 +151,6 @@ export function telepagosWebhook(config: TelepagosConfig, client: () => Telepago
       notice.variant === 'signed'
         ? { object: objectOf(notice.event, notice.id), claimed: signedState(notice.status) }
         : { object: objectOf(EVENT_OF[notice.hints[0]!.kind], notice.hints[0]!.id) },
-    confirm: (notice, call) => (notice.variant === 'signed' ? confirmSigned(notice, client(), call) : confirmHints(notice, client(), call)),
+    confirm: (notice, call) => (notice.variant === 'signed' ? confirmSigned(notice, readers(), call) : confirmHints(notice, readers(), call)),
   };
 }

@@ -24,7 +24,8 @@ import {
   TUPAY_SIGNATURE_HEADERS,
   verifyTupaySignature,
 } from '../providers/tupay/assumptions.js';
-import type { DepositSearch, TupayClient, TupayRange } from '../providers/tupay/client.js';
+import type { DepositFinder } from '../providers/capabilities.js';
+import type { DepositSearch, TupayRange } from '../providers/tupay/client.js';
 import { sameWebhookToken, tokenParam, webhookToken } from '../providers/webhook-url.js';
 import { cashinValue } from '../events/values.js';
 import { findHints, findTimestamp } from './hints.js';
@@ -74,8 +75,8 @@ function momentOf(json: unknown, request: FastifyRequest): Date {
   return Number.isNaN(signedAt) ? new Date() : new Date(signedAt);
 }
 
-async function confirmDeposit(notice: TupayNotice, client: TupayClient, call: CallContext): Promise<Confirmed> {
-  const { deposit, complete } = await client.findDeposit(notice.depositIds, depositSearches(notice.at), call);
+async function confirmDeposit(notice: TupayNotice, finder: DepositFinder, call: CallContext): Promise<Confirmed> {
+  const { deposit, complete } = await finder.findDeposit(notice.depositIds, depositSearches(notice.at), call);
   if (!deposit) {
     if (!complete) throw new ProviderError('The notified deposit was not found within the bounded search', { provider: 'TUPAY', reason: 'TIMEOUT' });
     throw new ProviderError('Tupay does not list the notified deposit', { provider: 'TUPAY', reason: 'NOT_FOUND' });
@@ -88,7 +89,7 @@ async function confirmDeposit(notice: TupayNotice, client: TupayClient, call: Ca
   return { object, state, final, event: { type: 'CASHIN_RECEIVED', occurredAt: new Date().toISOString(), cashin } };
 }
 
-export function tupayWebhook(config: TupayConfig, client: () => TupayClient): WebhookHandler<TupayNotice> {
+export function tupayWebhook(config: TupayConfig, finder: () => DepositFinder): WebhookHandler<TupayNotice> {
   const token = webhookToken('TUPAY', config.webhookSecret);
   return {
     provider: 'TUPAY',
@@ -110,6 +111,6 @@ export function tupayWebhook(config: TupayConfig, client: () => TupayClient): We
     },
     // The body claims no state: only a deposit already final is known without asking Tupay.
     notice: (notice) => ({ object: `deposit:${notice.depositIds[0]}` }),
-    confirm: (notice, call) => confirmDeposit(notice, client(), call),
+    confirm: (notice, call) => confirmDeposit(notice, finder(), call),
   };
 }

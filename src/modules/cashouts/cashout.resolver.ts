@@ -5,9 +5,6 @@ import { localIdFor } from '../../graphql/relay/global-id.js';
 import { orNullIfNotFound } from '../common/lookups.js';
 import { Cashout, type CashoutValue } from './cashout.type.js';
 
-/** What a TelePagos record id looks like (the client refuses anything else before sending). */
-export const TELEPAGOS_RECORD_ID = /^\d{1,15}$/;
-
 /** The voucher of a TelePagos cash-out: fetched once per request, and it also proves the cash-out exists. */
 export function voucher(ctx: GatewayContext, localId: string): Promise<string> {
   // async: an unconfigured provider throws from `ctx.providers.sole`; DataLoader would mask a synchronous throw.
@@ -16,8 +13,8 @@ export function voucher(ctx: GatewayContext, localId: string): Promise<string> {
 
 /** A cash-out by the provider's id, or null when TelePagos does not know it. */
 export async function findCashout(ctx: GatewayContext, localId: string): Promise<CashoutValue | null> {
-  // TelePagos ids are integers: any other id names no cash-out (null, like an unknown one, not a provider error).
-  if (!TELEPAGOS_RECORD_ID.test(localId)) return null;
+  // An id of another shape names no cash-out: null, like an unknown one, not a provider error.
+  if (!ctx.providers.sole('cashouts').isId(localId)) return null;
   const found = await orNullIfNotFound(voucher(ctx, localId));
   return found === null ? null : cashoutValue('TELEPAGOS', localId);
 }

@@ -1,8 +1,6 @@
 /** createPayment: a Talo payment; its status changes arrive through paymentEvents. */
 import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../context.js';
-import { notConfigured } from '../../providers/errors.js';
-import { taloWebhookUrl } from '../../providers/talo/webhook-url.js';
 import { UserError } from '../../graphql/user-errors.js';
 import { MoneyInput } from '../common/money.type.js';
 import { InputCheck, TEXT_LIMITS } from '../common/input-rules.js';
@@ -44,16 +42,12 @@ export class PaymentMutations {
     const externalId = check.text(['input', 'externalId'], input.externalId, TEXT_LIMITS.externalId);
     const redirectUrl = check.url(['input', 'redirectUrl'], input.redirectUrl);
     const motive = input.motive == null ? undefined : check.text(['input', 'motive'], input.motive, TEXT_LIMITS.motive);
-    const talo = ctx.config.providers.talo;
     const entry = { operation: 'createPayment', provider: 'TALO', amount: input.price.amount, currency: input.price.currency, referenceId: externalId };
     return mutate<Omit<CreatePaymentPayload, 'userErrors'>>(ctx, check, entry, { payment: null }, async () => {
-      // Checked after the input rules: invalid input is INVALID_INPUT whether or not Talo is configured.
-      if (!talo) throw notConfigured('TALO');
-      const payment = await ctx.providers.sole('paymentSink').createPayment(
-        // The webhook URL is the gateway's own, never the client's: it carries the secret-derived token.
-        { amount: input.price.amount, currency: 'ARS', externalId, redirectUrl, motive, webhookUrl: taloWebhookUrl(ctx.config.publicUrl, talo.webhookSecret) },
-        { requestId: ctx.requestId },
-      );
+      // Asked after the input rules: invalid input is INVALID_INPUT whether or not Talo is configured.
+      const payment = await ctx.providers
+        .sole('paymentSink')
+        .createPayment({ amount: input.price.amount, currency: 'ARS', externalId, redirectUrl, motive }, ctx.config.publicUrl, { requestId: ctx.requestId });
       const value = paymentValue(payment);
       // Subscribers see the payment from its creation on; Talo itself only notifies changes. The payment
       // exists at Talo whatever happens here, so a failed publish is logged, not reported as a failure.

@@ -55,12 +55,14 @@ export class CreateSalePointQrOrderPayload {
 }
 
 /**
- * A sale point id as TelePagos knows it (a positive integer); otherwise `''`, after recording an input
+ * A sale point id as the provider knows it (`SalePointSink.isId`); otherwise `''`, after recording an input
  * error on `check`, so the mutation answers that error without calling TelePagos.
  */
-function salePointLocalId(check: InputCheck, field: string[], id: string): string {
+function salePointLocalId(ctx: GatewayContext, check: InputCheck, field: string[], id: string): string {
   const local = localIdFor(id.trim(), 'SalePoint', 'TELEPAGOS');
-  if (local === null || !/^\d{1,12}$/.test(local)) {
+  // Unconfigured, the id is not judged here: the mutation answers PROVIDER_NOT_CONFIGURED.
+  const sink = ctx.providers.soleIfConfigured('salePointSink');
+  if (local === null || (sink && !sink.isId(local))) {
     check.custom(field, 'is not a sale point id');
     return '';
   }
@@ -90,7 +92,7 @@ export class SalePointMutations {
   @Mutation(() => DeleteSalePointPayload, { description: 'Deletes a TelePagos sale point.' })
   deleteSalePoint(@Arg('input', () => DeleteSalePointInput) input: DeleteSalePointInput, @Ctx() ctx: GatewayContext): Promise<Payload<DeleteSalePointPayload>> {
     const check = new InputCheck();
-    const id = salePointLocalId(check, ['input', 'id'], input.id);
+    const id = salePointLocalId(ctx, check, ['input', 'id'], input.id);
     // The only thing TelePagos can fail to find here is the sale point: a not-found error points at the id.
     return mutate<Omit<DeleteSalePointPayload, 'userErrors'>>(
       ctx,
@@ -111,7 +113,7 @@ export class SalePointMutations {
     @Ctx() ctx: GatewayContext,
   ): Promise<Payload<CreateSalePointQrOrderPayload>> {
     const check = new InputCheck();
-    const salePointId = salePointLocalId(check, ['input', 'salePointId'], input.salePointId);
+    const salePointId = salePointLocalId(ctx, check, ['input', 'salePointId'], input.salePointId);
     const { concept, description } = checkCharge(check, input, ctx.config.maxOperationAmount);
     const entry = { operation: 'createSalePointQrOrder', provider: 'TELEPAGOS', amount: input.amount, currency: 'ARS' };
     return mutate<Omit<CreateSalePointQrOrderPayload, 'userErrors'>>(ctx, check, entry, { qrOrderId: null }, async () => {

@@ -2,17 +2,27 @@
 import type { ProvidersConfig } from '../../config.js';
 import type { SharedClientOptions } from '../adapter.js';
 import type { PaymentSink, PaymentSource, ProviderAdapter } from '../capabilities.js';
+import type { Secret } from '../../secret.js';
 import { TaloClient } from './client.js';
+import { taloWebhookUrl } from './webhook-url.js';
 
 export class TaloAdapter implements ProviderAdapter {
   readonly id = 'TALO' as const;
   readonly payments: PaymentSource;
   readonly paymentSink: PaymentSink;
 
-  constructor(readonly client: TaloClient) {
+  /** `webhookSecret` makes each payment's notification URL (talo/webhook-url.ts). */
+  constructor(
+    readonly client: TaloClient,
+    webhookSecret: Secret,
+  ) {
     const provider = this.id;
     this.payments = { provider, payment: (id, call) => client.getPayment(id, call) };
-    this.paymentSink = { provider, createPayment: (input, call) => client.createPayment(input, call) };
+    this.paymentSink = {
+      provider,
+      // The webhook URL is the gateway's own, never a client's: it carries the secret-derived token.
+      createPayment: (input, publicUrl, call) => client.createPayment({ ...input, webhookUrl: taloWebhookUrl(publicUrl, webhookSecret) }, call),
+    };
   }
 
   get breakerState() {
@@ -26,6 +36,6 @@ export class TaloAdapter implements ProviderAdapter {
 
 export function taloAdapter(config: ProvidersConfig, shared: SharedClientOptions): TaloAdapter | undefined {
   if (!config.talo) return undefined;
-  const { url, userId, clientId, clientSecret } = config.talo;
-  return new TaloAdapter(new TaloClient({ ...shared, baseUrl: url, userId, clientId, clientSecret }));
+  const { url, userId, clientId, clientSecret, webhookSecret } = config.talo;
+  return new TaloAdapter(new TaloClient({ ...shared, baseUrl: url, userId, clientId, clientSecret }), webhookSecret);
 }

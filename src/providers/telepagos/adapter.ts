@@ -19,6 +19,7 @@ import type {
   TransactionQuery,
   TransactionSource,
 } from '../capabilities.js';
+import { isTelepagosId } from './assumptions.js';
 import { TelepagosClient } from './client.js';
 
 /** TelePagos filters by operation itself; its dates are Argentina days (ARGENTINA_UTC_OFFSET), as the caller's are. */
@@ -49,14 +50,15 @@ export class TelepagosAdapter implements ProviderAdapter {
     this.salePoints = { provider, salePoints: (call: CallContext) => client.salePoints(call) };
     this.salePointSink = {
       ...this.salePoints,
+      isId: isTelepagosId,
       createSalePoint: (name, call) => client.createSalePoint(name, call),
       deleteSalePoint: (id, call) => client.deleteSalePoint(id, call),
       staticQr: (id, amountType, call) => client.staticQr(id, amountType, call),
       createQrOrder: (input, call) => client.createSalePointQrOrder(input, call),
     };
-    this.cashouts = { provider, voucher: (id, call) => client.cashoutVoucher(id, call) };
+    this.cashouts = { provider, isId: isTelepagosId, voucher: (id, call) => client.cashoutVoucher(id, call) };
     this.cashoutSink = { provider, createCashout: (input, call) => client.createCashout(input, call) };
-    this.cashins = { provider, cashin: (id, call) => client.cashin(id, call) };
+    this.cashins = { provider, isId: isTelepagosId, cashin: (id, call) => client.cashin(id, call) };
     this.cashinSink = {
       provider,
       createQrCharge: (input, call) => client.createQrCharge(input, call),

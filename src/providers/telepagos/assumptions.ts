@@ -306,6 +306,23 @@ export const NOTIFICATION_RETRIES = 5;
 export const TELEPAGOS_NOTIFICATION_AUTH = ['signature', 'url-token'] as const;
 
 /**
+ * **assumption**: TelePagos record ids (cash-ins, cash-outs, sale points) are positive integers, written
+ * as JSON integers. At most 15 digits, so that every one is exact as a JSON number (2^53 has 16 digits).
+ * The one rule for every place that checks or sends one: the client refuses any other id before
+ * sending, lookups by id answer null for one, and notifications carrying one are no TelePagos notice.
+ */
+export const TELEPAGOS_ID_MAX_DIGITS = 15;
+const TELEPAGOS_ID = new RegExp(`^\\d{1,${TELEPAGOS_ID_MAX_DIGITS}}$`);
+
+/** Whether `id` is a TelePagos record id (TELEPAGOS_ID_MAX_DIGITS). */
+export function isTelepagosId(id: string): boolean {
+  return TELEPAGOS_ID.test(id);
+}
+
+/** A TelePagos record id inside a resource path such as `…/cashin/123`. */
+const idInPath = (segment: string) => new RegExp(`${segment}\\/(\\d{1,${TELEPAGOS_ID_MAX_DIGITS}})(?!\\d)`, 'i');
+
+/**
  * **assumption**: notifications may come in any shape (the documents describe none), so besides the
  * signed format above Pasarela reads any body for ids only (src/webhooks/hints.ts): a field named like
  * `cashin_id`/`cashout_id` (or just `cashin`), an `id` inside something named like a cash-in
@@ -322,8 +339,8 @@ export const TELEPAGOS_HINT_PATTERNS = {
     cashin: /(^|[^a-z])(cash_?ins?|credit(s|ed)?|acreditaci[oó]n(es)?|transactions?|deposits?|payments?|cobros?|qr_?orders?)/i,
     cashout: /(^|[^a-z])(cash_?outs?|payouts?|withdrawals?|transfers?|transferencias?)/i,
   },
-  valuePaths: { cashin: /cashin\/(\d{1,15})(?!\d)/i, cashout: /cashout\/(\d{1,15})(?!\d)/i },
-  idValue: /^\d{1,15}$/,
+  valuePaths: { cashin: idInPath('cashin'), cashout: idInPath('cashout') },
+  idValue: TELEPAGOS_ID,
 } as const;
 export type TelepagosHintKind = keyof typeof TELEPAGOS_HINT_PATTERNS.idFields;
 

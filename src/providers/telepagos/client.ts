@@ -33,6 +33,7 @@ import {
   STATISTICS_PERIOD_PATTERN,
   TELEPAGOS_PATHS as PATHS,
   TOKEN_REFUSED_PATTERN,
+  isTelepagosId,
   telepagosErrorMessage,
   type AmountWireFormat,
 } from './assumptions.js';
@@ -197,7 +198,7 @@ const getAt = (base: string, name: string, value: string): Request => ({
 
 /** Ids of TelePagos records are integers: anything else names nothing, so nothing is sent. */
 function checkRecordId(id: string, endpoint: string): void {
-  if (!/^\d{1,15}$/.test(id)) throw invalidInput(endpoint, 'id must be a TelePagos numeric id');
+  if (!isTelepagosId(id)) throw invalidInput(endpoint, 'id must be a TelePagos numeric id');
 }
 
 /** Writes a checked request amount in the configured form. */

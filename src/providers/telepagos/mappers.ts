@@ -34,6 +34,7 @@ import {
   TX_STATUS,
   expiresAtToEpochMs,
   formatArgentinaDateTime,
+  isTelepagosId,
   type OperationId,
   type StaticQrType,
 } from './assumptions.js';
@@ -406,7 +407,7 @@ export function wireAmount(amount: string, endpoint: string, field = 'amount'): 
 
 /** Numeric ids go back as JSON integers, as TelePagos sent them; anything else as is, for TelePagos to refuse. */
 export function wireId(id: string): WireId {
-  return /^\d{1,15}$/.test(id) ? Number(id) : id;
+  return isTelepagosId(id) ? Number(id) : id;
 }
 
 /** A Date or an ISO-8601 string → `YYYY-MM-DD HH:MM:SS` in Argentina time. */

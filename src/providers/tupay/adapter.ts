@@ -2,7 +2,7 @@
 import type { ProvidersConfig } from '../../config.js';
 import type { CallContext, TransactionKind } from '../../domain/models.js';
 import type { SharedClientOptions } from '../adapter.js';
-import type { BalanceReportSource, BalanceSource, DayRange, ProviderAdapter, TransactionQuery, TransactionSource } from '../capabilities.js';
+import type { BalanceReportSource, BalanceSource, DayRange, DepositFinder, ProviderAdapter, TransactionQuery, TransactionSource } from '../capabilities.js';
 import { dayRangeInstants, isoOffset } from '../day-range.js';
 import { TUPAY_LOCAL_CURRENCY, TUPAY_UTC_OFFSET_MINUTES } from './assumptions.js';
 import { TupayClient } from './client.js';
@@ -18,12 +18,14 @@ export class TupayAdapter implements ProviderAdapter {
   readonly balances: BalanceSource;
   readonly transactions: TransactionSource;
   readonly balanceReport: BalanceReportSource;
+  readonly depositFinder: DepositFinder;
 
   constructor(readonly client: TupayClient) {
     const provider = this.id;
     this.balances = { provider, homeCurrency: TUPAY_LOCAL_CURRENCY, balances: (call: CallContext) => client.balances(call) };
     this.transactions = { provider, upstreamFilters: UPSTREAM_FILTERS, transactions: (range, query, call) => this.listings(range, query, call) };
     this.balanceReport = { provider, balanceReport: (range, call) => this.report(range, call) };
+    this.depositFinder = { provider, findDeposit: (ids, searches, call) => client.findDeposit(ids, searches, call) };
   }
 
   private async listings(range: DayRange, query: TransactionQuery, call: CallContext) {
