@@ -3,8 +3,8 @@
  * (and, for providers whose API cannot be asked by id, a moment to look around). Nothing else in the
  * body is believed: the object is then read from the provider by id.
  *
- * A small, bounded walk over the parsed JSON: at most HINT_MAX_DEPTH levels and HINT_MAX_NODES values
- * visited, at most HINT_MAX_IDS ids returned, most telling first. What counts as an id of which kind is
+ * One small, bounded walk over the parsed JSON (walkBody): at most HINT_MAX_DEPTH levels and
+ * HINT_MAX_NODES values visited, at most HINT_MAX_IDS ids returned, most telling first. What counts as an id of which kind is
  * each provider's guess, named in its assumptions.ts (`*_HINT_PATTERNS`).
  */
 
@@ -67,42 +67,67 @@ function discriminated<Kind extends string>(object: Record<string, unknown>, pat
   return undefined;
 }
 
+/** What a visitor answers to leave a member unwalked. */
+const SKIP = Symbol('skip');
+
+/**
+ * The bounded walk both readers share: depth first in the body's own order, at most HINT_MAX_DEPTH
+ * levels deep and HINT_MAX_NODES values seen. `visit` sees each member of an object or array (its key,
+ * its value, the state of its container) and answers the state to walk into it with, or SKIP; `enter`
+ * gives an object its own state before its members are seen.
+ */
+function walkBody<S>(
+  json: unknown,
+  root: S,
+  visit: (key: string, value: unknown, state: S, inArray: boolean) => S | typeof SKIP,
+  enter: (object: Record<string, unknown>, state: S) => S = (_, state) => state,
+): void {
+  const stack: { value: unknown; depth: number; state: S }[] = [{ value: json, depth: 0, state: root }];
+  let visited = 0;
+  while (stack.length > 0 && visited < HINT_MAX_NODES) {
+    const { value, depth, state } = stack.pop()!;
+    visited++;
+    if (value === null || typeof value !== 'object' || depth >= HINT_MAX_DEPTH) continue;
+    const inArray = Array.isArray(value);
+    const here = inArray ? state : enter(value as Record<string, unknown>, state);
+    const children: typeof stack = [];
+    for (const [key, child] of Object.entries(value)) {
+      if (++visited >= HINT_MAX_NODES) break;
+      const next = visit(key, child, here, inArray);
+      if (next !== SKIP && child !== null && typeof child === 'object') children.push({ value: child, depth: depth + 1, state: next });
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
+}
+
 /** The candidate ids of a notification body, most telling first; empty when it holds none. */
 export function findHints<Kind extends string>(json: unknown, patterns: HintPatterns<Kind>): Hint<Kind>[] {
   const found: Found<Kind>[] = [];
   const add = (kind: Kind, id: string, rank: number) => found.push({ kind, id, rank, order: found.length });
-  const stack: { value: unknown; depth: number; context?: Kind }[] = [{ value: json, depth: 0 }];
-  let visited = 0;
-  while (stack.length > 0 && visited < HINT_MAX_NODES) {
-    const { value, depth, context } = stack.pop()!;
-    visited++;
-    if (value === null || typeof value !== 'object' || depth >= HINT_MAX_DEPTH) continue;
-    if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], depth: depth + 1, context });
-      continue;
-    }
-    const object = value as Record<string, unknown>;
-    const here = discriminated(object, patterns) ?? context;
-    const children: typeof stack = [];
-    for (const [key, child] of Object.entries(object)) {
-      visited++;
-      const named = kindOf(key, patterns);
-      const fieldKind = (Object.keys(patterns.idFields) as Kind[]).find((kind) => patterns.idFields[kind].test(key));
+  const idKinds = Object.keys(patterns.idFields) as Kind[];
+  const pathKinds = Object.keys(patterns.valuePaths) as Kind[];
+  // The state is the kind the enclosing objects give an `id` (a discriminator, or a field naming a kind).
+  walkBody<Kind | undefined>(
+    json,
+    undefined,
+    (key, child, here, inArray) => {
+      if (inArray) return here;
+      const fieldKind = idKinds.find((kind) => patterns.idFields[kind].test(key));
       const id = idText(child, patterns.idValue);
       if (id !== undefined && fieldKind) add(fieldKind, id, 2);
       else if (id !== undefined && PLAIN_ID.test(key)) {
         // A bare `id` with nothing saying what it is identifies nothing (it could be anything's).
         if (here) add(here, id, 1);
       } else if (typeof child === 'string') {
-        for (const kind of Object.keys(patterns.valuePaths) as Kind[]) {
+        for (const kind of pathKinds) {
           const match = patterns.valuePaths[kind]!.exec(child);
           if (match?.[1] && patterns.idValue.test(match[1])) add(kind, match[1], 1);
         }
-      } else if (child !== null && typeof child === 'object') children.push({ value: child, depth: depth + 1, context: named ?? here });
-    }
-    // Depth first, in the body's own order.
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
-  }
+      } else return kindOf(key, patterns) ?? here;
+      return SKIP;
+    },
+    (object, context) => discriminated(object, patterns) ?? context,
+  );
   const seen = new Set<string>();
   return found
     .sort((a, b) => b.rank - a.rank || a.order - b.order)
@@ -133,20 +158,13 @@ function dateOf(value: unknown): Date | undefined {
  */
 export function findTimestamp(json: unknown, patterns: TimestampPatterns, accept: { pastMs: number; futureMs: number }, nowMs = Date.now()): Date | undefined {
   const candidates: { rank: number; at: Date }[] = [];
-  const stack: { value: unknown; depth: number }[] = [{ value: json, depth: 0 }];
-  let visited = 0;
-  while (stack.length > 0 && visited < HINT_MAX_NODES) {
-    const { value, depth } = stack.pop()!;
-    visited++;
-    if (value === null || typeof value !== 'object' || depth >= HINT_MAX_DEPTH) continue;
-    for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-      visited++;
-      const rank = Array.isArray(value) ? -1 : patterns.fields.findIndex((p) => p.test(key));
-      const at = rank >= 0 ? dateOf(child) : undefined;
-      if (at && at.getTime() >= nowMs - accept.pastMs && at.getTime() <= nowMs + accept.futureMs) candidates.push({ rank, at });
-      else if (child !== null && typeof child === 'object') stack.push({ value: child, depth: depth + 1 });
-    }
-  }
+  walkBody(json, null, (key, child, _, inArray) => {
+    const rank = inArray ? -1 : patterns.fields.findIndex((p) => p.test(key));
+    const at = rank >= 0 ? dateOf(child) : undefined;
+    if (!at || at.getTime() < nowMs - accept.pastMs || at.getTime() > nowMs + accept.futureMs) return null;
+    candidates.push({ rank, at });
+    return SKIP;
+  });
   return candidates.sort((a, b) => a.rank - b.rank)[0]?.at;
 }
 
