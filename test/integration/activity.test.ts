@@ -173,8 +173,8 @@ describe('activity: one newest-first feed over every provider', () => {
     expect(failed.nodes.length).toBe(10);
     expect(failed.nodes.every((n: Node) => n.provider === 'TUPAY')).toBe(true);
     expect(second.body.errors).toHaveLength(1);
-    expect(second.body.errors[0].path).toEqual(['activity']);
-    expect(second.body.errors[0].extensions).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', provider: 'TELEPAGOS' });
+    expect(second.body.errors![0]!.path).toEqual(['activity']);
+    expect(second.body.errors![0]!.extensions).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', provider: 'TELEPAGOS' });
     // The Tupay rows are the right ones: the next Tupay rows of the merged list, in order.
     const tupayAfter = expected.slice(10).filter((n) => n.provider === 'TUPAY');
     expect(failed.nodes.map((n: Node) => n.id)).toEqual(tupayAfter.slice(0, 10).map((n) => n.id));
@@ -318,7 +318,7 @@ describe('activity: one newest-first feed over every provider', () => {
     const cursor = page.body.data.activity.pageInfo.endCursor;
     gw().clearLogs();
     const other = await gw().query(ACTIVITY, { from: '2026-01-09', to: '2026-01-15', first: 3, after: cursor });
-    expect(other.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    expect(other.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     const json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     json.s.TELEPAGOS = { p: { offset: -5, carry: { date: '', counts: {} } } };
     const edited = await gw().query(ACTIVITY, {
@@ -327,11 +327,11 @@ describe('activity: one newest-first feed over every provider', () => {
       first: 3,
       after: Buffer.from(JSON.stringify(json)).toString('base64url'),
     });
-    expect(edited.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    expect(edited.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     const summary = await gw().query('{ activitySummary(from: "2026-01-01", to: "2026-01-02", timeZone: "Nowhere/Town") { partial } }');
-    expect(summary.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'timeZone' });
+    expect(summary.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'timeZone' });
     const account = await gw().query('{ account(provider: TUPAY) { transactions(from: "2026-01-01", to: "2026-01-02", timeZone: "UTC+5") { partial } } }');
-    expect(account.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'timeZone' });
+    expect(account.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'timeZone' });
     // The edited cursor reached no provider with a bad position; nothing else was asked at all.
     expect(gw().sandboxes.telepagos.log.count('GET /v2/account/transactions')).toBe(0);
     expect(upstreamCalls(gw())).toBeLessThanOrEqual(2);
