@@ -54,6 +54,11 @@ const KINDS = ['DEPOSIT', 'CASHOUT', 'TRANSFER'];
 const STATUSES = ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'REJECTED', 'CANCELLED', 'UNKNOWN'];
 const CURRENCIES = ['ARS', 'PEN', 'USD'];
 const PARAMETERS = new Set(['from', 'to', 'timeZone', 'providers', 'direction', 'kinds', 'statuses', 'currencies', 'minAmount', 'maxAmount']);
+/**
+ * Provider pages read at once per step: the export reads everything, so it keeps ten TelePagos pages in
+ * flight (the client's page concurrency) instead of waiting for each; memory stays ten pages.
+ */
+const PAGES_PER_STEP = 10;
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DECIMAL = /^-?\d{1,18}(\.\d{1,8})?$/;
 
@@ -207,6 +212,8 @@ export function registerActivityExport(app: FastifyInstance, options: ActivityEx
       (provider, error) => {
         failure ??= { provider, error };
       },
+      undefined,
+      PAGES_PER_STEP,
     );
 
     let first: TransactionValue | undefined;

@@ -69,6 +69,14 @@ export interface InstantRange {
  */
 export type WalkPosition = { readonly [key: string]: string | number | WalkPosition };
 
+export interface WalkOptions {
+  /**
+   * Provider pages one step may read at once (default 1: the fewest calls, for a page of the feed). A
+   * reader of everything (the CSV export) asks for more, fetched concurrently, to spend less time waiting.
+   */
+  pages?: number;
+}
+
 /** One step of a newest-first walk. */
 export interface WalkStep {
   /**
@@ -115,7 +123,7 @@ export interface TransactionSource {
    * one provider step (a page, a window) per call, from `position` (undefined: the newest end). Steps
    * are as small as the provider allows, so a page of the feed asks only for what it shows.
    */
-  walk?(range: InstantRange, query: TransactionQuery, position: WalkPosition | undefined, call: CallContext): Promise<WalkStep>;
+  walk?(range: InstantRange, query: TransactionQuery, position: WalkPosition | undefined, call: CallContext, options?: WalkOptions): Promise<WalkStep>;
 }
 
 export interface BalanceReportSource {

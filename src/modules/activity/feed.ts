@@ -133,6 +133,8 @@ export class ActivityFeed {
     private readonly call: CallContext,
     private readonly onFailure: OnSourceFailure,
     after?: string,
+    /** Provider pages a step may read at once (WalkOptions.pages): 1 for a page of the feed. */
+    private readonly pagesPerStep = 1,
   ) {
     this.match = matcher(query.filter, query.range);
     this.digest = queryDigest(query, sources);
@@ -238,7 +240,7 @@ export class ActivityFeed {
   /** One step of a source; a source without a walk answers its whole range in one step. */
   private async walk(source: TransactionSource, position: WalkPosition | null): Promise<WalkStep> {
     const query = upstreamQuery(source, this.query.filter);
-    if (source.walk) return source.walk(this.query.range, query, position ?? undefined, this.call);
+    if (source.walk) return source.walk(this.query.range, query, position ?? undefined, this.call, { pages: this.pagesPerStep });
     if (position !== null) throw new InvalidPositionError('this source has no positions');
     const days = coveringDays(this.query.range, source, { from: this.query.from, to: this.query.to });
     return { transactions: await source.transactions(days, query, this.call), notAfter: -Infinity };

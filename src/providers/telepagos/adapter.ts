@@ -87,7 +87,7 @@ export class TelepagosAdapter implements ProviderAdapter {
       transactions: (range, q, call) => client.transactions(query(range, q), call),
       newestTransactions: (range, q, count, call) => client.newestTransactions(query(range, q), count, call),
       timeZone: TELEPAGOS_TIME_ZONE,
-      walk: (range, q, position, call) => this.walk(range, q, position, call),
+      walk: (range, q, position, call, options) => this.walk(range, q, position, call, options?.pages),
     };
     this.salePoints = { provider, salePoints: (call: CallContext) => client.salePoints(call) };
     this.salePointSink = {
@@ -118,10 +118,10 @@ export class TelepagosAdapter implements ProviderAdapter {
    * The listing of the Argentina days covering the range, newest first, one page per step. TelePagos
    * lists newest first, so the walk reads page 1 and only the pages after it that the feed reaches.
    */
-  private async walk(range: InstantRange, q: TransactionQuery, position: WalkPosition | undefined, call: CallContext): Promise<WalkStep> {
+  private async walk(range: InstantRange, q: TransactionQuery, position: WalkPosition | undefined, call: CallContext, pages = 1): Promise<WalkStep> {
     const days = { from: localDate(range.from, TELEPAGOS_TIME_ZONE), to: localDate(range.to, TELEPAGOS_TIME_ZONE), operation: q.operation };
     const at = position ? listingPosition(position) : { offset: 0, carry: NO_CARRY };
-    const step = await this.client.listingStep(days, at, call);
+    const step = await this.client.listingStep(days, at, call, Math.max(1, Math.min(pages, 50)));
     const oldest = step.transactions.at(-1);
     // Rows come newest first: nothing unread is newer than the last row read (ties continue on the next page).
     const notAfter = !step.next ? -Infinity : oldest ? Date.parse(oldest.createdAt) : Infinity;

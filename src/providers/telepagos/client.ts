@@ -348,7 +348,7 @@ export class TelepagosClient {
    * rest down: a grown `number_of_results` moves the offset by as many rows (one more call when that
    * lands on another page). A shrunken one (rows gone) cannot be followed and is an error.
    */
-  async listingStep(query: TransactionsQuery, at: ListingPosition, ctx?: CallContext): Promise<ListingStep> {
+  async listingStep(query: TransactionsQuery, at: ListingPosition, ctx?: CallContext, pages = 1): Promise<ListingStep> {
     let offset = at.offset;
     let pageSize = at.pageSize ?? 1;
     let page = at.pageSize === undefined ? 1 : Math.floor(offset / pageSize) + 1;
@@ -363,12 +363,17 @@ export class TelepagosClient {
       if (moved !== page) answer = await this.page(query, (page = moved), ctx);
     }
     pageSize = Math.max(1, answer.pageSize);
-    reportSkipped([answer], ctx);
+    // More pages at once when asked (read concurrently); only those still counting the same total are
+    // kept, so a listing that moved meanwhile is followed from the last consistent page on.
+    const more = await mapBounded(range(page + 1, Math.min(answer.pages, page + pages - 1)), this.pageConcurrency, (n) => this.page(query, n, ctx));
+    const consistent = more.findIndex((p) => p.total !== answer.total || p.pageSize !== answer.pageSize);
+    const read = [answer, ...(consistent < 0 ? more : more.slice(0, consistent))];
+    const last = page + read.length - 1;
     // Resuming inside a page (after growth): the rows before `offset` were read already.
-    const rows = answer.rows.slice(Math.max(0, offset - (page - 1) * pageSize));
+    const rows = reportSkipped(read, ctx).slice(Math.max(0, offset - (page - 1) * pageSize));
     const { transactions, carry } = toTransactionsCarried(rows, at.carry);
-    const more = page < answer.pages && answer.listed > 0;
-    return { transactions, next: more ? { offset: page * pageSize, total: answer.total, pageSize, carry } : undefined };
+    const further = last < answer.pages && read.every((p) => p.listed > 0);
+    return { transactions, next: further ? { offset: last * pageSize, total: answer.total, pageSize, carry } : undefined };
   }
 
   /**
