@@ -58,10 +58,25 @@ export function offsetAt(ms: number, timeZone: string): number {
   return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(ms / 1000) * 1000;
 }
 
-/** The calendar day an instant falls on in a zone, `YYYY-MM-DD`. */
-export function localDate(ms: number, timeZone: string): LocalDate {
+/** The calendar day an instant falls on in a zone, `YYYY-MM-DD`, from Intl (a few µs… tens of µs each). */
+function computeLocalDate(ms: number, timeZone: string): LocalDate {
   const w = wallClock(ms, timeZone);
   return `${String(w.year).padStart(4, '0')}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+}
+
+/** Per zone, the last day asked for and its instants: rows come in time order, so most lookups hit it. */
+const lastDays = new Map<string, { day: LocalDate; from: number; to: number }>();
+
+/** The calendar day an instant falls on in a zone, `YYYY-MM-DD`. */
+export function localDate(ms: number, timeZone: string): LocalDate {
+  const last = lastDays.get(timeZone);
+  if (last && ms >= last.from && ms < last.to) return last.day;
+  const day = computeLocalDate(ms, timeZone);
+  const from = dayStart(day, timeZone);
+  const to = dayStart(addDays(day, 1), timeZone);
+  // Kept only when consistent (a zone's data could in theory disagree with itself at a jump).
+  if (ms >= from && ms < to) lastDays.set(timeZone, { day, from, to });
+  return day;
 }
 
 /** The first instant of a calendar day in a zone (ms). */
@@ -71,7 +86,7 @@ export function dayStart(day: LocalDate, timeZone: string): number {
   let ms = midnightUtc - offsetAt(midnightUtc, timeZone);
   for (let i = 0; i < 2; i++) ms = midnightUtc - offsetAt(ms, timeZone);
   // A daylight-saving jump that skips midnight: the day starts at the first instant that is on it.
-  if (localDate(ms, timeZone) < day) ms += offsetAt(ms + DAY_MS / 4, timeZone) - offsetAt(ms, timeZone);
+  if (computeLocalDate(ms, timeZone) < day) ms += offsetAt(ms + DAY_MS / 4, timeZone) - offsetAt(ms, timeZone);
   return ms;
 }
 

@@ -39,6 +39,8 @@ export type OnSourceFailure = (provider: ProviderId, error: unknown) => void;
 
 interface Row {
   at: number;
+  provider: string;
+  id: string;
   value: TransactionValue;
   /** Index of the step of its source that returned it. */
   step: number;
@@ -47,11 +49,15 @@ interface Row {
 /** A place in the order: the last row emitted. */
 type Key = readonly [at: number, provider: string, id: string];
 
-/** Newest first; then provider, then id (both ascending): a total order. */
-function compareKeys(a: Key, b: Key): number {
-  return b[0] - a[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
+const keyOf = (row: Row): Key => [row.at, row.provider, row.id];
+/** Newest first; then provider, then id (both ascending): a total order. Allocates nothing (the export compares every row). */
+function compareRows(a: Row, b: Row): number {
+  return b.at - a.at || (a.provider < b.provider ? -1 : a.provider > b.provider ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
-const keyOf = (row: Row): Key => [row.at, row.value.provider, row.value.localId];
+/** The same order, a row against a key. */
+function compareRowKey(a: Row, b: Key): number {
+  return b[0] - a.at || (a.provider < b[1] ? -1 : a.provider > b[1] ? 1 : 0) || (a.id < b[2] ? -1 : a.id > b[2] ? 1 : 0);
+}
 
 interface SourceState {
   source: TransactionSource;
@@ -199,7 +205,7 @@ export class ActivityFeed {
     let best: SourceState | undefined;
     for (const state of this.states) {
       const head = state.buffer[state.head];
-      if (head && (!best || compareKeys(keyOf(head), keyOf(best.buffer[best.head]!)) < 0)) best = state;
+      if (head && (!best || compareRows(head, best.buffer[best.head]!) < 0)) best = state;
     }
     return best;
   }
@@ -226,12 +232,12 @@ export class ActivityFeed {
       const at = timeOf(transaction);
       const value = transactionValue(transaction);
       if (!this.match(value, at) || seen.has(value.localId)) continue;
-      const row: Row = { at, value, step: index };
-      if (this.last && compareKeys(keyOf(row), this.last) <= 0) continue;
+      const row: Row = { at, provider: value.provider, id: value.localId, value, step: index };
+      if (this.last && compareRowKey(row, this.last) <= 0) continue;
       seen.add(value.localId);
       buffer.push(row);
     }
-    state.buffer = buffer.sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
+    state.buffer = buffer.sort(compareRows);
     state.head = 0;
     state.notAfter = step.next ? step.notAfter : -Infinity;
     state.next = step.next;
