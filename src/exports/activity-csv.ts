@@ -59,6 +59,8 @@ const PARAMETERS = new Set(['from', 'to', 'timeZone', 'providers', 'direction', 
  * flight (the client's page concurrency) instead of waiting for each; memory stays ten pages.
  */
 const PAGES_PER_STEP = 10;
+/** Characters of CSV per write: about a hundred rows. */
+const CHUNK_CHARS = 32 * 1024;
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DECIMAL = /^-?\d{1,18}(\.\d{1,8})?$/;
 
@@ -232,15 +234,23 @@ export function registerActivityExport(app: FastifyInstance, options: ActivityEx
     }
 
     const timeZone = query.timeZone;
+    // Rows go out in chunks of up to CHUNK_CHARS (one write each, not one per row), and whatever is
+    // ready goes out before the feed waits for a provider.
     async function* lines(): AsyncGenerator<string> {
-      yield `${COLUMNS.join(',')}\r\n`;
+      let chunk = `${COLUMNS.join(',')}\r\n`;
       let rows = 0;
-      for (let row = first; row; row = await feed.peek()) {
+      for (let row = first; row;) {
         if (failure) break;
         feed.take();
         rows++;
-        yield csvLine(row, timeZone);
+        chunk += csvLine(row, timeZone);
+        if (chunk.length >= CHUNK_CHARS || !feed.ready) {
+          yield chunk;
+          chunk = '';
+        }
+        row = await feed.peek();
       }
+      if (chunk && !failure) yield chunk;
       // Thrown here, the stream errors and the response is cut off: the file cannot pass for complete.
       if (failure) {
         log.warn({ rows, provider: failure.provider }, 'activity export failed midway; response cut off');

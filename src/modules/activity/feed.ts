@@ -166,12 +166,26 @@ export class ActivityFeed {
   /** The next row in order, not taken; undefined at the end. Reads only the steps it needs. */
   async peek(): Promise<TransactionValue | undefined> {
     for (;;) {
-      const state = this.bestState();
-      const best = state?.buffer[state.head];
-      const blocking = this.states.filter((s) => !s.failed && s.next !== undefined && (!best || s.notAfter >= best.at));
+      const best = this.bestRow();
+      const blocking = this.blocking(best);
       if (blocking.length === 0) return best?.value;
       await Promise.all(blocking.map((state) => this.step(state)));
     }
+  }
+
+  /** Whether `peek` can answer without asking a provider (a writer flushes what it has before it waits). */
+  get ready(): boolean {
+    return this.blocking(this.bestRow()).length === 0;
+  }
+
+  private bestRow(): Row | undefined {
+    const state = this.bestState();
+    return state?.buffer[state.head];
+  }
+
+  /** The live sources that may still hold a row before `best` (all of them when nothing is buffered). */
+  private blocking(best: Row | undefined): SourceState[] {
+    return this.states.filter((s) => !s.failed && s.next !== undefined && (!best || s.notAfter >= best.at));
   }
 
   /** Takes the row `peek` answered. */
