@@ -192,6 +192,35 @@ describe('GET /exports/activity.csv', () => {
     expect(JSON.parse(answer.text).error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', provider: 'TELEPAGOS' });
   });
 
+  it('a provider failing after the first bytes cuts the response off, so a truncated file never passes for complete', async () => {
+    gw().sandboxes.telepagos.faults.add({ route: 'GET /v2/account/transactions', mode: 'latency', latencyMs: 100 });
+    const response = await request(`${gw().url}/exports/activity.csv?from=2025-07-20&to=2026-01-15`, { headers: reader });
+    expect(response.statusCode).toBe(200);
+    let text = '';
+    let failed: unknown;
+    try {
+      for await (const chunk of response.body) {
+        text += chunk.toString('utf8');
+        // Once rows are flowing, TelePagos goes down for good.
+        if (
+          text.length > 0 &&
+          gw()
+            .sandboxes.telepagos.faults.list()
+            .every((f) => f.mode !== 'status')
+        ) {
+          gw().sandboxes.telepagos.faults.clear();
+          gw().sandboxes.telepagos.faults.add({ route: 'GET /v2/account/transactions', mode: 'status', status: 503 });
+        }
+      }
+    } catch (error) {
+      failed = error;
+    }
+    gw().sandboxes.telepagos.faults.clear();
+    expect(failed, 'the body must end in an error, not a clean end').toBeDefined();
+    expect(text.startsWith('id,provider,')).toBe(true);
+    expect(text.split('\r\n').length).toBeGreaterThan(2);
+  });
+
   it('the client leaving mid-stream cancels the upstream walk', async () => {
     // Every TelePagos page takes 150 ms: the whole half-year would take seconds.
     gw().sandboxes.telepagos.faults.add({ route: 'GET /v2/account/transactions', mode: 'latency', latencyMs: 150 });
