@@ -158,6 +158,23 @@ describe('activity: one newest-first feed over every provider', () => {
     expect(second.map((n) => n.provider)).toEqual([...Array(20).fill('TELEPAGOS'), ...Array(4).fill('TUPAY')]);
   });
 
+  it('a busy Tupay window (walk windows shrink after it) still pages into the merged listings exactly', async () => {
+    const { tupay } = gw().sandboxes;
+    // 260 deposits in one December afternoon: more than five Tupay pages in the walk's first week.
+    const start = Date.parse('2025-12-05T15:00:00Z');
+    for (let i = 0; i < 260; i++)
+      await post(`${tupay.url}/_sandbox/deposits`, { amount: `${10 + (i % 50)}.00`, createdAt: new Date(start + i * 37_000).toISOString() });
+    const range = { from: '2025-11-20', to: '2025-12-10' };
+    const expected = await mergedListings(gw(), range.from, range.to);
+    expect(expected.filter((n) => n.provider === 'TUPAY').length).toBeGreaterThan(300);
+    gw().clearLogs();
+    const { nodes, pages } = await pageThrough(gw(), range, 40);
+    expect(nodes.map((n) => n.id)).toEqual(expected.map((n) => n.id));
+    // Each page re-reads at most its cursor's window: a few Tupay pages per feed page, not the whole range.
+    const tupayCalls = gw().sandboxes.tupay.log.count('GET /v1/deposits') + gw().sandboxes.tupay.log.count('GET /v1/cashout');
+    expect(tupayCalls / pages.length).toBeLessThan(8);
+  });
+
   it('a provider failing mid-way: its rows are missing, an error names it at the field, partial is true; the next page goes on', async () => {
     const range = { from: '2025-12-20', to: '2026-01-15' };
     const expected = await mergedListings(gw(), range.from, range.to);

@@ -21,9 +21,21 @@ import { TupayClient, WINDOW_SECONDS, type TupayRange } from './client.js';
 /**
  * The activity walk's first window, in seconds: a week. Tupay lists oldest first, so the newest rows of
  * a window are known only once every page of it is read; a short first window keeps a first page of the
- * feed to one call per listing when the week holds it, and each next window doubles, up to Tupay's 60 days.
+ * feed to one call per listing when the week holds it. Each next window doubles (up to Tupay's 60 days)
+ * after a quiet one and halves after a busy one (a cursor resumes by re-reading its window: keep it small).
  */
 export const FIRST_WALK_WINDOW_SECONDS = 7 * 86_400;
+/** Rows a walk window aims at: about two pages of each listing, so a page of the feed that re-reads its window stays cheap. */
+const WALK_WINDOW_ROWS = 100;
+/** The shortest walk window (a busy merchant's hour). */
+const MIN_WALK_WINDOW_SECONDS = 3_600;
+
+/** The next window's span: halved after a busy window, doubled after a quiet one (up to Tupay's 60 days). */
+function nextSpan(span: number, rows: number): number {
+  if (rows > 2 * WALK_WINDOW_ROWS) return Math.max(MIN_WALK_WINDOW_SECONDS, Math.floor(span / 2));
+  if (rows > WALK_WINDOW_ROWS) return span;
+  return Math.min(span * 2, WINDOW_SECONDS);
+}
 
 /** Tupay works in instants; a calendar day is a day in Lima, where the merchant is. */
 export const TUPAY_UTC_OFFSET = isoOffset(TUPAY_UTC_OFFSET_MINUTES);
@@ -65,7 +77,7 @@ export class TupayAdapter implements ProviderAdapter {
     const start = Math.max(fromSec, end - span + 1);
     const transactions = await this.window({ from: new Date(start * 1000), to: new Date(end * 1000 + 999) }, query, call);
     if (start <= fromSec) return { transactions, notAfter: -Infinity };
-    return { transactions, notAfter: start * 1000 - 1, next: { end: start - 1, span: Math.min(span * 2, WINDOW_SECONDS) } };
+    return { transactions, notAfter: start * 1000 - 1, next: { end: start - 1, span: nextSpan(span, transactions.length) } };
   }
 
   private async window(instants: TupayRange, query: TransactionQuery, call: CallContext) {
