@@ -44,6 +44,9 @@ function bucketStart(at: number, timeZone: string, groupBy: ActivityGroupBy): st
   return groupBy === ActivityGroupBy.DAY ? day : groupBy === ActivityGroupBy.WEEK ? isoWeekStart(day) : monthStart(day);
 }
 
+/** Provider pages a summary step reads at once (it reads the whole range; see the CSV export). */
+const SUMMARY_PAGES_PER_STEP = 4;
+
 /** An exact sum as the API writes amounts (at least two decimals). */
 const fixed = (value: Big) => toDecimal(value.toFixed());
 
@@ -116,7 +119,15 @@ export class ActivityResolver {
     @Info() info: GraphQLResolveInfo,
   ): Promise<ActivitySummary> {
     const query = activityQuery(from, to, timeZone, filter);
-    const feed = new ActivityFeed(query, activitySources(ctx.providers.all('transactions'), query.filter), callContext(ctx), sourceFailure(ctx, info));
+    // It reads everything, like the export: several provider pages per step, in flight at once.
+    const feed = new ActivityFeed(
+      query,
+      activitySources(ctx.providers.all('transactions'), query.filter),
+      callContext(ctx),
+      sourceFailure(ctx, info),
+      undefined,
+      SUMMARY_PAGES_PER_STEP,
+    );
     const buckets = new Map<string, { start: string; currency: Currency; count: number; in: Big; out: Big }>();
     for (let row = await feed.peek(); row; row = await feed.peek()) {
       feed.take();
