@@ -42,6 +42,7 @@ import {
   type Sample,
 } from './lib/harness.js';
 import { NOW, startBaseline, startGateway, startSandboxes, type Server, type Urls } from './lib/servers.js';
+import { case7, case8 } from './cases/activity.js';
 
 // ── Case 1: overhead vs direct ───────────────────────────────────────────────────────────────────────
 
@@ -580,11 +581,13 @@ async function main(): Promise<void> {
     if (wanted('2')) await case2(urls, gateway);
     if (wanted('3')) await case3(urls, gateway);
     if (wanted('4')) await case4(urls, gateway);
+    if (wanted('7')) await case7(urls, gateway);
   } finally {
     await gateway.proc.stop();
     await sandboxes.stop();
   }
   if (wanted('5')) await case5();
+  if (wanted('8')) await case8();
 
   const table = printTable();
   console.log(`\n${table}\n`);

@@ -8,6 +8,7 @@ import { buildSchema } from 'type-graphql';
 import { createNodeResolver, type NodeFetcher } from './graphql/relay/node.js';
 import type { NodeType } from './graphql/relay/global-id.js';
 import { AccountResolver, accountValue } from './modules/accounts/account.resolver.js';
+import { ActivityResolver } from './modules/activity/activity.resolver.js';
 import { CashinMutations } from './modules/cash-in/cashin.mutations.js';
 import { CashinResolver, findCashin } from './modules/cash-in/cashin.resolver.js';
 import { CashoutMutations } from './modules/cashouts/cashout.mutations.js';
@@ -38,6 +39,7 @@ export const RESOLVERS = [
   AccountResolver,
   AccountTransactionsResolver,
   TransactionResolver,
+  ActivityResolver,
   ReferenceResolver,
   SalePointResolver,
   CashoutResolver,

@@ -29,6 +29,7 @@ import { createSubscriptionServer } from './subscriptions.js';
 import { Metrics } from './observability/metrics.js';
 import { registerWebhooks } from './webhooks/routes.js';
 import { explorerCorsOrigins, explorerLandingPage, registerExplorer } from './explorer/index.js';
+import { registerActivityExport } from './exports/activity-csv.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -125,7 +126,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     origin: [...explorerCorsOrigins(config), ...config.corsOrigins],
     methods: ['GET', 'POST', 'OPTIONS'],
     allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id'],
-    exposedHeaders: ['x-request-id'],
+    exposedHeaders: ['x-request-id', 'content-disposition'],
     maxAge: 600,
   });
 
@@ -186,6 +187,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     onOutcome: (provider, outcome) => metrics.webhooks.inc({ provider, outcome }),
   });
+
+  // The activity feed as CSV, streamed: same key, rate limit and `read` scope as GraphQL.
+  registerActivityExport(app, { pipeline, providers, logger });
 
   const subscriptions = createSubscriptionServer({ schema, pipeline, context: contextFor });
   app.server.on('upgrade', (request, socket, head) => {

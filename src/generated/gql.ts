@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "query Activity($from: LocalDate!, $to: LocalDate!, $timeZone: String = \"America/Argentina/Buenos_Aires\", $filter: ActivityFilter, $first: Int = 50, $after: String) {\n  activity(\n    from: $from\n    to: $to\n    timeZone: $timeZone\n    filter: $filter\n    first: $first\n    after: $after\n  ) {\n    partial\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      provider\n      createdAt\n      kind\n      direction\n      status\n      amount {\n        amount\n        currency\n      }\n      counterparty {\n        name\n      }\n    }\n  }\n}": typeof types.ActivityDocument,
     "query BalanceReport($from: LocalDate!, $to: LocalDate!) {\n  account(provider: TUPAY) {\n    id\n    balanceReport(from: $from, to: $to) {\n      date\n      balance {\n        amount\n        currency\n      }\n    }\n  }\n}": typeof types.BalanceReportDocument,
     "query CashinById($id: ID!) {\n  cashin(id: $id) {\n    id\n    provider\n    amount {\n      amount\n      currency\n    }\n    concept\n    description\n    buyer {\n      name\n      cuit\n      cbu\n    }\n  }\n}": typeof types.CashinByIdDocument,
     "query CashoutWithVoucher($id: ID!) {\n  cashout(id: $id) {\n    id\n    provider\n    voucher\n  }\n}": typeof types.CashoutWithVoucherDocument,
@@ -26,6 +27,7 @@ type Documents = {
     "query TupayTransactions($from: LocalDate!, $to: LocalDate!, $filter: TransactionFilter, $first: Int = 50, $after: String) {\n  account(provider: TUPAY) {\n    id\n    transactions(\n      from: $from\n      to: $to\n      filter: $filter\n      first: $first\n      after: $after\n    ) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          kind\n          direction\n          status\n          providerStatus\n          operation\n          createdAt\n          amount {\n            amount\n            currency\n          }\n          counterparty {\n            name\n            document\n          }\n        }\n      }\n    }\n  }\n}": typeof types.TupayTransactionsDocument,
 };
 const documents: Documents = {
+    "query Activity($from: LocalDate!, $to: LocalDate!, $timeZone: String = \"America/Argentina/Buenos_Aires\", $filter: ActivityFilter, $first: Int = 50, $after: String) {\n  activity(\n    from: $from\n    to: $to\n    timeZone: $timeZone\n    filter: $filter\n    first: $first\n    after: $after\n  ) {\n    partial\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      provider\n      createdAt\n      kind\n      direction\n      status\n      amount {\n        amount\n        currency\n      }\n      counterparty {\n        name\n      }\n    }\n  }\n}": types.ActivityDocument,
     "query BalanceReport($from: LocalDate!, $to: LocalDate!) {\n  account(provider: TUPAY) {\n    id\n    balanceReport(from: $from, to: $to) {\n      date\n      balance {\n        amount\n        currency\n      }\n    }\n  }\n}": types.BalanceReportDocument,
     "query CashinById($id: ID!) {\n  cashin(id: $id) {\n    id\n    provider\n    amount {\n      amount\n      currency\n    }\n    concept\n    description\n    buyer {\n      name\n      cuit\n      cbu\n    }\n  }\n}": types.CashinByIdDocument,
     "query CashoutWithVoucher($id: ID!) {\n  cashout(id: $id) {\n    id\n    provider\n    voucher\n  }\n}": types.CashoutWithVoucherDocument,
@@ -52,6 +54,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Activity($from: LocalDate!, $to: LocalDate!, $timeZone: String = \"America/Argentina/Buenos_Aires\", $filter: ActivityFilter, $first: Int = 50, $after: String) {\n  activity(\n    from: $from\n    to: $to\n    timeZone: $timeZone\n    filter: $filter\n    first: $first\n    after: $after\n  ) {\n    partial\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      provider\n      createdAt\n      kind\n      direction\n      status\n      amount {\n        amount\n        currency\n      }\n      counterparty {\n        name\n      }\n    }\n  }\n}"): (typeof documents)["query Activity($from: LocalDate!, $to: LocalDate!, $timeZone: String = \"America/Argentina/Buenos_Aires\", $filter: ActivityFilter, $first: Int = 50, $after: String) {\n  activity(\n    from: $from\n    to: $to\n    timeZone: $timeZone\n    filter: $filter\n    first: $first\n    after: $after\n  ) {\n    partial\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      provider\n      createdAt\n      kind\n      direction\n      status\n      amount {\n        amount\n        currency\n      }\n      counterparty {\n        name\n      }\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

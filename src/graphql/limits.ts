@@ -88,6 +88,10 @@ export const UPSTREAM_COST: Readonly<Record<string, Price>> = {
   'Account.balance': { cost: 1 },
   'Account.balances': { cost: 1 },
   'Account.transactions': { cost: 10 },
+  // A page reads each provider's steps for its rows: TelePagos pages of 15, Tupay windows (2 listings).
+  'Query.activity': { cost: 10 },
+  // Reads the whole range of every provider, like an unfiltered Account.transactions of each.
+  'Query.activitySummary': { cost: 20 },
   'Account.balanceReport': { cost: 2 },
   'Cashout.voucher': { cost: 1 },
   'SalePoint.staticQr': { cost: 1 },

@@ -58,6 +58,39 @@ export interface TransactionQuery {
 }
 export type TransactionQueryField = keyof TransactionQuery;
 
+/** Instants in milliseconds, both ends inclusive: the read API's days in the caller's time zone. */
+export interface InstantRange {
+  from: number;
+  to: number;
+}
+
+/**
+ * Where a newest-first walk of a source stands: small, JSON, opaque to modules (it travels inside the
+ * activity cursor). Each source reads only the positions it wrote.
+ */
+export type WalkPosition = { readonly [key: string]: string | number | WalkPosition };
+
+export interface WalkOptions {
+  /**
+   * Provider pages one step may read at once (default 1: the fewest calls, for a page of the feed). A
+   * reader of everything (the CSV export) asks for more, fetched concurrently, to spend less time waiting.
+   */
+  pages?: number;
+}
+
+/** One step of a newest-first walk. */
+export interface WalkStep {
+  /**
+   * Rows of this step, in any order; the gateway keeps those of the range. A row may be older than the
+   * range (a provider day reaches past it), never newer than a row of an earlier step.
+   */
+  transactions: Transaction[];
+  /** Every row not yet returned was created at or before this instant (ms); -Infinity when `next` is undefined. */
+  notAfter: number;
+  /** The next step's position; undefined when the walk is over. */
+  next?: WalkPosition;
+}
+
 export interface BalanceSource {
   readonly provider: ProviderId;
   /** The account's primary balance is the one in this currency. */
@@ -80,6 +113,18 @@ export interface TransactionSource {
    * only the provider pages needed. Used when the query sets no field outside `upstreamFilters`.
    */
   newestTransactions?(range: DayRange, query: TransactionQuery, count: number, call: CallContext): Promise<{ transactions: Transaction[]; total: number }>;
+  /**
+   * The IANA zone of the days `transactions` reads (the merchant's zone at the provider). The read API
+   * reads the caller's days in the caller's zone: it asks for the provider days covering them and keeps
+   * the rows of its instants. A source without one is asked for two more days on each side.
+   */
+  readonly timeZone?: string;
+  /**
+   * Optional incremental reading for the merged activity feed: the range's transactions newest first,
+   * one provider step (a page, a window) per call, from `position` (undefined: the newest end). Steps
+   * are as small as the provider allows, so a page of the feed asks only for what it shows.
+   */
+  walk?(range: InstantRange, query: TransactionQuery, position: WalkPosition | undefined, call: CallContext, options?: WalkOptions): Promise<WalkStep>;
 }
 
 export interface BalanceReportSource {

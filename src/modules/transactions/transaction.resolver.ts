@@ -3,10 +3,10 @@ import type { GatewayContext } from '../../context.js';
 import { checkFirst, connectionOf, decodeCursor, type Connection } from '../../graphql/relay/connection.js';
 import { LocalDateScalar } from '../../graphql/scalars/index.js';
 import { Account, type AccountValue } from '../accounts/account.type.js';
-import type { TransactionQuery, TransactionQueryField, TransactionSource } from '../../providers/capabilities.js';
+import type { InstantRange, TransactionQuery, TransactionQueryField, TransactionSource } from '../../providers/capabilities.js';
 import { SalePoint, type SalePointValue } from '../sale-points/sale-point.type.js';
 import { salePoints } from '../sale-points/sale-points.loaders.js';
-import { checkRange } from './date-range.js';
+import { checkRange, checkTimeZone, coveringDays, readDays, sameInstants } from './date-range.js';
 import { Transaction, TransactionConnection, TransactionFilter, type TransactionValue } from './transaction.type.js';
 import { accountTransactions, newestTransactions, timeOf } from './transactions.loaders.js';
 
@@ -66,7 +66,9 @@ const olderAfter = (item: string, cursor: string) => Number(cursor) - Number(ite
 export class AccountTransactionsResolver {
   @FieldResolver(() => TransactionConnection, {
     description:
-      'Transactions created between from and to (inclusive), newest first. Ranges longer than a provider allows are split into allowed windows; provider pages are followed transparently.',
+      'Transactions created between from and to (inclusive), newest first. Ranges longer than a provider allows are split into allowed windows; provider pages are followed transparently. ' +
+      'from and to are calendar days in timeZone (an IANA name such as America/Argentina/Buenos_Aires or America/Lima); createdAt stays an instant. ' +
+      "Omitted, timeZone is the account's own zone (TelePagos: America/Argentina/Buenos_Aires, Tupay: America/Lima), which is how these days were read before the argument existed.",
   })
   async transactions(
     @Root() account: AccountValue,
@@ -76,24 +78,43 @@ export class AccountTransactionsResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | undefined,
     @Ctx() ctx: GatewayContext,
-  ): Promise<Connection<TransactionValue>> {
+    @Arg('timeZone', () => String, {
+      nullable: true,
+      description: "IANA time zone the dates are read in; default: the account's own (TelePagos Buenos Aires, Tupay Lima).",
+    })
+    timeZone?: string | null,
+  ): Promise<Connection<TransactionValue> & { partial: boolean }> {
     // Every argument is checked before anything is asked upstream.
     checkRange(from, to);
+    if (timeZone !== undefined && timeZone !== null) checkTimeZone(timeZone);
     checkFirst(first);
     if (after) decodeCursor(after);
     const source = ctx.providers.capable(account.provider, 'transactions');
-    if (!source) return connectionOf([], keyOf, { first, after }, olderAfter);
-    const range = { from, to };
+    if (!source) return { ...connectionOf([], keyOf, { first, after }, olderAfter), partial: false };
+    const zone = timeZone ?? source.timeZone;
+    const instants = zone ? readDays(from, to, zone) : undefined;
+    const days = instants ? coveringDays(instants, source, { from, to }) : { from, to };
+    // Days of the provider's own zone: the provider's listing is exactly the range (its count and shortcut hold).
+    const exact = !instants || sameInstants(instants, source, days);
     const { upstream, rest } = split(source, filter);
-    if (source.newestTransactions && !after && !rest) {
+    if (source.newestTransactions && !after && !rest && exact) {
       // A first page: only the provider pages it sits on; the provider's count is the total.
-      const { items, total } = await newestTransactions(ctx, source, range, upstream, first);
+      const { items, total } = await newestTransactions(ctx, source, days, upstream, first);
       const page = connectionOf(items, keyOf, { first }, olderAfter);
-      return { ...page, totalCount: total, pageInfo: { ...page.pageInfo, hasNextPage: total > items.length } };
+      return { ...page, totalCount: total, pageInfo: { ...page.pageInfo, hasNextPage: total > items.length }, partial: false };
     }
-    const all = await accountTransactions(ctx, source, range, upstream);
-    return connectionOf(all.filter(matches(filter)), keyOf, { first, after }, olderAfter);
+    const all = await accountTransactions(ctx, source, days, upstream);
+    const inRange = exact ? matches(filter) : withinAnd(instants!, matches(filter));
+    return { ...connectionOf(all.filter(inRange), keyOf, { first, after }, olderAfter), partial: false };
   }
+}
+
+/** The filter, and the row's instant within the range. */
+function withinAnd(range: InstantRange, match: (t: TransactionValue) => boolean): (t: TransactionValue) => boolean {
+  return (t) => {
+    const at = timeOf(t);
+    return at >= range.from && at <= range.to && match(t);
+  };
 }
 
 @Resolver(() => Transaction)

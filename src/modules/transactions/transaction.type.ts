@@ -65,6 +65,12 @@ export class TransactionConnection {
 
   @Field(() => Int, { nullable: true, description: 'Transactions matching the range and filter.' })
   totalCount?: number | null;
+
+  @Field(() => Boolean, {
+    description:
+      "True when a provider failed and its rows are missing from this page (its error, naming it, is in the response's errors). Always false for Account.transactions, which fails as a whole.",
+  })
+  partial!: boolean;
 }
 
 @InputType({ description: 'Narrows Account.transactions; every field is optional and they combine with AND.' })

@@ -12,15 +12,55 @@ import type {
   CashoutSink,
   CashoutSource,
   DayRange,
+  InstantRange,
   ProviderAdapter,
   ReferenceSource,
   SalePointSink,
   SalePointSource,
   TransactionQuery,
   TransactionSource,
+  WalkPosition,
+  WalkStep,
 } from '../capabilities.js';
-import { isTelepagosId } from './assumptions.js';
-import { TelepagosClient } from './client.js';
+import { localDate } from '../../domain/time-zone.js';
+import { TELEPAGOS_TIME_ZONE, isTelepagosId } from './assumptions.js';
+import { TelepagosClient, type ListingPosition } from './client.js';
+import { NO_CARRY, type OrdinalCarry } from './mappers.js';
+import { InvalidPositionError, optionalPositionInt, positionInt } from '../walk.js';
+
+const MAX_OFFSET = 100_000_000;
+const CARRY_DATE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+const DIGEST = /^[A-Za-z0-9_-]{16}$/;
+
+/** The JSON of a listing position (undefined fields left out). */
+function walkPosition(at: ListingPosition): WalkPosition {
+  return {
+    offset: at.offset,
+    ...(at.total !== undefined && { total: at.total }),
+    ...(at.pageSize !== undefined && { pageSize: at.pageSize }),
+    carry: { date: at.carry.date, counts: at.carry.counts },
+  };
+}
+
+/** A listing position as listingStep wrote it, or InvalidPositionError. */
+function listingPosition(position: WalkPosition): ListingPosition {
+  const offset = positionInt(position, 'offset', 0, MAX_OFFSET);
+  const total = optionalPositionInt(position, 'total', 0, MAX_OFFSET);
+  const pageSize = optionalPositionInt(position, 'pageSize', 1, 10_000);
+  const carry = position.carry;
+  if (typeof carry !== 'object' || typeof carry.date !== 'string' || typeof carry.counts !== 'object') throw new InvalidPositionError('bad carry');
+  if (carry.date !== '' && !CARRY_DATE.test(carry.date)) throw new InvalidPositionError('bad carry date');
+  const counts: OrdinalCarry['counts'] = {};
+  const entries = Object.entries(carry.counts);
+  if (entries.length > 1_000) throw new InvalidPositionError('bad carry');
+  for (const [digest, count] of entries) {
+    if (!DIGEST.test(digest) || typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_OFFSET)
+      throw new InvalidPositionError('bad carry');
+    counts[digest] = count;
+  }
+  if ((total === undefined) !== (pageSize === undefined) || (pageSize === undefined && offset !== 0)) throw new InvalidPositionError('bad position');
+  return { offset, total, pageSize, carry: { date: carry.date, counts } };
+}
 
 /** TelePagos filters by operation itself; its dates are Argentina days (ARGENTINA_UTC_OFFSET), as the caller's are. */
 const UPSTREAM_FILTERS = ['operation'] as const;
@@ -46,6 +86,8 @@ export class TelepagosAdapter implements ProviderAdapter {
       upstreamFilters: UPSTREAM_FILTERS,
       transactions: (range, q, call) => client.transactions(query(range, q), call),
       newestTransactions: (range, q, count, call) => client.newestTransactions(query(range, q), count, call),
+      timeZone: TELEPAGOS_TIME_ZONE,
+      walk: (range, q, position, call, options) => this.walk(range, q, position, call, options?.pages),
     };
     this.salePoints = { provider, salePoints: (call: CallContext) => client.salePoints(call) };
     this.salePointSink = {
@@ -71,6 +113,20 @@ export class TelepagosAdapter implements ProviderAdapter {
       operations: (call) => client.operations(call),
       statistics: (period, call) => client.statistics(period, call),
     };
+  }
+
+  /**
+   * The listing of the Argentina days covering the range, newest first, one page per step. TelePagos
+   * lists newest first, so the walk reads page 1 and only the pages after it that the feed reaches.
+   */
+  private async walk(range: InstantRange, q: TransactionQuery, position: WalkPosition | undefined, call: CallContext, pages = 1): Promise<WalkStep> {
+    const days = { from: localDate(range.from, TELEPAGOS_TIME_ZONE), to: localDate(range.to, TELEPAGOS_TIME_ZONE), operation: q.operation };
+    const at = position ? listingPosition(position) : { offset: 0, carry: NO_CARRY };
+    const step = await this.client.listingStep(days, at, call, Math.max(1, Math.min(pages, 50)));
+    const oldest = step.transactions.at(-1);
+    // Rows come newest first: nothing unread is newer than the last row read (ties continue on the next page).
+    const notAfter = !step.next ? -Infinity : oldest ? Date.parse(oldest.createdAt) : Infinity;
+    return { transactions: step.transactions, notAfter, next: step.next && walkPosition(step.next) };
   }
 
   get breakerState() {

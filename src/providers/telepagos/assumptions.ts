@@ -63,6 +63,8 @@ export function expiresAtToEpochMs(value: unknown): number | null {
 
 /** **assumption**: every date TelePagos prints or reads is Argentina time, UTC−03:00 (no DST since 2009). */
 export const ARGENTINA_UTC_OFFSET = '-03:00';
+/** The IANA zone of TelePagos' days (`date_from`/`date_to`): Argentina, UTC−03:00 all year, as ARGENTINA_UTC_OFFSET says. */
+export const TELEPAGOS_TIME_ZONE = 'America/Argentina/Buenos_Aires';
 export const ARGENTINA_UTC_OFFSET_MS = -3 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 

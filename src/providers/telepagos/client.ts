@@ -58,12 +58,14 @@ import {
   toSalePoints,
   toStatistics,
   toTransactions,
+  toTransactionsCarried,
   toTransactionsPage,
   unwrapEnvelope,
   wireAmount,
   wireDateTime,
   wireId,
   wireQrAmountType,
+  type OrdinalCarry,
   type TransactionsPageAnswer,
   type TxRow,
 } from './mappers.js';
@@ -107,6 +109,25 @@ export interface TransactionsPage {
   total: number;
   /** Rows per page, as TelePagos reports it. */
   pageSize: number;
+}
+
+/** Where a newest-first walk of a listing stands: the next row, counted from the newest. */
+export interface ListingPosition {
+  /** Rows of the listing before the next one, newest first (0: the start). */
+  offset: number;
+  /** The listing's `number_of_results` when `offset` was counted; undefined at the start. */
+  total?: number;
+  /** Rows per page as TelePagos reported it; undefined at the start. */
+  pageSize?: number;
+  /** Identical rows already read at the last second read (ids count them across pages). */
+  carry: OrdinalCarry;
+}
+
+export interface ListingStep {
+  /** This step's rows, newest first. */
+  transactions: Transaction[];
+  /** Undefined when the listing is read to its end. */
+  next?: ListingPosition;
 }
 
 export interface CreateCashoutInput {
@@ -319,6 +340,41 @@ export class TelepagosClient {
     reportSkipped([answer], ctx);
     const { rows, page, pages, total, pageSize } = answer;
     return { transactions: toTransactions(rows), page, pages, total, pageSize };
+  }
+
+  /**
+   * One step of a newest-first walk: the page holding the row at `at.offset`, from that row on. The
+   * ids agree with `transactions()` over the same listing (identical rows are counted across pages
+   * through `at.carry`). Movements arriving meanwhile are newer than every row read, so they push the
+   * rest down: a grown `number_of_results` moves the offset by as many rows (one more call when that
+   * lands on another page). A shrunken one (rows gone) cannot be followed and is an error.
+   */
+  async listingStep(query: TransactionsQuery, at: ListingPosition, ctx?: CallContext, pages = 1): Promise<ListingStep> {
+    let offset = at.offset;
+    let pageSize = at.pageSize ?? 1;
+    let page = at.pageSize === undefined ? 1 : Math.floor(offset / pageSize) + 1;
+    let answer = await this.page(query, page, ctx);
+    if (at.total !== undefined && answer.total !== at.total) {
+      if (answer.total < at.total) {
+        throw badResponse(PROVIDER, `GET ${PATHS.transactions}`, 'transactions disappeared while being paged', ctx?.requestId);
+      }
+      offset += answer.total - at.total;
+      pageSize = Math.max(1, answer.pageSize);
+      const moved = Math.floor(offset / pageSize) + 1;
+      if (moved !== page) answer = await this.page(query, (page = moved), ctx);
+    }
+    pageSize = Math.max(1, answer.pageSize);
+    // More pages at once when asked (read concurrently); only those still counting the same total are
+    // kept, so a listing that moved meanwhile is followed from the last consistent page on.
+    const more = await mapBounded(range(page + 1, Math.min(answer.pages, page + pages - 1)), this.pageConcurrency, (n) => this.page(query, n, ctx));
+    const consistent = more.findIndex((p) => p.total !== answer.total || p.pageSize !== answer.pageSize);
+    const read = [answer, ...(consistent < 0 ? more : more.slice(0, consistent))];
+    const last = page + read.length - 1;
+    // Resuming inside a page (after growth): the rows before `offset` were read already.
+    const rows = reportSkipped(read, ctx).slice(Math.max(0, offset - (page - 1) * pageSize));
+    const { transactions, carry } = toTransactionsCarried(rows, at.carry);
+    const further = last < answer.pages && read.every((p) => p.listed > 0);
+    return { transactions, next: further ? { offset: last * pageSize, total: answer.total, pageSize, carry } : undefined };
   }
 
   /**

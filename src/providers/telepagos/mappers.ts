@@ -341,6 +341,42 @@ export function toTransactions(rows: readonly TxRow[]): Transaction[] {
   });
 }
 
+/**
+ * How many identical rows came before a page, by a digest of their content (never the content: it
+ * holds account numbers, and this travels in a client's cursor). Identical rows share their second, so
+ * only the rows of the previous page's last second (`date`) need counting.
+ */
+export interface OrdinalCarry {
+  date: string;
+  counts: Record<string, number>;
+}
+
+export const NO_CARRY: OrdinalCarry = Object.freeze({ date: '', counts: Object.freeze({}) });
+
+const contentDigest = (content: string) => createHash('sha256').update(content).digest('base64url').slice(0, 16);
+
+/**
+ * One page of a newest-first walk as transactions whose ids equal those `toTransactions` gives over the
+ * whole listing: ordinals continue from `carry` (the identical rows of earlier pages), and the carry for
+ * the next page is returned.
+ */
+export function toTransactionsCarried(rows: readonly TxRow[], carry: OrdinalCarry): { transactions: Transaction[]; carry: OrdinalCarry } {
+  const seen = new Map<string, number>(Object.entries(carry.counts));
+  const dates = new Map<string, string>(Object.keys(carry.counts).map((digest) => [digest, carry.date]));
+  const transactions = rows.map((row) => {
+    const content = rowContent(row);
+    const digest = contentDigest(content);
+    const ordinal = seen.get(digest) ?? 0;
+    seen.set(digest, ordinal + 1);
+    dates.set(digest, row.date);
+    return toTransaction(row, rowId(content, ordinal));
+  });
+  const last = rows.at(-1)?.date ?? carry.date;
+  const counts: Record<string, number> = {};
+  for (const [digest, count] of seen) if (dates.get(digest) === last) counts[digest] = count;
+  return { transactions, carry: { date: last, counts } };
+}
+
 // ── Payments and collection ─────────────────────────────────────────────────────────────────────
 
 /** `buyer` is an object; the document prints a list, so a one-element list is read too. */

@@ -2,10 +2,41 @@
 import type { ProvidersConfig } from '../../config.js';
 import type { CallContext, TransactionKind } from '../../domain/models.js';
 import type { SharedClientOptions } from '../adapter.js';
-import type { BalanceReportSource, BalanceSource, DayRange, DepositFinder, ProviderAdapter, TransactionQuery, TransactionSource } from '../capabilities.js';
+import type {
+  BalanceReportSource,
+  BalanceSource,
+  DayRange,
+  DepositFinder,
+  InstantRange,
+  ProviderAdapter,
+  TransactionQuery,
+  TransactionSource,
+  WalkPosition,
+  WalkStep,
+} from '../capabilities.js';
 import { dayRangeInstants, isoOffset } from '../day-range.js';
-import { TUPAY_LOCAL_CURRENCY, TUPAY_UTC_OFFSET_MINUTES } from './assumptions.js';
-import { TupayClient } from './client.js';
+import { positionInt } from '../walk.js';
+import { TUPAY_LOCAL_CURRENCY, TUPAY_TIME_ZONE, TUPAY_UTC_OFFSET_MINUTES } from './assumptions.js';
+import { TupayClient, WINDOW_SECONDS, type TupayRange } from './client.js';
+
+/**
+ * The activity walk's first window, in seconds: a week. Tupay lists oldest first, so the newest rows of
+ * a window are known only once every page of it is read; a short first window keeps a first page of the
+ * feed to one call per listing when the week holds it. Each next window doubles (up to Tupay's 60 days)
+ * after a quiet one and halves after a busy one (a cursor resumes by re-reading its window: keep it small).
+ */
+export const FIRST_WALK_WINDOW_SECONDS = 7 * 86_400;
+/** Rows a walk window aims at: about two pages of each listing, so a page of the feed that re-reads its window stays cheap. */
+const WALK_WINDOW_ROWS = 100;
+/** The shortest walk window (a busy merchant's hour). */
+const MIN_WALK_WINDOW_SECONDS = 3_600;
+
+/** The next window's span: halved after a busy window, doubled after a quiet one (up to Tupay's 60 days). */
+function nextSpan(span: number, rows: number): number {
+  if (rows > 2 * WALK_WINDOW_ROWS) return Math.max(MIN_WALK_WINDOW_SECONDS, Math.floor(span / 2));
+  if (rows > WALK_WINDOW_ROWS) return span;
+  return Math.min(span * 2, WINDOW_SECONDS);
+}
 
 /** Tupay works in instants; a calendar day is a day in Lima, where the merchant is. */
 export const TUPAY_UTC_OFFSET = isoOffset(TUPAY_UTC_OFFSET_MINUTES);
@@ -23,13 +54,36 @@ export class TupayAdapter implements ProviderAdapter {
   constructor(readonly client: TupayClient) {
     const provider = this.id;
     this.balances = { provider, homeCurrency: TUPAY_LOCAL_CURRENCY, balances: (call: CallContext) => client.balances(call) };
-    this.transactions = { provider, upstreamFilters: UPSTREAM_FILTERS, transactions: (range, query, call) => this.listings(range, query, call) };
+    this.transactions = {
+      provider,
+      upstreamFilters: UPSTREAM_FILTERS,
+      transactions: (range, query, call) => this.listings(range, query, call),
+      timeZone: TUPAY_TIME_ZONE,
+      walk: (range, query, position, call) => this.walk(range, query, position, call),
+    };
     this.balanceReport = { provider, balanceReport: (range, call) => this.report(range, call) };
     this.depositFinder = { provider, findDeposit: (ids, searches, call) => client.findDeposit(ids, searches, call) };
   }
 
   private async listings(range: DayRange, query: TransactionQuery, call: CallContext) {
-    const instants = dayRangeInstants(range, TUPAY_UTC_OFFSET);
+    return this.window(dayRangeInstants(range, TUPAY_UTC_OFFSET), query, call);
+  }
+
+  /**
+   * Windows newest first: [end − span + 1 s, end], both listings of a window at once (every page of each,
+   * since Tupay pages oldest first), the next window ending a second before this one starts.
+   */
+  private async walk(range: InstantRange, query: TransactionQuery, position: WalkPosition | undefined, call: CallContext): Promise<WalkStep> {
+    const [fromSec, toSec] = [Math.floor(range.from / 1000), Math.floor(range.to / 1000)];
+    const end = position ? positionInt(position, 'end', fromSec, toSec) : toSec;
+    const span = position ? positionInt(position, 'span', 1, WINDOW_SECONDS) : FIRST_WALK_WINDOW_SECONDS;
+    const start = Math.max(fromSec, end - span + 1);
+    const transactions = await this.window({ from: new Date(start * 1000), to: new Date(end * 1000 + 999) }, query, call);
+    if (start <= fromSec) return { transactions, notAfter: -Infinity };
+    return { transactions, notAfter: start * 1000 - 1, next: { end: start - 1, span: nextSpan(span, transactions.length) } };
+  }
+
+  private async window(instants: TupayRange, query: TransactionQuery, call: CallContext) {
     const wants = (kind: TransactionKind) => !query.kinds?.length || query.kinds.includes(kind);
     const filter = { clientDocument: query.customerDocument };
     const [deposits, cashouts] = await Promise.all([

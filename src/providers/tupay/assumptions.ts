@@ -101,6 +101,8 @@ export function tupayHasNextPage(page: { rows: number; maxRows: number }): boole
 
 /** **Assumption**: Tupay's local time is Lima's, UTC−05:00 (no daylight saving): a date without an offset is read in it. */
 export const TUPAY_UTC_OFFSET_MINUTES = -5 * 60;
+/** The same assumption as an IANA zone: a merchant's calendar day at Tupay is a Lima day. */
+export const TUPAY_TIME_ZONE = 'America/Lima';
 /** Public: dates are ISO 8601 in UTC at second precision, `2026-01-10T13:41:57Z`. */
 export const TUPAY_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 

@@ -4,9 +4,9 @@
  * for tests. Errors answer `{ error }` like the common control routes.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { OPERATION_IDS, formatArgentinaDateTime } from '../../providers/telepagos/assumptions.js';
+import { OPERATION_IDS, TX_INCOME, TX_STATUS, formatArgentinaDateTime, type OperationId, type TxStatus } from '../../providers/telepagos/assumptions.js';
 import { normalizeCuit } from '../../domain/identifiers.js';
-import { centsToDecimalString } from '../random.js';
+import { centsToDecimalString, parseAmountCents } from '../random.js';
 import { pathId, type Runtime } from './endpoint.js';
 import { FIXTURE_ACCOUNTS } from './fixtures.js';
 import { TelepagosError, conflict, invalid, notFound, readCbu, type Fields } from './input.js';
@@ -124,6 +124,37 @@ export function registerTelepagosControl(app: FastifyInstance, runtime: Runtime)
       if (url !== null && (typeof url !== 'string' || !/^https?:\/\/\S+$/.test(url))) throw invalid('url must be an http(s) URL or null');
       state.config.webhookUrl = url;
       return { body: { url } };
+    }),
+  );
+
+  // A row in the account's history at a given instant (tests of merged listings put rows of several
+  // providers at the same second). Only the listing changes: no balance, cash-in or cash-out record.
+  app.post(
+    '/_sandbox/transactions',
+    control(runtime, (request, state) => {
+      const body = (request.body ?? {}) as Fields;
+      const atMs = typeof body.at === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(body.at) ? Date.parse(body.at) : Number.NaN;
+      if (!Number.isFinite(atMs)) throw invalid('at must be an ISO 8601 instant such as 2026-01-10T13:41:57Z');
+      const amountCents = parseAmountCents(body.amount);
+      if (amountCents === null) throw invalid('amount must be positive with at most 2 decimals');
+      const operation = (body.operation ?? OPERATION_IDS.transferIn) as OperationId;
+      if (!(Object.values(OPERATION_IDS) as string[]).includes(operation)) throw invalid(`operation must be one of ${Object.values(OPERATION_IDS).join(', ')}`);
+      const outgoing = operation === OPERATION_IDS.cashout || operation === OPERATION_IDS.servicePayment;
+      const status = (body.status ?? TX_STATUS.approved) as TxStatus;
+      if (!(Object.values(TX_STATUS) as string[]).includes(status)) throw invalid(`status must be one of ${Object.values(TX_STATUS).join(', ')}`);
+      const holder = typeof body.holder === 'string' ? body.holder : FIXTURE_ACCOUNTS.person.holder;
+      const entry = state.ledger.add({
+        atMs: Math.floor(atMs / 1000) * 1000,
+        income: outgoing ? TX_INCOME.out : TX_INCOME.in,
+        amountCents,
+        operation,
+        holder,
+        cuit: FIXTURE_ACCOUNTS.person.cuit,
+        cvuCbu: FIXTURE_ACCOUNTS.person.cbu,
+        status,
+        salePointName: '',
+      });
+      return { status: 201, body: { date: formatArgentinaDateTime(entry.atMs), amount: centsToDecimalString(entry.amountCents), operation, status } };
     }),
   );
 

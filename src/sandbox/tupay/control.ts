@@ -43,7 +43,10 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback
 }
 
 /** The parts every new record shares, validated; a string is the reason for refusing. */
-function readNewRecord(state: TupayState, body: Body): { amountCents: number; currency: Currency; clientDocument: string; externalId?: string } | string {
+function readNewRecord(
+  state: TupayState,
+  body: Body,
+): { amountCents: number; currency: Currency; clientDocument: string; externalId?: string; createdSec?: number } | string {
   const amountCents = parseAmountCents(body.amount);
   if (amountCents === null) return 'amount must be positive with at most 2 decimals';
   const currency = oneOf(body.currency, CURRENCIES, 'PEN');
@@ -51,7 +54,21 @@ function readNewRecord(state: TupayState, body: Body): { amountCents: number; cu
   const clientDocument = body.clientDocument ?? state.documents[0];
   if (typeof clientDocument !== 'string' || !/^[0-9A-Za-z]{6,20}$/.test(clientDocument)) return 'clientDocument must be 6 to 20 letters or digits';
   if (body.externalId !== undefined && (typeof body.externalId !== 'string' || body.externalId === '')) return 'externalId must be a non-empty string';
-  return { amountCents, currency, clientDocument, ...(body.externalId ? { externalId: body.externalId as string } : {}) };
+  // `createdAt` (an ISO instant, default now) places a record in the history: tests of merged listings
+  // use it to put rows of several providers at the same second.
+  let createdSec: number | undefined;
+  if (body.createdAt !== undefined) {
+    const ms = typeof body.createdAt === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(body.createdAt) ? Date.parse(body.createdAt) : Number.NaN;
+    if (!Number.isFinite(ms) || ms < 0) return 'createdAt must be an ISO 8601 instant such as 2026-01-10T13:41:57Z';
+    createdSec = Math.floor(ms / 1000);
+  }
+  return {
+    amountCents,
+    currency,
+    clientDocument,
+    ...(body.externalId ? { externalId: body.externalId as string } : {}),
+    ...(createdSec !== undefined && { createdSec }),
+  };
 }
 
 function signer(settings: NotificationSettings): WebhookSigner {
