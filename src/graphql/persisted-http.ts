@@ -41,7 +41,7 @@ type Params = Record<string, unknown>;
 function persistedParams(request: FastifyRequest): Params | undefined {
   const params = (request.method === 'GET' ? request.query : request.body) as Params | undefined;
   if (!params || typeof params !== 'object' || Array.isArray(params)) return undefined;
-  if (params.documentId !== undefined) return params;
+  if (params.documentId !== undefined && params.documentId !== null) return params;
   const extensions = params.extensions;
   if (typeof extensions === 'string') return extensions.includes('persistedQuery') ? params : undefined;
   return extensions && typeof extensions === 'object' && 'persistedQuery' in extensions ? params : undefined;

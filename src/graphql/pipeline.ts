@@ -99,6 +99,8 @@ export class OperationPipeline {
   private clients: ClientRegistry | undefined;
   /** Documents registered by APQ (by apps whose policy allows any document), by hash. */
   private readonly registered = new Map<string, TrustedDocument>();
+  /** Untrusted documents already logged (client and hash): each is logged once, counted every time. */
+  private readonly untrustedLogged = new Set<string>();
 
   constructor(private readonly options: OperationPipelineOptions) {
     this.validationRules = [...validationRules(), ...(options.production ? [NoSchemaIntrospectionCustomRule] : [])];
@@ -162,7 +164,14 @@ export class OperationPipeline {
     if (document) return this.hit(client, document);
     if (policy === 'trusted-only') return refused(this.untrustedRefusal(client, 'may only run the documents of its manifests', requestId, hash));
     this.options.metrics.untrustedDocuments.inc({ client: client.name });
-    this.options.logger.info({ requestId, client: client.name, documentHash: hash }, "untrusted document: not in the app's manifests");
+    const seen = `${client.name}\u0000${hash}`;
+    if (!this.untrustedLogged.has(seen) && this.untrustedLogged.size < APQ_CACHE_SIZE) {
+      this.untrustedLogged.add(seen);
+      this.options.logger.warn(
+        { requestId, client: client.name, documentHash: hash },
+        "untrusted document: not in the app's manifests (logged once per document)",
+      );
+    }
     return TEXT;
   }
 

@@ -292,6 +292,10 @@ describe('requests by id, as Apollo answers requests', () => {
     expect(answer.body.errors![0]!.message).toMatch(/either "documentId" or "query"/);
   });
 
+  it('"documentId": null is no id: the text runs as before', async () => {
+    expectBalance(await post(KEYS.any, { ...byText(BALANCE), documentId: null }));
+  });
+
   it('metrics name the operation by document id and name', async () => {
     await post(KEYS.only, byId(BALANCE));
     const id = `sha256:${sha256(BALANCE)}`;
