@@ -99,7 +99,7 @@ export class RequestContext implements GatewayContext {
     return (this.requestLogger ??= this.gatewayLogger.child({
       requestId: this.requestId,
       client: this.client.name,
-      ...(this.document ? { documentId: this.document.id, operation: this.document.name } : {}),
+      ...(this.document ? { documentId: this.document.id, documentName: this.document.name } : {}),
     }));
   }
 }

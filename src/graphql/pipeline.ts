@@ -227,7 +227,7 @@ export class OperationPipeline {
     if (this.registered.size >= APQ_CACHE_SIZE) this.registered.delete(this.registered.keys().next().value!);
     this.registered.set(hash, compiled);
     this.options.metrics.persistedDocument(client.name, compiled, 'registered');
-    this.options.logger.info({ requestId, client: client.name, documentId: compiled.id, operation: compiled.name }, 'document registered (APQ)');
+    this.options.logger.info({ requestId, client: client.name, documentId: compiled.id, documentName: compiled.name }, 'document registered (APQ)');
     return { ok: true, kind: 'document', document: compiled };
   }
 
