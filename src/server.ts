@@ -1,7 +1,8 @@
 /**
  * The gateway's HTTP surface: Apollo Server 5 on Fastify at /graphql (with the EXPLORER page, see
- * src/explorer/), CORS for configured origins, CSRF prevention, a request id
- * on every request (accepted from X-Request-Id when well-formed, echoed back), /healthz and /readyz.
+ * src/explorer/), documents sent by id run without Apollo (src/graphql/persisted-http.ts), CORS for
+ * configured origins, CSRF prevention, a request id on every request (accepted from X-Request-Id when
+ * well-formed, echoed back), /healthz and /readyz.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
