@@ -18,6 +18,10 @@ const config: CodegenConfig = {
       presetConfig: {
         // The example operations select fields directly; no fragment masking to unwrap.
         fragmentMasking: false,
+        // persisted-documents.json: sha256 hex of each operation's printed text → that text, the
+        // manifest a client app ships to the gateway (CLIENTS_FILE `manifests`); each generated
+        // DocumentNode carries its hash as `__meta__.hash`.
+        persistedDocuments: true,
       },
       config: {
         useTypeImports: true,

@@ -43,6 +43,7 @@ import {
 } from './lib/harness.js';
 import { NOW, startBaseline, startGateway, startSandboxes, type Server, type Urls } from './lib/servers.js';
 import { case7, case8 } from './cases/activity.js';
+import { case9 } from './cases/trusted.js';
 
 // ── Case 1: overhead vs direct ───────────────────────────────────────────────────────────────────────
 
@@ -582,6 +583,7 @@ async function main(): Promise<void> {
     if (wanted('3')) await case3(urls, gateway);
     if (wanted('4')) await case4(urls, gateway);
     if (wanted('7')) await case7(urls, gateway);
+    if (wanted('9')) await case9(urls, gateway);
   } finally {
     await gateway.proc.stop();
     await sandboxes.stop();

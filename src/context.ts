@@ -42,6 +42,8 @@ export interface GatewayContext {
   partialErrors: GraphQLError[];
   /** performance.now() when the context was made (the operation's start, for its duration metric). */
   startedAt: number;
+  /** The trusted document this operation runs (set before it runs): its id and name are on every log line. */
+  document?: { id: string; name: string | undefined };
 }
 
 /** What every request's context shares: the gateway's configuration, stores and clients. */
@@ -73,6 +75,7 @@ export class RequestContext implements GatewayContext {
   readonly values = new Map<string, Promise<unknown>>();
   readonly partialErrors: GraphQLError[] = [];
   readonly startedAt = performance.now();
+  document: { id: string; name: string | undefined } | undefined = undefined;
   private readonly gatewayLogger: Logger;
   private requestLogger: Logger | undefined = undefined;
 
@@ -91,9 +94,13 @@ export class RequestContext implements GatewayContext {
     this.gatewayLogger = services.logger;
   }
 
-  /** This request's logger (its id and client on every line), made on first use. */
+  /** This request's logger (its id, client and trusted document on every line), made on first use. */
   get logger(): Logger {
-    return (this.requestLogger ??= this.gatewayLogger.child({ requestId: this.requestId, client: this.client.name }));
+    return (this.requestLogger ??= this.gatewayLogger.child({
+      requestId: this.requestId,
+      client: this.client.name,
+      ...(this.document ? { documentId: this.document.id, documentName: this.document.name } : {}),
+    }));
   }
 }
 

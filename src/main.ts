@@ -40,6 +40,12 @@ async function startEmbeddedSandboxes(): Promise<RunningSandboxes> {
   }
 }
 
+/** Every problem of CLIENTS_FILE and its manifests, one line each, then exit 2. */
+function exitWithProblems(error: ClientsFileError): never {
+  for (const problem of error.problems) console.error(`Configuration error: ${problem}`);
+  process.exit(2);
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -58,12 +64,9 @@ async function main(): Promise<void> {
   let clients: ClientRegistry | undefined;
   if (config.clientsFile) {
     try {
-      clients = await ClientRegistry.fromFile(config.clientsFile);
+      clients = await ClientRegistry.fromFile(config.clientsFile, { production: config.production });
     } catch (error) {
-      if (error instanceof ClientsFileError) {
-        console.error(`Configuration error: ${error.message}`);
-        process.exit(2);
-      }
+      if (error instanceof ClientsFileError) exitWithProblems(error);
       throw error;
     }
     logger.info({ clients: clients.size }, 'client apps loaded; every request needs an API key');
@@ -79,7 +82,15 @@ async function main(): Promise<void> {
 
   const state = config.redisUrl ? redisState(config.redisUrl, config.redisPrefix) : memoryState();
   logger.info({ state: state.kind }, config.redisUrl ? 'shared state in Redis: replicas may run side by side' : 'shared state in memory: run one replica');
-  const gateway = await createGateway({ config, logger, clients, state });
+  let gateway;
+  try {
+    // The manifests the apps list are read and compiled here; CLIENTS_FILE and they are reloaded on
+    // SIGHUP and when they change on disk.
+    gateway = await createGateway({ config, logger, clients, state, clientsFile: config.clientsFile, watchClients: config.clientsFile !== undefined });
+  } catch (error) {
+    if (error instanceof ClientsFileError) exitWithProblems(error);
+    throw error;
+  }
   await gateway.app.listen({ port: config.port, host: config.host });
   const address = gateway.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -123,6 +134,7 @@ async function main(): Promise<void> {
     logger.info('stopped');
     exit(0);
   };
+  process.on('SIGHUP', () => void gateway.reloadClients());
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }

@@ -1,12 +1,13 @@
 /**
  * The gateway's HTTP surface: Apollo Server 5 on Fastify at /graphql (with the EXPLORER page, see
- * src/explorer/), CORS for configured origins, CSRF prevention, a request id
- * on every request (accepted from X-Request-Id when well-formed, echoed back), /healthz and /readyz.
+ * src/explorer/), documents sent by id run without Apollo (src/graphql/persisted-http.ts), CORS for
+ * configured origins, CSRF prevention, a request id on every request (accepted from X-Request-Id when
+ * well-formed, echoed back), /healthz and /readyz.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
-import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
@@ -16,7 +17,9 @@ import {
 import type { Config } from './config.js';
 import { RequestContext, type GatewayContext, type GatewayServices } from './context.js';
 import type { CancelSignal } from './cancellation.js';
-import { OperationPipeline, requestIdFrom, withRequestId } from './graphql/pipeline.js';
+import { OperationPipeline, requestIdFrom, tagged, withRequestId } from './graphql/pipeline.js';
+import { persistedDocumentsHandler } from './graphql/persisted-http.js';
+import { ClientsReloader, type ReloadOutcome } from './graphql/clients-reload.js';
 import { answerNonJsonBodiesAsGraphQL } from './graphql/bad-request.js';
 import { forRequest, type Logger } from './logging.js';
 import { ProviderRegistry } from './providers/registry.js';
@@ -36,8 +39,15 @@ export interface GatewayOptions {
   logger: Logger;
   /** Shared state: in memory by default, Redis-backed for several replicas. Closed by the caller. */
   state?: SharedState;
-  /** Client apps from CLIENTS_FILE; without them access is open (refused in production by config). */
+  /**
+   * Client apps from CLIENTS_FILE; without them access is open (refused in production by config). Their
+   * manifests are read and compiled at start (a ClientsFileError when one cannot be used).
+   */
   clients?: ClientRegistry;
+  /** The CLIENTS_FILE path, for `reloadClients()` (SIGHUP) and, with `watchClients`, reloads on change. */
+  clientsFile?: string;
+  /** Reload when CLIENTS_FILE or a manifest changes on disk (fs.watch on their folders). */
+  watchClients?: boolean;
   metrics?: Metrics;
 }
 
@@ -53,6 +63,11 @@ export interface Gateway {
   providers: ProviderRegistry;
   events: EventBus;
   state: SharedState;
+  /**
+   * Reads CLIENTS_FILE and its manifests again and swaps them in whole; a file that cannot be used keeps
+   * the tables in force (the outcome lists why). Without `clientsFile`: nothing to reload.
+   */
+  reloadClients(): Promise<ReloadOutcome>;
   /** Stops accepting, drains in-flight operations, closes provider connections. */
   close(): Promise<void>;
 }
@@ -139,8 +154,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     metrics,
     requestDeadlineMs: config.requestDeadlineMs,
   });
+  const reloader = new ClientsReloader({ pipeline, file: options.clientsFile, production: config.production, logger, metrics });
+  // The manifests are read and compiled now: a gateway never starts with a manifest it cannot serve.
+  if (options.clients) reloader.apply(await reloader.build(options.clients));
   const apollo = new ApolloServer<GatewayContext>({
     schema,
+    // Documents by id (documentId, APQ) are resolved before Apollo sees them (persisted-http.ts), with
+    // each client app's policy; Apollo's own APQ, one cache anyone may register in, stays off.
+    persistedQueries: false,
     // Introspection is refused in production by the pipeline's validation rules, on every transport.
     introspection: true,
     csrfPrevention: true,
@@ -162,8 +183,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   await apollo.start();
 
-  await app.register(fastifyApollo(apollo), {
-    path: '/graphql',
+  const apolloHandler = fastifyApolloHandler(apollo, {
     context: async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {
       // Apollo builds the context before it parses the query: the pipeline's admission runs here.
       let client: ClientApp;
@@ -173,10 +193,25 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         if (!(error instanceof GraphQLError)) forRequest(logger, request.id).error({ err: error }, 'unexpected error while admitting a request');
         throw error;
       }
+      // A query text: whether this app may send it (trusted-only apps: only their documents' texts).
+      const resolved = pipeline.resolve(client, { query: queryText(request) }, request.id);
+      if (!resolved.ok) throw tagged(resolved.errors[0]!, request.id);
       // Upstream calls stop when the client leaves or the request's deadline passes.
       return contextFor(client, request.id, requestSignal(reply, pipeline));
     },
   });
+  app.route({
+    method: ['GET', 'POST', 'OPTIONS'],
+    url: '/graphql',
+    handler: persistedDocumentsHandler({
+      schema,
+      pipeline,
+      logger,
+      apollo: apolloHandler as (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+      context: (client, request, reply) => contextFor(client, request.id, requestSignal(reply, pipeline)),
+    }),
+  });
+  if (options.watchClients) reloader.watch();
 
   await registerExplorer(app, config);
   await registerWebhooks(app, config.providers, providers, {
@@ -214,7 +249,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     providers,
     events,
     state,
+    reloadClients: () => reloader.reload(),
     close: async () => {
+      reloader.close();
       await subscriptions.close();
       await app.close();
       await providers.close();

@@ -8,6 +8,11 @@
  * A connection presents the same API key as HTTP — `connectionParams.authorization` ("Bearer <key>") or
  * the upgrade request's Authorization header; connections without a valid key are closed with 4403.
  * When the socket closes, the upstream calls of its operations are cancelled.
+ *
+ * A subscribe message may name a document the gateway holds instead of carrying its text, as over HTTP:
+ * `{"query": "", "documentId": "sha256:…"}` or APQ's `extensions.persistedQuery` (graphql-ws requires a
+ * `query` string, so it is empty). The client app's `documents` policy applies here too: a
+ * `trusted-only` app cannot send any other text over WebSocket either.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -96,7 +101,14 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
           if (error instanceof GraphQLError) return [error];
           throw error;
         }
-        const prepared = pipeline.prepare(client, payload.query, payload.operationName);
+        const documentId = (payload as { documentId?: unknown }).documentId;
+        const resolved = pipeline.resolve(client, { query: payload.query, documentId, extensions: payload.extensions }, requestId);
+        const prepared = !resolved.ok
+          ? resolved
+          : resolved.kind === 'document'
+            ? pipeline.authorizeDocument(client, resolved.document)
+            : pipeline.prepare(client, payload.query, payload.operationName);
+        const trusted = resolved.ok && resolved.kind === 'document' ? resolved.document : undefined;
         if (!prepared.ok) {
           // Counted like a refused HTTP operation: its type is unknown until it validates.
           pipeline.done(options.context(client, requestId, NEVER_CANCELLED), payload.operationName, undefined, true);
@@ -107,11 +119,13 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
         const deadline = pipeline.deadline();
         if (type === 'subscription') deadline.done();
         const contextValue = options.context(client, requestId, deadline.signal);
+        if (trusted) contextValue.document = { id: trusted.id, name: trusted.name };
         extra.running!.set(id, { ctx: contextValue, name: prepared.operation.name?.value, type, cancel: deadline.cancel, done: deadline.done });
         return {
           schema: options.schema,
           document: prepared.document,
-          operationName: payload.operationName,
+          // A held document has one operation: the name a client sends with it changes nothing.
+          operationName: trusted ? undefined : payload.operationName,
           variableValues: payload.variables,
           contextValue,
         };

@@ -7,6 +7,7 @@ import { unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/credentials.js';
+import { BALANCE_QUERY } from './harness.js';
 import { freePort, startTs, type Proc } from './proc.js';
 
 export type Urls = { telepagos: string; talo: string; tupay: string };
@@ -28,24 +29,38 @@ export async function startSandboxes(env: Record<string, string> = {}): Promise<
 
 /** The benchmark's client app: a real API key, checked on every request. */
 export const API_KEY = randomBytes(24).toString('base64url');
+/**
+ * A second client app, `trusted-only` with a manifest holding the balance query (case 9 sends it by
+ * id): the key, and the document's id.
+ */
+export const TRUSTED_API_KEY = randomBytes(24).toString('base64url');
+export const BALANCE_DOCUMENT_ID = `sha256:${createHash('sha256').update(BALANCE_QUERY).digest('hex')}`;
 const clientsFile = join(tmpdir(), `pasarela-bench-clients-${process.pid}.json`);
+const manifestFile = join(tmpdir(), `pasarela-bench-manifest-${process.pid}.json`);
+writeFileSync(manifestFile, JSON.stringify({ [BALANCE_DOCUMENT_ID]: BALANCE_QUERY }));
+// The rate limiter runs on every request (it is one of the protections measured) but never refuses.
+const unlimited = { perSecond: 1_000_000, burst: 1_000_000 };
 writeFileSync(
   clientsFile,
   JSON.stringify([
+    { name: 'bench', keySha256: createHash('sha256').update(API_KEY).digest('hex'), scopes: ['read', 'cashin', 'cashout'], rateLimit: unlimited },
     {
-      name: 'bench',
-      keySha256: createHash('sha256').update(API_KEY).digest('hex'),
-      scopes: ['read', 'cashin', 'cashout'],
-      // The rate limiter runs on every request (it is one of the protections measured) but never refuses.
-      rateLimit: { perSecond: 1_000_000, burst: 1_000_000 },
+      name: 'bench-web',
+      keySha256: createHash('sha256').update(TRUSTED_API_KEY).digest('hex'),
+      scopes: ['read'],
+      rateLimit: unlimited,
+      documents: 'trusted-only',
+      manifests: [manifestFile],
     },
   ]),
 );
 process.once('exit', () => {
-  try {
-    unlinkSync(clientsFile);
-  } catch {
-    // already gone
+  for (const file of [clientsFile, manifestFile]) {
+    try {
+      unlinkSync(file);
+    } catch {
+      // already gone
+    }
   }
 });
 

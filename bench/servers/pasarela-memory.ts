@@ -13,8 +13,8 @@ import { memoryState } from '../../src/state/index.js';
 
 const config = loadConfig();
 const logger = createLogger({ level: config.logLevel });
-const clients = config.clientsFile ? await ClientRegistry.fromFile(config.clientsFile) : undefined;
-const gateway = await createGateway({ config, logger, clients, state: memoryState() });
+const clients = config.clientsFile ? await ClientRegistry.fromFile(config.clientsFile, { production: config.production }) : undefined;
+const gateway = await createGateway({ config, logger, clients, clientsFile: config.clientsFile, state: memoryState() });
 const telepagos = gateway.providers.telepagos;
 telepagos.balance = async () => ({ total: money('2397261', 'ARS'), primary: true });
 await gateway.app.listen({ port: config.port, host: config.host });

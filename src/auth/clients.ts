@@ -1,9 +1,14 @@
 /**
- * Client apps and their API keys (CLIENTS_FILE): `[{ name, keySha256, scopes }]`. Keys are never stored,
- * only their SHA-256; a presented key is hashed and compared with every entry in constant time.
+ * Client apps and their API keys (CLIENTS_FILE): `[{ name, keySha256, scopes, rateLimit?, documents?,
+ * manifests? }]`. Keys are never stored, only their SHA-256; a presented key is hashed and compared with
+ * every entry in constant time. `documents` is the app's trusted-documents policy and `manifests` the
+ * files (hash → document) of the documents it ships; the manifests are read and validated against the
+ * schema by src/graphql/trusted-documents.ts, which attaches them here (`withTrusted`).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 
 export const SCOPES = ['read', 'cashin', 'cashout'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -15,22 +20,103 @@ export interface ClientApp {
   rateLimit?: { perSecond: number; burst: number };
 }
 
-interface ClientEntry extends ClientApp {
-  digest: Buffer;
+/**
+ * Which documents a client app may run:
+ * - `trusted-only`: only the documents of its manifests (by id, by APQ hash, or their exact text); it can
+ *   never register a document (APQ);
+ * - `trusted-or-any`: its manifests' documents, and any other document too (text or APQ), each such
+ *   document counted and logged as untrusted: the step before `trusted-only`;
+ * - `any`: any document, text or APQ (its manifests, if it lists some, are served by id as well).
+ */
+export const DOCUMENT_POLICIES = ['trusted-only', 'trusted-or-any', 'any'] as const;
+export type DocumentPolicy = (typeof DOCUMENT_POLICIES)[number];
+
+/** A document the gateway holds: parsed and validated once, run by id. */
+export interface TrustedDocument {
+  /** `sha256:<hex>`: the id a client sends as `documentId`. */
+  id: string;
+  /** The SHA-256 of `text`, lower-case hex (the APQ `sha256Hash`). */
+  hash: string;
+  text: string;
+  document: DocumentNode;
+  /** The document's one operation. */
+  operation: OperationDefinitionNode;
+  /** Its name, for logs and metrics. */
+  name: string | undefined;
+  /** Where it came from: a manifest's path, or `apq` (registered by a client). */
+  source: string;
 }
 
-export class ClientsFileError extends Error {}
+/** A client app's documents: its policy and its manifests' documents by hash (hex). */
+export interface ClientDocuments {
+  policy: DocumentPolicy;
+  trusted: ReadonlyMap<string, TrustedDocument>;
+}
 
-function parseEntry(raw: unknown, index: number): ClientEntry {
+const NO_DOCUMENTS: ReadonlyMap<string, TrustedDocument> = new Map();
+/** Who has no CLIENTS_FILE entry (open access outside production): any document. */
+const OPEN_DOCUMENTS: ClientDocuments = { policy: 'any', trusted: NO_DOCUMENTS };
+
+/**
+ * Each identified client's documents, beside the ClientApp rather than on it, so a ClientApp stays the
+ * small copy it always was (name, scopes, rate limit) and one identified client always carries the
+ * documents of the registry that identified it: a request sees one table, never a mix across a reload.
+ */
+const documentsByClient = new WeakMap<ClientApp, ClientDocuments>();
+
+/** The documents policy and manifests of a client app (open access: `any`, no manifest). */
+export function documentsOf(client: ClientApp): ClientDocuments {
+  return documentsByClient.get(client) ?? OPEN_DOCUMENTS;
+}
+
+interface ClientEntry extends ClientApp {
+  digest: Buffer;
+  documents: DocumentPolicy;
+  /** Absolute paths of its manifests. */
+  manifests: readonly string[];
+  trusted: ReadonlyMap<string, TrustedDocument>;
+}
+
+/** A CLIENTS_FILE (or one of its manifests) that cannot be used: every problem found, one per line. */
+export class ClientsFileError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: string | readonly string[]) {
+    const list = typeof problems === 'string' ? [problems] : problems;
+    super(list.join('\n'));
+    this.problems = list;
+  }
+}
+
+export interface ClientsFileOptions {
+  /** Production: an app that lists manifests defaults to `trusted-only` (elsewhere `trusted-or-any`). */
+  production?: boolean;
+  /** Where relative manifest paths start (the CLIENTS_FILE's folder; default the working directory). */
+  baseDir?: string;
+}
+
+/**
+ * The default `documents` policy: an app that ships manifests is held to them in production
+ * (`trusted-only`) and is warned about outside it (`trusted-or-any`); an app without any manifest can
+ * only send documents as text, so it keeps `any` (and the gateway says so at start).
+ */
+export function defaultDocumentPolicy(hasManifests: boolean, production: boolean): DocumentPolicy {
+  if (!hasManifests) return 'any';
+  return production ? 'trusted-only' : 'trusted-or-any';
+}
+
+function parseEntry(raw: unknown, index: number, options: ClientsFileOptions, problems: string[]): ClientEntry | undefined {
   const at = `CLIENTS_FILE entry ${index}`;
-  if (typeof raw !== 'object' || raw === null) throw new ClientsFileError(`${at} must be an object`);
+  if (typeof raw !== 'object' || raw === null) {
+    problems.push(`${at} must be an object`);
+    return undefined;
+  }
+  const before = problems.length;
   const entry = raw as Record<string, unknown>;
-  if (typeof entry.name !== 'string' || !/^[\w.-]{1,64}$/.test(entry.name))
-    throw new ClientsFileError(`${at}: name must be 1-64 letters, digits, '.', '_' or '-'`);
-  if (typeof entry.keySha256 !== 'string' || !/^[0-9a-fA-F]{64}$/.test(entry.keySha256))
-    throw new ClientsFileError(`${at} (${entry.name}): keySha256 must be 64 hex digits`);
+  if (typeof entry.name !== 'string' || !/^[\w.-]{1,64}$/.test(entry.name)) problems.push(`${at}: name must be 1-64 letters, digits, '.', '_' or '-'`);
+  const label = `${at} (${typeof entry.name === 'string' ? entry.name.slice(0, 64) : '?'})`;
+  if (typeof entry.keySha256 !== 'string' || !/^[0-9a-fA-F]{64}$/.test(entry.keySha256)) problems.push(`${label}: keySha256 must be 64 hex digits`);
   if (!Array.isArray(entry.scopes) || entry.scopes.some((s) => !SCOPES.includes(s as Scope))) {
-    throw new ClientsFileError(`${at} (${entry.name}): scopes must be a list of ${SCOPES.join(', ')}`);
+    problems.push(`${label}: scopes must be a list of ${SCOPES.join(', ')}`);
   }
   let rateLimit: ClientApp['rateLimit'];
   if (entry.rateLimit !== undefined) {
@@ -38,11 +124,36 @@ function parseEntry(raw: unknown, index: number): ClientEntry {
     const perSecond = limit?.perSecond;
     const burst = limit?.burst ?? perSecond;
     if (typeof perSecond !== 'number' || perSecond <= 0 || typeof burst !== 'number' || burst < 1) {
-      throw new ClientsFileError(`${at} (${entry.name}): rateLimit must be { perSecond > 0, burst >= 1 }`);
-    }
-    rateLimit = { perSecond, burst };
+      problems.push(`${label}: rateLimit must be { perSecond > 0, burst >= 1 }`);
+    } else rateLimit = { perSecond, burst };
   }
-  return { name: entry.name, scopes: new Set(entry.scopes as Scope[]), digest: Buffer.from(entry.keySha256.toLowerCase(), 'hex'), rateLimit };
+  let manifests: string[] = [];
+  if (entry.manifests !== undefined) {
+    if (!Array.isArray(entry.manifests) || entry.manifests.length === 0 || entry.manifests.some((m) => typeof m !== 'string' || m.trim() === '')) {
+      problems.push(`${label}: manifests must be a non-empty list of file paths (relative to the CLIENTS_FILE's folder)`);
+    } else manifests = [...new Set((entry.manifests as string[]).map((m) => resolve(options.baseDir ?? process.cwd(), m)))];
+  }
+  let documents = defaultDocumentPolicy(manifests.length > 0, options.production ?? false);
+  if (entry.documents !== undefined) {
+    if (!DOCUMENT_POLICIES.includes(entry.documents as DocumentPolicy)) {
+      problems.push(`${label}: documents must be one of ${DOCUMENT_POLICIES.map((p) => `"${p}"`).join(', ')}`);
+    } else {
+      documents = entry.documents as DocumentPolicy;
+      if (documents !== 'any' && manifests.length === 0 && entry.manifests === undefined) {
+        problems.push(`${label}: documents "${documents}" needs the app's manifests (a list of files in "manifests")`);
+      }
+    }
+  }
+  if (problems.length > before) return undefined;
+  return {
+    name: entry.name as string,
+    scopes: new Set(entry.scopes as Scope[]),
+    digest: Buffer.from((entry.keySha256 as string).toLowerCase(), 'hex'),
+    rateLimit,
+    documents,
+    manifests,
+    trusted: NO_DOCUMENTS,
+  };
 }
 
 /** Keys recognized lately, so a busy client's key is hashed once, not on every request. */
@@ -54,18 +165,23 @@ export class ClientRegistry {
 
   private constructor(private readonly entries: readonly ClientEntry[]) {}
 
-  static fromJson(json: unknown): ClientRegistry {
+  /** Every problem of the file at once (a ClientsFileError listing them), or the registry. */
+  static fromJson(json: unknown, options: ClientsFileOptions = {}): ClientRegistry {
     if (!Array.isArray(json)) throw new ClientsFileError('CLIENTS_FILE must hold a JSON array of clients');
-    const entries = json.map(parseEntry);
-    const names = new Set(entries.map((e) => e.name));
-    if (names.size !== entries.length) throw new ClientsFileError('CLIENTS_FILE names must be unique');
+    const problems: string[] = [];
+    const entries = json.map((raw, index) => parseEntry(raw, index, options, problems));
+    const valid = entries.filter((e): e is ClientEntry => e !== undefined);
+    const names = new Set(valid.map((e) => e.name));
+    if (names.size !== valid.length) problems.push('CLIENTS_FILE names must be unique');
     // One key for two entries would silently give it the first entry's name and scopes.
-    const digests = new Set(entries.map((e) => e.digest.toString('hex')));
-    if (digests.size !== entries.length) throw new ClientsFileError('CLIENTS_FILE keys must be unique: two entries have the same keySha256');
-    return new ClientRegistry(entries);
+    const digests = new Set(valid.map((e) => e.digest.toString('hex')));
+    if (digests.size !== valid.length) problems.push('CLIENTS_FILE keys must be unique: two entries have the same keySha256');
+    if (problems.length > 0) throw new ClientsFileError(problems);
+    return new ClientRegistry(valid);
   }
 
-  static async fromFile(path: string): Promise<ClientRegistry> {
+  /** The file's registry; relative manifest paths are read from the file's folder. */
+  static async fromFile(path: string, options: Omit<ClientsFileOptions, 'baseDir'> = {}): Promise<ClientRegistry> {
     let text: string;
     try {
       text = await readFile(path, 'utf8');
@@ -78,7 +194,22 @@ export class ClientRegistry {
     } catch {
       throw new ClientsFileError('CLIENTS_FILE is not valid JSON');
     }
-    return ClientRegistry.fromJson(json);
+    return ClientRegistry.fromJson(json, { ...options, baseDir: dirname(resolve(path)) });
+  }
+
+  /** Every manifest file any app lists (absolute paths, each once). */
+  get manifests(): readonly string[] {
+    return [...new Set(this.entries.flatMap((e) => e.manifests))];
+  }
+
+  /** The apps, for logs and metrics: name, policy, manifests, how many trusted documents it holds. */
+  get apps(): readonly { name: string; policy: DocumentPolicy; manifests: readonly string[]; documents: number }[] {
+    return this.entries.map(({ name, documents, manifests, trusted }) => ({ name, policy: documents, manifests, documents: trusted.size }));
+  }
+
+  /** A registry like this one whose apps carry their manifests' documents (`documents(manifests)`). */
+  withTrusted(documents: (manifests: readonly string[]) => ReadonlyMap<string, TrustedDocument>): ClientRegistry {
+    return new ClientRegistry(this.entries.map((entry) => ({ ...entry, trusted: entry.manifests.length > 0 ? documents(entry.manifests) : NO_DOCUMENTS })));
   }
 
   get size(): number {
@@ -100,6 +231,7 @@ export class ClientRegistry {
     }
     if (!found) return undefined;
     const client: ClientApp = { name: found.name, scopes: found.scopes, rateLimit: found.rateLimit };
+    documentsByClient.set(client, { policy: found.documents, trusted: found.trusted });
     if (this.recognized.size >= RECOGNIZED_CACHE_SIZE) this.recognized.delete(this.recognized.keys().next().value!);
     this.recognized.set(apiKey, client);
     return client;

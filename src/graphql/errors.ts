@@ -19,6 +19,11 @@ export const ERROR_CODES = [
   'INTERNAL_SERVER_ERROR',
   // The HTTP body is not JSON at all (answered by ./bad-request.ts, before Apollo runs).
   'BAD_REQUEST',
+  // A document id (documentId or APQ hash) the client app does not have: the code Apollo Client's
+  // persisted-queries link answers by sending the text (src/graphql/pipeline.ts, `resolve`).
+  'PERSISTED_QUERY_NOT_FOUND',
+  // A trusted-only client app sent a document outside its manifests, or tried to register one.
+  'TRUSTED_DOCUMENT_REQUIRED',
 ] as const;
 export type GraphQLErrorCode = (typeof ERROR_CODES)[number];
 
@@ -28,7 +33,6 @@ const APOLLO_CODES: Record<string, GraphQLErrorCode> = {
   GRAPHQL_VALIDATION_FAILED: 'BAD_USER_INPUT',
   BAD_REQUEST: 'BAD_USER_INPUT',
   OPERATION_RESOLUTION_FAILURE: 'BAD_USER_INPUT',
-  PERSISTED_QUERY_NOT_FOUND: 'BAD_USER_INPUT',
   PERSISTED_QUERY_NOT_SUPPORTED: 'BAD_USER_INPUT',
 };
 

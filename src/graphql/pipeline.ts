@@ -4,7 +4,10 @@
  * other:
  *
  * 1. admit     — document size (before parsing), API key → client app, the client's rate limit (one
- *                token per operation, whatever the transport);
+ *                token per operation, whatever the transport); then the document itself (`resolve`):
+ *                by id (`documentId`, or APQ's `extensions.persistedQuery`) from the app's manifests or
+ *                the APQ registrations, or as text, as the app's `documents` policy allows
+ *                (src/graphql/trusted-documents.ts);
  * 2. parse and validate — token limit, graphql-js's rules, the abuse limits (depth, aliases,
  *                directives, structural cost, provider-call budget) and, in production, no
  *                introspection; production hides "Did you mean" suggestions when errors are formatted;
@@ -14,7 +17,9 @@
  *                original logged), the request id on every error, the operation counted and timed.
  *
  * Apollo runs parse, validate and execute itself with `parseOptions` and `validationRules` from here;
- * graphql-ws runs them through `parseAndValidate` and graphql-js. Audit lines for mutations are written
+ * graphql-ws runs them through `prepare` and graphql-js. A document run by id was parsed and validated
+ * once, when it was loaded or registered (`compile`): both transports skip step 2 for it, and HTTP runs
+ * it without Apollo (src/graphql/persisted-http.ts). Audit lines for mutations are written
  * by the mutation resolvers, so they hold on both transports.
  */
 import { randomUUID } from 'node:crypto';
@@ -32,7 +37,7 @@ import {
   type OperationDefinitionNode,
   type ValidationRule,
 } from 'graphql';
-import type { ClientApp, ClientRegistry } from '../auth/clients.js';
+import { documentsOf, type ClientApp, type ClientRegistry, type TrustedDocument } from '../auth/clients.js';
 import { authenticate, enforceRateLimit, missingScopes } from '../auth/requests.js';
 import { Cancellation, type CancelSignal } from '../cancellation.js';
 import type { GatewayContext } from '../context.js';
@@ -41,6 +46,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { SharedState } from '../state/index.js';
 import { formatError, unexpectedErrors } from './errors.js';
 import { LIMITS, tooComplex, validationRules } from './limits.js';
+import { hashOfId, sha256Hex } from './trusted-documents.js';
 
 export interface OperationPipelineOptions {
   schema: GraphQLSchema;
@@ -59,6 +65,28 @@ export type Refusal = { ok: false; errors: readonly GraphQLError[] };
 /** A parsed, validated and authorized document, ready to execute. */
 export type Admitted = { ok: true; document: DocumentNode; operation: OperationDefinitionNode };
 
+/** What a request asks to run: a query text, a document id, APQ's extension (any may be absent). */
+export interface DocumentRequest {
+  query?: unknown;
+  documentId?: unknown;
+  extensions?: unknown;
+}
+
+/**
+ * The document a request runs, as its app's policy allows: one the gateway holds (by id, or a text that
+ * is one of the app's trusted documents), or a text to parse and validate.
+ */
+export type Resolved = { ok: true; kind: 'document'; document: TrustedDocument } | { ok: true; kind: 'text' } | Refusal;
+
+/** Why a document cannot be held: a sentence, and the validation errors when it did not validate. */
+export interface CompileProblem {
+  problem: string;
+  errors?: readonly GraphQLError[];
+}
+
+/** APQ registrations kept (least recently registered dropped first); each is a few kB. */
+export const APQ_CACHE_SIZE = 1_000;
+
 export class OperationPipeline {
   /** Parser options for both transports: the token limit. */
   readonly parseOptions = { maxTokens: LIMITS.maxTokens };
@@ -67,16 +95,149 @@ export class OperationPipeline {
   /** Apollo's formatError, and the formatter of every WebSocket error. */
   readonly format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   private readonly allRules: readonly ValidationRule[];
+  /** The client apps: one reference, swapped whole by `replaceClients` (a reload). */
+  private clients: ClientRegistry | undefined;
+  /** Documents registered by APQ (by apps whose policy allows any document), by hash. */
+  private readonly registered = new Map<string, TrustedDocument>();
+  /** Untrusted documents already logged (client and hash): each is logged once, counted every time. */
+  private readonly untrustedLogged = new Set<string>();
 
   constructor(private readonly options: OperationPipelineOptions) {
     this.validationRules = [...validationRules(), ...(options.production ? [NoSchemaIntrospectionCustomRule] : [])];
     this.allRules = [...specifiedRules, ...this.validationRules];
     this.format = formatError({ production: options.production });
+    this.clients = options.clients;
+  }
+
+  /**
+   * Swaps the client apps (keys, scopes, policies, manifests) for a registry built in full beforehand.
+   * A request already admitted keeps the app (and its documents) it was admitted with.
+   */
+  replaceClients(next: ClientRegistry): void {
+    this.clients = next;
+  }
+
+  /** The client apps in force (undefined: open access). */
+  get currentClients(): ClientRegistry | undefined {
+    return this.clients;
   }
 
   /** Step 1 for a connection (graphql-ws): the client app presenting this Authorization value. */
   authenticate(authorization: string | undefined): ClientApp {
-    return authenticate(this.options.clients, authorization);
+    return authenticate(this.clients, authorization);
+  }
+
+  /**
+   * The end of step 1: which document this request runs, by the app's `documents` policy.
+   * - `documentId` ("sha256:<hex>"): one of the app's manifest documents, or (unless `trusted-only`) one
+   *   registered by APQ; otherwise PERSISTED_QUERY_NOT_FOUND.
+   * - APQ (`extensions.persistedQuery.sha256Hash`) without a query: the same lookup. With the query
+   *   text: the text must hash to it; a known document runs, an unknown one is registered (parsed and
+   *   validated first) unless the app is `trusted-only` (TRUSTED_DOCUMENT_REQUIRED).
+   * - A query text: `trusted-only` apps may send only the exact text of one of their documents
+   *   (TRUSTED_DOCUMENT_REQUIRED otherwise); `trusted-or-any` apps' other texts are counted as untrusted.
+   */
+  resolve(client: ClientApp, request: DocumentRequest, requestId: string): Resolved {
+    const { policy, trusted } = documentsOf(client);
+    const query = typeof request.query === 'string' && request.query !== '' ? request.query : undefined;
+    const persisted = persistedQueryOf(request.extensions);
+    if (request.documentId !== undefined && request.documentId !== null) {
+      if (query !== undefined || persisted) return refused(badRequest('Send either "documentId" or "query" and its extensions, not both'));
+      const hash = hashOfId(request.documentId);
+      if (!hash) return refused(badRequest('"documentId" must be "sha256:" followed by the 64 hex digits of the document\'s SHA-256'));
+      return this.known(client, hash, trusted, policy, requestId);
+    }
+    if (persisted) {
+      if (persisted.version !== 1) return refused(badRequest('Unsupported persisted query version: send version 1'));
+      const hash = hashOfId(persisted.sha256Hash);
+      if (!hash) return refused(badRequest('"extensions.persistedQuery.sha256Hash" must be 64 hex digits'));
+      if (query === undefined) return this.known(client, hash, trusted, policy, requestId);
+      if (sha256Hex(query) !== hash) return refused(badRequest('provided sha does not match query'));
+      const document = trusted.get(hash) ?? (policy === 'trusted-only' ? undefined : this.registered.get(hash));
+      if (document) return this.hit(client, document);
+      if (policy === 'trusted-only') return refused(this.untrustedRefusal(client, 'cannot register documents (APQ)', requestId, hash));
+      return this.register(client, query, hash, requestId);
+    }
+    if (policy === 'any' || query === undefined) return TEXT;
+    const hash = sha256Hex(query);
+    const document = trusted.get(hash);
+    if (document) return this.hit(client, document);
+    if (policy === 'trusted-only') return refused(this.untrustedRefusal(client, 'may only run the documents of its manifests', requestId, hash));
+    this.options.metrics.untrustedDocuments.inc({ client: client.name });
+    const seen = `${client.name}\u0000${hash}`;
+    if (!this.untrustedLogged.has(seen) && this.untrustedLogged.size < APQ_CACHE_SIZE) {
+      this.untrustedLogged.add(seen);
+      this.options.logger.warn(
+        { requestId, client: client.name, documentHash: hash },
+        "untrusted document: not in the app's manifests (logged once per document)",
+      );
+    }
+    return TEXT;
+  }
+
+  /**
+   * Step 2 done once for a document that will be run by id: parsed with the token limit, validated with
+   * every rule, exactly one operation. Manifests (at start and on reload) and APQ registrations use it.
+   */
+  compile(text: string, hash: string, source: string): TrustedDocument | CompileProblem {
+    let document: DocumentNode;
+    try {
+      document = parse(text, this.parseOptions);
+    } catch (error) {
+      return { problem: `does not parse: ${(error as Error).message}` };
+    }
+    const invalid = validate(this.options.schema, document, this.allRules);
+    if (invalid.length > 0) return { problem: `is not valid: ${invalid.map((e) => e.message).join('; ')}`, errors: invalid };
+    const operation = getOperationAST(document);
+    if (!operation) return { problem: 'must hold exactly one operation' };
+    return { id: `sha256:${hash}`, hash, text, document, operation, name: operation.name?.value, source };
+  }
+
+  /** A document run by id: the operation's scopes (step 3) against the client's. */
+  authorizeDocument(client: ClientApp, document: TrustedDocument): Admitted | Refusal {
+    const refusal = this.authorize(client, document.operation);
+    return refusal ? refused(refusal) : { ok: true, document: document.document, operation: document.operation };
+  }
+
+  private known(client: ClientApp, hash: string, trusted: ReadonlyMap<string, TrustedDocument>, policy: string, requestId: string): Resolved {
+    const document = trusted.get(hash) ?? (policy === 'trusted-only' ? undefined : this.registered.get(hash));
+    if (document) return this.hit(client, document);
+    this.options.metrics.persistedUnknownId(client.name);
+    this.options.logger.info({ requestId, client: client.name, documentId: `sha256:${hash}` }, 'unknown persisted document');
+    return refused(
+      new GraphQLError('PersistedQueryNotFound', {
+        extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 200, headers: new Map([['cache-control', 'private, no-cache, must-revalidate']]) } },
+      }),
+    );
+  }
+
+  private hit(client: ClientApp, document: TrustedDocument): Resolved {
+    this.options.metrics.persistedDocument(client.name, document, 'hit');
+    return { ok: true, kind: 'document', document };
+  }
+
+  private register(client: ClientApp, query: string, hash: string, requestId: string): Resolved {
+    const compiled = this.compile(query, hash, 'apq');
+    if ('problem' in compiled) {
+      const { errors } = compiled;
+      if (errors) return { ok: false, errors: errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED')) };
+      const code = compiled.problem.startsWith('does not parse') ? 'GRAPHQL_PARSE_FAILED' : 'OPERATION_RESOLUTION_FAILURE';
+      return refused(coded(code, `The document ${compiled.problem}`));
+    }
+    if (this.registered.size >= APQ_CACHE_SIZE) this.registered.delete(this.registered.keys().next().value!);
+    this.registered.set(hash, compiled);
+    this.options.metrics.persistedDocument(client.name, compiled, 'registered');
+    this.options.logger.info({ requestId, client: client.name, documentId: compiled.id, documentName: compiled.name }, 'document registered (APQ)');
+    return { ok: true, kind: 'document', document: compiled };
+  }
+
+  private untrustedRefusal(client: ClientApp, what: string, requestId: string, hash: string): GraphQLError {
+    this.options.metrics.trustedRefused.inc({ client: client.name });
+    this.options.logger.info({ requestId, client: client.name, documentHash: hash }, "refused: not one of the app's trusted documents");
+    return new GraphQLError(
+      `The client app ${client.name} ${what}: send {"documentId": "sha256:<hash>"} of a document in its manifest (docs/graphql-clients.md, "Trusted documents")`,
+      { extensions: { code: 'TRUSTED_DOCUMENT_REQUIRED', http: { status: 403 } } },
+    );
   }
 
   /**
@@ -230,6 +391,19 @@ function plainJson(error: GraphQLError, production: boolean): GraphQLFormattedEr
 
 function refused(error: GraphQLError): Refusal {
   return { ok: false, errors: [error] };
+}
+
+const TEXT: Resolved = Object.freeze({ ok: true, kind: 'text' }) as Resolved;
+
+function badRequest(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+}
+
+/** APQ's `extensions.persistedQuery`, when the request carries one. */
+function persistedQueryOf(extensions: unknown): { version?: unknown; sha256Hash?: unknown } | undefined {
+  if (!extensions || typeof extensions !== 'object') return undefined;
+  const persisted = (extensions as { persistedQuery?: unknown }).persistedQuery;
+  return persisted && typeof persisted === 'object' ? (persisted as { version?: unknown; sha256Hash?: unknown }) : undefined;
 }
 
 function coded(code: string, message: string): GraphQLError {

@@ -5,6 +5,7 @@
  * or an account number.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { TrustedDocument } from '../auth/clients.js';
 import type { GatewayContext } from '../context.js';
 import type { BreakerState, TransportHooks } from '../providers/http.js';
 import type { ProviderId } from '../providers/provider.js';
@@ -104,6 +105,55 @@ export class Metrics {
 
   private readonly wireSurpriseChildren = new Map<string, { inc(): void }>();
 
+  /**
+   * Documents run by id (or by their trusted text), by client, document id, operation name and outcome
+   * (`hit`: a document the gateway held; `registered`: registered by APQ just now). Bounded: manifest
+   * documents are the operator's; every APQ-registered document is labelled `apq`.
+   */
+  readonly persistedDocuments = new Counter({
+    name: 'pasarela_persisted_documents_total',
+    help: 'Operations run from a document the gateway holds, by client, document (its id; "apq" for APQ registrations), operation and outcome (hit, registered).',
+    labelNames: ['client', 'document', 'operation', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly persistedChildren = new Map<string, { inc(): void }>();
+
+  readonly persistedUnknown = new Counter({
+    name: 'pasarela_persisted_documents_unknown_total',
+    help: 'Requests for a document id the client app does not have (answered PERSISTED_QUERY_NOT_FOUND), by client. The id is in the log line.',
+    labelNames: ['client'] as const,
+    registers: [this.registry],
+  });
+
+  readonly trustedRefused = new Counter({
+    name: 'pasarela_trusted_documents_refused_total',
+    help: 'Documents refused because a trusted-only client app sent one outside its manifests (text or APQ registration), by client.',
+    labelNames: ['client'] as const,
+    registers: [this.registry],
+  });
+
+  readonly untrustedDocuments = new Counter({
+    name: 'pasarela_untrusted_documents_total',
+    help: 'Documents outside its manifests run by a trusted-or-any client app, by client: what must go before it can be trusted-only.',
+    labelNames: ['client'] as const,
+    registers: [this.registry],
+  });
+
+  readonly trustedDocuments = new Gauge({
+    name: 'pasarela_trusted_documents',
+    help: 'Documents held from the manifests of each client app (after the last successful load).',
+    labelNames: ['client'] as const,
+    registers: [this.registry],
+  });
+
+  readonly clientReloads = new Counter({
+    name: 'pasarela_clients_reloads_total',
+    help: 'Reloads of CLIENTS_FILE and the manifests by outcome (applied, refused: the previous tables stay).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'pasarela_' });
   }
@@ -181,6 +231,28 @@ export class Metrics {
       this.wireSurpriseChildren.set(key, child);
     }
     child.inc();
+  }
+
+  persistedDocument(client: string, document: TrustedDocument, outcome: 'hit' | 'registered'): void {
+    const key = `${client}\u0000${document.id}\u0000${outcome}`;
+    let child = this.persistedChildren.get(key);
+    if (!child) {
+      const label = document.source === 'apq' ? 'apq' : document.id;
+      child = this.persistedDocuments.labels({ client, document: label, operation: this.operationLabel(document.name), outcome });
+      // APQ documents share one label: keep one child per client and outcome, not one per hash.
+      if (document.source !== 'apq') this.persistedChildren.set(key, child);
+    }
+    child.inc();
+  }
+
+  persistedUnknownId(client: string): void {
+    this.persistedUnknown.inc({ client });
+  }
+
+  /** The documents each client app holds now (apps gone since the last load drop out). */
+  trustedLoaded(apps: readonly { name: string; documents: number }[]): void {
+    this.trustedDocuments.reset();
+    for (const app of apps) this.trustedDocuments.set({ client: app.name }, app.documents);
   }
 
   renewed(provider: ProviderId): void {

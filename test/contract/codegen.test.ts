@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { generate } from '@graphql-codegen/cli';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
+import { createHash } from 'node:crypto';
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { ClientRegistry } from '../../src/auth/clients.js';
 import codegenConfig from '../../codegen.js';
 import {
   DashboardDocument,
@@ -32,6 +34,8 @@ describe('src/generated', () => {
       outputs.map((output) => [relative(GENERATED, isAbsolute(output.filename) ? output.filename : join(REPO, output.filename)), output.content]),
     );
     expect([...expected.keys()].sort(), 'the codegen writes these files').toContain('graphql.ts');
+    // The persisted-documents manifest is compared like every other generated file.
+    expect([...expected.keys()].sort(), 'the codegen writes the manifest').toContain('persisted-documents.json');
 
     const committed = new Map<string, string>();
     for (const name of await readdir(GENERATED)) committed.set(name, await readFile(join(GENERATED, name), 'utf8'));
@@ -144,5 +148,42 @@ describe('the generated documents, used as a client would', () => {
     const missing: DashboardQueryVariables = { from: '2026-01-01' };
     const right: DashboardQueryVariables = { from: '2026-01-01', to: '2026-01-15' };
     expect([wrong, missing, right]).toHaveLength(3);
+  });
+});
+
+describe('the generated manifest (src/generated/persisted-documents.json), shipped as a client app would', () => {
+  const KEY = 'pk_codegen_manifest_0123456789abcdef0123';
+  const MANIFEST = join(GENERATED, 'persisted-documents.json');
+  const gw = useTestGateway({
+    clients: ClientRegistry.fromJson([
+      { name: 'frontend', keySha256: createHash('sha256').update(KEY).digest('hex'), scopes: ['read'], documents: 'trusted-only', manifests: [MANIFEST] },
+    ]),
+  });
+
+  it('holds one entry per operation in operations/, keyed by the hash each generated document carries', async () => {
+    const manifest = JSON.parse(await readFile(MANIFEST, 'utf8')) as Record<string, string>;
+    const operations = (await readdir(join(REPO, 'operations'))).filter((name) => name.endsWith('.graphql'));
+    expect(Object.keys(manifest)).toHaveLength(operations.length);
+    const hash = (DashboardDocument as unknown as { __meta__: { hash: string } }).__meta__.hash;
+    expect(manifest[hash]).toMatch(/^query Dashboard\(\$from: LocalDate!, \$to: LocalDate!\) \{ /);
+    expect(hash).toBe(`sha256:${createHash('sha256').update(manifest[hash]!).digest('hex')}`);
+  });
+
+  it('a trusted-only app with it runs every generated operation by documentId, and nothing else', async () => {
+    const send = async (body: Record<string, unknown>) => {
+      const response = await fetch(`${gw().url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, ...((await response.json()) as { data?: any; errors?: { extensions?: Record<string, unknown> }[] }) };
+    };
+    const documentId = (DashboardDocument as unknown as { __meta__: { hash: string } }).__meta__.hash;
+    const dashboard = await send({ documentId, variables: { from: '2026-01-01', to: '2026-01-15' } });
+    expect(dashboard.errors).toBeUndefined();
+    expect(dashboard.data.accounts.length).toBeGreaterThan(0);
+    const free = await send({ query: '{ accounts { provider } }' });
+    expect(free.status).toBe(403);
+    expect(free.errors?.[0]?.extensions?.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
   });
 });

@@ -45,6 +45,10 @@ export interface TestGatewayOptions {
   logger?: Logger;
   /** Client apps and their API keys (CLIENTS_FILE); without them access is open. */
   clients?: ClientRegistry;
+  /** The CLIENTS_FILE path `clients` came from: `gateway.reloadClients()` reads it again. */
+  clientsFile?: string;
+  /** Reload when CLIENTS_FILE or a manifest changes on disk. */
+  watchClients?: boolean;
   /** Shared state (default: a fresh in-memory one); closing it is the test's business. */
   state?: SharedState;
   /**
@@ -91,7 +95,14 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     embedded: false,
     providers: Object.fromEntries(Object.entries(wired.providers).filter(([name]) => keep.includes(name as 'talo'))),
   };
-  const gateway = await createGateway({ config, logger: options.logger ?? createLogger({ level: 'silent' }), clients: options.clients, state: options.state });
+  const gateway = await createGateway({
+    config,
+    logger: options.logger ?? createLogger({ level: 'silent' }),
+    clients: options.clients,
+    clientsFile: options.clientsFile,
+    watchClients: options.watchClients,
+    state: options.state,
+  });
   await gateway.app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(gateway.app.server.address() as AddressInfo).port}`;
   // The gateway reads config.publicUrl per request, so setting it after listening takes effect.

@@ -1,0 +1,133 @@
+/**
+ * Trusted documents on both transports. Over HTTP and graphql-ws alike (the transports helper), a
+ * trusted-only app's free-form text is refused (TRUSTED_DOCUMENT_REQUIRED, no provider call) and the
+ * exact text of one of its documents runs. Over graphql-ws a subscribe message may name the document by
+ * `documentId` or APQ hash (with an empty `query`, which graphql-ws requires), and a subscription can
+ * be a trusted document too.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClientRegistry } from '../../src/auth/clients.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { TRANSPORTS } from '../helpers/transports.js';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+const BALANCE = 'query WsBalance { account(provider: TELEPAGOS) { balance { amount currency } } }';
+const EVENTS = 'subscription WsEvents { paymentEvents { id provider type } }';
+const OTHER = '{ accounts { provider balance { amount } } }';
+const KEYS = { only: 'pk_ws_only_0123456789abcdef0123456789', any: 'pk_ws_any_0123456789abcdef01234567890' };
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+let dir: string;
+let gw: TestGateway;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'pasarela-trusted-ws-'));
+  await writeFile(join(dir, 'app.json'), JSON.stringify(Object.fromEntries([BALANCE, EVENTS].map((text) => [`sha256:${sha256(text)}`, text]))));
+  const file = join(dir, 'clients.json');
+  await writeFile(
+    file,
+    JSON.stringify([
+      { name: 'ws-only', keySha256: sha256(KEYS.only), scopes: ['read'], documents: 'trusted-only', manifests: ['app.json'] },
+      { name: 'ws-any', keySha256: sha256(KEYS.any), scopes: ['read'] },
+    ]),
+  );
+  gw = await startTestGateway({ clients: await ClientRegistry.fromFile(file), clientsFile: file });
+  // The provider token is fetched once, now, so the counts below are of data calls only.
+  expect((await gw.query(BALANCE, {}, bearer(KEYS.any))).body.errors).toBeUndefined();
+}, 30_000);
+
+afterAll(async () => {
+  await gw?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe.each(TRANSPORTS)('a trusted-only app over $name', (transport) => {
+  it('free-form text: TRUSTED_DOCUMENT_REQUIRED, and nothing reaches a provider', async () => {
+    gw.clearLogs();
+    const answer = await transport.send(gw, OTHER, undefined, bearer(KEYS.only));
+    expect(answer.body.errors?.[0]?.extensions?.code, JSON.stringify(answer.body)).toBe('TRUSTED_DOCUMENT_REQUIRED');
+    expect(answer.body.errors?.[0]?.extensions?.requestId).toEqual(expect.any(String));
+    expect(answer.body.data ?? undefined).toBeUndefined();
+    if (transport.name === 'http') expect(answer.status).toBe(403);
+    expect(gw.sandboxes.telepagos.log.count() + gw.sandboxes.tupay.log.count()).toBe(0);
+  });
+
+  it('the exact text of one of its documents runs', async () => {
+    const answer = await transport.send(gw, BALANCE, undefined, bearer(KEYS.only));
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.body.data.account.balance.currency).toBe('ARS');
+  });
+
+  it('an app with documents "any" still sends any text', async () => {
+    const answer = await transport.send(gw, OTHER, undefined, bearer(KEYS.any));
+    expect(answer.body.errors).toBeUndefined();
+    expect(answer.body.data.accounts.length).toBeGreaterThan(0);
+  });
+});
+
+/** One operation over graphql-ws with a raw subscribe payload; the first result, or the errors. */
+function subscribe(key: string, payload: Record<string, unknown>, onFirst?: () => void): Promise<{ data?: any; errors?: any[] }> {
+  return new Promise((resolve, reject) => {
+    const client = createClient({ url: gw.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams: bearer(key) });
+    const timer = setTimeout(() => reject(new Error('no answer within 10 s')), 10_000);
+    const done = (value: { data?: any; errors?: any[] }) => {
+      clearTimeout(timer);
+      void client.dispose();
+      resolve(value);
+    };
+    let first: { data?: any } | undefined;
+    client.subscribe(payload as { query: string }, {
+      next: (result) => {
+        if (first) return;
+        first = result as { data?: any };
+        if (onFirst) done(first);
+      },
+      error: (error) => done({ errors: Array.isArray(error) ? error : [{ message: String(error) }] }),
+      complete: () => done(first ?? {}),
+    });
+    if (onFirst) setTimeout(onFirst, 300);
+  });
+}
+
+describe('by id over graphql-ws', () => {
+  it('documentId (with the empty query graphql-ws requires) runs the document', async () => {
+    const answer = await subscribe(KEYS.only, { query: '', documentId: `sha256:${sha256(BALANCE)}` });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data.account.balance.currency).toBe('ARS');
+  });
+
+  it('the APQ hash runs the document', async () => {
+    const answer = await subscribe(KEYS.only, { query: '', extensions: { persistedQuery: { version: 1, sha256Hash: sha256(BALANCE) } } });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data.account.balance.currency).toBe('ARS');
+  });
+
+  it('an unknown id: PERSISTED_QUERY_NOT_FOUND', async () => {
+    const answer = await subscribe(KEYS.only, { query: '', documentId: `sha256:${sha256('nothing')}` });
+    expect(answer.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+  });
+
+  it('a trusted-only app cannot register over WebSocket either', async () => {
+    gw.clearLogs();
+    const answer = await subscribe(KEYS.only, { query: OTHER, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(OTHER) } } });
+    expect(answer.errors?.[0]?.extensions?.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
+    expect(gw.sandboxes.telepagos.log.count() + gw.sandboxes.tupay.log.count()).toBe(0);
+  });
+
+  it('a subscription document by id subscribes, and receives events', async () => {
+    const events = gw.gateway.events;
+    const received = subscribe(KEYS.only, { query: '', documentId: `sha256:${sha256(EVENTS)}` }, () => {
+      void events.publish({ id: `ws-trusted-${Date.now()}`, provider: 'TELEPAGOS', type: 'CASHIN_RECEIVED', occurredAt: new Date().toISOString() });
+    });
+    const answer = await received;
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data.paymentEvents).toMatchObject({ provider: 'TELEPAGOS', type: 'CASHIN_RECEIVED' });
+  });
+});
