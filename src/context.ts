@@ -15,6 +15,7 @@ import type { CallContext } from './domain/models.js';
 import type { CancelSignal } from './cancellation.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import { ProviderError } from './providers/errors.js';
+import type { Traced } from './observability/tracing.js';
 
 export interface GatewayContext {
   requestId: string;
@@ -42,6 +43,11 @@ export interface GatewayContext {
   partialErrors: GraphQLError[];
   /** performance.now() when the context was made (the operation's start, for its duration metric). */
   startedAt: number;
+  /**
+   * The operation's trace: its span when tracing is on, or the client's `traceparent` passed on when
+   * it is off; undefined when off and the client sent none (src/observability/tracing.ts).
+   */
+  trace: Traced | undefined;
 }
 
 /** What every request's context shares: the gateway's configuration, stores and clients. */
@@ -81,6 +87,7 @@ export class RequestContext implements GatewayContext {
     readonly client: ClientApp,
     readonly requestId: string,
     readonly signal: CancelSignal,
+    readonly trace: Traced | undefined = undefined,
   ) {
     this.config = services.config;
     this.idempotency = services.idempotency;
@@ -91,9 +98,13 @@ export class RequestContext implements GatewayContext {
     this.gatewayLogger = services.logger;
   }
 
-  /** This request's logger (its id and client on every line), made on first use. */
+  /** This request's logger (its id, trace id and client on every line), made on first use. */
   get logger(): Logger {
-    return (this.requestLogger ??= this.gatewayLogger.child({ requestId: this.requestId, client: this.client.name }));
+    return (this.requestLogger ??= this.gatewayLogger.child(
+      this.trace
+        ? { requestId: this.requestId, traceId: this.trace.traceId, client: this.client.name }
+        : { requestId: this.requestId, client: this.client.name },
+    ));
   }
 }
 
@@ -102,7 +113,12 @@ export class RequestContext implements GatewayContext {
  * left out as unreadable is reported (a partial error next to the rows that were read).
  */
 export function callContext(ctx: GatewayContext): CallContext {
-  return { signal: ctx.signal, requestId: ctx.requestId, onSkippedRow: (error) => ctx.partialErrors.push(skippedRowError(error)) };
+  return {
+    signal: ctx.signal,
+    requestId: ctx.requestId,
+    trace: ctx.trace?.context,
+    onSkippedRow: (error) => ctx.partialErrors.push(skippedRowError(error)),
+  };
 }
 
 /**
