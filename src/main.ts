@@ -50,7 +50,7 @@ async function startTracingFromEnv(): Promise<RunningTracing | undefined> {
   if (!tracingRequested(process.env)) return undefined;
   const { startTracing, TracingConfigError } = await import('./observability/tracing-sdk.js');
   try {
-    return await startTracing(process.env);
+    return await startTracing();
   } catch (error) {
     if (!(error instanceof TracingConfigError)) throw error;
     console.error(`Configuration error: ${error.message}`);

@@ -58,11 +58,12 @@ function resource(): Resource {
 }
 
 /**
- * Installs the SDK's tracer provider as the OTEL_* variables describe it (the caller checked
- * `tracingRequested`). Throws TracingConfigError for a setting it cannot honour.
+ * Installs the SDK's tracer provider as the OTEL_* variables of this process describe it (the caller
+ * checked `tracingRequested`; the SDK and the exporter read process.env themselves). Throws
+ * TracingConfigError for a setting it cannot honour.
  */
-export async function startTracing(env: Record<string, string | undefined> = process.env): Promise<RunningTracing> {
-  const exporter = await exporterFrom(env);
+export async function startTracing(): Promise<RunningTracing> {
+  const exporter = await exporterFrom(process.env);
   const provider = new BasicTracerProvider({ resource: resource(), spanProcessors: [new BatchSpanProcessor(exporter)] });
   installTracing(provider);
   return {
