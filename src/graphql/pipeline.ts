@@ -256,6 +256,7 @@ function endOperationSpan(
   failed: boolean,
   errors: readonly { extensions?: Record<string, unknown> }[] | undefined,
 ): void {
+  if (!span.isRecording()) return span.end();
   const name = operationName ? sanitizeText(operationName) : undefined;
   if (type) span.updateName(name ? `${type} ${name}` : type);
   if (type) span.setAttribute('graphql.operation.type', type);

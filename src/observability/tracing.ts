@@ -39,7 +39,6 @@ export type { Context as TraceContext, Span } from '@opentelemetry/api';
 export const TRACER_NAME = 'pasarela';
 
 let active: Tracer | undefined;
-let installed: TracerProvider | undefined;
 
 /** The installed tracer, or undefined when tracing is off (the one check on the hot path). */
 export function activeTracer(): Tracer | undefined {
@@ -52,19 +51,12 @@ export function activeTracer(): Tracer | undefined {
  * Tests install a provider with an in-memory exporter here; `startTracing` installs the OTLP one.
  */
 export function installTracing(provider: TracerProvider): void {
-  installed = provider;
   active = provider.getTracer(TRACER_NAME);
 }
 
 /** Back to off (tests). The provider is the caller's to shut down. */
 export function uninstallTracing(): void {
-  installed = undefined;
   active = undefined;
-}
-
-/** The installed provider (for shutdown), if any. */
-export function installedTracerProvider(): TracerProvider | undefined {
-  return installed;
 }
 
 /**
@@ -113,6 +105,18 @@ export interface Traced {
   readonly context: Context;
   readonly span: Span | undefined;
   readonly traceId: string;
+}
+
+/**
+ * Whether children of `parent` would be recorded: tracing is on and the parent's span is recorded (a
+ * root, without a parent, is up to the sampler). Lets an unsampled operation's provider calls skip
+ * making spans nobody records; their attempts still carry the (unsampled) trace on.
+ */
+export function recording(parent: Context | undefined): boolean {
+  if (!active) return false;
+  if (!parent) return true;
+  const span = trace.getSpan(parent);
+  return span === undefined || span.isRecording();
 }
 
 /** A child span of `parent` (a root span without one), or undefined when tracing is off. */

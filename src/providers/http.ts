@@ -12,8 +12,9 @@
  *   ratio over the last seconds passes a threshold, then lets one probe through per probe interval while
  *   every other call fails fast) so an outage fails fast; a shared GET counts once per caller it served;
  * - the request id sent as `X-Request-Id`; a hook per attempt for metrics;
- * - the trace: W3C `traceparent`/`tracestate` on every attempt and, when tracing is on, a span per call
- *   (retry and breaker decisions as events) with a client span per attempt (src/observability/tracing.ts).
+ * - the trace: W3C `traceparent`/`tracestate` on every attempt and, when the call's trace is recorded
+ *   (tracing on, sampled), a span per call (retry and breaker decisions as events) with a client span
+ *   per attempt (src/observability/tracing.ts).
  *
  * It classifies transport-level failures (timeouts, resets, 5xx, 429) into ProviderError; answers with
  * another status are returned for the provider client to read, since only it knows the error shape.
@@ -29,9 +30,9 @@ import { jsonBody } from './json-body.js';
 import {
   SpanKind,
   SpanStatusCode,
-  activeTracer,
   endFailed,
   injectTrace,
+  recording,
   startSpan,
   startTraced,
   traceIdOf,
@@ -304,7 +305,7 @@ export class UpstreamTransport {
 
   /** The call, in its span when tracing is on. */
   private send(call: UpstreamCall): Promise<UpstreamResponse> {
-    if (!activeTracer()) return this.attempts(call, undefined);
+    if (!recording(call.trace)) return this.attempts(call, undefined);
     return this.traced(call);
   }
 
@@ -403,7 +404,7 @@ export class UpstreamTransport {
   /** One try, with what is left of the call's budget (`deadline`, a performance.now() time). */
   private async attempt(call: UpstreamCall, attempt: number, deadline: number): Promise<UpstreamResponse> {
     const started = performance.now();
-    const span = activeTracer() && this.attemptSpan(call, attempt);
+    const span = recording(call.trace) ? this.attemptSpan(call, attempt) : undefined;
     const report = (outcome: CallOutcome, status?: number) => {
       if (span) endAttempt(span, outcome, status);
       this.hooks.onCall?.({
@@ -440,7 +441,7 @@ export class UpstreamTransport {
     call.signal?.addEventListener('abort', cancel, { once: true });
     const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
     if (call.requestId) headers['x-request-id'] = call.requestId;
-    if (span || call.trace) injectTrace(headers, call.trace, span || undefined);
+    if (span || call.trace) injectTrace(headers, call.trace, span);
     let body: string | undefined;
     if (call.json !== undefined) {
       headers['content-type'] = 'application/json';
