@@ -506,7 +506,8 @@ export class UpstreamTransport {
         'pasarela.provider': this.provider,
         'pasarela.provider.endpoint': call.endpoint,
         'pasarela.attempt': attempt,
-        'http.request.resend_count': attempt - 1,
+        // Semantic conventions: only on a resend.
+        ...(attempt > 1 ? { 'http.request.resend_count': attempt - 1 } : {}),
         'pasarela.breaker.state': this.breakerState,
       },
       SpanKind.CLIENT,
