@@ -11,7 +11,7 @@
  * - on, 100% sampled: the same with every operation recorded (for information).
  *
  * Every gateway is loaded for a few seconds first (fresh processes: V8 must have optimized them). Then
- * each round loads the four at the same time, 8 connections each, one load generator each: whatever
+ * each round loads the four at the same time, at the same fixed rate, one load generator each: whatever
  * else runs on this shared machine during a round weighs on all four alike, which loading them in turn
  * (case 2's way) cannot promise when the goal is a 1% difference and other sessions swing a server's
  * CPU per operation by ±30% from one minute to the next. Goals: off ≤ 1% over the baseline, 10%
@@ -31,6 +31,12 @@ import { startGateway, type Server, type Urls } from '../lib/servers.js';
 const ROUNDS_10 = QUICK ? 1 : 12;
 /** Connections per gateway in a round (all four are loaded at once: 32 in all, as in case 2). */
 const CONNECTIONS_EACH = 8;
+/**
+ * Each gateway's fixed rate in a round (open loop): CPU per operation compares variants fairly only at
+ * the same rate (a server that gets more of the CPU batches more work per event-loop turn and costs
+ * less per operation), and 4 × 200 rps leaves every variant room on this machine even while shared.
+ */
+const RATE_EACH = QUICK ? 100 : 200;
 /** Seconds of load on each fresh gateway before any round, so every one is measured JIT-warm. */
 const WARM_SECONDS = QUICK ? 0 : 5;
 
@@ -111,16 +117,18 @@ function hotPathAlone(): { off: number; unsampled: number } {
 }
 
 /** Loads every server at once (one load generator each) and measures each one's CPU over the same seconds. */
-async function loadAll(servers: Server[], duration: number, warmup: number): Promise<Sample[]> {
+async function loadAll(servers: Server[], duration: number, warmup: number, rate?: number): Promise<Sample[]> {
   const results = await Promise.all(
-    servers.map((server) => runLoad(gqlSpec(server, BALANCE_QUERY, { connections: CONNECTIONS_EACH, duration, warmup }), server.proc)),
+    servers.map((server) => runLoad(gqlSpec(server, BALANCE_QUERY, { connections: CONNECTIONS_EACH, duration, warmup, rate }), server.proc)),
   );
   // Upstream calls are not counted here (four servers share the sandboxes' log); case 2 counts them.
   return results.map((result) => ({ ...result, upstream: 0 }));
 }
 
 export async function case10(urls: Urls, _gateway: Server): Promise<void> {
-  console.log(`\n10. Tracing: CPU per operation off, sampled 10% and 100%, against the build without it (${ROUNDS_10} interleaved rounds)`);
+  console.log(
+    `\n10. Tracing: CPU per operation off, sampled 10% and 100%, against the build without it (${ROUNDS_10} rounds, the four at ${RATE_EACH} rps each at once)`,
+  );
   const inherited = Object.keys(process.env).filter((key) => key.startsWith('OTEL_'));
   if (inherited.length > 0) throw new Error(`case 10 needs a clean environment: unset ${inherited.join(', ')}`);
   const otlp = await otlpReceiver();
@@ -146,7 +154,7 @@ export async function case10(urls: Urls, _gateway: Server): Promise<void> {
     // Fresh processes: each runs under load first, or the first rounds measure V8 warming up.
     if (WARM_SECONDS > 0) await loadAll(servers, WARM_SECONDS, 0);
     for (let round = 0; round < ROUNDS_10; round++) {
-      for (const [i, result] of (await loadAll(servers, ROUND_SECONDS, ROUND_WARMUP)).entries()) samples[i]!.push(result);
+      for (const [i, result] of (await loadAll(servers, ROUND_SECONDS, ROUND_WARMUP, RATE_EACH)).entries()) samples[i]!.push(result);
     }
   } finally {
     await Promise.all(servers.map((server) => server.proc.stop()));
