@@ -44,6 +44,7 @@ import {
 import { NOW, startBaseline, startGateway, startSandboxes, type Server, type Urls } from './lib/servers.js';
 import { case7, case8 } from './cases/activity.js';
 import { case9 } from './cases/trusted.js';
+import { case10 } from './cases/tracing.js';
 
 // ── Case 1: overhead vs direct ───────────────────────────────────────────────────────────────────────
 
@@ -584,6 +585,7 @@ async function main(): Promise<void> {
     if (wanted('4')) await case4(urls, gateway);
     if (wanted('7')) await case7(urls, gateway);
     if (wanted('9')) await case9(urls, gateway);
+    if (wanted('10')) await case10(urls, gateway);
   } finally {
     await gateway.proc.stop();
     await sandboxes.stop();

@@ -15,6 +15,7 @@ import type { CallContext } from './domain/models.js';
 import type { CancelSignal } from './cancellation.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import { ProviderError } from './providers/errors.js';
+import type { Traced } from './observability/tracing.js';
 
 export interface GatewayContext {
   requestId: string;
@@ -44,6 +45,11 @@ export interface GatewayContext {
   startedAt: number;
   /** The trusted document this operation runs (set before it runs): its id and name are on every log line. */
   document?: { id: string; name: string | undefined };
+  /**
+   * The operation's trace: its span when tracing is on, or the client's `traceparent` passed on when
+   * it is off; undefined when off and the client sent none (src/observability/tracing.ts).
+   */
+  trace: Traced | undefined;
 }
 
 /** What every request's context shares: the gateway's configuration, stores and clients. */
@@ -84,6 +90,7 @@ export class RequestContext implements GatewayContext {
     readonly client: ClientApp,
     readonly requestId: string,
     readonly signal: CancelSignal,
+    readonly trace: Traced | undefined = undefined,
   ) {
     this.config = services.config;
     this.idempotency = services.idempotency;
@@ -94,10 +101,11 @@ export class RequestContext implements GatewayContext {
     this.gatewayLogger = services.logger;
   }
 
-  /** This request's logger (its id, client and trusted document on every line), made on first use. */
+  /** This request's logger (its id, trace id, client and trusted document on every line), made on first use. */
   get logger(): Logger {
     return (this.requestLogger ??= this.gatewayLogger.child({
       requestId: this.requestId,
+      ...(this.trace ? { traceId: this.trace.traceId } : {}),
       client: this.client.name,
       ...(this.document ? { documentId: this.document.id, documentName: this.document.name } : {}),
     }));
@@ -109,7 +117,12 @@ export class RequestContext implements GatewayContext {
  * left out as unreadable is reported (a partial error next to the rows that were read).
  */
 export function callContext(ctx: GatewayContext): CallContext {
-  return { signal: ctx.signal, requestId: ctx.requestId, onSkippedRow: (error) => ctx.partialErrors.push(skippedRowError(error)) };
+  return {
+    signal: ctx.signal,
+    requestId: ctx.requestId,
+    trace: ctx.trace?.context,
+    onSkippedRow: (error) => ctx.partialErrors.push(skippedRowError(error)),
+  };
 }
 
 /**

@@ -64,11 +64,13 @@ function sanitizeFields(value: unknown): unknown {
 
 /**
  * `logger` with the request's id on every line, for the rare paths that log while a request is handled
- * (a provider failing, a retry, a credential renewal). A pino child is made only there: the request
+ * (a provider failing, a retry, a credential renewal), and the trace id when the request has a trace
+ * (src/observability/tracing.ts). A pino child is made only there: the request
  * scope travels explicitly (GatewayContext, CallContext), not in AsyncLocalStorage, whose promise hooks
  * cost every request on Node 20 about a fifth of its CPU.
  */
-export function forRequest(logger: Logger, requestId: string | undefined): Logger {
+export function forRequest(logger: Logger, requestId: string | undefined, traceId?: string): Logger {
+  if (traceId) return logger.child(requestId ? { requestId, traceId } : { traceId });
   return requestId ? logger.child({ requestId }) : logger;
 }
 

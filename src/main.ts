@@ -11,6 +11,8 @@ import { pointSandboxNotificationsAt } from './embedded.js';
 import { memoryState, redisState } from './state/index.js';
 import { SANDBOX_DEFAULT_PORTS } from './sandbox/credentials.js';
 import type { RunningSandboxes } from './sandbox/index.js';
+import { tracingRequested } from './observability/tracing.js';
+import type { RunningTracing } from './observability/tracing-sdk.js';
 
 /** How long the last log lines may take to leave on exit (stdout may be full or gone). */
 const LOG_FLUSH_MS = 1_000;
@@ -46,6 +48,22 @@ function exitWithProblems(error: ClientsFileError): never {
   process.exit(2);
 }
 
+/**
+ * OpenTelemetry tracing when the standard OTEL_* variables ask for it (docs/operations.md): the SDK is
+ * loaded only then. A setting it cannot honour is a configuration error.
+ */
+async function startTracingFromEnv(): Promise<RunningTracing | undefined> {
+  if (!tracingRequested(process.env)) return undefined;
+  const { startTracing, TracingConfigError } = await import('./observability/tracing-sdk.js');
+  try {
+    return await startTracing();
+  } catch (error) {
+    if (!(error instanceof TracingConfigError)) throw error;
+    console.error(`Configuration error: ${error.message}`);
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -58,8 +76,10 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const tracing = await startTracingFromEnv();
   const output = stdoutLog();
   const logger = createLogger({ level: config.logLevel, destination: output });
+  if (tracing) logger.info('OpenTelemetry tracing on (OTEL_* variables)');
 
   let clients: ClientRegistry | undefined;
   if (config.clientsFile) {
@@ -130,6 +150,8 @@ async function main(): Promise<void> {
     await gateway.close();
     await state.close();
     await sandboxes?.close();
+    // The last spans are exported (bounded by the exporter's own timeout, OTEL_EXPORTER_OTLP_TIMEOUT).
+    await tracing?.shutdown().catch(() => undefined);
     clearTimeout(cut);
     logger.info('stopped');
     exit(0);

@@ -30,6 +30,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { EventBus } from './events/bus.js';
 import { createSubscriptionServer } from './subscriptions.js';
 import { Metrics } from './observability/metrics.js';
+import { activeTracer, endFailed, startOperation, startSpan, type Span, type Traced } from './observability/tracing.js';
 import { registerWebhooks } from './webhooks/routes.js';
 import { explorerCorsOrigins, explorerLandingPage, registerExplorer } from './explorer/index.js';
 import { registerActivityExport } from './exports/activity-csv.js';
@@ -81,7 +82,7 @@ const NO_ERRORS: readonly GraphQLFormattedError[] = Object.freeze([]);
  * anything runs, logging of unexpected errors, the partial errors resolvers collected (a failing
  * provider inside `accounts`), the request id on every error, and the operation's metrics.
  */
-function gatewayPlugin(pipeline: OperationPipeline): ApolloServerPlugin<GatewayContext> {
+function gatewayPlugin(pipeline: OperationPipeline, traced: boolean): ApolloServerPlugin<GatewayContext> {
   const listeners: GraphQLRequestListener<GatewayContext> = {
     async didResolveOperation({ operation, contextValue }) {
       const refusal = operation && pipeline.authorize(contextValue.client, operation);
@@ -93,15 +94,64 @@ function gatewayPlugin(pipeline: OperationPipeline): ApolloServerPlugin<GatewayC
     async willSendResponse({ response, contextValue, operation, operationName }) {
       if (response.body.kind !== 'single') return;
       const result = response.body.singleResult;
-      const { requestId, partialErrors } = contextValue;
-      // Apollo formatted its own errors; the partial ones are formatted (with the id) by the pipeline.
-      const own = result.errors?.map((error) => withRequestId(error, requestId)) ?? NO_ERRORS;
+      const { requestId, partialErrors, trace } = contextValue;
+      // Apollo formatted its own errors; the partial ones are formatted (with the ids) by the pipeline.
+      const own = result.errors?.map((error) => withRequestId(error, requestId, trace?.traceId)) ?? NO_ERRORS;
       const partial = partialErrors.length > 0 ? pipeline.formatErrors(partialErrors, requestId, contextValue) : NO_ERRORS;
-      if (own.length + partial.length > 0) result.errors = [...own, ...partial];
-      pipeline.done(contextValue, operationName, operation?.operation, own.length + partial.length > 0);
+      const failed = own.length + partial.length > 0;
+      if (failed) result.errors = [...own, ...partial];
+      pipeline.done(contextValue, operationName, operation?.operation, failed, failed ? result.errors : undefined);
     },
   };
-  return { requestDidStart: async () => listeners };
+  if (!traced) return { requestDidStart: async () => listeners };
+  // With tracing on, a recorded (sampled) operation also gets spans for its phases and root fields;
+  // the others keep the shared listeners (Apollo calls every hook a listener has, at a cost).
+  const tracing = tracingListeners(listeners);
+  return { requestDidStart: async ({ contextValue }) => (contextValue.trace?.span?.isRecording() ? tracing : listeners) };
+}
+
+/**
+ * The phase spans of a recorded operation, children of its span: `graphql.parse`, `graphql.validate`,
+ * `graphql.execute`, and `graphql.resolve <Type>.<field>` for each root field (deeper fields are not
+ * traced: one span per list row would cost more than it tells).
+ */
+function tracingListeners(base: GraphQLRequestListener<GatewayContext>): GraphQLRequestListener<GatewayContext> {
+  const phase = (name: string, trace: Traced | undefined) => {
+    const span = startSpan(name, trace?.context);
+    return async (error?: unknown) => endPhase(span, Array.isArray(error) ? error[0] : error);
+  };
+  return {
+    ...base,
+    async parsingDidStart({ contextValue }) {
+      return phase('graphql.parse', contextValue.trace);
+    },
+    async validationDidStart({ contextValue }) {
+      return phase('graphql.validate', contextValue.trace);
+    },
+    async executionDidStart({ contextValue }) {
+      const span = startSpan('graphql.execute', contextValue.trace?.context);
+      return {
+        willResolveField({ info, contextValue: ctx }) {
+          if (info.path.prev !== undefined) return undefined;
+          const field = startSpan(`graphql.resolve ${info.parentType.name}.${info.fieldName}`, ctx.trace?.context, {
+            'graphql.field.name': info.fieldName,
+            'graphql.field.path': String(info.path.key),
+            'graphql.field.type': String(info.returnType),
+          });
+          return (error) => endPhase(field, error);
+        },
+        async executionDidEnd(error) {
+          endPhase(span, error);
+        },
+      };
+    },
+  };
+}
+
+function endPhase(span: Span | undefined, error: unknown): void {
+  if (!span) return;
+  if (error) endFailed(span, error, error instanceof GraphQLError ? String(error.extensions.code ?? 'GRAPHQL_ERROR') : undefined);
+  else span.end();
 }
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
@@ -122,7 +172,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const schema = await buildGatewaySchema();
   const { idempotency, events, cache } = state;
   const services: GatewayServices = { config, idempotency, events, cache, metrics, providers, logger };
-  const contextFor = (client: ClientApp, requestId: string, signal: CancelSignal): GatewayContext => new RequestContext(services, client, requestId, signal);
+  const contextFor = (client: ClientApp, requestId: string, signal: CancelSignal, trace?: Traced): GatewayContext =>
+    new RequestContext(services, client, requestId, signal, trace);
 
   const app = Fastify({
     logger: false,
@@ -140,7 +191,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   await app.register(cors, {
     origin: [...explorerCorsOrigins(config), ...config.corsOrigins],
     methods: ['GET', 'POST', 'OPTIONS'],
-    allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id'],
+    allowedHeaders: ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id', 'traceparent', 'tracestate'],
     exposedHeaders: ['x-request-id', 'content-disposition'],
     maxAge: 600,
   });
@@ -178,26 +229,31 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
-      gatewayPlugin(pipeline),
+      gatewayPlugin(pipeline, activeTracer() !== undefined),
     ],
   });
   await apollo.start();
 
   const apolloHandler = fastifyApolloHandler(apollo, {
     context: async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {
-      // Apollo builds the context before it parses the query: the pipeline's admission runs here.
+      // Apollo builds the context before it parses the query: the pipeline's admission runs here, in
+      // the operation's span (its parent the client's traceparent, when it sent one).
+      const trace = startOperation(request.headers, request.id, 'http');
       let client: ClientApp;
       try {
-        client = await pipeline.admitRequest(request.headers.authorization, queryText(request), request.id);
+        client = await pipeline.admitRequest(request.headers.authorization, queryText(request), request.id, trace?.traceId);
       } catch (error) {
-        if (!(error instanceof GraphQLError)) forRequest(logger, request.id).error({ err: error }, 'unexpected error while admitting a request');
+        if (!(error instanceof GraphQLError))
+          forRequest(logger, request.id, trace?.traceId).error({ err: error }, 'unexpected error while admitting a request');
+        trace?.span?.setAttribute('pasarela.outcome', 'refused');
+        if (trace?.span) endFailed(trace.span, error, error instanceof GraphQLError ? String(error.extensions.code) : undefined);
         throw error;
       }
       // A query text: whether this app may send it (trusted-only apps: only their documents' texts).
       const resolved = pipeline.resolve(client, { query: queryText(request) }, request.id);
       if (!resolved.ok) throw tagged(resolved.errors[0]!, request.id);
       // Upstream calls stop when the client leaves or the request's deadline passes.
-      return contextFor(client, request.id, requestSignal(reply, pipeline));
+      return contextFor(client, request.id, requestSignal(reply, pipeline), trace);
     },
   });
   app.route({
@@ -208,7 +264,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       pipeline,
       logger,
       apollo: apolloHandler as (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
-      context: (client, request, reply) => contextFor(client, request.id, requestSignal(reply, pipeline)),
+      // A request by document id is an operation like any other: its span, the client's traceparent continued.
+      context: (client, request, reply) => contextFor(client, request.id, requestSignal(reply, pipeline), startOperation(request.headers, request.id, 'http')),
     }),
   });
   if (options.watchClients) reloader.watch();

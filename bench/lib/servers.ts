@@ -92,9 +92,13 @@ function gatewayEnv(urls: Urls, port: number): Record<string, string> {
 /** BENCH_GATEWAY_FLAGS: Node/V8 flags for every Pasarela process of a run (tuning experiments). */
 const GATEWAY_FLAGS = (process.env.BENCH_GATEWAY_FLAGS ?? '').split(' ').filter(Boolean);
 
-export async function startGateway(urls: Urls, file = 'src/main.ts', nodeArgs: string[] = []): Promise<Server> {
+/** Pasarela as deployed (or `file`), with `nodeArgs` and extra `env` (OTEL_* variables, say). */
+export async function startGateway(urls: Urls, file = 'src/main.ts', nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
-  const proc = startTs(`gateway (${file})`, file, gatewayEnv(urls, port), /Pasarela gateway: (http:\/\/\S+\/graphql)/, [...GATEWAY_FLAGS, ...nodeArgs]);
+  const proc = startTs(`gateway (${file})`, file, { ...gatewayEnv(urls, port), ...env }, /Pasarela gateway: (http:\/\/\S+\/graphql)/, [
+    ...GATEWAY_FLAGS,
+    ...nodeArgs,
+  ]);
   await proc.ready;
   return { proc, url: `http://127.0.0.1:${port}/graphql`, apiKey: API_KEY };
 }

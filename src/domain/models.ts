@@ -2,6 +2,7 @@
  * Domain objects: what provider mappers produce and GraphQL resolvers consume. Provider field names
  * never appear here, and GraphQL names never appear below it (see README.md, "Architecture").
  */
+import type { Context as TraceContext } from '@opentelemetry/api';
 import type { CancelSignal } from '../cancellation.js';
 import type { ProviderId } from '../providers/provider.js';
 import type { Currency, Money } from './money.js';
@@ -135,6 +136,11 @@ export interface Statistics {
 export interface CallContext {
   signal?: CancelSignal;
   requestId?: string;
+  /**
+   * The trace the calls belong to (an OpenTelemetry context: the operation's span, or the client's
+   * remote context when tracing is off); sent upstream as `traceparent`. See src/observability/tracing.ts.
+   */
+  trace?: TraceContext;
   /**
    * Told of each row a listing left out because it could not be read (a BAD_RESPONSE error naming the
    * row and field): the rest of the page is still answered, and the caller reports this next to it.

@@ -14,7 +14,8 @@
  * 3. authorize — the scopes the operation's root fields need;
  * 4. execute   — with a request deadline, cancelled when the client goes away;
  * 5. answer    — errors formatted to the contract (`extensions.code`, masked when unexpected, the
- *                original logged), the request id on every error, the operation counted and timed.
+ *                original logged), the request id (and trace id) on every error, the operation
+ *                counted and timed, its span (when traced) named and ended with its outcome.
  *
  * Apollo runs parse, validate and execute itself with `parseOptions` and `validationRules` from here;
  * graphql-ws runs them through `prepare` and graphql-js. A document run by id was parsed and validated
@@ -43,6 +44,8 @@ import { Cancellation, type CancelSignal } from '../cancellation.js';
 import type { GatewayContext } from '../context.js';
 import type { Logger } from '../logging.js';
 import type { Metrics } from '../observability/metrics.js';
+import { SpanStatusCode, type Span } from '../observability/tracing.js';
+import { sanitizeText } from '../sanitize.js';
 import type { SharedState } from '../state/index.js';
 import { formatError, unexpectedErrors } from './errors.js';
 import { LIMITS, tooComplex, validationRules } from './limits.js';
@@ -245,12 +248,12 @@ export class OperationPipeline {
    * size limit, then the client's rate limit. Throws a coded GraphQLError (QUERY_TOO_COMPLEX,
    * RATE_LIMITED) carrying the request id.
    */
-  async admit(client: ClientApp, query: unknown, requestId: string): Promise<void> {
+  async admit(client: ClientApp, query: unknown, requestId: string, traceId?: string): Promise<void> {
     try {
       refuseOversized(query);
       await enforceRateLimit(this.options.state, client, this.options.logger, requestId);
     } catch (error) {
-      throw tagged(error, requestId);
+      throw tagged(error, requestId, traceId);
     }
   }
 
@@ -258,14 +261,14 @@ export class OperationPipeline {
    * Step 1 over HTTP, where the key comes with each request: size (cheapest, no lookup), key, rate limit.
    * Throws a coded GraphQLError (QUERY_TOO_COMPLEX, UNAUTHENTICATED, RATE_LIMITED) carrying the request id.
    */
-  async admitRequest(authorization: string | undefined, query: unknown, requestId: string): Promise<ClientApp> {
+  async admitRequest(authorization: string | undefined, query: unknown, requestId: string, traceId?: string): Promise<ClientApp> {
     try {
       refuseOversized(query);
       const client = this.authenticate(authorization);
       await enforceRateLimit(this.options.state, client, this.options.logger, requestId);
       return client;
     } catch (error) {
-      throw tagged(error, requestId);
+      throw tagged(error, requestId, traceId);
     }
   }
 
@@ -322,16 +325,40 @@ export class OperationPipeline {
 
   /**
    * Step 5 for raw errors (graphql-ws, and the partial errors resolvers collected on either transport):
-   * logged when unexpected, formatted to the contract, the request id added.
+   * logged when unexpected, formatted to the contract, the request id (and the trace id) added.
    */
   formatErrors(errors: readonly GraphQLError[], requestId: string, ctx?: GatewayContext): GraphQLFormattedError[] {
     if (ctx) this.logUnexpected(errors, ctx);
-    return errors.map((error) => withRequestId(this.format(plainJson(error, this.options.production), error), requestId));
+    const traceId = ctx?.trace?.traceId;
+    return errors.map((error) => withRequestId(this.format(plainJson(error, this.options.production), error), requestId, traceId));
   }
 
-  /** Step 5: counts and times the operation. */
-  done(ctx: GatewayContext, operationName: string | null | undefined, type: string | undefined, failed: boolean): void {
+  /**
+   * Step 5: counts and times the operation; when it is traced, names its span after it and ends it
+   * with its outcome (`errors`: the response's, for their codes).
+   */
+  done(
+    ctx: GatewayContext,
+    operationName: string | null | undefined,
+    type: string | undefined,
+    failed: boolean,
+    errors?: readonly { extensions?: Record<string, unknown> }[],
+  ): void {
     this.options.metrics.operationDone(ctx, operationName, type, failed);
+    const span = ctx.trace?.span;
+    if (span) endOperationSpan(span, ctx, operationName, type, failed, errors);
+  }
+
+  /** Step 5's trace part alone (a subscription's span ends when it is set up; it is counted elsewhere). */
+  traceDone(
+    ctx: GatewayContext,
+    operationName: string | null | undefined,
+    type: string | undefined,
+    failed: boolean,
+    errors?: readonly { extensions?: Record<string, unknown> }[],
+  ): void {
+    const span = ctx.trace?.span;
+    if (span) endOperationSpan(span, ctx, operationName, type, failed, errors);
   }
 }
 
@@ -346,8 +373,9 @@ export function requestIdFrom(given: unknown): string {
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-export function withRequestId(error: GraphQLFormattedError, requestId: string): GraphQLFormattedError {
-  return { ...error, extensions: { ...error.extensions, requestId } };
+/** The error with the request id (and the trace id, when the operation has a trace) in its extensions. */
+export function withRequestId(error: GraphQLFormattedError, requestId: string, traceId?: string): GraphQLFormattedError {
+  return { ...error, extensions: traceId ? { ...error.extensions, requestId, traceId } : { ...error.extensions, requestId } };
 }
 
 /**
@@ -359,12 +387,42 @@ export function isVariableError(error: GraphQLError): boolean {
 }
 
 /**
- * A refusal made before the operation has a context carries its request id on the error itself (the
- * answer step adds it to every other error). Anything that is not a GraphQLError is returned as it is.
+ * A refusal made before the operation has a context carries its request id (and trace id) on the error
+ * itself (the answer step adds them to every other error). Anything that is not a GraphQLError is
+ * returned as it is.
  */
-export function tagged<E>(error: E, requestId: string): E {
-  if (error instanceof GraphQLError) Object.assign(error.extensions, { requestId });
+export function tagged<E>(error: E, requestId: string, traceId?: string): E {
+  if (error instanceof GraphQLError) Object.assign(error.extensions, traceId ? { requestId, traceId } : { requestId });
   return error;
+}
+
+/**
+ * Ends an operation's span: named `<type> <name>` (GraphQL's semantic conventions), with its type,
+ * name, client app, outcome and error codes. The name is the client's own text: it is sanitised.
+ */
+function endOperationSpan(
+  span: Span,
+  ctx: GatewayContext,
+  operationName: string | null | undefined,
+  type: string | undefined,
+  failed: boolean,
+  errors: readonly { extensions?: Record<string, unknown> }[] | undefined,
+): void {
+  if (!span.isRecording()) return span.end();
+  const name = operationName ? sanitizeText(operationName) : undefined;
+  if (type) span.updateName(name ? `${type} ${name}` : type);
+  if (type) span.setAttribute('graphql.operation.type', type);
+  if (name) span.setAttribute('graphql.operation.name', name);
+  span.setAttribute('pasarela.client', ctx.client.name);
+  // A trusted document's id is the gateway's own hash, never client text.
+  if (ctx.document) span.setAttribute('pasarela.trusted_document.id', ctx.document.id);
+  span.setAttribute('pasarela.outcome', failed ? 'error' : 'success');
+  if (failed) {
+    const codes = [...new Set((errors ?? []).map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
+    if (codes.length > 0) span.setAttribute('pasarela.error_codes', codes);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: codes.join(', ') || 'error' });
+  }
+  span.end();
 }
 
 /** QUERY_TOO_COMPLEX (HTTP 400) for a query text over the size limit, before anything parses it. */

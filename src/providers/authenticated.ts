@@ -42,5 +42,6 @@ export function authenticatedRequest(
     },
     call.endpoint,
     call.requestId,
+    call.trace,
   );
 }

@@ -10,8 +10,8 @@ import type { CredentialManager } from './credentials.js';
 import type { UpstreamCall, UpstreamResponse, UpstreamTransport } from './http.js';
 import type { WireObserver, WireSource } from './wire.js';
 
-/** A request as a client writes it: the caller's signal and request id are added from its CallContext. */
-export type ProviderRequest = Omit<UpstreamCall, 'signal' | 'requestId' | 'headers'>;
+/** A request as a client writes it: the caller's signal, request id and trace are added from its CallContext. */
+export type ProviderRequest = Omit<UpstreamCall, 'signal' | 'requestId' | 'headers' | 'trace'>;
 
 /** A provider's answer after its envelope: the payload, or a thrown ProviderError for a refusal. */
 export type Unwrap<Answer> = (response: UpstreamResponse, source: WireSource) => Answer;
@@ -38,7 +38,7 @@ export function providerCall<Answer>(shape: CallShape<Answer>): ProviderCall<Ans
   return async (request, ctx, read) => {
     const requestId = ctx?.requestId;
     const source: WireSource = { endpoint: request.endpoint, requestId, observe };
-    const response = await authenticatedRequest(transport, credentials, present, { ...request, signal: ctx?.signal, requestId }, refused);
+    const response = await authenticatedRequest(transport, credentials, present, { ...request, signal: ctx?.signal, requestId, trace: ctx?.trace }, refused);
     return read(unwrap(response, source), source);
   };
 }

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { CredentialStore, StoredCredential } from '../state/credential-store.js';
 import { ProviderError } from './errors.js';
+import { endFailed, startTraced, type TraceContext } from '../observability/tracing.js';
 import type { ProviderId } from './provider.js';
 
 export interface CredentialManagerOptions {
@@ -13,8 +14,11 @@ export interface CredentialManagerOptions {
   /** Identifies the credential set; hashed, so secrets in it never reach the store's keys. */
   identity: readonly string[];
   store: CredentialStore;
-  /** Asks the provider for a new credential; `requestId` is the request that needed it (for its log line). */
-  obtain: (requestId?: string) => Promise<StoredCredential>;
+  /**
+   * Asks the provider for a new credential; `requestId` is the request that needed it (for its log
+   * line), `trace` the renewal's span (the parent of the token request's).
+   */
+  obtain: (requestId?: string, trace?: TraceContext) => Promise<StoredCredential>;
   /** Renew this long before expiry (clock skew, slow calls). Default 60 s, at most a tenth of the lifetime. */
   renewMarginMs?: number;
   /** Called after each successful renewal (metrics). */
@@ -54,17 +58,17 @@ export class CredentialManager {
   }
 
   /** A credential that will still be valid for at least the margin. */
-  async current(requestId?: string): Promise<string> {
+  async current(requestId?: string, trace?: TraceContext): Promise<string> {
     if (this.fresh(this.local)) return this.local.value;
     const stored = await this.options.store.get(this.key);
     if (this.fresh(stored)) {
       this.local = stored;
       return stored.value;
     }
-    return this.renew(requestId);
+    return this.renew(requestId, trace);
   }
 
-  private renew(requestId: string | undefined): Promise<string> {
+  private renew(requestId: string | undefined, trace: TraceContext | undefined): Promise<string> {
     return this.options.store.singleFlight(this.key, async () => {
       // Another caller (or replica) may have renewed while we waited for the flight.
       const stored = await this.options.store.get(this.key);
@@ -72,8 +76,17 @@ export class CredentialManager {
         this.local = stored;
         return stored.value;
       }
-      const credential = this.withRenewal(await this.options.obtain(requestId));
-      await this.options.store.set(this.key, credential);
+      // The renewal's span (in the trace of the call that needed it) is the token request's parent.
+      const renewal = startTraced('pasarela.credential.renew', trace, { 'pasarela.provider': this.options.provider });
+      let credential: StoredCredential;
+      try {
+        credential = this.withRenewal(await this.options.obtain(requestId, renewal?.context));
+        await this.options.store.set(this.key, credential);
+      } catch (error) {
+        if (renewal?.span) endFailed(renewal.span, error, error instanceof ProviderError ? error.reason : undefined);
+        throw error;
+      }
+      renewal?.span?.end();
       this.local = credential;
       this.options.onRenewed?.();
       return credential.value;
@@ -92,12 +105,12 @@ export class CredentialManager {
    * Runs `call` with the current credential. If it returns CREDENTIAL_REJECTED, the credential is
    * dropped, renewed once, and the call replayed once; a second rejection is an UNAUTHENTICATED error.
    */
-  async run<T>(call: (credential: string) => Promise<T | typeof CREDENTIAL_REJECTED>, endpoint: string, requestId?: string): Promise<T> {
-    const first = await this.current(requestId);
+  async run<T>(call: (credential: string) => Promise<T | typeof CREDENTIAL_REJECTED>, endpoint: string, requestId?: string, trace?: TraceContext): Promise<T> {
+    const first = await this.current(requestId, trace);
     const result = await call(first);
     if (result !== CREDENTIAL_REJECTED) return result;
     await this.invalidate(first);
-    const second = await this.current(requestId);
+    const second = await this.current(requestId, trace);
     const replay = await call(second);
     if (replay !== CREDENTIAL_REJECTED) return replay;
     await this.invalidate(second);

@@ -11,7 +11,10 @@
  * - a circuit breaker per provider (cockatiel's policy with a WindowBreaker: opens when the failure
  *   ratio over the last seconds passes a threshold, then lets one probe through per probe interval while
  *   every other call fails fast) so an outage fails fast; a shared GET counts once per caller it served;
- * - the request id sent as `X-Request-Id`; a hook per attempt for metrics.
+ * - the request id sent as `X-Request-Id`; a hook per attempt for metrics;
+ * - the trace: W3C `traceparent`/`tracestate` on every attempt and, when the call's trace is recorded
+ *   (tracing on, sampled), a span per call (retry and breaker decisions as events) with a client span
+ *   per attempt (src/observability/tracing.ts).
  *
  * It classifies transport-level failures (timeouts, resets, 5xx, 429) into ProviderError; answers with
  * another status are returned for the provider client to read, since only it knows the error shape.
@@ -24,6 +27,18 @@ import { ProviderError, type ProviderErrorReason } from './errors.js';
 import type { ProviderId } from './provider.js';
 import { Cancellation, type CancelSignal } from '../cancellation.js';
 import { jsonBody } from './json-body.js';
+import {
+  SpanKind,
+  SpanStatusCode,
+  endFailed,
+  injectTrace,
+  recording,
+  startSpan,
+  startTraced,
+  traceIdOf,
+  type Span,
+  type TraceContext,
+} from '../observability/tracing.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -48,6 +63,11 @@ export interface UpstreamCall {
   /** Aborts the call (and any pending retry) when the caller goes away. */
   signal?: CancelSignal;
   requestId?: string;
+  /**
+   * The trace the call belongs to (the operation's or delivery's span; a client's remote context when
+   * tracing is off): sent as `traceparent`, and the parent of the call's span.
+   */
+  trace?: TraceContext;
 }
 
 export interface UpstreamResponse {
@@ -70,6 +90,8 @@ export interface CallEvent {
   attempt: number;
   /** The request the call was made for (for log lines; a shared GET carries its first caller's). */
   requestId?: string;
+  /** Its trace id, when the call has a trace (for log lines). */
+  traceId?: string;
 }
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
@@ -77,7 +99,15 @@ export type BreakerState = 'closed' | 'open' | 'half_open';
 /** Observers for metrics and logs; they must not throw. */
 export interface TransportHooks {
   onCall?(event: CallEvent): void;
-  onRetry?(event: { provider: ProviderId; endpoint: string; attempt: number; delayMs: number; reason: ProviderErrorReason; requestId?: string }): void;
+  onRetry?(event: {
+    provider: ProviderId;
+    endpoint: string;
+    attempt: number;
+    delayMs: number;
+    reason: ProviderErrorReason;
+    requestId?: string;
+    traceId?: string;
+  }): void;
   onBreakerState?(event: { provider: ProviderId; state: BreakerState }): void;
 }
 
@@ -167,6 +197,9 @@ function parseBody(text: string, contentType: string | string[] | undefined): un
 export class UpstreamTransport {
   readonly provider: ProviderId;
   private readonly origin: string;
+  /** The provider's host and port, for spans (`server.address`, `server.port`). */
+  private readonly host: string;
+  private readonly port: number;
   private readonly basePath: string;
   private readonly pool: Pool;
   private readonly timeoutMs: number;
@@ -182,6 +215,8 @@ export class UpstreamTransport {
     const base = new URL(options.baseUrl);
     this.provider = options.provider;
     this.origin = base.origin;
+    this.host = base.hostname;
+    this.port = Number(base.port) || (base.protocol === 'https:' ? 443 : 80);
     this.basePath = base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
     this.retryOptions = { ...DEFAULT_RETRY, ...options.retry };
@@ -268,20 +303,56 @@ export class UpstreamTransport {
     });
   }
 
+  /** The call, in its span when tracing is on. */
+  private send(call: UpstreamCall): Promise<UpstreamResponse> {
+    if (!recording(call.trace)) return this.attempts(call, undefined);
+    return this.traced(call);
+  }
+
+  /**
+   * The call's span (`<PROVIDER> <endpoint>`): the parent of its attempts' spans, with the retry mode,
+   * the attempts made, each retry decision and a breaker refusal as events, and the outcome.
+   */
+  private async traced(call: UpstreamCall): Promise<UpstreamResponse> {
+    const traced = startTraced(`${this.provider} ${call.endpoint}`, call.trace, {
+      'pasarela.provider': this.provider,
+      'pasarela.provider.endpoint': call.endpoint,
+      'pasarela.retry.mode': retryMode(call),
+    })!;
+    const span = traced.span!;
+    try {
+      const response = await this.attempts({ ...call, trace: traced.context }, span);
+      span.setAttribute('http.response.status_code', response.status);
+      span.end();
+      return response;
+    } catch (error) {
+      endFailed(span, error, error instanceof ProviderError ? error.reason : undefined);
+      throw error;
+    }
+  }
+
   /** Attempts, and retries while the mode allows and the call's time budget has room for another. */
-  private async send(call: UpstreamCall): Promise<UpstreamResponse> {
-    const retries = (call.retry ?? (call.method === 'GET' ? 'safe' : 'never')) === 'never' ? 0 : this.retryOptions.maxRetries;
+  private async attempts(call: UpstreamCall, span: Span | undefined): Promise<UpstreamResponse> {
+    const retries = retryMode(call) === 'never' ? 0 : this.retryOptions.maxRetries;
     const deadline = performance.now() + this.timeoutMs;
     for (let attempt = 1; ; attempt++) {
+      span?.setAttribute('pasarela.attempts', attempt);
       try {
         return await this.guarded(call, attempt, deadline);
       } catch (error) {
-        const failure = this.normalizeFailure(error, call);
-        if (attempt > retries || !retryable(failure)) throw failure;
+        const failure = this.normalizeFailure(error, call, span);
+        if (attempt > retries || !retryable(failure)) {
+          span?.setAttribute('pasarela.retry.decision', !retryable(failure) ? 'not_retryable' : retries === 0 ? 'never' : 'retries_exhausted');
+          throw failure;
+        }
         const delayMs = this.retryDelay(failure, attempt, deadline);
-        if (delayMs === undefined) throw failure;
+        if (delayMs === undefined) {
+          span?.setAttribute('pasarela.retry.decision', 'budget_exhausted');
+          throw failure;
+        }
         const { reason, endpoint = call.endpoint, requestId } = failure;
-        this.hooks.onRetry?.({ provider: this.provider, endpoint, attempt, delayMs, reason, requestId });
+        this.hooks.onRetry?.({ provider: this.provider, endpoint, attempt, delayMs, reason, requestId, traceId: traceIdOf(call.trace) });
+        span?.addEvent('retry', { 'pasarela.attempt': attempt, 'pasarela.retry.reason': reason, 'pasarela.retry.delay_ms': Math.round(delayMs) });
         if (!(await pause(delayMs, call.signal))) throw this.cancelled(call);
       }
     }
@@ -305,9 +376,11 @@ export class UpstreamTransport {
   }
 
   /** Turns what the policies throw (open circuit, cancelled wait) into the taxonomy. */
-  private normalizeFailure(error: unknown, call: UpstreamCall): unknown {
+  private normalizeFailure(error: unknown, call: UpstreamCall, span: Span | undefined): unknown {
     if (error instanceof ProviderError) return error;
     if (error instanceof BrokenCircuitError) {
+      span?.setAttribute('pasarela.breaker.decision', 'refused');
+      span?.addEvent('circuit open: call refused', { 'pasarela.breaker.state': this.breakerState });
       this.hooks.onCall?.({
         provider: this.provider,
         endpoint: call.endpoint,
@@ -331,7 +404,9 @@ export class UpstreamTransport {
   /** One try, with what is left of the call's budget (`deadline`, a performance.now() time). */
   private async attempt(call: UpstreamCall, attempt: number, deadline: number): Promise<UpstreamResponse> {
     const started = performance.now();
-    const report = (outcome: CallOutcome, status?: number) =>
+    const span = recording(call.trace) ? this.attemptSpan(call, attempt) : undefined;
+    const report = (outcome: CallOutcome, status?: number) => {
+      if (span) endAttempt(span, outcome, status);
       this.hooks.onCall?.({
         provider: this.provider,
         endpoint: call.endpoint,
@@ -341,7 +416,9 @@ export class UpstreamTransport {
         durationMs: performance.now() - started,
         attempt,
         requestId: call.requestId,
+        traceId: call.trace && traceIdOf(call.trace),
       });
+    };
     const fail = (
       reason: ProviderErrorReason,
       message: string,
@@ -364,15 +441,18 @@ export class UpstreamTransport {
     call.signal?.addEventListener('abort', cancel, { once: true });
     const headers: Record<string, string> = { accept: 'application/json', ...call.headers };
     if (call.requestId) headers['x-request-id'] = call.requestId;
+    if (span || call.trace) injectTrace(headers, call.trace, span);
     let body: string | undefined;
     if (call.json !== undefined) {
       headers['content-type'] = 'application/json';
       body = jsonBody(call.json);
+      if (span && body !== undefined) span.setAttribute('http.request.body.size', Buffer.byteLength(body));
     }
 
     try {
       const response = await this.pool.request({ method: call.method, path: this.pathFor(call), headers, body, signal: controller.signal });
       const text = await response.body.text();
+      if (span) span.setAttribute('http.response.body.size', Buffer.byteLength(text));
       const parsed = parseBody(text, response.headers['content-type']);
       const status = response.statusCode;
       if (status >= 500) {
@@ -413,6 +493,27 @@ export class UpstreamTransport {
     }
   }
 
+  /** One attempt's client span (`<endpoint>`, e.g. `GET v2/account/balance`). */
+  private attemptSpan(call: UpstreamCall, attempt: number): Span | undefined {
+    return startSpan(
+      call.endpoint,
+      call.trace,
+      {
+        'http.request.method': call.method,
+        'url.template': call.endpoint.slice(call.method.length + 1),
+        'server.address': this.host,
+        'server.port': this.port,
+        'pasarela.provider': this.provider,
+        'pasarela.provider.endpoint': call.endpoint,
+        'pasarela.attempt': attempt,
+        // Semantic conventions: only on a resend.
+        ...(attempt > 1 ? { 'http.request.resend_count': attempt - 1 } : {}),
+        'pasarela.breaker.state': this.breakerState,
+      },
+      SpanKind.CLIENT,
+    );
+  }
+
   private retryableWait(retryAfterMs: number | undefined): boolean {
     return retryAfterMs === undefined || retryAfterMs <= this.retryOptions.maxRetryAfterMs;
   }
@@ -430,6 +531,21 @@ export class UpstreamTransport {
   async close(): Promise<void> {
     await this.pool.close();
   }
+}
+
+function retryMode(call: UpstreamCall): RetryMode {
+  return call.retry ?? (call.method === 'GET' ? 'safe' : 'never');
+}
+
+/** Ends an attempt's span with its outcome: an error unless the provider answered below 500 (and not 429). */
+function endAttempt(span: Span, outcome: CallOutcome, status: number | undefined): void {
+  span.setAttribute('pasarela.outcome', outcome);
+  if (status !== undefined) span.setAttribute('http.response.status_code', status);
+  if (outcome !== 'success' && outcome !== 'http_error') {
+    span.setAttribute('error.type', status === undefined ? outcome : String(status));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+  }
+  span.end();
 }
 
 interface SharedCall {

@@ -6,10 +6,10 @@ export function transportLogHooks(logger: Logger): TransportHooks {
   return {
     onCall: (event) => {
       if (event.outcome === 'success') return;
-      const { requestId, ...upstream } = event;
-      forRequest(logger, requestId).debug({ upstream }, 'upstream call failed');
+      const { requestId, traceId, ...upstream } = event;
+      forRequest(logger, requestId, traceId).debug({ upstream }, 'upstream call failed');
     },
-    onRetry: ({ requestId, ...upstream }) => forRequest(logger, requestId).warn({ upstream }, 'retrying upstream call'),
+    onRetry: ({ requestId, traceId, ...upstream }) => forRequest(logger, requestId, traceId).warn({ upstream }, 'retrying upstream call'),
     onBreakerState: (event) => (event.state === 'closed' ? logger.info.bind(logger) : logger.warn.bind(logger))({ upstream: event }, `circuit ${event.state}`),
   };
 }

@@ -12,6 +12,10 @@
  * duplicate), 4xx for what a retry cannot fix, 429 with Retry-After when the confirmation bucket is
  * empty, and 503 when the confirmation could not be made or the event could not be recorded/published,
  * so that it retries later.
+ *
+ * Traced (src/observability/tracing.ts): a `webhook <PROVIDER>` server span per delivery (its parent
+ * the sender's `traceparent`, if any) with its outcome, and `webhook.authenticate`, `webhook.confirm`
+ * (the provider calls under it) and `webhook.publish` children.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { EventBus, PaymentEventValue } from '../events/bus.js';
@@ -23,6 +27,7 @@ import type { CallContext } from '../domain/models.js';
 import { ProviderError } from '../providers/errors.js';
 import type { ProviderId } from '../providers/provider.js';
 import type { RateLimit, RateLimiter } from '../state/rate-limiter.js';
+import { SpanStatusCode, endFailed, startIncoming, startSpan, startTraced, type Traced } from '../observability/tracing.js';
 
 /** How long confirming an event with the provider may take: Talo wants an answer within 3 s. */
 export const CONFIRM_DEADLINE_MS = 2_500;
@@ -99,15 +104,19 @@ export function webhookRoute<Body>(handler: WebhookHandler<Body>, deps: Pipeline
   return async (request: FastifyRequest, reply: FastifyReply) => {
     // Every line about this delivery carries its request id (the provider clients' lines get it from
     // the call context below).
-    const log = webhookLog.child({ requestId: request.id });
+    const trace = startIncoming(`webhook ${provider}`, request.headers, { 'pasarela.provider': provider, 'pasarela.request_id': request.id });
+    const log = webhookLog.child(trace ? { requestId: request.id, traceId: trace.traceId } : { requestId: request.id });
     const done = (reply: FastifyReply, status: number, outcome: WebhookOutcome, detail?: string) => {
       deps.onOutcome?.(provider, outcome);
+      if (trace?.span) endDelivery(trace, status, outcome);
       (status >= 400 ? log.warn.bind(log) : log.info.bind(log))({ outcome, detail }, `webhook ${outcome}`);
       return reply.code(status).send(status >= 400 ? { error: outcome } : { received: true, outcome });
     };
     const raw = request.body;
     if (!Buffer.isBuffer(raw)) return done(reply, 400, 'malformed', 'no body');
+    const authenticating = startSpan('webhook.authenticate', trace?.context);
     const refusal = handler.authenticate(request, raw);
+    if (authenticating) endStep(authenticating, refusal);
     if (refusal) return done(reply, 401, 'unauthenticated', refusal);
 
     let json: unknown;
@@ -142,9 +151,13 @@ export function webhookRoute<Body>(handler: WebhookHandler<Body>, deps: Pipeline
     }
 
     let confirmed: Confirmed;
+    // The confirmation's provider calls are children of its span (or carry the sender's trace on).
+    const confirming = startTraced('webhook.confirm', trace?.context);
     try {
-      confirmed = await handler.confirm(body, { requestId: request.id, signal: AbortSignal.timeout(CONFIRM_DEADLINE_MS) });
+      confirmed = await handler.confirm(body, { requestId: request.id, signal: AbortSignal.timeout(CONFIRM_DEADLINE_MS), trace: confirming?.context });
+      confirming?.span?.end();
     } catch (error) {
+      if (confirming?.span) endFailed(confirming.span, error, error instanceof ProviderError ? error.reason : undefined);
       if (error instanceof ProviderError && error.reason === 'NOT_FOUND') return done(reply, 422, 'not_found', 'the provider does not know it');
       log.warn({ err: error }, 'webhook confirmation failed');
       return done(reply, 503, 'unconfirmed', error instanceof ProviderError ? error.reason : 'error');
@@ -160,9 +173,12 @@ export function webhookRoute<Body>(handler: WebhookHandler<Body>, deps: Pipeline
     }
     if (!first) return done(reply, 200, 'duplicate', 'confirmed state already published');
     if (!confirmed.event) return done(reply, 200, 'ignored');
+    const publishing = startSpan('webhook.publish', trace?.context, { 'pasarela.event.type': confirmed.event.type });
     try {
       await deps.events.publish({ ...confirmed.event, id: eventId(provider, `${confirmedObject}:${confirmed.state}`), provider });
+      publishing?.end();
     } catch (error) {
+      if (publishing) endFailed(publishing, error);
       // Not published: forget the state, or the provider's retry would be taken for a duplicate and lost.
       log.warn({ err: error }, 'webhook event could not be published');
       await deps.dedupe
@@ -172,6 +188,21 @@ export function webhookRoute<Body>(handler: WebhookHandler<Body>, deps: Pipeline
     }
     return done(reply, 200, 'published');
   };
+}
+
+/** Ends a delivery's span with its HTTP status and outcome (an error for what the provider must retry or fix). */
+function endDelivery(trace: Traced, status: number, outcome: WebhookOutcome): void {
+  const span = trace.span!;
+  span.setAttribute('http.response.status_code', status);
+  span.setAttribute('pasarela.outcome', outcome);
+  if (status >= 400) span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+  span.end();
+}
+
+/** Ends the authentication step: an error with its (secret-free) refusal reason. */
+function endStep(span: NonNullable<ReturnType<typeof startSpan>>, refusal: string | null): void {
+  if (refusal) span.setStatus({ code: SpanStatusCode.ERROR, message: refusal });
+  span.end();
 }
 
 /**

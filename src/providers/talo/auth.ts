@@ -7,6 +7,7 @@ import { forRequest, type Logger } from '../../logging.js';
 import type { Secret } from '../../secret.js';
 import type { CredentialStore, StoredCredential } from '../../state/credential-store.js';
 import { CredentialManager } from '../credentials.js';
+import type { TraceContext } from '../../observability/tracing.js';
 import type { UpstreamTransport } from '../http.js';
 import { TALO_TOKEN_LIFETIME_SECONDS, TALO_TOKEN_RENEW_MARGIN_SECONDS, readTaloTokenExpiry, taloAuthorizationHeader, taloTokenPath } from './assumptions.js';
 import type { TaloTokenRequestDto } from './dto.js';
@@ -39,7 +40,7 @@ export function taloTokenExpiry(token: string, nowMs = Date.now()): { expiresAtM
  * asks again, and hammering a token endpoint that refuses us helps nobody. No caller's signal or request
  * id: the request is shared by every call waiting for the token.
  */
-async function requestToken(transport: UpstreamTransport, account: TaloAccount, logger: Logger): Promise<StoredCredential> {
+async function requestToken(transport: UpstreamTransport, account: TaloAccount, logger: Logger, trace: TraceContext | undefined): Promise<StoredCredential> {
   const body: TaloTokenRequestDto = { client_id: account.clientId, client_secret: account.clientSecret.reveal() };
   const response = await transport.request({
     method: 'POST',
@@ -47,6 +48,7 @@ async function requestToken(transport: UpstreamTransport, account: TaloAccount, 
     endpoint: TALO_TOKEN_ENDPOINT,
     json: body,
     retry: 'never',
+    trace,
   });
   const source = { endpoint: TALO_TOKEN_ENDPOINT };
   const token = toToken(unwrapEnvelope(response, source), source);
@@ -72,7 +74,7 @@ export function taloCredentials(options: TaloCredentialOptions): CredentialManag
     // A token acts for its user: the secret only obtains it, so it needs no place in the key.
     identity: [options.baseUrl, account.userId, account.clientId],
     store: options.store,
-    obtain: (requestId) => requestToken(transport, account, forRequest(logger, requestId)),
+    obtain: (requestId, trace) => requestToken(transport, account, forRequest(logger, requestId), trace),
     renewMarginMs: TALO_TOKEN_RENEW_MARGIN_SECONDS * 1000,
     onRenewed: options.onRenewed,
   });

@@ -7,6 +7,7 @@ import { forRequest, type Logger } from '../../logging.js';
 import type { Secret } from '../../secret.js';
 import type { CredentialStore, StoredCredential } from '../../state/credential-store.js';
 import { CredentialManager } from '../credentials.js';
+import type { TraceContext } from '../../observability/tracing.js';
 import { ProviderError } from '../errors.js';
 import type { UpstreamResponse, UpstreamTransport } from '../http.js';
 import { TELEPAGOS_PATHS, TOKEN_LIFETIME_SECONDS } from './assumptions.js';
@@ -63,9 +64,21 @@ function readToken(response: UpstreamResponse): TokenAnswer {
  * request id goes upstream: the request is shared by every call waiting for the token (its log line
  * names the request that needed it).
  */
-async function requestToken(transport: UpstreamTransport, account: TelepagosAccount, logger: Logger): Promise<StoredCredential> {
+async function requestToken(
+  transport: UpstreamTransport,
+  account: TelepagosAccount,
+  logger: Logger,
+  trace: TraceContext | undefined,
+): Promise<StoredCredential> {
   const body: TokenRequestDto = { username: account.username, password: account.password.reveal() };
-  const response = await transport.request({ method: 'POST', path: TELEPAGOS_PATHS.token, endpoint: TELEPAGOS_TOKEN_ENDPOINT, json: body, retry: 'never' });
+  const response = await transport.request({
+    method: 'POST',
+    path: TELEPAGOS_PATHS.token,
+    endpoint: TELEPAGOS_TOKEN_ENDPOINT,
+    json: body,
+    retry: 'never',
+    trace,
+  });
   const answer = readToken(response);
   const { expiresAtMs, from } = telepagosTokenExpiry(answer.expiresAtMs);
   logger.info({ expiresAt: new Date(expiresAtMs).toISOString(), expiryFrom: from }, 'telepagos access token obtained');
@@ -89,7 +102,7 @@ export function telepagosCredentials(options: TelepagosCredentialOptions): Crede
     // A token acts for its user: the password only obtains it, so it needs no place in the key.
     identity: [options.baseUrl, account.username],
     store: options.store,
-    obtain: (requestId) => requestToken(transport, account, forRequest(logger, requestId)),
+    obtain: (requestId, trace) => requestToken(transport, account, forRequest(logger, requestId), trace),
     onRenewed: options.onRenewed,
   });
 }

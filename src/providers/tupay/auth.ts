@@ -8,6 +8,7 @@ import { forRequest, type Logger } from '../../logging.js';
 import type { Secret } from '../../secret.js';
 import type { CredentialStore, StoredCredential } from '../../state/credential-store.js';
 import { CredentialManager } from '../credentials.js';
+import type { TraceContext } from '../../observability/tracing.js';
 import { ProviderError } from '../errors.js';
 import type { UpstreamTransport } from '../http.js';
 import { TUPAY_PATHS, TUPAY_SESSION_LIFETIME_SECONDS, TUPAY_UNAUTHORIZED_STATUS, tupayCookieHeader } from './assumptions.js';
@@ -37,9 +38,9 @@ const isSuccess = (status: number): boolean => status >= 200 && status < 300;
  * Tupay's session slides (15 minutes after the *last* request), but we treat it as fixed from login:
  * tracking every use across replicas buys little, and renewing a little early costs one login.
  */
-async function logIn(transport: UpstreamTransport, user: TupayApiUser, logger: Logger): Promise<StoredCredential> {
+async function logIn(transport: UpstreamTransport, user: TupayApiUser, logger: Logger, trace: TraceContext | undefined): Promise<StoredCredential> {
   const body: TupayLoginRequestDto = { accessKey: user.accessKey, secretKey: user.secretKey.reveal() };
-  const response = await transport.request({ method: 'POST', path: TUPAY_PATHS.login, endpoint: TUPAY_LOGIN_ENDPOINT, json: body, retry: 'never' });
+  const response = await transport.request({ method: 'POST', path: TUPAY_PATHS.login, endpoint: TUPAY_LOGIN_ENDPOINT, json: body, retry: 'never', trace });
   const source = { endpoint: TUPAY_LOGIN_ENDPOINT };
   if (response.status === TUPAY_UNAUTHORIZED_STATUS) {
     throw new ProviderError("Tupay refused the API user's credentials (login)", {
@@ -73,7 +74,7 @@ export function tupayCredentials(options: TupayCredentialOptions): CredentialMan
     // A session acts for its API user: the password only opens it, so it has no place in the key.
     identity: [options.baseUrl, user.accessKey],
     store: options.store,
-    obtain: (requestId) => logIn(transport, user, forRequest(logger, requestId)),
+    obtain: (requestId, trace) => logIn(transport, user, forRequest(logger, requestId), trace),
     onRenewed: options.onRenewed,
   });
 }
