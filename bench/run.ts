@@ -41,6 +41,7 @@ import {
   sample,
   type Sample,
 } from './lib/harness.js';
+import { case6 } from './cases/dashboard.js';
 import { NOW, startBaseline, startGateway, startSandboxes, type Server, type Urls } from './lib/servers.js';
 
 // ── Case 1: overhead vs direct ───────────────────────────────────────────────────────────────────────
@@ -580,6 +581,7 @@ async function main(): Promise<void> {
     if (wanted('2')) await case2(urls, gateway);
     if (wanted('3')) await case3(urls, gateway);
     if (wanted('4')) await case4(urls, gateway);
+    if (wanted('6')) await case6(urls, gateway);
   } finally {
     await gateway.proc.stop();
     await sandboxes.stop();
