@@ -57,7 +57,6 @@ import {
   toSalePoints,
   toStatistics,
   toTransactions,
-  toTransactionsPage,
   unwrapEnvelope,
   wireAmount,
   wireDateTime,
@@ -67,6 +66,7 @@ import {
   type TxRow,
 } from './mappers.js';
 import { mapBounded } from '../bounded.js';
+import { newestOfPages, readTransactionsPage } from './shared-reads.js';
 import { wireObserver } from '../wire-surprises.js';
 
 const PROVIDER = 'TELEPAGOS';
@@ -306,7 +306,7 @@ export class TelepagosClient {
 
   private page(query: TransactionsQuery, page: number, ctx: CallContext | undefined): Promise<TransactionsPageAnswer> {
     const wire: TransactionsQueryDto = { date_from: query.from, date_to: query.to, operation: query.operation, paginate: 1, page };
-    return this.call(get(PATHS.transactions, { ...wire }), ctx, (body, source) => toTransactionsPage(body, page, source));
+    return this.call(get(PATHS.transactions, { ...wire }), ctx, (body, source) => readTransactionsPage(body, page, source));
   }
 
   /**
@@ -347,7 +347,8 @@ export class TelepagosClient {
       const all = await this.transactions(query, ctx);
       return { transactions: all.slice(0, count), total: all.length };
     }
-    return { transactions: toTransactions(reportSkipped([first, ...rest], ctx).slice(0, count)), total: first.total };
+    const pages = [first, ...rest];
+    return { transactions: newestOfPages(pages, reportSkipped(pages, ctx), count), total: first.total };
   }
 
   /** Skipped rows count as listed: TelePagos' counts include them. */
