@@ -7,18 +7,24 @@ import type { Transaction } from '../../domain/models.js';
 import { toGlobalId } from '../../graphql/relay/global-id.js';
 import type { DayRange, TransactionQuery, TransactionSource } from '../../providers/capabilities.js';
 import type { ProviderId } from '../../providers/provider.js';
-import type { TransactionValue } from './transaction.type.js';
+import { sharedValues } from './shared-pages.js';
+import { Transaction as TransactionType, type TransactionValue } from './transaction.type.js';
 
 /** A loader key: the provider, the range and the filter fields the provider applies itself. */
 type Key = DayRange & TransactionQuery & { provider: ProviderId };
 
+/**
+ * The GraphQL value: the domain object with its global id. Made on the Transaction class's prototype so
+ * type-graphql hands it to field resolvers (`salePoint`) as it is, instead of copying it into a new
+ * instance for every row of every request (its `convertToType`).
+ */
 export function transactionValue(transaction: Transaction): TransactionValue {
-  return {
+  return Object.assign(Object.create(TransactionType.prototype) as TransactionValue, {
     ...transaction,
-    __typename: 'Transaction',
+    __typename: 'Transaction' as const,
     id: toGlobalId('Transaction', transaction.provider, transaction.id),
     localId: transaction.id,
-  };
+  });
 }
 
 /** Milliseconds since the epoch of a transaction: the sort key (ISO strings with offsets do not sort). */
@@ -53,7 +59,8 @@ export function newestTransactions(
     // The parsed key is both the range and the query (sources read only their fields): nothing more to allocate.
     const parsed = JSON.parse(key) as Key & { count: number };
     const { transactions, total } = await sourceOf(ctx, parsed.provider).newestTransactions!(parsed, parsed, parsed.count, callContext(ctx));
-    return { items: newestFirst(transactions.map(transactionValue)), total };
+    // The same list for every request that shared the provider's answers: its values are made once.
+    return { items: sharedValues(transactions, (list) => newestFirst(list.map(transactionValue))), total };
   }).load(JSON.stringify({ provider: source.provider, ...range, ...query, count }));
 }
 
