@@ -348,7 +348,8 @@ export class TelepagosClient {
       return { transactions: all.slice(0, count), total: all.length };
     }
     const pages = [first, ...rest];
-    return { transactions: newestOfPages(pages, reportSkipped(pages, ctx), count), total: first.total };
+    reportSkipped(pages, ctx);
+    return { transactions: newestOfPages(pages, count), total: first.total };
   }
 
   /** Skipped rows count as listed: TelePagos' counts include them. */

@@ -14,7 +14,7 @@
  */
 import type { Transaction } from '../../domain/models.js';
 import type { WireSource } from '../wire.js';
-import { toTransactions, toTransactionsPage, type TransactionsPageAnswer, type TxRow } from './mappers.js';
+import { toTransactions, toTransactionsPage, type TransactionsPageAnswer } from './mappers.js';
 
 const pagesRead = new WeakMap<object, { requestedPage: number; answer: TransactionsPageAnswer }>();
 
@@ -40,16 +40,16 @@ export function readTransactionsPage(body: Record<string, unknown>, requestedPag
 const newestMapped = new WeakMap<TransactionsPageAnswer, { rest: readonly TransactionsPageAnswer[]; count: number; transactions: Transaction[] }>();
 
 /**
- * The first `count` transactions of these pages (`rows` are their rows, in order), mapped once for the
- * same run of page answers: the same array for every request that shares all of them. Callers must
- * not modify it.
+ * The first `count` transactions of these pages' rows, mapped once for the same run of page answers:
+ * the same array for every request that shares all of them. Callers must not modify it.
  */
-export function newestOfPages(pages: readonly TransactionsPageAnswer[], rows: readonly TxRow[], count: number): Transaction[] {
+export function newestOfPages(pages: readonly TransactionsPageAnswer[], count: number): Transaction[] {
   const [first, ...rest] = pages;
-  if (!first) return toTransactions(rows.slice(0, count));
+  const map = () => toTransactions(pages.flatMap((page) => page.rows).slice(0, count));
+  if (!first) return map();
   const cached = newestMapped.get(first);
   if (cached && cached.count === count && cached.rest.length === rest.length && cached.rest.every((page, i) => page === rest[i])) return cached.transactions;
-  const transactions = toTransactions(rows.slice(0, count));
+  const transactions = map();
   // A page read for one request only is never met again; its entry goes with it.
   newestMapped.set(first, { rest, count, transactions });
   return transactions;
