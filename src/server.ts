@@ -18,6 +18,7 @@ import { RequestContext, type GatewayContext, type GatewayServices } from './con
 import type { CancelSignal } from './cancellation.js';
 import { OperationPipeline, requestIdFrom, withRequestId } from './graphql/pipeline.js';
 import { answerNonJsonBodiesAsGraphQL } from './graphql/bad-request.js';
+import { jitGateway } from './graphql/jit.js';
 import { forRequest, type Logger } from './logging.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { buildGatewaySchema } from './schema.js';
@@ -139,7 +140,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     requestDeadlineMs: config.requestDeadlineMs,
   });
   const apollo = new ApolloServer<GatewayContext>({
-    schema,
+    // The schema, with queries executed by graphql-jit (src/graphql/jit.ts).
+    gateway: jitGateway(schema),
     // Introspection is refused in production by the pipeline's validation rules, on every transport.
     introspection: true,
     csrfPrevention: true,
