@@ -10,9 +10,11 @@
  * - At a fixed rate: the dashboard at 50% of its saturation rate (latency).
  * - Peak RSS of the gateway under dashboard load, and upstream calls per dashboard.
  *
- * `BENCH_DASHBOARD_BEFORE=<path to another checkout's src/main.ts>` (local comparisons only, never in
- * CI) starts a second gateway from that checkout and adds it to every round, so old and new code are
- * measured in the same minutes; bench/README.md records such comparisons.
+ * `BENCH_DASHBOARD_BEFORE=<another checkout's src/main.ts>[,<another>…]` (local comparisons only, never
+ * in CI) starts a gateway from each of those checkouts and adds it to every round, so old and new code
+ * are measured in the same minutes; bench/README.md records such comparisons. (tsx applies this
+ * checkout's tsconfig only to its own files: point `TSX_TSCONFIG_PATH` at a copy whose `include` lists
+ * the other checkouts too.)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,24 +61,24 @@ async function checkDashboard(server: Server, query: string): Promise<number> {
 export async function case6(urls: Urls, gateway: Server): Promise<void> {
   console.log(`\n6. The dashboard vs the balance read (same gateway, ${ROUNDS} interleaved rounds)`);
   const query = readFileSync(join(ROOT, 'operations', 'dashboard.graphql'), 'utf8');
-  const beforeFile = process.env.BENCH_DASHBOARD_BEFORE;
-  const before = beforeFile ? await startGateway(urls, beforeFile) : undefined;
+  const beforeFiles = (process.env.BENCH_DASHBOARD_BEFORE ?? '').split(',').filter(Boolean);
+  const befores: Server[] = [];
   try {
+    for (const file of beforeFiles) befores.push(await startGateway(urls, file));
     const bytes = await checkDashboard(gateway, query);
     await graphqlOk(gateway.url, gateway.apiKey, BALANCE_QUERY);
-    if (before) await checkDashboard(before, query);
-    // Warm both paths (V8 optimizes the row path only after some thousands of rows).
-    await sample(urls, dashboardSpec(gateway, query, { warmup: 0, duration: WARMUP }), gateway.proc);
-    if (before) await sample(urls, dashboardSpec(before, query, { warmup: 0, duration: WARMUP }), before.proc);
+    for (const before of befores) await checkDashboard(before, query);
+    // Warm the row path (V8 optimizes it only after some thousands of rows).
+    for (const server of [gateway, ...befores]) await sample(urls, dashboardSpec(server, query, { warmup: 0, duration: WARMUP }), server.proc);
 
     const dash: Sample[] = [];
     const balance: Sample[] = [];
-    const old: Sample[] = [];
+    const olds: Sample[][] = befores.map(() => []);
     const round = { duration: ROUND_SECONDS, warmup: ROUND_WARMUP };
     for (let r = 0; r < ROUNDS; r++) {
       dash.push(await sample(urls, dashboardSpec(gateway, query, round), gateway.proc));
       balance.push(await sample(urls, gqlSpec(gateway, BALANCE_QUERY, round), gateway.proc));
-      if (before) old.push(await sample(urls, dashboardSpec(before, query, round), before.proc));
+      for (const [i, before] of befores.entries()) olds[i]!.push(await sample(urls, dashboardSpec(before, query, round), before.proc));
     }
     const d = pooled(dash);
     const b = pooled(balance);
@@ -102,18 +104,17 @@ export async function case6(urls: Urls, gateway: Server): Promise<void> {
       ops: d.ops,
       note: `${cpuRatio.toFixed(2)}× (median of rounds: ${cpuRatios.map((x) => `${x.toFixed(2)}×`).join(', ')})`,
     });
-    let vsBefore: number | undefined;
-    if (before) {
+    const vsBefore: Record<string, number> = {};
+    for (const [b, old] of olds.entries()) {
       const o = pooled(old);
-      vsBefore = median(dash.map((s, i) => s.rps / old[i]!.rps));
+      const ratios = dash.map((s, i) => s.rps / old[i]!.rps);
+      const cpuRatios = dash.map((s, i) => old[i]!.cpuUs! / old[i]!.ok / (s.cpuUs! / s.ok));
+      vsBefore[beforeFiles[b]!] = median(ratios);
       row({
         case: '6',
-        what: `dashboard, saturated, ${beforeFile}`,
+        what: `dashboard, saturated, ${beforeFiles[b]}`,
         ...o,
-        note: `local comparison; rps by round: ${show(old.map((s) => s.rps))}; this checkout ${vsBefore.toFixed(2)}× (median of round ratios: ${show(
-          dash.map((s, i) => s.rps / old[i]!.rps),
-          2,
-        )})`,
+        note: `local comparison; rps by round: ${show(old.map((s) => s.rps))}; this checkout ${median(ratios).toFixed(2)}× its rps (rounds: ${show(ratios, 2)}), ${median(cpuRatios).toFixed(2)}× less CPU per op (rounds: ${show(cpuRatios, 2)})`,
       });
     }
 
@@ -124,7 +125,7 @@ export async function case6(urls: Urls, gateway: Server): Promise<void> {
     await checkDashboard(gateway, query);
 
     const peak = Math.max(d.peakRssMb, paced.peakRssMb);
-    details.case6 = { bytes, dashboard: d, balance: b, paced, cpuRatios, cpuRatio, vsBefore, before: beforeFile };
+    details.case6 = { bytes, dashboard: d, balance: b, paced, cpuRatios, cpuRatio, ...(befores.length ? { vsBefore } : {}) };
     goals.push({
       goal: `Case 6: dashboard gateway CPU per op ≤ ${MAX_CPU_RATIO}× a balance read's`,
       measured: `${cpuRatio.toFixed(2)}× (median of rounds: ${cpuRatios.map((x) => `${x.toFixed(2)}×`).join(', ')}; ${f(d.cpuUsPerOp)} vs ${f(b.cpuUsPerOp)} µs)`,
@@ -136,6 +137,6 @@ export async function case6(urls: Urls, gateway: Server): Promise<void> {
       met: peak <= MAX_RSS_MB,
     });
   } finally {
-    await before?.proc.stop();
+    await Promise.all(befores.map((before) => before.proc.stop()));
   }
 }
