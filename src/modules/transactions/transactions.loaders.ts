@@ -8,23 +8,18 @@ import { toGlobalId } from '../../graphql/relay/global-id.js';
 import type { DayRange, TransactionQuery, TransactionSource } from '../../providers/capabilities.js';
 import type { ProviderId } from '../../providers/provider.js';
 import { sharedValues } from './shared-pages.js';
-import { Transaction as TransactionType, type TransactionValue } from './transaction.type.js';
+import type { TransactionValue } from './transaction.type.js';
 
 /** A loader key: the provider, the range and the filter fields the provider applies itself. */
 type Key = DayRange & TransactionQuery & { provider: ProviderId };
 
-/**
- * The GraphQL value: the domain object with its global id. Made on the Transaction class's prototype so
- * type-graphql hands it to field resolvers (`salePoint`) as it is, instead of copying it into a new
- * instance for every row of every request (its `convertToType`).
- */
 export function transactionValue(transaction: Transaction): TransactionValue {
-  return Object.assign(Object.create(TransactionType.prototype) as TransactionValue, {
+  return {
     ...transaction,
-    __typename: 'Transaction' as const,
+    __typename: 'Transaction',
     id: toGlobalId('Transaction', transaction.provider, transaction.id),
     localId: transaction.id,
-  });
+  };
 }
 
 /** Milliseconds since the epoch of a transaction: the sort key (ISO strings with offsets do not sort). */
