@@ -19,8 +19,8 @@
  *   locations, the thrown value as `originalError`, so formatting and masking see the same thing);
  * - an operation graphql-jit cannot compile runs on graphql-js.
  *
- * Compiled operations are kept per parsed document (weakly: Apollo's document cache decides how long
- * a document lives). Deadlines and cancellation live in the context and the provider calls, not in the
+ * A document is compiled the second time it runs (the first run is on graphql-js: `JIT_AFTER_RUNS`), and
+ * kept per parsed document (weakly: Apollo's document cache decides how long a document lives). Deadlines and cancellation live in the context and the provider calls, not in the
  * executor, so they hold on both engines.
  */
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
@@ -100,31 +100,43 @@ export function runsOnJit(schema: GraphQLSchema, document: DocumentNode, operati
   return operation?.operation === 'query' && jitCanRun(schema, document);
 }
 
+/**
+ * Runs of a document on graphql-js before it is compiled. Compiling costs far more than one execution
+ * (code generation, then V8 compiles it), so a document is compiled only once it has come back: a
+ * stream of distinct documents (a fuzzer, an attacker, a one-off query) never pays it.
+ */
+export const JIT_AFTER_RUNS = 2;
+
+/** Per operation of a document: runs so far, then the compiled query (or null: graphql-js for good). */
+type Plan = { runs: number; query?: CompiledQuery | null };
+
 export function jitGateway(schema: GraphQLSchema): Gateway {
-  /** Per document, per operation name: the compiled query, or null to run it on graphql-js. */
-  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
+  const plans = new WeakMap<DocumentNode, Map<string, Plan>>();
 
   const compiledFor = (document: DocumentNode, operationName: string | null): CompiledQuery | null => {
-    let byName = compiled.get(document);
+    let byName = plans.get(document);
     if (!byName) {
       byName = new Map();
-      compiled.set(document, byName);
+      plans.set(document, byName);
     }
     const key = operationName ?? '';
-    let query = byName.get(key);
-    if (query === undefined) {
-      query = null;
-      if (runsOnJit(schema, document, operationName)) {
-        try {
-          const result = compileQuery(schema, document, operationName ?? undefined);
-          if (isCompiledQuery(result)) query = result;
-        } catch {
-          // Left to graphql-js.
-        }
-      }
-      byName.set(key, query);
+    let plan = byName.get(key);
+    if (!plan) {
+      plan = { runs: 0 };
+      byName.set(key, plan);
     }
-    return query;
+    if (plan.query !== undefined) return plan.query;
+    if (++plan.runs < JIT_AFTER_RUNS) return null;
+    plan.query = null;
+    if (runsOnJit(schema, document, operationName)) {
+      try {
+        const result = compileQuery(schema, document, operationName ?? undefined);
+        if (isCompiledQuery(result)) plan.query = result;
+      } catch {
+        // Left to graphql-js.
+      }
+    }
+    return plan.query;
   };
 
   const executor: Awaited<ReturnType<Gateway['load']>>['executor'] = async (requestContext) => {
