@@ -69,7 +69,7 @@ export async function case6(urls: Urls, gateway: Server): Promise<void> {
     await graphqlOk(gateway.url, gateway.apiKey, BALANCE_QUERY);
     for (const before of befores) await checkDashboard(before, query);
     // Warm the row path (V8 optimizes it only after some thousands of rows).
-    for (const server of [gateway, ...befores]) await sample(urls, dashboardSpec(server, query, { warmup: 0, duration: WARMUP }), server.proc);
+    for (const server of [gateway, ...befores]) await sample(urls, dashboardSpec(server, query, { warmup: 0, duration: WARMUP * 2 }), server.proc);
 
     const dash: Sample[] = [];
     const balance: Sample[] = [];
