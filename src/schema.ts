@@ -19,7 +19,6 @@ import { ReferenceResolver } from './modules/reference/reference.resolver.js';
 import { SalePointMutations } from './modules/sale-points/sale-point.mutations.js';
 import { SalePointResolver } from './modules/sale-points/sale-point.resolver.js';
 import { salePoints } from './modules/sale-points/sale-points.loaders.js';
-import { resolveSalePointsDirectly } from './modules/transactions/sale-point-join.js';
 import { AccountTransactionsResolver, TransactionResolver } from './modules/transactions/transaction.resolver.js';
 
 /**
@@ -68,10 +67,7 @@ let built: Promise<GraphQLSchema> | undefined;
 
 /** Built once per process: type-graphql's metadata is global, and building is not free. */
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers: RESOLVERS, validate: false, pubSub: NO_TOPICS }).then((schema) => {
-    resolveSalePointsDirectly(schema);
-    return schema;
-  });
+  built ??= buildSchema({ resolvers: RESOLVERS, validate: false, pubSub: NO_TOPICS });
   return built;
 }
 

@@ -9,10 +9,9 @@
  * A failed list is left for the rows to report, exactly as before (each row's `salePoint` is null with
  * its error).
  */
-import { Kind, isObjectType, type FieldNode, type GraphQLResolveInfo, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import type { GatewayContext } from '../../context.js';
-import type { SalePointValue } from '../sale-points/sale-point.type.js';
-import { salePoints, salePointsArrived } from '../sale-points/sale-points.loaders.js';
+import { salePoints } from '../sale-points/sale-points.loaders.js';
 import type { TransactionValue } from './transaction.type.js';
 
 const asksForSalePoint = new WeakMap<readonly FieldNode[], boolean>();
@@ -47,27 +46,4 @@ export async function preloadSalePoints(ctx: GatewayContext, info: GraphQLResolv
   } catch {
     // Each row's salePoint reports it.
   }
-}
-
-/** A row's sale point: synchronous once the list has arrived (the transactions field waited for it). */
-export function salePointOf(transaction: TransactionValue, ctx: GatewayContext): SalePointValue | null | Promise<SalePointValue | null> {
-  const name = transaction.salePointName;
-  if (!name || !ctx.providers.capable(transaction.provider, 'salePoints')) return null;
-  const arrived = salePointsArrived(ctx);
-  if (arrived) return arrived.byName.get(name) ?? null;
-  return salePoints(ctx).then((index) => index.byName.get(name) ?? null);
-}
-
-/**
- * `Transaction.salePoint` runs for every row of every page, so the built schema calls `salePointOf`
- * directly instead of through type-graphql's generic resolver wrapper (per call: a container lookup,
- * a sort of the parameter list, an array of parameters). It is the same function the decorated
- * resolver calls; the schema has no global middlewares and no auth checker, which the wrapper would
- * otherwise run.
- */
-export function resolveSalePointsDirectly(schema: GraphQLSchema): void {
-  const type = schema.getType('Transaction');
-  const field = isObjectType(type) ? type.getFields().salePoint : undefined;
-  if (!field) throw new Error('Transaction.salePoint is not in the schema');
-  field.resolve = (root: TransactionValue, _args: unknown, ctx: GatewayContext) => salePointOf(root, ctx);
 }

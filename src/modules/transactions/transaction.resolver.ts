@@ -6,9 +6,10 @@ import { LocalDateScalar } from '../../graphql/scalars/index.js';
 import { Account, type AccountValue } from '../accounts/account.type.js';
 import type { TransactionQuery, TransactionQueryField, TransactionSource } from '../../providers/capabilities.js';
 import { SalePoint, type SalePointValue } from '../sale-points/sale-point.type.js';
+import { salePoints, salePointsArrived } from '../sale-points/sale-points.loaders.js';
 import { checkRange } from './date-range.js';
 import { Transaction, TransactionConnection, TransactionFilter, type TransactionValue } from './transaction.type.js';
-import { preloadSalePoints, salePointOf } from './sale-point-join.js';
+import { preloadSalePoints } from './sale-point-join.js';
 import { sharedFirstPage } from './shared-pages.js';
 import { accountTransactions, newestTransactions, timeOf } from './transactions.loaders.js';
 
@@ -108,7 +109,11 @@ export class AccountTransactionsResolver {
 export class TransactionResolver {
   @FieldResolver(() => SalePoint, { nullable: true, description: 'The sale point the transaction came through, when there is one.' })
   salePoint(@Root() transaction: TransactionValue, @Ctx() ctx: GatewayContext): SalePointValue | null | Promise<SalePointValue | null> {
-    // The built schema calls salePointOf directly (sale-point-join.ts).
-    return salePointOf(transaction, ctx);
+    const name = transaction.salePointName;
+    if (!name || !ctx.providers.capable(transaction.provider, 'salePoints')) return null;
+    // Synchronous when the transactions field has already waited for the list (sale-point-join.ts).
+    const arrived = salePointsArrived(ctx);
+    if (arrived) return arrived.byName.get(name) ?? null;
+    return salePoints(ctx).then((index) => index.byName.get(name) ?? null);
   }
 }
