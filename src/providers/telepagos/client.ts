@@ -229,9 +229,14 @@ function cashoutBody(input: CreateCashoutInput, amount: AmountWriter): CashoutRe
 /** 401, or an error message about the token with any HTTP status (403, 200…): renew once, replay once. */
 const tokenRefused = refusedWhen(TOKEN_REFUSED_PATTERN, telepagosErrorMessage);
 
-/** The rows of the pages a caller is answered from; each row left out is told to the caller once. */
-function reportSkipped(pages: readonly TransactionsPageAnswer[], ctx: CallContext | undefined): TxRow[] {
+/** Each row left out of the pages a caller is answered from is told to the caller once. */
+function tellSkipped(pages: readonly TransactionsPageAnswer[], ctx: CallContext | undefined): void {
   for (const page of pages) for (const error of page.skipped) ctx?.onSkippedRow?.(error);
+}
+
+/** The rows of the pages a caller is answered from, each row left out told to the caller once. */
+function reportSkipped(pages: readonly TransactionsPageAnswer[], ctx: CallContext | undefined): TxRow[] {
+  tellSkipped(pages, ctx);
   return pages.flatMap((p) => p.rows);
 }
 
@@ -348,7 +353,7 @@ export class TelepagosClient {
       return { transactions: all.slice(0, count), total: all.length };
     }
     const pages = [first, ...rest];
-    reportSkipped(pages, ctx);
+    tellSkipped(pages, ctx);
     return { transactions: newestOfPages(pages, count), total: first.total };
   }
 
