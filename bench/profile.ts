@@ -1,6 +1,7 @@
 /**
- * `npm run bench:profile -- [target] [--seconds N] [--rate N] [--no-profile] [--node-arg=<flag>…]`: where a server spends its CPU under the case-2
- * load. Starts the sandboxes and one server with `--cpu-prof`, drives the balance query at it with the
+ * `npm run bench:profile -- [target] [--seconds N] [--rate N] [--operation <file>] [--no-profile] [--node-arg=<flag>…]`: where a server spends its CPU under the case-2
+ * load. Starts the sandboxes and one server with `--cpu-prof`, drives the balance query (or the operation
+ * file given with `--operation`, e.g. `operations/dashboard.graphql`, with case 6's variables) at it with the
  * same load generator as the benchmark, stops it, and prints self time grouped by where the code lives
  * (our src/ folders, each npm package, Node internals, GC) and the hottest functions. `--rate N` paces
  * the load at N requests per second instead of as fast as the server answers: CPU per operation then
@@ -19,7 +20,7 @@ import { runLoad } from './lib/run-load.js';
 import { startBaseline, startGateway, startSandboxes, type Server } from './lib/servers.js';
 
 const args = process.argv.slice(2);
-const target = args.find((a, i) => !a.startsWith('--') && !['--seconds', '--rate'].includes(args[i - 1] ?? '')) ?? 'memory';
+const target = args.find((a, i) => !a.startsWith('--') && !['--seconds', '--rate', '--operation'].includes(args[i - 1] ?? '')) ?? 'memory';
 const secondsArg = args.indexOf('--seconds');
 const seconds = secondsArg >= 0 ? Number(args[secondsArg + 1]) : 8;
 const profiled = !args.includes('--no-profile');
@@ -27,7 +28,12 @@ const profiled = !args.includes('--no-profile');
 const nodeArgs = args.filter((a) => a.startsWith('--node-arg=')).map((a) => a.slice('--node-arg='.length));
 const rateArg = args.indexOf('--rate');
 const rate = rateArg >= 0 ? Number(args[rateArg + 1]) : undefined;
-const QUERY = '{ account(provider: TELEPAGOS) { balance { amount } } }';
+const operationArg = args.indexOf('--operation');
+/** `--operation operations/dashboard.graphql`: an operation file to load the server with instead of the balance query. */
+const operationFile = operationArg >= 0 ? args[operationArg + 1] : undefined;
+const QUERY = operationFile ? readFileSync(join(ROOT, operationFile), 'utf8') : '{ account(provider: TELEPAGOS) { balance { amount } } }';
+/** The variables an operation file may declare: the date range of cases 3 and 6 (more than 50 TelePagos rows in it). */
+const VARIABLES = operationFile ? { from: '2026-01-01', to: '2026-01-15' } : {};
 
 interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
@@ -88,12 +94,12 @@ async function main(): Promise<void> {
   if (!start) throw new Error(`unknown target ${target}; one of ${Object.keys(targets).join(', ')}`);
   const server = await start();
   const { url, apiKey } = server;
-  await graphqlOk(url, apiKey, QUERY);
+  await graphqlOk(url, apiKey, QUERY, VARIABLES);
   const spec: LoadSpec = {
     url,
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
-    body: JSON.stringify({ query: QUERY }),
+    body: JSON.stringify({ query: QUERY, variables: VARIABLES }),
     connections: 32,
     duration: seconds,
     warmup: 2,
@@ -102,7 +108,7 @@ async function main(): Promise<void> {
   const result = await runLoad(spec, server.proc);
   const cpuUs = result.cpuUs!;
   console.log(
-    `${target}: ${result.rps.toFixed(0)} rps, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ` +
+    `${target}${operationFile ? ` (${operationFile})` : ''}: ${result.rps.toFixed(0)} rps, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ` +
       `${(cpuUs / result.ok).toFixed(0)} µs CPU/op${profiled ? ' (profiler on)' : ''} (load generator ${result.generatorCpuUsPerOp?.toFixed(0)}), ${result.failed} failed`,
   );
   await server.proc.stop();

@@ -41,6 +41,7 @@ import {
   sample,
   type Sample,
 } from './lib/harness.js';
+import { case6 } from './cases/dashboard.js';
 import { NOW, startBaseline, startGateway, startSandboxes, type Server, type Urls } from './lib/servers.js';
 import { case7, case8 } from './cases/activity.js';
 import { case9 } from './cases/trusted.js';
@@ -583,6 +584,7 @@ async function main(): Promise<void> {
     if (wanted('2')) await case2(urls, gateway);
     if (wanted('3')) await case3(urls, gateway);
     if (wanted('4')) await case4(urls, gateway);
+    if (wanted('6')) await case6(urls, gateway);
     if (wanted('7')) await case7(urls, gateway);
     if (wanted('9')) await case9(urls, gateway);
     if (wanted('10')) await case10(urls, gateway);

@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import { buildSchema, getMetadataStorage } from 'type-graphql';
 import { createNodeResolver, type NodeFetcher } from './graphql/relay/node.js';
 import type { NodeType } from './graphql/relay/global-id.js';
 import { AccountResolver, accountValue } from './modules/accounts/account.resolver.js';
@@ -67,9 +67,20 @@ const NO_TOPICS = {
 
 let built: Promise<GraphQLSchema> | undefined;
 
-/** Built once per process: type-graphql's metadata is global, and building is not free. */
+/**
+ * Built once per process: type-graphql's metadata is global, and building is not free.
+ *
+ * Every object type is built with `simpleResolvers`: a plain field (no @FieldResolver) is read by
+ * graphql's default resolver instead of a type-graphql wrapper that runs global middlewares around a
+ * property read. There are no global middlewares and no auth checker here, no field is renamed
+ * (`name` option) and no value holds a function, so the answer is the same; the wrapper cost every
+ * field of every row (600 per dashboard), and kept graphql-jit from reading fields inline.
+ */
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
-  built ??= buildSchema({ resolvers: RESOLVERS, validate: false, pubSub: NO_TOPICS });
+  if (!built) {
+    for (const type of getMetadataStorage().objectTypes) type.simpleResolvers ??= true;
+    built = buildSchema({ resolvers: RESOLVERS, validate: false, pubSub: NO_TOPICS });
+  }
   return built;
 }
 

@@ -21,6 +21,7 @@ import { OperationPipeline, requestIdFrom, tagged, withRequestId } from './graph
 import { persistedDocumentsHandler } from './graphql/persisted-http.js';
 import { ClientsReloader, type ReloadOutcome } from './graphql/clients-reload.js';
 import { answerNonJsonBodiesAsGraphQL } from './graphql/bad-request.js';
+import { jitGateway } from './graphql/jit.js';
 import { forRequest, type Logger } from './logging.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { buildGatewaySchema } from './schema.js';
@@ -209,7 +210,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // The manifests are read and compiled now: a gateway never starts with a manifest it cannot serve.
   if (options.clients) reloader.apply(await reloader.build(options.clients));
   const apollo = new ApolloServer<GatewayContext>({
-    schema,
+    // The schema, with queries executed by graphql-jit (src/graphql/jit.ts).
+    gateway: jitGateway(schema),
     // Documents by id (documentId, APQ) are resolved before Apollo sees them (persisted-http.ts), with
     // each client app's policy; Apollo's own APQ, one cache anyone may register in, stays off.
     persistedQueries: false,

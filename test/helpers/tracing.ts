@@ -64,6 +64,8 @@ export function expectNoSecretsInSpans(spans: readonly ReadableSpan[], secrets: 
     expect(text.includes(secret), `a secret of length ${secret.length} is in a span`).toBe(false);
     if (secret.length >= 24) expect(text.includes(secret.slice(0, 16)), `a prefix of a secret of length ${secret.length} is in a span`).toBe(false);
   }
-  // A CBU/CVU (22 digits) or CUIT (11) would show as a run of 9 or more digits.
-  expect(text.match(/\d{9,}/g) ?? [], 'an unmasked account number is in a span').toEqual([]);
+  // A CBU/CVU (22 digits) or CUIT (11) would show as a run of 9 or more digits. Request ids the gateway
+  // made are random UUIDs, whose last group holds such a run about one time in twenty: they are left out.
+  const scanned = text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>');
+  expect(scanned.match(/\d{9,}/g) ?? [], 'an unmasked account number is in a span').toEqual([]);
 }

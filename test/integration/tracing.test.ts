@@ -248,4 +248,23 @@ describe('tracing on: one trace from the client to every provider call', () => {
     expect(requests).toHaveLength(1);
     expect(requests[0]!.headers.traceparent).toContain(TRACE_ID);
   });
+
+  it('a query run again (then executed by graphql-jit) has the same execute and root-field spans, and its provider calls in the trace', async () => {
+    const text = 'query TracedTwice { accounts { provider } account(provider: TELEPAGOS) { balance { amount } } }';
+    for (let run = 1; run <= 3; run++) {
+      tracing.reset();
+      gw().clearLogs();
+      const { body } = await gw().query(text, undefined, { traceparent: TRACEPARENT });
+      expect(body.errors, `run ${run}`).toBeUndefined();
+      const spans = tracing.spans();
+      const [operation] = named(spans, 'query TracedTwice');
+      const operationId = operation!.spanContext().spanId;
+      expect(named(spans, 'graphql.execute').map(parentOf), `run ${run}`).toEqual([operationId]);
+      expect(named(spans, 'graphql.resolve Query.accounts').map(parentOf), `run ${run}`).toEqual([operationId]);
+      expect(named(spans, 'graphql.resolve Query.account').map(parentOf), `run ${run}`).toEqual([operationId]);
+      const balance = (await sandboxRequests(gw())).filter((r) => r.route === 'GET /v2/account/balance');
+      expect(balance.length, `run ${run}`).toBeGreaterThan(0);
+      for (const request of balance) expect(request.headers.traceparent).toContain(TRACE_ID);
+    }
+  });
 });

@@ -3,7 +3,8 @@ import { isValidAlias, isValidCbu, normalizeCuit } from '../../domain/identifier
 import { isDecimalText, toDecimal } from '../../domain/money.js';
 import { stringScalar } from './define.js';
 
-export { DateTimeISOResolver as DateTimeISOScalar, LocalDateResolver as LocalDateScalar } from 'graphql-scalars';
+export { LocalDateResolver as LocalDateScalar } from 'graphql-scalars';
+export { DateTimeISOScalar } from './date-time.js';
 
 /** Longest decimal accepted: 18 digits before the point and 8 after are more than any amount needs. */
 const DECIMAL_SHAPE = /^-?\d{1,18}(\.\d{1,8})?$/;

@@ -20,16 +20,26 @@ export interface SalePointIndex {
   byName: Map<string, SalePointValue>;
 }
 
+/** Each request's sale points once they have arrived, by the request's `values` (shared by Apollo's copies of its context). */
+const arrived = new WeakMap<object, SalePointIndex>();
+
 export function salePoints(ctx: GatewayContext): Promise<SalePointIndex> {
   return once(ctx, 'telepagos.salePoints', async () => {
     const list = (await ctx.providers.sole('salePointSink').salePoints(callContext(ctx))).map(salePointValue);
-    return {
+    const index: SalePointIndex = {
       list,
       byId: new Map(list.map((s) => [s.localId, s])),
       // Transactions name their sale point; names are unique per account (TelePagos refuses duplicates).
       byName: new Map(list.map((s) => [s.name, s])),
     };
+    arrived.set(ctx.values, index);
+    return index;
   });
+}
+
+/** This request's sale points if they have already arrived: a lookup then needs no promise. */
+export function salePointsArrived(ctx: GatewayContext): SalePointIndex | undefined {
+  return arrived.get(ctx.values);
 }
 
 export function staticQr(ctx: GatewayContext, salePointId: string, amountType: QrAmountType): Promise<string> {

@@ -1,13 +1,16 @@
-import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, Info, Int, Resolver, Root } from 'type-graphql';
 import type { GatewayContext } from '../../context.js';
 import { checkFirst, connectionOf, decodeCursor, type Connection } from '../../graphql/relay/connection.js';
 import { LocalDateScalar } from '../../graphql/scalars/index.js';
 import { Account, type AccountValue } from '../accounts/account.type.js';
 import type { InstantRange, TransactionQuery, TransactionQueryField, TransactionSource } from '../../providers/capabilities.js';
 import { SalePoint, type SalePointValue } from '../sale-points/sale-point.type.js';
-import { salePoints } from '../sale-points/sale-points.loaders.js';
+import { salePoints, salePointsArrived } from '../sale-points/sale-points.loaders.js';
 import { checkRange, checkTimeZone, coveringDays, readDays, sameInstants } from './date-range.js';
 import { Transaction, TransactionConnection, TransactionFilter, type TransactionValue } from './transaction.type.js';
+import { preloadSalePoints } from './sale-point-join.js';
+import { sharedFirstPage } from './shared-pages.js';
 import { accountTransactions, newestTransactions, timeOf } from './transactions.loaders.js';
 
 /** Filters the providers do not apply themselves. */
@@ -82,7 +85,8 @@ export class AccountTransactionsResolver {
       nullable: true,
       description: "IANA time zone the dates are read in; default: the account's own (TelePagos Buenos Aires, Tupay Lima).",
     })
-    timeZone?: string | null,
+    timeZone: string | null | undefined,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<TransactionValue> & { partial: boolean }> {
     // Every argument is checked before anything is asked upstream.
     checkRange(from, to);
@@ -100,12 +104,18 @@ export class AccountTransactionsResolver {
     if (source.newestTransactions && !after && !rest && exact) {
       // A first page: only the provider pages it sits on; the provider's count is the total.
       const { items, total } = await newestTransactions(ctx, source, days, upstream, first);
-      const page = connectionOf(items, keyOf, { first }, olderAfter);
-      return { ...page, totalCount: total, pageInfo: { ...page.pageInfo, hasNextPage: total > items.length }, partial: false };
+      await preloadSalePoints(ctx, info, items);
+      const shared = sharedFirstPage(items, first, total, () => {
+        const page = connectionOf(items, keyOf, { first }, olderAfter);
+        return { ...page, totalCount: total, pageInfo: { ...page.pageInfo, hasNextPage: total > items.length } };
+      });
+      return { ...shared, partial: false };
     }
     const all = await accountTransactions(ctx, source, days, upstream);
     const inRange = exact ? matches(filter) : withinAnd(instants!, matches(filter));
-    return { ...connectionOf(all.filter(inRange), keyOf, { first, after }, olderAfter), partial: false };
+    const page = connectionOf(all.filter(inRange), keyOf, { first, after }, olderAfter);
+    await preloadSalePoints(ctx, info, page.nodes);
+    return { ...page, partial: false };
   }
 }
 
@@ -120,8 +130,12 @@ function withinAnd(range: InstantRange, match: (t: TransactionValue) => boolean)
 @Resolver(() => Transaction)
 export class TransactionResolver {
   @FieldResolver(() => SalePoint, { nullable: true, description: 'The sale point the transaction came through, when there is one.' })
-  async salePoint(@Root() transaction: TransactionValue, @Ctx() ctx: GatewayContext): Promise<SalePointValue | null> {
-    if (!transaction.salePointName || !ctx.providers.capable(transaction.provider, 'salePoints')) return null;
-    return (await salePoints(ctx)).byName.get(transaction.salePointName) ?? null;
+  salePoint(@Root() transaction: TransactionValue, @Ctx() ctx: GatewayContext): SalePointValue | null | Promise<SalePointValue | null> {
+    const name = transaction.salePointName;
+    if (!name || !ctx.providers.capable(transaction.provider, 'salePoints')) return null;
+    // Synchronous when the transactions field has already waited for the list (sale-point-join.ts).
+    const arrived = salePointsArrived(ctx);
+    if (arrived) return arrived.byName.get(name) ?? null;
+    return salePoints(ctx).then((index) => index.byName.get(name) ?? null);
   }
 }

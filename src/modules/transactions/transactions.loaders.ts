@@ -7,6 +7,7 @@ import type { Transaction } from '../../domain/models.js';
 import { toGlobalId } from '../../graphql/relay/global-id.js';
 import type { DayRange, TransactionQuery, TransactionSource } from '../../providers/capabilities.js';
 import type { ProviderId } from '../../providers/provider.js';
+import { sharedValues } from './shared-pages.js';
 import type { TransactionValue } from './transaction.type.js';
 
 /** A loader key: the provider, the range and the filter fields the provider applies itself. */
@@ -53,7 +54,8 @@ export function newestTransactions(
     // The parsed key is both the range and the query (sources read only their fields): nothing more to allocate.
     const parsed = JSON.parse(key) as Key & { count: number };
     const { transactions, total } = await sourceOf(ctx, parsed.provider).newestTransactions!(parsed, parsed, parsed.count, callContext(ctx));
-    return { items: newestFirst(transactions.map(transactionValue)), total };
+    // The same list for every request that shared the provider's answers: its values are made once.
+    return { items: sharedValues(transactions, (list) => newestFirst(list.map(transactionValue))), total };
   }).load(JSON.stringify({ provider: source.provider, ...range, ...query, count }));
 }
 

@@ -59,7 +59,6 @@ import {
   toStatistics,
   toTransactions,
   toTransactionsCarried,
-  toTransactionsPage,
   unwrapEnvelope,
   wireAmount,
   wireDateTime,
@@ -70,6 +69,7 @@ import {
   type TxRow,
 } from './mappers.js';
 import { mapBounded } from '../bounded.js';
+import { newestOfPages, readTransactionsPage } from './shared-reads.js';
 import { wireObserver } from '../wire-surprises.js';
 
 const PROVIDER = 'TELEPAGOS';
@@ -251,9 +251,14 @@ function cashoutBody(input: CreateCashoutInput, amount: AmountWriter): CashoutRe
 /** 401, or an error message about the token with any HTTP status (403, 200…): renew once, replay once. */
 const tokenRefused = refusedWhen(TOKEN_REFUSED_PATTERN, telepagosErrorMessage);
 
-/** The rows of the pages a caller is answered from; each row left out is told to the caller once. */
-function reportSkipped(pages: readonly TransactionsPageAnswer[], ctx: CallContext | undefined): TxRow[] {
+/** Each row left out of the pages a caller is answered from is told to the caller once. */
+function tellSkipped(pages: readonly TransactionsPageAnswer[], ctx: CallContext | undefined): void {
   for (const page of pages) for (const error of page.skipped) ctx?.onSkippedRow?.(error);
+}
+
+/** The rows of the pages a caller is answered from, each row left out told to the caller once. */
+function reportSkipped(pages: readonly TransactionsPageAnswer[], ctx: CallContext | undefined): TxRow[] {
+  tellSkipped(pages, ctx);
   return pages.flatMap((p) => p.rows);
 }
 
@@ -328,7 +333,7 @@ export class TelepagosClient {
 
   private page(query: TransactionsQuery, page: number, ctx: CallContext | undefined): Promise<TransactionsPageAnswer> {
     const wire: TransactionsQueryDto = { date_from: query.from, date_to: query.to, operation: query.operation, paginate: 1, page };
-    return this.call(get(PATHS.transactions, { ...wire }), ctx, (body, source) => toTransactionsPage(body, page, source));
+    return this.call(get(PATHS.transactions, { ...wire }), ctx, (body, source) => readTransactionsPage(body, page, source));
   }
 
   /**
@@ -404,7 +409,9 @@ export class TelepagosClient {
       const all = await this.transactions(query, ctx);
       return { transactions: all.slice(0, count), total: all.length };
     }
-    return { transactions: toTransactions(reportSkipped([first, ...rest], ctx).slice(0, count)), total: first.total };
+    const pages = [first, ...rest];
+    tellSkipped(pages, ctx);
+    return { transactions: newestOfPages(pages, count), total: first.total };
   }
 
   /** Skipped rows count as listed: TelePagos' counts include them. */
