@@ -345,8 +345,7 @@ export class OperationPipeline {
     errors?: readonly { extensions?: Record<string, unknown> }[],
   ): void {
     this.options.metrics.operationDone(ctx, operationName, type, failed);
-    const span = ctx.trace?.span;
-    if (span) endOperationSpan(span, ctx, operationName, type, failed, errors);
+    this.traceDone(ctx, operationName, type, failed, errors);
   }
 
   /** Step 5's trace part alone (a subscription's span ends when it is set up; it is counted elsewhere). */
