@@ -14,11 +14,12 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLScalarType } from 'graphql';
 import { Cancellation } from '../cancellation.js';
 import { maskAccountNumber } from '../domain/identifiers.js';
 import { localDate } from '../domain/time-zone.js';
 import type { OperationPipeline } from '../graphql/pipeline.js';
+import { DecimalScalar, LocalDateScalar } from '../graphql/scalars/index.js';
 import { forRequest, type Logger } from '../logging.js';
 import { activityQuery } from '../modules/activity/activity.resolver.js';
 import type { ActivityFilter } from '../modules/activity/activity.type.js';
@@ -63,8 +64,6 @@ const PARAMETERS = new Set(['from', 'to', 'timeZone', 'providers', 'direction', 
 const PAGES_PER_STEP = 4;
 /** Characters of CSV per write: about sixty rows. */
 const CHUNK_CHARS = 16 * 1024;
-const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DECIMAL = /^-?\d{1,18}(\.\d{1,8})?$/;
 
 /** RFC 4180: a field with a comma, quote, CR or LF is quoted, quotes doubled. */
 function field(value: string): string {
@@ -124,36 +123,42 @@ function list(query: Record<string, unknown>, name: string, allowed: readonly st
   return items;
 }
 
-function date(query: Record<string, unknown>, name: string): string {
+/** A parameter read by the GraphQL scalar of the same argument: the export takes exactly what `activity` takes. */
+function scalar(query: Record<string, unknown>, name: string, type: GraphQLScalarType, refusal: string): string | undefined {
   const value = one(query, name);
-  if (value === undefined) throw new BadParameter(`${name} is required (YYYY-MM-DD)`, name);
-  if (!LOCAL_DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
-    throw new BadParameter(`${name} must be a date, YYYY-MM-DD`, name);
+  if (value === undefined) return undefined;
+  try {
+    return type.parseValue(value) as string;
+  } catch {
+    throw new BadParameter(`${name} ${refusal}`, name);
   }
+}
+
+function date(query: Record<string, unknown>, name: string): string {
+  const value = scalar(query, name, LocalDateScalar, 'must be a date, YYYY-MM-DD');
+  if (value === undefined) throw new BadParameter(`${name} is required (YYYY-MM-DD)`, name);
   return value;
 }
 
 function amount(query: Record<string, unknown>, name: string): string | undefined {
-  const value = one(query, name);
-  if (value === undefined) return undefined;
-  if (!DECIMAL.test(value)) throw new BadParameter(`${name} must be a decimal such as 1500.50`, name);
-  return value;
+  return scalar(query, name, DecimalScalar, 'must be a decimal such as 1500.50');
 }
 
 /** The query string as `activity`'s arguments; BadParameter for anything else. */
 function readParameters(query: Record<string, unknown>): { from: string; to: string; timeZone?: string; filter: ActivityFilter } {
   const unknown = Object.keys(query).find((name) => !PARAMETERS.has(name));
   if (unknown !== undefined) throw new BadParameter(`unknown parameter ${unknown}; known: ${[...PARAMETERS].join(', ')}`, unknown);
+  const direction = list(query, 'direction', DIRECTIONS);
+  if (direction && direction.length > 1) throw new BadParameter('direction is IN or OUT', 'direction');
   const filter: ActivityFilter = {
     providers: list(query, 'providers', PROVIDERS) as ActivityFilter['providers'],
-    direction: list(query, 'direction', DIRECTIONS)?.[0] as ActivityFilter['direction'],
+    direction: direction?.[0] as ActivityFilter['direction'],
     kinds: list(query, 'kinds', KINDS) as ActivityFilter['kinds'],
     statuses: list(query, 'statuses', STATUSES) as ActivityFilter['statuses'],
     currencies: list(query, 'currencies', CURRENCIES) as ActivityFilter['currencies'],
     minAmount: amount(query, 'minAmount'),
     maxAmount: amount(query, 'maxAmount'),
   };
-  if ((list(query, 'direction', DIRECTIONS)?.length ?? 0) > 1) throw new BadParameter('direction is IN or OUT', 'direction');
   return { from: date(query, 'from'), to: date(query, 'to'), timeZone: one(query, 'timeZone'), filter };
 }
 
