@@ -14,9 +14,9 @@ import type {
   WalkPosition,
   WalkStep,
 } from '../capabilities.js';
-import { dayRangeInstants, isoOffset } from '../day-range.js';
+import { daysInstants } from '../../domain/time-zone.js';
 import { positionInt } from '../walk.js';
-import { TUPAY_LOCAL_CURRENCY, TUPAY_TIME_ZONE, TUPAY_UTC_OFFSET_MINUTES } from './assumptions.js';
+import { TUPAY_LOCAL_CURRENCY, TUPAY_TIME_ZONE } from './assumptions.js';
 import { TupayClient, WINDOW_SECONDS, type TupayRange } from './client.js';
 
 /**
@@ -38,8 +38,11 @@ function nextSpan(span: number, rows: number): number {
   return Math.min(span * 2, WINDOW_SECONDS);
 }
 
-/** Tupay works in instants; a calendar day is a day in Lima, where the merchant is. */
-export const TUPAY_UTC_OFFSET = isoOffset(TUPAY_UTC_OFFSET_MINUTES);
+/** Tupay works in instants; a calendar day of its own is a day in Lima (TUPAY_TIME_ZONE), where the merchant is. */
+function limaDays(range: DayRange): TupayRange {
+  const { from, to } = daysInstants(range.from, range.to, TUPAY_TIME_ZONE);
+  return { from: new Date(from), to: new Date(to) };
+}
 
 /** Tupay filters by listing (deposits, cash-outs) and by the customer's document itself. */
 const UPSTREAM_FILTERS = ['kinds', 'customerDocument'] as const;
@@ -66,7 +69,7 @@ export class TupayAdapter implements ProviderAdapter {
   }
 
   private async listings(range: DayRange, query: TransactionQuery, call: CallContext) {
-    return this.window(dayRangeInstants(range, TUPAY_UTC_OFFSET), query, call);
+    return this.window(limaDays(range), query, call);
   }
 
   /**
@@ -94,7 +97,7 @@ export class TupayAdapter implements ProviderAdapter {
   }
 
   private async report(range: DayRange, call: CallContext) {
-    const entries = await this.client.balanceReport(dayRangeInstants(range, TUPAY_UTC_OFFSET), call);
+    const entries = await this.client.balanceReport(limaDays(range), call);
     // The Lima-day range reaches into the next UTC day, and Tupay reports UTC days: keep the asked ones.
     return entries.filter((e) => e.date >= range.from && e.date <= range.to);
   }
