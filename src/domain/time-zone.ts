@@ -64,23 +64,62 @@ function computeLocalDate(ms: number, timeZone: string): LocalDate {
   return `${String(w.year).padStart(4, '0')}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
 }
 
-/** Per zone, the last day asked for and its instants: rows come in time order, so most lookups hit it. */
+/**
+ * First instants of days already worked out, per zone and day. Each costs several Intl calls (tens of µs),
+ * and every read with a date range asks for the same few days again; a zone's rules do not change while
+ * the process runs. Bounded: emptied when full (a caller can name any day of 10,000 years).
+ */
+const dayStarts = new Map<string, number>();
+const MAX_REMEMBERED_DAYS = 10_000;
+/** Instants whose local day is certainly in years 1…9998 (a day's margin at each end). */
+const FIRST_INSTANT = Date.parse('0001-01-02T00:00:00Z');
+const END_INSTANT = Date.parse('9998-12-31T00:00:00Z');
+
+/** Per zone, the last day `localDate` answered: rows come in time order, so most lookups hit it. */
 const lastDays = new Map<string, { day: LocalDate; from: number; to: number }>();
 
-/** The calendar day an instant falls on in a zone, `YYYY-MM-DD`. */
+/**
+ * The calendar day an instant falls on in a zone, `YYYY-MM-DD`: the day whose first instant is at or
+ * before it and whose next day's first instant is after it. No zone is 24 hours or more from UTC, so that
+ * day is the instant's UTC day or one beside it; the first instants come from `dayStart`, remembered.
+ */
 export function localDate(ms: number, timeZone: string): LocalDate {
   const last = lastDays.get(timeZone);
   if (last && ms >= last.from && ms < last.to) return last.day;
-  const day = computeLocalDate(ms, timeZone);
-  const from = dayStart(day, timeZone);
-  const to = dayStart(addDays(day, 1), timeZone);
-  // Kept only when consistent (a zone's data could in theory disagree with itself at a jump).
-  if (ms >= from && ms < to) lastDays.set(timeZone, { day, from, to });
-  return day;
+  // Outside years 0…9999 a day is not written YYYY-MM-DD; Intl answers (and refuses an invalid instant).
+  if (!(ms >= FIRST_INSTANT && ms < END_INSTANT)) return computeLocalDate(ms, timeZone);
+  let day = new Date(ms).toISOString().slice(0, 10);
+  for (let step = 0; step < 3; step++) {
+    const from = dayStart(day, timeZone);
+    if (ms < from) {
+      day = addDays(day, -1);
+      continue;
+    }
+    const to = dayStart(addDays(day, 1), timeZone);
+    if (ms >= to) {
+      day = addDays(day, 1);
+      continue;
+    }
+    lastDays.set(timeZone, { day, from, to });
+    return day;
+  }
+  // Not reached with real zone data (days are contiguous); Intl answers directly if it ever is.
+  return computeLocalDate(ms, timeZone);
 }
 
 /** The first instant of a calendar day in a zone (ms). */
 export function dayStart(day: LocalDate, timeZone: string): number {
+  const key = `${timeZone} ${day}`;
+  let ms = dayStarts.get(key);
+  if (ms === undefined) {
+    ms = computeDayStart(day, timeZone);
+    if (dayStarts.size >= MAX_REMEMBERED_DAYS) dayStarts.clear();
+    dayStarts.set(key, ms);
+  }
+  return ms;
+}
+
+function computeDayStart(day: LocalDate, timeZone: string): number {
   const midnightUtc = Date.parse(`${day}T00:00:00Z`);
   // Two rounds settle the offset in force at local midnight; a third covers a jump between the guesses.
   let ms = midnightUtc - offsetAt(midnightUtc, timeZone);

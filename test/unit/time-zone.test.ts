@@ -59,3 +59,57 @@ describe('time zones', () => {
     }
   });
 });
+
+describe('localDate from remembered day starts', () => {
+  /** The day straight from Intl, as the module did before it remembered day starts. */
+  const formats = new Map<string, Intl.DateTimeFormat>();
+  function intlDay(ms: number, timeZone: string): string {
+    let format = formats.get(timeZone);
+    if (!format) formats.set(timeZone, (format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+    const parts = format.formatToParts(ms);
+    const part = (type: string) => parts.find((p) => p.type === type)!.value;
+    return `${part('year')}-${part('month')}-${part('day')}`;
+  }
+  const zones = [
+    'America/Argentina/Buenos_Aires',
+    'America/Lima',
+    'America/Santiago',
+    'Europe/Madrid',
+    'Australia/Lord_Howe',
+    'Pacific/Kiritimati',
+    'Pacific/Pago_Pago',
+    'Pacific/Apia',
+    'UTC',
+  ];
+
+  it('agrees with Intl around daylight-saving jumps and a skipped day', () => {
+    const edges = [
+      '2024-09-08T04:00:00Z', // Santiago skips midnight
+      '2024-04-07T03:00:00Z', // Santiago repeats an hour
+      '2026-03-29T01:00:00Z', // Madrid springs forward
+      '2026-10-25T01:00:00Z', // Madrid falls back
+      '2011-12-30T10:00:00Z', // Samoa (Pacific/Apia) skipped 30 December 2011 entirely
+      '2026-04-04T15:00:00Z', // Lord Howe's half-hour change
+    ];
+    for (const timeZone of zones)
+      for (const edge of edges)
+        for (let minutes = -26 * 60; minutes <= 26 * 60; minutes += 7) {
+          const ms = at(edge) + minutes * 60_000;
+          expect(localDate(ms, timeZone), `${new Date(ms).toISOString()} in ${timeZone}`).toBe(intlDay(ms, timeZone));
+        }
+  });
+
+  it('agrees with Intl on instants spread over centuries, in any order', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647;
+    for (let i = 0; i < 3_000; i++) {
+      const ms = Date.parse('1900-01-01T00:00:00Z') + Math.floor(next() * 250 * 365.25 * 86_400_000);
+      const timeZone = zones[i % zones.length]!;
+      expect(localDate(ms, timeZone), `${new Date(ms).toISOString()} in ${timeZone}`).toBe(intlDay(ms, timeZone));
+    }
+  });
+
+  it('refuses an instant that is not one, as Intl does', () => {
+    expect(() => localDate(Number.NaN, 'America/Lima')).toThrow(RangeError);
+  });
+});
