@@ -65,7 +65,7 @@ function computeLocalDate(ms: number, timeZone: string): LocalDate {
 }
 
 /**
- * First instants of days already worked out, per zone and day. Each costs several Intl calls (tens of µs),
+ * First instants (and last milliseconds) of days already worked out, per zone and day. Each costs several Intl calls (tens of µs),
  * and every read with a date range asks for the same few days again; a zone's rules do not change while
  * the process runs. Bounded: emptied when full (a caller can name any day of 10,000 years).
  */
@@ -75,8 +75,12 @@ const MAX_REMEMBERED_DAYS = 10_000;
 const FIRST_INSTANT = Date.parse('0001-01-02T00:00:00Z');
 const END_INSTANT = Date.parse('9998-12-31T00:00:00Z');
 
-/** Per zone, the last day `localDate` answered: rows come in time order, so most lookups hit it. */
-const lastDays = new Map<string, { day: LocalDate; from: number; to: number }>();
+/**
+ * Per zone, the last few days `localDate` answered: rows come in time order, and a range's two ends
+ * alternate, so most lookups hit one of them.
+ */
+const recentDays = new Map<string, { day: LocalDate; from: number; to: number }[]>();
+const RECENT_DAYS = 4;
 
 /**
  * The calendar day an instant falls on in a zone, `YYYY-MM-DD`: the day whose first instant is at or
@@ -84,8 +88,8 @@ const lastDays = new Map<string, { day: LocalDate; from: number; to: number }>()
  * day is the instant's UTC day or one beside it; the first instants come from `dayStart`, remembered.
  */
 export function localDate(ms: number, timeZone: string): LocalDate {
-  const last = lastDays.get(timeZone);
-  if (last && ms >= last.from && ms < last.to) return last.day;
+  const recent = recentDays.get(timeZone);
+  if (recent) for (const known of recent) if (ms >= known.from && ms < known.to) return known.day;
   // Outside years 0…9999 a day is not written YYYY-MM-DD; Intl answers (and refuses an invalid instant).
   if (!(ms >= FIRST_INSTANT && ms < END_INSTANT)) return computeLocalDate(ms, timeZone);
   let day = new Date(ms).toISOString().slice(0, 10);
@@ -100,7 +104,8 @@ export function localDate(ms: number, timeZone: string): LocalDate {
       day = addDays(day, 1);
       continue;
     }
-    lastDays.set(timeZone, { day, from, to });
+    if (!recent) recentDays.set(timeZone, [{ day, from, to }]);
+    else if (recent.unshift({ day, from, to }) > RECENT_DAYS) recent.pop();
     return day;
   }
   // Not reached with real zone data (days are contiguous); Intl answers directly if it ever is.
@@ -136,7 +141,19 @@ export function addDays(day: LocalDate, days: number): LocalDate {
 
 /** The instants of the days `from`..`to` (both inclusive) in a zone: [from's first instant, to's last millisecond]. */
 export function daysInstants(from: LocalDate, to: LocalDate, timeZone: string): { from: number; to: number } {
-  return { from: dayStart(from, timeZone), to: dayStart(addDays(to, 1), timeZone) - 1 };
+  return { from: dayStart(from, timeZone), to: dayEnd(to, timeZone) };
+}
+
+/** The last millisecond of a calendar day in a zone, remembered with the day's first instant. */
+function dayEnd(day: LocalDate, timeZone: string): number {
+  const key = `${timeZone} ${day} end`;
+  let ms = dayStarts.get(key);
+  if (ms === undefined) {
+    ms = dayStart(addDays(day, 1), timeZone) - 1;
+    if (dayStarts.size >= MAX_REMEMBERED_DAYS) dayStarts.clear();
+    dayStarts.set(key, ms);
+  }
+  return ms;
 }
 
 /** The Monday starting the ISO week `day` is in. */
