@@ -1,9 +1,9 @@
-/** The custom scalars of the contract; DateTimeISO and LocalDate come from graphql-scalars. */
+/** The custom scalars of the contract; DateTimeISO and LocalDate are graphql-scalars' own, with their checks remembered. */
 import { isValidAlias, isValidCbu, normalizeCuit } from '../../domain/identifiers.js';
 import { isDecimalText, toDecimal } from '../../domain/money.js';
 import { stringScalar } from './define.js';
 
-export { LocalDateResolver as LocalDateScalar } from 'graphql-scalars';
+export { LocalDateScalar } from './local-date.js';
 export { DateTimeISOScalar } from './date-time.js';
 
 /** Longest decimal accepted: 18 digits before the point and 8 after are more than any amount needs. */
