@@ -127,15 +127,23 @@ function withinAnd(range: InstantRange, match: (t: TransactionValue) => boolean)
   };
 }
 
+/**
+ * `Transaction.salePoint`: the row's sale point from this request's list, synchronously once the list
+ * has arrived (sale-point-join.ts). Runs once per row, so the schema installs it as the field's plain
+ * resolver (schema.ts, `ROW_RESOLVERS`); the decorated method below declares the field.
+ */
+export function salePointOf(transaction: TransactionValue, ctx: GatewayContext): SalePointValue | null | Promise<SalePointValue | null> {
+  const name = transaction.salePointName;
+  if (!name || !ctx.providers.capable(transaction.provider, 'salePoints')) return null;
+  const arrived = salePointsArrived(ctx);
+  if (arrived) return arrived.byName.get(name) ?? null;
+  return salePoints(ctx).then((index) => index.byName.get(name) ?? null);
+}
+
 @Resolver(() => Transaction)
 export class TransactionResolver {
   @FieldResolver(() => SalePoint, { nullable: true, description: 'The sale point the transaction came through, when there is one.' })
   salePoint(@Root() transaction: TransactionValue, @Ctx() ctx: GatewayContext): SalePointValue | null | Promise<SalePointValue | null> {
-    const name = transaction.salePointName;
-    if (!name || !ctx.providers.capable(transaction.provider, 'salePoints')) return null;
-    // Synchronous when the transactions field has already waited for the list (sale-point-join.ts).
-    const arrived = salePointsArrived(ctx);
-    if (arrived) return arrived.byName.get(name) ?? null;
-    return salePoints(ctx).then((index) => index.byName.get(name) ?? null);
+    return salePointOf(transaction, ctx);
   }
 }
