@@ -7,7 +7,8 @@
  * the load at N requests per second instead of as fast as the server answers: CPU per operation then
  * compares variants fairly (a saturated server batches more work per event-loop turn).
  *
- * Targets: `memory` (Pasarela from memory, the default), `gateway` (Pasarela with upstream),
+ * Targets: `memory` (Pasarela from memory, the default), `gateway` (Pasarela with upstream, under tsx),
+ * `build` (the same from the production build, `dist/main.js`, built first: what case 6 measures),
  * `naive-memory`, `mercurius-memory`.
  */
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -17,7 +18,7 @@ import type { LoadSpec } from './load.js';
 import { graphqlOk } from './lib/http.js';
 import { ROOT, stopAll } from './lib/proc.js';
 import { runLoad } from './lib/run-load.js';
-import { startBaseline, startGateway, startSandboxes, type Server } from './lib/servers.js';
+import { productionBuild, startBaseline, startGateway, startSandboxes, type Server } from './lib/servers.js';
 
 const args = process.argv.slice(2);
 const target = args.find((a, i) => !a.startsWith('--') && !['--seconds', '--rate', '--operation'].includes(args[i - 1] ?? '')) ?? 'memory';
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
   const targets: Record<string, () => Promise<Server>> = {
     memory: () => startGateway(urls, 'bench/servers/pasarela-memory.ts', profiling),
     gateway: () => startGateway(urls, 'src/main.ts', profiling),
+    build: () => startGateway(urls, productionBuild(), profiling),
     'naive-memory': () => startBaseline('bench/baselines/naive-apollo.ts', urls, true, profiling),
     'mercurius-memory': () => startBaseline('bench/baselines/mercurius-jit.ts', urls, true, profiling),
   };

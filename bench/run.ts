@@ -584,7 +584,7 @@ async function main(): Promise<void> {
     if (wanted('2')) await case2(urls, gateway);
     if (wanted('3')) await case3(urls, gateway);
     if (wanted('4')) await case4(urls, gateway);
-    if (wanted('6')) await case6(urls, gateway);
+    if (wanted('6')) await case6(urls);
     if (wanted('7')) await case7(urls, gateway);
     if (wanted('9')) await case9(urls, gateway);
     if (wanted('10')) await case10(urls, gateway);

@@ -10,11 +10,16 @@
  * - At a fixed rate: the dashboard at 50% of its saturation rate (latency).
  * - Peak RSS of the gateway under dashboard load, and upstream calls per dashboard.
  *
- * `BENCH_DASHBOARD_BEFORE=<another checkout's src/main.ts>[,<another>…]` (local comparisons only, never
- * in CI) starts a gateway from each of those checkouts and adds it to every round, so old and new code
- * are measured in the same minutes; bench/README.md records such comparisons. (tsx applies this
- * checkout's tsconfig only to its own files: point `TSX_TSCONFIG_PATH` at a copy whose `include` lists
- * the other checkouts too.)
+ * The gateway is the production build (`npm run build`, run with plain `node` as `npm run start:prod`
+ * and a production install run it), started for this case: the goals are about what is deployed, and a
+ * gateway under tsx holds tsx's loader thread and transform cache besides (about 45 MB of RSS).
+ *
+ * `BENCH_DASHBOARD_BEFORE=<another checkout's dist/main.js or src/main.ts>[,<another>…]` (local
+ * comparisons only, never in CI) starts a gateway from each of those checkouts and adds it to every
+ * round, so old and new code are measured in the same minutes; bench/README.md records such
+ * comparisons. Compare builds with builds: a `.js` file runs with plain `node`. (For a `.ts` file, tsx
+ * applies this checkout's tsconfig only to its own files: point `TSX_TSCONFIG_PATH` at a copy whose
+ * `include` lists the other checkouts too.)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,7 +43,7 @@ import {
   sample,
   type Sample,
 } from '../lib/harness.js';
-import { startGateway, type Server, type Urls } from '../lib/servers.js';
+import { productionBuild, startGateway, type Server, type Urls } from '../lib/servers.js';
 
 /** The same date range as case 3's dashboard: the seeded history has more than 50 rows in it. */
 const VARIABLES = { from: '2026-01-01', to: '2026-01-15' };
@@ -58,11 +63,12 @@ async function checkDashboard(server: Server, query: string): Promise<number> {
   return Buffer.byteLength(JSON.stringify({ data }));
 }
 
-export async function case6(urls: Urls, gateway: Server): Promise<void> {
-  console.log(`\n6. The dashboard vs the balance read (same gateway, ${ROUNDS} interleaved rounds)`);
+export async function case6(urls: Urls): Promise<void> {
+  console.log(`\n6. The dashboard vs the balance read (same gateway, the production build, ${ROUNDS} interleaved rounds)`);
   const query = readFileSync(join(ROOT, 'operations', 'dashboard.graphql'), 'utf8');
   const beforeFiles = (process.env.BENCH_DASHBOARD_BEFORE ?? '').split(',').filter(Boolean);
   const befores: Server[] = [];
+  const gateway = await startGateway(urls, productionBuild());
   try {
     for (const file of beforeFiles) befores.push(await startGateway(urls, file));
     const bytes = await checkDashboard(gateway, query);
@@ -137,6 +143,6 @@ export async function case6(urls: Urls, gateway: Server): Promise<void> {
       met: peak <= MAX_RSS_MB,
     });
   } finally {
-    await Promise.all(befores.map((before) => before.proc.stop()));
+    await Promise.all([gateway, ...befores].map((server) => server.proc.stop()));
   }
 }

@@ -28,10 +28,11 @@ const running = new Set<Proc>();
 
 /**
  * Runs a TypeScript file with `node --import tsx` (one process, so the pid is the server itself, not a
- * tsx wrapper). `ready` matches a stdout line that says the process is listening.
+ * tsx wrapper), or a `.js` file (the production build) with plain `node`. `ready` matches a stdout line
+ * that says the process is listening.
  */
 export function startTs(name: string, file: string, env: Record<string, string>, ready: RegExp, nodeArgs: string[] = []): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, file], {
+  const child = spawn(process.execPath, [...(file.endsWith('.js') ? [] : ['--import', 'tsx']), ...nodeArgs, file], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
