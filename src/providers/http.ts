@@ -151,6 +151,8 @@ export interface TransportOptions {
 export const DEFAULT_RETRY: RetryOptions = { maxRetries: 2, baseDelayMs: 100, maxDelayMs: 2_000, maxRetryAfterMs: 5_000 };
 export const DEFAULT_BREAKER: BreakerOptions = { threshold: 0.5, windowMs: 5_000, minimumCalls: 10, halfOpenAfterMs: 5_000 };
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 10_000;
+/** The least of a call's budget a retry must still have to be sent. */
+const MIN_ATTEMPT_MS = 10;
 
 /** Reasons that say the provider is unhealthy: they count against the circuit. */
 const BREAKER_FAILURES: ReadonlySet<ProviderErrorReason> = new Set(['SERVER_ERROR', 'TIMEOUT', 'NETWORK']);
@@ -367,12 +369,14 @@ export class UpstreamTransport {
   /**
    * How long to wait before retrying after a retryable `error`, or undefined not to: full jitter (AWS
    * architecture blog) unless the provider said how long to wait, and only if the next attempt would
-   * still start within the budget.
+   * still have MIN_ATTEMPT_MS of the budget (an attempt started with less is a request the provider
+   * receives and nobody waits for: an attempt's timer can fire a fraction of a millisecond before the
+   * deadline as `performance.now()` reads it).
    */
   private retryDelay(error: ProviderError, attempt: number, deadline: number): number | undefined {
     const { baseDelayMs, maxDelayMs } = this.retryOptions;
     const delayMs = error.retryAfterMs ?? Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-    return performance.now() + delayMs < deadline ? delayMs : undefined;
+    return performance.now() + delayMs + MIN_ATTEMPT_MS <= deadline ? delayMs : undefined;
   }
 
   /** Turns what the policies throw (open circuit, cancelled wait) into the taxonomy. */
