@@ -19,7 +19,8 @@ describe('Talo client: faults', () => {
   }
 
   it('timeout: a hung read is PROVIDER_UNAVAILABLE/TIMEOUT once its budget is spent (no retry after it)', async () => {
-    const { client, id } = await ready({ timeoutMs: 100 });
+    // A budget a token request and a payment creation fit in on a loaded machine, which the hung read then spends.
+    const { client, id } = await ready({ timeoutMs: 400 });
     await talo.fault({ route: ROUTES.get, mode: 'hang' });
     const error = await failure(client.getPayment(id));
     expect(error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', reason: 'TIMEOUT', endpoint: 'GET payments/{id}' });
