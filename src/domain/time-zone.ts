@@ -65,9 +65,10 @@ function computeLocalDate(ms: number, timeZone: string): LocalDate {
 }
 
 /**
- * First instants (and last milliseconds) of days already worked out, per zone and day. Each costs several Intl calls (tens of µs),
- * and every read with a date range asks for the same few days again; a zone's rules do not change while
- * the process runs. Bounded: emptied when full (a caller can name any day of 10,000 years).
+ * First instants (and last milliseconds) of days already worked out, per zone and day. Each costs
+ * several Intl calls (tens of µs), and every read with a date range asks for the same few days again; a
+ * zone's rules do not change while the process runs. Bounded: emptied when full (a caller can name any
+ * day of 10,000 years).
  */
 const dayStarts = new Map<string, number>();
 const MAX_REMEMBERED_DAYS = 10_000;
@@ -90,7 +91,8 @@ const RECENT_DAYS = 4;
 export function localDate(ms: number, timeZone: string): LocalDate {
   const recent = recentDays.get(timeZone);
   if (recent) for (const known of recent) if (ms >= known.from && ms < known.to) return known.day;
-  // Outside years 0…9999 a day is not written YYYY-MM-DD; Intl answers (and refuses an invalid instant).
+  // At the ends of years 1…9998 or beyond them (where a day is not written YYYY-MM-DD), Intl answers
+  // directly, and refuses an instant that is not one.
   if (!(ms >= FIRST_INSTANT && ms < END_INSTANT)) return computeLocalDate(ms, timeZone);
   let day = new Date(ms).toISOString().slice(0, 10);
   for (let step = 0; step < 3; step++) {
