@@ -126,6 +126,15 @@ export function callContext(ctx: GatewayContext): CallContext {
 }
 
 /**
+ * The call context of a call that must run to its end even if the client leaves (a transfer, a
+ * charge, a sale point: anything that changes something at the provider; or a read that fills a cache
+ * other requests share): the request id and the trace, but not the request's cancellation.
+ */
+export function detachedCallContext(ctx: GatewayContext): CallContext {
+  return { requestId: ctx.requestId, trace: ctx.trace?.context };
+}
+
+/**
  * A row a provider sent that could not be read: its BAD_RESPONSE error (the message names the row and
  * field, never a value), without a path (no field failed), marked `skippedRow`.
  */

@@ -216,11 +216,16 @@ describe('tracing on: one trace from the client to every provider call', () => {
     // The cash-out went upstream once, in this trace.
     const sent = requests.filter((r) => r.route === 'POST /v2/payment/cashout');
     expect(sent).toHaveLength(1);
-    expect(spanIdOf(sent[0]!.headers.traceparent)).toBe(
-      attempts(spans)
-        .find((s) => s.name === 'POST v2/payment/cashout')!
-        .spanContext().spanId,
-    );
+    const attempt = attempts(spans).find((s) => s.name === 'POST v2/payment/cashout')!;
+    expect(spanIdOf(sent[0]!.headers.traceparent)).toBe(attempt.spanContext().spanId);
+    // …under the mutation's span, in the client's trace (a mutation's calls are not cancelled with the
+    // request, but they are traced with it).
+    expect(attempt.spanContext().traceId).toBe(TRACE_ID);
+    const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
+    const ancestors: string[] = [];
+    for (let parent = attempt.parentSpanContext?.spanId; parent && byId.has(parent); parent = byId.get(parent)!.parentSpanContext?.spanId)
+      ancestors.push(byId.get(parent)!.name);
+    expect(ancestors).toContain('mutation Pay');
     expectNoSecretsInSpans(spans, [...secretsSeen(requests), cbu, cuit, `trace-${process.pid}`]);
   });
 

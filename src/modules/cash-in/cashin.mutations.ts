@@ -1,6 +1,6 @@
 /** TelePagos cash-in instruments: a QR charge, a transfer link and a payment link. */
 import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
-import type { GatewayContext } from '../../context.js';
+import { detachedCallContext, type GatewayContext } from '../../context.js';
 import { CbuScalar, CuitScalar, DateTimeISOScalar, DecimalScalar } from '../../graphql/scalars/index.js';
 import { UserError } from '../../graphql/user-errors.js';
 import { ChargeFields, checkCharge } from '../common/charge.input.js';
@@ -88,7 +88,7 @@ export class CashinMutations {
     const { concept, description } = checkCharge(check, input, ctx.config.maxOperationAmount);
     const entry = { operation: 'createQrCharge', provider: 'TELEPAGOS', amount: input.amount, currency: 'ARS' };
     return mutate<Omit<CreateQrChargePayload, 'userErrors'>>(ctx, check, entry, { qrCode: null, qrOrderId: null }, async () => {
-      const qr = await ctx.providers.sole('cashinSink').createQrCharge({ amount: input.amount, concept, description }, { requestId: ctx.requestId });
+      const qr = await ctx.providers.sole('cashinSink').createQrCharge({ amount: input.amount, concept, description }, detachedCallContext(ctx));
       return { result: { qrCode: qr.qrCode, qrOrderId: qr.qrOrderId }, resultId: qr.qrOrderId };
     });
   }
@@ -104,7 +104,7 @@ export class CashinMutations {
     return mutate<Omit<CreateTransferLinkPayload, 'userErrors'>>(ctx, check, entry, { paymentLink: null }, async () => {
       const link = await ctx.providers
         .sole('cashinSink')
-        .createTransferLink({ cbu: input.cbu, cuit: input.cuit, amount: input.amount, concept, description }, { requestId: ctx.requestId });
+        .createTransferLink({ cbu: input.cbu, cuit: input.cuit, amount: input.amount, concept, description }, detachedCallContext(ctx));
       return { result: { paymentLink: link.paymentLink } };
     });
   }
@@ -137,7 +137,7 @@ export class CashinMutations {
         .sole('cashinSink')
         .createPaymentLink(
           { amount: input.amount, concept, expiresAt, multipleUse: input.multipleUse, distribution: parts?.map((p) => ({ cbu: p.cbu, amount: p.amount })) },
-          { requestId: ctx.requestId },
+          detachedCallContext(ctx),
         );
       return { result: { paymentLink: { id: link.id, url: link.url } }, resultId: link.id };
     });

@@ -3,7 +3,7 @@
  * what happened into the payload, each with its audit line. The resolver (cashout.mutations.ts) only
  * chains them.
  */
-import type { GatewayContext } from '../../context.js';
+import { detachedCallContext, type GatewayContext } from '../../context.js';
 import { cashoutValue, type CashoutValue } from '../../events/values.js';
 import { providerUserError, userError, UserErrorCode, type UserError } from '../../graphql/user-errors.js';
 import { ProviderError, type ProviderErrorReason } from '../../providers/errors.js';
@@ -85,7 +85,7 @@ export function sendOnce(ctx: GatewayContext, request: CashoutRequest): Promise<
   return runIdempotent<CashoutOutcome>(ctx.idempotency, `cashout:${request.referenceId}`, print, { leaseMs, waitMs: leaseMs }, async () => {
     try {
       // No caller signal: once a transfer is on its way, we wait for its outcome even if the client left.
-      const cashout = await ctx.providers.sole('cashoutSink').createCashout(request, { requestId: ctx.requestId });
+      const cashout = await ctx.providers.sole('cashoutSink').createCashout(request, detachedCallContext(ctx));
       return { cashoutId: cashout.id };
     } catch (error) {
       if (error instanceof ProviderError && DEFINITIVE.has(error.reason)) return { userErrors: [providerUserError(error, ['input'])] };

@@ -1,6 +1,6 @@
 /** createPayment: a Talo payment; its status changes arrive through paymentEvents. */
 import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
-import type { GatewayContext } from '../../context.js';
+import { detachedCallContext, type GatewayContext } from '../../context.js';
 import { UserError } from '../../graphql/user-errors.js';
 import { MoneyInput } from '../common/money.type.js';
 import { InputCheck, TEXT_LIMITS } from '../common/input-rules.js';
@@ -47,7 +47,7 @@ export class PaymentMutations {
       // Asked after the input rules: invalid input is INVALID_INPUT whether or not Talo is configured.
       const payment = await ctx.providers
         .sole('paymentSink')
-        .createPayment({ amount: input.price.amount, currency: 'ARS', externalId, redirectUrl, motive }, ctx.config.publicUrl, { requestId: ctx.requestId });
+        .createPayment({ amount: input.price.amount, currency: 'ARS', externalId, redirectUrl, motive }, ctx.config.publicUrl, detachedCallContext(ctx));
       const value = paymentValue(payment);
       // Subscribers see the payment from its creation on; Talo itself only notifies changes. The payment
       // exists at Talo whatever happens here, so a failed publish is logged, not reported as a failure.

@@ -1,6 +1,6 @@
 /** TelePagos reference data and statistics. */
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
-import { callContext, type GatewayContext } from '../../context.js';
+import { callContext, detachedCallContext, type GatewayContext } from '../../context.js';
 import { userInputError } from '../../graphql/errors.js';
 import type { PaymentConcept as Concept, Statistics as DomainStatistics, TransactionOperation as Operation } from '../../domain/models.js';
 import { PaymentConcept, Statistics, TransactionOperation } from './reference.type.js';
@@ -20,13 +20,13 @@ export class ReferenceResolver {
   paymentConcepts(@Ctx() ctx: GatewayContext): Promise<Concept[]> {
     const client = ctx.providers.sole('reference');
     // Shared with other requests: no single caller's signal may cancel it.
-    return ctx.cache.getOrLoad('telepagos:concepts', REFERENCE_TTL_MS, () => client.concepts({ requestId: ctx.requestId }));
+    return ctx.cache.getOrLoad('telepagos:concepts', REFERENCE_TTL_MS, () => client.concepts(detachedCallContext(ctx)));
   }
 
   @Query(() => [TransactionOperation], { description: 'TelePagos operation types usable in TransactionFilter.operation.' })
   transactionOperations(@Ctx() ctx: GatewayContext): Promise<Operation[]> {
     const client = ctx.providers.sole('reference');
-    return ctx.cache.getOrLoad('telepagos:operations', REFERENCE_TTL_MS, () => client.operations({ requestId: ctx.requestId }));
+    return ctx.cache.getOrLoad('telepagos:operations', REFERENCE_TTL_MS, () => client.operations(detachedCallContext(ctx)));
   }
 
   @Query(() => Statistics, { nullable: true, description: 'TelePagos white-label statistics for a period.' })

@@ -1,6 +1,6 @@
 /** TelePagos sale points: create, delete, and a QR order for a sale point's closed QR. */
 import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
-import { callContext, type GatewayContext } from '../../context.js';
+import { callContext, detachedCallContext, type GatewayContext } from '../../context.js';
 import { localIdFor, toGlobalId } from '../../graphql/relay/global-id.js';
 import { UserError } from '../../graphql/user-errors.js';
 import { ChargeFields, checkCharge } from '../common/charge.input.js';
@@ -81,7 +81,7 @@ export class SalePointMutations {
       { operation: 'createSalePoint', provider: 'TELEPAGOS' },
       { salePoint: null },
       async () => {
-        const { id } = await ctx.providers.sole('salePointSink').createSalePoint(name, { requestId: ctx.requestId });
+        const { id } = await ctx.providers.sole('salePointSink').createSalePoint(name, detachedCallContext(ctx));
         // Read it back, so name and status are what TelePagos holds, not what we assume.
         const created = (await ctx.providers.sole('salePointSink').salePoints(callContext(ctx))).find((s) => s.id === id);
         return { result: { salePoint: salePointValue(created ?? { id, name, status: 'active' }) }, resultId: id };
@@ -100,7 +100,7 @@ export class SalePointMutations {
       { operation: 'deleteSalePoint', provider: 'TELEPAGOS', resultId: id },
       { deletedSalePointId: null },
       async () => {
-        await ctx.providers.sole('salePointSink').deleteSalePoint(id, { requestId: ctx.requestId });
+        await ctx.providers.sole('salePointSink').deleteSalePoint(id, detachedCallContext(ctx));
         return { result: { deletedSalePointId: toGlobalId('SalePoint', 'TELEPAGOS', id) }, resultId: id };
       },
       ['input', 'id'],
@@ -119,7 +119,7 @@ export class SalePointMutations {
     return mutate<Omit<CreateSalePointQrOrderPayload, 'userErrors'>>(ctx, check, entry, { qrOrderId: null }, async () => {
       const order = await ctx.providers
         .sole('salePointSink')
-        .createQrOrder({ salePointId, amount: input.amount, concept, description }, { requestId: ctx.requestId });
+        .createQrOrder({ salePointId, amount: input.amount, concept, description }, detachedCallContext(ctx));
       return { result: { qrOrderId: order.qrOrderId }, resultId: order.qrOrderId };
     });
   }
