@@ -52,6 +52,18 @@ describe('tracing off', () => {
     for (const line of lines) expect(line.traceId).toBe(TRACE_ID);
   });
 
+  it("puts the trace id on a cash-out's provider lines too: the audit line the TelePagos client writes", async () => {
+    const { body, headers } = await gw().query(
+      'mutation Pay($input: CreateCashoutInput!) { createCashout(input: $input) { cashout { id } userErrors { code } } }',
+      { input: { referenceId: 'trace-0001', alias: 'pasarela.demo', cuit: '20-12345678-6', amount: '12.00', concept: 'VAR', description: 'trace' } },
+      { traceparent: TRACEPARENT },
+    );
+    expect(body.errors).toBeUndefined();
+    const lines = recorder.lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((l) => l.requestId === headers['x-request-id']);
+    expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining(['telepagos cash-out sent']));
+    for (const line of lines) expect(line.traceId, String(line.msg)).toBe(TRACE_ID);
+  });
+
   it('without a traceparent: none upstream, no trace id on errors', async () => {
     await call(gw().sandboxes.telepagos.url, 'POST', '_sandbox/faults', { body: { route: 'GET /v2/account/balance', mode: 'status', status: 500 } });
     const { body } = await gw().query('{ account(provider: TELEPAGOS) { balance { amount } } }');

@@ -7,7 +7,7 @@ import { forRequest, type Logger } from '../../logging.js';
 import type { Secret } from '../../secret.js';
 import type { CredentialStore, StoredCredential } from '../../state/credential-store.js';
 import { CredentialManager } from '../credentials.js';
-import type { TraceContext } from '../../observability/tracing.js';
+import { traceIdOf, type TraceContext } from '../../observability/tracing.js';
 import type { UpstreamTransport } from '../http.js';
 import { TALO_TOKEN_LIFETIME_SECONDS, TALO_TOKEN_RENEW_MARGIN_SECONDS, readTaloTokenExpiry, taloAuthorizationHeader, taloTokenPath } from './assumptions.js';
 import type { TaloTokenRequestDto } from './dto.js';
@@ -74,7 +74,7 @@ export function taloCredentials(options: TaloCredentialOptions): CredentialManag
     // A token acts for its user: the secret only obtains it, so it needs no place in the key.
     identity: [options.baseUrl, account.userId, account.clientId],
     store: options.store,
-    obtain: (requestId, trace) => requestToken(transport, account, forRequest(logger, requestId), trace),
+    obtain: (requestId, trace) => requestToken(transport, account, forRequest(logger, requestId, traceIdOf(trace)), trace),
     renewMarginMs: TALO_TOKEN_RENEW_MARGIN_SECONDS * 1000,
     onRenewed: options.onRenewed,
   });

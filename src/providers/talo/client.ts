@@ -6,6 +6,7 @@
  */
 import { wireObserver } from '../wire-surprises.js';
 import { forRequest, type Logger } from '../../logging.js';
+import { traceIdOf } from '../../observability/tracing.js';
 import type { Secret } from '../../secret.js';
 import type { CallContext, Payment } from '../../domain/models.js';
 import { refusedWhen } from '../authenticated.js';
@@ -102,7 +103,7 @@ export class TaloClient {
     try {
       return await this.call(request, ctx, toPayment);
     } catch (error) {
-      this.logFailure(error, request.endpoint, ctx.requestId);
+      this.logFailure(error, request.endpoint, ctx.requestId, traceIdOf(ctx.trace));
       throw error;
     }
   }
@@ -112,8 +113,8 @@ export class TaloClient {
    * copies nested objects without the Error's own `message`. Anything else is logged by name only (it
    * may hold request details).
    */
-  private logFailure(error: unknown, endpoint: string, requestId: string | undefined): void {
-    const logger = forRequest(this.logger, requestId);
+  private logFailure(error: unknown, endpoint: string, requestId: string | undefined, traceId: string | undefined): void {
+    const logger = forRequest(this.logger, requestId, traceId);
     if (!(error instanceof ProviderError)) {
       logger.error({ endpoint, errorName: error instanceof Error ? error.name : typeof error }, 'talo call failed unexpectedly');
     } else if (error.reason === 'CANCELLED') {

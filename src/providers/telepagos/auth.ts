@@ -7,7 +7,7 @@ import { forRequest, type Logger } from '../../logging.js';
 import type { Secret } from '../../secret.js';
 import type { CredentialStore, StoredCredential } from '../../state/credential-store.js';
 import { CredentialManager } from '../credentials.js';
-import type { TraceContext } from '../../observability/tracing.js';
+import { traceIdOf, type TraceContext } from '../../observability/tracing.js';
 import { ProviderError } from '../errors.js';
 import type { UpstreamResponse, UpstreamTransport } from '../http.js';
 import { TELEPAGOS_PATHS, TOKEN_LIFETIME_SECONDS } from './assumptions.js';
@@ -102,7 +102,7 @@ export function telepagosCredentials(options: TelepagosCredentialOptions): Crede
     // A token acts for its user: the password only obtains it, so it needs no place in the key.
     identity: [options.baseUrl, account.username],
     store: options.store,
-    obtain: (requestId, trace) => requestToken(transport, account, forRequest(logger, requestId), trace),
+    obtain: (requestId, trace) => requestToken(transport, account, forRequest(logger, requestId, traceIdOf(trace)), trace),
     onRenewed: options.onRenewed,
   });
 }

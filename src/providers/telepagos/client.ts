@@ -19,6 +19,7 @@ import type {
   TransactionOperation,
 } from '../../domain/models.js';
 import { forRequest, type Logger } from '../../logging.js';
+import { traceIdOf } from '../../observability/tracing.js';
 import type { Secret } from '../../secret.js';
 import { refusedWhen } from '../authenticated.js';
 import { providerCall, type ProviderCall, type ProviderRequest } from '../call.js';
@@ -390,7 +391,10 @@ export class TelepagosClient {
   async transactions(query: TransactionsQuery, ctx?: CallContext): Promise<Transaction[]> {
     const first = await this.readAllPages(query, ctx);
     if (first.consistent) return toTransactions(reportSkipped(first.pages, ctx));
-    forRequest(this.logger, ctx?.requestId).warn({ endpoint: `GET ${PATHS.transactions}` }, 'telepagos transactions changed while paging; reading them again');
+    forRequest(this.logger, ctx?.requestId, traceIdOf(ctx?.trace)).warn(
+      { endpoint: `GET ${PATHS.transactions}` },
+      'telepagos transactions changed while paging; reading them again',
+    );
     const second = await this.readAllPages(query, ctx);
     if (second.consistent) return toTransactions(reportSkipped(second.pages, ctx));
     throw badResponse(PROVIDER, `GET ${PATHS.transactions}`, 'the transactions kept changing while being paged', ctx?.requestId);
@@ -440,11 +444,11 @@ export class TelepagosClient {
     };
     try {
       const id = await this.call({ ...post(PATHS.cashout, body), retry: 'replayable' }, ctx, (answer, source) => read.id(answer, 'id', source));
-      forRequest(this.logger, ctx?.requestId).info({ ...audit, cashoutId: id }, 'telepagos cash-out sent');
+      forRequest(this.logger, ctx?.requestId, traceIdOf(ctx?.trace)).info({ ...audit, cashoutId: id }, 'telepagos cash-out sent');
       return { provider: PROVIDER, id };
     } catch (error) {
       // The logger serializes a ProviderError through its safe toJSON.
-      forRequest(this.logger, ctx?.requestId).warn({ ...audit, error }, 'telepagos cash-out failed');
+      forRequest(this.logger, ctx?.requestId, traceIdOf(ctx?.trace)).warn({ ...audit, error }, 'telepagos cash-out failed');
       throw error;
     }
   }

@@ -8,7 +8,7 @@ import { forRequest, type Logger } from '../../logging.js';
 import type { Secret } from '../../secret.js';
 import type { CredentialStore, StoredCredential } from '../../state/credential-store.js';
 import { CredentialManager } from '../credentials.js';
-import type { TraceContext } from '../../observability/tracing.js';
+import { traceIdOf, type TraceContext } from '../../observability/tracing.js';
 import { ProviderError } from '../errors.js';
 import type { UpstreamTransport } from '../http.js';
 import { TUPAY_PATHS, TUPAY_SESSION_LIFETIME_SECONDS, TUPAY_UNAUTHORIZED_STATUS, tupayCookieHeader } from './assumptions.js';
@@ -74,7 +74,7 @@ export function tupayCredentials(options: TupayCredentialOptions): CredentialMan
     // A session acts for its API user: the password only opens it, so it has no place in the key.
     identity: [options.baseUrl, user.accessKey],
     store: options.store,
-    obtain: (requestId, trace) => logIn(transport, user, forRequest(logger, requestId), trace),
+    obtain: (requestId, trace) => logIn(transport, user, forRequest(logger, requestId, traceIdOf(trace)), trace),
     onRenewed: options.onRenewed,
   });
 }
