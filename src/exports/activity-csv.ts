@@ -21,6 +21,7 @@ import { localDate } from '../domain/time-zone.js';
 import type { OperationPipeline } from '../graphql/pipeline.js';
 import { DecimalScalar, LocalDateScalar } from '../graphql/scalars/index.js';
 import { forRequest, type Logger } from '../logging.js';
+import { endFailed, startIncoming } from '../observability/tracing.js';
 import { activityQuery } from '../modules/activity/activity.resolver.js';
 import type { ActivityFilter } from '../modules/activity/activity.type.js';
 import { ActivityFeed, activitySources } from '../modules/activity/feed.js';
@@ -186,11 +187,26 @@ export interface ActivityExportOptions {
 
 export function registerActivityExport(app: FastifyInstance, options: ActivityExportOptions): void {
   app.get(ACTIVITY_CSV_PATH, async (request: FastifyRequest, reply: FastifyReply) => {
-    const log = forRequest(options.logger, request.id);
+    // The export's span, its parent the client's traceparent; the provider calls are its children, and
+    // with tracing off the client's trace still goes on to them. It ends when the response does.
+    const trace = startIncoming(`GET ${ACTIVITY_CSV_PATH}`, request.headers, { 'pasarela.request_id': request.id, 'http.route': ACTIVITY_CSV_PATH });
+    let failure: { provider: string; error: unknown } | undefined;
+    reply.raw.once('close', () => {
+      const span = trace?.span;
+      if (!span) return;
+      span.setAttribute('http.response.status_code', reply.statusCode);
+      if (failure) endFailed(span, failure.error, failure.error instanceof ProviderError ? failure.error.reason : undefined);
+      else if (!reply.raw.writableFinished) endFailed(span, 'the client left before the end of the file', 'CANCELLED');
+      else if (reply.statusCode >= 400) {
+        span.setAttribute('pasarela.outcome', 'refused');
+        endFailed(span, `answered HTTP ${reply.statusCode}`);
+      } else span.end();
+    });
+    const log = forRequest(options.logger, request.id, trace?.traceId);
     // 1. Who: the same admission as GraphQL (key, rate limit), then the `read` scope.
     let client;
     try {
-      client = await options.pipeline.admitRequest(request.headers.authorization, undefined, request.id);
+      client = await options.pipeline.admitRequest(request.headers.authorization, undefined, request.id, trace?.traceId);
     } catch (error) {
       if (error instanceof GraphQLError) return refuseGraphQL(reply, error);
       throw error;
@@ -213,11 +229,10 @@ export function registerActivityExport(app: FastifyInstance, options: ActivityEx
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) cancellation.abort();
     });
-    let failure: { provider: string; error: unknown } | undefined;
     const feed = new ActivityFeed(
       query,
       activitySources(options.providers.all('transactions'), query.filter),
-      { signal: cancellation, requestId: request.id },
+      { signal: cancellation, requestId: request.id, trace: trace?.context },
       (provider, error) => {
         failure ??= { provider, error };
       },

@@ -64,6 +64,15 @@ describe('tracing off', () => {
     for (const line of lines) expect(line.traceId, String(line.msg)).toBe(TRACE_ID);
   });
 
+  it("passes the client's traceparent on from the CSV export's provider calls too", async () => {
+    const response = await fetch(`${gw().url}/exports/activity.csv?from=2026-01-10&to=2026-01-15`, { headers: { traceparent: TRACEPARENT } });
+    expect(response.status).toBe(200);
+    await response.text();
+    const headers = await sandboxHeaders(gw());
+    expect(headers.length).toBeGreaterThan(0);
+    for (const h of headers) expect(h.traceparent).toBe(TRACEPARENT);
+  });
+
   it('without a traceparent: none upstream, no trace id on errors', async () => {
     await call(gw().sandboxes.telepagos.url, 'POST', '_sandbox/faults', { body: { route: 'GET /v2/account/balance', mode: 'status', status: 500 } });
     const { body } = await gw().query('{ account(provider: TELEPAGOS) { balance { amount } } }');

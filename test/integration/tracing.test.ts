@@ -229,6 +229,28 @@ describe('tracing on: one trace from the client to every provider call', () => {
     expectNoSecretsInSpans(spans, [...secretsSeen(requests), cbu, cuit, `trace-${process.pid}`]);
   });
 
+  it("the CSV export is a span in the client's trace, and its provider calls are its children", async () => {
+    const response = await fetch(`${gw().url}/exports/activity.csv?from=2026-01-10&to=2026-01-15`, { headers: { traceparent: TRACEPARENT } });
+    expect(response.status).toBe(200);
+    expect((await response.text()).split('\r\n').length).toBeGreaterThan(2);
+    const spans = tracing.spans();
+    const exported = named(spans, 'GET /exports/activity.csv');
+    expect(exported).toHaveLength(1);
+    expect(exported[0]!.spanContext().traceId).toBe(TRACE_ID);
+    expect(parentOf(exported[0]!)).toBe(CLIENT_SPAN);
+    const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
+    const calls = attempts(spans);
+    expect(calls.length).toBeGreaterThan(0);
+    for (const attempt of calls) {
+      let top = attempt;
+      while (parentOf(top) && byId.has(parentOf(top)!)) top = byId.get(parentOf(top)!)!;
+      expect(top.name, attempt.name).toBe('GET /exports/activity.csv');
+    }
+    const requests = await sandboxRequests(gw());
+    expect(requests.length).toBe(calls.length);
+    for (const request of requests) expect(request.headers.traceparent).toContain(TRACE_ID);
+  });
+
   it("an operation sent by APQ hash is traced too: its span names the document's hash, and its provider calls are in the client's trace", async () => {
     const text = 'query TracedByHash { account(provider: TELEPAGOS) { balance { amount } } }';
     const hash = createHash('sha256').update(text).digest('hex');
