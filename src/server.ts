@@ -266,8 +266,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       pipeline,
       logger,
       apollo: apolloHandler as (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
-      // A request by document id is an operation like any other: its span, the client's traceparent continued.
-      context: (client, request, reply) => contextFor(client, request.id, requestSignal(reply, pipeline), startOperation(request.headers, request.id, 'http')),
+      // A request by document id is an operation like any other: its span (started before admission), the client's traceparent continued.
+      context: (client, request, reply, trace) => contextFor(client, request.id, requestSignal(reply, pipeline), trace),
     }),
   });
   if (options.watchClients) reloader.watch();

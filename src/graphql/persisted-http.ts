@@ -18,14 +18,15 @@ import { execute, GraphQLError, type GraphQLFormattedError, type GraphQLSchema }
 import type { ClientApp } from '../auth/clients.js';
 import type { GatewayContext } from '../context.js';
 import { forRequest, type Logger } from '../logging.js';
-import type { OperationPipeline } from './pipeline.js';
+import { endFailed, startOperation, type Traced } from '../observability/tracing.js';
+import { tagged, type OperationPipeline } from './pipeline.js';
 
 export interface PersistedHttpOptions {
   schema: GraphQLSchema;
   pipeline: OperationPipeline;
   logger: Logger;
   /** The context of one operation, cancelled when the client goes away or its deadline passes. */
-  context(client: ClientApp, request: FastifyRequest, reply: FastifyReply): GatewayContext;
+  context(client: ClientApp, request: FastifyRequest, reply: FastifyReply, trace: Traced | undefined): GatewayContext;
   /** Apollo's handler: every request not sent by id. */
   apollo: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }
@@ -55,30 +56,33 @@ export function persistedDocumentsHandler(options: PersistedHttpOptions): RouteH
     if (!params) return options.apollo(request, reply);
 
     const requestId = request.id;
+    // The operation's span from the start (its parent the client's traceparent), so a refusal is traced too.
+    const trace = startOperation(request.headers, requestId, 'http');
+    /** A refusal before the operation has a context: its span ends refused, its error carries the ids. */
+    const refuse = (type: string, status: number, error: GraphQLError) => {
+      if (trace?.span) {
+        trace.span.setAttribute('pasarela.outcome', 'refused');
+        endFailed(trace.span, error, String(error.extensions.code));
+      }
+      return answer(reply, pipeline, type, status, [tagged(error, requestId, trace?.traceId)], requestId);
+    };
     const contentType = chooseContentType(request.headers.accept);
     if (!contentType)
-      return answer(
-        reply,
-        pipeline,
-        JSON_TYPE,
-        406,
-        [requestError('Send an accept header that allows application/json or application/graphql-response+json', 'BAD_REQUEST')],
-        requestId,
-      );
-    if (request.method === 'GET' && csrfSuspect(request))
-      return answer(reply, pipeline, contentType, 400, [requestError(CSRF_MESSAGE, 'BAD_REQUEST')], requestId);
+      return refuse(JSON_TYPE, 406, requestError('Send an accept header that allows application/json or application/graphql-response+json', 'BAD_REQUEST'));
+    if (request.method === 'GET' && csrfSuspect(request)) return refuse(contentType, 400, requestError(CSRF_MESSAGE, 'BAD_REQUEST'));
 
     let client: ClientApp;
     try {
-      client = await pipeline.admitRequest(request.headers.authorization, params.query, requestId);
+      client = await pipeline.admitRequest(request.headers.authorization, params.query, requestId, trace?.traceId);
     } catch (error) {
       if (!(error instanceof GraphQLError)) {
-        forRequest(options.logger, requestId).error({ err: error }, 'unexpected error while admitting a request');
+        forRequest(options.logger, requestId, trace?.traceId).error({ err: error }, 'unexpected error while admitting a request');
+        if (trace?.span) endFailed(trace.span, error);
         throw error;
       }
-      return answer(reply, pipeline, contentType, statusOf(error), [error], requestId);
+      return refuse(contentType, statusOf(error), error);
     }
-    const ctx = options.context(client, request, reply);
+    const ctx = options.context(client, request, reply, trace);
 
     const fail = (errors: readonly GraphQLError[], status: number, name?: string, type?: string) => {
       pipeline.done(ctx, name, type, true);

@@ -193,6 +193,23 @@ describe('tracing on: one trace from the client to every provider call', () => {
     expect(parse[0]!.status.code).toBe(SpanStatusCode.ERROR);
   });
 
+  it('a request by document id refused before it runs is a refused span in the trace, and its error carries the trace id', async () => {
+    const documentId = `sha256:${'0'.repeat(64)}`;
+    const refused = await fetch(`${gw().url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/xml', traceparent: TRACEPARENT },
+      body: JSON.stringify({ documentId }),
+    });
+    expect(refused.status).toBe(406);
+    const body = (await refused.json()) as { errors: { extensions: Record<string, unknown> }[] };
+    expect(body.errors[0]!.extensions).toMatchObject({ requestId: expect.any(String), traceId: TRACE_ID });
+    const spans = named(tracing.spans(), 'graphql.operation');
+    expect(spans).toHaveLength(1);
+    expect(spans[0]!.spanContext().traceId).toBe(TRACE_ID);
+    expect(spans[0]!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(spans[0]!.attributes['pasarela.outcome']).toBe('refused');
+  });
+
   it('a malformed traceparent is ignored: a new trace, nothing of it passed on', async () => {
     const { body } = await gw().query('{ account(provider: TELEPAGOS) { balance { amount } } }', undefined, { traceparent: '00-zzzz-1234-01' });
     expect(body.errors).toBeUndefined();
