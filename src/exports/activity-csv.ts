@@ -24,6 +24,7 @@ import { forRequest, type Logger } from '../logging.js';
 import { endFailed, startIncoming } from '../observability/tracing.js';
 import { activityQuery } from '../modules/activity/activity.resolver.js';
 import type { ActivityFilter } from '../modules/activity/activity.type.js';
+import { CurrencyCode, TransactionDirectionEnum, TransactionKindEnum, TransactionStatusEnum } from '../modules/common/enums.js';
 import { ActivityFeed, activitySources } from '../modules/activity/feed.js';
 import type { TransactionValue } from '../modules/transactions/transaction.type.js';
 import { ProviderError } from '../providers/errors.js';
@@ -51,10 +52,11 @@ const COLUMNS = [
   'counterparty_cbu',
 ] as const;
 
-const DIRECTIONS = ['IN', 'OUT'];
-const KINDS = ['DEPOSIT', 'CASHOUT', 'TRANSFER'];
-const STATUSES = ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'REJECTED', 'CANCELLED', 'UNKNOWN'];
-const CURRENCIES = ['ARS', 'PEN', 'USD'];
+/** The values each list parameter takes: the GraphQL enums `activity`'s filter takes. */
+const DIRECTIONS = Object.values(TransactionDirectionEnum);
+const KINDS = Object.values(TransactionKindEnum);
+const STATUSES = Object.values(TransactionStatusEnum);
+const CURRENCIES = Object.values(CurrencyCode);
 const PARAMETERS = new Set(['from', 'to', 'timeZone', 'providers', 'direction', 'kinds', 'statuses', 'currencies', 'minAmount', 'maxAmount']);
 /**
  * Provider pages read at once per step: the export reads everything, so it keeps four TelePagos pages in
