@@ -6,7 +6,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { request } from 'undici';
 import type { ClientRegistry } from '../../src/auth/clients.js';
@@ -16,6 +15,10 @@ import { createGateway, type Gateway } from '../../src/server.js';
 import type { RunningSandboxes } from '../../src/sandbox/index.js';
 import type { SharedState } from '../../src/state/index.js';
 import type { GraphQLResponse } from './gateway.js';
+import { waitFor } from './wait.js';
+
+/** Re-exported for the Redis and state suites that import it from here. */
+export { waitFor };
 
 /** The shared Redis (override with PASARELA_TEST_REDIS_URL). */
 export const TEST_REDIS_URL = process.env.PASARELA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -60,22 +63,6 @@ export async function deletePrefix(prefix: string, url = TEST_REDIS_URL): Promis
     return keys.length;
   } finally {
     redis.disconnect();
-  }
-}
-
-/** Polls until `check` gives a value (not undefined/false), or throws after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 10_000,
-  everyMs = 25,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
   }
 }
 

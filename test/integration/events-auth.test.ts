@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import { ClientRegistry } from '../../src/auth/clients.js';
 import type { MemoryEventBus } from '../../src/events/bus.js';
 import { useTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { waitFor } from '../helpers/wait.js';
 
 const sha256 = (key: string) => createHash('sha256').update(key).digest('hex');
 const READER_KEY = 'pk_test_reader_0123456789';
@@ -22,16 +23,6 @@ const clients = ClientRegistry.fromJson([
 ]);
 
 const SUBSCRIPTION = 'subscription { paymentEvents { id provider type } }';
-
-async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 8_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 interface Attempt {
   received: { id: string; provider: string; type: string }[];

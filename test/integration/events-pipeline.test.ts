@@ -21,6 +21,7 @@ import { WEBHOOK_BODY_LIMIT } from '../../src/webhooks/routes.js';
 import type { MemoryEventBus } from '../../src/events/bus.js';
 import { useTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { call, type CallResult } from '../helpers/http.js';
+import { waitFor } from '../helpers/wait.js';
 
 const SUBSCRIPTION = `subscription Events($provider: Provider) {
   paymentEvents(provider: $provider) {
@@ -44,17 +45,6 @@ type SandboxName = 'talo' | 'telepagos' | 'tupay';
 
 let seq = 0;
 const unique = (label: string) => `ev-${label}-${process.pid}-${++seq}`;
-
-/** Polls until `check` returns a value (not undefined/false), or fails after `timeoutMs`. */
-async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 8_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 interface PaymentEvent {
   id: string;

@@ -13,22 +13,13 @@ import { SANDBOX_CREDENTIALS } from '../../src/sandbox/credentials.js';
 import { useTestGateway } from '../helpers/gateway.js';
 import { call } from '../helpers/http.js';
 import { expectNoSecretsInSpans, parentOf, useInMemoryTracing } from '../helpers/tracing.js';
+import { waitFor } from '../helpers/wait.js';
 
 const tracing = useInMemoryTracing();
 const gw = useTestGateway({ publicUrlIsGateway: true, sandboxes: { now: new Date() }, env: { MAX_OPERATION_AMOUNT: '100000' } });
 
 const TRACE_ID = 'a3ce929d0e0e47364bf92f3577b34da6';
 const CLIENT_SPAN = '53995c3f42cd8ad8';
-
-async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 8_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('tracing on: webhooks and subscription events', () => {
   let client: Client;
