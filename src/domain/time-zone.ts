@@ -116,10 +116,14 @@ export function localDate(ms: number, timeZone: string): LocalDate {
 
 /** The first instant of a calendar day in a zone (ms). */
 export function dayStart(day: LocalDate, timeZone: string): number {
-  const key = `${timeZone} ${day}`;
+  return remembered(`${timeZone} ${day}`, () => computeDayStart(day, timeZone));
+}
+
+/** `compute()`, once per key while it is remembered. */
+function remembered(key: string, compute: () => number): number {
   let ms = dayStarts.get(key);
   if (ms === undefined) {
-    ms = computeDayStart(day, timeZone);
+    ms = compute();
     if (dayStarts.size >= MAX_REMEMBERED_DAYS) dayStarts.clear();
     dayStarts.set(key, ms);
   }
@@ -148,14 +152,7 @@ export function daysInstants(from: LocalDate, to: LocalDate, timeZone: string): 
 
 /** The last millisecond of a calendar day in a zone, remembered with the day's first instant. */
 function dayEnd(day: LocalDate, timeZone: string): number {
-  const key = `${timeZone} ${day} end`;
-  let ms = dayStarts.get(key);
-  if (ms === undefined) {
-    ms = dayStart(addDays(day, 1), timeZone) - 1;
-    if (dayStarts.size >= MAX_REMEMBERED_DAYS) dayStarts.clear();
-    dayStarts.set(key, ms);
-  }
-  return ms;
+  return remembered(`${timeZone} ${day} end`, () => dayStart(addDays(day, 1), timeZone) - 1);
 }
 
 /** The Monday starting the ISO week `day` is in. */
