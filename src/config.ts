@@ -6,6 +6,7 @@
 import { AMOUNT_WIRE_FORMATS, DEFAULT_AMOUNT_WIRE_FORMAT, type AmountWireFormat } from './providers/telepagos/assumptions.js';
 import { DEFAULT_TUPAY_REPORT_RANGE_FORMAT, TUPAY_REPORT_RANGE_FORMATS, type TupayReportRangeFormat } from './providers/tupay/assumptions.js';
 import { DEFAULT_BREAKER } from './providers/http.js';
+import { DEFAULT_MAX_PROVIDER_CALLS } from './domain/call-allowance.js';
 import { SANDBOX_CREDENTIALS } from './sandbox/credentials.js';
 import { Secret } from './secret.js';
 import { DEFAULT_CONFIRM_RATE_LIMIT } from './webhooks/pipeline.js';
@@ -77,6 +78,12 @@ export interface Config {
   breakerProbeIntervalMs: number;
   /** REQUEST_DEADLINE_MS, default 30000: a GraphQL request's upstream calls are cancelled after this. */
   requestDeadlineMs: number;
+  /**
+   * MAX_PROVIDER_CALLS_PER_OPERATION, default the upstream budget (60, src/graphql/limits.ts): the most
+   * provider calls one operation (a GraphQL query or mutation, a CSV export before its rows earn more)
+   * may make; the call past it is not sent (src/domain/call-allowance.ts).
+   */
+  maxProviderCallsPerOperation: number;
   /** SHUTDOWN_GRACE_MS, default 10000: how long in-flight requests may finish on SIGTERM. */
   shutdownGraceMs: number;
   /** LOG_LEVEL, default info. */
@@ -290,6 +297,7 @@ export function loadConfig(env: Env = process.env): Config {
     breakerMinCalls: integer(env, problems, 'BREAKER_MIN_CALLS', DEFAULT_BREAKER.minimumCalls, 1, 1_000_000),
     breakerProbeIntervalMs: integer(env, problems, 'BREAKER_PROBE_INTERVAL_MS', DEFAULT_BREAKER.halfOpenAfterMs, 100, 600_000),
     requestDeadlineMs: integer(env, problems, 'REQUEST_DEADLINE_MS', 30_000, 100, 600_000),
+    maxProviderCallsPerOperation: integer(env, problems, 'MAX_PROVIDER_CALLS_PER_OPERATION', DEFAULT_MAX_PROVIDER_CALLS, 1, 1_000_000),
     shutdownGraceMs: integer(env, problems, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     logLevel,
     redisUrl,

@@ -12,6 +12,7 @@ import type { Metrics } from './observability/metrics.js';
 import type { CacheStore } from './state/cache.js';
 import type { IdempotencyStore } from './state/idempotency-store.js';
 import type { CallContext } from './domain/models.js';
+import { CallAllowance } from './domain/call-allowance.js';
 import type { CancelSignal } from './cancellation.js';
 import type { ProviderRegistry } from './providers/registry.js';
 import { ProviderError } from './providers/errors.js';
@@ -43,6 +44,8 @@ export interface GatewayContext {
   partialErrors: GraphQLError[];
   /** performance.now() when the context was made (the operation's start, for its duration metric). */
   startedAt: number;
+  /** The operation's provider calls, up to MAX_PROVIDER_CALLS_PER_OPERATION (passed on by `callContext`). */
+  providerCalls: CallAllowance;
   /** The trusted document this operation runs (set before it runs): its id and name are on every log line. */
   document?: { id: string; name: string | undefined };
   /**
@@ -81,6 +84,7 @@ export class RequestContext implements GatewayContext {
   readonly values = new Map<string, Promise<unknown>>();
   readonly partialErrors: GraphQLError[] = [];
   readonly startedAt = performance.now();
+  readonly providerCalls: CallAllowance;
   document: { id: string; name: string | undefined } | undefined = undefined;
   private readonly gatewayLogger: Logger;
   private requestLogger: Logger | undefined = undefined;
@@ -99,6 +103,7 @@ export class RequestContext implements GatewayContext {
     this.metrics = services.metrics;
     this.providers = services.providers;
     this.gatewayLogger = services.logger;
+    this.providerCalls = new CallAllowance(services.config.maxProviderCallsPerOperation);
   }
 
   /** This request's logger (its id, trace id, client and trusted document on every line), made on first use. */
@@ -122,6 +127,7 @@ export function callContext(ctx: GatewayContext): CallContext {
     requestId: ctx.requestId,
     trace: ctx.trace?.context,
     onSkippedRow: (error) => ctx.partialErrors.push(skippedRowError(error)),
+    calls: ctx.providerCalls,
   };
 }
 

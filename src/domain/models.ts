@@ -5,6 +5,7 @@
 import type { Context as TraceContext } from '@opentelemetry/api';
 import type { CancelSignal } from '../cancellation.js';
 import type { ProviderId } from '../providers/provider.js';
+import type { CallAllowance } from './call-allowance.js';
 import type { Currency, Money } from './money.js';
 
 export type TransactionStatus = 'PENDING' | 'IN_PROGRESS' | 'COMPLETED' | 'REJECTED' | 'CANCELLED' | 'UNKNOWN';
@@ -146,4 +147,9 @@ export interface CallContext {
    * row and field): the rest of the page is still answered, and the caller reports this next to it.
    */
   onSkippedRow?: (error: Error) => void;
+  /**
+   * The operation's provider-call allowance (MAX_PROVIDER_CALLS_PER_OPERATION): each call takes one, and
+   * a call with none left is not sent. Absent for calls that must run to their end (detachedCallContext).
+   */
+  calls?: CallAllowance;
 }

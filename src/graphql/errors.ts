@@ -5,6 +5,7 @@
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { ProviderCallLimitError } from '../domain/call-allowance.js';
 import { ProviderError } from '../providers/errors.js';
 
 export const ERROR_CODES = [
@@ -36,6 +37,17 @@ const APOLLO_CODES: Record<string, GraphQLErrorCode> = {
   PERSISTED_QUERY_NOT_SUPPORTED: 'BAD_USER_INPUT',
 };
 
+/**
+ * A provider's failure reported next to the other providers' data, at `path` (a field of several
+ * providers: accounts, activity): formatted like any other error, its message the error's own when it
+ * is one we wrote (a provider error, the call ceiling), otherwise only the provider's name.
+ */
+export function partialProviderError(provider: string, reason: unknown, path: readonly (string | number)[]): GraphQLError {
+  const original = reason instanceof Error ? reason : new Error(String(reason));
+  const message = original instanceof ProviderError || original instanceof ProviderCallLimitError ? original.message : `${provider} failed`;
+  return new GraphQLError(message, { path, originalError: original, extensions: { provider } });
+}
+
 export function userInputError(message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', ...extensions } });
 }
@@ -64,6 +76,9 @@ function known(formatted: GraphQLFormattedError, error: unknown, production: boo
   const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
   if (original instanceof ProviderError) {
     return { ...base, message: original.message, extensions: providerExtensions(original) };
+  }
+  if (original instanceof ProviderCallLimitError) {
+    return { ...base, message: original.message, extensions: { code: 'QUERY_TOO_COMPLEX', provider: original.provider } };
   }
   // Apollo re-codes validation errors GRAPHQL_VALIDATION_FAILED; a limit's own code is on the original.
   const wrapped = error instanceof GraphQLError && error.originalError instanceof GraphQLError ? error.originalError.extensions.code : undefined;

@@ -37,6 +37,8 @@ export function providerCall<Answer>(shape: CallShape<Answer>): ProviderCall<Ans
   const { transport, credentials, present, refused, unwrap, observe } = shape;
   return async (request, ctx, read) => {
     const requestId = ctx?.requestId;
+    // The operation's ceiling on provider calls: the call past it is not sent (ProviderCallLimitError).
+    ctx?.calls?.take(transport.provider);
     const source: WireSource = { endpoint: request.endpoint, requestId, observe };
     const response = await authenticatedRequest(transport, credentials, present, { ...request, signal: ctx?.signal, requestId, trace: ctx?.trace }, refused);
     return read(unwrap(response, source), source);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, withSandboxes } from '../../src/config.js';
+import { LIMITS } from '../../src/graphql/limits.js';
 
 function error(env: Record<string, string>): ConfigError {
   try {
@@ -89,6 +90,12 @@ describe('configuration', () => {
     expect(loadConfig({ MAX_OPERATION_AMOUNT: '1000.50' }).maxOperationAmount).toBe('1000.50');
     expect(error({ MAX_OPERATION_AMOUNT: '-1' }).variable).toBe('MAX_OPERATION_AMOUNT');
     expect(error({ MAX_OPERATION_AMOUNT: '1.234' }).variable).toBe('MAX_OPERATION_AMOUNT');
+  });
+
+  it('reads the provider-call ceiling per operation (default the upstream budget)', () => {
+    expect(loadConfig({}).maxProviderCallsPerOperation).toBe(LIMITS.maxUpstreamCost);
+    expect(loadConfig({ MAX_PROVIDER_CALLS_PER_OPERATION: '500' }).maxProviderCallsPerOperation).toBe(500);
+    expect(error({ MAX_PROVIDER_CALLS_PER_OPERATION: '0' }).variable).toBe('MAX_PROVIDER_CALLS_PER_OPERATION');
   });
 
   it('reads the webhook confirmation bucket (default 2 a second, bursts of 20)', () => {

@@ -1,10 +1,10 @@
 import { Arg, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { GraphQLError } from 'graphql';
 import { callContext, type GatewayContext } from '../../context.js';
 import type { BalanceReportEntry as DomainReportEntry } from '../../domain/models.js';
 import type { Money as DomainMoney } from '../../domain/money.js';
-import { badResponse, ProviderError } from '../../providers/errors.js';
+import { badResponse } from '../../providers/errors.js';
 import type { ProviderId } from '../../providers/provider.js';
+import { partialProviderError } from '../../graphql/errors.js';
 import { toGlobalId } from '../../graphql/relay/global-id.js';
 import { LocalDateScalar } from '../../graphql/scalars/index.js';
 import { Money } from '../common/money.type.js';
@@ -29,7 +29,7 @@ export class AccountResolver {
     results.forEach((result, i) => {
       const provider = sources[i]!.provider;
       if (result.status === 'fulfilled') healthy.push(accountValue(provider));
-      else ctx.partialErrors.push(partialError(result.reason, ['accounts'], provider));
+      else ctx.partialErrors.push(partialProviderError(provider, result.reason, ['accounts']));
     });
     return healthy;
   }
@@ -73,11 +73,4 @@ function balanceSource(ctx: GatewayContext, account: AccountValue): BalanceSourc
   const source = ctx.providers.capable(account.provider, 'balances');
   if (!source) throw new Error(`${account.provider} keeps no balance`);
   return source;
-}
-
-/** A provider failure reported next to partial data, at `path`, formatted like any other error. */
-function partialError(reason: unknown, path: string[], provider: ProviderId): GraphQLError {
-  const original = reason instanceof Error ? reason : new Error(String(reason));
-  const message = original instanceof ProviderError ? original.message : `${provider} failed`;
-  return new GraphQLError(message, { path, originalError: original, extensions: { provider } });
 }
