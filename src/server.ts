@@ -25,6 +25,7 @@ import { jitGateway } from './graphql/jit.js';
 import { forRequest, type Logger } from './logging.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { buildGatewaySchema } from './schema.js';
+import { activityPricing } from './modules/activity/activity.resolver.js';
 import { memoryState, type SharedState } from './state/index.js';
 import type { ClientApp, ClientRegistry } from './auth/clients.js';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
@@ -85,8 +86,8 @@ const NO_ERRORS: readonly GraphQLFormattedError[] = Object.freeze([]);
  */
 function gatewayPlugin(pipeline: OperationPipeline, traced: boolean): ApolloServerPlugin<GatewayContext> {
   const listeners: GraphQLRequestListener<GatewayContext> = {
-    async didResolveOperation({ operation, contextValue }) {
-      const refusal = operation && pipeline.authorize(contextValue.client, operation);
+    async didResolveOperation({ operation, document, request, contextValue }) {
+      const refusal = operation && pipeline.authorize(contextValue.client, document, operation, request.variables);
       if (refusal) throw refusal;
     },
     async didEncounterErrors({ errors, contextValue }) {
@@ -205,6 +206,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     metrics,
     requestDeadlineMs: config.requestDeadlineMs,
+    pricing: activityPricing(providers),
   });
   const reloader = new ClientsReloader({ pipeline, file: options.clientsFile, production: config.production, logger, metrics });
   // The manifests are read and compiled now: a gateway never starts with a manifest it cannot serve.
@@ -283,7 +285,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   // The activity feed as CSV, streamed: same key, rate limit and `read` scope as GraphQL.
-  registerActivityExport(app, { pipeline, providers, logger });
+  registerActivityExport(app, { pipeline, providers, logger, maxProviderCalls: config.maxProviderCallsPerOperation });
 
   const subscriptions = createSubscriptionServer({ schema, pipeline, context: contextFor });
   app.server.on('upgrade', (request, socket, head) => {

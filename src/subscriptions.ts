@@ -115,8 +115,8 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
         const prepared = !resolved.ok
           ? resolved
           : resolved.kind === 'document'
-            ? pipeline.authorizeDocument(client, resolved.document)
-            : pipeline.prepare(client, payload.query, payload.operationName);
+            ? pipeline.authorizeDocument(client, resolved.document, payload.variables)
+            : pipeline.prepare(client, payload.query, payload.operationName, payload.variables);
         const trusted = resolved.ok && resolved.kind === 'document' ? resolved.document : undefined;
         if (!prepared.ok) {
           // Counted like a refused HTTP operation: its type is unknown until it validates.

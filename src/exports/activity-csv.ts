@@ -2,8 +2,11 @@
  * `GET /exports/activity.csv`: the activity feed as CSV (RFC 4180), streamed. Same API key, rate limit
  * and `read` scope as GraphQL; the same arguments as `activity` (query parameters; lists comma-separated).
  *
- * - Everything is checked first: a bad key is 401, a key without `read` 403, a bad parameter 400, each
- *   with a JSON body `{ error: { code, message, field? } }`, and nothing is asked upstream.
+ * - Everything is checked first: a bad key is 401, a key without `read` 403, a bad parameter 400, a
+ *   range priced over the operation budget 400 QUERY_TOO_COMPLEX, each with a JSON body
+ *   `{ error: { code, message, field? } }`, and nothing is asked upstream.
+ * - Provider calls: MAX_PROVIDER_CALLS_PER_OPERATION, plus one per row written. Reaching it before the
+ *   first byte is a 400 QUERY_TOO_COMPLEX; after it, the response is cut off like a provider failure.
  * - Constant memory: rows are written as the feed reads them, one provider step at a time, and the
  *   writer waits for the socket to drain (backpressure) before reading more.
  * - The client leaving cancels the upstream calls in flight and stops the walk.
@@ -25,7 +28,9 @@ import { endFailed, startIncoming } from '../observability/tracing.js';
 import { activityQuery } from '../modules/activity/activity.resolver.js';
 import type { ActivityFilter } from '../modules/activity/activity.type.js';
 import { CurrencyCode, TransactionDirectionEnum, TransactionKindEnum, TransactionStatusEnum } from '../modules/common/enums.js';
-import { ActivityFeed, activitySources } from '../modules/activity/feed.js';
+import { ActivityFeed, activityPrice, activitySources } from '../modules/activity/feed.js';
+import { CallAllowance, ProviderCallLimitError } from '../domain/call-allowance.js';
+import { LIMITS } from '../graphql/limits.js';
 import type { TransactionValue } from '../modules/transactions/transaction.type.js';
 import { ProviderError } from '../providers/errors.js';
 import { PROVIDERS } from '../providers/provider.js';
@@ -185,6 +190,8 @@ export interface ActivityExportOptions {
   pipeline: OperationPipeline;
   providers: ProviderRegistry;
   logger: Logger;
+  /** MAX_PROVIDER_CALLS_PER_OPERATION: the calls an export may make before its rows earn more. */
+  maxProviderCalls: number;
 }
 
 export function registerActivityExport(app: FastifyInstance, options: ActivityExportOptions): void {
@@ -226,15 +233,30 @@ export function registerActivityExport(app: FastifyInstance, options: ActivityEx
       throw error;
     }
 
-    // 3. The rows, streamed; the client leaving cancels what is in flight.
+    // 3. Its price: the whole range of every provider, within the same budget as a GraphQL operation.
+    const sources = activitySources(options.providers.all('transactions'), query.filter);
+    const price = activityPrice(query, sources, 'all');
+    if (price > LIMITS.maxUpstreamCost) {
+      return refuse(
+        reply,
+        400,
+        'QUERY_TOO_COMPLEX',
+        `This export would cost about ${price} provider calls; the limit is ${LIMITS.maxUpstreamCost}. Export a shorter range at once.`,
+      );
+    }
+
+    // 4. The rows, streamed; the client leaving cancels what is in flight. The export's provider calls
+    // have the operation's ceiling, and each row written earns one more: a walk that brings rows runs to
+    // its end, one whose filter matches nothing stops at the ceiling.
     const cancellation = new Cancellation();
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) cancellation.abort();
     });
+    const calls = new CallAllowance(options.maxProviderCalls);
     const feed = new ActivityFeed(
       query,
-      activitySources(options.providers.all('transactions'), query.filter),
-      { signal: cancellation, requestId: request.id, trace: trace?.context },
+      sources,
+      { signal: cancellation, requestId: request.id, trace: trace?.context, calls },
       (provider, error) => {
         failure ??= { provider, error };
       },
@@ -249,6 +271,7 @@ export function registerActivityExport(app: FastifyInstance, options: ActivityEx
       if (error instanceof GraphQLError) return refuseGraphQL(reply, error);
       throw error;
     }
+    if (failure?.error instanceof ProviderCallLimitError) return refuse(reply, 400, 'QUERY_TOO_COMPLEX', failure.error.message, { provider: failure.provider });
     if (failure) {
       const error = failure.error;
       const status = error instanceof ProviderError && error.code === 'PROVIDER_ERROR' ? 502 : 503;
@@ -267,6 +290,7 @@ export function registerActivityExport(app: FastifyInstance, options: ActivityEx
         if (failure) break;
         feed.take();
         rows++;
+        calls.grant(1);
         chunk += csvLine(row, timeZone);
         if (chunk.length >= CHUNK_CHARS || !feed.ready) {
           yield chunk;

@@ -17,6 +17,8 @@ import {
   getNamedType,
   isListType,
   isNonNullType,
+  getArgumentValues,
+  getVariableValues,
   type FieldNode,
   type OperationDefinitionNode,
   type FragmentDefinitionNode,
@@ -26,9 +28,13 @@ import {
   type GraphQLSchema,
   type GraphQLType,
   type SelectionSetNode,
+  type DocumentNode,
   type ValidationContext,
+  type ValueNode,
   type ValidationRule,
 } from 'graphql';
+
+import { DEFAULT_MAX_PROVIDER_CALLS } from '../domain/call-allowance.js';
 
 export const LIMITS = {
   /** Longest query text accepted, in bytes. */
@@ -46,8 +52,8 @@ export const LIMITS = {
   maxAliases: 15,
   /** Directives (armor default 50). */
   maxDirectives: 50,
-  /** Upstream calls one operation may cause, as priced by UPSTREAM_COST. */
-  maxUpstreamCost: 60,
+  /** Upstream calls one operation may cause, as priced by UPSTREAM_COST: the default run-time ceiling too. */
+  maxUpstreamCost: DEFAULT_MAX_PROVIDER_CALLS,
 } as const;
 
 export function tooComplex(message: string): GraphQLError {
@@ -88,9 +94,10 @@ export const UPSTREAM_COST: Readonly<Record<string, Price>> = {
   'Account.balance': { cost: 1 },
   'Account.balances': { cost: 1 },
   'Account.transactions': { cost: 10 },
-  // A page reads each provider's steps for its rows: TelePagos pages of 15, Tupay windows (2 listings).
+  // Priced by their arguments (ArgumentPricing, from the activity module): the range, the providers, and
+  // how far a walk may go when the filter matches nothing. These are the prices while the arguments are
+  // variables not yet known (validation); the operation is priced again with their values before it runs.
   'Query.activity': { cost: 10 },
-  // Reads the whole range of every provider, like an unfiltered Account.transactions of each.
   'Query.activitySummary': { cost: 20 },
   'Account.balanceReport': { cost: 2 },
   'Cashout.voucher': { cost: 1 },
@@ -108,6 +115,14 @@ export interface Price {
   once?: boolean;
 }
 
+/**
+ * A field whose price depends on its arguments: the provider calls it may make for these argument
+ * values (coerced, defaults applied), or undefined when they are not valid (the field refuses them
+ * itself before any call). Keyed by `Type.field`; the field must be in UPSTREAM_COST too.
+ */
+export type ArgumentPricer = (args: Record<string, unknown>) => number | undefined;
+export type ArgumentPricing = Readonly<Record<string, ArgumentPricer>>;
+
 export const MUTATION_COST = 3;
 /** Assumed size of a list of objects whose items cost upstream calls. */
 const LIST_FACTOR = 10;
@@ -118,7 +133,7 @@ function isList(type: GraphQLType): boolean {
 
 /** The price table resolved against one schema: looked up by field definition, with no string built per field. */
 interface Pricing {
-  prices: Map<GraphQLField<unknown, unknown>, Price>;
+  prices: Map<GraphQLField<unknown, unknown>, Price & { coordinate: string }>;
   nodes: GraphQLField<unknown, unknown> | undefined;
 }
 
@@ -128,12 +143,12 @@ const pricings = new WeakMap<GraphQLSchema, Pricing>();
 function pricingOf(schema: GraphQLSchema): Pricing {
   let pricing = pricings.get(schema);
   if (!pricing) {
-    const prices = new Map<GraphQLField<unknown, unknown>, Price>();
+    const prices: Pricing['prices'] = new Map();
     for (const [coordinate, price] of Object.entries(UPSTREAM_COST)) {
       const [typeName, fieldName] = coordinate.split('.') as [string, string];
       const type = schema.getType(typeName);
       const field = type && 'getFields' in type ? type.getFields()[fieldName] : undefined;
-      if (field) prices.set(field as GraphQLField<unknown, unknown>, price);
+      if (field) prices.set(field as GraphQLField<unknown, unknown>, { ...price, coordinate });
     }
     pricing = { prices, nodes: schema.getQueryType()?.getFields().nodes };
     pricings.set(schema, pricing);
@@ -144,16 +159,45 @@ function pricingOf(schema: GraphQLSchema): Pricing {
 /** Where the cost walk finds a fragment's definition, and the operation's variable values when known. */
 interface CostInputs {
   fragment: (name: string) => FragmentDefinitionNode | undefined;
+  /** Coerced variable values; undefined while validating. */
   variables?: Readonly<Record<string, unknown>>;
+  pricing: ArgumentPricing;
+}
+
+/** What a cost walk found: the price, and whether a field priced by its arguments waited on a variable. */
+interface Cost {
+  cost: number;
+  /** A field priced by its arguments could not see them (variables unknown): price again with them. */
+  needsVariables: boolean;
 }
 
 /**
  * The provider calls an operation would cause, as priced by UPSTREAM_COST. Without variable values
  * (while validating) a `nodes(ids: $variable)` counts as LIST_FACTOR ids; with them, as the real list.
  */
-function operationCost(schema: GraphQLSchema, operation: OperationDefinitionNode, inputs: CostInputs): number {
+function operationCost(schema: GraphQLSchema, operation: OperationDefinitionNode, inputs: CostInputs): Cost {
   const { prices, nodes } = pricingOf(schema);
   const mutationType = schema.getMutationType();
+  let needsVariables = false;
+
+  /** A field's own price: by its arguments when it has a pricer and they can be read, else the table's. */
+  const ownPrice = (price: Price & { coordinate: string }, definition: GraphQLField<unknown, unknown>, field: FieldNode): number => {
+    const pricer = inputs.pricing[price.coordinate];
+    if (!pricer) return price.cost;
+    // Validating, its variables are not known yet: the table's price now, the real one before it runs.
+    if (!inputs.variables && field.arguments?.some((argument) => hasVariable(argument.value))) {
+      needsVariables = true;
+      return price.cost;
+    }
+    let args: Record<string, unknown>;
+    try {
+      args = getArgumentValues(definition, field, inputs.variables as Record<string, unknown> | undefined);
+    } catch {
+      // A value that does not coerce: the field is refused when it runs, before any call.
+      return price.cost;
+    }
+    return pricer(args) ?? price.cost;
+  };
 
   const selectionCost = (selectionSet: SelectionSetNode, parent: GraphQLOutputType, factor: number, seen: Set<string>): number => {
     let total = 0;
@@ -181,34 +225,83 @@ function operationCost(schema: GraphQLSchema, operation: OperationDefinitionNode
     const isNodes = definition === nodes;
     // nodes(ids:) fans out per id; any other list multiplies what its items cost.
     const fanOut = isNodes ? idsCount(field, inputs.variables) : isList(definition.type) ? LIST_FACTOR : 1;
-    const own = parentType === mutationType ? MUTATION_COST : price ? price.cost * (price.once ? 1 : factor) : 0;
+    const own =
+      parentType === mutationType
+        ? MUTATION_COST
+        : price
+          ? ownPrice(price, definition as GraphQLField<unknown, unknown>, field) * (price.once ? 1 : factor)
+          : 0;
     const children = field.selectionSet ? selectionCost(field.selectionSet, definition.type, factor * fanOut, seen) : 0;
     return (isNodes ? own * fanOut : own) + children;
   };
 
   const root =
     operation.operation === 'mutation' ? mutationType : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
-  return root ? selectionCost(operation.selectionSet, root, 1, new Set()) : 0;
+  const cost = root ? selectionCost(operation.selectionSet, root, 1, new Set()) : 0;
+  return { cost, needsVariables };
+}
+
+/** Whether an argument's value is, or holds, a variable. */
+function hasVariable(value: ValueNode): boolean {
+  if (value.kind === Kind.VARIABLE) return true;
+  if (value.kind === Kind.LIST) return value.values.some(hasVariable);
+  if (value.kind === Kind.OBJECT) return value.fields.some((field) => hasVariable(field.value));
+  return false;
 }
 
 function overBudget(cost: number, limit: number): GraphQLError | undefined {
   return cost > limit ? tooComplex(`This operation would cost about ${cost} provider calls; the limit is ${limit}. Ask for less at once.`) : undefined;
 }
 
-function upstreamCostRule(limit: number): ValidationRule {
+/**
+ * Operations that validated with a field priced by its arguments whose arguments were variables: they
+ * are priced again with the variables' values before they run (`refuseOverBudget`). Keyed by the
+ * operation's node, which every cache of parsed documents (Apollo's, the held documents) keeps.
+ */
+const pricedByVariables = new WeakSet<OperationDefinitionNode>();
+/** The argument prices each operation was validated with, for `refuseNodesOverBudget`'s second look. */
+const validatedWith = new WeakMap<OperationDefinitionNode, ArgumentPricing>();
+
+function upstreamCostRule(limit: number, pricing: ArgumentPricing): ValidationRule {
   return (context: ValidationContext) => {
     const fragments = new Map<string, FragmentDefinitionNode>();
     for (const definition of context.getDocument().definitions) {
       if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
     }
-    const inputs: CostInputs = { fragment: (name) => fragments.get(name) };
+    const inputs: CostInputs = { fragment: (name) => fragments.get(name), pricing };
     return {
       OperationDefinition(operation) {
-        const refusal = overBudget(operationCost(context.getSchema(), operation, inputs), limit);
+        const { cost, needsVariables } = operationCost(context.getSchema(), operation, inputs);
+        validatedWith.set(operation, pricing);
+        const refusal = overBudget(cost, limit);
         if (refusal) context.reportError(refusal);
+        else if (needsVariables) pricedByVariables.add(operation);
       },
     };
   };
+}
+
+/**
+ * Step 3 of the pipeline, with the variables: an operation whose price depends on arguments passed as
+ * variables (an `activity` range, say) is priced again with their values, before anything runs, on every
+ * transport. QUERY_TOO_COMPLEX when over the budget; undefined otherwise, and when the variables do not
+ * coerce (execution refuses them with its own error).
+ */
+export function refuseOverBudget(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  rawVariables: Readonly<Record<string, unknown>> | null | undefined,
+  pricing: ArgumentPricing,
+): GraphQLError | undefined {
+  if (!pricedByVariables.has(operation)) return undefined;
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {}, { maxErrors: 1 });
+  if (coerced.errors) return undefined;
+  const fragment = (name: string) =>
+    document.definitions.find((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === name);
+  const refusal = overBudget(operationCost(schema, operation, { fragment, variables: coerced.coerced, pricing }).cost, LIMITS.maxUpstreamCost);
+  if (refusal) Object.assign(refusal.extensions, { http: { status: 400 } });
+  return refusal;
 }
 
 /**
@@ -229,17 +322,19 @@ function idsCount(field: FieldNode, variables: CostInputs['variables']): number 
  */
 export function refuseNodesOverBudget(ids: readonly unknown[], info: GraphQLResolveInfo): void {
   if (ids.length <= LIST_FACTOR) return;
-  const cost = operationCost(info.schema, info.operation, { fragment: (name) => info.fragments[name], variables: info.variableValues });
+  const pricing = validatedWith.get(info.operation) ?? {};
+  const { cost } = operationCost(info.schema, info.operation, { fragment: (name) => info.fragments[name], variables: info.variableValues, pricing });
   const refusal = overBudget(cost, LIMITS.maxUpstreamCost);
   if (refusal) throw refusal;
 }
 
-export function validationRules(): ValidationRule[] {
+/** The abuse limits as validation rules; `pricing` prices the fields whose cost depends on their arguments. */
+export function validationRules(pricing: ArgumentPricing = {}): ValidationRule[] {
   return [
     maxDepthRule({ n: LIMITS.maxDepth, ...reject }),
     costLimitRule({ maxCost: LIMITS.maxCost, ...reject }),
     maxAliasesRule({ n: LIMITS.maxAliases, ...reject }),
     maxDirectivesRule({ n: LIMITS.maxDirectives, ...reject }),
-    upstreamCostRule(LIMITS.maxUpstreamCost),
+    upstreamCostRule(LIMITS.maxUpstreamCost, pricing),
   ];
 }

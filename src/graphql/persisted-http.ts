@@ -113,7 +113,7 @@ export function persistedDocumentsHandler(options: PersistedHttpOptions): RouteH
       void reply.header('allow', 'POST');
       return fail([requestError('Can only perform a mutation operation from a POST request.', 'BAD_REQUEST')], 405, document.name, type);
     }
-    const admitted = pipeline.authorizeDocument(client, document);
+    const admitted = pipeline.authorizeDocument(client, document, variables);
     if (!admitted.ok) return fail(admitted.errors, statusOf(admitted.errors[0]!), document.name, type);
 
     const result = await execute({

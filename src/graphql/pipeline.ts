@@ -11,7 +11,8 @@
  * 2. parse and validate — token limit, graphql-js's rules, the abuse limits (depth, aliases,
  *                directives, structural cost, provider-call budget) and, in production, no
  *                introspection; production hides "Did you mean" suggestions when errors are formatted;
- * 3. authorize — the scopes the operation's root fields need;
+ * 3. authorize — the scopes the operation's root fields need; and, with the variables' values, the
+ *                provider-call budget again for fields priced by arguments given as variables;
  * 4. execute   — with a request deadline, cancelled when the client goes away;
  * 5. answer    — errors formatted to the contract (`extensions.code`, masked when unexpected, the
  *                original logged), the request id (and trace id) on every error, the operation
@@ -48,7 +49,7 @@ import { SpanStatusCode, type Span } from '../observability/tracing.js';
 import { sanitizeText } from '../sanitize.js';
 import type { SharedState } from '../state/index.js';
 import { formatError, unexpectedErrors } from './errors.js';
-import { LIMITS, tooComplex, validationRules } from './limits.js';
+import { LIMITS, refuseOverBudget, tooComplex, validationRules, type ArgumentPricing } from './limits.js';
 import { hashOfId, sha256Hex } from './trusted-documents.js';
 
 export interface OperationPipelineOptions {
@@ -61,6 +62,8 @@ export interface OperationPipelineOptions {
   metrics: Metrics;
   /** How long one query or mutation may run before its upstream calls are cancelled. */
   requestDeadlineMs: number;
+  /** Prices of the fields whose provider calls depend on their arguments (activity's range and filter). */
+  pricing?: ArgumentPricing;
 }
 
 /** A document refused before it could run: the errors to answer with. */
@@ -98,6 +101,7 @@ export class OperationPipeline {
   /** Apollo's formatError, and the formatter of every WebSocket error. */
   readonly format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   private readonly allRules: readonly ValidationRule[];
+  private readonly pricing: ArgumentPricing;
   /** The client apps: one reference, swapped whole by `replaceClients` (a reload). */
   private clients: ClientRegistry | undefined;
   /** Documents registered by APQ (by apps whose policy allows any document), by hash. */
@@ -106,7 +110,8 @@ export class OperationPipeline {
   private readonly untrustedLogged = new Set<string>();
 
   constructor(private readonly options: OperationPipelineOptions) {
-    this.validationRules = [...validationRules(), ...(options.production ? [NoSchemaIntrospectionCustomRule] : [])];
+    this.pricing = options.pricing ?? {};
+    this.validationRules = [...validationRules(this.pricing), ...(options.production ? [NoSchemaIntrospectionCustomRule] : [])];
     this.allRules = [...specifiedRules, ...this.validationRules];
     this.format = formatError({ production: options.production });
     this.clients = options.clients;
@@ -196,9 +201,9 @@ export class OperationPipeline {
     return { id: `sha256:${hash}`, hash, text, document, operation, name: operation.name?.value, source };
   }
 
-  /** A document run by id: the operation's scopes (step 3) against the client's. */
-  authorizeDocument(client: ClientApp, document: TrustedDocument): Admitted | Refusal {
-    const refusal = this.authorize(client, document.operation);
+  /** A document run by id: step 3, the operation's scopes against the client's and its price with the variables. */
+  authorizeDocument(client: ClientApp, document: TrustedDocument, variables: unknown): Admitted | Refusal {
+    const refusal = this.authorize(client, document.document, document.operation, variables);
     return refusal ? refused(refusal) : { ok: true, document: document.document, operation: document.operation };
   }
 
@@ -276,7 +281,7 @@ export class OperationPipeline {
    * Steps 2 and 3 for transports that parse themselves (graphql-ws): parse with the token limit,
    * validate with every rule, pick the operation and check its scopes.
    */
-  prepare(client: ClientApp, query: unknown, operationName: string | null | undefined): Admitted | Refusal {
+  prepare(client: ClientApp, query: unknown, operationName: string | null | undefined, variables: unknown): Admitted | Refusal {
     if (typeof query !== 'string') return refused(coded('BAD_REQUEST', 'Send the operation as a string in "query"'));
     let document: DocumentNode;
     try {
@@ -291,13 +296,19 @@ export class OperationPipeline {
       return refused(
         coded('OPERATION_RESOLUTION_FAILURE', operationName ? `Unknown operation named "${operationName}"` : 'Send one operation, or name the one to run'),
       );
-    const refusal = this.authorize(client, operation);
+    const refusal = this.authorize(client, document, operation, variables);
     return refusal ? refused(refusal) : { ok: true, document, operation };
   }
 
-  /** Step 3: FORBIDDEN when the operation needs a scope the client lacks. */
-  authorize(client: ClientApp, operation: OperationDefinitionNode): GraphQLError | undefined {
-    return missingScopes(client, operation);
+  /**
+   * Step 3: FORBIDDEN when the operation needs a scope the client lacks; QUERY_TOO_COMPLEX when, priced
+   * with its variables' values, it would cost more provider calls than the budget.
+   */
+  authorize(client: ClientApp, document: DocumentNode, operation: OperationDefinitionNode, variables: unknown): GraphQLError | undefined {
+    return (
+      missingScopes(client, operation) ??
+      refuseOverBudget(this.options.schema, document, operation, variables as Record<string, unknown> | null | undefined, this.pricing)
+    );
   }
 
   /**

@@ -125,6 +125,19 @@ export interface TransactionSource {
    * are as small as the provider allows, so a page of the feed asks only for what it shows.
    */
   walk?(range: InstantRange, query: TransactionQuery, position: WalkPosition | undefined, call: CallContext, options?: WalkOptions): Promise<WalkStep>;
+  /**
+   * The provider calls a walk of `range` is priced at before anything is read (the read API refuses an
+   * operation priced over its budget, src/graphql/limits.ts): to find the newest `rows` rows, or to read
+   * the whole range (`all`: what a filter the provider cannot apply itself may take, matching nothing).
+   * What the range's length and the provider's paging tell; the data can make a walk longer, and the
+   * operation's call ceiling (src/domain/call-allowance.ts) stops it there.
+   */
+  walkPrice?(range: InstantRange, query: TransactionQuery, rows: number | 'all'): number;
+  /**
+   * Refuses (InvalidPositionError) a walk position this source could not have written for `range`: every
+   * position of a cursor is checked before any call is made.
+   */
+  checkPosition?(range: InstantRange, position: WalkPosition): void;
 }
 
 export interface BalanceReportSource {

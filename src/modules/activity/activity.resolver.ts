@@ -1,17 +1,19 @@
 import Big from 'big.js';
-import { GraphQLError, responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
+import { responsePathAsArray, type GraphQLResolveInfo } from 'graphql';
 import { Arg, Ctx, Info, Int, Query, Resolver } from 'type-graphql';
 import { callContext, type GatewayContext } from '../../context.js';
 import { toDecimal, type Currency } from '../../domain/money.js';
 import { DEFAULT_TIME_ZONE, isoWeekStart, localDate, monthStart } from '../../domain/time-zone.js';
+import { partialProviderError } from '../../graphql/errors.js';
+import type { ArgumentPricing } from '../../graphql/limits.js';
 import { checkFirst, type Connection } from '../../graphql/relay/connection.js';
+import type { ProviderRegistry } from '../../providers/registry.js';
 import { LocalDateScalar } from '../../graphql/scalars/index.js';
-import { ProviderError } from '../../providers/errors.js';
 import type { ProviderId } from '../../providers/provider.js';
 import { readDays } from '../transactions/date-range.js';
 import { TransactionConnection, type TransactionValue } from '../transactions/transaction.type.js';
 import { ActivityBucket, ActivityFilter, ActivityGroupBy, ActivitySummary } from './activity.type.js';
-import { ActivityFeed, activitySources, checkActivityFilter, type ActivityQuery } from './feed.js';
+import { ActivityFeed, activityPrice, activitySources, checkActivityFilter, type ActivityQuery } from './feed.js';
 
 const TIME_ZONE_RULE =
   'from and to are calendar days in timeZone (an IANA name, validated; default America/Argentina/Buenos_Aires; America/Lima is another), ' +
@@ -29,14 +31,30 @@ export function activityQuery(from: string, to: string, timeZone: string | null 
   return { from, to, timeZone: zone, range, filter: filter ?? undefined };
 }
 
+/**
+ * What `activity` and `activitySummary` cost in provider calls, from their arguments (the operation's
+ * budget, src/graphql/limits.ts): a page walks each provider for `first` + 1 rows (the one more answers
+ * hasNextPage), a summary every provider's whole range. Undefined for arguments the field refuses itself.
+ */
+export function activityPricing(providers: ProviderRegistry): ArgumentPricing {
+  const price = (args: Record<string, unknown>, rows: (args: Record<string, unknown>) => number | 'all'): number | undefined => {
+    try {
+      const query = activityQuery(args.from as string, args.to as string, args.timeZone as string, args.filter as ActivityFilter | undefined);
+      return activityPrice(query, activitySources(providers.all('transactions'), query.filter), rows(args));
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    'Query.activity': (args) => price(args, (a) => checkFirst(a.first as number) + 1),
+    'Query.activitySummary': (args) => price(args, () => 'all'),
+  };
+}
+
 /** A provider's failure next to the others' rows, at the field's path, formatted like any other error. */
 function sourceFailure(ctx: GatewayContext, info: GraphQLResolveInfo): (provider: ProviderId, error: unknown) => void {
   const path = responsePathAsArray(info.path);
-  return (provider, error) => {
-    const original = error instanceof Error ? error : new Error(String(error));
-    const message = original instanceof ProviderError ? original.message : `${provider} failed`;
-    ctx.partialErrors.push(new GraphQLError(message, { path, originalError: original, extensions: { provider } }));
-  };
+  return (provider, error) => ctx.partialErrors.push(partialProviderError(provider, error, path));
 }
 
 function bucketStart(at: number, timeZone: string, groupBy: ActivityGroupBy): string {

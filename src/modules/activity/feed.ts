@@ -17,7 +17,7 @@ import { createHash } from 'node:crypto';
 import Big from 'big.js';
 import type { CallContext } from '../../domain/models.js';
 import { userInputError } from '../../graphql/errors.js';
-import type { InstantRange, TransactionQuery, TransactionSource, WalkPosition, WalkStep } from '../../providers/capabilities.js';
+import type { InstantRange, TransactionQuery, TransactionQueryField, TransactionSource, WalkPosition, WalkStep } from '../../providers/capabilities.js';
 import type { ProviderId } from '../../providers/provider.js';
 import { InvalidPositionError } from '../../providers/walk.js';
 import { coveringDays } from '../transactions/date-range.js';
@@ -112,6 +112,35 @@ function upstreamQuery(source: TransactionSource, filter: ActivityFilter | undef
   if (filter?.statuses?.length && source.upstreamFilters.includes('statuses')) query.statuses = filter.statuses;
   if (filter?.kinds?.length && source.upstreamFilters.includes('kinds')) query.kinds = filter.kinds;
   return query;
+}
+
+/** Whether the filter has a field `source` cannot apply itself: then filling a page may take reading its whole range. */
+function filtersLocally(source: TransactionSource, filter: ActivityFilter | undefined): boolean {
+  if (!filter) return false;
+  const local = (field: TransactionQueryField) => !source.upstreamFilters.includes(field);
+  return (
+    (!!filter.direction && local('direction')) ||
+    (!!filter.statuses?.length && local('statuses')) ||
+    (!!filter.kinds?.length && local('kinds')) ||
+    !!filter.currencies?.length ||
+    (filter.minAmount !== undefined && filter.minAmount !== null) ||
+    (filter.maxAmount !== undefined && filter.maxAmount !== null)
+  );
+}
+
+/**
+ * The provider calls a feed over `sources` is priced at before it reads anything (src/graphql/limits.ts):
+ * each source's walk to emit `rows` rows, or its whole range (`all`, and whenever the filter has a field
+ * the source cannot apply: a filter that matches nothing reads every step). A source without a walk
+ * reads its range in one listing, priced as one call.
+ */
+export function activityPrice(query: ActivityQuery, sources: readonly TransactionSource[], rows: number | 'all'): number {
+  let price = 0;
+  for (const source of sources) {
+    const demand = rows === 'all' || filtersLocally(source, query.filter) ? 'all' : rows;
+    price += source.walkPrice ? source.walkPrice(query.range, upstreamQuery(source, query.filter), demand) : 1;
+  }
+  return price;
 }
 
 /** Minimum amount above maximum: refused before anything is asked. */
@@ -261,7 +290,6 @@ export class ActivityFeed {
   private async walk(source: TransactionSource, position: WalkPosition | null): Promise<WalkStep> {
     const query = upstreamQuery(source, this.query.filter);
     if (source.walk) return source.walk(this.query.range, query, position ?? undefined, this.call, { pages: this.pagesPerStep });
-    if (position !== null) throw new InvalidPositionError('this source has no positions');
     const days = coveringDays(this.query.range, source, { from: this.query.from, to: this.query.to });
     return { transactions: await source.transactions(days, query, this.call), notAfter: -Infinity };
   }
@@ -279,10 +307,20 @@ export class ActivityFeed {
     if (l !== undefined && !(Array.isArray(l) && l.length === 3 && Number.isFinite(l[0]) && typeof l[1] === 'string' && typeof l[2] === 'string')) {
       throw badCursor();
     }
+    // Every source's place is checked here, before any call: a position its source could not have written
+    // for this range is refused as a whole, not after the other sources have been asked.
     for (const source of sources) {
       const place = json.s[source.provider];
       const ok = place === 0 || (typeof place === 'object' && place !== null && (place.p === null || (typeof place.p === 'object' && !Array.isArray(place.p))));
       if (!ok) throw badCursor();
+      if (place === 0 || place.p === null) continue;
+      if (!source.walk || !source.checkPosition) throw badCursor();
+      try {
+        source.checkPosition(this.query.range, place.p);
+      } catch (error) {
+        if (error instanceof InvalidPositionError) throw badCursor();
+        throw error;
+      }
     }
     return json;
   }

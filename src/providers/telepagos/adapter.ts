@@ -23,7 +23,7 @@ import type {
   WalkStep,
 } from '../capabilities.js';
 import { localDate } from '../../domain/time-zone.js';
-import { TELEPAGOS_TIME_ZONE, isTelepagosId } from './assumptions.js';
+import { TELEPAGOS_TIME_ZONE, TRANSACTIONS_PAGE_SIZE, isTelepagosId } from './assumptions.js';
 import { TelepagosClient, type ListingPosition } from './client.js';
 import { NO_CARRY, type OrdinalCarry } from './mappers.js';
 import { InvalidPositionError, optionalPositionInt, positionInt } from '../walk.js';
@@ -42,7 +42,19 @@ function walkPosition(at: ListingPosition): WalkPosition {
   };
 }
 
-/** A listing position as listingStep wrote it, or InvalidPositionError. */
+/**
+ * A walk of the whole range is priced as if the account had this many rows a day: TelePagos tells how
+ * many there are only once page 1 is read. A busier account reaches the operation's call ceiling sooner
+ * (src/domain/call-allowance.ts), with an error saying so; a quieter one costs less than its price.
+ */
+export const PRICED_ROWS_PER_DAY = 1;
+const DAY_MS = 86_400_000;
+
+/**
+ * A listing position as listingStep wrote it, or InvalidPositionError: the page size as TelePagos
+ * reported it, the offset a whole number of its pages before the listing's last row (listingStep
+ * resumes on a page boundary of a listing it has not read to its end).
+ */
 function listingPosition(position: WalkPosition): ListingPosition {
   const offset = positionInt(position, 'offset', 0, MAX_OFFSET);
   const total = optionalPositionInt(position, 'total', 0, MAX_OFFSET);
@@ -59,7 +71,18 @@ function listingPosition(position: WalkPosition): ListingPosition {
     counts[digest] = count;
   }
   if ((total === undefined) !== (pageSize === undefined) || (pageSize === undefined && offset !== 0)) throw new InvalidPositionError('bad position');
+  if (total !== undefined && pageSize !== undefined && (offset % pageSize !== 0 || offset >= total)) throw new InvalidPositionError('bad offset');
   return { offset, total, pageSize, carry: { date: carry.date, counts } };
+}
+
+/**
+ * Pages of TRANSACTIONS_PAGE_SIZE, newest first: the newest `rows` are on the first pages; the whole
+ * range on as many as PRICED_ROWS_PER_DAY rows a day fill (at least one: page 1 is always read).
+ */
+function walkPrice(range: InstantRange, rows: number | 'all'): number {
+  const days = Math.max(1, Math.ceil((range.to - range.from + 1) / DAY_MS));
+  const whole = Math.max(1, Math.ceil((days * PRICED_ROWS_PER_DAY) / TRANSACTIONS_PAGE_SIZE));
+  return rows === 'all' ? whole : Math.min(whole, Math.max(1, Math.ceil(rows / TRANSACTIONS_PAGE_SIZE)));
 }
 
 /** TelePagos filters by operation itself; its dates are Argentina days (ARGENTINA_UTC_OFFSET), as the caller's are. */
@@ -88,6 +111,8 @@ export class TelepagosAdapter implements ProviderAdapter {
       newestTransactions: (range, q, count, call) => client.newestTransactions(query(range, q), count, call),
       timeZone: TELEPAGOS_TIME_ZONE,
       walk: (range, q, position, call, options) => this.walk(range, q, position, call, options?.pages),
+      walkPrice: (range, _q, rows) => walkPrice(range, rows),
+      checkPosition: (_range, position) => void listingPosition(position),
     };
     this.salePoints = { provider, salePoints: (call: CallContext) => client.salePoints(call) };
     this.salePointSink = {

@@ -38,6 +38,29 @@ function nextSpan(span: number, rows: number): number {
   return Math.min(span * 2, WINDOW_SECONDS);
 }
 
+/** A walk position as `walk` wrote it for `range`, or InvalidPositionError: a window end inside the range, a span `nextSpan` can give. */
+function windowAt(range: InstantRange, position: WalkPosition): { end: number; span: number } {
+  const [fromSec, toSec] = [Math.floor(range.from / 1000), Math.floor(range.to / 1000)];
+  return { end: positionInt(position, 'end', fromSec, toSec), span: positionInt(position, 'span', MIN_WALK_WINDOW_SECONDS, WINDOW_SECONDS) };
+}
+
+/**
+ * Every window of the range, both listings (or the one the kinds ask for) at least a page each, whatever
+ * `rows` asks: Tupay lists oldest first, so a quiet account is walked to the range's start before a page
+ * of the feed can tell it has no older row. Windows as a quiet account has them (each twice the last, up
+ * to 60 days): the fewest; a busy account's halve, and the call ceiling stops what its data adds.
+ */
+function walkPrice(range: InstantRange, query: TransactionQuery): number {
+  const [fromSec, toSec] = [Math.floor(range.from / 1000), Math.floor(range.to / 1000)];
+  let windows = 1;
+  for (let end = toSec, span = FIRST_WALK_WINDOW_SECONDS; end - span + 1 > fromSec; span = Math.min(span * 2, WINDOW_SECONDS)) {
+    end -= span;
+    windows++;
+  }
+  const listings = (['DEPOSIT', 'CASHOUT'] as const).filter((kind) => !query.kinds?.length || query.kinds.includes(kind)).length;
+  return windows * listings;
+}
+
 /** Tupay works in instants; a calendar day of its own is a day in Lima (TUPAY_TIME_ZONE), where the merchant is. */
 function limaDays(range: DayRange): TupayRange {
   const { from, to } = daysInstants(range.from, range.to, TUPAY_TIME_ZONE);
@@ -63,6 +86,8 @@ export class TupayAdapter implements ProviderAdapter {
       transactions: (range, query, call) => this.listings(range, query, call),
       timeZone: TUPAY_TIME_ZONE,
       walk: (range, query, position, call) => this.walk(range, query, position, call),
+      walkPrice: (range, query) => walkPrice(range, query),
+      checkPosition: (range, position) => void windowAt(range, position),
     };
     this.balanceReport = { provider, balanceReport: (range, call) => this.report(range, call) };
     this.depositFinder = { provider, findDeposit: (ids, searches, call) => client.findDeposit(ids, searches, call) };
@@ -78,8 +103,7 @@ export class TupayAdapter implements ProviderAdapter {
    */
   private async walk(range: InstantRange, query: TransactionQuery, position: WalkPosition | undefined, call: CallContext): Promise<WalkStep> {
     const [fromSec, toSec] = [Math.floor(range.from / 1000), Math.floor(range.to / 1000)];
-    const end = position ? positionInt(position, 'end', fromSec, toSec) : toSec;
-    const span = position ? positionInt(position, 'span', 1, WINDOW_SECONDS) : FIRST_WALK_WINDOW_SECONDS;
+    const { end, span } = position ? windowAt(range, position) : { end: toSec, span: FIRST_WALK_WINDOW_SECONDS };
     const start = Math.max(fromSec, end - span + 1);
     const transactions = await this.window({ from: new Date(start * 1000), to: new Date(end * 1000 + 999) }, query, call);
     if (start <= fromSec) return { transactions, notAfter: -Infinity };
