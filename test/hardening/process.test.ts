@@ -6,17 +6,9 @@
 import { Agent, request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { killGatewaysAfterAll, spawnGateway } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 
 killGatewaysAfterAll();
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('graceful shutdown', () => {
   it('lets a slow in-flight query finish on SIGTERM, then exits 0', async () => {
@@ -40,15 +32,11 @@ describe('graceful shutdown', () => {
     }).then(async (response) => ({ status: response.statusCode, body: JSON.parse(await response.body.text()) }));
 
     // SIGTERM once the balance call is in flight at the provider.
-    await waitFor(
-      async () => {
-        const stats = await request(`${urls.telepagos}/_sandbox/stats`);
-        const body = (await stats.body.json()) as { counts?: Record<string, number>; requests?: Record<string, number> };
-        return JSON.stringify(body).includes('GET /v2/account/balance');
-      },
-      10_000,
-      'the balance call to reach TelePagos',
-    );
+    await waitFor('the balance call to reach TelePagos', async () => {
+      const stats = await request(`${urls.telepagos}/_sandbox/stats`);
+      const body = (await stats.body.json()) as { counts?: Record<string, number>; requests?: Record<string, number> };
+      return JSON.stringify(body).includes('GET /v2/account/balance');
+    });
     expect(gateway.child.kill('SIGTERM')).toBe(true);
 
     const { status, body } = await answer;
@@ -101,9 +89,11 @@ describe('shutdown always ends', () => {
       stopReading(gateway.child.stdout!);
       await logTraffic(base, 1_500);
 
+      // The process's own exit: `exited` also waits for stdout to end, which a stopped reader never sees.
+      const processExit = new Promise((resolve) => gateway.child.once('exit', (code, signal) => resolve({ code, signal })));
       const sent = Date.now();
       expect(gateway.child.kill('SIGTERM')).toBe(true);
-      const exit = await Promise.race([gateway.exited, new Promise((resolve) => setTimeout(resolve, GRACE_MS + BOUND_MS, 'still running'))]);
+      const exit = await Promise.race([processExit, new Promise((resolve) => setTimeout(resolve, GRACE_MS + BOUND_MS, 'still running'))]);
       const took = Date.now() - sent;
       expect(exit, `stderr:\n${gateway.stderr()}`).toEqual({ code: 0, signal: null });
       expect(took).toBeLessThan(GRACE_MS + BOUND_MS);

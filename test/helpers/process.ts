@@ -12,9 +12,16 @@ export interface GatewayProcess {
   child: ChildProcess;
   stdout(): string;
   stderr(): string;
-  /** Resolves once the process has exited. */
+  /**
+   * Resolves once the process has exited and its stdout and stderr have ended, so everything it wrote
+   * is in stdout()/stderr() ('close', not 'exit': on 'exit' the last output may still be in the pipes).
+   * A stream the test stopped reading never ends: use `child`'s 'exit' then.
+   */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** The gateway's /graphql URL and the embedded sandboxes' URLs, once printed. */
+  /**
+   * The gateway's /graphql URL and the embedded sandboxes' URLs, once the whole announcement is printed
+   * (the URL line and the sandboxes or providers lines are separate writes).
+   */
   ready(timeoutMs?: number): Promise<{ graphql: string; telepagos?: string; talo?: string; tupay?: string }>;
 }
 
@@ -25,8 +32,12 @@ const running = new Set<ChildProcess>();
  * environment (NODE_ENV=test, a REDIS_URL…) leaks in.
  */
 export function spawnGateway(env: Record<string, string> = {}): GatewayProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
+  return start(process.execPath, ['--import', 'tsx', 'src/main.ts'], ROOT, env);
+}
+
+function start(command: string, args: string[], cwd: string, env: Record<string, string>): GatewayProcess {
+  const child = spawn(command, args, {
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -35,11 +46,9 @@ export function spawnGateway(env: Record<string, string> = {}): GatewayProcess {
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  child.once('exit', () => running.delete(child));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => {
-      running.delete(child);
-      resolve({ code, signal });
-    });
+    child.once('close', (code, signal) => resolve({ code, signal }));
   });
 
   return {
@@ -50,11 +59,13 @@ export function spawnGateway(env: Record<string, string> = {}): GatewayProcess {
     async ready(timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       let done = false;
-      void exited.then(() => (done = true));
+      child.once('exit', () => (done = true));
+      done ||= child.exitCode !== null || child.signalCode !== null;
       while (Date.now() < deadline && !done) {
         const graphql = /Pasarela gateway: (http:\/\/\S+\/graphql)/.exec(out)?.[1];
-        if (graphql) {
-          const sandbox = (name: string) => new RegExp(`^\\s*${name}\\s+(http://\\S+)`, 'm').exec(out)?.[1];
+        // The sandboxes' lines (or the providers' line) come after the URL, each ended by a newline.
+        const sandbox = (name: string) => new RegExp(`^\\s*${name}\\s+(http://\\S+)\\n`, 'm').exec(out)?.[1];
+        if (graphql && (sandbox('Tupay') || /^Providers: .*\n/m.test(out))) {
           return { graphql, telepagos: sandbox('TelePagos'), talo: sandbox('Talo'), tupay: sandbox('Tupay') };
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
