@@ -1,11 +1,11 @@
 /**
  * The gateway as a real process (`node --import tsx src/main.ts`): graceful shutdown on SIGTERM with a
- * slow query in flight, shutdown that ends even when nobody reads the logs, and configuration errors
- * that stop it with exit code 2 naming the variable.
+ * slow query in flight, SIGTERM to `npm start` ending the gateway below npm, shutdown that ends even
+ * when nobody reads the logs, and configuration errors that stop it with exit code 2 naming the variable.
  */
 import { Agent, request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { killGatewaysAfterAll, spawnGateway } from '../helpers/process.js';
+import { descendants, isRunning, killGatewaysAfterAll, spawnGateway, spawnNpmScript } from '../helpers/process.js';
 import { waitFor } from '../helpers/wait.js';
 
 killGatewaysAfterAll();
@@ -47,6 +47,29 @@ describe('graceful shutdown', () => {
     expect(exit).toEqual({ code: 0, signal: null });
     expect(gateway.stdout()).toContain('shutting down');
   }, 30_000);
+
+  it('ends the gateway when SIGTERM reaches `npm start`, not only npm (the script execs tsx, which passes it on)', async () => {
+    const npm = spawnNpmScript('start', { LOG_LEVEL: 'info' });
+    const { graphql } = await npm.ready(30_000);
+    expect(await (await fetch(graphql.replace(/\/graphql$/, '/healthz'))).json()).toEqual({ status: 'ok' });
+    // Everything npm started: tsx and the node process it runs src/main.ts in.
+    const started = descendants(npm.child.pid!);
+    expect(started.some((p) => p.args.includes('src/main.ts') && p.args.some((arg) => arg.includes('tsx')))).toBe(true);
+    try {
+      expect(npm.child.kill('SIGTERM')).toBe(true);
+      await waitFor(
+        `the processes under npm to end (${started.map((p) => p.args.join(' ')).join('; ')})`,
+        () => started.every((p) => !isRunning(p.pid)),
+        15_000,
+      );
+      // npm ends with its child. The exit code is not checked: tsx SIGKILLs its child when the child has
+      // not confirmed the signal within 30 ms, which a loaded machine can miss (the graceful exit through
+      // npm is checked on `npm run start:prod`, test/deploy/production-install.test.ts).
+      await npm.exited;
+    } finally {
+      for (const { pid } of started) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+    }
+  }, 60_000);
 });
 
 /**

@@ -1,8 +1,11 @@
 /**
- * The gateway as a real process: `node --import tsx src/main.ts`, as `npm start` runs it, with PORT=0
- * (a free port) and the embedded sandboxes. Reads the URLs it prints; kills what is left in afterAll.
+ * The gateway as a real process: `node --import tsx src/main.ts`, as `npm start` runs it, or an npm
+ * script itself (`npm start`, `npm run start:prod`), with PORT=0 (a free port) and the embedded
+ * sandboxes. Reads the URLs it prints; kills what is left in afterAll. The process tree under a pid comes
+ * from /proc (Linux), for what an npm script starts below npm.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 
@@ -33,6 +36,11 @@ const running = new Set<ChildProcess>();
  */
 export function spawnGateway(env: Record<string, string> = {}): GatewayProcess {
   return start(process.execPath, ['--import', 'tsx', 'src/main.ts'], ROOT, env);
+}
+
+/** `npm run <script>` in `cwd` (the checkout unless given), with only the given environment as above. */
+export function spawnNpmScript(script: string, env: Record<string, string> = {}, cwd = ROOT): GatewayProcess {
+  return start('npm', ['run', script], cwd, { npm_config_update_notifier: 'false', ...env });
 }
 
 function start(command: string, args: string[], cwd: string, env: Record<string, string>): GatewayProcess {
@@ -84,4 +92,50 @@ export function killGatewaysAfterAll(): void {
       left.map((child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)))),
     );
   });
+}
+
+/** A process as /proc shows it: its parent and its command line. */
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  args: string[];
+}
+
+function processInfo(pid: number): (ProcessInfo & { state: string }) | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
+    return { pid, ppid: Number(ppid), args, state: state! };
+  } catch {
+    return undefined; // gone meanwhile
+  }
+}
+
+/** Every process below `pid` (children, their children…), as running now. */
+export function descendants(pid: number): ProcessInfo[] {
+  const all = readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map((name) => processInfo(Number(name)))
+    .filter((info) => info !== undefined);
+  const found: ProcessInfo[] = [];
+  const parents = new Set([pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const info of all) {
+      if (parents.has(info.ppid) && !parents.has(info.pid)) {
+        parents.add(info.pid);
+        found.push({ pid: info.pid, ppid: info.ppid, args: info.args });
+        grew = true;
+      }
+    }
+  }
+  return found;
+}
+
+/** Whether `pid` still runs (an exited process its parent has not reaped yet, a zombie, does not). */
+export function isRunning(pid: number): boolean {
+  const info = processInfo(pid);
+  return info !== undefined && info.state !== 'Z';
 }
