@@ -18,6 +18,7 @@ import { ClientRegistry } from '../../src/auth/clients.js';
 import type { MemoryEventBus } from '../../src/events/bus.js';
 import { useTestGateway } from '../helpers/gateway.js';
 import { call } from '../helpers/http.js';
+import { waitFor } from '../helpers/wait.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const KEY = 'browser-test-key-0123456789abcdef';
@@ -29,7 +30,11 @@ const ACCOUNTS = 'query Providers {\n  accounts {\n    provider\n    balance {\n
 const EVENTS = 'subscription TaloEvents {\n  paymentEvents(provider: TALO) {\n    type\n    payment {\n      id\n      status\n    }\n  }\n}\n';
 const CREATE_PAYMENT = `mutation($input: CreatePaymentInput!) { createPayment(input: $input) { payment { id } userErrors { message } } }`;
 
-/** The text of a Monaco editor (it renders spaces as no-break spaces). */
+/**
+ * The text of a Monaco editor as it is rendered now (it renders spaces as no-break spaces). Monaco draws
+ * its lines in a later animation frame than the change that fills or shows the editor, so a check on it
+ * waits for the text (expect.poll), never reads it once.
+ */
 async function editorText(editor: Locator): Promise<string> {
   return (await editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
 }
@@ -105,9 +110,9 @@ describe('the self-hosted GraphiQL in headless Chromium, offline', () => {
     await page.getByRole('tab', { name: 'Dashboard' }).waitFor({ timeout: 15_000 });
     await page.getByRole('tab', { name: 'TupayTransactions' }).waitFor();
     const toolEditor = page.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden)');
-    expect(await editorText(toolEditor)).toContain('"from"');
+    await expect.poll(() => editorText(toolEditor)).toContain('"from"');
     await page.getByRole('button', { name: 'Headers' }).click();
-    expect(await editorText(toolEditor)).toContain('"Authorization": "Bearer <key>"');
+    await expect.poll(() => editorText(toolEditor)).toContain('"Authorization": "Bearer <key>"');
 
     // A query of our own in a new tab, with the real key.
     await page.getByRole('button', { name: 'New tab' }).click();
@@ -116,15 +121,19 @@ describe('the self-hosted GraphiQL in headless Chromium, offline', () => {
     await replaceText(page, toolEditor, JSON.stringify({ Authorization: AUTHORIZATION }));
     await page.getByRole('button', { name: /^Execute query/ }).click();
     const response = page.locator('.graphiql-response');
-    await expect.poll(() => editorText(response), { timeout: 10_000 }).toContain('"TUPAY"');
-    const result = await editorText(response);
-    for (const provider of ['"TELEPAGOS"', '"TUPAY"']) expect(result).toContain(provider);
-    expect(result).not.toContain('errors');
-    // The status line shows the X-Request-Id of the last response.
+    for (const provider of ['"TELEPAGOS"', '"TUPAY"']) await expect.poll(() => editorText(response), { timeout: 10_000 }).toContain(provider);
+    // The whole result is drawn at once, and `errors` comes before `data`: with the providers shown, an
+    // error would be too.
+    expect(await editorText(response)).not.toContain('errors');
+    // The status line shows the X-Request-Id of the last response (the page's response handler records
+    // it asynchronously: wait for both to agree, then use that one id).
     const status = page.locator('#explorer-request-id');
-    await expect.poll(() => status.getAttribute('data-request-id')).toBe(requestIds.at(-1));
-    expect(requestIds.at(-1)).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await status.innerText()).toBe(`X-Request-Id: ${requestIds.at(-1)}`);
+    const shownId = await waitFor('the status line to show the last X-Request-Id', async () => {
+      const shown = await status.getAttribute('data-request-id');
+      return shown && shown === requestIds.at(-1) ? shown : undefined;
+    });
+    expect(shownId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await status.innerText()).toBe(`X-Request-Id: ${shownId}`);
 
     // The docs, from the schema fetched again with the key.
     await page.getByRole('button', { name: /Re-fetch GraphQL schema/ }).click();
@@ -153,14 +162,15 @@ describe('the self-hosted GraphiQL in headless Chromium, offline', () => {
     const localId = Buffer.from(paymentId, 'base64url').toString().split(':')[2]!;
     const settled = await call(gw().sandboxes.talo.url, 'POST', `_sandbox/payments/${localId}/settle`);
     expect(settled.status).toBe(201);
-    await expect.poll(() => editorText(response), { timeout: 10_000 }).toContain('"SUCCESS"');
     // The response pane wraps long lines: compare without whitespace.
-    const event = (await editorText(response)).replace(/\s+/g, '');
-    expect(event).toContain(`{"type":"PAYMENT_UPDATED","payment":{"id":"${paymentId}","status":"SUCCESS"}}`);
+    await expect
+      .poll(async () => (await editorText(response)).replace(/\s+/g, ''), { timeout: 10_000 })
+      .toContain(`{"type":"PAYMENT_UPDATED","payment":{"id":"${paymentId}","status":"SUCCESS"}}`);
 
     expect(pageErrors).toEqual([]);
     expect(requested.some((url) => url.startsWith(`${gw().wsUrl}`))).toBe(true);
-    expect(requested.filter((url) => url.includes('/graphql/explorer/')).length).toBeGreaterThanOrEqual(5);
+    // The page's four files and Monaco's workers, which it starts in the background.
+    await expect.poll(() => requested.filter((url) => url.includes('/graphql/explorer/')).length).toBeGreaterThanOrEqual(5);
     expect(offLoopback).toEqual([]);
   }, 60_000);
 });

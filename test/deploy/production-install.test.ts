@@ -4,7 +4,9 @@
  * compiled JavaScript with production dependencies only, no runtime transpiler. It starts once in
  * production against sandboxes run by this test (provider URLs, credentials, webhook secrets and
  * CLIENTS_FILE from the environment) and once as the embedded default (no provider URL, NODE_ENV unset),
- * which runs the sandboxes from dist/ too; each answers a GraphQL query over HTTP.
+ * which runs the sandboxes from dist/ too; each answers a GraphQL query over HTTP. Started as
+ * `npm run start:prod` (as container images and process managers often run it), SIGTERM to npm ends the
+ * gateway gracefully.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -16,6 +18,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/credentials.js';
 import { startSandboxes, type RunningSandboxes } from '../../src/sandbox/index.js';
+import { descendants, isRunning, killGatewaysAfterAll, spawnNpmScript } from '../helpers/process.js';
+import { waitFor } from '../helpers/wait.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -84,6 +88,8 @@ async function post(graphqlUrl: string, query: string, headers: Record<string, s
 }
 
 const ACCOUNTS = '{ accounts { provider balance { amount currency } } }';
+
+killGatewaysAfterAll();
 
 describe('a production install (npm ci --omit=dev of the built package)', () => {
   let folder: string;
@@ -171,5 +177,27 @@ describe('a production install (npm ci --omit=dev of the built package)', () => 
     expect((answered.body.data.accounts as { provider: string }[]).map((account) => account.provider)).toEqual(expect.arrayContaining(['TELEPAGOS', 'TUPAY']));
 
     expect(await stop(started.child)).toBe(0);
+  }, 60_000);
+
+  it('ends gracefully when SIGTERM reaches `npm run start:prod`, not only npm (the script execs node)', async () => {
+    const npm = spawnNpmScript('start:prod', { HOST: '127.0.0.1', LOG_LEVEL: 'info' }, folder);
+    const { graphql } = await npm.ready(START_TIMEOUT_MS);
+    expect(await (await fetch(graphql.replace(/\/graphql$/, '/healthz'))).json()).toEqual({ status: 'ok' });
+    const started = descendants(npm.child.pid!);
+    const gateway = started.find((p) => /(^|\/)node$/.test(p.args[0] ?? '') && p.args[1] === 'dist/main.js');
+    expect(gateway, JSON.stringify(started)).toBeDefined();
+    try {
+      expect(npm.child.kill('SIGTERM')).toBe(true);
+      await waitFor(
+        `the processes under npm to end (${started.map((p) => p.args.join(' ')).join('; ')})`,
+        () => started.every((p) => !isRunning(p.pid)),
+        15_000,
+      );
+      // The gateway's graceful exit (code 0), which npm passes on.
+      expect(await npm.exited, npm.stderr()).toEqual({ code: 0, signal: null });
+      expect(npm.stdout()).toContain('shutting down');
+    } finally {
+      for (const { pid } of started) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+    }
   }, 60_000);
 });

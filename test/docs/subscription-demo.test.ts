@@ -99,7 +99,8 @@ describe('the README subscription demo', () => {
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stdin.end(subscriptionBlock!.code);
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // 'close', not 'exit': on 'exit' the end of its stdout may still be in the pipe.
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     await until(() => subscribers() > before, 20_000);
     expect(subscribers()).toBeGreaterThan(before);
 

@@ -1,8 +1,11 @@
 /**
- * The gateway as a real process: `node --import tsx src/main.ts`, as `npm start` runs it, with PORT=0
- * (a free port) and the embedded sandboxes. Reads the URLs it prints; kills what is left in afterAll.
+ * The gateway as a real process: `node --import tsx src/main.ts`, as `npm start` runs it, or an npm
+ * script itself (`npm start`, `npm run start:prod`), with PORT=0 (a free port) and the embedded
+ * sandboxes. Reads the URLs it prints; kills what is left in afterAll. The process tree under a pid comes
+ * from /proc (Linux), for what an npm script starts below npm.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 
@@ -12,9 +15,16 @@ export interface GatewayProcess {
   child: ChildProcess;
   stdout(): string;
   stderr(): string;
-  /** Resolves once the process has exited. */
+  /**
+   * Resolves once the process has exited and its stdout and stderr have ended, so everything it wrote
+   * is in stdout()/stderr() ('close', not 'exit': on 'exit' the last output may still be in the pipes).
+   * A stream the test stopped reading never ends: use `child`'s 'exit' then.
+   */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** The gateway's /graphql URL and the embedded sandboxes' URLs, once printed. */
+  /**
+   * The gateway's /graphql URL and the embedded sandboxes' URLs, once the whole announcement is printed
+   * (the URL line and the sandboxes or providers lines are separate writes).
+   */
   ready(timeoutMs?: number): Promise<{ graphql: string; telepagos?: string; talo?: string; tupay?: string }>;
 }
 
@@ -25,8 +35,17 @@ const running = new Set<ChildProcess>();
  * environment (NODE_ENV=test, a REDIS_URL…) leaks in.
  */
 export function spawnGateway(env: Record<string, string> = {}): GatewayProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
+  return start(process.execPath, ['--import', 'tsx', 'src/main.ts'], ROOT, env);
+}
+
+/** `npm run <script>` in `cwd` (the checkout unless given), with only the given environment as above. */
+export function spawnNpmScript(script: string, env: Record<string, string> = {}, cwd = ROOT): GatewayProcess {
+  return start('npm', ['run', script], cwd, { npm_config_update_notifier: 'false', ...env });
+}
+
+function start(command: string, args: string[], cwd: string, env: Record<string, string>): GatewayProcess {
+  const child = spawn(command, args, {
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -35,11 +54,9 @@ export function spawnGateway(env: Record<string, string> = {}): GatewayProcess {
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+  child.once('exit', () => running.delete(child));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => {
-      running.delete(child);
-      resolve({ code, signal });
-    });
+    child.once('close', (code, signal) => resolve({ code, signal }));
   });
 
   return {
@@ -50,11 +67,13 @@ export function spawnGateway(env: Record<string, string> = {}): GatewayProcess {
     async ready(timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       let done = false;
-      void exited.then(() => (done = true));
+      child.once('exit', () => (done = true));
+      done ||= child.exitCode !== null || child.signalCode !== null;
       while (Date.now() < deadline && !done) {
         const graphql = /Pasarela gateway: (http:\/\/\S+\/graphql)/.exec(out)?.[1];
-        if (graphql) {
-          const sandbox = (name: string) => new RegExp(`^\\s*${name}\\s+(http://\\S+)`, 'm').exec(out)?.[1];
+        // The sandboxes' lines (or the providers' line) come after the URL, each ended by a newline.
+        const sandbox = (name: string) => new RegExp(`^\\s*${name}\\s+(http://\\S+)\\n`, 'm').exec(out)?.[1];
+        if (graphql && (sandbox('Tupay') || /^Providers: .*\n/m.test(out))) {
           return { graphql, telepagos: sandbox('TelePagos'), talo: sandbox('Talo'), tupay: sandbox('Tupay') };
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -73,4 +92,50 @@ export function killGatewaysAfterAll(): void {
       left.map((child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)))),
     );
   });
+}
+
+/** A process as /proc shows it: its parent and its command line. */
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  args: string[];
+}
+
+function processInfo(pid: number): (ProcessInfo & { state: string }) | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1);
+    return { pid, ppid: Number(ppid), args, state: state! };
+  } catch {
+    return undefined; // gone meanwhile
+  }
+}
+
+/** Every process below `pid` (children, their children…), as running now. */
+export function descendants(pid: number): ProcessInfo[] {
+  const all = readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map((name) => processInfo(Number(name)))
+    .filter((info) => info !== undefined);
+  const found: ProcessInfo[] = [];
+  const parents = new Set([pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const info of all) {
+      if (parents.has(info.ppid) && !parents.has(info.pid)) {
+        parents.add(info.pid);
+        found.push({ pid: info.pid, ppid: info.ppid, args: info.args });
+        grew = true;
+      }
+    }
+  }
+  return found;
+}
+
+/** Whether `pid` still runs (an exited process its parent has not reaped yet, a zombie, does not). */
+export function isRunning(pid: number): boolean {
+  const info = processInfo(pid);
+  return info !== undefined && info.state !== 'Z';
 }
