@@ -1,17 +1,22 @@
 /**
- * Masking secrets in foreign text by their shape, not by what precedes them: the one set of rules for
- * provider messages (`safeProviderMessage`), error messages and stacks in logs (the logger's error
- * serializer) and whatever else carries text we did not write.
+ * Masking secrets in foreign text: the one set of rules for provider messages (`safeProviderMessage`),
+ * error messages and stacks in logs (the logger's error serializer), span status messages, and
+ * whatever else carries text we did not write.
  *
- * - JWTs, and the value after a credential word (`Bearer x`, `token: x`, `password x`), a key-like name
- *   (`api_key=x`, `"clientSecret":"x"`, `sid=x`, `X-Api-Key: x`) or a cookie header (`Set-Cookie: a=b;
- *   Path=/`) → `[redacted]`.
+ * - Known secret values → `[redacted]` wherever they appear, whatever surrounds them: every `Secret`'s
+ *   value (the configured provider passwords, client secrets, secret keys and webhook secrets), the
+ *   client apps' API keys and key hashes, and the credentials providers issued lately (`knowSecret`).
+ * - JWTs, and the value after a credential word in English or Spanish with `:`, `=` or a space
+ *   (`Bearer x`, `token: x`, `password x`, `client_secret x`, `clave x`, `contraseña=x`, `secreto x`),
+ *   a key-like name with `:` or `=` (`api_key=x`, `"clientSecret":"x"`, `sid=x`, `X-Api-Key: x`) or a
+ *   cookie header (`Set-Cookie: a=b; Path=/`) → `[redacted]`.
  * - Any long token-like run (20+ characters of base64/base64url/hex, or 12+ after a `xx_` prefix such as
  *   `tp_`, `sk_live_`, `ghp_`) that is not made of words and numbers → `[redacted]`. This is a heuristic:
  *   a random run of 22 characters slips through about once in 10,000 when it happens to read like
  *   words (no digits, camel-like case); from 32 characters on, about once in a million.
- * - Account numbers: 9+ digits in a row, or 11+ digits in groups separated by spaces, dots or dashes
- *   (CBU/CVU, CUIT `20-12345678-6`, cards) → masked to their last four digits (`maskAccountNumber`).
+ * - Account numbers: 9+ digits in a row, or 11+ digits in groups separated by spaces, dots, dashes or
+ *   slashes (CBU/CVU, CUIT `20-12345678-6` or `20/12345678/6`, cards) → masked to their last four
+ *   digits (`maskAccountNumber`).
  *
  * Kept readable: words (also camelCase and SNAKE_CASE identifiers), amounts (`12345.67`), dates and
  * times, IPv4 addresses, endpoint labels (`GET v2/payment/cashout/{id}`), codes such as
@@ -24,8 +29,47 @@ import { maskAccountNumber } from './domain/identifiers.js';
 
 const REDACTED = '[redacted]';
 
-/** Names whose value is a credential: `api_key`, `accessToken`, `client-secret`, `sid`, `x-signature`… */
-const KEY_NAME = String.raw`[\w.-]*?(?:pass(?:word|wd)?|pwd|secret|token|key|sid|session(?:[_-]?id)?|cookie|auth(?:orization)?|signature|credentials?)`;
+/**
+ * Known values shorter than this are not matched literally: a value of 5 characters or fewer is too
+ * likely to be part of an ordinary word, number, amount or date (`2026`, `12:00`, `pago`) in a message.
+ * The word rules still catch such a value after a credential word.
+ */
+export const MIN_KNOWN_SECRET_LENGTH = 6;
+/** How many issued credentials (provider tokens) are remembered; configured secrets are all kept. */
+const MAX_ISSUED = 32;
+
+const configured = new Set<string>();
+const issued: string[] = [];
+/** One alternation of every known value (longest first), built when first needed after a change. */
+let knownPattern: RegExp | null | undefined;
+
+/**
+ * Makes `value` a known secret: redacted by `sanitizeText` wherever it appears, also URL- or
+ * JSON-escaped. `issued` values (provider credentials renewed at run time) are kept as the last
+ * MAX_ISSUED; configured ones for the life of the process (a reload adds, never removes).
+ */
+export function knowSecret(value: string, kind: 'configured' | 'issued' = 'configured'): void {
+  const forms = [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)].filter((form) => form.length >= MIN_KNOWN_SECRET_LENGTH);
+  for (const form of forms) {
+    if (configured.has(form) || issued.includes(form)) continue;
+    if (kind === 'configured') configured.add(form);
+    else if (issued.push(form) > MAX_ISSUED) issued.shift();
+    knownPattern = undefined;
+  }
+}
+
+function redactKnown(text: string): string {
+  if (knownPattern === undefined) {
+    const values = [...configured, ...issued].sort((a, b) => b.length - a.length);
+    knownPattern = values.length ? new RegExp(values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g') : null;
+  }
+  return knownPattern ? text.replace(knownPattern, REDACTED) : text;
+}
+
+/** Credential words, English and Spanish: their value may follow after a space as well as `:` or `=`. */
+const CREDENTIAL_WORD = String.raw`pass(?:word|wd)|pwd|secret|secreto|token|clave|contrase(?:ñ|n)a|api[_-]?key|secret[_-]?key|private[_-]?key`;
+/** Names whose value (after `:` or `=`) is a credential: `api_key`, `accessToken`, `client-secret`, `sid`, `x-signature`, `clave`… */
+const KEY_NAME = String.raw`[\w.-]*?(?:${CREDENTIAL_WORD}|pass|key|sid|session(?:[_-]?id)?|cookie|auth(?:orization)?|signature|credentials?)`;
 /** A value: quoted, or up to a space or a delimiter; an auth scheme word before it goes with it. */
 const VALUE = String.raw`(?:(?:bearer|basic|digest|token)\s+)?(?:"[^"]*"|'[^']*'|[^\s;,&"'<>{}()\[\]]+)`;
 
@@ -36,12 +80,15 @@ const RULES = new RegExp(
     // 2. a cookie header: every `name=value` and attribute after it
     String.raw`(?<cookie>\b(?:set-)?cookie)\s*[:=]\s*[^\s;,=]+(?:=[^\s;,]*)?(?:\s*;\s*[^\s;,=]+(?:=[^\s;,]*)?)*`,
     // 3. a key-like name with `:` or `=` (optionally quoted), or a credential word followed by its value
+    //    with `:`, `=` or a space
     String.raw`(?<key>\b${KEY_NAME})["']?\s*[:=]\s*${VALUE}`,
-    String.raw`(?<word>\b(?:bearer|basic|token|password|passwd|secret))\b\s*${VALUE}`,
+    // (a credential word may end a compound name, `client_secret`, `access-token`, `clientSecret`; a bare
+    // `pass`, `key` or `session` is an ordinary word before a space, so only `:` or `=` makes them keys)
+    String.raw`(?<word>\b(?:bearer|basic|(?:[\w.-]*?[_.-]|client|access|refresh|api|secret)?(?:${CREDENTIAL_WORD})))\b\s*${VALUE}`,
     // 4. a UUID: kept as it is
     String.raw`(?<uuid>\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b)`,
-    // 5. digits, possibly grouped, not followed by a letter (then it is part of a token)
-    String.raw`(?<digits>(?<![A-Za-z0-9])\d+(?:(?: ?[.-] ?| )\d+)*)(?![A-Za-z0-9_+/=]|-[A-Za-z0-9_+/=-])`,
+    // 5. digits, possibly grouped (by spaces, `.`, `-` or `/`), not followed by a letter (then it is part of a token)
+    String.raw`(?<digits>(?<![A-Za-z0-9])\d+(?:(?:[ \t]*[./-][ \t]*|[ \t]+)\d+)*)(?![A-Za-z0-9_+/=]|-[A-Za-z0-9_+/=-])`,
     // 6. a token-like run of base64/base64url/hex characters
     String.raw`(?<run>(?<![A-Za-z0-9_+/=-])[A-Za-z0-9_+/=-]{12,})`,
   ].join('|'),
@@ -50,7 +97,7 @@ const RULES = new RegExp(
 
 /** `s` with every secret-shaped part masked (see the module comment for the rules). */
 export function sanitizeText(text: string): string {
-  return text.replace(RULES, (match: string, ...args: unknown[]) => {
+  return redactKnown(text).replace(RULES, (match: string, ...args: unknown[]) => {
     const groups = args.at(-1) as Record<string, string | undefined>;
     if (groups.jwt) return REDACTED;
     if (groups.cookie) return `${groups.cookie} ${REDACTED}`;

@@ -1,9 +1,11 @@
 /**
  * A secret (password, API secret, webhook secret) that cannot leak by accident: printing it, logging
- * it, interpolating it or serializing it yields "[redacted]". Only `reveal()` gives the value, at the
- * one place that must send it.
+ * it, interpolating it or serializing it yields "[redacted]", and its value is a known secret to the
+ * sanitiser (`knowSecret`), so a provider that echoes it in an error text has it redacted too. Only
+ * `reveal()` gives the value, at the one place that must send it.
  */
 import { inspect } from 'node:util';
+import { knowSecret } from './sanitize.js';
 
 const REDACTED = '[redacted]';
 
@@ -12,6 +14,7 @@ export class Secret {
 
   constructor(value: string) {
     this.#value = value;
+    knowSecret(value);
   }
 
   reveal(): string {

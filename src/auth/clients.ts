@@ -9,6 +9,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { DocumentNode, OperationDefinitionNode } from 'graphql';
+import { knowSecret } from '../sanitize.js';
 
 export const SCOPES = ['read', 'cashin', 'cashout'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -163,7 +164,10 @@ export class ClientRegistry {
   /** Only keys that matched a client: unknown keys always take the full, constant-time path. */
   private readonly recognized = new Map<string, ClientApp>();
 
-  private constructor(private readonly entries: readonly ClientEntry[]) {}
+  /** The key hashes are known secrets to the sanitiser, as every key recognized is (`identify`). */
+  private constructor(private readonly entries: readonly ClientEntry[]) {
+    for (const entry of entries) knowSecret(entry.digest.toString('hex'));
+  }
 
   /** Every problem of the file at once (a ClientsFileError listing them), or the registry. */
   static fromJson(json: unknown, options: ClientsFileOptions = {}): ClientRegistry {
@@ -230,6 +234,7 @@ export class ClientRegistry {
       if (timingSafeEqual(entry.digest, digest) && !found) found = entry;
     }
     if (!found) return undefined;
+    knowSecret(apiKey);
     const client: ClientApp = { name: found.name, scopes: found.scopes, rateLimit: found.rateLimit };
     documentsByClient.set(client, { policy: found.documents, trusted: found.trusted });
     if (this.recognized.size >= RECOGNIZED_CACHE_SIZE) this.recognized.delete(this.recognized.keys().next().value!);

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { CredentialStore, StoredCredential } from '../state/credential-store.js';
 import { ProviderError } from './errors.js';
+import { knowSecret } from '../sanitize.js';
 import { endFailed, startTraced, type TraceContext } from '../observability/tracing.js';
 import type { ProviderId } from './provider.js';
 
@@ -57,12 +58,18 @@ export class CredentialManager {
     return { ...credential, renewAtMs: credential.expiresAtMs - margin };
   }
 
+  /** Uses `credential` from now on; its value is a known secret to the sanitiser while it is recent. */
+  private adopt(credential: StoredCredential): void {
+    this.local = credential;
+    knowSecret(credential.value, 'issued');
+  }
+
   /** A credential that will still be valid for at least the margin. */
   async current(requestId?: string, trace?: TraceContext): Promise<string> {
     if (this.fresh(this.local)) return this.local.value;
     const stored = await this.options.store.get(this.key);
     if (this.fresh(stored)) {
-      this.local = stored;
+      this.adopt(stored);
       return stored.value;
     }
     return this.renew(requestId, trace);
@@ -73,7 +80,7 @@ export class CredentialManager {
       // Another caller (or replica) may have renewed while we waited for the flight.
       const stored = await this.options.store.get(this.key);
       if (this.fresh(stored)) {
-        this.local = stored;
+        this.adopt(stored);
         return stored.value;
       }
       // The renewal's span (in the trace of the call that needed it) is the token request's parent.
@@ -87,7 +94,7 @@ export class CredentialManager {
         throw error;
       }
       renewal?.span?.end();
-      this.local = credential;
+      this.adopt(credential);
       this.options.onRenewed?.();
       return credential.value;
     });

@@ -1,13 +1,19 @@
 /**
- * Provider error text reaches clients and logs only through the shape-based sanitiser
- * (src/sanitize.ts): the finding of issue 20 replayed end to end, over HTTP against the TelePagos
- * sandbox, in production mode. test/unit/sanitize.test.ts holds the property test over many formats.
+ * Provider error text reaches clients, logs and spans only through the sanitiser (src/sanitize.ts): the
+ * findings of issue 20 (secrets by their shape) and issue 26 (the configured secret values, Spanish
+ * credential words, a CUIT grouped with slashes) replayed end to end against the sandboxes, in
+ * production mode, issue 26's over HTTP and WebSocket. The gateway holds realistic secrets (not the
+ * sandbox's `sandbox`), which no shape rule would catch. test/unit/sanitize.test.ts holds the property
+ * test over many formats.
  */
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ClientRegistry } from '../../src/auth/clients.js';
-import { useTestGateway } from '../helpers/gateway.js';
+import { useTestGateway, type ProviderSecrets } from '../helpers/gateway.js';
+import { call } from '../helpers/http.js';
 import { leakRecorder } from '../helpers/leaks.js';
+import { spanText, useInMemoryTracing } from '../helpers/tracing.js';
+import { TRANSPORTS } from '../helpers/transports.js';
 
 const KEY = 'sanitiser-http-key-0123456789';
 const AUTH = { authorization: `Bearer ${KEY}` };
@@ -20,20 +26,33 @@ const PROVIDER_MESSAGE = `session ${TOKEN} expired; CBU ${CBU_GROUPED} of ${CUIT
 /** Every form in which one of the secrets could appear in a text. */
 const LEAKS = [TOKEN, CBU_GROUPED, CBU_GROUPED.replace(/ /g, ''), '2850590940090418', CUIT_DASHED, '20123456786', '9fK2mQ7xLp3RvT8wZs'];
 
-describe('provider error text over HTTP, production mode', () => {
+/** Secrets as operators configure them: short enough, and made of words enough, to pass every shape rule. */
+const SECRETS: ProviderSecrets = {
+  telepagosPassword: 'Mate#Amargo-1987',
+  taloClientSecret: 'TaloCs-Quilmes-77',
+  tupaySecretKey: 'sk-Tupay-Pampa-2026',
+};
+const TALO_WEBHOOK_SECRET = 'whsec-Talo-Rio-8841';
+
+describe('provider error text, production mode', () => {
+  const tracing = useInMemoryTracing();
   const recorder = leakRecorder();
   const gw = useTestGateway({
     logger: recorder.logger,
+    secrets: SECRETS,
     clients: ClientRegistry.fromJson([{ name: 'backoffice', keySha256: createHash('sha256').update(KEY).digest('hex'), scopes: ['read', 'cashout'] }]),
     env: {
       NODE_ENV: 'production',
       TELEPAGOS_WEBHOOK_SECRET: 'x-webhook-secret',
-      TALO_WEBHOOK_SECRET: 'y-webhook-secret',
+      TALO_WEBHOOK_SECRET: TALO_WEBHOOK_SECRET,
       TUPAY_WEBHOOK_SECRET: 'z-webhook-secret',
       CLIENTS_FILE: '/nonexistent',
     },
   });
-  beforeEach(() => gw().clearLogs());
+  beforeEach(() => {
+    gw().clearLogs();
+    tracing.reset();
+  });
 
   function expectNoLeak(text: string): void {
     for (const secret of LEAKS) expect(text).not.toContain(secret);
@@ -66,5 +85,54 @@ describe('provider error text over HTTP, production mode', () => {
     expect(String(error?.extensions?.providerMessage)).toMatch(/expired/);
     expectNoLeak(JSON.stringify(body));
     expectNoLeak(recorder.lines.slice(before).join('\n'));
+  });
+
+  describe.each(TRANSPORTS)('issue 26 over $name: a read-only key sees the provider message without the configured secrets', (t) => {
+    const CONFIGURED = [...Object.values(SECRETS), TALO_WEBHOOK_SECRET];
+    const READ_KEY = { authorization: `Bearer ${KEY}` };
+
+    /**
+     * Sends `query` with the read-only key; no configured secret (nor the CUIT) may be in the answer, in
+     * what was logged meanwhile, or in any span (status messages included).
+     */
+    async function replay(query: string, variables?: Record<string, unknown>) {
+      const before = recorder.lines.length;
+      const { body } = await t.send(gw(), query, variables, READ_KEY);
+      const logged = recorder.lines.slice(before).join('\n');
+      const spans = spanText(tracing.spans());
+      for (const text of [JSON.stringify(body), logged, spans]) {
+        for (const secret of [...CONFIGURED, '20/12345678/6', '12345678']) expect(text).not.toContain(secret);
+      }
+      return { error: body.errors?.[0], logged, spans };
+    }
+
+    it('TelePagos: `contraseña <password> vencida` and `cuit 20/12345678/6`', async () => {
+      const message = `contraseña ${SECRETS.telepagosPassword} vencida; cuit 20/12345678/6 (login pasarela:${SECRETS.telepagosPassword})`;
+      gw().sandboxes.telepagos.faults.add({ route: 'GET /v2/account/balance', mode: 'error-body', message });
+      const { error } = await replay('{ account(provider: TELEPAGOS) { balance { amount } } }');
+      expect(error?.extensions).toMatchObject({
+        provider: 'TELEPAGOS',
+        providerMessage: 'contraseña [redacted] vencida; cuit *******6786 (login pasarela:[redacted])',
+      });
+    });
+
+    it('Tupay: `La clave <secret key> es incorrecta`, and the key again with no word before it', async () => {
+      const message = `La clave ${SECRETS.tupaySecretKey} es incorrecta (firma calculada con ${SECRETS.tupaySecretKey})`;
+      gw().sandboxes.tupay.faults.add({ route: 'GET /v1/balance', mode: 'error-body', status: 400, message });
+      const { error } = await replay('{ account(provider: TUPAY) { balances { amount } } }');
+      expect(error?.extensions).toMatchObject({ provider: 'TUPAY', providerMessage: 'La clave [redacted] es incorrecta (firma calculada con [redacted])' });
+    });
+
+    it('Talo: `client_secret <client secret>` after a space, and the webhook secret, also in the log line and the field span', async () => {
+      const payments = await call(gw().sandboxes.talo.url, 'GET', '_sandbox/payments');
+      const message = `client_secret ${SECRETS.taloClientSecret} rechazado; webhook firmado con ${TALO_WEBHOOK_SECRET}`;
+      gw().sandboxes.talo.faults.add({ route: 'GET /payments/:id', mode: 'error-body', status: 400, message });
+      const { error, logged, spans } = await replay('query($id: ID!) { payment(id: $id) { id } }', { id: payments.body.payments[0].id });
+      const safe = 'client_secret [redacted] rechazado; webhook firmado con [redacted]';
+      expect(error?.extensions).toMatchObject({ provider: 'TALO', providerMessage: safe });
+      // A failed Talo read is logged (`talo call failed`), and over HTTP its field's span ends with the error.
+      expect(logged).toContain(`"providerMessage":"${safe}"`);
+      if (t.name === 'http') expect(spans).toContain(`"message":"TALO refused GET payments/{id}: ${safe}"`);
+    });
   });
 });

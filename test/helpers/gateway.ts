@@ -12,6 +12,7 @@ import type { ClientRegistry } from '../../src/auth/clients.js';
 import type { SharedState } from '../../src/state/index.js';
 import { startSandboxes, type RunningSandboxes, type SandboxesOptions } from '../../src/sandbox/index.js';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/credentials.js';
+import { Secret } from '../../src/secret.js';
 
 /** The sandboxes' history ends here in gateway tests, so expected values are stable. */
 export const TEST_NOW = new Date('2026-01-15T12:00:00Z');
@@ -56,6 +57,42 @@ export interface TestGatewayOptions {
    * webhook URLs it hands to providers (Talo's per-payment webhook_url) point back at this gateway.
    */
   publicUrlIsGateway?: boolean;
+  /**
+   * Provider secrets the sandboxes accept and the gateway is configured with, in place of the sandbox
+   * credentials (`sandbox`), which are too short and plain to stand for real ones.
+   */
+  secrets?: ProviderSecrets;
+}
+
+export interface ProviderSecrets {
+  telepagosPassword: string;
+  taloClientSecret: string;
+  tupaySecretKey: string;
+}
+
+/** The sandboxes' options with `secrets` as the only credentials they accept. */
+function sandboxesWith(options: SandboxesOptions, secrets: ProviderSecrets): SandboxesOptions {
+  const { telepagos, talo, tupay } = SANDBOX_CREDENTIALS;
+  return {
+    ...options,
+    telepagos: { ...options.telepagos, credentials: { username: telepagos.username, password: secrets.telepagosPassword } },
+    talo: { ...options.talo, credentials: [{ userId: talo.userId, clientId: talo.clientId, clientSecret: secrets.taloClientSecret }] },
+    tupay: { ...options.tupay, credentials: { accessKey: tupay.accessKey, secretKey: secrets.tupaySecretKey } },
+  };
+}
+
+/** `config` presenting `secrets` to the sandboxes. */
+function configWith(config: Config, secrets: ProviderSecrets): Config {
+  const { telepagos, talo, tupay } = config.providers;
+  return {
+    ...config,
+    providers: {
+      ...config.providers,
+      telepagos: telepagos && { ...telepagos, password: new Secret(secrets.telepagosPassword) },
+      talo: talo && { ...talo, clientSecret: new Secret(secrets.taloClientSecret) },
+      tupay: tupay && { ...tupay, secretKey: new Secret(secrets.tupaySecretKey) },
+    },
+  };
 }
 
 /**
@@ -82,12 +119,14 @@ function configEnv(sandboxes: RunningSandboxes, env: Record<string, string>): Re
 }
 
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
-  const sandboxes = await startSandboxes({ now: TEST_NOW, ...options.sandboxes });
-  const wired = withSandboxes(loadConfig(configEnv(sandboxes, { UPSTREAM_TIMEOUT_MS: '3000', ...options.env })), {
+  const sandboxOptions: SandboxesOptions = { now: TEST_NOW, ...options.sandboxes };
+  const sandboxes = await startSandboxes(options.secrets ? sandboxesWith(sandboxOptions, options.secrets) : sandboxOptions);
+  const sandboxed = withSandboxes(loadConfig(configEnv(sandboxes, { UPSTREAM_TIMEOUT_MS: '3000', ...options.env })), {
     telepagos: sandboxes.telepagos.url,
     talo: sandboxes.talo.url,
     tupay: sandboxes.tupay.url,
   });
+  const wired = options.secrets ? configWith(sandboxed, options.secrets) : sandboxed;
   const keep = options.providers ?? ['telepagos', 'talo', 'tupay'];
   const config: Config = {
     ...wired,

@@ -1,8 +1,10 @@
 /**
- * The sanitiser by shape (src/sanitize.ts): a property test generates secrets in many formats and
- * groupings, embeds them in random provider messages, and scans every output — the safe provider
- * message, the userError a mutation returns, the GraphQL error, and the log lines of the error.
- * Ordinary text (words, amounts, dates, request ids, our codes) comes through unchanged.
+ * The sanitiser (src/sanitize.ts): a property test generates secrets in many formats and groupings —
+ * configured secret values glued to any text, credential words in English and Spanish with `:`, `=` or
+ * a space, CUITs and CBUs however grouped — embeds them in random provider messages, and scans every
+ * output — the safe provider message, the userError a mutation returns, the GraphQL error, and the log
+ * lines of the error. Ordinary text (words, amounts, dates, request ids, our codes) comes through
+ * unchanged.
  */
 import 'reflect-metadata';
 import fc from 'fast-check';
@@ -11,7 +13,8 @@ import { buildCbu, buildCuit } from '../../src/domain/identifiers.js';
 import { formatError } from '../../src/graphql/errors.js';
 import { providerUserError } from '../../src/graphql/user-errors.js';
 import { badResponse, providerRejection, safeProviderMessage } from '../../src/providers/errors.js';
-import { sanitizeText } from '../../src/sanitize.js';
+import { MIN_KNOWN_SECRET_LENGTH, sanitizeText } from '../../src/sanitize.js';
+import { Secret } from '../../src/secret.js';
 import { leakRecorder } from '../helpers/leaks.js';
 
 const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
@@ -29,7 +32,7 @@ function group(value: string, sizes: number[], separator: string): string {
   return chunks.join(separator);
 }
 
-const separator = fc.constantFrom(' ', '-', '.', ' - ', '');
+const separator = fc.constantFrom(' ', '-', '.', '/', ' - ', ' / ', '');
 const chunking = fc.array(fc.integer({ min: 2, max: 8 }), { minLength: 1, maxLength: 8 });
 
 /** A secret as it appears in the text, and the part of it that must never appear in an output. */
@@ -50,7 +53,7 @@ const cuit = fc
   .filter((value): value is string => value !== null)
   .chain((value) =>
     fc
-      .constantFrom('-', '', ' ', '.')
+      .constantFrom('-', '', ' ', '.', '/', ' / ', ' . ')
       .map((sep): Planted => ({ text: `${value.slice(0, 2)}${sep}${value.slice(2, 10)}${sep}${value.slice(10)}`, forbidden: [value, value.slice(0, 8)] })),
   );
 
@@ -111,7 +114,49 @@ const cookie = fc
   )
   .map(([header, name, value, attributes]): Planted => ({ text: `${header}${name}=${value}${attributes}`, forbidden: [value] }));
 
-const secret = fc.oneof(cbu, cuit, token, jwt, keyValue, credentialWord, cookie);
+/** A credential word, English or Spanish, also ending a compound name, then `:`, `=` or a space and its value. */
+const keyword = fc
+  .tuple(
+    fc.constantFrom(
+      'clave',
+      'Clave',
+      'contraseña',
+      'CONTRASEÑA',
+      'contrasena',
+      'secreto',
+      'secret',
+      'client_secret',
+      'clientSecret',
+      'token',
+      'access_token',
+      'password',
+      'api_key',
+      'apikey',
+      'secret_key',
+    ),
+    fc.constantFrom(': ', ':', '=', ' = ', ' ', '  '),
+    shortValue,
+  )
+  .map(([word, sep, value]): Planted => ({ text: `${word}${sep}${value}`, forbidden: [value] }));
+
+/**
+ * A configured secret (a `Secret`, as config holds every provider password, client secret, secret key
+ * and webhook secret): a value people choose, which no shape rule would catch, glued to any text.
+ */
+const configuredSecret = fc
+  .tuple(
+    fc.constantFrom('Gaucho', 'Mate', 'Tango', 'Pampa', 'Quilmes', 'Ushuaia'),
+    fc.stringMatching(/^[A-Za-z0-9!#%*+.~-]{2,10}$/),
+    fc.constantFrom(['', ''], ['(', ')'], ['"', '"'], ['user:', '@host'], ['x', 'y'], ['«', '»'], ['=', ';']),
+    fc.boolean(),
+  )
+  .map(([word, rest, [before, after], encoded]): Planted => {
+    const value = `${word}${rest}`;
+    new Secret(value);
+    return { text: `${before}${encoded ? encodeURIComponent(value) : value}${after}`, forbidden: [value, encodeURIComponent(value)] };
+  });
+
+const secret = fc.oneof(cbu, cuit, token, jwt, keyValue, credentialWord, keyword, cookie, configuredSecret);
 
 /** Ordinary words of provider messages, and numbers that are not account numbers. */
 const filler = fc.constantFrom(
@@ -215,6 +260,29 @@ describe('sanitiser by shape', () => {
     expect(safeProviderMessage('CUIT 20-12345678-6 does not match')).toBe('CUIT *******6786 does not match');
     const error = providerRejection('TELEPAGOS', 'POST v2/payment/cashout', 422, found);
     expect(providerUserError(error).message).toBe('TELEPAGOS refused the operation: session [redacted] expired; CBU ******************5201');
+  });
+
+  it('masks the finding of issue 26: configured secrets, Spanish credential words, a space after client_secret, a CUIT with slashes', () => {
+    const tupaySecretKey = 'Xk9-Tupay-Prod-2026';
+    const telepagosPassword = 'Mate#Amargo7';
+    new Secret(tupaySecretKey);
+    new Secret(telepagosPassword);
+    expect(safeProviderMessage(`La clave ${tupaySecretKey} es incorrecta`)).toBe('La clave [redacted] es incorrecta');
+    expect(safeProviderMessage(`contraseña ${telepagosPassword} vencida`)).toBe('contraseña [redacted] vencida');
+    expect(safeProviderMessage('client_secret TaloCs-7hQ2 rechazado')).toBe('client_secret [redacted] rechazado');
+    expect(safeProviderMessage('cuit 20/12345678/6 inválida')).toBe('cuit *******6786 inválida');
+    // A configured value is redacted with no credential word before it, whatever it is glued to.
+    expect(safeProviderMessage(`acceso denegado para pasarela:${telepagosPassword}@login (${tupaySecretKey})`)).toBe(
+      'acceso denegado para pasarela:[redacted]@login ([redacted])',
+    );
+    expect(sanitizeText(`form: user=pasarela&pw=${encodeURIComponent(telepagosPassword)}`)).not.toContain(encodeURIComponent(telepagosPassword));
+  });
+
+  it(`does not match a configured value shorter than ${MIN_KNOWN_SECRET_LENGTH} characters literally (the word rules still catch it)`, () => {
+    const short = 'Ab1'.padEnd(MIN_KNOWN_SECRET_LENGTH - 1, 'z');
+    new Secret(short);
+    expect(sanitizeText(`code ${short} seen`)).toBe(`code ${short} seen`);
+    expect(sanitizeText(`password ${short} expired`)).toBe('password [redacted] expired');
   });
 
   it('leaves our own error messages and codes readable in logs', () => {
