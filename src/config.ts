@@ -8,6 +8,7 @@ import { DEFAULT_TUPAY_REPORT_RANGE_FORMAT, TUPAY_REPORT_RANGE_FORMATS, type Tup
 import { DEFAULT_BREAKER } from './providers/http.js';
 import { DEFAULT_MAX_PROVIDER_CALLS } from './domain/call-allowance.js';
 import { SANDBOX_CREDENTIALS } from './sandbox/credentials.js';
+import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from './state/redis/connection.js';
 import { Secret } from './secret.js';
 import { DEFAULT_CONFIRM_RATE_LIMIT } from './webhooks/pipeline.js';
 
@@ -90,6 +91,8 @@ export interface Config {
   logLevel: string;
   /** REDIS_URL: shared state in Redis when set; in memory otherwise. */
   redisUrl?: string;
+  /** REDIS_COMMAND_TIMEOUT_MS, default DEFAULT_REDIS_COMMAND_TIMEOUT_MS (500): a Redis command not answered by then fails as if Redis were down. */
+  redisCommandTimeoutMs: number;
   /** REDIS_PREFIX: prefix of every key and channel in Redis; replicas of one deployment share it. Default "pasarela:". */
   redisPrefix: string;
   /** CLIENTS_FILE: the client apps and their API-key hashes and scopes. */
@@ -301,6 +304,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: integer(env, problems, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     logLevel,
     redisUrl,
+    redisCommandTimeoutMs: integer(env, problems, 'REDIS_COMMAND_TIMEOUT_MS', DEFAULT_REDIS_COMMAND_TIMEOUT_MS, 10, 60_000),
     redisPrefix: value(env, 'REDIS_PREFIX') ?? 'pasarela:',
     clientsFile,
     corsOrigins: origins(env, problems, 'CORS_ORIGINS'),

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { CredentialStore, StoredCredential } from '../state/credential-store.js';
+import { StateUnavailableError } from '../state/errors.js';
 import { ProviderError } from './errors.js';
 import { knowSecret } from '../sanitize.js';
 import { endFailed, startTraced, type TraceContext } from '../observability/tracing.js';
@@ -64,15 +65,25 @@ export class CredentialManager {
     knowSecret(credential.value, 'issued');
   }
 
-  /** A credential that will still be valid for at least the margin. */
+  /**
+   * A credential that will still be valid for at least the margin. When the store cannot be reached
+   * (shared state down or not answering), the last credential seen is used while it has not expired:
+   * it is only due for renewal, and a renewal needs the store.
+   */
   async current(requestId?: string, trace?: TraceContext): Promise<string> {
     if (this.fresh(this.local)) return this.local.value;
-    const stored = await this.options.store.get(this.key);
-    if (this.fresh(stored)) {
-      this.adopt(stored);
-      return stored.value;
+    try {
+      const stored = await this.options.store.get(this.key);
+      if (this.fresh(stored)) {
+        this.adopt(stored);
+        return stored.value;
+      }
+      return await this.renew(requestId, trace);
+    } catch (error) {
+      const local = this.local;
+      if (error instanceof StateUnavailableError && local && !this.refused.includes(local.value) && local.expiresAtMs > Date.now()) return local.value;
+      throw error;
     }
-    return this.renew(requestId, trace);
   }
 
   private renew(requestId: string | undefined, trace: TraceContext | undefined): Promise<string> {

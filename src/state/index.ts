@@ -10,7 +10,7 @@ import { MemoryCredentialStore, type CredentialStore } from './credential-store.
 import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency-store.js';
 import { MemoryRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { RedisCacheStore } from './redis/cache.js';
-import { connectRedis, redisReachable } from './redis/connection.js';
+import { connectRedis, DEFAULT_REDIS_COMMAND_TIMEOUT_MS, redisReachable } from './redis/connection.js';
 import { RedisCredentialStore } from './redis/credential-store.js';
 import { RedisEventBus } from './redis/event-bus.js';
 import { RedisEventDedupeStore } from './redis/event-dedupe.js';
@@ -45,10 +45,11 @@ export function memoryState(): SharedState {
   };
 }
 
-export function redisState(url: string, prefix: string): SharedState {
-  const redis = connectRedis(url);
+/** `commandTimeoutMs`: REDIS_COMMAND_TIMEOUT_MS, the deadline of every command (see redis/connection.ts). */
+export function redisState(url: string, prefix: string, commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS): SharedState {
+  const redis = connectRedis(url, { commandTimeout: commandTimeoutMs });
   // A subscribed connection can do nothing else: events get their own.
-  const subscriber = connectRedis(url);
+  const subscriber = connectRedis(url, { commandTimeout: commandTimeoutMs });
   const events = new RedisEventBus(redis, subscriber, prefix);
   return {
     kind: 'redis',

@@ -130,6 +130,20 @@ export class PrivateRedis {
     });
   }
 
+  /**
+   * Stops the process (SIGSTOP): its port still accepts connections and takes commands, but nothing is
+   * answered until `thaw` — a Redis that hangs rather than one that is gone.
+   */
+  freeze(): void {
+    if (!this.running) throw new Error(`redis-server on port ${this.port} is not running`);
+    this.child!.kill('SIGSTOP');
+  }
+
+  /** Lets a frozen process run again (SIGCONT); harmless when it is not frozen. */
+  thaw(): void {
+    if (this.running) this.child!.kill('SIGCONT');
+  }
+
   /** Kills it (SIGKILL: an outage, not a shutdown) and waits until the port is closed. */
   async stop(): Promise<void> {
     const child = this.child;

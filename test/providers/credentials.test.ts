@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CREDENTIAL_REJECTED, CredentialManager } from '../../src/providers/credentials.js';
 import { ProviderError } from '../../src/providers/errors.js';
-import { MemoryCredentialStore, type StoredCredential } from '../../src/state/credential-store.js';
+import { MemoryCredentialStore, type CredentialStore, type StoredCredential } from '../../src/state/credential-store.js';
+import { StateUnavailableError } from '../../src/state/errors.js';
 
-function manager(obtain: () => Promise<StoredCredential>, store = new MemoryCredentialStore()) {
+function manager(obtain: () => Promise<StoredCredential>, store: CredentialStore = new MemoryCredentialStore()) {
   return new CredentialManager({ provider: 'TELEPAGOS', identity: ['url', 'user', 'password'], store, obtain, renewMarginMs: 60_000 });
 }
 
@@ -102,6 +103,33 @@ describe('credential lifecycle', () => {
     expect(seen).toEqual(['token-1', 'token-2']);
     expect(count()).toBe(2);
     expect(await m.current()).toBe('token-2');
+  });
+
+  it('keeps using the last credential, until it expires, while the store cannot be reached', async () => {
+    const { obtain, count } = counter(1_000); // renewal due after 900 ms
+    const store = new MemoryCredentialStore();
+    let reachable = true;
+    const unreachable = () => Promise.reject(new StateUnavailableError(new Error('Command timed out')));
+    const flaky: CredentialStore = {
+      get: (key) => (reachable ? store.get(key) : unreachable()),
+      set: (key, credential) => (reachable ? store.set(key, credential) : unreachable()),
+      deleteIf: (key, value) => store.deleteIf(key, value),
+      singleFlight: (key, fn) => store.singleFlight(key, fn),
+    };
+    const m = manager(obtain, flaky);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const start = Date.now();
+      expect(await m.current()).toBe('token-1');
+      reachable = false;
+      vi.setSystemTime(start + 950);
+      expect(await m.current()).toBe('token-1');
+      expect(count()).toBe(1);
+      vi.setSystemTime(start + 1_001);
+      await expect(m.current()).rejects.toThrow(StateUnavailableError);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('shares the credential between managers of the same identity through the store', async () => {

@@ -57,6 +57,13 @@ describe('configuration', () => {
     expect(error({ BREAKER_PROBE_INTERVAL_MS: 'soon' }).variable).toBe('BREAKER_PROBE_INTERVAL_MS');
   });
 
+  it('reads the Redis command deadline, with its default', () => {
+    expect(loadConfig({}).redisCommandTimeoutMs).toBe(500);
+    expect(loadConfig({ REDIS_COMMAND_TIMEOUT_MS: '2000' }).redisCommandTimeoutMs).toBe(2_000);
+    expect(error({ REDIS_COMMAND_TIMEOUT_MS: '0' }).variable).toBe('REDIS_COMMAND_TIMEOUT_MS');
+    expect(error({ REDIS_COMMAND_TIMEOUT_MS: 'fast' }).variable).toBe('REDIS_COMMAND_TIMEOUT_MS');
+  });
+
   it('reads CORS origins', () => {
     expect(loadConfig({ CORS_ORIGINS: 'https://app.example.com, http://localhost:3000' }).corsOrigins).toEqual([
       'https://app.example.com',

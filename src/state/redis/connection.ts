@@ -7,11 +7,24 @@
  * subscribing in its constructor) must not see "unavailable" merely because its socket is still being
  * opened. That wait is bounded (maxRetriesPerRequest: queued commands fail after the second failed
  * attempt), and after the first `ready` commands never queue again.
+ *
+ * A Redis that is connected but does not answer (hung, stopped, overloaded) is given up on too: every
+ * command has a deadline (REDIS_COMMAND_TIMEOUT_MS, ioredis `commandTimeout`, Lua scripts included)
+ * after which it fails as if Redis were unreachable. A command that timed out is still on its way: Redis
+ * may run it when it wakes (or ioredis may send it again after a reconnect), and its late reply is
+ * matched to it and dropped, so the connection stays usable. The stores are written for that: whatever
+ * a late command does is harmless, or undone by a command queued right behind it (`guarded`).
+ * On the event subscriber connection the deadline only ends the caller's wait: a SUBSCRIBE answered late
+ * still subscribes (ioredis records the subscription from Redis's reply, not from the caller's promise).
  */
+import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { StateUnavailableError } from '../errors.js';
 
 export { StateUnavailableError };
+
+/** REDIS_COMMAND_TIMEOUT_MS's default: far above a healthy Redis's milliseconds, far below a client's patience. */
+export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 500;
 
 const OPTIONS: RedisOptions = {
   // Switched off on the first `ready` (see connectRedis).
@@ -21,6 +34,7 @@ const OPTIONS: RedisOptions = {
   // Reconnect quickly at first, then every 2 s at most, forever.
   retryStrategy: (times) => Math.min(times * 100, 2_000),
   lazyConnect: false,
+  commandTimeout: DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
 };
 
 export function connectRedis(url: string, extra: RedisOptions = {}): Redis {
@@ -46,11 +60,25 @@ export async function redisReachable(redis: Redis, timeoutMs = 1_000): Promise<b
   }
 }
 
-/** Runs a Redis operation, turning connection failures into StateUnavailableError. */
-export async function guarded<T>(operation: () => Promise<T>): Promise<T> {
+/**
+ * Runs a Redis operation, turning connection failures and timeouts into StateUnavailableError.
+ *
+ * `undoIfLate` is for a write that must not take effect once its caller was told it failed: it is sent
+ * (not awaited) right after the failure, on the same connection, so if Redis runs the timed-out write
+ * late it runs the undo right after it. It must undo only this caller's write (a token of its own in the
+ * write), never someone else's. If the connection drops in between, the undo is lost: the write's own
+ * expiry must bound what a late write can do.
+ */
+export async function guarded<T>(operation: () => Promise<T>, undoIfLate?: () => Promise<unknown>): Promise<T> {
   try {
     return await operation();
   } catch (error) {
+    undoIfLate?.().catch(() => undefined);
     throw new StateUnavailableError(error);
   }
+}
+
+/** A token naming one caller's write, for its undo (see `guarded`). */
+export function writeToken(): string {
+  return randomBytes(12).toString('hex');
 }

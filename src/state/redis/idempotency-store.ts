@@ -1,18 +1,25 @@
 /**
  * Idempotency records in Redis. Each transition is one Lua script, so two replicas receiving the same
  * key at once cannot both claim it; leases use Redis's own clock (TIME), so replicas agree on them.
+ *
+ * A claim that fails (no answer within the command deadline) is a refusal: the caller sends nothing.
+ * Redis may still run it when it wakes, leaving a pending record whose lease nobody uses; so each claim
+ * names its holder, and a failed claim is given back for that holder only (`guarded`'s undo): a retry
+ * then takes the key over (attempt 2, the first to send anything). Should the give-back be lost, the
+ * late claim's lease lapses by itself: a retry waits for it (in_progress), then takes over — later,
+ * but still one transfer.
  */
 import type { Redis } from 'ioredis';
 import { IDEMPOTENCY_RETENTION_MS, type ClaimResult, type IdempotencyRecord, type IdempotencyStore } from '../idempotency-store.js';
-import { guarded } from './connection.js';
+import { guarded, writeToken } from './connection.js';
 
 const NOW_MS = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
-/** KEYS[1] record; ARGV: fingerprint, leaseMs, retentionMs. Returns {status, attempt|outcome}. */
+/** KEYS[1] record; ARGV: fingerprint, leaseMs, retentionMs, holder. Returns {status, attempt|outcome}. */
 const CLAIM = `${NOW_MS}
 local raw = redis.call('GET', KEYS[1])
 if not raw then
-  redis.call('SET', KEYS[1], cjson.encode({fingerprint = ARGV[1], state = 'pending', leaseUntilMs = now + tonumber(ARGV[2]), attempts = 1}), 'PX', ARGV[3])
+  redis.call('SET', KEYS[1], cjson.encode({fingerprint = ARGV[1], state = 'pending', leaseUntilMs = now + tonumber(ARGV[2]), attempts = 1, holder = ARGV[4]}), 'PX', ARGV[3])
   return {'claimed', '1'}
 end
 local record = cjson.decode(raw)
@@ -21,6 +28,7 @@ if record.state == 'completed' then return {'completed', record.outcome or ''} e
 if (record.leaseUntilMs or 0) > now then return {'in_progress', ''} end
 record.leaseUntilMs = now + tonumber(ARGV[2])
 record.attempts = record.attempts + 1
+record.holder = ARGV[4]
 redis.call('SET', KEYS[1], cjson.encode(record), 'KEEPTTL')
 return {'claimed', tostring(record.attempts)}`;
 
@@ -32,15 +40,17 @@ local record = cjson.decode(raw)
 record.state = 'completed'
 record.outcome = ARGV[1]
 record.leaseUntilMs = nil
+record.holder = nil
 redis.call('SET', KEYS[1], cjson.encode(record), 'PX', ARGV[2])
 return 1`;
 
-/** KEYS[1] record: gives up the lease, keeps the record pending. */
+/** KEYS[1] record; ARGV[1] holder, or '' for whoever holds it: gives up the lease, keeps the record pending. */
 const RELEASE = `
 local raw = redis.call('GET', KEYS[1])
 if not raw then return 0 end
 local record = cjson.decode(raw)
 if record.state ~= 'pending' then return 0 end
+if ARGV[1] ~= '' and record.holder ~= ARGV[1] then return 0 end
 record.leaseUntilMs = 0
 redis.call('SET', KEYS[1], cjson.encode(record), 'KEEPTTL')
 return 1`;
@@ -56,10 +66,11 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   async claim(key: string, fingerprint: string, leaseMs: number): Promise<ClaimResult> {
-    const [status, detail] = (await guarded(() => this.redis.eval(CLAIM, 1, this.key(key), fingerprint, leaseMs, IDEMPOTENCY_RETENTION_MS))) as [
-      string,
-      string,
-    ];
+    const holder = writeToken();
+    const [status, detail] = (await guarded(
+      () => this.redis.eval(CLAIM, 1, this.key(key), fingerprint, leaseMs, IDEMPOTENCY_RETENTION_MS, holder),
+      () => this.redis.eval(RELEASE, 1, this.key(key), holder),
+    )) as [string, string];
     switch (status) {
       case 'claimed':
         return { status, attempt: Number(detail) };
@@ -78,13 +89,13 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   }
 
   async release(key: string): Promise<void> {
-    await guarded(() => this.redis.eval(RELEASE, 1, this.key(key)));
+    await guarded(() => this.redis.eval(RELEASE, 1, this.key(key), ''));
   }
 
   async get(key: string): Promise<IdempotencyRecord | undefined> {
     const raw = await guarded(() => this.redis.get(this.key(key)));
     if (!raw) return undefined;
-    const record = JSON.parse(raw) as IdempotencyRecord & { outcome?: string };
+    const { holder: _holder, ...record } = JSON.parse(raw) as IdempotencyRecord & { outcome?: string; holder?: string };
     return { ...record, outcome: typeof record.outcome === 'string' ? JSON.parse(record.outcome) : record.outcome };
   }
 }
