@@ -205,6 +205,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     metrics,
     requestDeadlineMs: config.requestDeadlineMs,
+    apqMaxBytes: config.apqMaxBytes,
   });
   const reloader = new ClientsReloader({ pipeline, file: options.clientsFile, production: config.production, logger, metrics });
   // The manifests are read and compiled now: a gateway never starts with a manifest it cannot serve.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, withSandboxes } from '../../src/config.js';
+import { ConfigError, DEFAULT_APQ_MAX_BYTES, loadConfig, withSandboxes } from '../../src/config.js';
 
 function error(env: Record<string, string>): ConfigError {
   try {
@@ -54,6 +54,13 @@ describe('configuration', () => {
     expect(error({ BREAKER_WINDOW_MS: '5' }).variable).toBe('BREAKER_WINDOW_MS');
     expect(error({ BREAKER_MIN_CALLS: '0' }).variable).toBe('BREAKER_MIN_CALLS');
     expect(error({ BREAKER_PROBE_INTERVAL_MS: 'soon' }).variable).toBe('BREAKER_PROBE_INTERVAL_MS');
+  });
+
+  it('reads the APQ budget (bytes per client app), with its default', () => {
+    expect(loadConfig({}).apqMaxBytes).toBe(DEFAULT_APQ_MAX_BYTES);
+    expect(loadConfig({ APQ_MAX_BYTES: '2097152' }).apqMaxBytes).toBe(2_097_152);
+    expect(error({ APQ_MAX_BYTES: '1000' }).variable).toBe('APQ_MAX_BYTES');
+    expect(error({ APQ_MAX_BYTES: '8MB' }).variable).toBe('APQ_MAX_BYTES');
   });
 
   it('reads CORS origins', () => {
