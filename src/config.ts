@@ -99,6 +99,12 @@ export interface Config {
   clientsFile?: string;
   /** CORS_ORIGINS (comma-separated): browser origins allowed (besides Apollo Studio's with EXPLORER=apollo-sandbox). Default none. */
   corsOrigins: string[];
+  /**
+   * APQ_MAX_BYTES, default DEFAULT_APQ_MAX_BYTES (8 MiB): each client app's budget for the documents it
+   * registers by APQ, in the bytes they hold once parsed; one registration may take at most
+   * 1/DOCUMENTS_PER_BUDGET of it (src/graphql/apq-registrations.ts).
+   */
+  apqMaxBytes: number;
   /** MAX_OPERATION_AMOUNT: the largest amount one mutation may move or charge. Default 50000000. */
   maxOperationAmount: string;
   /**
@@ -119,6 +125,9 @@ export interface Config {
    */
   embedded: boolean;
 }
+
+/** APQ_MAX_BYTES's default: hundreds of typical documents per app. */
+export const DEFAULT_APQ_MAX_BYTES = 8 * 1024 * 1024;
 
 export const EXPLORERS = ['graphiql', 'apollo-sandbox', 'off'] as const;
 export type Explorer = (typeof EXPLORERS)[number];
@@ -308,6 +317,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisPrefix: value(env, 'REDIS_PREFIX') ?? 'pasarela:',
     clientsFile,
     corsOrigins: origins(env, problems, 'CORS_ORIGINS'),
+    apqMaxBytes: integer(env, problems, 'APQ_MAX_BYTES', DEFAULT_APQ_MAX_BYTES, 1024 * 1024, 1024 * 1024 * 1024),
     maxOperationAmount: positiveDecimal(env, problems, 'MAX_OPERATION_AMOUNT', '50000000'),
     webhookConfirmRate: {
       perSecond: integer(env, problems, 'WEBHOOK_CONFIRM_PER_MINUTE', DEFAULT_CONFIRM_RATE_LIMIT.perSecond * 60, 1, 60_000) / 60,

@@ -207,6 +207,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     metrics,
     requestDeadlineMs: config.requestDeadlineMs,
     pricing: activityPricing(providers),
+    apqMaxBytes: config.apqMaxBytes,
   });
   const reloader = new ClientsReloader({ pipeline, file: options.clientsFile, production: config.production, logger, metrics });
   // The manifests are read and compiled now: a gateway never starts with a manifest it cannot serve.

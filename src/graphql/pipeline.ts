@@ -48,6 +48,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { SpanStatusCode, type Span } from '../observability/tracing.js';
 import { sanitizeText } from '../sanitize.js';
 import type { SharedState } from '../state/index.js';
+import { ApqRegistrations, retainedBytes } from './apq-registrations.js';
 import { formatError, unexpectedErrors } from './errors.js';
 import { LIMITS, refuseOverBudget, tooComplex, validationRules, type ArgumentPricing } from './limits.js';
 import { hashOfId, sha256Hex } from './trusted-documents.js';
@@ -64,6 +65,8 @@ export interface OperationPipelineOptions {
   requestDeadlineMs: number;
   /** Prices of the fields whose provider calls depend on their arguments (activity's range and filter). */
   pricing?: ArgumentPricing;
+  /** APQ_MAX_BYTES: each app's budget for its APQ registrations (src/graphql/apq-registrations.ts). */
+  apqMaxBytes: number;
 }
 
 /** A document refused before it could run: the errors to answer with. */
@@ -90,8 +93,8 @@ export interface CompileProblem {
   errors?: readonly GraphQLError[];
 }
 
-/** APQ registrations kept (least recently registered dropped first); each is a few kB. */
-export const APQ_CACHE_SIZE = 1_000;
+/** Untrusted documents remembered as logged: a client name and a hash each, so a few hundred kB at most. */
+const UNTRUSTED_LOGGED_SIZE = 1_000;
 
 export class OperationPipeline {
   /** Parser options for both transports: the token limit. */
@@ -104,8 +107,8 @@ export class OperationPipeline {
   private readonly pricing: ArgumentPricing;
   /** The client apps: one reference, swapped whole by `replaceClients` (a reload). */
   private clients: ClientRegistry | undefined;
-  /** Documents registered by APQ (by apps whose policy allows any document), by hash. */
-  private readonly registered = new Map<string, TrustedDocument>();
+  /** Documents registered by APQ (by apps whose policy allows any document), per app, by hash. */
+  private readonly registered: ApqRegistrations;
   /** Untrusted documents already logged (client and hash): each is logged once, counted every time. */
   private readonly untrustedLogged = new Set<string>();
 
@@ -115,6 +118,7 @@ export class OperationPipeline {
     this.allRules = [...specifiedRules, ...this.validationRules];
     this.format = formatError({ production: options.production });
     this.clients = options.clients;
+    this.registered = new ApqRegistrations(options.apqMaxBytes);
   }
 
   /**
@@ -123,6 +127,8 @@ export class OperationPipeline {
    */
   replaceClients(next: ClientRegistry): void {
     this.clients = next;
+    const registering = new Set(next.apps.filter((app) => app.policy !== 'trusted-only').map((app) => app.name));
+    for (const app of this.registered.keepOnly(registering)) this.options.metrics.apqRegistrations(app, undefined);
   }
 
   /** The client apps in force (undefined: open access). */
@@ -138,10 +144,11 @@ export class OperationPipeline {
   /**
    * The end of step 1: which document this request runs, by the app's `documents` policy.
    * - `documentId` ("sha256:<hex>"): one of the app's manifest documents, or (unless `trusted-only`) one
-   *   registered by APQ; otherwise PERSISTED_QUERY_NOT_FOUND.
+   *   the app registered by APQ; otherwise PERSISTED_QUERY_NOT_FOUND.
    * - APQ (`extensions.persistedQuery.sha256Hash`) without a query: the same lookup. With the query
    *   text: the text must hash to it; a known document runs, an unknown one is registered (parsed and
-   *   validated first) unless the app is `trusted-only` (TRUSTED_DOCUMENT_REQUIRED).
+   *   validated first, QUERY_TOO_COMPLEX when it would hold more than its share of the app's APQ budget)
+   *   unless the app is `trusted-only` (TRUSTED_DOCUMENT_REQUIRED).
    * - A query text: `trusted-only` apps may send only the exact text of one of their documents
    *   (TRUSTED_DOCUMENT_REQUIRED otherwise); `trusted-or-any` apps' other texts are counted as untrusted.
    */
@@ -161,7 +168,7 @@ export class OperationPipeline {
       if (!hash) return refused(badRequest('"extensions.persistedQuery.sha256Hash" must be 64 hex digits'));
       if (query === undefined) return this.known(client, hash, trusted, policy, requestId);
       if (sha256Hex(query) !== hash) return refused(badRequest('provided sha does not match query'));
-      const document = trusted.get(hash) ?? (policy === 'trusted-only' ? undefined : this.registered.get(hash));
+      const document = trusted.get(hash) ?? (policy === 'trusted-only' ? undefined : this.registered.get(client.name, hash));
       if (document) return this.hit(client, document);
       if (policy === 'trusted-only') return refused(this.untrustedRefusal(client, 'cannot register documents (APQ)', requestId, hash));
       return this.register(client, query, hash, requestId);
@@ -173,7 +180,7 @@ export class OperationPipeline {
     if (policy === 'trusted-only') return refused(this.untrustedRefusal(client, 'may only run the documents of its manifests', requestId, hash));
     this.options.metrics.untrustedDocuments.inc({ client: client.name });
     const seen = `${client.name}\u0000${hash}`;
-    if (!this.untrustedLogged.has(seen) && this.untrustedLogged.size < APQ_CACHE_SIZE) {
+    if (!this.untrustedLogged.has(seen) && this.untrustedLogged.size < UNTRUSTED_LOGGED_SIZE) {
       this.untrustedLogged.add(seen);
       this.options.logger.warn(
         { requestId, client: client.name, documentHash: hash },
@@ -208,7 +215,7 @@ export class OperationPipeline {
   }
 
   private known(client: ClientApp, hash: string, trusted: ReadonlyMap<string, TrustedDocument>, policy: string, requestId: string): Resolved {
-    const document = trusted.get(hash) ?? (policy === 'trusted-only' ? undefined : this.registered.get(hash));
+    const document = trusted.get(hash) ?? (policy === 'trusted-only' ? undefined : this.registered.get(client.name, hash));
     if (document) return this.hit(client, document);
     this.options.metrics.persistedUnknownId(client.name);
     this.options.logger.info({ requestId, client: client.name, documentId: `sha256:${hash}` }, 'unknown persisted document');
@@ -232,8 +239,16 @@ export class OperationPipeline {
       const code = compiled.problem.startsWith('does not parse') ? 'GRAPHQL_PARSE_FAILED' : 'OPERATION_RESOLUTION_FAILURE';
       return refused(coded(code, `The document ${compiled.problem}`));
     }
-    if (this.registered.size >= APQ_CACHE_SIZE) this.registered.delete(this.registered.keys().next().value!);
-    this.registered.set(hash, compiled);
+    const bytes = retainedBytes(query, compiled.document);
+    const usage = this.registered.set(client.name, compiled, bytes);
+    if (!usage) {
+      return refused(
+        tooLarge(
+          `The document would hold about ${bytes} bytes once registered; the limit is ${this.registered.maxDocumentBytes}. Send a smaller document, or send it as text.`,
+        ),
+      );
+    }
+    this.options.metrics.apqRegistrations(client.name, usage);
     this.options.metrics.persistedDocument(client.name, compiled, 'registered');
     this.options.logger.info({ requestId, client: client.name, documentId: compiled.id, documentName: compiled.name }, 'document registered (APQ)');
     return { ok: true, kind: 'document', document: compiled };
@@ -439,11 +454,14 @@ function endOperationSpan(
 function refuseOversized(query: unknown): void {
   // Cheap first: a string shorter in UTF-16 units than the limit / 3 cannot be over it in UTF-8 bytes.
   if (typeof query !== 'string' || query.length * 3 <= LIMITS.maxDocumentBytes) return;
-  if (Buffer.byteLength(query, 'utf8') > LIMITS.maxDocumentBytes) {
-    const error = tooComplex(`The query text is over ${LIMITS.maxDocumentBytes} bytes`);
-    Object.assign(error.extensions, { http: { status: 400 } });
-    throw error;
-  }
+  if (Buffer.byteLength(query, 'utf8') > LIMITS.maxDocumentBytes) throw tooLarge(`The query text is over ${LIMITS.maxDocumentBytes} bytes`);
+}
+
+/** QUERY_TOO_COMPLEX with HTTP 400: a document refused for its size, before it is run or kept. */
+function tooLarge(message: string): GraphQLError {
+  const error = tooComplex(message);
+  Object.assign(error.extensions, { http: { status: 400 } });
+  return error;
 }
 
 /**

@@ -147,6 +147,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly apqDocuments = new Gauge({
+    name: 'pasarela_apq_registered_documents',
+    help: 'Documents each client app holds registered by APQ (in memory, per replica).',
+    labelNames: ['client'] as const,
+    registers: [this.registry],
+  });
+
+  readonly apqBytes = new Gauge({
+    name: 'pasarela_apq_registered_bytes',
+    help: "Bytes each client app's APQ registrations hold, as accounted against APQ_MAX_BYTES (an estimate of the parsed documents' memory).",
+    labelNames: ['client'] as const,
+    registers: [this.registry],
+  });
+
   readonly clientReloads = new Counter({
     name: 'pasarela_clients_reloads_total',
     help: 'Reloads of CLIENTS_FILE and the manifests by outcome (applied, refused: the previous tables stay).',
@@ -253,6 +267,17 @@ export class Metrics {
   trustedLoaded(apps: readonly { name: string; documents: number }[]): void {
     this.trustedDocuments.reset();
     for (const app of apps) this.trustedDocuments.set({ client: app.name }, app.documents);
+  }
+
+  /** What an app's APQ registrations hold now (undefined: none any more, the app was dropped). */
+  apqRegistrations(client: string, usage: { documents: number; bytes: number } | undefined): void {
+    if (!usage) {
+      this.apqDocuments.remove({ client });
+      this.apqBytes.remove({ client });
+      return;
+    }
+    this.apqDocuments.set({ client }, usage.documents);
+    this.apqBytes.set({ client }, usage.bytes);
   }
 
   renewed(provider: ProviderId): void {

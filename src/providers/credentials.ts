@@ -80,7 +80,7 @@ export class CredentialManager {
       }
       return await this.renew(requestId, trace);
     } catch (error) {
-      const local = this.local;
+      const local = this.local as StoredCredential | undefined; // adopt() may have set it since the check above
       if (error instanceof StateUnavailableError && local && !this.refused.includes(local.value) && local.expiresAtMs > Date.now()) return local.value;
       throw error;
     }

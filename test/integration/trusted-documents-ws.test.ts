@@ -121,6 +121,21 @@ describe('by id over graphql-ws', () => {
     expect(gw.sandboxes.telepagos.log.count() + gw.sandboxes.tupay.log.count()).toBe(0);
   });
 
+  it("a registration over WebSocket goes into the app's one APQ budget: over its share refused, otherwise run by hash over HTTP too", async () => {
+    const padded = `query WsPadded { __typename }\n${'#\n'.repeat(7_000)}`;
+    const refused = await subscribe(KEYS.any, { query: padded, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(padded) } } });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    const text = 'query WsRegistered { __typename }';
+    const registered = await subscribe(KEYS.any, { query: text, extensions: { persistedQuery: { version: 1, sha256Hash: sha256(text) } } });
+    expect(registered.errors).toBeUndefined();
+    const overHttp = await fetch(`${gw.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(KEYS.any) },
+      body: JSON.stringify({ documentId: `sha256:${sha256(text)}` }),
+    });
+    expect(await overHttp.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+
   it('a subscription document by id subscribes, and receives events', async () => {
     const events = gw.gateway.events;
     const received = subscribe(KEYS.only, { query: '', documentId: `sha256:${sha256(EVENTS)}` }, () => {

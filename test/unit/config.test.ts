@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, withSandboxes } from '../../src/config.js';
 import { LIMITS } from '../../src/graphql/limits.js';
+import { ConfigError, DEFAULT_APQ_MAX_BYTES, loadConfig, withSandboxes } from '../../src/config.js';
 
 function error(env: Record<string, string>): ConfigError {
   try {
@@ -62,6 +62,13 @@ describe('configuration', () => {
     expect(loadConfig({ REDIS_COMMAND_TIMEOUT_MS: '2000' }).redisCommandTimeoutMs).toBe(2_000);
     expect(error({ REDIS_COMMAND_TIMEOUT_MS: '0' }).variable).toBe('REDIS_COMMAND_TIMEOUT_MS');
     expect(error({ REDIS_COMMAND_TIMEOUT_MS: 'fast' }).variable).toBe('REDIS_COMMAND_TIMEOUT_MS');
+  });
+
+  it('reads the APQ budget (bytes per client app), with its default', () => {
+    expect(loadConfig({}).apqMaxBytes).toBe(DEFAULT_APQ_MAX_BYTES);
+    expect(loadConfig({ APQ_MAX_BYTES: '2097152' }).apqMaxBytes).toBe(2_097_152);
+    expect(error({ APQ_MAX_BYTES: '1000' }).variable).toBe('APQ_MAX_BYTES');
+    expect(error({ APQ_MAX_BYTES: '8MB' }).variable).toBe('APQ_MAX_BYTES');
   });
 
   it('reads CORS origins', () => {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientRegistry, ClientsFileError, defaultDocumentPolicy, documentsOf } from '../../src/auth/clients.js';
 import { OPEN_ACCESS_CLIENT } from '../../src/auth/requests.js';
+import { DEFAULT_APQ_MAX_BYTES } from '../../src/config.js';
 import { OperationPipeline } from '../../src/graphql/pipeline.js';
 import { attachManifests, hashOfId, loadClients } from '../../src/graphql/trusted-documents.js';
 import { createLogger } from '../../src/logging.js';
@@ -102,6 +103,7 @@ describe('manifests', () => {
       logger: createLogger({ level: 'silent' }),
       metrics: new Metrics({ processMetrics: false }),
       requestDeadlineMs: 1_000,
+      apqMaxBytes: DEFAULT_APQ_MAX_BYTES,
     });
   });
   afterAll(async () => {
