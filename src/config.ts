@@ -238,12 +238,21 @@ function explorer(env: Env, problems: Problems, production: boolean): Explorer {
   return oneOf(env, problems, 'EXPLORER', EXPLORERS, production ? 'off' : 'graphiql');
 }
 
+/**
+ * The sandboxes' credentials are public (src/sandbox/credentials.ts): kept as Secrets like any other, but
+ * not made known to the sanitiser, which would otherwise blank every "sandbox" in a path or message.
+ */
+const PUBLIC_SANDBOX_VALUES: ReadonlySet<string> = new Set(Object.values(SANDBOX_CREDENTIALS).flatMap((credentials) => Object.values(credentials) as string[]));
+function secret(value: string): Secret {
+  return new Secret(value, { known: !PUBLIC_SANDBOX_VALUES.has(value) });
+}
+
 /** A webhook secret: required in production, the sandbox value elsewhere. */
 function webhookSecret(env: Env, problems: Problems, name: string, production: boolean, sandboxValue: string): Secret {
   const v = value(env, name);
-  if (v !== undefined) return new Secret(v);
+  if (v !== undefined) return secret(v);
   if (production) problems.add(name, 'is required in production');
-  return new Secret(sandboxValue);
+  return secret(sandboxValue);
 }
 
 /** Reads and validates the whole environment; a ConfigError lists every problem found. */
@@ -268,7 +277,7 @@ export function loadConfig(env: Env = process.env): Config {
     providers.telepagos = {
       url: telepagosUrl,
       username: required(env, problems, 'TELEPAGOS_USERNAME', because('TELEPAGOS_URL')),
-      password: new Secret(required(env, problems, 'TELEPAGOS_PASSWORD', because('TELEPAGOS_URL'))),
+      password: secret(required(env, problems, 'TELEPAGOS_PASSWORD', because('TELEPAGOS_URL'))),
       webhookSecret: webhookSecret(env, problems, 'TELEPAGOS_WEBHOOK_SECRET', production, SANDBOX_CREDENTIALS.telepagos.webhookSecret),
     };
   }
@@ -278,7 +287,7 @@ export function loadConfig(env: Env = process.env): Config {
       url: taloUrl,
       userId: required(env, problems, 'TALO_USER_ID', because('TALO_URL')),
       clientId: required(env, problems, 'TALO_CLIENT_ID', because('TALO_URL')),
-      clientSecret: new Secret(required(env, problems, 'TALO_CLIENT_SECRET', because('TALO_URL'))),
+      clientSecret: secret(required(env, problems, 'TALO_CLIENT_SECRET', because('TALO_URL'))),
       webhookSecret: webhookSecret(env, problems, 'TALO_WEBHOOK_SECRET', production, SANDBOX_CREDENTIALS.talo.webhookSecret),
     };
   }
@@ -287,7 +296,7 @@ export function loadConfig(env: Env = process.env): Config {
     providers.tupay = {
       url: tupayUrl,
       accessKey: required(env, problems, 'TUPAY_ACCESS_KEY', because('TUPAY_URL')),
-      secretKey: new Secret(required(env, problems, 'TUPAY_SECRET_KEY', because('TUPAY_URL'))),
+      secretKey: secret(required(env, problems, 'TUPAY_SECRET_KEY', because('TUPAY_URL'))),
       webhookLogin: value(env, 'TUPAY_WEBHOOK_LOGIN') ?? SANDBOX_CREDENTIALS.tupay.webhookLogin,
       webhookSecret: webhookSecret(env, problems, 'TUPAY_WEBHOOK_SECRET', production, SANDBOX_CREDENTIALS.tupay.webhookSecret),
     };
@@ -341,22 +350,22 @@ export function withSandboxes(config: Config, urls: { telepagos: string; talo: s
       telepagos: {
         url: urls.telepagos,
         username: telepagos.username,
-        password: new Secret(telepagos.password),
-        webhookSecret: new Secret(telepagos.webhookSecret),
+        password: secret(telepagos.password),
+        webhookSecret: secret(telepagos.webhookSecret),
       },
       talo: {
         url: urls.talo,
         userId: talo.userId,
         clientId: talo.clientId,
-        clientSecret: new Secret(talo.clientSecret),
-        webhookSecret: new Secret(talo.webhookSecret),
+        clientSecret: secret(talo.clientSecret),
+        webhookSecret: secret(talo.webhookSecret),
       },
       tupay: {
         url: urls.tupay,
         accessKey: tupay.accessKey,
-        secretKey: new Secret(tupay.secretKey),
+        secretKey: secret(tupay.secretKey),
         webhookLogin: tupay.webhookLogin,
-        webhookSecret: new Secret(tupay.webhookSecret),
+        webhookSecret: secret(tupay.webhookSecret),
       },
     },
   };

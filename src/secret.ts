@@ -12,9 +12,10 @@ const REDACTED = '[redacted]';
 export class Secret {
   readonly #value: string;
 
-  constructor(value: string) {
+  /** `known: false` for a value that opens nothing (the sandboxes' public credentials): never redacted from text. */
+  constructor(value: string, options: { known?: boolean } = {}) {
     this.#value = value;
-    knowSecret(value);
+    if (options.known !== false) knowSecret(value);
   }
 
   reveal(): string {

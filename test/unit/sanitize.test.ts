@@ -298,3 +298,16 @@ describe('sanitiser by shape', () => {
     });
   });
 });
+
+describe('the sandboxes’ public credentials', () => {
+  it('are kept as Secrets by the embedded default but never redacted from text (a path under src/sandbox stays readable)', async () => {
+    const { loadConfig, withSandboxes } = await import('../../src/config.js');
+    const url = 'http://127.0.0.1:9';
+    const config = withSandboxes(loadConfig({}), { telepagos: url, talo: url, tupay: url });
+    expect(String(config.providers.telepagos?.password)).toBe('[redacted]');
+    expect(sanitizeText('at src/sandbox/telepagos/server.ts:12 (sandbox mode)')).toBe('at src/sandbox/telepagos/server.ts:12 (sandbox mode)');
+    // A real configured secret of the same length is redacted.
+    new Secret('s3cr3tx');
+    expect(sanitizeText('la clave s3cr3tx no vale')).not.toContain('s3cr3tx');
+  });
+});
