@@ -18,8 +18,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/credentials.js';
 import { startSandboxes, type RunningSandboxes } from '../../src/sandbox/index.js';
-import { descendants, isRunning, killGatewaysAfterAll, spawnNpmScript } from '../helpers/process.js';
-import { waitFor } from '../helpers/wait.js';
+import { descendants, killGatewaysAfterAll, spawnNpmScript, terminateThroughNpm } from '../helpers/process.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -186,18 +185,8 @@ describe('a production install (npm ci --omit=dev of the built package)', () => 
     const started = descendants(npm.child.pid!);
     const gateway = started.find((p) => /(^|\/)node$/.test(p.args[0] ?? '') && p.args[1] === 'dist/main.js');
     expect(gateway, JSON.stringify(started)).toBeDefined();
-    try {
-      expect(npm.child.kill('SIGTERM')).toBe(true);
-      await waitFor(
-        `the processes under npm to end (${started.map((p) => p.args.join(' ')).join('; ')})`,
-        () => started.every((p) => !isRunning(p.pid)),
-        15_000,
-      );
-      // The gateway's graceful exit (code 0), which npm passes on.
-      expect(await npm.exited, npm.stderr()).toEqual({ code: 0, signal: null });
-      expect(npm.stdout()).toContain('shutting down');
-    } finally {
-      for (const { pid } of started) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
-    }
+    // The gateway's graceful exit (code 0), which npm passes on.
+    expect(await terminateThroughNpm(npm, started), npm.stderr()).toEqual({ code: 0, signal: null });
+    expect(npm.stdout()).toContain('shutting down');
   }, 60_000);
 });

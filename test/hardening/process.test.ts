@@ -5,7 +5,7 @@
  */
 import { Agent, request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { descendants, isRunning, killGatewaysAfterAll, spawnGateway, spawnNpmScript } from '../helpers/process.js';
+import { descendants, killGatewaysAfterAll, spawnGateway, spawnNpmScript, terminateThroughNpm } from '../helpers/process.js';
 import { waitFor } from '../helpers/wait.js';
 
 killGatewaysAfterAll();
@@ -55,20 +55,10 @@ describe('graceful shutdown', () => {
     // Everything npm started: tsx and the node process it runs src/main.ts in.
     const started = descendants(npm.child.pid!);
     expect(started.some((p) => p.args.includes('src/main.ts') && p.args.some((arg) => arg.includes('tsx')))).toBe(true);
-    try {
-      expect(npm.child.kill('SIGTERM')).toBe(true);
-      await waitFor(
-        `the processes under npm to end (${started.map((p) => p.args.join(' ')).join('; ')})`,
-        () => started.every((p) => !isRunning(p.pid)),
-        15_000,
-      );
-      // npm ends with its child. The exit code is not checked: tsx SIGKILLs its child when the child has
-      // not confirmed the signal within 30 ms, which a loaded machine can miss (the graceful exit through
-      // npm is checked on `npm run start:prod`, test/deploy/production-install.test.ts).
-      await npm.exited;
-    } finally {
-      for (const { pid } of started) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
-    }
+    // npm ends with its child. The exit code is not checked: tsx SIGKILLs its child when the child has
+    // not confirmed the signal within 30 ms, which a loaded machine can miss (the graceful exit through
+    // npm is checked on `npm run start:prod`, test/deploy/production-install.test.ts).
+    await terminateThroughNpm(npm, started);
   }, 60_000);
 });
 

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
+import { waitFor } from './wait.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -138,4 +139,22 @@ export function descendants(pid: number): ProcessInfo[] {
 export function isRunning(pid: number): boolean {
   const info = processInfo(pid);
   return info !== undefined && info.state !== 'Z';
+}
+
+/**
+ * Sends SIGTERM to npm alone and waits until every process it had started (`started`) has ended: what
+ * a container runtime or process manager does with `npm run …`. Whatever is left is killed afterwards,
+ * so a failing test leaves nothing running. Answers npm's own exit.
+ */
+export async function terminateThroughNpm(
+  npm: GatewayProcess,
+  started: readonly ProcessInfo[],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  try {
+    if (!npm.child.kill('SIGTERM')) throw new Error('npm could not be sent SIGTERM');
+    await waitFor(`the processes under npm to end (${started.map((p) => p.args.join(' ')).join('; ')})`, () => started.every((p) => !isRunning(p.pid)), 15_000);
+    return await npm.exited;
+  } finally {
+    for (const { pid } of started) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+  }
 }
