@@ -17,8 +17,9 @@ export type FaultMode =
   /** HTTP 429 with `Retry-After: retryAfterSeconds` (default 1). */
   | 'rate-limit'
   /**
-   * Answer normally, but with `word` as the answer's status word (TelePagos' `status`; `null` leaves it
-   * out), in whatever variant is served. Only on sandboxes whose answers carry one.
+   * Answer normally, but a success answer with `word` as its status word (TelePagos' `status`; `null`
+   * leaves it out), in whatever variant is served; a refusal is sent as it is (and still counts as a
+   * hit). Only on sandboxes whose answers carry a status word.
    */
   | 'status-word';
 

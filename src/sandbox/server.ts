@@ -92,8 +92,8 @@ export interface SandboxDefinition<State, Options extends SandboxOptions = Sandb
   /** The provider's facts the `alternate` wire variant rewrites answers with (./variant.ts). */
   wireFacts: WireFacts;
   /**
-   * An answer with `word` as its status word (`null`: none), for a `status-word` fault. Without it the
-   * sandbox refuses such faults: its answers carry no status word.
+   * A success answer with `word` as its status word (`null`: none), for a `status-word` fault; any other
+   * answer as it is. Without it the sandbox refuses such faults: its answers carry no status word.
    */
   statusWord?(body: unknown, word: string | null): unknown;
   createState(options: Options): State;
@@ -117,7 +117,7 @@ declare module 'fastify' {
     sandboxLogEntry?: LoggedRequest;
     /** Set when an injected fault answered: a fault is sent exactly as the test asked, in any variant. */
     sandboxFault?: boolean;
-    /** Set by a `status-word` fault: the route answers, then its status word is this one. */
+    /** Set by a `status-word` fault: the route answers, then a success answer's status word is this one. */
     sandboxStatusWord?: { word: string | null };
   }
 }

@@ -10,6 +10,7 @@ import {
   TELEPAGOS_STRICT_RULES,
   TOKEN_LIFETIME_SECONDS,
   parseArgentinaDateTime,
+  telepagosStatusWord,
 } from '../../providers/telepagos/assumptions.js';
 import { startSandbox, type RunningSandbox, type SandboxDefinition } from '../server.js';
 import { registerTelepagosControl } from './control.js';
@@ -45,9 +46,12 @@ export const TELEPAGOS_WIRE_FACTS: WireFacts = {
       : body,
 };
 
-/** A `status-word` fault's answer: the body's `status` replaced (success or refusal alike), or left out for `null`. */
+/**
+ * A `status-word` fault's answer: a success answer's `status` replaced, or left out for `null`. A
+ * refusal keeps its word (a test sends other refusal words with an `error-body` fault).
+ */
 function withStatusWord(body: unknown, word: string | null): unknown {
-  if (!isObject(body)) return body;
+  if (!isObject(body) || telepagosStatusWord(body.status) !== 'success') return body;
   const { status: _replaced, ...rest } = body;
   return word === null ? rest : { status: word, ...rest };
 }
