@@ -15,9 +15,15 @@ export type FaultMode =
   /** Reset the TCP connection (RST) without answering. */
   | 'reset'
   /** HTTP 429 with `Retry-After: retryAfterSeconds` (default 1). */
-  | 'rate-limit';
+  | 'rate-limit'
+  /**
+   * Answer normally, but a success answer with `word` as its status word (TelePagos' `status`; `null`
+   * leaves it out), in whatever variant is served; a refusal is sent as it is (and still counts as a
+   * hit). Only on sandboxes whose answers carry a status word.
+   */
+  | 'status-word';
 
-export const FAULT_MODES: readonly FaultMode[] = ['latency', 'status', 'error-body', 'hang', 'reset', 'rate-limit'];
+export const FAULT_MODES: readonly FaultMode[] = ['latency', 'status', 'error-body', 'hang', 'reset', 'rate-limit', 'status-word'];
 
 export interface FaultSpec {
   route: string;
@@ -30,6 +36,8 @@ export interface FaultSpec {
   /** For `error-body`: a whole body to send instead of the provider's error shape. */
   body?: unknown;
   retryAfterSeconds?: number;
+  /** For `status-word`: the word to answer with, `null` for none. */
+  word?: string | null;
   /** Apply to this many matching requests, then disappear. Default: until cleared. */
   times?: number;
 }
@@ -59,6 +67,7 @@ export function parseFaultSpec(input: unknown): FaultSpec {
     throw new FaultSpecError('status must be an HTTP status code');
   }
   if (spec.message !== undefined && typeof spec.message !== 'string') throw new FaultSpecError('message must be a string');
+  if (spec.mode === 'status-word' && typeof spec.word !== 'string' && spec.word !== null) throw new FaultSpecError('word must be a string or null');
   return spec as unknown as FaultSpec;
 }
 

@@ -91,6 +91,11 @@ export interface SandboxDefinition<State, Options extends SandboxOptions = Sandb
   strictRules?: StrictRuleNames;
   /** The provider's facts the `alternate` wire variant rewrites answers with (./variant.ts). */
   wireFacts: WireFacts;
+  /**
+   * A success answer with `word` as its status word (`null`: none), for a `status-word` fault; any other
+   * answer as it is. Without it the sandbox refuses such faults: its answers carry no status word.
+   */
+  statusWord?(body: unknown, word: string | null): unknown;
   createState(options: Options): State;
   registerRoutes(app: FastifyInstance, sandbox: SandboxRuntime<State>, options: Options): void;
   /** Provider-specific control routes, registered under `/_sandbox/`. */
@@ -112,6 +117,8 @@ declare module 'fastify' {
     sandboxLogEntry?: LoggedRequest;
     /** Set when an injected fault answered: a fault is sent exactly as the test asked, in any variant. */
     sandboxFault?: boolean;
+    /** Set by a `status-word` fault: the route answers, then a success answer's status word is this one. */
+    sandboxStatusWord?: { word: string | null };
   }
 }
 
@@ -130,6 +137,7 @@ async function applyFault(
   if (fault.latencyMs) await sleep(fault.latencyMs);
   switch (fault.mode) {
     case 'latency':
+    case 'status-word':
       return undefined;
     case 'hang':
       // Keep the socket open and never answer; `forceCloseConnections` ends it when the sandbox closes.
@@ -210,13 +218,16 @@ export function buildSandboxApp<State, Options extends SandboxOptions>(
     if (request.body !== undefined) entry.body = request.body;
     const fault = runtime.faults.take(entry.route);
     if (!fault) return;
-    // Marked before the fault answers (its send serializes at once); a latency fault lets the route answer.
-    request.sandboxFault = fault.mode !== 'latency';
+    // Marked before the fault answers (its send serializes at once); a latency or status-word fault lets
+    // the route answer.
+    request.sandboxFault = fault.mode !== 'latency' && fault.mode !== 'status-word';
+    if (fault.mode === 'status-word') request.sandboxStatusWord = { word: fault.word ?? null };
     return applyFault(fault, reply, request, runtime as SandboxRuntime<unknown>, definition.defaultErrorStatus);
   });
 
-  // The variant rewrites what a provider route answers (not a fault, not an unknown path); a test's
-  // own rewrite of the route comes last, so the form it serves is the one sent.
+  // The variant rewrites what a provider route answers (not a fault, not an unknown path); a status-word
+  // fault then sets the word; a test's own rewrite of the route comes last, so the form it serves is the
+  // one sent.
   app.addHook('preSerialization', async (request, reply, payload) => {
     const entry = request.sandboxLogEntry;
     if (!entry) return payload;
@@ -228,8 +239,10 @@ export function buildSandboxApp<State, Options extends SandboxOptions>(
       const status = alternateStatus(reply.statusCode, facts);
       if (status !== reply.statusCode && facts.refusalBody) body = facts.refusalBody(body, reply.statusCode);
       reply.code(status);
+      if (facts.successWord) body = facts.successWord(body, entry.route);
       body = alternateAnswer(body, facts);
     }
+    if (request.sandboxStatusWord && definition.statusWord) body = definition.statusWord(body, request.sandboxStatusWord.word);
     const rewrite = runtime.answerRewrites.get(entry.route);
     return rewrite ? rewrite(body) : body;
   });
@@ -244,7 +257,7 @@ export function buildSandboxApp<State, Options extends SandboxOptions>(
     reply.code(status).send(definition.errorBody(status, status === 500 ? 'Internal server error' : error.message));
   });
 
-  registerCommonControl(app, runtime, reset, strictRules);
+  registerCommonControl(app, runtime, reset, strictRules, definition.statusWord !== undefined);
   definition.registerControl?.(app, runtime, options);
   definition.registerRoutes(app, runtime, options);
   return { app, runtime, reset };
@@ -276,7 +289,7 @@ function registerJsonParser(app: FastifyInstance, runtime: SandboxRuntime<unknow
   });
 }
 
-function registerCommonControl(app: FastifyInstance, runtime: SandboxRuntime<unknown>, reset: () => void, rules: StrictRuleNames): void {
+function registerCommonControl(app: FastifyInstance, runtime: SandboxRuntime<unknown>, reset: () => void, rules: StrictRuleNames, statusWords: boolean): void {
   const p = CONTROL_PREFIX;
   app.get(`${p}/strict`, async () => ({ rules: [...runtime.strict], known: Object.values(rules) }));
   app.put(`${p}/strict`, async (request, reply) => {
@@ -315,7 +328,9 @@ function registerCommonControl(app: FastifyInstance, runtime: SandboxRuntime<unk
   app.get(`${p}/faults`, async () => ({ faults: runtime.faults.list() }));
   app.post(`${p}/faults`, async (request, reply) => {
     try {
-      return reply.code(201).send({ fault: runtime.faults.add(parseFaultSpec(request.body)) });
+      const spec = parseFaultSpec(request.body);
+      if (spec.mode === 'status-word' && !statusWords) throw new FaultSpecError(`the ${runtime.name} sandbox's answers carry no status word`);
+      return reply.code(201).send({ fault: runtime.faults.add(spec) });
     } catch (error) {
       if (error instanceof FaultSpecError) return reply.code(400).send({ error: error.message });
       throw error;

@@ -15,8 +15,11 @@
  * - where the documents show the error body, a refusal (4xx but 429) is sent with HTTP 200 and that body
  *   (with the status stated in the body where the documents have a field for it: Talo's `code`).
  *
- * Status words, booleans and the keys themselves never change: the flows depend on them. Faults a test
- * injects are sent as asked. Switch: `SANDBOX_VARIANT` (read by startSandboxes), the `variant` option,
+ * - where the documents leave a success answer's status word open, success is answered with another
+ *   plausible word (`WireFacts.successWord`: TelePagos `"success"` or `"OK"` for `"ok"`).
+ *
+ * Other status words, booleans and the keys themselves never change: the flows depend on them. Faults a
+ * test injects are sent as asked. Switch: `SANDBOX_VARIANT` (read by startSandboxes), the `variant` option,
  * or `PUT /_sandbox/variant { variant }` at run time; `x-sandbox-variant` on a request for its answer only.
  */
 
@@ -52,6 +55,11 @@ export interface WireFacts {
   errorBodyDocumented: boolean;
   /** A refusal's body when it goes with HTTP 200: how it still states its status, where the documents give a way. */
   refusalBody?(body: unknown, status: number): unknown;
+  /**
+   * A success answer of `route` (`POST /v2/payment/cashout`) with another plausible status word, where
+   * the documents leave it open; any other body is returned as it is.
+   */
+  successWord?(body: unknown, route: string): unknown;
 }
 
 /** The HTTP status the alternate variant sends an answer of `status` with. */

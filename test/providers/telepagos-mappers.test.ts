@@ -9,6 +9,7 @@ import {
   toBalance,
   toCashin,
   toConcepts,
+  toDone,
   toOperations,
   toSalePoints,
   toStatistics,
@@ -59,9 +60,32 @@ describe('envelope', () => {
     expect(refused(422, { status: 'error', message: 'The amount field is required.' }).reason).toBe('INVALID_INPUT');
     expect(refused(404, 'Not Found').reason).toBe('NOT_FOUND');
     expect(refused(409, { status: 'error' }).reason).toBe('CONFLICT');
+    expect(refused(200, { status: ' Failed ', message: 'Saldo insuficiente' })).toMatchObject({ reason: 'REJECTED', providerMessage: 'Saldo insuficiente' });
+    expect(refused(200, { status: false, message: 'Cuenta no encontrada' }).reason).toBe('NOT_FOUND');
     expect(unwrapEnvelope({ status: 200, headers: {}, body: { status: 'ok', amount: 1 } }, source)).toEqual({ status: 'ok', amount: 1 });
     badResponse(() => unwrapEnvelope({ status: 200, headers: {}, body: '<html>' }, source));
-    badResponse(() => unwrapEnvelope({ status: 200, headers: {}, body: { amount: 1 } }, source));
+  });
+
+  it('judges any other answer by its payload: other words and none are read, told as surprises, never a verdict', () => {
+    const surprises: WireSurprise[] = [];
+    const src = { ...source, observe: (s: WireSurprise) => surprises.push(s) };
+    const balance = (body: Record<string, unknown>) => toBalance(unwrapEnvelope({ status: 200, headers: {}, body }, src), src);
+    expect(balance({ status: 'ok', amount: 1 })).toEqual({ total: { amount: '1.00', currency: 'ARS' }, primary: true });
+    expect(surprises).toEqual([]);
+    for (const status of ['success', 'OK', true, 'procesado', undefined, 7]) expect(balance({ status, amount: 1 }).total.amount).toBe('1.00');
+    expect(surprises.map((s) => [s.kind, s.field, s.detail])).toEqual([
+      ['coerced_type', 'status', 'success for ok'],
+      ['coerced_type', 'status', 'OK for ok'],
+      ['coerced_type', 'status', 'boolean for ok'],
+      ['unknown_status', 'status', 'procesado'],
+      ['unknown_status', 'status', '(none)'],
+      ['unknown_status', 'status', 'number'],
+    ]);
+    // A success word without the payload is still no answer.
+    expect(badResponse(() => balance({ status: 'success' })).message).toContain('amount');
+    // With no payload documented but `status`, only a success word is success.
+    expect(toDone(unwrapEnvelope({ status: 200, headers: {}, body: { status: 'OK' } }, source), source)).toBeUndefined();
+    badResponse(() => toDone(unwrapEnvelope({ status: 200, headers: {}, body: { status: 'procesado' } }, source), source));
   });
 });
 

@@ -45,10 +45,24 @@ export const TALO_HTTP_STATUS = {
  */
 export const TALO_CREATE_PAYMENT_STATUS = 200;
 
-/** A body is a failure when the HTTP status is not 2xx or the envelope says `error: true`. */
+/**
+ * ASSUMPTION: the envelope's `error` flag, documented a boolean, in every plausible form: `"true"`/`"1"`/`1`
+ * read as true, `"false"`/`"0"`/`0` as false (any case, spaces around); anything else is undefined. The
+ * flag is Talo's only verdict word: true is a refusal; otherwise the answer is judged by its payload
+ * (`data`: present, success; missing, BAD_RESPONSE), whatever the flag or the `message` says.
+ */
+export function taloErrorFlag(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (value === 1 || value === 0) return value === 1;
+  if (typeof value !== 'string') return undefined;
+  const word = value.trim().toLowerCase();
+  return word === 'true' || word === '1' ? true : word === 'false' || word === '0' ? false : undefined;
+}
+
+/** A body is a failure when the HTTP status is not 2xx or the envelope says `error: true` (in any form of it). */
 export function isTaloFailure(httpStatus: number, body: unknown): boolean {
   if (httpStatus < 200 || httpStatus >= 300) return true;
-  return typeof body === 'object' && body !== null && (body as { error?: unknown }).error === true;
+  return typeof body === 'object' && body !== null && taloErrorFlag((body as { error?: unknown }).error) === true;
 }
 
 // ── Authentication ──────────────────────────────────────────────────────────────────────────────
@@ -63,7 +77,7 @@ export const TALO_TOKEN_REFUSED_PATTERN = /token.*(invalid|expired|missing|revok
 export function taloErrorMessage(body: unknown): unknown {
   if (typeof body !== 'object' || body === null) return undefined;
   const { error, message } = body as { error?: unknown; message?: unknown };
-  return error === true ? message : undefined;
+  return taloErrorFlag(error) === true ? message : undefined;
 }
 /** (public) A token lives one hour; there is no refresh endpoint: ask for a new one. */
 export const TALO_TOKEN_LIFETIME_SECONDS = 3600;

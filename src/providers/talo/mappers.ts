@@ -12,7 +12,15 @@ import { ProviderError, providerRejection, safeProviderMessage } from '../errors
 import type { Payment, PaymentStatus, TransferDestination } from '../../domain/models.js';
 import { sumDecimals } from '../../domain/money.js';
 import { ARGENTINA_UTC_OFFSET_MS } from '../telepagos/assumptions.js';
-import { TALO_REQUIRED_PAYMENT_OPTION, isTaloFailure, isTaloPaymentStatus, taloAmountToCents, taloQuoteCvu, type TaloPaymentStatus } from './assumptions.js';
+import {
+  TALO_REQUIRED_PAYMENT_OPTION,
+  isTaloFailure,
+  taloErrorFlag,
+  isTaloPaymentStatus,
+  taloAmountToCents,
+  taloQuoteCvu,
+  type TaloPaymentStatus,
+} from './assumptions.js';
 import type { TaloCreatePaymentDto, TaloPaymentDto, TaloPriceDto, TaloQuoteDto, TaloTokenDto, TaloTransactionDto } from './dto.js';
 import { isJsonObject, knownFields, wireReaders, type WireSource, type WireZone } from '../wire.js';
 
@@ -70,10 +78,18 @@ function statedCode(code: unknown): number | undefined {
 // ── Envelope ────────────────────────────────────────────────────────────────────────────────────
 
 /**
- * The `data` of a successful answer. A non-2xx status or `error: true` (Talo sends it with 2xx too) is
- * the provider's refusal, carrying its message made safe.
+ * The `data` of a successful answer. A non-2xx status or `error: true` (Talo sends it with 2xx too; read
+ * in any form, `taloErrorFlag`) is the provider's refusal, carrying its message made safe. Otherwise the
+ * payload decides: `data` present is success, missing a BAD_RESPONSE. A flag in another form is a
+ * `coerced_type` surprise, an unreadable one an `unknown_status` one.
  */
 export function unwrapEnvelope(response: UpstreamResponse, source: WireSource): unknown {
+  const flag = isJsonObject(response.body) ? response.body.error : undefined;
+  if (flag !== undefined && typeof flag !== 'boolean') {
+    const seen = typeof flag === 'string' ? flag.replace(/[^\p{L}\p{N} _-]/gu, '?').slice(0, 40) : typeof flag;
+    if (taloErrorFlag(flag) === undefined) surprise(source, 'unknown_status', 'error', seen);
+    else surprise(source, 'coerced_type', 'error', `${typeof flag} for boolean`);
+  }
   if (isTaloFailure(response.status, response.body)) {
     const body = isJsonObject(response.body) ? response.body : {};
     throw providerRejection(PROVIDER, source.endpoint, response.status, body.message, source.requestId, statedCode(body.code));

@@ -212,12 +212,86 @@ export const EMVCO_CRC_TAG = '6304';
 /** **assumption**: the `{period}` of the statistics endpoint is a calendar month. */
 export const STATISTICS_PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 
+// ── The envelope's status word ───────────────────────────────────────────────────────────────────
+
+/**
+ * **assumption**: what an answer's `status` word says. The documents print `"status": "ok"` on some
+ * endpoints but only `"status": string` on others (the token, the balance, the cash-out among them), and
+ * `"status": error` with a `message` for a refusal. So an answer is judged by its documented payload (a
+ * token, an id, the fields asked for), not by an exact word, and the word is read liberally (any case,
+ * spaces around it) by `telepagosStatusWord`:
+ * - a refusal word (TELEPAGOS_REFUSAL_WORDS, or `false`) is a refusal, whatever else the body carries;
+ * - any other answer is read for the endpoint's documented payload: present, the call succeeded; missing,
+ *   it is a BAD_RESPONSE, whatever the word. A success word (TELEPAGOS_SUCCESS_WORDS, or `true`) other
+ *   than the documented one is a `coerced_type` wire surprise; an unknown word, or none, is an
+ *   `unknown_status` one (counted, logged once). An answer whose documented payload is `status` alone
+ *   (deleting a sale point) has nothing else to judge it by, so only a success word is success there.
+ * An unknown word is never read as a refusal: for a cash-out that would say no money moved when it may
+ * have (a BAD_RESPONSE keeps the outcome open, and the same reference_id is replayed safely).
+ * The sandbox plays the other words: `SANDBOX_VARIANT=alternate` answers success with
+ * TELEPAGOS_ALTERNATE_SUCCESS_WORDS, and a `status-word` fault forces any word on any route.
+ */
+export const TELEPAGOS_DOCUMENTED_SUCCESS_WORD = 'ok';
+/** The documented refusal word (`{ status: "error", message }`). */
+export const TELEPAGOS_DOCUMENTED_REFUSAL_WORD = 'error';
+/** **assumption**: words meaning success, compared lower-cased and trimmed. */
+export const TELEPAGOS_SUCCESS_WORDS: readonly string[] = [
+  TELEPAGOS_DOCUMENTED_SUCCESS_WORD,
+  'success',
+  'successful',
+  'succeeded',
+  'true',
+  'done',
+  'exito',
+  'éxito',
+  'exitoso',
+  'correcto',
+];
+/** **assumption**: words meaning refusal, compared lower-cased and trimmed. */
+export const TELEPAGOS_REFUSAL_WORDS: readonly string[] = [
+  TELEPAGOS_DOCUMENTED_REFUSAL_WORD,
+  'errors',
+  'fail',
+  'failed',
+  'failure',
+  'false',
+  'ko',
+  'rejected',
+  'refused',
+  'denied',
+  'invalid',
+  'rechazado',
+  'rechazada',
+  'denegado',
+  'denegada',
+  'fallido',
+  'fallida',
+  'fallo',
+  'falló',
+];
+/** The other success words the sandbox's alternate variant answers with: POSTs (the token, the cash-out) and the rest. */
+export const TELEPAGOS_ALTERNATE_SUCCESS_WORDS = { post: 'success', other: 'OK' } as const;
+
+export type TelepagosStatusWord = 'success' | 'refusal' | 'unknown';
+
+const SUCCESS_WORDS = new Set(TELEPAGOS_SUCCESS_WORDS);
+const REFUSAL_WORDS = new Set(TELEPAGOS_REFUSAL_WORDS);
+
+/** What an answer's `status` says: a success word, a refusal word, or nothing we know (a word, none, another type). */
+export function telepagosStatusWord(status: unknown): TelepagosStatusWord {
+  if (status === true) return 'success';
+  if (status === false) return 'refusal';
+  if (typeof status !== 'string') return 'unknown';
+  const word = status.trim().toLowerCase();
+  return SUCCESS_WORDS.has(word) ? 'success' : REFUSAL_WORDS.has(word) ? 'refusal' : 'unknown';
+}
+
 // ── Errors ───────────────────────────────────────────────────────────────────────────────────────
 
 /**
  * **assumption**: HTTP status per kind of failure. `forbidden` is ours too (the statistics endpoint for a
- * user not tied to the collecting account). TelePagos may also answer HTTP 200 with `status: "error"`:
- * clients check `status` before the HTTP code.
+ * user not tied to the collecting account). TelePagos may also answer HTTP 200 with `status: "error"` (or
+ * another refusal word): clients check `status` before the HTTP code.
  */
 export const ERROR_HTTP_STATUS = {
   unauthorized: 401,
@@ -252,9 +326,10 @@ export const TOKEN_REFUSED_PATTERN =
  */
 export const NOT_FOUND_PATTERN = /not found|no encontrad|no existe|inexistente/i;
 
-/** The TelePagos error message of an answer (`{ status: "error", message }`), whatever its HTTP status. */
+/** The TelePagos error message of an answer (`{ status: "error", message }`, any refusal word), whatever its HTTP status. */
 export function telepagosErrorMessage(body: unknown): unknown {
-  return typeof body === 'object' && body !== null && (body as { status?: unknown }).status === 'error' ? (body as { message?: unknown }).message : undefined;
+  if (typeof body !== 'object' || body === null) return undefined;
+  return telepagosStatusWord((body as { status?: unknown }).status) === 'refusal' ? (body as { message?: unknown }).message : undefined;
 }
 
 // ── Notifications ────────────────────────────────────────────────────────────────────────────────

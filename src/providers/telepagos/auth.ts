@@ -10,6 +10,7 @@ import { CredentialManager } from '../credentials.js';
 import { traceIdOf, type TraceContext } from '../../observability/tracing.js';
 import { ProviderError } from '../errors.js';
 import type { UpstreamResponse, UpstreamTransport } from '../http.js';
+import type { WireObserver } from '../wire.js';
 import { TELEPAGOS_PATHS, TOKEN_LIFETIME_SECONDS } from './assumptions.js';
 import type { TokenRequestDto } from './dto.js';
 import { toToken, unwrapEnvelope, type TokenAnswer } from './mappers.js';
@@ -49,8 +50,9 @@ function credentialsRefused(error: ProviderError): ProviderError {
   });
 }
 
-function readToken(response: UpstreamResponse): TokenAnswer {
-  const source = { endpoint: TELEPAGOS_TOKEN_ENDPOINT };
+/** The token and its expiry, judged by them (a token), not by the status word; surprises told to `observe`. */
+function readToken(response: UpstreamResponse, observe: WireObserver | undefined): TokenAnswer {
+  const source = { endpoint: TELEPAGOS_TOKEN_ENDPOINT, observe };
   try {
     return toToken(unwrapEnvelope(response, source), source);
   } catch (error) {
@@ -69,6 +71,7 @@ async function requestToken(
   account: TelepagosAccount,
   logger: Logger,
   trace: TraceContext | undefined,
+  observe: WireObserver | undefined,
 ): Promise<StoredCredential> {
   const body: TokenRequestDto = { username: account.username, password: account.password.reveal() };
   const response = await transport.request({
@@ -79,7 +82,7 @@ async function requestToken(
     retry: 'never',
     trace,
   });
-  const answer = readToken(response);
+  const answer = readToken(response, observe);
   const { expiresAtMs, from } = telepagosTokenExpiry(answer.expiresAtMs);
   logger.info({ expiresAt: new Date(expiresAtMs).toISOString(), expiryFrom: from }, 'telepagos access token obtained');
   return { value: answer.token, expiresAtMs };
@@ -92,6 +95,8 @@ export interface TelepagosCredentialOptions {
   store: CredentialStore;
   logger: Logger;
   onRenewed?: () => void;
+  /** Told about every surprise in the token answer (the client's observer: counted, logged once). */
+  observe?: WireObserver;
 }
 
 /** The token's lifecycle: cached in the store, renewed before expiry, single-flight, renewed once on 401. */
@@ -102,7 +107,7 @@ export function telepagosCredentials(options: TelepagosCredentialOptions): Crede
     // A token acts for its user: the password only obtains it, so it needs no place in the key.
     identity: [options.baseUrl, account.username],
     store: options.store,
-    obtain: (requestId, trace) => requestToken(transport, account, forRequest(logger, requestId, traceIdOf(trace)), trace),
+    obtain: (requestId, trace) => requestToken(transport, account, forRequest(logger, requestId, traceIdOf(trace)), trace, options.observe),
     onRenewed: options.onRenewed,
   });
 }

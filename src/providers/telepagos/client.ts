@@ -1,8 +1,9 @@
 /**
  * The typed TelePagos Empresas API v2 client: the only way the gateway talks to TelePagos. One method per
  * endpoint, each sending through the shared transport (timeouts, safe retries, breaker) with the bearer
- * token (cached, renewed before expiry, renewed once on 401), unwrapping `{ status: "ok" }` and mapping
- * the answer to domain objects. Only the cash-out POST is ever retried: TelePagos documents that the same
+ * token (cached, renewed before expiry, renewed once on 401), unwrapping the `{ status, ... }` envelope
+ * (a refusal word is a refusal; otherwise the endpoint's documented payload decides, see
+ * TELEPAGOS_SUCCESS_WORDS) and mapping the answer to domain objects. Only the cash-out POST is ever retried: TelePagos documents that the same
  * data with the same `reference_id` is a harmless replay answering the same id.
  */
 import { maskAccountNumber } from '../../domain/identifiers.js';
@@ -55,6 +56,7 @@ import {
   toBalance,
   toCashin,
   toConcepts,
+  toDone,
   toOperations,
   toSalePoints,
   toStatistics,
@@ -269,7 +271,7 @@ const range = (from: number, to: number): number[] => Array.from({ length: Math.
 
 export class TelepagosClient {
   private readonly transport: UpstreamTransport;
-  /** One authenticated call: send, unwrap `{ status: "ok" }` (or throw the refusal), read the answer. */
+  /** One authenticated call: send, unwrap the envelope (or throw the refusal), read the answer's payload. */
   private readonly call: ProviderCall<Record<string, unknown>>;
   private readonly logger: Logger;
   private readonly pageConcurrency: number;
@@ -278,6 +280,7 @@ export class TelepagosClient {
   constructor(options: TelepagosClientOptions) {
     this.logger = clientLogger(PROVIDER, options);
     this.transport = createTransport(PROVIDER, options, this.logger);
+    const observe = wireObserver(this.logger, options.onWireSurprise);
     const credentials = telepagosCredentials({
       transport: this.transport,
       account: { username: options.username, password: options.password },
@@ -285,6 +288,7 @@ export class TelepagosClient {
       store: credentialStore(options),
       logger: this.logger,
       onRenewed: options.onCredentialRenewed,
+      observe,
     });
     this.call = providerCall({
       transport: this.transport,
@@ -292,7 +296,7 @@ export class TelepagosClient {
       present: presentTelepagosToken,
       refused: tokenRefused,
       unwrap: unwrapEnvelope,
-      observe: wireObserver(this.logger, options.onWireSurprise),
+      observe,
     });
     this.pageConcurrency = Math.max(1, Math.floor(options.pageConcurrency ?? DEFAULT_PAGE_CONCURRENCY));
     this.amount = amountWriter(options.amountFormat ?? DEFAULT_AMOUNT_WIRE_FORMAT);
@@ -522,7 +526,7 @@ export class TelepagosClient {
 
   async deleteSalePoint(id: string, ctx?: CallContext): Promise<void> {
     const request: Request = { method: 'DELETE', path: PATHS.salePoint, endpoint: `DELETE ${PATHS.salePoint}`, json: { sale_point_id: wireId(id) } };
-    await this.call(request, ctx, () => undefined);
+    await this.call(request, ctx, toDone);
   }
 
   /** The sale point's printed QR: CLOSED is paired with orders (the issuer sets the amount), OPEN lets the payer type it. */

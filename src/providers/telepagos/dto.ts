@@ -11,9 +11,13 @@ import type { ConceptId, OperationId, StaticQrType, TxIncome, TxStatus } from '.
 /** A request amount: an exact JSON number or a decimal string, per AMOUNT_WIRE_FORMATS (assumptions.ts). */
 export type WireAmount = JsonDecimal | string;
 
-/** Every answer: `{ status: "ok", ... }`, or `{ status: "error", message }` (with HTTP 200 too). */
+/**
+ * Every answer: `{ status: "ok", ... }`, or `{ status: "error", message }` (with HTTP 200 too). Some
+ * endpoints document `status` only as a string: other words are read by `telepagosStatusWord`.
+ */
 export interface TelepagosEnvelopeDto {
-  status: 'ok' | 'error';
+  /** Documented `"ok"` and `"error"`; typed `string` by the documents. */
+  status: string;
   message?: string;
 }
 

@@ -30,13 +30,17 @@ import {
   ERROR_HTTP_STATUS,
   NOT_FOUND_PATTERN,
   OPERATION_IDS,
+  TELEPAGOS_DOCUMENTED_REFUSAL_WORD,
+  TELEPAGOS_DOCUMENTED_SUCCESS_WORD,
   TX_INCOME,
   TX_STATUS,
   expiresAtToEpochMs,
   formatArgentinaDateTime,
   isTelepagosId,
+  telepagosStatusWord,
   type OperationId,
   type StaticQrType,
+  type TelepagosStatusWord,
 } from './assumptions.js';
 import type { BuyerDto, CashinDto, ConceptDto, OperationDto, SalePointDto, TokenDto, TransactionsDto, TxDto, WireId } from './dto.js';
 import { isJsonObject, knownFields, wireReaders, type RowsRead, type Untrusted, type WireSource, type WireZone } from '../wire.js';
@@ -66,22 +70,42 @@ const KNOWN = {
 // ── Envelope ────────────────────────────────────────────────────────────────────────────────────
 
 /**
- * The fields of a successful answer. `status: "error"` is TelePagos' refusal whatever the HTTP code
- * (it sends it with 200 too, so it is checked first, as public clients do); a non-2xx code is a refusal
- * even without that body. Either way the caller gets the provider's message, made safe. Sent with HTTP
- * 2xx, a refusal says what it is only in its message: NOT_FOUND when it matches NOT_FOUND_PATTERN,
- * otherwise REJECTED.
+ * The fields of an answer that is no refusal, for the endpoint's mapper to judge by its documented
+ * payload (TELEPAGOS_SUCCESS_WORDS in assumptions.ts). A refusal word in `status` (`"error"`, `"failed"`…)
+ * is TelePagos' refusal whatever the HTTP code (it sends it with 200 too, so it is checked first, as
+ * public clients do); a non-2xx code is a refusal even without that body. Either way the caller gets the
+ * provider's message, made safe. Sent with HTTP 2xx, a refusal says what it is only in its message:
+ * NOT_FOUND when it matches NOT_FOUND_PATTERN, otherwise REJECTED. Any other word is no verdict: a
+ * success word other than `"ok"` is a `coerced_type` surprise, an unknown word (or none) an
+ * `unknown_status` one, and the mapper's reading of the payload decides.
  */
 export function unwrapEnvelope(response: UpstreamResponse, source: WireSource): Record<string, unknown> {
   const body = isJsonObject(response.body) ? response.body : undefined;
   const httpOk = response.status >= 200 && response.status < 300;
-  if (body?.status === 'error' || !httpOk) {
+  const word = body ? telepagosStatusWord(body.status) : 'unknown';
+  if (body && body.status !== TELEPAGOS_DOCUMENTED_SUCCESS_WORD && body.status !== TELEPAGOS_DOCUMENTED_REFUSAL_WORD) tellStatusWord(body.status, word, source);
+  if (word === 'refusal' || !httpOk) {
     const statedStatus = typeof body?.message === 'string' && NOT_FOUND_PATTERN.test(body.message) ? ERROR_HTTP_STATUS.notFound : undefined;
     throw providerRejection(PROVIDER, source.endpoint, response.status, body?.message, source.requestId, statedStatus);
   }
   if (!body) throw bad(source, 'the body is not a JSON object');
-  if (body.status !== 'ok') throw bad(source, 'status is missing or not "ok"');
   return body;
+}
+
+/** A status word other than the documented ones: a known word is another form, an unknown one (or none) a surprise of its own. */
+function tellStatusWord(status: unknown, word: TelepagosStatusWord, source: WireSource): void {
+  if (!source.observe) return;
+  const seen = status === undefined || status === null ? '(none)' : typeof status === 'string' ? safeWord(status) : typeof status;
+  if (word === 'unknown') surprise(source, 'unknown_status', 'status', seen);
+  else surprise(source, 'coerced_type', 'status', `${seen} for ${word === 'success' ? TELEPAGOS_DOCUMENTED_SUCCESS_WORD : TELEPAGOS_DOCUMENTED_REFUSAL_WORD}`);
+}
+
+/**
+ * An answer whose documented payload is `status` alone (`{ status: "ok" }`): with nothing else to judge
+ * it by, only a success word says it succeeded.
+ */
+export function toDone(body: Record<string, unknown>, source: WireSource): void {
+  if (telepagosStatusWord(body.status) !== 'success') throw bad(source, 'status is no success word, and the answer carries nothing else');
 }
 
 // ── Authentication ──────────────────────────────────────────────────────────────────────────────

@@ -5,9 +5,12 @@
 import {
   ARGENTINA_UTC_OFFSET_MS,
   NOTIFICATION_RETRIES,
+  TELEPAGOS_ALTERNATE_SUCCESS_WORDS,
+  TELEPAGOS_DOCUMENTED_SUCCESS_WORD,
   TELEPAGOS_STRICT_RULES,
   TOKEN_LIFETIME_SECONDS,
   parseArgentinaDateTime,
+  telepagosStatusWord,
 } from '../../providers/telepagos/assumptions.js';
 import { startSandbox, type RunningSandbox, type SandboxDefinition } from '../server.js';
 import { registerTelepagosControl } from './control.js';
@@ -23,17 +26,35 @@ export type { TelepagosState } from './state.js';
 export { EXTERNAL_CVU, FIXTURE_ACCOUNTS, FIXTURE_SALE_POINTS, TELEPAGOS_ACCOUNT } from './fixtures.js';
 export { telepagosSigner } from './notifications.js';
 
+const isObject = (body: unknown): body is Record<string, unknown> => typeof body === 'object' && body !== null && !Array.isArray(body);
+
 /**
  * The alternate wire variant of TelePagos (../variant.ts): dates documented `YYYY-MM-DD HH:MM:SS` in
  * Argentina time go as ISO 8601 (`-03:00` or `Z`); the documents show the error body
- * `{ status: "error", message }`, so refusals also come with HTTP 200; rows carry Laravel's `deleted_at`.
+ * `{ status: "error", message }`, so refusals also come with HTTP 200; rows carry Laravel's `deleted_at`;
+ * success says `"success"` on POSTs (the token, the cash-out…) and `"OK"` elsewhere, not `"ok"`
+ * (TELEPAGOS_ALTERNATE_SUCCESS_WORDS).
  */
 export const TELEPAGOS_WIRE_FACTS: WireFacts = {
   documentedDate: (text) => parseArgentinaDateTime(text) ?? Number.NaN,
   offsetMinutes: ARGENTINA_UTC_OFFSET_MS / 60_000,
   extraFields: { deleted_at: null, app_name: 'sandbox' },
   errorBodyDocumented: true,
+  successWord: (body, route) =>
+    isObject(body) && body.status === TELEPAGOS_DOCUMENTED_SUCCESS_WORD
+      ? { ...body, status: route.startsWith('POST ') ? TELEPAGOS_ALTERNATE_SUCCESS_WORDS.post : TELEPAGOS_ALTERNATE_SUCCESS_WORDS.other }
+      : body,
 };
+
+/**
+ * A `status-word` fault's answer: a success answer's `status` replaced, or left out for `null`. A
+ * refusal keeps its word (a test sends other refusal words with an `error-body` fault).
+ */
+function withStatusWord(body: unknown, word: string | null): unknown {
+  if (!isObject(body) || telepagosStatusWord(body.status) !== 'success') return body;
+  const { status: _replaced, ...rest } = body;
+  return word === null ? rest : { status: word, ...rest };
+}
 
 export const telepagosSandbox: SandboxDefinition<TelepagosState, TelepagosSandboxOptions> = {
   name: 'telepagos',
@@ -43,6 +64,7 @@ export const telepagosSandbox: SandboxDefinition<TelepagosState, TelepagosSandbo
   acceptsForm: true,
   strictRules: TELEPAGOS_STRICT_RULES,
   wireFacts: TELEPAGOS_WIRE_FACTS,
+  statusWord: withStatusWord,
   tokens: (options) => ({ lifetimeSeconds: options.tokenLifetimeSeconds ?? TOKEN_LIFETIME_SECONDS, prefix: 'tp_' }),
   createState: createTelepagosState,
   registerRoutes: registerTelepagosRoutes,
