@@ -68,6 +68,8 @@ export interface Gateway {
   providers: ProviderRegistry;
   events: EventBus;
   state: SharedState;
+  /** Re-reads created objects until final (src/events/watcher.ts); started with the gateway, stopped by `close`. */
+  watcher: Watcher;
   /**
    * Reads CLIENTS_FILE and its manifests again and swaps them in whole; a file that cannot be used keeps
    * the tables in force (the outcome lists why). Without `clientsFile`: nothing to reload.
@@ -329,6 +331,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     providers,
     events,
     state,
+    watcher,
     reloadClients: () => reloader.reload(),
     close: async () => {
       reloader.close();

@@ -109,7 +109,9 @@ export class Watcher implements Watches {
   private readonly wakeMs: number;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private stopped = true;
+  private started = false;
+  /** Set by `stop`: a pass under way puts back what it has not re-read yet. */
+  private stopping = false;
 
   constructor(private readonly options: WatcherOptions) {
     this.log = options.logger.child({ component: 'watcher' });
@@ -148,16 +150,17 @@ export class Watcher implements Watches {
     }
   }
 
-  /** Starts waking every `wakeMs` (no-op when started). */
+  /** Starts waking every `wakeMs` (no-op when running; after `stop`, starts again). */
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
+    if (this.started && !this.stopping) return;
+    this.started = true;
+    this.stopping = false;
     this.schedule();
   }
 
   /** Stops waking; resolves when the pass under way (if any) has finished. */
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.stopping = true;
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
@@ -169,8 +172,11 @@ export class Watcher implements Watches {
   }
 
   private schedule(): void {
-    if (this.stopped) return;
+    if (this.stopping) return;
+    // One timer, one pass at a time (a `start` right after a `stop` may find a pass still finishing).
+    clearTimeout(this.timer);
     this.timer = setTimeout(() => {
+      if (this.running) return this.schedule();
       this.running = this.pass()
         .catch((error: unknown) => this.log.error({ err: error }, 'watcher pass failed'))
         .finally(() => {
@@ -190,7 +196,7 @@ export class Watcher implements Watches {
       return;
     }
     for (let i = 0; i < taken.length; i++) {
-      if (this.stopped) {
+      if (this.stopping) {
         // Shutting down: what this replica took goes back, due now, for another replica.
         await this.putBack(taken.slice(i), this.now());
         return;
