@@ -11,6 +11,7 @@ import { SANDBOX_CREDENTIALS } from './sandbox/credentials.js';
 import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from './state/redis/connection.js';
 import { Secret } from './secret.js';
 import { DEFAULT_CONFIRM_RATE_LIMIT } from './webhooks/pipeline.js';
+import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_POLL_MAX_INTERVAL_MS, DEFAULT_POLL_PER_MINUTE } from './events/watcher.js';
 
 export interface TelepagosConfig {
   /** Base URL; `v2/...` paths are appended. */
@@ -112,6 +113,13 @@ export interface Config {
    * provider's bucket of webhook confirmations (reads from the provider), shared by replicas in Redis mode.
    */
   webhookConfirmRate: { perSecond: number; burst: number };
+  /**
+   * The watcher (src/events/watcher.ts): a created object that is not final is re-read first
+   * PENDING_POLL_INTERVAL_MS (default 30000) after it was created, then at twice the previous wait up to
+   * PENDING_POLL_MAX_INTERVAL_MS (default 900000, not below the interval), at most PENDING_POLL_PER_MINUTE
+   * re-reads per provider (default 60, all replicas together).
+   */
+  pendingPoll: { intervalMs: number; maxIntervalMs: number; perMinute: number };
   /**
    * EXPLORER: the page browsers get at GET /graphql — `graphiql` (self-hosted, no CDN), `apollo-sandbox`
    * (loaded from Apollo's CDN; also allows Apollo Studio's origins by CORS) or `off`. Default `graphiql`,
@@ -255,6 +263,14 @@ function webhookSecret(env: Env, problems: Problems, name: string, production: b
   return secret(sandboxValue);
 }
 
+function pendingPoll(env: Env, problems: Problems): Config['pendingPoll'] {
+  const intervalMs = integer(env, problems, 'PENDING_POLL_INTERVAL_MS', DEFAULT_POLL_INTERVAL_MS, 10, 86_400_000);
+  const maxIntervalMs = integer(env, problems, 'PENDING_POLL_MAX_INTERVAL_MS', DEFAULT_POLL_MAX_INTERVAL_MS, 10, 86_400_000);
+  if (maxIntervalMs < intervalMs) problems.add('PENDING_POLL_MAX_INTERVAL_MS', 'must not be below PENDING_POLL_INTERVAL_MS');
+  const perMinute = integer(env, problems, 'PENDING_POLL_PER_MINUTE', DEFAULT_POLL_PER_MINUTE, 1, 60_000);
+  return { intervalMs, maxIntervalMs, perMinute };
+}
+
 /** Reads and validates the whole environment; a ConfigError lists every problem found. */
 export function loadConfig(env: Env = process.env): Config {
   const problems = new Problems();
@@ -332,6 +348,7 @@ export function loadConfig(env: Env = process.env): Config {
       perSecond: integer(env, problems, 'WEBHOOK_CONFIRM_PER_MINUTE', DEFAULT_CONFIRM_RATE_LIMIT.perSecond * 60, 1, 60_000) / 60,
       burst: integer(env, problems, 'WEBHOOK_CONFIRM_BURST', DEFAULT_CONFIRM_RATE_LIMIT.burst, 1, 10_000),
     },
+    pendingPoll: pendingPoll(env, problems),
     explorer: explorer(env, problems, production),
     providers,
     embedded,

@@ -7,6 +7,7 @@ import { GraphQLError } from 'graphql';
 import type { ClientApp } from './auth/clients.js';
 import type { Config } from './config.js';
 import type { EventBus } from './events/bus.js';
+import type { Watches } from './events/watcher.js';
 import type { Logger } from './logging.js';
 import type { Metrics } from './observability/metrics.js';
 import type { CacheStore } from './state/cache.js';
@@ -26,6 +27,8 @@ export interface GatewayContext {
   idempotency: IdempotencyStore;
   /** Payment events: published by webhooks and createPayment, read by subscriptions. */
   events: EventBus;
+  /** Objects the gateway re-reads until final: a module that creates one that may change watches it. */
+  watches: Watches;
   /** Short-TTL cache for reference data, shared by replicas with Redis. */
   cache: CacheStore;
   metrics: Metrics;
@@ -60,6 +63,7 @@ export interface GatewayServices {
   config: Config;
   idempotency: IdempotencyStore;
   events: EventBus;
+  watches: Watches;
   cache: CacheStore;
   metrics: Metrics;
   providers: ProviderRegistry;
@@ -77,6 +81,7 @@ export class RequestContext implements GatewayContext {
   readonly config: Config;
   readonly idempotency: IdempotencyStore;
   readonly events: EventBus;
+  readonly watches: Watches;
   readonly cache: CacheStore;
   readonly metrics: Metrics;
   readonly providers: ProviderRegistry;
@@ -99,6 +104,7 @@ export class RequestContext implements GatewayContext {
     this.config = services.config;
     this.idempotency = services.idempotency;
     this.events = services.events;
+    this.watches = services.watches;
     this.cache = services.cache;
     this.metrics = services.metrics;
     this.providers = services.providers;

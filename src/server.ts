@@ -34,6 +34,8 @@ import { createSubscriptionServer } from './subscriptions.js';
 import { Metrics } from './observability/metrics.js';
 import { activeTracer, endFailed, startOperation, startSpan, type Span, type Traced } from './observability/tracing.js';
 import { registerWebhooks } from './webhooks/routes.js';
+import { pollBudget, Watcher } from './events/watcher.js';
+import { paymentWatch } from './events/watch-kinds.js';
 import { explorerCorsOrigins, explorerLandingPage, registerExplorer } from './explorer/index.js';
 import { registerActivityExport } from './exports/activity-csv.js';
 
@@ -66,6 +68,8 @@ export interface Gateway {
   providers: ProviderRegistry;
   events: EventBus;
   state: SharedState;
+  /** Re-reads created objects until final (src/events/watcher.ts); started with the gateway, stopped by `close`. */
+  watcher: Watcher;
   /**
    * Reads CLIENTS_FILE and its manifests again and swaps them in whole; a file that cannot be used keeps
    * the tables in force (the outcome lists why). Without `clientsFile`: nothing to reload.
@@ -173,7 +177,21 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   metrics.observeBreakers(() => providers.breakerStates());
   const schema = await buildGatewaySchema();
   const { idempotency, events, cache } = state;
-  const services: GatewayServices = { config, idempotency, events, cache, metrics, providers, logger };
+  // Created objects that may still change are re-read until final (a lost notification is found).
+  const watcher = new Watcher({
+    store: state.watches,
+    dedupe: state.dedupe,
+    events,
+    rateLimiter: state.rateLimiter,
+    logger,
+    providers: () => providers.configured,
+    intervalMs: config.pendingPoll.intervalMs,
+    maxIntervalMs: config.pendingPoll.maxIntervalMs,
+    budget: pollBudget(config.pendingPoll.perMinute),
+    onReread: (provider, kind, outcome) => metrics.watchRereads.inc({ provider, kind, outcome }),
+    onWatch: (kind, outcome) => metrics.watches.inc({ kind, outcome }),
+  }).register(paymentWatch(providers));
+  const services: GatewayServices = { config, idempotency, events, watches: watcher, cache, metrics, providers, logger };
   const contextFor = (client: ClientApp, requestId: string, signal: CancelSignal, trace?: Traced): GatewayContext =>
     new RequestContext(services, client, requestId, signal, trace);
 
@@ -294,6 +312,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     else socket.destroy();
   });
 
+  watcher.start();
+
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/metrics', async (_request, reply) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
   app.get('/readyz', async (_request, reply) => {
@@ -311,11 +331,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     providers,
     events,
     state,
+    watcher,
     reloadClients: () => reloader.reload(),
     close: async () => {
       reloader.close();
       await subscriptions.close();
       await app.close();
+      // After the requests (a createPayment in flight still watches its payment), before the providers.
+      await watcher.stop();
       await providers.close();
       if (!options.state) await state.close();
     },

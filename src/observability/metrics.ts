@@ -92,6 +92,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly watchRereads = new Counter({
+    name: 'pasarela_watch_rereads_total',
+    help: 'Due watched objects by provider, kind and outcome (published, unchanged, final, expired, failed, deferred).',
+    labelNames: ['provider', 'kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly watches = new Counter({
+    name: 'pasarela_watches_total',
+    help: 'Objects given to the watcher by kind and outcome (watched, final: already final so not watched, failed: not stored).',
+    labelNames: ['kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   /**
    * Bounded labels: provider (3), the clients' fixed endpoint labels, kind (5 words, WireSurpriseKind).
    * The field is in the log line (once per field), never a label.

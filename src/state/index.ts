@@ -1,10 +1,12 @@
 /**
  * Everything replicas must share — provider credentials, idempotency records, webhook de-duplication,
- * the event fan-out, rate-limit buckets and the reference-data cache — in memory (one process) or in
+ * the event fan-out, rate-limit buckets, the reference-data cache and the objects watched until final —
+ * in memory (one process) or in
  * Redis (REDIS_URL: any number of replicas).
  */
 import { MemoryEventBus, type EventBus } from '../events/bus.js';
 import { MemoryEventDedupeStore, type EventDedupeStore } from '../events/dedupe.js';
+import { MemoryWatchStore, type WatchStore } from '../events/watch-store.js';
 import { MemoryCacheStore, type CacheStore } from './cache.js';
 import { MemoryCredentialStore, type CredentialStore } from './credential-store.js';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency-store.js';
@@ -16,6 +18,7 @@ import { RedisEventBus } from './redis/event-bus.js';
 import { RedisEventDedupeStore } from './redis/event-dedupe.js';
 import { RedisIdempotencyStore } from './redis/idempotency-store.js';
 import { RedisRateLimiter } from './redis/rate-limiter.js';
+import { RedisWatchStore } from './redis/watch-store.js';
 
 export interface SharedState {
   kind: 'memory' | 'redis';
@@ -25,6 +28,8 @@ export interface SharedState {
   events: EventBus;
   rateLimiter: RateLimiter;
   cache: CacheStore;
+  /** The objects the gateway re-reads until they are final (src/events/watcher.ts). */
+  watches: WatchStore;
   /** Whether the state store answers (readiness). */
   reachable(): Promise<boolean>;
   close(): Promise<void>;
@@ -40,6 +45,7 @@ export function memoryState(): SharedState {
     events,
     rateLimiter: new MemoryRateLimiter(),
     cache: new MemoryCacheStore(),
+    watches: new MemoryWatchStore(),
     reachable: async () => true,
     close: () => events.close(),
   };
@@ -59,6 +65,7 @@ export function redisState(url: string, prefix: string, commandTimeoutMs = DEFAU
     events,
     rateLimiter: new RedisRateLimiter(redis, prefix),
     cache: new RedisCacheStore(redis, prefix),
+    watches: new RedisWatchStore(redis, prefix),
     reachable: () => redisReachable(redis),
     close: async () => {
       await events.close();

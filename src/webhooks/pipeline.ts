@@ -5,7 +5,8 @@
  *   → de-duplicate by the notification's ids, before any provider call
  *   (the object's claimed state is already published, or the object reached a final state) → take a
  *   token from the provider's confirmation bucket → confirm by reading the resource from the provider
- *   → record the confirmed state for the object (atomic: the first recorder publishes) → publish.
+ *   → record the confirmed state for the object (atomic: the first recorder publishes) → publish
+ *   (src/events/publish-once.ts, the step the watcher's re-reads share: one de-duplication for both).
  * Nothing unauthenticated, unparseable or unconfirmed is ever published, and an object is never
  * published twice in the same state, however late a replay comes (see src/events/dedupe.ts for how
  * long and how much is remembered). The provider gets 200 once the event is published (or known as a
@@ -18,8 +19,9 @@
  * (the provider calls under it) and `webhook.publish` children.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { EventBus, PaymentEventValue } from '../events/bus.js';
-import { eventId } from '../events/values.js';
+import type { EventBus } from '../events/bus.js';
+import { PublishFailedError, publishOnce, type PublishOutcome } from '../events/publish-once.js';
+import type { Reading } from '../events/readings.js';
 import { shapeOf } from './hints.js';
 import { PUBLISHED_STATE_RETENTION_MS, type EventDedupeStore } from '../events/dedupe.js';
 import type { Logger } from '../logging.js';
@@ -53,17 +55,8 @@ export interface Notice {
   claimed?: string;
 }
 
-/** What a confirmed notification becomes. */
-export interface Confirmed {
-  /** The object confirmed, when it is not the notice's (a hint body's second candidate id, say). */
-  object?: string;
-  /** The object's confirmed state (the same change delivered twice has the same state). */
-  state: string;
-  /** No later change of the object is possible: further notifications about it are duplicates. */
-  final: boolean;
-  /** Null when it is authentic but not worth publishing. */
-  event: Omit<PaymentEventValue, 'id' | 'provider'> | null;
-}
+/** What a confirmed notification becomes: the object's reading, as the watcher's re-reads make it too. */
+export type Confirmed = Reading;
 
 export interface WebhookHandler<Body> {
   provider: ProviderId;
@@ -162,30 +155,42 @@ export function webhookRoute<Body>(handler: WebhookHandler<Body>, deps: Pipeline
       log.warn({ err: error }, 'webhook confirmation failed');
       return done(reply, 503, 'unconfirmed', error instanceof ProviderError ? error.reason : 'error');
     }
-    const confirmedObject = confirmed.object ?? notice.object;
-    const recorded = `${provider}:${confirmedObject}`;
-    let first: boolean;
+    let outcome: PublishOutcome;
     try {
-      first = await deps.dedupe.record(recorded, confirmed.state, confirmed.final, retentionMs);
+      outcome = await publishOnce(
+        {
+          events: deps.events,
+          dedupe: deps.dedupe,
+          retentionMs,
+          publishing: async (event, publish) => {
+            const publishing = startSpan('webhook.publish', trace?.context, { 'pasarela.event.type': event.type });
+            try {
+              const published = await publish();
+              publishing?.end();
+              return published;
+            } catch (error) {
+              if (publishing) endFailed(publishing, error);
+              throw error;
+            }
+          },
+          onForgetFailed: (forgetError) => log.warn({ err: forgetError }, 'webhook de-duplication state not released'),
+        },
+        provider,
+        confirmed.object ?? notice.object,
+        confirmed,
+      );
     } catch (error) {
-      log.warn({ err: error }, 'webhook de-duplication store unavailable');
-      return done(reply, 503, 'unavailable', 'de-duplication store');
-    }
-    if (!first) return done(reply, 200, 'duplicate', 'confirmed state already published');
-    if (!confirmed.event) return done(reply, 200, 'ignored');
-    const publishing = startSpan('webhook.publish', trace?.context, { 'pasarela.event.type': confirmed.event.type });
-    try {
-      await deps.events.publish({ ...confirmed.event, id: eventId(provider, `${confirmedObject}:${confirmed.state}`), provider });
-      publishing?.end();
-    } catch (error) {
-      if (publishing) endFailed(publishing, error);
-      // Not published: forget the state, or the provider's retry would be taken for a duplicate and lost.
-      log.warn({ err: error }, 'webhook event could not be published');
-      await deps.dedupe
-        .forget(recorded, confirmed.state)
-        .catch((forgetError: unknown) => log.warn({ err: forgetError }, 'webhook de-duplication state not released'));
+      if (!(error instanceof PublishFailedError)) throw error;
+      if (error.step === 'record') {
+        log.warn({ err: error.cause }, 'webhook de-duplication store unavailable');
+        return done(reply, 503, 'unavailable', 'de-duplication store');
+      }
+      // Not published (and the state forgotten): the provider's retry publishes it.
+      log.warn({ err: error.cause }, 'webhook event could not be published');
       return done(reply, 503, 'unavailable', 'event bus');
     }
+    if (outcome === 'duplicate') return done(reply, 200, 'duplicate', 'confirmed state already published');
+    if (outcome === 'ignored') return done(reply, 200, 'ignored');
     return done(reply, 200, 'published');
   };
 }

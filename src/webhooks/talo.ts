@@ -4,11 +4,11 @@
  * from Talo and its confirmed state is what gets published.
  */
 import type { TaloConfig } from '../config.js';
-import { TALO_FINAL_STATUSES, TALO_HINT_PATTERNS } from '../providers/talo/assumptions.js';
+import { TALO_HINT_PATTERNS } from '../providers/talo/assumptions.js';
 import type { PaymentSource } from '../providers/capabilities.js';
 import { taloWebhookToken } from '../providers/talo/webhook-url.js';
 import { sameWebhookToken, tokenParam } from '../providers/webhook-url.js';
-import { paymentValue } from '../events/values.js';
+import { paymentReading } from '../events/readings.js';
 import { findHints } from './hints.js';
 import type { WebhookHandler } from './pipeline.js';
 
@@ -31,11 +31,8 @@ export function taloWebhook(config: TaloConfig, payments: () => PaymentSource): 
     // The body claims no state: only a payment already final is known without asking Talo.
     notice: (notice) => ({ object: notice.paymentId }),
     async confirm(notice, call) {
-      const payment = await payments().payment(notice.paymentId, call);
-      // The same state delivered twice is one event; any change (status, transfers) is a new one.
-      const state = `${payment.providerStatus}:${payment.amountReceived.amount}:${payment.updatedAt ?? ''}`;
-      const final = (TALO_FINAL_STATUSES as readonly string[]).includes(payment.providerStatus);
-      return { state, final, event: { type: 'PAYMENT_UPDATED', occurredAt: payment.updatedAt ?? new Date().toISOString(), payment: paymentValue(payment) } };
+      // The same reading the watcher makes of the payment (src/events/readings.ts): one event per change.
+      return paymentReading(await payments().payment(notice.paymentId, call));
     },
   };
 }

@@ -289,11 +289,17 @@ describe('notifications as hints', () => {
     const globalPaymentId = body.data.createPayment.payment.id as string;
     const paymentId = Buffer.from(globalPaymentId, 'base64url').toString().split(':')[2]!;
     const url = taloWebhookUrl(gw().url, gw().config.providers.talo!.webhookSecret);
+    // A change Talo does not notify (the pending state itself was published at creation, as PAYMENT_CREATED).
+    const stored = gw().sandboxes.talo.state.payments.get(paymentId)!;
+    const webhookUrl = stored.webhookUrl;
+    stored.webhookUrl = undefined;
+    expect((await call(gw().sandboxes.talo.url, 'POST', `_sandbox/payments/${paymentId}/transfers`, { body: { amount: 100 } })).status).toBe(201);
+    stored.webhookUrl = webhookUrl;
     const hint = { event: { type: 'payment.updated', data: { payment: { id: paymentId, payment_status: 'SUCCESS' } } } };
     expect((await postTo(url, hint)).body).toEqual({ received: true, outcome: 'published' });
     await waitFor(() => published.some((e) => e.type === 'PAYMENT_UPDATED'));
     // Talo's answer, not the body's claim.
-    expect(published.filter((e) => e.type === 'PAYMENT_UPDATED').map((e) => e.payment?.status)).toEqual(['PENDING']);
+    expect(published.filter((e) => e.type === 'PAYMENT_UPDATED').map((e) => e.payment?.status)).toEqual(['UNDERPAID']);
 
     expect((await call(gw().sandboxes.talo.url, 'POST', `_sandbox/payments/${paymentId}/settle`)).status).toBe(201);
     await waitFor(() => published.some((e) => e.payment?.status === 'SUCCESS'));
@@ -301,7 +307,7 @@ describe('notifications as hints', () => {
     const replays = await Promise.all(Array.from({ length: FLOOD }, (_, i) => postTo(url, i % 2 ? hint : { paymentId })));
     expect(outcomes(replays)).toEqual(['200 duplicate']);
     expect(providerCalls(gw(), 'talo')).toBe(before);
-    expect(published.filter((e) => e.type === 'PAYMENT_UPDATED').map((e) => e.payment?.status)).toEqual(['PENDING', 'SUCCESS']);
+    expect(published.filter((e) => e.type === 'PAYMENT_UPDATED').map((e) => e.payment?.status)).toEqual(['UNDERPAID', 'SUCCESS']);
   });
 
   it('the URLs `npm run webhook-urls` prints are the ones the gateway accepts', () => {

@@ -499,6 +499,12 @@ describe('the webhook endpoints refuse what they cannot trust, and publish nothi
     await drain(gw(), stream);
     expect(stream.events().filter((e) => e.type === 'PAYMENT_UPDATED')).toEqual([]);
 
+    // A change Talo does not notify (the pending state itself was published at creation, as PAYMENT_CREATED).
+    const stored = gw().sandboxes.talo.state.payments.get(payment.localId)!;
+    const webhookUrl = stored.webhookUrl;
+    stored.webhookUrl = undefined;
+    expect((await call(gw().sandboxes.talo.url, 'POST', `_sandbox/payments/${payment.localId}/status`, { body: { status: 'UNDER_REVIEW' } })).status).toBe(200);
+    stored.webhookUrl = webhookUrl;
     const accepted = await postTalo(gw(), payment.localId, good);
     expect(accepted.status).toBe(200);
     expect(accepted.body.outcome).toBe('published');
@@ -508,7 +514,7 @@ describe('the webhook endpoints refuse what they cannot trust, and publish nothi
         .events()
         .filter((e) => e.type === 'PAYMENT_UPDATED')
         .map((e) => [e.payment?.id, e.payment?.status]),
-    ).toEqual([[payment.id, 'PENDING']]);
+    ).toEqual([[payment.id, 'UNDER_REVIEW']]);
   });
 
   it('Tupay: stale or future X-Date, wrong X-Login, wrong secret, missing Authorization → 401; the genuine one then publishes', async () => {

@@ -1,6 +1,6 @@
 /**
  * One contract suite per shared-state interface (CredentialStore, IdempotencyStore, EventDedupeStore,
- * EventBus, RateLimiter, CacheStore), run against the memory and the Redis implementation by the
+ * EventBus, RateLimiter, CacheStore, WatchStore), run against the memory and the Redis implementation by the
  * runners beside this file.
  *
  * A suite gets a `Backend`: `replicas()` gives two views of one shared state, as two replicas would
@@ -16,6 +16,7 @@ import { CREDENTIAL_REJECTED, CredentialManager } from '../../src/providers/cred
 import type { SharedState } from '../../src/state/index.js';
 import { waitFor } from '../helpers/redis.js';
 import { MAX_STATES_PER_OBJECT } from '../../src/events/dedupe.js';
+import type { WatchEntry } from '../../src/events/watch-store.js';
 
 export interface Backend {
   kind: 'memory' | 'redis';
@@ -671,6 +672,92 @@ export function cacheStoreContract(backend: Backend): void {
   });
 }
 
+export function watchStoreContract(backend: Backend): void {
+  describe(`WatchStore (${backend.kind})`, () => {
+    const replicas = useReplicas(backend);
+    // The store runs on its callers' clock: any instant will do.
+    const T = 1_700_000_000_000;
+    const LEASE = 60_000;
+    const entry = (id: string, extra: Partial<WatchEntry> = {}): WatchEntry => ({
+      kind: 'payment',
+      provider: 'TALO',
+      id,
+      attempt: 0,
+      firstSeen: T,
+      expiresAt: T + 7 * 86_400_000,
+      ...extra,
+    });
+
+    it('an added entry is known on both replicas with its due time; adding it again changes nothing', async () => {
+      const [a, b] = await replicas();
+      const id = fresh('pay');
+      expect(await a.watches.get('payment', 'TALO', id)).toBeUndefined();
+      expect(await a.watches.add(entry(id), T + 100)).toBe(true);
+      expect(await b.watches.get('payment', 'TALO', id)).toEqual({ entry: entry(id), dueAt: T + 100 });
+      expect(await b.watches.add(entry(id, { attempt: 5 }), T + 999)).toBe(false);
+      expect(await a.watches.get('payment', 'TALO', id)).toEqual({ entry: entry(id), dueAt: T + 100 });
+      expect(await a.watches.get('payment', 'TUPAY', id)).toBeUndefined();
+      expect(await a.watches.get('other', 'TALO', id)).toBeUndefined();
+    });
+
+    it('take gives only due entries of that provider, earliest first, at most `max`, and leases them', async () => {
+      const [a, b] = await replicas();
+      const [first, second, third, later] = [fresh('p1'), fresh('p2'), fresh('p3'), fresh('p4')];
+      await a.watches.add(entry(second), T + 20);
+      await a.watches.add(entry(first), T + 10);
+      await a.watches.add(entry(third), T + 30);
+      await a.watches.add(entry(later), T + 5_000);
+      await a.watches.add(entry(fresh('tupay'), { provider: 'TUPAY' }), T);
+      expect(await b.watches.take('TALO', T, 10, LEASE)).toEqual([]);
+      const taken = await b.watches.take('TALO', T + 1_000, 2, LEASE);
+      expect(taken.map((t) => t.entry.id)).toEqual([first, second]);
+      expect(taken[0]!.entry).toEqual(entry(first));
+      // Leased: not due again until the lease ends, on either replica.
+      expect((await a.watches.get('payment', 'TALO', first))?.dueAt).toBe(T + 1_000 + LEASE);
+      expect((await a.watches.take('TALO', T + 1_000, 10, LEASE)).map((t) => t.entry.id)).toEqual([third]);
+      expect(await b.watches.take('TALO', T + 1_000, 10, LEASE)).toEqual([]);
+      // A holder that never came back: its entries are due again once the lease ends (after `later`, due earlier).
+      const retaken = (await a.watches.take('TALO', T + 1_000 + LEASE, 10, LEASE)).map((t) => t.entry.id);
+      expect(retaken[0]).toBe(later);
+      expect(retaken.slice(1).sort()).toEqual([first, second, third].sort());
+    });
+
+    it('two replicas take a due entry at once: exactly one gets it', async () => {
+      const [a, b] = await replicas();
+      const id = fresh('pay');
+      await a.watches.add(entry(id), T);
+      const takes = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).watches.take('TALO', T + 1, 5, LEASE)));
+      expect(takes.flat().map((t) => t.entry.id)).toEqual([id]);
+    });
+
+    it('the holder reschedules (new attempt, new due time) or drops; a holder whose lease went to another is ignored', async () => {
+      const [a, b] = await replicas();
+      const id = fresh('pay');
+      await a.watches.add(entry(id), T);
+      const [stale] = await a.watches.take('TALO', T, 1, LEASE);
+      // The lease ended and replica B took it over.
+      const [current] = await b.watches.take('TALO', T + LEASE, 1, LEASE);
+      await a.watches.reschedule(stale!, entry(id, { attempt: 9 }), T + 1);
+      await a.watches.drop(stale!);
+      expect(await b.watches.get('payment', 'TALO', id)).toEqual({ entry: entry(id), dueAt: T + 2 * LEASE });
+
+      await b.watches.reschedule(current!, entry(id, { attempt: 1 }), T + LEASE + 500);
+      expect(await a.watches.get('payment', 'TALO', id)).toEqual({ entry: entry(id, { attempt: 1 }), dueAt: T + LEASE + 500 });
+      // Rescheduled: the lease is over, so the old holder can no longer drop it.
+      await b.watches.drop(current!);
+      expect(await a.watches.get('payment', 'TALO', id)).toBeDefined();
+
+      const [again] = await a.watches.take('TALO', T + LEASE + 500, 1, LEASE);
+      expect(again!.entry.attempt).toBe(1);
+      await a.watches.drop(again!);
+      expect(await b.watches.get('payment', 'TALO', id)).toBeUndefined();
+      expect(await b.watches.take('TALO', T + 100 * LEASE, 10, LEASE)).toEqual([]);
+      // Dropped: it may be watched anew.
+      expect(await b.watches.add(entry(id), T)).toBe(true);
+    });
+  });
+}
+
 /** Every contract suite against one backend. */
 export function stateContracts(backend: Backend): void {
   credentialStoreContract(backend);
@@ -679,4 +766,5 @@ export function stateContracts(backend: Backend): void {
   eventBusContract(backend);
   rateLimiterContract(backend);
   cacheStoreContract(backend);
+  watchStoreContract(backend);
 }

@@ -32,8 +32,17 @@ it('keeps every key under its prefix (checked against Redis itself)', async () =
     await state.dedupe.record('e', 'SUCCESS', false, 60_000);
     await state.rateLimiter.take('c', { perSecond: 1, burst: 2 });
     await state.cache.getOrLoad('r', 60_000, async () => 1);
+    await state.watches.add({ kind: 'payment', provider: 'TALO', id: 'w', attempt: 0, firstSeen: 0, expiresAt: 1 }, 0);
     expect((await keysUnder(prefix)).sort()).toEqual(
-      [`${prefix}credential:x`, `${prefix}idempotency:k`, `${prefix}event:e`, `${prefix}rate:c`, `${prefix}cache:r`].sort(),
+      [
+        `${prefix}credential:x`,
+        `${prefix}idempotency:k`,
+        `${prefix}event:e`,
+        `${prefix}rate:c`,
+        `${prefix}cache:r`,
+        `${prefix}watch:due:TALO`,
+        `${prefix}watch:entries:TALO`,
+      ].sort(),
     );
     expect(await state.reachable()).toBe(true);
   } finally {

@@ -119,6 +119,18 @@ describe('configuration', () => {
     expect(error({ WEBHOOK_CONFIRM_BURST: 'lots' }).variable).toBe('WEBHOOK_CONFIRM_BURST');
   });
 
+  it('reads the watcher: first re-read after 30 s, waits up to 15 min, 60 re-reads a minute per provider', () => {
+    expect(loadConfig({}).pendingPoll).toEqual({ intervalMs: 30_000, maxIntervalMs: 900_000, perMinute: 60 });
+    expect(loadConfig({ PENDING_POLL_INTERVAL_MS: '100', PENDING_POLL_MAX_INTERVAL_MS: '400', PENDING_POLL_PER_MINUTE: '6' }).pendingPoll).toEqual({
+      intervalMs: 100,
+      maxIntervalMs: 400,
+      perMinute: 6,
+    });
+    expect(error({ PENDING_POLL_INTERVAL_MS: 'soon' }).variable).toBe('PENDING_POLL_INTERVAL_MS');
+    expect(error({ PENDING_POLL_INTERVAL_MS: '60000', PENDING_POLL_MAX_INTERVAL_MS: '1000' }).variable).toBe('PENDING_POLL_MAX_INTERVAL_MS');
+    expect(error({ PENDING_POLL_PER_MINUTE: '0' }).variable).toBe('PENDING_POLL_PER_MINUTE');
+  });
+
   it('reads EXPLORER: graphiql by default, off in production unless set, anything else refused', () => {
     const production = {
       NODE_ENV: 'production',

@@ -60,6 +60,7 @@ export class PaymentMutations {
           payment: value,
         })
         .catch((error: unknown) => ctx.logger.warn({ err: error }, 'PAYMENT_CREATED not published'));
+      await ctx.watches.watch('payment', payment.provider, payment.id, payment); // re-read until final, whatever becomes of its notifications
       return { result: { payment: value }, resultId: payment.id };
     });
   }
