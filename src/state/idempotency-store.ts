@@ -17,11 +17,29 @@ export interface IdempotencyRecord {
   leaseUntilMs?: number;
   /** How many times the key was claimed (1 for the first attempt). */
   attempts: number;
+  /**
+   * Set while pending when an attempt may have reached the provider and its answer was lost: the
+   * outcome is UNKNOWN (never a refusal). Kept across takeovers until the key completes.
+   */
+  unknown?: UnknownNote;
+}
+
+/** Why a key's outcome is unknown, since when, and what was asked (so it can be found out later). */
+export interface UnknownNote {
+  /** When the first attempt whose answer was lost was made (epoch ms): the earliest it can have acted. */
+  sinceMs: number;
+  /** A short, safe explanation (e.g. "TELEPAGOS: timeout"). */
+  why: string;
+  /** What the attempt asked the provider (JSON), for whoever resolves the outcome from the provider's reads. */
+  subject?: unknown;
 }
 
 export type ClaimResult =
-  /** Ours: go ahead (attempt > 1 means a takeover: a previous attempt's outcome is unknown). */
-  | { status: 'claimed'; attempt: number }
+  /**
+   * Ours: go ahead. attempt > 1 means a takeover: a previous attempt may have acted (its holder died,
+   * or its answer was lost: then `unknown` says since when and why).
+   */
+  | { status: 'claimed'; attempt: number; unknown?: UnknownNote }
   /** Already finished: replay this outcome. */
   | { status: 'completed'; outcome: unknown }
   /** Someone else holds the key right now: wait for their outcome. */
@@ -34,8 +52,11 @@ export interface IdempotencyStore {
   claim(key: string, fingerprint: string, leaseMs: number): Promise<ClaimResult>;
   /** Stores the outcome; the record is kept for `retentionMs`. */
   complete(key: string, outcome: unknown, retentionMs: number): Promise<void>;
-  /** Gives up the lease but keeps the record pending: the outcome is unknown, a retry takes over. */
-  release(key: string): Promise<void>;
+  /**
+   * Gives up the lease but keeps the record pending, for a retry to take over. With `unknown`, records
+   * that an attempt may have reached the provider (an earlier note's `sinceMs` is kept: the first).
+   */
+  release(key: string, unknown?: UnknownNote): Promise<void>;
   get(key: string): Promise<IdempotencyRecord | undefined>;
 }
 
@@ -66,24 +87,26 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     if ((record.leaseUntilMs ?? 0) > now) return { status: 'in_progress' };
     record.leaseUntilMs = now + leaseMs;
     record.attempts++;
-    return { status: 'claimed', attempt: record.attempts };
+    return record.unknown ? { status: 'claimed', attempt: record.attempts, unknown: { ...record.unknown } } : { status: 'claimed', attempt: record.attempts };
   }
 
   async complete(key: string, outcome: unknown, retentionMs: number): Promise<void> {
     const record = this.live(key);
     if (!record) return;
-    Object.assign(record, { state: 'completed', outcome, leaseUntilMs: undefined, expiresAtMs: Date.now() + retentionMs });
+    Object.assign(record, { state: 'completed', outcome, leaseUntilMs: undefined, unknown: undefined, expiresAtMs: Date.now() + retentionMs });
   }
 
-  async release(key: string): Promise<void> {
+  async release(key: string, unknown?: UnknownNote): Promise<void> {
     const record = this.live(key);
-    if (record && record.state === 'pending') record.leaseUntilMs = 0;
+    if (!record || record.state !== 'pending') return;
+    record.leaseUntilMs = 0;
+    if (unknown) record.unknown = { ...unknown, sinceMs: record.unknown?.sinceMs ?? unknown.sinceMs };
   }
 
   async get(key: string): Promise<IdempotencyRecord | undefined> {
     const record = this.live(key);
     if (!record) return undefined;
-    const { expiresAtMs: _expires, ...rest } = record;
-    return { ...rest };
+    const { expiresAtMs: _expires, unknown, ...rest } = record;
+    return unknown ? { ...rest, unknown: { ...unknown } } : { ...rest };
   }
 }
