@@ -15,9 +15,19 @@ export type FaultMode =
   /** Reset the TCP connection (RST) without answering. */
   | 'reset'
   /** HTTP 429 with `Retry-After: retryAfterSeconds` (default 1). */
-  | 'rate-limit';
+  | 'rate-limit'
+  /**
+   * Apply the request (the route runs: a transfer is made), then lose its answer: HTTP `status` (default
+   * 504, a gateway timing out in front of the provider) with the provider's error body instead.
+   */
+  | 'lose-answer'
+  /** Apply the request, then drop the connection (RST) instead of answering. */
+  | 'lose-answer-reset';
 
-export const FAULT_MODES: readonly FaultMode[] = ['latency', 'status', 'error-body', 'hang', 'reset', 'rate-limit'];
+export const FAULT_MODES: readonly FaultMode[] = ['latency', 'status', 'error-body', 'hang', 'reset', 'rate-limit', 'lose-answer', 'lose-answer-reset'];
+
+/** Modes that let the route run (and act) before the fault. */
+export const APPLYING_FAULT_MODES: readonly FaultMode[] = ['latency', 'lose-answer', 'lose-answer-reset'];
 
 export interface FaultSpec {
   route: string;

@@ -4,8 +4,9 @@
  *
  * A record is `pending` from the moment a caller claims the key until the outcome is known. The claim
  * carries a lease: while it is held, other callers with the same key wait for the outcome; when it
- * lapses (the holder died, or the provider timed out and the outcome is unknown), the next caller takes
- * the key over and sends the SAME provider reference again — the provider de-duplicates it.
+ * lapses (the holder died) or is released (the provider timed out and the outcome is unknown, or nothing
+ * was sent), the next caller takes the key over. A takeover is told when an earlier attempt may have
+ * acted (`unknown`: a release with a note, or any lapsed lease): it must find out, never send blind.
  */
 
 export interface IdempotencyRecord {
@@ -60,6 +61,9 @@ export interface IdempotencyStore {
   get(key: string): Promise<IdempotencyRecord | undefined>;
 }
 
+/** The note of a takeover of a lapsed lease: its holder stopped (crashed, or its store froze) mid-attempt. */
+export const LAPSED_WHY = 'an earlier attempt stopped without recording its outcome';
+
 /** How long records are kept: at least a day, per the contract. */
 export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
 
@@ -85,6 +89,9 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     if (record.fingerprint !== fingerprint) return { status: 'conflict' };
     if (record.state === 'completed') return { status: 'completed', outcome: record.outcome };
     if ((record.leaseUntilMs ?? 0) > now) return { status: 'in_progress' };
+    // A lease that lapsed (never released) belonged to an attempt that stopped without a word: it may
+    // have reached the provider. A released one (leaseUntilMs 0) said so itself, with a note or without.
+    if (!record.unknown && (record.leaseUntilMs ?? 0) > 0) record.unknown = { sinceMs: record.leaseUntilMs! - leaseMs, why: LAPSED_WHY };
     record.leaseUntilMs = now + leaseMs;
     record.attempts++;
     return record.unknown ? { status: 'claimed', attempt: record.attempts, unknown: { ...record.unknown } } : { status: 'claimed', attempt: record.attempts };

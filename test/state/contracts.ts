@@ -16,6 +16,7 @@ import { CREDENTIAL_REJECTED, CredentialManager } from '../../src/providers/cred
 import type { SharedState } from '../../src/state/index.js';
 import { waitFor } from '../helpers/redis.js';
 import { MAX_STATES_PER_OBJECT } from '../../src/events/dedupe.js';
+import { LAPSED_WHY } from '../../src/state/idempotency-store.js';
 
 export interface Backend {
   kind: 'memory' | 'redis';
@@ -260,7 +261,9 @@ export function idempotencyStoreContract(backend: Backend): void {
         },
         3_000,
       );
-      expect(taken).toEqual({ status: 'claimed', attempt: 2 });
+      // The holder stopped without a word: the takeover is told an earlier attempt may have acted.
+      expect(taken).toMatchObject({ status: 'claimed', attempt: 2, unknown: { why: LAPSED_WHY } });
+      expect((taken as { unknown: { sinceMs: number } }).unknown.sinceMs).toBeGreaterThan(Date.now() - 60_000);
       // The new lease holds.
       expect(await a.idempotency.claim(key, 'fp-1', LEASE)).toEqual({ status: 'in_progress' });
     });

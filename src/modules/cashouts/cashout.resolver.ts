@@ -31,7 +31,9 @@ export class CashoutResolver {
     nullable: true,
     description: 'The transfer receipt (a base64-encoded PDF), fetched from the provider when asked for.',
   })
-  voucher(@Root() cashout: CashoutValue, @Ctx() ctx: GatewayContext): Promise<string> {
+  voucher(@Root() cashout: CashoutValue, @Ctx() ctx: GatewayContext): Promise<string | null> {
+    // A transfer known only from the listing has no provider id, hence no receipt to ask for.
+    if (!ctx.providers.sole('cashouts').isId(cashout.localId)) return Promise.resolve(null);
     return voucher(ctx, cashout.localId);
   }
 }

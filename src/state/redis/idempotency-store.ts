@@ -10,12 +10,23 @@
  * but still one transfer.
  */
 import type { Redis } from 'ioredis';
-import { IDEMPOTENCY_RETENTION_MS, type ClaimResult, type IdempotencyRecord, type IdempotencyStore, type UnknownNote } from '../idempotency-store.js';
+import {
+  IDEMPOTENCY_RETENTION_MS,
+  LAPSED_WHY,
+  type ClaimResult,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+  type UnknownNote,
+} from '../idempotency-store.js';
 import { guarded, writeToken } from './connection.js';
 
 const NOW_MS = `local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
-/** KEYS[1] record; ARGV: fingerprint, leaseMs, retentionMs, holder. Returns {status, attempt|outcome}. */
+/**
+ * KEYS[1] record; ARGV: fingerprint, leaseMs, retentionMs, holder, the lapsed-lease note's why. Returns
+ * {status, attempt|outcome[, unknown note JSON]}; a takeover of a lapsed (not released) lease records an
+ * unknown note first, as the memory store does.
+ */
 const CLAIM = `${NOW_MS}
 local raw = redis.call('GET', KEYS[1])
 if not raw then
@@ -26,6 +37,9 @@ local record = cjson.decode(raw)
 if record.fingerprint ~= ARGV[1] then return {'conflict', ''} end
 if record.state == 'completed' then return {'completed', record.outcome or ''} end
 if (record.leaseUntilMs or 0) > now then return {'in_progress', ''} end
+if not record.unknown and (record.leaseUntilMs or 0) > 0 then
+  record.unknown = {sinceMs = record.leaseUntilMs - tonumber(ARGV[2]), why = ARGV[5]}
+end
 record.leaseUntilMs = now + tonumber(ARGV[2])
 record.attempts = record.attempts + 1
 record.holder = ARGV[4]
@@ -78,7 +92,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
   async claim(key: string, fingerprint: string, leaseMs: number): Promise<ClaimResult> {
     const holder = writeToken();
     const [status, detail, unknown] = (await guarded(
-      () => this.redis.eval(CLAIM, 1, this.key(key), fingerprint, leaseMs, IDEMPOTENCY_RETENTION_MS, holder),
+      () => this.redis.eval(CLAIM, 1, this.key(key), fingerprint, leaseMs, IDEMPOTENCY_RETENTION_MS, holder, LAPSED_WHY),
       () => this.redis.eval(RELEASE, 1, this.key(key), holder, ''),
     )) as [string, string, string?];
     switch (status) {
