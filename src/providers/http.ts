@@ -75,6 +75,11 @@ export interface UpstreamResponse {
   headers: IncomingHttpHeaders;
   /** Parsed JSON, or the raw text when the answer is not JSON. */
   body: unknown;
+  /**
+   * Set when an earlier attempt of this call had its answer lost (it may have acted): this answer is
+   * to a replay, so a refusal read from it is no proof that nothing happened (errors.ts, afterLostAnswer).
+   */
+  afterLostAnswer?: boolean;
 }
 
 export type CallOutcome = 'success' | 'http_error' | 'server_error' | 'rate_limited' | 'timeout' | 'network' | 'circuit_open' | 'cancelled';
@@ -347,7 +352,9 @@ export class UpstreamTransport {
     for (let attempt = 1; ; attempt++) {
       span?.setAttribute('pasarela.attempts', attempt);
       try {
-        return await this.guarded(call, attempt, deadline);
+        const response = await this.guarded(call, attempt, deadline);
+        if (lostAnswer) response.afterLostAnswer = true;
+        return response;
       } catch (error) {
         const failure = this.normalizeFailure(error, call, span);
         if (attempt > retries || !retryable(failure)) {
