@@ -20,7 +20,7 @@ import { IDEMPOTENCY_RETENTION_MS, type IdempotencyStore } from '../../state/ide
 import { audit, type AuditEntry } from '../common/audit.js';
 import { checkCharge, type ChargeFields } from '../common/charge.input.js';
 import { fingerprint, OutcomeUnknown, runIdempotent, type IdempotentResult, type UnknownNote } from '../common/idempotency.js';
-import { InputCheck, TEXT_LIMITS } from '../common/input-rules.js';
+import { InputCheck } from '../common/input-rules.js';
 
 /** What createCashout answers (CreateCashoutPayload's fields). */
 export interface CashoutAnswer {
@@ -48,9 +48,6 @@ export function cashoutLeaseMs(upstreamTimeoutMs: number): number {
   return (DEFAULT_RETRY.maxRetries + 1) * upstreamTimeoutMs + DEFAULT_RETRY.maxRetries * DEFAULT_RETRY.maxRetryAfterMs + 10_000;
 }
 
-/** The reference ids TelePagos gets: printable, bounded, no spaces. */
-const REFERENCE_ID = /^[A-Za-z0-9._:-]+$/;
-
 /**
  * What is kept for a referenceId (stored as JSON; records written before issue 27 are `{ cashoutId }` or
  * `{ userErrors }` and read the same): CREATED — the transfer's id (or, when only the account's listing
@@ -76,8 +73,7 @@ export type CheckedCashout = { ok: true; request: CashoutRequest; base: AuditBas
 
 export function checkCashout(ctx: GatewayContext, input: CashoutFields): CheckedCashout {
   const check = new InputCheck();
-  const referenceId = check.text(['input', 'referenceId'], input.referenceId, TEXT_LIMITS.referenceId);
-  if (referenceId) check.pattern(['input', 'referenceId'], referenceId, REFERENCE_ID, "letters, digits, '.', '_', ':' or '-'");
+  const referenceId = check.key(['input', 'referenceId'], input.referenceId);
   check.exactlyOne({ cbu: input.cbu, alias: input.alias }, ['input']);
   const { concept, description } = checkCharge(check, input, ctx.config.maxOperationAmount);
   const destination = input.cbu ?? input.alias ?? undefined;
