@@ -37,6 +37,9 @@ export class OutcomeUnknown extends Error {
   }
 }
 
+/** The note of a key whose outcome the provider gave but the store failed to keep. */
+export const UNRECORDED_WHY = 'an earlier attempt succeeded but its outcome could not be recorded';
+
 export interface IdempotencyOptions {
   /** How long one attempt owns the key: longer than the provider call with all its retries. */
   leaseMs: number;
@@ -93,8 +96,10 @@ export async function runIdempotent<O>(
         await store.complete(key, outcome, IDEMPOTENCY_RETENTION_MS);
       } catch (error) {
         // The provider acted: its outcome is the answer, never "nothing was sent". Leave the key to a
-        // retry (best effort), which sends the same reference again for the provider to de-duplicate.
-        await store.release(key).catch(() => undefined);
+        // retry (best effort) marked unknown (with `options.unknown`): the retry finds out (a cash-out
+        // re-sends the same reference for the provider to de-duplicate) and never creates blind.
+        const note = options.unknown?.(new OutcomeUnknown(UNRECORDED_WHY));
+        await store.release(key, note && { ...note, sinceMs: claim.unknown?.sinceMs ?? startedAtMs }).catch(() => undefined);
         return { kind: 'fresh', outcome, attempt: claim.attempt, unrecorded: error };
       }
       return { kind: 'fresh', outcome, attempt: claim.attempt };
