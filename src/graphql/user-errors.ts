@@ -81,15 +81,23 @@ export function providerUserError(error: unknown, field: string[] | null = null,
   const detail = error.providerMessage ? `: ${error.providerMessage}` : '';
   switch (error.reason) {
     case 'NOT_FOUND':
-      return userError(field, `${error.provider} does not know it${detail}`, UserErrorCode.NOT_FOUND);
+      return userError(field, `${error.provider} does not know it${detail}; nothing was done, and the same request is refused again`, UserErrorCode.NOT_FOUND);
     case 'CONFLICT':
-      return userError(['input', 'referenceId'], `${error.provider} already has this reference with other data${detail}`, UserErrorCode.IDEMPOTENCY_KEY_REUSED);
+      return userError(
+        ['input', 'referenceId'],
+        `${error.provider} already has this reference with other data${detail}; nothing was sent: use a new referenceId`,
+        UserErrorCode.IDEMPOTENCY_KEY_REUSED,
+      );
     case 'INVALID_INPUT':
     case 'REJECTED':
     case 'FORBIDDEN':
-      return userError(field, `${error.provider} refused the operation${detail}`, UserErrorCode.PROVIDER_REJECTED);
+      return userError(
+        field,
+        `${error.provider} refused the operation${detail}; nothing was done, and the same request is refused again`,
+        UserErrorCode.PROVIDER_REJECTED,
+      );
     case 'NOT_CONFIGURED':
-      return userError(null, error.message, UserErrorCode.PROVIDER_UNAVAILABLE);
+      return userError(null, `${error.message}; nothing was sent`, UserErrorCode.PROVIDER_UNAVAILABLE);
     default: {
       const advice = failureOutcome(error) === 'not_sent' ? 'nothing was sent; retrying is safe' : retryAdvice(retry);
       return userError(
