@@ -150,6 +150,10 @@ describe('createCashout outcomes after a lost answer', () => {
     const replay = await gw().query(CREATE_CASHOUT, { input });
     expect(replay.body.data.createCashout).toEqual(retried.body.data.createCashout);
     expect(gw().sandboxes.telepagos.log.list()).toEqual([]);
+    // Its id is found again, by the cash-out lookup and as a node.
+    const id = retried.body.data.createCashout.cashout.id;
+    const looked = await gw().query(`query($id: ID!) { cashout(id: $id) { id status referenceId voucher } node(id: $id) { id } }`, { id });
+    expect(looked.body.data).toEqual({ cashout: { id, status: 'CREATED', referenceId: input.referenceId, voucher: null }, node: { id } });
   });
 
   it('while the transactions cannot be read the outcome stays OUTCOME_UNKNOWN on every retry (never a refusal); then it resolves', async () => {
