@@ -125,7 +125,7 @@ const unknownNote = (request: CashoutRequest) => (error: unknown) => {
  */
 async function attemptCashout(deps: CashoutDeps, request: CashoutRequest, unknown: UnknownNote | undefined, call: CallContext): Promise<CashoutOutcome> {
   const sink = deps.providers.sole('cashoutSink');
-  if (unknown && !sink.replaysByReference) throw new OutcomeUnknown(`${unknown.why}; ${sink.provider} does not document replays`);
+  if (unknown && !sink.replaysByReference) throw new OutcomeUnknown(`${ANSWER_LOST}; ${sink.provider} does not document replays`);
   try {
     const cashout = await sink.createCashout(request, call);
     return unknown ? { cashoutId: cashout.id, foundOutAt: new Date().toISOString() } : { cashoutId: cashout.id };
@@ -150,12 +150,14 @@ async function findInListing(
 ): Promise<CashoutOutcome> {
   const sink = deps.providers.sole('cashoutSink');
   const replay = describeFailure(replayError);
-  if (!sink.findSent) throw new OutcomeUnknown(`${unknown.why}; the replay answered ${replay}`, { cause: replayError });
+  if (!sink.findSent) throw new OutcomeUnknown(`${ANSWER_LOST}; the replay answered ${replay}`, { cause: replayError });
   let search;
   try {
     search = await sink.findSent(request, unknown.sinceMs, call);
   } catch (error) {
-    throw new OutcomeUnknown(`${unknown.why}; the replay answered ${replay}; the transactions could not be read (${describeFailure(error)})`, { cause: error });
+    throw new OutcomeUnknown(`${ANSWER_LOST}; the replay answered ${replay}; the transactions could not be read (${describeFailure(error)})`, {
+      cause: error,
+    });
   }
   if (search.found === 'one') {
     deps.logger.warn({ referenceId: request.referenceId, replay }, 'cash-out with a lost answer found in the account transactions');
@@ -167,8 +169,11 @@ async function findInListing(
     };
   }
   const listing = search.found === 'none' ? 'no matching transfer in the transactions yet' : `${search.count} matching transfers in the transactions`;
-  throw new OutcomeUnknown(`${unknown.why}; the replay answered ${replay}; ${listing}`, { cause: replayError });
+  throw new OutcomeUnknown(`${ANSWER_LOST}; the replay answered ${replay}; ${listing}`, { cause: replayError });
 }
+
+/** How a retry's note begins (the first note's `sinceMs` is kept by the store; its why is replaced by the latest check). */
+const ANSWER_LOST = 'an earlier answer was lost';
 
 /** A short, safe account of a failure (no provider body, no account number). */
 function describeFailure(error: unknown): string {
