@@ -16,6 +16,8 @@ export interface PaymentEventValue {
   provider: ProviderId;
   type: PaymentEventType;
   occurredAt: string;
+  /** When Pasarela observed the change (set where that differs from, or replaces, the provider's time). */
+  observedAt?: string;
   payment?: unknown;
   cashin?: unknown;
   cashout?: unknown;

@@ -4,6 +4,7 @@
  * refusal with the provider's own `unwrap`, and read the answer with a mapper. Only `unwrap`, the
  * credential's presentation and the refusal test are per provider; each lives in its provider folder.
  */
+import { ProviderError } from './errors.js';
 import type { CallContext } from '../domain/models.js';
 import { authenticatedRequest, type CredentialRefused, type PresentCredential } from './authenticated.js';
 import type { CredentialManager } from './credentials.js';
@@ -41,6 +42,12 @@ export function providerCall<Answer>(shape: CallShape<Answer>): ProviderCall<Ans
     ctx?.calls?.take(transport.provider);
     const source: WireSource = { endpoint: request.endpoint, requestId, observe };
     const response = await authenticatedRequest(transport, credentials, present, { ...request, signal: ctx?.signal, requestId, trace: ctx?.trace }, refused);
-    return read(unwrap(response, source), source);
+    try {
+      return read(unwrap(response, source), source);
+    } catch (error) {
+      // A refusal answering a replay after a lost answer proves nothing about the first attempt.
+      if (response.afterLostAnswer && error instanceof ProviderError) error.afterLostAnswer = true;
+      throw error;
+    }
   };
 }

@@ -172,10 +172,29 @@ export interface CashoutSource {
   voucher(id: string, call: CallContext): Promise<string>;
 }
 
+/** What a search of the account's listing found for a transfer whose answer was lost. */
+export type SentCashoutSearch =
+  /** Exactly one row matches: the transfer was made (the listing carries no cash-out id). */
+  | { found: 'one'; transaction: Transaction }
+  /** No row matches (yet: a transfer may take a moment to be listed). */
+  | { found: 'none' }
+  /** Several rows match: which one is ours cannot be told. */
+  | { found: 'several'; count: number };
+
 /** Sending money out (a bank transfer). */
 export interface CashoutSink {
   readonly provider: ProviderId;
   createCashout(input: CreateCashoutInput, call: CallContext): Promise<Cashout>;
+  /**
+   * Whether the provider documents that sending the same data and reference again returns the first
+   * transfer's result and moves no money (then a retry after a lost answer re-sends the reference).
+   */
+  readonly replaysByReference: boolean;
+  /**
+   * Optional: looks in the account's documented reads for a transfer of `input` made at or after
+   * `sinceMs` (epoch ms: the first attempt whose answer was lost), for a gateway that lost its answer.
+   */
+  findSent?(input: CreateCashoutInput, sinceMs: number, call: CallContext): Promise<SentCashoutSearch>;
 }
 
 /** Cash-ins (credited transfers, QR payments) by the provider's id. */

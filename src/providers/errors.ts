@@ -72,6 +72,12 @@ export class ProviderError extends Error {
   readonly providerMessage?: string;
   readonly retryAfterMs?: number;
   readonly retryable: boolean;
+  /**
+   * Set by the transport when an earlier attempt of this call failed in a way that may have reached the
+   * provider (a timeout, a 5xx, a dropped connection) and it sent the call again: then this failure is
+   * the answer to a replay, never proof that nothing happened (a 409 on a replay may mean "done").
+   */
+  afterLostAnswer = false;
 
   constructor(message: string, details: ProviderErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -102,6 +108,47 @@ export class ProviderError extends Error {
       retryAfterMs: this.retryAfterMs,
     };
   }
+}
+
+/**
+ * Failures that prove the call never reached the provider: the breaker refused it here, or the provider
+ * is not configured. Everything else (timeouts, 5xx, dropped connections, unreadable answers) may have
+ * reached it.
+ */
+const NOT_SENT_REASONS: ReadonlySet<ProviderErrorReason> = new Set(['CIRCUIT_OPEN', 'NOT_CONFIGURED']);
+
+/**
+ * **assumption** (docs/providers.md, "Outcomes"): refusals that prove a creating call did nothing, when
+ * they answer a call none of whose attempts had its answer lost. Each is an answer the provider gave to
+ * this very request (so it judged it), of a kind an API that acted would not give:
+ * - INVALID_INPUT, REJECTED: the provider refused the data or a business rule (insufficient funds) — an
+ *   API that made the object answers its id;
+ * - NOT_FOUND: it does not know something the request names;
+ * - FORBIDDEN, UNAUTHENTICATED: it refused who we are;
+ * - CONFLICT: the reference is already used with other data — by an attempt that is not ours (ours with
+ *   the same data would be a replay, answered "the result" by TelePagos' documents);
+ * - RATE_LIMITED: a 429 is answered before the request is processed (HTTP semantics).
+ * After a lost answer none of these is final: the refusal answers a replay of a request that may have acted.
+ */
+export const FINAL_REFUSAL_REASONS: ReadonlySet<ProviderErrorReason> = new Set([
+  'INVALID_INPUT',
+  'REJECTED',
+  'NOT_FOUND',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'CONFLICT',
+  'RATE_LIMITED',
+]);
+
+/**
+ * What a failed creating call tells about the provider's side: `not_sent` (nothing reached it), `refused`
+ * (it answered this request with a final refusal: nothing was created), or `unknown` (it may have acted).
+ * Anything that is not a ProviderError is `unknown`: conservative.
+ */
+export function failureOutcome(error: unknown): 'not_sent' | 'refused' | 'unknown' {
+  if (!(error instanceof ProviderError) || error.afterLostAnswer) return 'unknown';
+  if (NOT_SENT_REASONS.has(error.reason)) return 'not_sent';
+  return FINAL_REFUSAL_REASONS.has(error.reason) ? 'refused' : 'unknown';
 }
 
 export function notConfigured(provider: ProviderId): ProviderError {

@@ -23,7 +23,7 @@ import { Pool, errors as undiciErrors } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import { BrokenCircuitError, CircuitState, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import { WindowBreaker } from './breaker.js';
-import { ProviderError, type ProviderErrorReason } from './errors.js';
+import { ProviderError, failureOutcome, type ProviderErrorReason } from './errors.js';
 import type { ProviderId } from './provider.js';
 import { Cancellation, type CancelSignal } from '../cancellation.js';
 import { jsonBody } from './json-body.js';
@@ -75,6 +75,11 @@ export interface UpstreamResponse {
   headers: IncomingHttpHeaders;
   /** Parsed JSON, or the raw text when the answer is not JSON. */
   body: unknown;
+  /**
+   * Set when an earlier attempt of this call had its answer lost (it may have acted): this answer is
+   * to a replay, so a refusal read from it is no proof that nothing happened (errors.ts, afterLostAnswer).
+   */
+  afterLostAnswer?: boolean;
 }
 
 export type CallOutcome = 'success' | 'http_error' | 'server_error' | 'rate_limited' | 'timeout' | 'network' | 'circuit_open' | 'cancelled';
@@ -337,25 +342,35 @@ export class UpstreamTransport {
   private async attempts(call: UpstreamCall, span: Span | undefined): Promise<UpstreamResponse> {
     const retries = retryMode(call) === 'never' ? 0 : this.retryOptions.maxRetries;
     const deadline = performance.now() + this.timeoutMs;
+    // Whether an earlier attempt may have reached the provider without its answer reaching us: then a
+    // later failure answers a replay and proves nothing about the first (errors.ts, afterLostAnswer).
+    let lostAnswer = false;
+    const lastFailure = (failure: unknown): unknown => {
+      if (failure instanceof ProviderError) failure.afterLostAnswer ||= lostAnswer;
+      return failure;
+    };
     for (let attempt = 1; ; attempt++) {
       span?.setAttribute('pasarela.attempts', attempt);
       try {
-        return await this.guarded(call, attempt, deadline);
+        const response = await this.guarded(call, attempt, deadline);
+        if (lostAnswer) response.afterLostAnswer = true;
+        return response;
       } catch (error) {
         const failure = this.normalizeFailure(error, call, span);
         if (attempt > retries || !retryable(failure)) {
           span?.setAttribute('pasarela.retry.decision', !retryable(failure) ? 'not_retryable' : retries === 0 ? 'never' : 'retries_exhausted');
-          throw failure;
+          throw lastFailure(failure);
         }
         const delayMs = this.retryDelay(failure, attempt, deadline);
         if (delayMs === undefined) {
           span?.setAttribute('pasarela.retry.decision', 'budget_exhausted');
-          throw failure;
+          throw lastFailure(failure);
         }
+        if (failureOutcome(failure) === 'unknown') lostAnswer = true;
         const { reason, endpoint = call.endpoint, requestId } = failure;
         this.hooks.onRetry?.({ provider: this.provider, endpoint, attempt, delayMs, reason, requestId, traceId: traceIdOf(call.trace) });
         span?.addEvent('retry', { 'pasarela.attempt': attempt, 'pasarela.retry.reason': reason, 'pasarela.retry.delay_ms': Math.round(delayMs) });
-        if (!(await pause(delayMs, call.signal))) throw this.cancelled(call);
+        if (!(await pause(delayMs, call.signal))) throw lastFailure(this.cancelled(call));
       }
     }
   }

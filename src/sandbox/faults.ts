@@ -21,9 +21,29 @@ export type FaultMode =
    * leaves it out), in whatever variant is served; a refusal is sent as it is (and still counts as a
    * hit). Only on sandboxes whose answers carry a status word.
    */
-  | 'status-word';
+  | 'status-word'
+  /**
+   * Apply the request (the route runs: a transfer is made), then lose its answer: HTTP `status` (default
+   * 504, a gateway timing out in front of the provider) with the provider's error body instead.
+   */
+  | 'lose-answer'
+  /** Apply the request, then drop the connection (RST) instead of answering. */
+  | 'lose-answer-reset';
 
-export const FAULT_MODES: readonly FaultMode[] = ['latency', 'status', 'error-body', 'hang', 'reset', 'rate-limit', 'status-word'];
+export const FAULT_MODES: readonly FaultMode[] = [
+  'latency',
+  'status',
+  'error-body',
+  'hang',
+  'reset',
+  'rate-limit',
+  'status-word',
+  'lose-answer',
+  'lose-answer-reset',
+];
+
+/** Modes that let the route run (and act) before the fault. */
+export const APPLYING_FAULT_MODES: readonly FaultMode[] = ['latency', 'status-word', 'lose-answer', 'lose-answer-reset'];
 
 export interface FaultSpec {
   route: string;

@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import formbody from '@fastify/formbody';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AddressInfo } from 'node:net';
-import { FaultInjector, FaultSpecError, parseFaultSpec, type Fault } from './faults.js';
+import { APPLYING_FAULT_MODES, FaultInjector, FaultSpecError, parseFaultSpec, type Fault } from './faults.js';
 import { RequestLog, REQUEST_LOG_CAPACITY, type LoggedRequest } from './request-log.js';
 import { TokenRegistry, type TokenRegistryOptions } from './tokens.js';
 import { NOTIFICATION_SHAPES, WebhookNotifier, type NotificationShape, type NotifierOptions } from './notifier.js';
@@ -119,6 +119,8 @@ declare module 'fastify' {
     sandboxFault?: boolean;
     /** Set by a `status-word` fault: the route answers, then a success answer's status word is this one. */
     sandboxStatusWord?: { word: string | null };
+    /** A `lose-answer` fault: the route runs, then its answer is replaced (onSend). */
+    sandboxLostAnswer?: Fault;
   }
 }
 
@@ -138,6 +140,10 @@ async function applyFault(
   switch (fault.mode) {
     case 'latency':
     case 'status-word':
+    case 'lose-answer':
+    case 'lose-answer-reset':
+      // The route answers (and acts); a status word is set when it is serialized, a lost answer is
+      // replaced when it is sent (onSend).
       return undefined;
     case 'hang':
       // Keep the socket open and never answer; `forceCloseConnections` ends it when the sandbox closes.
@@ -218,11 +224,25 @@ export function buildSandboxApp<State, Options extends SandboxOptions>(
     if (request.body !== undefined) entry.body = request.body;
     const fault = runtime.faults.take(entry.route);
     if (!fault) return;
-    // Marked before the fault answers (its send serializes at once); a latency or status-word fault lets
-    // the route answer.
-    request.sandboxFault = fault.mode !== 'latency' && fault.mode !== 'status-word';
+    // Marked before the fault answers (its send serializes at once); a latency, status-word or lost-answer
+    // fault lets the route answer.
+    request.sandboxFault = !APPLYING_FAULT_MODES.includes(fault.mode) || fault.mode === 'lose-answer' || fault.mode === 'lose-answer-reset';
     if (fault.mode === 'status-word') request.sandboxStatusWord = { word: fault.word ?? null };
+    if (fault.mode === 'lose-answer' || fault.mode === 'lose-answer-reset') request.sandboxLostAnswer = fault;
     return applyFault(fault, reply, request, runtime as SandboxRuntime<unknown>, definition.defaultErrorStatus);
+  });
+
+  // A `lose-answer` fault: the route ran (the provider acted); what leaves is not its answer.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const lost = request.sandboxLostAnswer;
+    if (!lost) return payload;
+    if (lost.mode === 'lose-answer-reset') {
+      request.raw.socket.resetAndDestroy();
+      return payload;
+    }
+    const status = lost.status ?? 504;
+    reply.code(status).header('content-type', 'application/json; charset=utf-8');
+    return JSON.stringify(runtime.errorBody(status, lost.message ?? 'Gateway Timeout'));
   });
 
   // The variant rewrites what a provider route answers (not a fault, not an unknown path); a status-word

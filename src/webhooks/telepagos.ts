@@ -95,7 +95,12 @@ async function confirmSigned(notice: SignedNotice, readers: Readers, call: CallC
     };
   }
   await readers.cashouts.voucher(notice.id, call);
-  return { state, final: false, event: { type: 'CASHOUT_UPDATED', occurredAt: occurredAt(notice.date), cashout: cashoutValue('TELEPAGOS', notice.id) } };
+  const observedAt = new Date().toISOString();
+  return {
+    state,
+    final: false,
+    event: { type: 'CASHOUT_UPDATED', occurredAt: occurredAt(notice.date), observedAt, cashout: cashoutValue('TELEPAGOS', notice.id) },
+  };
 }
 
 /** Reads one candidate from TelePagos: its confirmed state, or null when TelePagos does not know it. */
@@ -110,7 +115,12 @@ async function readHint(hint: Hint<TelepagosHintKind>, readers: Readers, call: C
     // A cash-out's only readable state is its receipt: a changed receipt is a change.
     const voucher = await readers.cashouts.voucher(hint.id, call);
     const state = `voucher:${createHash('sha256').update(voucher).digest('hex').slice(0, 16)}`;
-    return { object, state, final: false, event: { type: 'CASHOUT_UPDATED', occurredAt: occurred, cashout: cashoutValue('TELEPAGOS', hint.id) } };
+    return {
+      object,
+      state,
+      final: false,
+      event: { type: 'CASHOUT_UPDATED', occurredAt: occurred, observedAt: occurred, cashout: cashoutValue('TELEPAGOS', hint.id) },
+    };
   } catch (error) {
     if (error instanceof ProviderError && error.reason === 'NOT_FOUND') return null;
     throw error;

@@ -81,7 +81,7 @@ describe('audit log of the write API', () => {
     recorder.expectNoSecrets([...ACCOUNTS, KEY]);
   });
 
-  it('createCashout outcomes: replayed, conflict, invalid, rejected, unavailable — one line each', async () => {
+  it('createCashout outcomes: replayed, conflict, invalid, rejected, unknown (a 503 may follow a transfer) — one line each', async () => {
     const referenceId = ref('outcomes');
     const input = { referenceId, cbu: '0000071000000000543213', cuit: '20123456786', amount: '5.00', concept: 'VAR', description: 'x' };
     await cashout(input);
@@ -94,7 +94,7 @@ describe('audit log of the write API', () => {
     gw().clearLogs();
 
     const lines = audits();
-    expect(lines.map((l) => l.outcome)).toEqual(['created', 'replayed', 'conflict', 'invalid', 'rejected', 'unavailable']);
+    expect(lines.map((l) => l.outcome)).toEqual(['created', 'replayed', 'conflict', 'invalid', 'rejected', 'unknown']);
     for (const line of lines) {
       expect(line).toMatchObject({ client: 'tesoreria', operation: 'createCashout' });
       expect(line.referenceId).toMatch(/^au-/);

@@ -66,6 +66,24 @@ describe('upstream transport', () => {
     expect(sandbox.log.count('GET /api/missing')).toBe(1);
   });
 
+  it('an answer or a failure that follows a lost answer is marked afterLostAnswer (issue 27); a first answer is not', async () => {
+    expect((await transport().request({ method: 'GET', path: 'missing', endpoint: 'GET missing' })).afterLostAnswer).toBeUndefined();
+    await fault({ route: 'GET /api/missing', mode: 'status', status: 504, times: 1 });
+    const replayed = await transport().request({ method: 'GET', path: 'missing', endpoint: 'GET missing' });
+    expect(replayed.status).toBe(404);
+    expect(replayed.afterLostAnswer).toBe(true);
+    await fault({ route: 'GET /api/echo', mode: 'status', status: 503 });
+    const failed = await failure(transport().request(echo));
+    expect(failed.reason).toBe('SERVER_ERROR');
+    expect(failed.afterLostAnswer).toBe(true);
+  });
+
+  it('a failure of a call never retried is not marked: its own answer is all there is', async () => {
+    await fault({ route: 'GET /api/echo', mode: 'status', status: 503, times: 1 });
+    const failed = await failure(transport().request({ ...echo, retry: 'never' }));
+    expect(failed.afterLostAnswer).toBe(false);
+  });
+
   it('retries a GET after a 5xx and succeeds', async () => {
     await fault({ route: 'GET /api/echo', mode: 'status', status: 502, times: 2 });
     const events: CallEvent[] = [];

@@ -17,6 +17,7 @@ import type { SharedState } from '../../src/state/index.js';
 import { waitFor } from '../helpers/redis.js';
 import { MAX_STATES_PER_OBJECT } from '../../src/events/dedupe.js';
 import type { WatchEntry } from '../../src/events/watch-store.js';
+import { LAPSED_WHY } from '../../src/state/idempotency-store.js';
 
 export interface Backend {
   kind: 'memory' | 'redis';
@@ -261,7 +262,9 @@ export function idempotencyStoreContract(backend: Backend): void {
         },
         3_000,
       );
-      expect(taken).toEqual({ status: 'claimed', attempt: 2 });
+      // The holder stopped without a word: the takeover is told an earlier attempt may have acted.
+      expect(taken).toMatchObject({ status: 'claimed', attempt: 2, unknown: { why: LAPSED_WHY } });
+      expect((taken as { unknown: { sinceMs: number } }).unknown.sinceMs).toBeGreaterThan(Date.now() - 60_000);
       // The new lease holds.
       expect(await a.idempotency.claim(key, 'fp-1', LEASE)).toEqual({ status: 'in_progress' });
     });
@@ -300,6 +303,51 @@ export function idempotencyStoreContract(backend: Backend): void {
       const claims = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).idempotency.claim(key, 'fp-1', LEASE)));
       expect(claims.filter((c) => c.status === 'claimed')).toEqual([{ status: 'claimed', attempt: 1 }]);
       expect(claims.filter((c) => c.status === 'in_progress')).toHaveLength(29);
+    });
+
+    it('release with an unknown note: the takeover is told (on either replica), a later note keeps the first sinceMs, completion clears it', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('idem');
+      await a.idempotency.claim(key, 'fp-1', LEASE);
+      const subject = { referenceId: 'r-1', amount: '10.00', alias: 'ñandú.demo' };
+      await a.idempotency.release(key, { sinceMs: 1_000, why: 'TELEPAGOS: timeout', subject });
+      expect(await b.idempotency.get(key)).toMatchObject({ state: 'pending', unknown: { sinceMs: 1_000, why: 'TELEPAGOS: timeout', subject } });
+      expect(await b.idempotency.claim(key, 'fp-1', LEASE)).toEqual({
+        status: 'claimed',
+        attempt: 2,
+        unknown: { sinceMs: 1_000, why: 'TELEPAGOS: timeout', subject },
+      });
+      await b.idempotency.release(key, { sinceMs: 5_000, why: 'TELEPAGOS: conflict on a replay', subject });
+      // A release without a note (nothing sent this time) keeps the note.
+      expect(await a.idempotency.claim(key, 'fp-1', LEASE)).toMatchObject({
+        status: 'claimed',
+        attempt: 3,
+        unknown: { sinceMs: 1_000, why: 'TELEPAGOS: conflict on a replay' },
+      });
+      await a.idempotency.release(key);
+      expect((await b.idempotency.get(key))?.unknown?.sinceMs).toBe(1_000);
+      expect(await b.idempotency.claim(key, 'fp-1', LEASE)).toMatchObject({ status: 'claimed', attempt: 4, unknown: { sinceMs: 1_000 } });
+      await b.idempotency.complete(key, { cashoutId: '7' }, DAY);
+      const done = await a.idempotency.get(key);
+      expect(done).toMatchObject({ state: 'completed', outcome: { cashoutId: '7' } });
+      expect(done?.unknown).toBeUndefined();
+      // A note on a completed or missing key changes nothing.
+      await a.idempotency.release(key, { sinceMs: 9, why: 'late' });
+      expect((await b.idempotency.get(key))?.unknown).toBeUndefined();
+      await a.idempotency.release(fresh('missing'), { sinceMs: 9, why: 'late' });
+    });
+
+    it('a first claim and a plain release carry no unknown note', async () => {
+      const [a, b] = await replicas();
+      const key = fresh('idem');
+      const first = await a.idempotency.claim(key, 'fp-1', LEASE);
+      expect(first).toEqual({ status: 'claimed', attempt: 1 });
+      expect('unknown' in first).toBe(false);
+      await a.idempotency.release(key);
+      const second = await b.idempotency.claim(key, 'fp-1', LEASE);
+      expect(second).toEqual({ status: 'claimed', attempt: 2 });
+      expect('unknown' in second).toBe(false);
+      expect((await a.idempotency.get(key))?.unknown).toBeUndefined();
     });
 
     it('concurrent takeovers of a released key: exactly one wins (attempt 2)', async () => {

@@ -3,7 +3,7 @@
  * Time is moved with a fake clock, never waited for.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { IDEMPOTENCY_RETENTION_MS, MemoryIdempotencyStore } from '../../src/state/idempotency-store.js';
+import { IDEMPOTENCY_RETENTION_MS, LAPSED_WHY, MemoryIdempotencyStore } from '../../src/state/idempotency-store.js';
 
 const LEASE = 30_000;
 
@@ -53,8 +53,10 @@ describe('MemoryIdempotencyStore', () => {
 
   it('a lapsed lease (the holder died) lets the next caller take over; the holder may still complete', async () => {
     await store.claim('k', 'fp', LEASE);
+    const startedAt = Date.now();
     vi.advanceTimersByTime(LEASE);
-    expect(await store.claim('k', 'fp', LEASE)).toEqual({ status: 'claimed', attempt: 2 });
+    // The takeover is told that the holder may have acted (issue 27): since its lease began.
+    expect(await store.claim('k', 'fp', LEASE)).toEqual({ status: 'claimed', attempt: 2, unknown: { sinceMs: startedAt, why: LAPSED_WHY } });
     await store.complete('k', 'done', IDEMPOTENCY_RETENTION_MS);
     expect(await store.claim('k', 'fp', LEASE)).toEqual({ status: 'completed', outcome: 'done' });
   });

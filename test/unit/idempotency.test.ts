@@ -4,8 +4,8 @@
  * outcome leaving the key pending for a takeover.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { fingerprint, runIdempotent } from '../../src/modules/common/idempotency.js';
-import { MemoryIdempotencyStore } from '../../src/state/idempotency-store.js';
+import { fingerprint, OutcomeUnknown, runIdempotent, UNRECORDED_WHY } from '../../src/modules/common/idempotency.js';
+import { MemoryIdempotencyStore, type UnknownNote } from '../../src/state/idempotency-store.js';
 
 /** A memory store whose complete/release fail (a shared store going away mid-operation). */
 class FailingStore extends MemoryIdempotencyStore {
@@ -16,9 +16,9 @@ class FailingStore extends MemoryIdempotencyStore {
     if (this.failing.complete && this.failing.complete-- > 0) throw new Error('store down (complete)');
     return super.complete(key, outcome, retentionMs);
   }
-  override async release(key: string): Promise<void> {
+  override async release(key: string, unknown?: UnknownNote): Promise<void> {
     if (this.failing.release && this.failing.release-- > 0) throw new Error('store down (release)');
-    return super.release(key);
+    return super.release(key, unknown);
   }
 }
 
@@ -112,6 +112,37 @@ describe('runIdempotent', () => {
     });
     expect(retried).toEqual({ kind: 'fresh', outcome: 'sent again', attempt: 2 });
     expect(attempts).toEqual([2]);
+  });
+
+  it("with options.unknown, a failure keeps the key pending with its note (the first attempt's time), and the takeover is told", async () => {
+    const store = new MemoryIdempotencyStore();
+    const options = { ...OPTIONS, unknown: (error: unknown) => (error instanceof OutcomeUnknown ? { why: error.why, subject: { ref: 'r' } } : undefined) };
+    const before = Date.now();
+    await expect(runIdempotent(store, 'k', 'p', options, async () => Promise.reject(new OutcomeUnknown('timeout')))).rejects.toThrow('timeout');
+    const note = (await store.get('k'))!.unknown!;
+    expect(note).toMatchObject({ why: 'timeout', subject: { ref: 'r' } });
+    expect(note.sinceMs).toBeGreaterThanOrEqual(before);
+    // A takeover that again cannot tell keeps the first sinceMs; one that proves nothing was sent adds nothing.
+    const told: unknown[] = [];
+    await expect(
+      runIdempotent(store, 'k', 'p', options, async (_attempt, unknown) => {
+        told.push(unknown);
+        throw new OutcomeUnknown('replay refused');
+      }),
+    ).rejects.toThrow('replay refused');
+    await expect(runIdempotent(store, 'k', 'p', options, async () => Promise.reject(new Error('circuit open')))).rejects.toThrow('circuit open');
+    expect(await store.get('k')).toMatchObject({ state: 'pending', unknown: { sinceMs: note.sinceMs, why: 'replay refused' } });
+    expect(told).toEqual([note]);
+    const settled = await runIdempotent(store, 'k', 'p', options, async (_attempt, unknown) => ({ foundOut: unknown?.why }));
+    expect(settled).toEqual({ kind: 'fresh', outcome: { foundOut: 'replay refused' }, attempt: 4 });
+  });
+
+  it('with options.unknown, an outcome the store failed to keep leaves the key unknown (a retry must find out, never act blind)', async () => {
+    const store = new FailingStore({ complete: 1 });
+    const options = { ...OPTIONS, unknown: (error: unknown) => (error instanceof OutcomeUnknown ? { why: error.why } : undefined) };
+    const result = await runIdempotent(store, 'k', 'p', options, async () => ({ id: 'made' }));
+    expect(result).toMatchObject({ kind: 'fresh', outcome: { id: 'made' } });
+    expect((await store.get('k'))?.unknown?.why).toBe(UNRECORDED_WHY);
   });
 
   it('a waiter whose owner fails takes over (after the release) instead of failing too', async () => {

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { codeForReason, providerRejection, safeProviderMessage } from '../../src/providers/errors.js';
+import {
+  codeForReason,
+  FINAL_REFUSAL_REASONS,
+  failureOutcome,
+  ProviderError,
+  providerRejection,
+  safeProviderMessage,
+  type ProviderErrorReason,
+} from '../../src/providers/errors.js';
 
 describe('provider error taxonomy', () => {
   it('maps reasons onto the contract codes', () => {
@@ -46,5 +54,26 @@ describe('provider errors in logs', () => {
 
   it('redact a bare JWT echoed in a provider message', () => {
     expect(safeProviderMessage('invalid eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl here')).toBe('invalid [redacted] here');
+  });
+});
+
+describe('failureOutcome (issue 27)', () => {
+  const error = (reason: ProviderErrorReason) => new ProviderError('x', { provider: 'TELEPAGOS', reason });
+
+  it('nothing sent: an open circuit, an unconfigured provider', () => {
+    expect(failureOutcome(error('CIRCUIT_OPEN'))).toBe('not_sent');
+    expect(failureOutcome(error('NOT_CONFIGURED'))).toBe('not_sent');
+  });
+
+  it('refused: each final kind, answering a call none of whose answers was lost', () => {
+    for (const reason of FINAL_REFUSAL_REASONS) expect(failureOutcome(error(reason))).toBe('refused');
+  });
+
+  it('unknown: timeouts, 5xx, dropped connections, unreadable answers, anything not a ProviderError — and any refusal after a lost answer', () => {
+    for (const reason of ['TIMEOUT', 'SERVER_ERROR', 'NETWORK', 'BAD_RESPONSE', 'CANCELLED'] as const) expect(failureOutcome(error(reason))).toBe('unknown');
+    expect(failureOutcome(new Error('bug'))).toBe('unknown');
+    const replayRefused = error('CONFLICT');
+    replayRefused.afterLostAnswer = true;
+    expect(failureOutcome(replayRefused)).toBe('unknown');
   });
 });

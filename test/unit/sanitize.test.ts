@@ -259,7 +259,9 @@ describe('sanitiser by shape', () => {
     expect(safeProviderMessage('CBU 28505909-40090418135201 unknown')).toBe('CBU ******************5201 unknown');
     expect(safeProviderMessage('CUIT 20-12345678-6 does not match')).toBe('CUIT *******6786 does not match');
     const error = providerRejection('TELEPAGOS', 'POST v2/payment/cashout', 422, found);
-    expect(providerUserError(error).message).toBe('TELEPAGOS refused the operation: session [redacted] expired; CBU ******************5201');
+    expect(providerUserError(error).message).toBe(
+      'TELEPAGOS refused the operation: session [redacted] expired; CBU ******************5201; nothing was done, and the same request is refused again',
+    );
   });
 
   it('masks the finding of issue 26: configured secrets, Spanish credential words, a space after client_secret, a CUIT with slashes', () => {

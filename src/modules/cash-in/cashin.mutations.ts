@@ -5,11 +5,15 @@ import { CbuScalar, CuitScalar, DateTimeISOScalar, DecimalScalar } from '../../g
 import { UserError } from '../../graphql/user-errors.js';
 import { ChargeFields, checkCharge } from '../common/charge.input.js';
 import { InputCheck, TEXT_LIMITS } from '../common/input-rules.js';
-import { mutate, type Payload } from '../common/mutation-result.js';
+import { createOnce, IDEMPOTENCY_KEY_DESCRIPTION } from '../common/keyed-creation.js';
+import type { Payload } from '../common/mutation-result.js';
 import { PaymentLink } from '../payments/payment.type.js';
 
 @InputType({ description: 'A one-off QR to collect an amount.' })
-export class CreateQrChargeInput extends ChargeFields {}
+export class CreateQrChargeInput extends ChargeFields {
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  idempotencyKey?: string | null;
+}
 
 @ObjectType({ description: 'The result of createQrCharge.' })
 export class CreateQrChargePayload {
@@ -30,6 +34,9 @@ export class CreateTransferLinkInput extends ChargeFields {
 
   @Field(() => CuitScalar)
   cuit!: string;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  idempotencyKey?: string | null;
 }
 
 @ObjectType({ description: 'The result of createTransferLink.' })
@@ -66,6 +73,9 @@ export class CreatePaymentLinkInput {
 
   @Field(() => [PaymentSplitInput], { nullable: true, description: 'Optional split of the amount among CVUs; the parts must add up to amount.' })
   distribution?: PaymentSplitInput[] | null;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  idempotencyKey?: string | null;
 }
 
 @ObjectType({ description: 'The result of createPaymentLink.' })
@@ -82,18 +92,30 @@ export const MAX_DISTRIBUTION_PARTS = 20;
 
 @Resolver()
 export class CashinMutations {
-  @Mutation(() => CreateQrChargePayload, { description: 'A one-off TelePagos QR for an amount.' })
+  @Mutation(() => CreateQrChargePayload, {
+    description:
+      'A one-off TelePagos QR for an amount. Retry: with the same idempotencyKey and data, never a second QR (the first is answered, or OUTCOME_UNKNOWN while its creation is unknown); without a key, a retry after a failure may create a second QR, so check before retrying.',
+  })
   createQrCharge(@Arg('input', () => CreateQrChargeInput) input: CreateQrChargeInput, @Ctx() ctx: GatewayContext): Promise<Payload<CreateQrChargePayload>> {
     const check = new InputCheck();
     const { concept, description } = checkCharge(check, input, ctx.config.maxOperationAmount);
     const entry = { operation: 'createQrCharge', provider: 'TELEPAGOS', amount: input.amount, currency: 'ARS' };
-    return mutate<Omit<CreateQrChargePayload, 'userErrors'>>(ctx, check, entry, { qrCode: null, qrOrderId: null }, async () => {
+    const creation = {
+      mutation: 'createQrCharge',
+      idempotencyKey: input.idempotencyKey,
+      data: { amount: input.amount, concept, description },
+      empty: { qrCode: null, qrOrderId: null },
+    };
+    return createOnce<Omit<CreateQrChargePayload, 'userErrors'>>(ctx, check, entry, creation, async () => {
       const qr = await ctx.providers.sole('cashinSink').createQrCharge({ amount: input.amount, concept, description }, detachedCallContext(ctx));
       return { result: { qrCode: qr.qrCode, qrOrderId: qr.qrOrderId }, resultId: qr.qrOrderId };
     });
   }
 
-  @Mutation(() => CreateTransferLinkPayload, { description: 'A TelePagos link that starts a transfer to our account.' })
+  @Mutation(() => CreateTransferLinkPayload, {
+    description:
+      'A TelePagos link that starts a transfer to our account. Retry: with the same idempotencyKey and data, never a second link (the first is answered, or OUTCOME_UNKNOWN while its creation is unknown); without a key, a retry after a failure may create a second link, so check before retrying.',
+  })
   createTransferLink(
     @Arg('input', () => CreateTransferLinkInput) input: CreateTransferLinkInput,
     @Ctx() ctx: GatewayContext,
@@ -101,7 +123,13 @@ export class CashinMutations {
     const check = new InputCheck();
     const { concept, description } = checkCharge(check, input, ctx.config.maxOperationAmount);
     const entry = { operation: 'createTransferLink', provider: 'TELEPAGOS', amount: input.amount, currency: 'ARS', destination: input.cbu };
-    return mutate<Omit<CreateTransferLinkPayload, 'userErrors'>>(ctx, check, entry, { paymentLink: null }, async () => {
+    const creation = {
+      mutation: 'createTransferLink',
+      idempotencyKey: input.idempotencyKey,
+      data: { cbu: input.cbu, cuit: input.cuit, amount: input.amount, concept, description },
+      empty: { paymentLink: null },
+    };
+    return createOnce<Omit<CreateTransferLinkPayload, 'userErrors'>>(ctx, check, entry, creation, async () => {
       const link = await ctx.providers
         .sole('cashinSink')
         .createTransferLink({ cbu: input.cbu, cuit: input.cuit, amount: input.amount, concept, description }, detachedCallContext(ctx));
@@ -109,7 +137,10 @@ export class CashinMutations {
     });
   }
 
-  @Mutation(() => CreatePaymentLinkPayload, { description: 'A TelePagos payment link, optionally split among CVUs.' })
+  @Mutation(() => CreatePaymentLinkPayload, {
+    description:
+      'A TelePagos payment link, optionally split among CVUs. Retry: with the same idempotencyKey and data, never a second link (the first is answered, or OUTCOME_UNKNOWN while its creation is unknown); without a key, a retry after a failure may create a second link, so check before retrying.',
+  })
   createPaymentLink(
     @Arg('input', () => CreatePaymentLinkInput) input: CreatePaymentLinkInput,
     @Ctx() ctx: GatewayContext,
@@ -132,7 +163,19 @@ export class CashinMutations {
       }
     }
     const entry = { operation: 'createPaymentLink', provider: 'TELEPAGOS', amount: input.amount, currency: 'ARS' };
-    return mutate<Omit<CreatePaymentLinkPayload, 'userErrors'>>(ctx, check, entry, { paymentLink: null }, async () => {
+    const creation = {
+      mutation: 'createPaymentLink',
+      idempotencyKey: input.idempotencyKey,
+      data: {
+        amount: input.amount,
+        concept,
+        expiresAt: Number.isNaN(expiresAt.getTime()) ? null : expiresAt.toISOString(),
+        multipleUse: input.multipleUse,
+        distribution: parts?.map((p) => [p.cbu, p.amount]) ?? null,
+      },
+      empty: { paymentLink: null },
+    };
+    return createOnce<Omit<CreatePaymentLinkPayload, 'userErrors'>>(ctx, check, entry, creation, async () => {
       const link = await ctx.providers
         .sole('cashinSink')
         .createPaymentLink(

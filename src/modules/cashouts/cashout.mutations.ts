@@ -36,7 +36,10 @@ export class CreateCashoutPayload {
 
 @Resolver()
 export class CashoutMutations {
-  @Mutation(() => CreateCashoutPayload, { description: 'Sends a TelePagos transfer, at most once per referenceId.' })
+  @Mutation(() => CreateCashoutPayload, {
+    description:
+      'Sends a TelePagos transfer, at most once per referenceId. Retry: safe with the same referenceId and data — it answers the first transfer, or, after a lost answer (OUTCOME_UNKNOWN), finds out whether it was made; never a second transfer, never a refusal for a transfer that may have been made.',
+  })
   async createCashout(@Arg('input', () => CreateCashoutInput) input: CreateCashoutInput, @Ctx() ctx: GatewayContext): Promise<CreateCashoutPayload> {
     const checked = checkCashout(ctx, input);
     if (!checked.ok) return checked.answer;

@@ -5,7 +5,7 @@
 import type { GatewayContext } from '../../context.js';
 import { maskAccountNumber } from '../../domain/identifiers.js';
 
-export type AuditOutcome = 'created' | 'replayed' | 'invalid' | 'rejected' | 'conflict' | 'unavailable' | 'in_progress';
+export type AuditOutcome = 'created' | 'replayed' | 'invalid' | 'rejected' | 'conflict' | 'unavailable' | 'in_progress' | 'unknown';
 
 export interface AuditEntry {
   operation: string;

@@ -8,6 +8,10 @@ import { userError, type UserError } from '../../graphql/user-errors.js';
 /** Longest free texts we pass to providers: concepts are codes, descriptions are shown on receipts. */
 export const TEXT_LIMITS = { concept: 20, description: 140, name: 60, externalId: 100, motive: 200, referenceId: 64 } as const;
 
+/** The characters of a referenceId and an idempotencyKey: printable, no spaces (TelePagos gets referenceIds). */
+export const KEY_PATTERN = /^[A-Za-z0-9._:-]+$/;
+export const KEY_PATTERN_DESCRIPTION = "letters, digits, '.', '_', ':' or '-'";
+
 export class InputCheck {
   readonly errors: UserError[] = [];
 
@@ -73,6 +77,13 @@ export class InputCheck {
   /** Matches a pattern, described for the message. */
   pattern(field: string[], value: string, pattern: RegExp, description: string): void {
     if (!pattern.test(value)) this.fail(field, `must be ${description}`);
+  }
+
+  /** A referenceId or idempotencyKey: at most TEXT_LIMITS.referenceId characters of KEY_PATTERN. Returns it trimmed. */
+  key(field: string[], value: string): string {
+    const key = this.text(field, value, TEXT_LIMITS.referenceId);
+    if (key) this.pattern(field, key, KEY_PATTERN, KEY_PATTERN_DESCRIPTION);
+    return key;
   }
 
   custom(field: string[] | null, message: string): void {

@@ -18,7 +18,10 @@ registerEnumType(PaymentEventTypeEnum, {
     PAYMENT_CREATED: { description: 'A Talo payment was created through Pasarela.' },
     PAYMENT_UPDATED: { description: 'A Talo payment changed status or received a transfer.' },
     CASHIN_RECEIVED: { description: 'Money was credited (TelePagos cash-in, Tupay deposit approved or completed).' },
-    CASHOUT_UPDATED: { description: 'A TelePagos cash-out changed.' },
+    CASHOUT_UPDATED: {
+      description:
+        'A TelePagos cash-out changed: notified by TelePagos, or a transfer whose outcome was unknown became known (`cashout.status`, `observedAt`).',
+    },
   },
 });
 
@@ -35,6 +38,12 @@ export class PaymentEvent {
 
   @Field(() => DateTimeISOScalar)
   occurredAt!: string;
+
+  @Field(() => DateTimeISOScalar, {
+    nullable: true,
+    description: "When Pasarela observed the change, where that is not the provider's own time (e.g. a cash-out whose unknown outcome was found out).",
+  })
+  observedAt?: string | null;
 
   @Field(() => Payment, { nullable: true })
   payment?: unknown;

@@ -4,7 +4,8 @@ import { detachedCallContext, type GatewayContext } from '../../context.js';
 import { UserError } from '../../graphql/user-errors.js';
 import { MoneyInput } from '../common/money.type.js';
 import { InputCheck, TEXT_LIMITS } from '../common/input-rules.js';
-import { mutate, type Payload } from '../common/mutation-result.js';
+import { createOnce, IDEMPOTENCY_KEY_DESCRIPTION } from '../common/keyed-creation.js';
+import type { Payload } from '../common/mutation-result.js';
 import { Payment, type PaymentValue } from './payment.type.js';
 import { eventId, paymentValue } from '../../events/values.js';
 
@@ -21,6 +22,9 @@ export class CreatePaymentInput {
 
   @Field(() => String, { nullable: true, description: 'Shown to the payer.' })
   motive?: string | null;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  idempotencyKey?: string | null;
 }
 
 @ObjectType({ description: 'The result of createPayment.' })
@@ -34,7 +38,10 @@ export class CreatePaymentPayload {
 
 @Resolver()
 export class PaymentMutations {
-  @Mutation(() => CreatePaymentPayload, { description: 'Creates a Talo payment; its status changes arrive through paymentEvents.' })
+  @Mutation(() => CreatePaymentPayload, {
+    description:
+      'Creates a Talo payment; its status changes arrive through paymentEvents. Retry: with the same idempotencyKey and data, never a second payment (the first is answered, or OUTCOME_UNKNOWN while its creation is unknown); without a key, a retry after a failure may create a second payment (Talo does not de-duplicate), so check before retrying.',
+  })
   createPayment(@Arg('input', () => CreatePaymentInput) input: CreatePaymentInput, @Ctx() ctx: GatewayContext): Promise<Payload<CreatePaymentPayload>> {
     const check = new InputCheck();
     if (input.price.currency !== 'ARS') check.custom(['input', 'price', 'currency'], 'Talo collects ARS only');
@@ -43,7 +50,9 @@ export class PaymentMutations {
     const redirectUrl = check.url(['input', 'redirectUrl'], input.redirectUrl);
     const motive = input.motive == null ? undefined : check.text(['input', 'motive'], input.motive, TEXT_LIMITS.motive);
     const entry = { operation: 'createPayment', provider: 'TALO', amount: input.price.amount, currency: input.price.currency, referenceId: externalId };
-    return mutate<Omit<CreatePaymentPayload, 'userErrors'>>(ctx, check, entry, { payment: null }, async () => {
+    const data = { amount: input.price.amount, currency: input.price.currency, externalId, redirectUrl, motive };
+    const creation = { mutation: 'createPayment', idempotencyKey: input.idempotencyKey, data, empty: { payment: null } };
+    return createOnce<Omit<CreatePaymentPayload, 'userErrors'>>(ctx, check, entry, creation, async () => {
       // Asked after the input rules: invalid input is INVALID_INPUT whether or not Talo is configured.
       const payment = await ctx.providers
         .sole('paymentSink')

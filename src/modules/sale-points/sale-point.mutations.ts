@@ -5,6 +5,7 @@ import { localIdFor, toGlobalId } from '../../graphql/relay/global-id.js';
 import { UserError } from '../../graphql/user-errors.js';
 import { ChargeFields, checkCharge } from '../common/charge.input.js';
 import { InputCheck, TEXT_LIMITS } from '../common/input-rules.js';
+import { createOnce, IDEMPOTENCY_KEY_DESCRIPTION } from '../common/keyed-creation.js';
 import { mutate, type Payload } from '../common/mutation-result.js';
 import { SalePoint, type SalePointValue } from './sale-point.type.js';
 import { salePointValue } from './sale-points.loaders.js';
@@ -13,6 +14,9 @@ import { salePointValue } from './sale-points.loaders.js';
 export class CreateSalePointInput {
   @Field(() => String)
   name!: string;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  idempotencyKey?: string | null;
 }
 
 @ObjectType({ description: 'The result of createSalePoint.' })
@@ -43,6 +47,9 @@ export class DeleteSalePointPayload {
 export class CreateSalePointQrOrderInput extends ChargeFields {
   @Field(() => ID, { description: 'Global id or TelePagos id of the sale point.' })
   salePointId!: string;
+
+  @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
+  idempotencyKey?: string | null;
 }
 
 @ObjectType({ description: 'The result of createSalePointQrOrder.' })
@@ -71,25 +78,33 @@ function salePointLocalId(ctx: GatewayContext, check: InputCheck, field: string[
 
 @Resolver()
 export class SalePointMutations {
-  @Mutation(() => CreateSalePointPayload, { description: 'Creates a TelePagos sale point.' })
+  @Mutation(() => CreateSalePointPayload, {
+    description:
+      'Creates a TelePagos sale point. Retry: with the same idempotencyKey and data, never a second sale point (the first is answered, or OUTCOME_UNKNOWN while its creation is unknown); without a key, a retry after a failure may create a second sale point, so check before retrying.',
+  })
   createSalePoint(@Arg('input', () => CreateSalePointInput) input: CreateSalePointInput, @Ctx() ctx: GatewayContext): Promise<Payload<CreateSalePointPayload>> {
     const check = new InputCheck();
     const name = check.text(['input', 'name'], input.name, TEXT_LIMITS.name);
-    return mutate<Omit<CreateSalePointPayload, 'userErrors'>>(
-      ctx,
-      check,
-      { operation: 'createSalePoint', provider: 'TELEPAGOS' },
-      { salePoint: null },
-      async () => {
-        const { id } = await ctx.providers.sole('salePointSink').createSalePoint(name, detachedCallContext(ctx));
-        // Read it back, so name and status are what TelePagos holds, not what we assume.
-        const created = (await ctx.providers.sole('salePointSink').salePoints(callContext(ctx))).find((s) => s.id === id);
-        return { result: { salePoint: salePointValue(created ?? { id, name, status: 'active' }) }, resultId: id };
-      },
-    );
+    const creation = { mutation: 'createSalePoint', idempotencyKey: input.idempotencyKey, data: { name }, empty: { salePoint: null } };
+    return createOnce<Omit<CreateSalePointPayload, 'userErrors'>>(ctx, check, { operation: 'createSalePoint', provider: 'TELEPAGOS' }, creation, async () => {
+      const { id } = await ctx.providers.sole('salePointSink').createSalePoint(name, detachedCallContext(ctx));
+      // Read it back, so name and status are what TelePagos holds, not what we assume. The sale point
+      // exists whatever the read does: a failed read answers what was asked, never a failure.
+      const listed = await ctx.providers
+        .sole('salePointSink')
+        .salePoints(callContext(ctx))
+        .catch((error: unknown) => {
+          ctx.logger.warn({ err: error, salePointId: id }, 'created sale point not read back');
+          return [];
+        });
+      const created = listed.find((s) => s.id === id);
+      return { result: { salePoint: salePointValue(created ?? { id, name, status: 'active' }) }, resultId: id };
+    });
   }
 
-  @Mutation(() => DeleteSalePointPayload, { description: 'Deletes a TelePagos sale point.' })
+  @Mutation(() => DeleteSalePointPayload, {
+    description: 'Deletes a TelePagos sale point. Retry: safe; deleting it again answers NOT_FOUND once it is gone.',
+  })
   deleteSalePoint(@Arg('input', () => DeleteSalePointInput) input: DeleteSalePointInput, @Ctx() ctx: GatewayContext): Promise<Payload<DeleteSalePointPayload>> {
     const check = new InputCheck();
     const id = salePointLocalId(ctx, check, ['input', 'id'], input.id);
@@ -104,10 +119,14 @@ export class SalePointMutations {
         return { result: { deletedSalePointId: toGlobalId('SalePoint', 'TELEPAGOS', id) }, resultId: id };
       },
       ['input', 'id'],
+      'safe',
     );
   }
 
-  @Mutation(() => CreateSalePointQrOrderPayload, { description: "An order for a sale point's closed QR." })
+  @Mutation(() => CreateSalePointQrOrderPayload, {
+    description:
+      "An order for a sale point's closed QR. Retry: with the same idempotencyKey and data, never a second order (the first is answered, or OUTCOME_UNKNOWN while its creation is unknown); without a key, a retry after a failure may create a second order, so check before retrying.",
+  })
   createSalePointQrOrder(
     @Arg('input', () => CreateSalePointQrOrderInput) input: CreateSalePointQrOrderInput,
     @Ctx() ctx: GatewayContext,
@@ -116,7 +135,13 @@ export class SalePointMutations {
     const salePointId = salePointLocalId(ctx, check, ['input', 'salePointId'], input.salePointId);
     const { concept, description } = checkCharge(check, input, ctx.config.maxOperationAmount);
     const entry = { operation: 'createSalePointQrOrder', provider: 'TELEPAGOS', amount: input.amount, currency: 'ARS' };
-    return mutate<Omit<CreateSalePointQrOrderPayload, 'userErrors'>>(ctx, check, entry, { qrOrderId: null }, async () => {
+    const creation = {
+      mutation: 'createSalePointQrOrder',
+      idempotencyKey: input.idempotencyKey,
+      data: { salePointId, amount: input.amount, concept, description },
+      empty: { qrOrderId: null },
+    };
+    return createOnce<Omit<CreateSalePointQrOrderPayload, 'userErrors'>>(ctx, check, entry, creation, async () => {
       const order = await ctx.providers
         .sole('salePointSink')
         .createQrOrder({ salePointId, amount: input.amount, concept, description }, detachedCallContext(ctx));

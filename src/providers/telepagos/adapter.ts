@@ -6,6 +6,7 @@ import type { ProvidersConfig } from '../../config.js';
 import type { CallContext } from '../../domain/models.js';
 import type { SharedClientOptions } from '../adapter.js';
 import type {
+  SentCashoutSearch,
   BalanceSource,
   CashinSink,
   CashinSource,
@@ -23,8 +24,10 @@ import type {
   WalkStep,
 } from '../capabilities.js';
 import { localDate } from '../../domain/time-zone.js';
-import { TELEPAGOS_TIME_ZONE, TRANSACTIONS_PAGE_SIZE, isTelepagosId } from './assumptions.js';
-import { TelepagosClient, type ListingPosition } from './client.js';
+import { CASHOUT_LISTING_CLOCK_SKEW_MS, OPERATION_IDS, TELEPAGOS_TIME_ZONE, TRANSACTIONS_PAGE_SIZE, isTelepagosId } from './assumptions.js';
+import { TelepagosClient, type CreateCashoutInput, type ListingPosition } from './client.js';
+import { compareDecimals } from '../../domain/money.js';
+import { normalizeCuit } from '../../domain/identifiers.js';
 import { NO_CARRY, type OrdinalCarry } from './mappers.js';
 import { InvalidPositionError, optionalPositionInt, positionInt } from '../walk.js';
 
@@ -124,7 +127,12 @@ export class TelepagosAdapter implements ProviderAdapter {
       createQrOrder: (input, call) => client.createSalePointQrOrder(input, call),
     };
     this.cashouts = { provider, isId: isTelepagosId, voucher: (id, call) => client.cashoutVoucher(id, call) };
-    this.cashoutSink = { provider, createCashout: (input, call) => client.createCashout(input, call) };
+    this.cashoutSink = {
+      provider,
+      createCashout: (input, call) => client.createCashout(input, call),
+      replaysByReference: true,
+      findSent: (input, sinceMs, call) => findSentCashout(client, input, sinceMs, call),
+    };
     this.cashins = { provider, isId: isTelepagosId, cashin: (id, call) => client.cashin(id, call) };
     this.cashinSink = {
       provider,
@@ -168,4 +176,34 @@ export function telepagosAdapter(config: ProvidersConfig, shared: SharedClientOp
   const { url, username, password } = config.telepagos;
   const amountFormat = config.wire?.telepagosAmountFormat;
   return new TelepagosAdapter(new TelepagosClient({ ...shared, baseUrl: url, username, password, amountFormat }));
+}
+
+/**
+ * A transfer in the account's listing (the documented read that shows it): outgoing, same amount, same
+ * CUIT, same CBU/CVU when one was given, dated from the first attempt (less the clock skew) on — the
+ * match CASHOUT_LISTING_MATCH states. The listing carries no cash-out id and no reference_id.
+ */
+async function findSentCashout(client: TelepagosClient, input: CreateCashoutInput, sinceMs: number, call: CallContext): Promise<SentCashoutSearch> {
+  const fromMs = sinceMs - CASHOUT_LISTING_CLOCK_SKEW_MS;
+  const toMs = Date.now() + CASHOUT_LISTING_CLOCK_SKEW_MS;
+  const rows = await client.transactions(
+    { from: localDate(fromMs, TELEPAGOS_TIME_ZONE), to: localDate(toMs, TELEPAGOS_TIME_ZONE), operation: OPERATION_IDS.cashout },
+    call,
+  );
+  const cuit = normalizeCuit(input.cuit);
+  const matches = rows.filter((row) => {
+    const at = Date.parse(row.createdAt);
+    return (
+      row.direction === 'OUT' &&
+      row.kind === 'CASHOUT' &&
+      at >= fromMs &&
+      at <= toMs &&
+      compareDecimals(row.amount.amount, input.amount) === 0 &&
+      cuit !== null &&
+      normalizeCuit(row.counterparty?.cuit ?? '') === cuit &&
+      (input.cbu === undefined || row.counterparty?.cbu === input.cbu)
+    );
+  });
+  if (matches.length === 1) return { found: 'one', transaction: matches[0]! };
+  return matches.length === 0 ? { found: 'none' } : { found: 'several', count: matches.length };
 }

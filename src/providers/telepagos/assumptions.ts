@@ -444,3 +444,38 @@ export const TELEPAGOS_STRICT_RULES = { emptyJsonBody: 'empty-json-body', cvuHol
 
 /** **assumption**: an integrator's rate limit (none is documented). */
 export const RATE_LIMIT_PER_MINUTE = 60;
+
+// ── Cash-out outcomes after a lost answer (docs/providers.md, "Outcomes") ───────────────────────────
+
+/**
+ * *(documented)*: "En caso de tener que reintentar o bien obtener el resultado, es importante siempre
+ * utilizar los mismos datos junto al reference_id" — the same data and reference_id again returns the
+ * result. The sandbox answers so by default; `conflict` is a fault it can play (a replay answered 409).
+ */
+export const CASHOUT_REPLAY_ANSWERS = ['result', 'conflict'] as const;
+export type CashoutReplayAnswer = (typeof CASHOUT_REPLAY_ANSWERS)[number];
+export const DEFAULT_CASHOUT_REPLAY_ANSWER: CashoutReplayAnswer = 'result';
+/** What the sandbox's `conflict` replay answers (HTTP 409), as reported in issue 27. */
+export const CASHOUT_REPLAY_CONFLICT_MESSAGE = 'reference_id already used';
+
+/**
+ * **assumption**: a transfer TelePagos made shows in `v2/account/transactions` (operation `cashout`)
+ * within this long. A search sooner that finds nothing proves nothing; one later that finds nothing still
+ * proves nothing either (the listing is not documented as complete), so "not found" is never a refusal:
+ * the outcome stays unknown. Re-reading until at least this long after the attempt is worth it.
+ */
+export const CASHOUT_LISTING_DELAY_MS = 2 * 60 * 1000;
+
+/**
+ * **assumption**: TelePagos' clock (its listing's `date`, whole seconds, Argentina time) and ours agree
+ * within this much; the listing is searched from this long before the first attempt.
+ */
+export const CASHOUT_LISTING_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/**
+ * **assumption**: a listed row is our transfer when it is outgoing (operation `cashout`), of the same
+ * amount, to the same CUIT, and, for a CBU/CVU destination, to the same `cvu_cbu` (an alias is not listed:
+ * then amount, CUIT and time must do), dated from the first attempt (less the skew) on. Exactly one such
+ * row is needed: two or more (the same amount to the same person twice in the window) stay unknown.
+ */
+export const CASHOUT_LISTING_MATCH = ['operation', 'amount', 'cuit', 'cvu_cbu-when-cbu-given', 'date-after-first-attempt'] as const;

@@ -4,7 +4,16 @@
  * for tests. Errors answer `{ error }` like the common control routes.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { OPERATION_IDS, TX_INCOME, TX_STATUS, formatArgentinaDateTime, type OperationId, type TxStatus } from '../../providers/telepagos/assumptions.js';
+import {
+  CASHOUT_REPLAY_ANSWERS,
+  OPERATION_IDS,
+  TX_INCOME,
+  TX_STATUS,
+  formatArgentinaDateTime,
+  type CashoutReplayAnswer,
+  type OperationId,
+  type TxStatus,
+} from '../../providers/telepagos/assumptions.js';
 import { normalizeCuit } from '../../domain/identifiers.js';
 import { centsToDecimalString, parseAmountCents } from '../random.js';
 import { pathId, type Runtime } from './endpoint.js';
@@ -110,6 +119,17 @@ export function registerTelepagosControl(app: FastifyInstance, runtime: Runtime)
       if (!(TOKEN_REFUSAL_STATUSES as readonly unknown[]).includes(status)) throw invalid(`status must be one of ${TOKEN_REFUSAL_STATUSES.join(', ')}`);
       state.config.tokenRefusalStatus = status as TokenRefusalStatus;
       return { body: { status } };
+    }),
+  );
+
+  // How a replay of a known reference_id is answered: `result` (documented, the default) or `conflict` (409).
+  app.put(
+    '/_sandbox/cashout-replays',
+    control(runtime, (request, state) => {
+      const { answer } = (request.body ?? {}) as { answer?: unknown };
+      if (!(CASHOUT_REPLAY_ANSWERS as readonly unknown[]).includes(answer)) throw invalid(`answer must be one of ${CASHOUT_REPLAY_ANSWERS.join(', ')}`);
+      state.config.cashoutReplayAnswer = answer as CashoutReplayAnswer;
+      return { body: { answer } };
     }),
   );
 

@@ -2,7 +2,15 @@
  * Everything that moves money, in one place so the balance, the ledger and the records stay consistent.
  * Callers validate the input first; these functions check the rules that need the state, then change it.
  */
-import { OPERATION_IDS, TELEPAGOS_MESSAGES, TX_INCOME, TX_STATUS, type ConceptId, type OperationId } from '../../providers/telepagos/assumptions.js';
+import {
+  CASHOUT_REPLAY_CONFLICT_MESSAGE,
+  OPERATION_IDS,
+  TELEPAGOS_MESSAGES,
+  TX_INCOME,
+  TX_STATUS,
+  type ConceptId,
+  type OperationId,
+} from '../../providers/telepagos/assumptions.js';
 import { conflict, invalid } from './input.js';
 import type { CashIn, Cashout, KnownAccount, TelepagosState } from './state.js';
 
@@ -54,7 +62,11 @@ export function executeCashout(state: TelepagosState, request: CashoutRequest, c
   const fingerprint = fingerprintOf(request);
   const previous = state.cashoutsByReference.get(request.referenceId);
   if (previous) {
-    if (previous.fingerprint === fingerprint) return previous;
+    if (previous.fingerprint === fingerprint) {
+      // Documented: the same data and reference_id return the result. The `conflict` fault answers 409.
+      if (state.config.cashoutReplayAnswer === 'conflict') throw conflict(CASHOUT_REPLAY_CONFLICT_MESSAGE);
+      return previous;
+    }
     throw conflict(`The reference_id ${request.referenceId} was already used with different data`);
   }
   const destination = resolveDestination(state, request.destination, request.cuit, checkCvuHolder);

@@ -2,7 +2,15 @@
  * Deterministic seeded state: the same seed and `now` give the same accounts, history and balance.
  * History is generated oldest first, so every ledger insertion is an append.
  */
-import { CONCEPTS, OPERATION_IDS, TX_INCOME, TX_STATUS, type OperationId, type TxStatus } from '../../providers/telepagos/assumptions.js';
+import {
+  CONCEPTS,
+  DEFAULT_CASHOUT_REPLAY_ANSWER,
+  OPERATION_IDS,
+  TX_INCOME,
+  TX_STATUS,
+  type OperationId,
+  type TxStatus,
+} from '../../providers/telepagos/assumptions.js';
 import { SANDBOX_CREDENTIALS } from '../credentials.js';
 import { pick, randomCbu, randomCuit, randomInt, seededRandom, type Random } from '../random.js';
 import { FIXTURE_ACCOUNTS, FIXTURE_SALE_POINTS, SALE_POINTS_WITH_HISTORY, TELEPAGOS_ACCOUNT } from './fixtures.js';
@@ -141,6 +149,7 @@ export function createTelepagosState(options: TelepagosSandboxOptions): Telepago
     webhookSecret: options.webhookSecret ?? webhookSecret,
     whitelabel: options.whitelabel ?? true,
     tokenRefusalStatus: options.tokenRefusalStatus ?? 401,
+    cashoutReplayAnswer: DEFAULT_CASHOUT_REPLAY_ANSWER,
   });
   for (const account of Object.values(FIXTURE_ACCOUNTS)) state.addKnownAccount({ ...account });
   for (const salePoint of FIXTURE_SALE_POINTS) {

@@ -2,7 +2,7 @@
  * The in-memory state of one TelePagos account, as its API exposes it. Everything that moves money goes
  * through operations.ts so the balance, the ledger and the records never disagree.
  */
-import type { ConceptId, SalePointStatus } from '../../providers/telepagos/assumptions.js';
+import type { CashoutReplayAnswer, ConceptId, SalePointStatus } from '../../providers/telepagos/assumptions.js';
 import { TransactionLedger, type LedgerEntry } from './ledger.js';
 
 /** An account the alias directory knows: a counterparty of transfers. */
@@ -81,6 +81,11 @@ export interface TelepagosConfig {
   whitelabel: boolean;
   /** The HTTP status of a refused token (401; 403 or 200 serve the other forms TelePagos may use). */
   tokenRefusalStatus: TokenRefusalStatus;
+  /**
+   * How a replay of a known reference_id with the same data is answered: `result` (documented: the first
+   * transfer's id, no money moves) or `conflict` (a fault: 409 CASHOUT_REPLAY_CONFLICT_MESSAGE).
+   */
+  cashoutReplayAnswer: CashoutReplayAnswer;
 }
 
 /** The HTTP statuses a refused token can come with: the message says why, whatever the status. */
