@@ -26,6 +26,7 @@ import { forRequest, type Logger } from './logging.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { buildGatewaySchema } from './schema.js';
 import { activityPricing } from './modules/activity/activity.resolver.js';
+import { unknownCashoutWatch } from './modules/cashouts/cashout.watch.js';
 import { memoryState, type SharedState } from './state/index.js';
 import type { ClientApp, ClientRegistry } from './auth/clients.js';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
@@ -190,7 +191,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     budget: pollBudget(config.pendingPoll.perMinute),
     onReread: (provider, kind, outcome) => metrics.watchRereads.inc({ provider, kind, outcome }),
     onWatch: (kind, outcome) => metrics.watches.inc({ kind, outcome }),
-  }).register(paymentWatch(providers));
+  })
+    .register(paymentWatch(providers))
+    .register(unknownCashoutWatch({ providers, idempotency: state.idempotency, events: state.events, logger, upstreamTimeoutMs: config.upstreamTimeoutMs }));
   const services: GatewayServices = { config, idempotency, events, watches: watcher, cache, metrics, providers, logger };
   const contextFor = (client: ClientApp, requestId: string, signal: CancelSignal, trace?: Traced): GatewayContext =>
     new RequestContext(services, client, requestId, signal, trace);

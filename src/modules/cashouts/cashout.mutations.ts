@@ -2,10 +2,11 @@
 import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
 import type { GatewayContext } from '../../context.js';
 import { AliasScalar, CbuScalar, CuitScalar } from '../../graphql/scalars/index.js';
-import { UserError } from '../../graphql/user-errors.js';
+import { UserError, UserErrorCode } from '../../graphql/user-errors.js';
 import { ChargeFields } from '../common/charge.input.js';
 import { Cashout, type CashoutValue } from './cashout.type.js';
 import { answerFor, answerForFailure, checkCashout, sendOnce } from './cashout.send.js';
+import { UNKNOWN_CASHOUT_WATCH } from './cashout.watch.js';
 
 @InputType({ description: 'A transfer to a CBU/CVU or alias.' })
 export class CreateCashoutInput extends ChargeFields {
@@ -43,10 +44,16 @@ export class CashoutMutations {
   async createCashout(@Arg('input', () => CreateCashoutInput) input: CreateCashoutInput, @Ctx() ctx: GatewayContext): Promise<CreateCashoutPayload> {
     const checked = checkCashout(ctx, input);
     if (!checked.ok) return checked.answer;
+    let answer: CreateCashoutPayload;
     try {
-      return answerFor(ctx, checked.base, await sendOnce(ctx, checked.request));
+      answer = answerFor(ctx, checked.base, await sendOnce(ctx, checked.request));
     } catch (error) {
-      return answerForFailure(ctx, checked.base, error);
+      answer = answerForFailure(ctx, checked.base, error);
     }
+    // An outcome still unknown is found out by the gateway too, not only by a retry (cashout.watch.ts).
+    if (answer.userErrors.some((error) => error.code === UserErrorCode.OUTCOME_UNKNOWN)) {
+      await ctx.watches.watch(UNKNOWN_CASHOUT_WATCH, ctx.providers.sole('cashoutSink').provider, checked.request.referenceId);
+    }
+    return answer;
   }
 }
