@@ -18,6 +18,10 @@ import type { GatewayContext } from '../context.js';
 import { endFailed, SpanStatusCode, startSpan, type Traced } from '../observability/tracing.js';
 import { tagged, type OperationPipeline } from './pipeline.js';
 
+/** The answer to a subscription sent where results cannot stream (a plain JSON POST): where to send it. */
+export const SUBSCRIPTION_TRANSPORTS =
+  'Subscriptions need a streaming transport: GraphQL over WebSocket (graphql-ws) at ws(s)://…/graphql, or Server-Sent Events: POST /graphql with Accept: text/event-stream (docs/subscriptions.md)';
+
 /** What a streaming transport's client asks to run (a graphql-ws subscribe payload, an SSE request body). */
 export interface OperationParams {
   query: unknown;
