@@ -7,7 +7,7 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { request, type Dispatcher } from 'undici';
+import { Agent, fetch as undiciFetch, request, type Dispatcher } from 'undici';
 import { createClient, type Client } from 'graphql-sse';
 import { ClientRegistry } from '../../src/auth/clients.js';
 import type { MemoryEventBus } from '../../src/events/bus.js';
@@ -65,13 +65,25 @@ afterEach(() => {
 /** POSTs `body` to /graphql with Accept: text/event-stream and reads the answer frame by frame. */
 async function rawSse(gw: TestGateway, body: unknown, headers: Record<string, string> = {}): Promise<RawStream> {
   const controller = new AbortController();
+  // Its own connection pool, gone with the stream (the shared pool would keep a spare socket open after an abort).
+  const agent = new Agent();
   const response = await request(`${gw.url}/graphql`, {
+    dispatcher: agent,
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
     body: JSON.stringify(body),
     signal: controller.signal,
   });
-  const stream: RawStream = { status: response.statusCode, headers: response.headers, frames: [], ended: false, abort: () => controller.abort() };
+  const stream: RawStream = {
+    status: response.statusCode,
+    headers: response.headers,
+    frames: [],
+    ended: false,
+    abort: () => {
+      controller.abort();
+      void agent.destroy();
+    },
+  };
   raws.push(stream);
   if (!String(response.headers['content-type']).startsWith('text/event-stream')) {
     stream.json = JSON.parse(await response.body.text());
@@ -104,18 +116,24 @@ async function rawSse(gw: TestGateway, body: unknown, headers: Record<string, st
   return stream;
 }
 
-const sseClients: Client[] = [];
-afterEach(() => {
-  for (const client of sseClients.splice(0)) client.dispose();
+const sseClients: { client: Client; agent: Agent }[] = [];
+afterEach(async () => {
+  for (const { client, agent } of sseClients.splice(0)) {
+    client.dispose();
+    await agent.destroy();
+  }
 });
 
+/** A graphql-sse client (distinct connections mode) on its own connection pool, destroyed after each test. */
 function sseClient(gw: TestGateway, authorization?: string): Client {
+  const agent = new Agent();
   const client = createClient({
     url: `${gw.url}/graphql`,
     headers: authorization ? { authorization } : {},
     retryAttempts: 0,
+    fetchFn: ((url: string, init: object) => undiciFetch(url, { ...init, dispatcher: agent })) as unknown as typeof fetch,
   });
-  sseClients.push(client);
+  sseClients.push({ client, agent });
   return client;
 }
 
