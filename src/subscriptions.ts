@@ -1,9 +1,10 @@
 /**
  * GraphQL over WebSocket (graphql-ws, `graphql-transport-ws`) on the gateway's own HTTP server at
  * /graphql, for subscriptions and for queries and mutations alike. Every operation goes through the
- * same pipeline as HTTP (src/graphql/pipeline.ts; the steps shared with SSE in src/graphql/streamed.ts): size and rate limit per operation, the parser's token
- * limit, every validation rule, production's refusals, scopes, a request deadline, contract-shaped errors
- * with the request id, metrics.
+ * same pipeline as HTTP (src/graphql/pipeline.ts, its steps called as SSE calls them:
+ * src/graphql/streamed.ts): size and rate limit per operation, the parser's token limit, every
+ * validation rule, production's refusals, scopes, a request deadline, contract-shaped errors with the
+ * request id, metrics.
  *
  * A connection presents the same API key as HTTP — `connectionParams.authorization` ("Bearer <key>") or
  * the upgrade request's Authorization header; connections without a valid key are closed with 4403.
