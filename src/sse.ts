@@ -48,8 +48,9 @@ export interface SseServer {
   close(): Promise<void>;
 }
 
-/** What graphql-sse carries for one request: the operation once it runs. */
+/** What graphql-sse carries for one request: its reply, and the operation once it runs. */
 interface SseRequestContext {
+  reply: FastifyReply;
   running?: Running;
 }
 
@@ -84,7 +85,10 @@ export function createSseServer(options: SseServerOptions): SseServer {
           if (req.context.running) await subscriptionSetUp(pipeline, req.context.running, result);
         }
       : undefined,
-    onNext: (_ctx, req, result) => {
+    onNext: async (_ctx, req, result) => {
+      // graphql-sse queues what it is given without limit: while the client is not reading, stop taking
+      // events from the subscription, so they wait in the event bus's bounded queue (slow subscribers).
+      if (req.context.reply.raw.writableNeedDrain) await drained(req.context.reply);
       const running = req.context.running;
       // Errors formatted to the contract (GraphQLFormattedError), as graphql-sse sends them: JSON.
       return running ? (deliver(pipeline, running, result as ExecutionResult) as ExecutionResult | undefined) : undefined;
@@ -95,7 +99,7 @@ export function createSseServer(options: SseServerOptions): SseServer {
   });
 
   const serve = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const context: SseRequestContext = {};
+    const context: SseRequestContext = { reply };
     let response: SseResponse;
     const problem = closing ? shuttingDown() : badBody(request);
     if (problem) {
