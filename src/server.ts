@@ -19,6 +19,7 @@ import { RequestContext, type GatewayContext, type GatewayServices } from './con
 import type { CancelSignal } from './cancellation.js';
 import { OperationPipeline, requestIdFrom, tagged, withRequestId } from './graphql/pipeline.js';
 import { persistedDocumentsHandler } from './graphql/persisted-http.js';
+import { SUBSCRIPTION_TRANSPORTS } from './graphql/streamed.js';
 import { ClientsReloader, type ReloadOutcome } from './graphql/clients-reload.js';
 import { answerNonJsonBodiesAsGraphQL } from './graphql/bad-request.js';
 import { jitGateway } from './graphql/jit.js';
@@ -32,6 +33,7 @@ import type { ClientApp, ClientRegistry } from './auth/clients.js';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { EventBus } from './events/bus.js';
 import { createSubscriptionServer } from './subscriptions.js';
+import { createSseServer } from './sse.js';
 import { Metrics } from './observability/metrics.js';
 import { activeTracer, endFailed, startOperation, startSpan, type Span, type Traced } from './observability/tracing.js';
 import { registerWebhooks } from './webhooks/routes.js';
@@ -92,6 +94,9 @@ const NO_ERRORS: readonly GraphQLFormattedError[] = Object.freeze([]);
 function gatewayPlugin(pipeline: OperationPipeline, traced: boolean): ApolloServerPlugin<GatewayContext> {
   const listeners: GraphQLRequestListener<GatewayContext> = {
     async didResolveOperation({ operation, document, request, contextValue }) {
+      // A plain JSON answer cannot carry a stream of events: say which transports can.
+      if (operation?.operation === 'subscription')
+        throw new GraphQLError(SUBSCRIPTION_TRANSPORTS, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
       const refusal = operation && pipeline.authorize(contextValue.client, document, operation, request.variables);
       if (refusal) throw refusal;
     },
@@ -282,17 +287,23 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return contextFor(client, request.id, requestSignal(reply, pipeline), trace);
     },
   });
+  const persisted = persistedDocumentsHandler({
+    schema,
+    pipeline,
+    logger,
+    apollo: apolloHandler as (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+    // A request by document id is an operation like any other: its span (started before admission), the client's traceparent continued.
+    context: (client, request, reply, trace) => contextFor(client, request.id, requestSignal(reply, pipeline), trace),
+  });
+  const sse = createSseServer({ schema, pipeline, context: contextFor, logger });
   app.route({
     method: ['GET', 'POST', 'OPTIONS'],
     url: '/graphql',
-    handler: persistedDocumentsHandler({
-      schema,
-      pipeline,
-      logger,
-      apollo: apolloHandler as (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
-      // A request by document id is an operation like any other: its span (started before admission), the client's traceparent continued.
-      context: (client, request, reply, trace) => contextFor(client, request.id, requestSignal(reply, pipeline), trace),
-    }),
+    handler: async function graphqlRoute(request, reply) {
+      // GraphQL over SSE (src/sse.ts): a POST preferring text/event-stream, before Apollo sees it.
+      if (sse.accepts(request)) return sse.handle(request, reply);
+      return persisted.call(this, request, reply);
+    },
   });
   if (options.watchClients) reloader.watch();
 
@@ -339,6 +350,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     close: async () => {
       reloader.close();
       await subscriptions.close();
+      await sse.close();
       await app.close();
       // After the requests (a createPayment in flight still watches its payment), before the providers.
       await watcher.stop();

@@ -20,6 +20,7 @@ import type { GatewayContext } from '../context.js';
 import { forRequest, type Logger } from '../logging.js';
 import { endFailed, startOperation, type Traced } from '../observability/tracing.js';
 import { tagged, type OperationPipeline } from './pipeline.js';
+import { SUBSCRIPTION_TRANSPORTS } from './streamed.js';
 
 export interface PersistedHttpOptions {
   schema: GraphQLSchema;
@@ -107,8 +108,7 @@ export function persistedDocumentsHandler(options: PersistedHttpOptions): RouteH
     ctx.document = { id: document.id, name: document.name };
     const type = document.operation.operation;
 
-    if (type === 'subscription')
-      return fail([requestError('Subscriptions are served over GraphQL over WebSocket (graphql-ws) at /graphql', 'BAD_REQUEST')], 400, document.name, type);
+    if (type === 'subscription') return fail([requestError(SUBSCRIPTION_TRANSPORTS, 'BAD_REQUEST')], 400, document.name, type);
     if (type === 'mutation' && request.method === 'GET') {
       void reply.header('allow', 'POST');
       return fail([requestError('Can only perform a mutation operation from a POST request.', 'BAD_REQUEST')], 405, document.name, type);

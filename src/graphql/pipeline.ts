@@ -1,7 +1,7 @@
 /**
- * One operation pipeline for every transport. HTTP (Apollo Server) and GraphQL over WebSocket
- * (graphql-ws) call the same steps, in this order, so a rule cannot cover one transport and miss the
- * other:
+ * One operation pipeline for every transport. HTTP (Apollo Server), GraphQL over WebSocket
+ * (graphql-ws) and GraphQL over SSE (graphql-sse; with graphql-ws through src/graphql/streamed.ts) call
+ * the same steps, in this order, so a rule cannot cover one transport and miss another:
  *
  * 1. admit     — document size (before parsing), API key → client app, the client's rate limit (one
  *                token per operation, whatever the transport); then the document itself (`resolve`):
@@ -19,7 +19,7 @@
  *                counted and timed, its span (when traced) named and ended with its outcome.
  *
  * Apollo runs parse, validate and execute itself with `parseOptions` and `validationRules` from here;
- * graphql-ws runs them through `prepare` and graphql-js. A document run by id was parsed and validated
+ * graphql-ws and SSE run them through `prepare` and graphql-js. A document run by id was parsed and validated
  * once, when it was loaded or registered (`compile`): both transports skip step 2 for it, and HTTP runs
  * it without Apollo (src/graphql/persisted-http.ts). Audit lines for mutations are written
  * by the mutation resolvers, so they hold on both transports.

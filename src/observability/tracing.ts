@@ -145,7 +145,7 @@ export function startIncoming(name: string, carrier: TraceCarrier, attributes: A
 }
 
 /** The span of one GraphQL operation (renamed `<type> <name>` once the operation is known). */
-export function startOperation(carrier: TraceCarrier, requestId: string, transport: 'http' | 'websocket'): Traced | undefined {
+export function startOperation(carrier: TraceCarrier, requestId: string, transport: 'http' | 'websocket' | 'sse'): Traced | undefined {
   return startIncoming('graphql.operation', carrier, { 'pasarela.request_id': requestId, 'pasarela.transport': transport });
 }
 

@@ -1,16 +1,19 @@
 /**
- * The two ways a client app sends an operation — POST /graphql and graphql-ws on the same URL — behind
- * one `send`, so a hardening case is written once and run over both (`describe.each(TRANSPORTS)`).
+ * The three ways a client app sends an operation — POST /graphql, graphql-ws on the same URL, and
+ * GraphQL over SSE (a POST with Accept: text/event-stream) — behind one `send`, so a hardening case is
+ * written once and run over all of them (`describe.each(TRANSPORTS)`).
  *
  * What differs is only what HTTP has and WebSocket has not: a status code (`status` is undefined over
- * WebSocket) and a refused connection (graphql-ws closes it with 4403; `closeCode` says so).
+ * WebSocket) and a refused connection (graphql-ws closes it with 4403; `closeCode` says so). SSE has
+ * HTTP's status codes: a refusal is a JSON answer, a result is the stream's first `next` event.
  */
+import { request } from 'undici';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { GraphQLResponse, TestGateway } from './gateway.js';
 
 export interface Answer<T = any> {
-  /** HTTP status; undefined over WebSocket. */
+  /** HTTP status (SSE: the stream's, 200, or the refusal's); undefined over WebSocket. */
   status?: number;
   /** The close code when the server closed the connection before answering (WebSocket only). */
   closeCode?: number;
@@ -18,7 +21,7 @@ export interface Answer<T = any> {
 }
 
 export interface Transport {
-  name: 'http' | 'ws';
+  name: 'http' | 'ws' | 'sse';
   /**
    * Sends one operation. `headers.authorization` is the API key on both transports (connectionParams
    * over WebSocket); `headers['x-request-id']` the client's request id (the subscribe message's
@@ -83,4 +86,25 @@ const ws: Transport = {
   },
 };
 
-export const TRANSPORTS: readonly Transport[] = [http, ws];
+const sse: Transport = {
+  name: 'sse',
+  async send(gw, query, variables, headers = {}) {
+    const response = await request(`${gw.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
+      body: JSON.stringify({ query, variables }),
+      signal: AbortSignal.timeout(20_000),
+    });
+    const text = await response.body.text();
+    if (!String(response.headers['content-type']).startsWith('text/event-stream')) return { status: response.statusCode, body: JSON.parse(text) };
+    // A query or mutation's stream: one `next` event with its result, then `complete`.
+    const next = text
+      .split('\n\n')
+      .map((block) => block.split('\n'))
+      .find((lines) => lines.includes('event: next'));
+    const data = next?.find((line) => line.startsWith('data:'))?.slice(5);
+    return { status: response.statusCode, body: data ? JSON.parse(data) : {} };
+  },
+};
+
+export const TRANSPORTS: readonly Transport[] = [http, ws, sse];

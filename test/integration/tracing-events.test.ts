@@ -2,12 +2,13 @@
  * Tracing on, for what does not come in as a GraphQL request over HTTP: a provider notification (the
  * sandbox delivers it to the webhook endpoint: authenticate, confirm with the provider, publish) and
  * the subscription event it becomes, delivered over graphql-ws to a client that sent its own
- * `traceparent` in the subscribe message. No secret in any span.
+ * `traceparent` in the subscribe message (and over SSE, its `traceparent` header). No secret in any span.
  */
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { Agent, request } from 'undici';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/credentials.js';
 import { useTestGateway } from '../helpers/gateway.js';
@@ -106,5 +107,39 @@ describe('tracing on: webhooks and subscription events', () => {
     expect(delivery!.status.code).toBe(SpanStatusCode.ERROR);
     const names = tracing.trace(delivery!.spanContext().traceId).map((s) => s.name);
     expect(names.sort()).toEqual(['webhook TELEPAGOS', 'webhook.authenticate']);
+  });
+
+  it('over SSE: the traceparent header continues the client’s trace; the subscription’s span (transport sse) ends once set up, each event is a span under it', async () => {
+    tracing.reset();
+    const SSE_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const bus = gw().gateway.events as unknown as { subscriberCount: number };
+    const before = bus.subscriberCount;
+    const agent = new Agent();
+    const controller = new AbortController();
+    try {
+      const response = await request(`${gw().url}/graphql`, {
+        dispatcher: agent,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', traceparent: `00-${SSE_TRACE}-${CLIENT_SPAN}-01` },
+        body: JSON.stringify({ query: 'subscription SseEvents { paymentEvents(provider: TALO) { id } }' }),
+        signal: controller.signal,
+      });
+      expect(response.statusCode).toBe(200);
+      response.body.on('data', () => undefined).on('error', () => undefined);
+      const subscription = await waitFor('the subscription span', () => tracing.spans().find((s) => s.name === 'subscription SseEvents'));
+      expect(subscription.spanContext().traceId).toBe(SSE_TRACE);
+      expect(parentOf(subscription)).toBe(CLIENT_SPAN);
+      expect(subscription.attributes).toMatchObject({ 'pasarela.transport': 'sse', 'graphql.operation.type': 'subscription', 'pasarela.outcome': 'success' });
+      await waitFor('the subscription to be registered', () => bus.subscriberCount > before);
+      await gw().gateway.events.publish({ id: 'sse-traced', provider: 'TALO', type: 'PAYMENT_UPDATED', occurredAt: new Date().toISOString() });
+      const event = await waitFor('the event span', () => tracing.spans().find((s) => s.name === 'graphql.subscription.event'));
+      expect(event.spanContext().traceId).toBe(SSE_TRACE);
+      expect(parentOf(event)).toBe(subscription.spanContext().spanId);
+      expect(event.attributes).toMatchObject({ 'graphql.operation.name': 'SseEvents', 'pasarela.outcome': 'success' });
+    } finally {
+      controller.abort();
+      await agent.destroy();
+    }
+    await waitFor('the subscription to be released', () => bus.subscriberCount === before);
   });
 });
