@@ -47,8 +47,13 @@ export interface EventFilter {
 /** One page of the log (Query.events). */
 export interface EventPage {
   events: LoggedEvent[];
-  /** Whether an event matching the filter follows the last one. */
+  /** Whether an event matching the filter may follow (read on after `endCursor`). */
   hasMore: boolean;
+  /**
+   * Where to read on: the last event's cursor — or, when a filter skipped many events, the last one
+   * read (which may not match the filter). Undefined on an empty page that reached the end.
+   */
+  endCursor?: string;
 }
 
 export interface EventBus {
@@ -257,19 +262,29 @@ export class ResumedSubscription implements AsyncIterableIterator<LoggedEvent> {
   }
 }
 
-/** One page of `range` after `after`, filtered: reads on until `first` match or the log ends. */
+/** Log entries one page may read past its filter before it ends early (a rare provider must not make a page scan the whole log). */
+export const PAGE_SCAN_LIMIT = 10 * REPLAY_BATCH;
+
+/**
+ * One page of `range` after `after`, filtered: reads on until `first` match, the log ends, or
+ * PAGE_SCAN_LIMIT entries were read (then the page is short, `hasMore`, and `endCursor` is the last
+ * entry read, so the next page goes on from there).
+ */
 export async function readPage(range: RangeReader, filter: EventFilter, after: string | undefined, first: number): Promise<EventPage> {
   const events: LoggedEvent[] = [];
   let cursor = after;
+  let scanned = 0;
   for (;;) {
     const batch = await range(cursor, REPLAY_BATCH);
     for (const event of batch) {
       if (!matches(filter, event)) continue;
-      if (events.length === first) return { events, hasMore: true };
+      if (events.length === first) return { events, hasMore: true, endCursor: events.at(-1)!.cursor };
       events.push(event);
     }
-    if (batch.length < REPLAY_BATCH) return { events, hasMore: false };
+    if (batch.length < REPLAY_BATCH) return { events, hasMore: false, endCursor: events.at(-1)?.cursor };
     cursor = batch.at(-1)!.cursor;
+    scanned += batch.length;
+    if (scanned >= PAGE_SCAN_LIMIT) return { events, hasMore: true, endCursor: cursor };
   }
 }
 

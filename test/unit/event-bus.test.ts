@@ -4,8 +4,11 @@
  * dropped from the bus instead of queueing without bound.
  */
 import { describe, expect, it } from 'vitest';
-import { MemoryEventBus, SlowSubscriberError, Subscriber, type PaymentEventValue } from '../../src/events/bus.js';
+import { MemoryEventBus, PAGE_SCAN_LIMIT, SlowSubscriberError, Subscriber, type LoggedEvent, type PaymentEventValue } from '../../src/events/bus.js';
 import { CursorExpiredError } from '../../src/events/log.js';
+
+/** A page of the log as `read` answers it: read on after its last event. */
+const page = (events: LoggedEvent[], hasMore: boolean) => ({ events, hasMore, endCursor: events.at(-1)?.cursor });
 
 let seq = 0;
 const event = (provider: PaymentEventValue['provider'] = 'TALO', overrides: Partial<PaymentEventValue> = {}): PaymentEventValue => ({
@@ -141,8 +144,8 @@ describe('the memory event log keeps at most its length, for at most its retenti
     await expect(bus.read({}, sent[0]!.cursor, 10)).rejects.toBeInstanceOf(CursorExpiredError);
     await expect(bus.resume({}, sent[1]!.cursor)).rejects.toBeInstanceOf(CursorExpiredError);
     expect(bus.subscriberCount).toBe(0); // the refused resume left no listener behind
-    expect(await bus.read({}, sent[2]!.cursor, 10)).toEqual({ events: sent.slice(3), hasMore: false });
-    expect(await bus.read({}, undefined, 10)).toEqual({ events: sent.slice(2), hasMore: false });
+    expect(await bus.read({}, sent[2]!.cursor, 10)).toEqual(page(sent.slice(3), false));
+    expect(await bus.read({}, undefined, 10)).toEqual(page(sent.slice(2), false));
     await bus.close();
   });
 
@@ -156,8 +159,21 @@ describe('the memory event log keeps at most its length, for at most its retenti
     const error = await bus.read({}, old.cursor, 10).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CursorExpiredError);
     expect((error as Error).message).toMatch(/re-read/);
-    expect(await bus.read({}, undefined, 10)).toEqual({ events: [newer], hasMore: false });
+    expect(await bus.read({}, undefined, 10)).toEqual(page([newer], false));
     expect(bus.log.length).toBe(1);
+    await bus.close();
+  });
+
+  it('a filtered page reads at most PAGE_SCAN_LIMIT entries: a short page with hasMore, and the next page goes on from where it stopped', async () => {
+    const bus = new MemoryEventBus(undefined, { retentionMs: 3_600_000, maxLength: 10_000 });
+    const mark = await bus.publish(event('TALO'));
+    for (let i = 0; i < PAGE_SCAN_LIMIT + 50; i++) await bus.publish(event('TALO'));
+    const rare = await bus.publish(event('TUPAY'));
+    const first = await bus.read({ provider: 'TUPAY' }, mark.cursor, 10);
+    expect(first.events).toEqual([]);
+    expect(first.hasMore).toBe(true);
+    expect(first.endCursor).toEqual(expect.any(String));
+    expect(await bus.read({ provider: 'TUPAY' }, first.endCursor, 10)).toEqual(page([rare], false));
     await bus.close();
   });
 

@@ -66,7 +66,7 @@ export class EventsResolver {
         hasNextPage: page.hasMore,
         hasPreviousPage: Boolean(after),
         startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
+        endCursor: page.endCursor ?? null,
       },
     } as unknown as PaymentEventConnection;
   }

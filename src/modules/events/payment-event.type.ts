@@ -80,7 +80,8 @@ export class PaymentEventConnection {
   nodes!: PaymentEvent[];
 
   @Field(() => PageInfo, {
-    description: 'hasNextPage: more events follow (read on with after: endCursor). endCursor is null on an empty page: keep the `after` you had.',
+    description:
+      "hasNextPage: more events may follow (read on with after: endCursor). endCursor is the last edge's cursor — or, with `provider`, possibly a later event that was read past (a page reads at most 2,000 events of the log, so a page may be short or empty and still have a next one); null on an empty page at the end: keep the `after` you had.",
   })
   pageInfo!: PageInfo;
 }
