@@ -324,8 +324,8 @@ export class MemoryEventBus implements EventBus {
   }
 
   async publish(event: PaymentEventValue): Promise<LoggedEvent> {
-    const logged = this.log.append(event);
-    this.local.deliver(logged);
+    const { logged, fresh } = this.log.append(event);
+    if (fresh) this.local.deliver(logged);
     return logged;
   }
 

@@ -125,6 +125,8 @@ export class MemoryEventLog {
   private size = 0;
   private seq = 0;
   private lastMs = 0;
+  /** The entries by event id. */
+  private readonly byId = new Map<string, LoggedEvent>();
 
   constructor(private readonly options: EventLogOptions = DEFAULT_EVENT_LOG) {
     this.ring = new Array<LoggedEvent | undefined>(options.maxLength);
@@ -135,20 +137,27 @@ export class MemoryEventLog {
     return (this.options.now ?? Date.now)();
   }
 
-  append(event: PaymentEventValue): LoggedEvent {
+  /** Appends `event`, or answers the entry already appended with its id (an event id is logged once, as in Redis): `fresh` says which. */
+  append(event: PaymentEventValue): { logged: LoggedEvent; fresh: boolean } {
+    this.expire();
+    const appended = this.byId.get(event.id);
+    if (appended) return { logged: appended, fresh: false };
     this.lastMs = Math.max(this.lastMs, this.now());
     const position = { ms: this.lastMs, seq: ++this.seq };
     const logged = { ...event, cursor: encodeEventCursor(this.epoch, position) };
     if (this.size === this.options.maxLength) this.dropOldest();
     const index = (this.head + this.size) % this.options.maxLength;
     this.ring[index] = logged;
+    this.byId.set(logged.id, logged);
     this.positions[index] = position;
     this.size++;
     this.expire();
-    return logged;
+    return { logged, fresh: true };
   }
 
   private dropOldest(): void {
+    const dropped = this.ring[this.head];
+    if (dropped && this.byId.get(dropped.id) === dropped) this.byId.delete(dropped.id);
     this.ring[this.head] = undefined;
     this.head = (this.head + 1) % this.options.maxLength;
     this.size--;

@@ -643,6 +643,17 @@ export function eventBusContract(backend: Backend): void {
       expect(all.events.slice(-6)).toEqual([mark, ...sent]);
     });
 
+    it('an event id is logged once: publishing it again (a timed-out publish run late, then retried) answers the first entry and delivers nothing', async () => {
+      const [a, b] = await replicas();
+      const onB = b.events.subscribe({});
+      await barrier(a, onB);
+      const sent = event(fresh('twice'));
+      const first = await a.events.publish(sent);
+      const again = await b.events.publish(sent);
+      expect(again).toEqual(first);
+      expect(await barrier(a, onB)).toEqual([[first]]);
+    });
+
     it('a cursor that is not one of this log is CursorExpiredError, before anything is delivered', async () => {
       const [a, b] = await replicas();
       const sent = await a.events.publish(event(fresh('e')));

@@ -45,6 +45,7 @@ it('keeps every key under its prefix (checked against Redis itself)', async () =
         `${prefix}watch:entries:TALO`,
         `${prefix}events:log`,
         `${prefix}events:epoch`,
+        `${prefix}events:id:probe`,
       ].sort(),
     );
     expect(await state.reachable()).toBe(true);

@@ -6,6 +6,8 @@
  * subscribers. Local delivery goes through the stream too, so every replica sees the same order, and a
  * subscriber resuming after a cursor reads the stream's range before the live entries (../../events/bus.ts).
  *
+ * Each event id is appended once (`<prefix>events:id:<event id>` names its entry, kept for the retention).
+ *
  * A cursor is the entry's stream id plus the log's epoch, a token kept beside the stream
  * (`<prefix>events:epoch`) and written into every entry: a Redis that comes back empty (restarted
  * without persistence, flushed) starts a new epoch on the next publish, and cursors of the old one are
@@ -32,15 +34,22 @@ import { guarded } from './connection.js';
 /** How long one XREAD waits for new entries; the reader's connection allows this plus the command deadline. */
 export const EVENT_READ_BLOCK_MS = 2_000;
 
-// Appends an entry (creating the log's epoch with the first), trims by length and by age; returns the epoch and id.
+// Appends an entry (creating the log's epoch with the first), trims by length and by age; returns the
+// epoch and id. An event id already appended (KEYS[3], kept for the retention) is not appended again: a
+// publish that timed out may still run late, after its caller published the event anew (see `guarded`).
 const APPEND = `
 local epoch = redis.call('GET', KEYS[2])
+local seen = redis.call('GET', KEYS[3])
+if epoch and seen then
+  return {epoch, seen}
+end
 if not epoch then
   epoch = ARGV[1]
   redis.call('SET', KEYS[2], epoch)
 end
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'ep', epoch, 'ev', ARGV[3])
 redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[4])
+redis.call('SET', KEYS[3], id, 'PX', ARGV[5])
 return {epoch, id}
 `;
 
@@ -68,6 +77,7 @@ export class RedisEventBus implements EventBus {
   private readonly local: LocalSubscribers;
   private readonly stream: string;
   private readonly epochKey: string;
+  private readonly idPrefix: string;
   private readonly ready: Promise<void>;
   private readonly options: EventLogOptions;
   /** The last entry this replica delivered (or the stream's newest when it started), and its epoch. */
@@ -92,6 +102,7 @@ export class RedisEventBus implements EventBus {
     this.local = new LocalSubscribers(queueLimit);
     this.stream = `${prefix}events:log`;
     this.epochKey = `${prefix}events:epoch`;
+    this.idPrefix = `${prefix}events:id:`;
     this.options = options;
     let started!: () => void;
     this.ready = new Promise((resolve) => (started = resolve));
@@ -155,8 +166,20 @@ export class RedisEventBus implements EventBus {
   async publish(event: PaymentEventValue): Promise<LoggedEvent> {
     await this.ready;
     const minId = Math.max(0, this.now() - this.options.retentionMs);
+    const appended = `${this.idPrefix}${event.id}`;
     const [epoch, id] = (await guarded(() =>
-      this.redis.eval(APPEND, 2, this.stream, this.epochKey, newEpoch(), this.options.maxLength, JSON.stringify(event), String(minId)),
+      this.redis.eval(
+        APPEND,
+        3,
+        this.stream,
+        this.epochKey,
+        appended,
+        newEpoch(),
+        this.options.maxLength,
+        JSON.stringify(event),
+        String(minId),
+        this.options.retentionMs,
+      ),
     )) as [string, string];
     return { ...event, cursor: encodeEventCursor(epoch, parsePosition(id)!) };
   }
