@@ -212,7 +212,7 @@ export function eventLogScenarios(label: string, sides: () => { a: Side; b: Side
       // Push it out of the log: more than its length after it.
       for (let i = 0; i < EVENT_LOG_LENGTH + 300; i++) await (i % 2 ? a : b).gateway.events.publish(event(`flood-${i}`));
       const notOurs = Buffer.from('pe1:0badc0de:1-1').toString('base64url');
-      for (const after of [oldest.cursor, notOurs, 'not-a-cursor']) {
+      for (const after of [oldest.cursor, notOurs, 'not-a-cursor', '']) {
         const refused = await subscribe(b, { after });
         expect(refused.errors.map((e) => e.extensions?.code)).toEqual(['CURSOR_EXPIRED']);
         expect(refused.errors[0]!.message).toMatch(/re-read/);

@@ -31,7 +31,8 @@ export class EventsResolver {
       const { provider, after } = args as SubscriptionArgs;
       const filter: EventFilter = { provider };
       const events = (context as GatewayContext).events;
-      return after ? orExpired(events.resume(filter, after)) : events.subscribe(filter);
+      // An empty `after` is a cursor like any other (and not one of ours), as in `events`.
+      return after === undefined || after === null ? events.subscribe(filter) : orExpired(events.resume(filter, after));
     },
   })
   paymentEvents(
