@@ -11,6 +11,7 @@ import { SANDBOX_CREDENTIALS } from './sandbox/credentials.js';
 import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from './state/redis/connection.js';
 import { Secret } from './secret.js';
 import { DEFAULT_CONFIRM_RATE_LIMIT } from './webhooks/pipeline.js';
+import { DEFAULT_EVENT_LOG_MAX_LENGTH, DEFAULT_EVENT_RETENTION_HOURS, type EventLogOptions } from './events/log.js';
 import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_POLL_MAX_INTERVAL_MS, DEFAULT_POLL_PER_MINUTE } from './events/watcher.js';
 
 export interface TelepagosConfig {
@@ -120,6 +121,11 @@ export interface Config {
    * re-reads per provider (default 60, all replicas together).
    */
   pendingPoll: { intervalMs: number; maxIntervalMs: number; perMinute: number };
+  /**
+   * The event log (src/events/log.ts): events are kept EVENT_RETENTION_HOURS (default 168, a week) and
+   * at most EVENT_LOG_MAX_LENGTH of them (default 100000), whichever is fewer.
+   */
+  eventLog: EventLogOptions;
   /**
    * EXPLORER: the page browsers get at GET /graphql — `graphiql` (self-hosted, no CDN), `apollo-sandbox`
    * (loaded from Apollo's CDN; also allows Apollo Studio's origins by CORS) or `off`. Default `graphiql`,
@@ -349,6 +355,10 @@ export function loadConfig(env: Env = process.env): Config {
       burst: integer(env, problems, 'WEBHOOK_CONFIRM_BURST', DEFAULT_CONFIRM_RATE_LIMIT.burst, 1, 10_000),
     },
     pendingPoll: pendingPoll(env, problems),
+    eventLog: {
+      retentionMs: integer(env, problems, 'EVENT_RETENTION_HOURS', DEFAULT_EVENT_RETENTION_HOURS, 1, 24 * 366) * 3_600_000,
+      maxLength: integer(env, problems, 'EVENT_LOG_MAX_LENGTH', DEFAULT_EVENT_LOG_MAX_LENGTH, 100, 10_000_000),
+    },
     explorer: explorer(env, problems, production),
     providers,
     embedded,

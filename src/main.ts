@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     config = withSandboxes(config, { telepagos: sandboxes.telepagos.url, talo: sandboxes.talo.url, tupay: sandboxes.tupay.url });
   }
 
-  const state = config.redisUrl ? redisState(config.redisUrl, config.redisPrefix, config.redisCommandTimeoutMs) : memoryState();
+  const state = config.redisUrl ? redisState(config.redisUrl, config.redisPrefix, config.redisCommandTimeoutMs, config.eventLog) : memoryState(config.eventLog);
   logger.info({ state: state.kind }, config.redisUrl ? 'shared state in Redis: replicas may run side by side' : 'shared state in memory: run one replica');
   let gateway;
   try {

@@ -168,7 +168,7 @@ function endPhase(span: Span | undefined, error: unknown): void {
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger } = options;
-  const state = options.state ?? memoryState();
+  const state = options.state ?? memoryState(config.eventLog);
   const metrics = options.metrics ?? new Metrics();
   const providers = new ProviderRegistry(config.providers, {
     store: state.credentials,

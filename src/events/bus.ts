@@ -2,10 +2,27 @@
  * Payment events fan out to subscribers through an EventBus: in memory by default, shared across
  * replicas with Redis (issue 7). Events are plain JSON so they can cross a process boundary.
  *
+ * The bus is backed by an event log (./log.ts, issue 28): `publish` appends to the log, and what is
+ * delivered live is what the log took, in the log's order, each event with its cursor. A subscriber
+ * that was away resumes `after` the last cursor it received: the log's entries first, then live events,
+ * with no gap and no duplicate across the hand-over (`ResumedSubscription`).
+ *
  * Each subscriber has a bounded queue: one that cannot keep up is ended with an error rather than
- * allowed to grow memory without bound (it reconnects and re-reads what it missed).
+ * allowed to grow memory without bound (it resumes with `after` set to the last cursor it received).
  */
 import type { ProviderId } from '../providers/provider.js';
+import {
+  comparePositions,
+  decodeEventCursor,
+  MemoryEventLog,
+  positionOf,
+  type EventLogOptions,
+  type LoggedEvent,
+  type Position,
+  type RangeReader,
+} from './log.js';
+
+export type { LoggedEvent };
 
 export type PaymentEventType = 'PAYMENT_CREATED' | 'PAYMENT_UPDATED' | 'CASHIN_RECEIVED' | 'CASHOUT_UPDATED';
 
@@ -27,11 +44,36 @@ export interface EventFilter {
   provider?: ProviderId;
 }
 
+/** One page of the log (Query.events). */
+export interface EventPage {
+  events: LoggedEvent[];
+  /** Whether an event matching the filter may follow (read on after `endCursor`). */
+  hasMore: boolean;
+  /**
+   * Where to read on: the last event's cursor — or, when a filter skipped many events, the last one
+   * read (which may not match the filter). Undefined on an empty page that reached the end.
+   */
+  endCursor?: string;
+}
+
 export interface EventBus {
-  publish(event: PaymentEventValue): Promise<void>;
-  /** Events published from now on that match `filter`, in publish order. */
-  subscribe(filter: EventFilter): AsyncIterableIterator<PaymentEventValue>;
+  /** Appends `event` to the log and delivers it to every matching subscriber, on every replica. */
+  publish(event: PaymentEventValue): Promise<LoggedEvent>;
+  /** Events published from now on that match `filter`, in log order. */
+  subscribe(filter: EventFilter): AsyncIterableIterator<LoggedEvent>;
+  /**
+   * Every logged event after the cursor `after` that matches `filter`, in log order, then the live
+   * ones, none missed and none twice. Rejects with CursorExpiredError (nothing delivered) when the log
+   * no longer has what follows `after`.
+   */
+  resume(filter: EventFilter, after: string): Promise<AsyncIterableIterator<LoggedEvent>>;
+  /** At most `first` logged events matching `filter`, after `after` (from the oldest kept without it). CursorExpiredError as `resume`. */
+  read(filter: EventFilter, after: string | undefined, first: number): Promise<EventPage>;
   close(): Promise<void>;
+}
+
+export function matches(filter: EventFilter, event: PaymentEventValue): boolean {
+  return !filter.provider || filter.provider === event.provider;
 }
 
 /** Events a subscriber may have waiting before it is dropped as too slow. */
@@ -39,14 +81,16 @@ export const SUBSCRIBER_QUEUE_LIMIT = 1_000;
 
 export class SlowSubscriberError extends Error {
   constructor(limit: number) {
-    super(`The subscriber fell more than ${limit} events behind and was disconnected; subscribe again`);
+    super(
+      `The subscriber fell more than ${limit} events behind and was disconnected; subscribe again with \`after\` set to the cursor of the last event it received, to get the rest from the log`,
+    );
   }
 }
 
 /** One subscriber's bounded queue, exposed as an async iterator. */
-export class Subscriber implements AsyncIterableIterator<PaymentEventValue> {
-  private readonly queue: PaymentEventValue[] = [];
-  private waiting?: { resolve(result: IteratorResult<PaymentEventValue>): void; reject(error: unknown): void };
+export class Subscriber implements AsyncIterableIterator<LoggedEvent> {
+  private readonly queue: LoggedEvent[] = [];
+  private waiting?: { resolve(result: IteratorResult<LoggedEvent>): void; reject(error: unknown): void };
   private failure?: Error;
   private done = false;
 
@@ -57,10 +101,15 @@ export class Subscriber implements AsyncIterableIterator<PaymentEventValue> {
   ) {}
 
   matches(event: PaymentEventValue): boolean {
-    return !this.filter.provider || this.filter.provider === event.provider;
+    return matches(this.filter, event);
   }
 
-  push(event: PaymentEventValue): void {
+  /** Ended because it fell behind (its error not yet read). */
+  get overflowed(): boolean {
+    return this.failure !== undefined;
+  }
+
+  push(event: LoggedEvent): void {
     if (this.done) return;
     if (this.waiting) {
       const waiting = this.waiting;
@@ -93,7 +142,7 @@ export class Subscriber implements AsyncIterableIterator<PaymentEventValue> {
     }
   }
 
-  next(): Promise<IteratorResult<PaymentEventValue>> {
+  next(): Promise<IteratorResult<LoggedEvent>> {
     const event = this.queue.shift();
     if (event) return Promise.resolve({ value: event, done: false });
     if (this.failure) {
@@ -107,13 +156,14 @@ export class Subscriber implements AsyncIterableIterator<PaymentEventValue> {
     });
   }
 
-  return(): Promise<IteratorResult<PaymentEventValue>> {
+  return(): Promise<IteratorResult<LoggedEvent>> {
     this.queue.length = 0;
+    this.failure = undefined;
     this.finish();
     return Promise.resolve({ value: undefined, done: true });
   }
 
-  [Symbol.asyncIterator](): AsyncIterableIterator<PaymentEventValue> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<LoggedEvent> {
     return this;
   }
 
@@ -122,31 +172,180 @@ export class Subscriber implements AsyncIterableIterator<PaymentEventValue> {
   }
 }
 
-export class MemoryEventBus implements EventBus {
+/** Log entries read per round trip while a subscriber catches up or a page is read. */
+export const REPLAY_BATCH = 200;
+
+/**
+ * A subscription that resumes after a cursor: it listens live first (so nothing published from then on
+ * is missed), reads the log after the cursor batch by batch at its consumer's pace, then hands over to
+ * the live events, dropping those at or before the last entry it read from the log (already delivered).
+ * If the live queue overflowed while it was catching up, the log still has everything: it listens anew
+ * and reads on from the log. Not an async generator: `return()` must end it even while it waits.
+ */
+export class ResumedSubscription implements AsyncIterableIterator<LoggedEvent> {
+  private live: Subscriber;
+  private batch: LoggedEvent[];
+  private lastCursor: string;
+  private last: Position;
+  private replaying = true;
+  private closed = false;
+  /** A full batch may have more behind it. */
+  private batchWasFull: boolean;
+
+  /** Validates `after` (first batch) before returning: an expired cursor is refused before anything is sent. */
+  static async start(listen: () => Subscriber, range: RangeReader, filter: EventFilter, after: string): Promise<ResumedSubscription> {
+    const live = listen();
+    try {
+      const position = decodeEventCursor(after).position;
+      const batch = await range(after, REPLAY_BATCH);
+      return new ResumedSubscription(listen, range, filter, live, batch, after, position);
+    } catch (error) {
+      await live.return();
+      throw error;
+    }
+  }
+
+  private constructor(
+    private readonly listen: () => Subscriber,
+    private readonly range: RangeReader,
+    private readonly filter: EventFilter,
+    live: Subscriber,
+    batch: LoggedEvent[],
+    after: string,
+    position: Position,
+  ) {
+    this.live = live;
+    this.batch = batch;
+    this.batchWasFull = batch.length === REPLAY_BATCH;
+    this.lastCursor = after;
+    this.last = position;
+  }
+
+  async next(): Promise<IteratorResult<LoggedEvent>> {
+    while (this.replaying && !this.closed) {
+      const event = this.batch.shift();
+      if (event) {
+        this.lastCursor = event.cursor;
+        this.last = positionOf(event);
+        if (matches(this.filter, event)) return { value: event, done: false };
+        continue;
+      }
+      if (!this.batchWasFull && !this.live.overflowed) {
+        this.replaying = false;
+        break;
+      }
+      if (this.live.overflowed) {
+        await this.live.return();
+        this.live = this.listen();
+      }
+      const batch = await this.range(this.lastCursor, REPLAY_BATCH);
+      if (this.closed) break;
+      this.batchWasFull = batch.length === REPLAY_BATCH;
+      this.batch = batch;
+    }
+    if (this.closed) return { value: undefined, done: true };
+    for (;;) {
+      const result = await this.live.next();
+      if (result.done || comparePositions(positionOf(result.value), this.last) > 0) return result;
+    }
+  }
+
+  async return(): Promise<IteratorResult<LoggedEvent>> {
+    this.closed = true;
+    this.batch = [];
+    await this.live.return();
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<LoggedEvent> {
+    return this;
+  }
+}
+
+/** Log entries one page may read past its filter before it ends early (a rare provider must not make a page scan the whole log). */
+export const PAGE_SCAN_LIMIT = 10 * REPLAY_BATCH;
+
+/**
+ * One page of `range` after `after`, filtered: reads on until `first` match, the log ends, or
+ * PAGE_SCAN_LIMIT entries were read (then the page is short, `hasMore`, and `endCursor` is the last
+ * entry read, so the next page goes on from there).
+ */
+export async function readPage(range: RangeReader, filter: EventFilter, after: string | undefined, first: number): Promise<EventPage> {
+  const events: LoggedEvent[] = [];
+  let cursor = after;
+  let scanned = 0;
+  for (;;) {
+    const batch = await range(cursor, REPLAY_BATCH);
+    for (const event of batch) {
+      if (!matches(filter, event)) continue;
+      if (events.length === first) return { events, hasMore: true, endCursor: events.at(-1)!.cursor };
+      events.push(event);
+    }
+    if (batch.length < REPLAY_BATCH) return { events, hasMore: false, endCursor: events.at(-1)?.cursor };
+    cursor = batch.at(-1)!.cursor;
+    scanned += batch.length;
+    if (scanned >= PAGE_SCAN_LIMIT) return { events, hasMore: true, endCursor: cursor };
+  }
+}
+
+/** Local subscribers: what a bus hands the events its log took to. */
+export class LocalSubscribers {
   private readonly subscribers = new Set<Subscriber>();
 
   constructor(private readonly queueLimit = SUBSCRIBER_QUEUE_LIMIT) {}
 
-  async publish(event: PaymentEventValue): Promise<void> {
-    this.deliver(event);
-  }
-
-  /** Hands an event to the local subscribers (also what a shared bus calls on receipt). */
-  deliver(event: PaymentEventValue): void {
+  deliver(event: LoggedEvent): void {
     for (const subscriber of this.subscribers) if (subscriber.matches(event)) subscriber.push(event);
   }
 
-  subscribe(filter: EventFilter): AsyncIterableIterator<PaymentEventValue> {
+  subscribe(filter: EventFilter): Subscriber {
     const subscriber = new Subscriber(filter, (s) => this.subscribers.delete(s), this.queueLimit);
     this.subscribers.add(subscriber);
     return subscriber;
   }
 
-  get subscriberCount(): number {
+  get size(): number {
     return this.subscribers.size;
   }
 
   async close(): Promise<void> {
     for (const subscriber of [...this.subscribers]) await subscriber.return();
+  }
+}
+
+/** One process's bus over a bounded in-memory log. */
+export class MemoryEventBus implements EventBus {
+  private readonly local: LocalSubscribers;
+  readonly log: MemoryEventLog;
+
+  constructor(queueLimit = SUBSCRIBER_QUEUE_LIMIT, log?: EventLogOptions) {
+    this.local = new LocalSubscribers(queueLimit);
+    this.log = new MemoryEventLog(log);
+  }
+
+  async publish(event: PaymentEventValue): Promise<LoggedEvent> {
+    const { logged, fresh } = this.log.append(event);
+    if (fresh) this.local.deliver(logged);
+    return logged;
+  }
+
+  subscribe(filter: EventFilter): AsyncIterableIterator<LoggedEvent> {
+    return this.local.subscribe(filter);
+  }
+
+  resume(filter: EventFilter, after: string): Promise<AsyncIterableIterator<LoggedEvent>> {
+    return ResumedSubscription.start(() => this.local.subscribe(filter), this.log.range, filter, after);
+  }
+
+  read(filter: EventFilter, after: string | undefined, first: number): Promise<EventPage> {
+    return readPage(this.log.range, filter, after, first);
+  }
+
+  get subscriberCount(): number {
+    return this.local.size;
+  }
+
+  async close(): Promise<void> {
+    await this.local.close();
   }
 }

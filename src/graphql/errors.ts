@@ -25,6 +25,9 @@ export const ERROR_CODES = [
   'PERSISTED_QUERY_NOT_FOUND',
   // A trusted-only client app sent a document outside its manifests, or tried to register one.
   'TRUSTED_DOCUMENT_REQUIRED',
+  // `after` names an event-log position no longer kept (retention, length cap, a reset log): nothing was
+  // sent; re-read the current state, then subscribe or page without it (src/events/log.ts).
+  'CURSOR_EXPIRED',
 ] as const;
 export type GraphQLErrorCode = (typeof ERROR_CODES)[number];
 
@@ -46,6 +49,10 @@ export function partialProviderError(provider: string, reason: unknown, path: re
   const original = reason instanceof Error ? reason : new Error(String(reason));
   const message = original instanceof ProviderError || original instanceof ProviderCallLimitError ? original.message : `${provider} failed`;
   return new GraphQLError(message, { path, originalError: original, extensions: { provider } });
+}
+
+export function cursorExpiredError(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'CURSOR_EXPIRED', field: 'after' } });
 }
 
 export function userInputError(message: string, extensions: Record<string, unknown> = {}): GraphQLError {

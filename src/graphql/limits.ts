@@ -108,6 +108,7 @@ export const UPSTREAM_COST: Readonly<Record<string, Price>> = {
 export const NO_UPSTREAM_CALL: Readonly<Record<string, string>> = {
   'Query.account': 'builds the Account value locally; its balance fields are priced',
   'Subscription.paymentEvents': 'listens on the event bus; provider notifications feed it, not requests',
+  'Query.events': 'reads the event log (memory or Redis); no provider is called',
 };
 
 export interface Price {

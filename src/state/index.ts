@@ -6,6 +6,7 @@
  */
 import { MemoryEventBus, type EventBus } from '../events/bus.js';
 import { MemoryEventDedupeStore, type EventDedupeStore } from '../events/dedupe.js';
+import { DEFAULT_EVENT_LOG, type EventLogOptions } from '../events/log.js';
 import { MemoryWatchStore, type WatchStore } from '../events/watch-store.js';
 import { MemoryCacheStore, type CacheStore } from './cache.js';
 import { MemoryCredentialStore, type CredentialStore } from './credential-store.js';
@@ -14,7 +15,7 @@ import { MemoryRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { RedisCacheStore } from './redis/cache.js';
 import { connectRedis, DEFAULT_REDIS_COMMAND_TIMEOUT_MS, redisReachable } from './redis/connection.js';
 import { RedisCredentialStore } from './redis/credential-store.js';
-import { RedisEventBus } from './redis/event-bus.js';
+import { EVENT_READ_BLOCK_MS, RedisEventBus } from './redis/event-bus.js';
 import { RedisEventDedupeStore } from './redis/event-dedupe.js';
 import { RedisIdempotencyStore } from './redis/idempotency-store.js';
 import { RedisRateLimiter } from './redis/rate-limiter.js';
@@ -35,8 +36,9 @@ export interface SharedState {
   close(): Promise<void>;
 }
 
-export function memoryState(): SharedState {
-  const events = new MemoryEventBus();
+/** `eventLog`: EVENT_RETENTION_HOURS and EVENT_LOG_MAX_LENGTH (see ../events/log.ts). */
+export function memoryState(eventLog: EventLogOptions = DEFAULT_EVENT_LOG): SharedState {
+  const events = new MemoryEventBus(undefined, eventLog);
   return {
     kind: 'memory',
     credentials: new MemoryCredentialStore(),
@@ -52,11 +54,16 @@ export function memoryState(): SharedState {
 }
 
 /** `commandTimeoutMs`: REDIS_COMMAND_TIMEOUT_MS, the deadline of every command (see redis/connection.ts). */
-export function redisState(url: string, prefix: string, commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS): SharedState {
+export function redisState(
+  url: string,
+  prefix: string,
+  commandTimeoutMs = DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+  eventLog: EventLogOptions = DEFAULT_EVENT_LOG,
+): SharedState {
   const redis = connectRedis(url, { commandTimeout: commandTimeoutMs });
-  // A subscribed connection can do nothing else: events get their own.
-  const subscriber = connectRedis(url, { commandTimeout: commandTimeoutMs });
-  const events = new RedisEventBus(redis, subscriber, prefix);
+  // The event log's reader blocks on XREAD: a connection of its own, whose deadline allows the block.
+  const subscriber = connectRedis(url, { commandTimeout: commandTimeoutMs + EVENT_READ_BLOCK_MS });
+  const events = new RedisEventBus(redis, subscriber, prefix, undefined, eventLog);
   return {
     kind: 'redis',
     credentials: new RedisCredentialStore(redis, prefix),

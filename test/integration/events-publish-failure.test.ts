@@ -6,7 +6,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryEventBus, type PaymentEventValue } from '../../src/events/bus.js';
+import { MemoryEventBus, type LoggedEvent, type PaymentEventValue } from '../../src/events/bus.js';
 import { MemoryEventDedupeStore } from '../../src/events/dedupe.js';
 import { createLogger } from '../../src/logging.js';
 import { webhookRoute, type WebhookHandler, type WebhookOutcome } from '../../src/webhooks/pipeline.js';
@@ -15,7 +15,7 @@ import { call } from '../helpers/http.js';
 class FlakyBus extends MemoryEventBus {
   failures = 0;
   readonly published: PaymentEventValue[] = [];
-  override async publish(event: PaymentEventValue): Promise<void> {
+  override async publish(event: PaymentEventValue): Promise<LoggedEvent> {
     if (this.failures > 0) {
       this.failures--;
       throw new Error('bus unreachable');

@@ -11,7 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PaymentEventValue } from '../../src/events/bus.js';
+import type { LoggedEvent, PaymentEventValue } from '../../src/events/bus.js';
+import { CursorExpiredError, decodeEventCursor, encodeEventCursor } from '../../src/events/log.js';
 import { CREDENTIAL_REJECTED, CredentialManager } from '../../src/providers/credentials.js';
 import type { SharedState } from '../../src/state/index.js';
 import { waitFor } from '../helpers/redis.js';
@@ -24,6 +25,9 @@ export interface Backend {
   /** Two views of one new shared state (closed by the suite). */
   replicas(): Promise<[SharedState, SharedState]>;
 }
+
+/** A page of the log as `read` answers it: read on after its last event. */
+const page = (events: LoggedEvent[], hasMore: boolean) => ({ events, hasMore, endCursor: events.at(-1)?.cursor });
 
 /** A key no other test uses. */
 const fresh = (label: string) => `${label}-${randomBytes(5).toString('hex')}`;
@@ -504,8 +508,9 @@ export function eventBusContract(backend: Backend): void {
       const onB = b.events.subscribe({});
       // Make sure both replicas' subscriptions are live before the event under test.
       await barrier(a, onA, onB);
-      const sent = event(fresh('e'));
-      await a.events.publish(sent);
+      const sent = await a.events.publish(event(fresh('e')));
+      // Delivered as the log took it: with its cursor, the same on both replicas.
+      expect(sent.cursor).toEqual(expect.any(String));
       expect((await next(onA)).value).toEqual(sent);
       expect((await next(onB)).value).toEqual(sent);
       // Nothing else (no second copy) arrived before a later barrier.
@@ -568,10 +573,97 @@ export function eventBusContract(backend: Backend): void {
       await barrier(a, staying);
       await leaving.return!();
       expect(await leaving.next()).toEqual({ value: undefined, done: true });
-      const sent = event(fresh('e'));
-      await a.events.publish(sent);
+      const sent = await a.events.publish(event(fresh('e')));
       expect((await next(staying)).value).toEqual(sent);
       expect(await leaving.next()).toEqual({ value: undefined, done: true });
+    });
+
+    it('resume(after) delivers every logged event after the cursor, then live ones, on the other replica too', async () => {
+      const [a, b] = await replicas();
+      const mark = await a.events.publish(event(fresh('mark')));
+      const missed = [];
+      for (let i = 0; i < 3; i++) missed.push(await (i % 2 ? b : a).events.publish(event(fresh(`missed-${i}`))));
+      const resumed = await b.events.resume({}, mark.cursor);
+      for (const sent of missed) expect((await next(resumed)).value).toEqual(sent);
+      const live = await a.events.publish(event(fresh('live')));
+      expect((await next(resumed)).value).toEqual(live);
+      await resumed.return!();
+    });
+
+    it('resume hands over to live events with nothing missed and nothing twice, while events keep coming', async () => {
+      const [a, b] = await replicas();
+      const mark = await a.events.publish(event(fresh('mark')));
+      // More than one catch-up batch is behind the cursor, and both replicas keep publishing during it.
+      const before: string[] = [];
+      for (let i = 0; i < 450; i++) before.push((await (i % 2 ? a : b).events.publish(event(`before-${i}`))).id);
+      const resumed = await b.events.resume({}, mark.cursor);
+      const during: string[] = [];
+      const publishing = (async () => {
+        for (let i = 0; i < 100; i++) during.push((await (i % 2 ? a : b).events.publish(event(`during-${i}`))).id);
+      })();
+      const seen: string[] = [];
+      for (;;) {
+        const { value } = await next(resumed);
+        seen.push(value.id);
+        if (seen.length === 550) break;
+      }
+      await publishing;
+      expect(seen).toEqual([...before, ...during]);
+      // …and nothing after them.
+      expect(await barrier(a, resumed)).toEqual([[]]);
+      await resumed.return!();
+    });
+
+    it('resume and read filter by provider', async () => {
+      const [a, b] = await replicas();
+      const mark = await a.events.publish(event(fresh('mark')));
+      const sent = [];
+      for (const provider of ['TALO', 'TUPAY', 'TALO', 'TELEPAGOS'] as const) sent.push(await a.events.publish(event(fresh('p'), provider)));
+      const talo = sent.filter((e) => e.provider === 'TALO');
+      const resumed = await b.events.resume({ provider: 'TALO' }, mark.cursor);
+      expect([(await next(resumed)).value, (await next(resumed)).value]).toEqual(talo);
+      await resumed.return!();
+      expect(await b.events.read({ provider: 'TALO' }, mark.cursor, 10)).toEqual(page(talo, false));
+    });
+
+    it('read pages through the log with the same cursors', async () => {
+      const [a, b] = await replicas();
+      const mark = await a.events.publish(event(fresh('mark')));
+      const sent = [];
+      for (let i = 0; i < 5; i++) sent.push(await a.events.publish(event(fresh(`r-${i}`))));
+      const first = await b.events.read({}, mark.cursor, 2);
+      expect(first).toEqual(page(sent.slice(0, 2), true));
+      const second = await a.events.read({}, first.events.at(-1)!.cursor, 2);
+      expect(second).toEqual(page(sent.slice(2, 4), true));
+      const last = await b.events.read({}, second.events.at(-1)!.cursor, 2);
+      expect(last).toEqual(page(sent.slice(4), false));
+      expect(await b.events.read({}, sent[4]!.cursor, 2)).toEqual(page([], false));
+      // Without a cursor: from the oldest kept event.
+      const all = await b.events.read({}, undefined, 100);
+      expect(all.events.slice(-6)).toEqual([mark, ...sent]);
+    });
+
+    it('an event id is logged once: publishing it again (a timed-out publish run late, then retried) answers the first entry and delivers nothing', async () => {
+      const [a, b] = await replicas();
+      const onB = b.events.subscribe({});
+      await barrier(a, onB);
+      const sent = event(fresh('twice'));
+      const first = await a.events.publish(sent);
+      const again = await b.events.publish(sent);
+      expect(again).toEqual(first);
+      expect(await barrier(a, onB)).toEqual([[first]]);
+    });
+
+    it('a cursor that is not one of this log is CursorExpiredError, before anything is delivered', async () => {
+      const [a, b] = await replicas();
+      const sent = await a.events.publish(event(fresh('e')));
+      const { position } = decodeEventCursor(sent.cursor);
+      const otherLog = encodeEventCursor('0badc0de', position);
+      const future = encodeEventCursor(decodeEventCursor(sent.cursor).epoch, { ms: position.ms + 60_000, seq: 0 });
+      for (const cursor of ['garbage', otherLog, future]) {
+        await expect(b.events.resume({}, cursor)).rejects.toBeInstanceOf(CursorExpiredError);
+        await expect(b.events.read({}, cursor, 10)).rejects.toBeInstanceOf(CursorExpiredError);
+      }
     });
 
     it('close() ends every subscription of that bus: a waiting next() resolves done', async () => {

@@ -33,6 +33,7 @@ it('keeps every key under its prefix (checked against Redis itself)', async () =
     await state.rateLimiter.take('c', { perSecond: 1, burst: 2 });
     await state.cache.getOrLoad('r', 60_000, async () => 1);
     await state.watches.add({ kind: 'payment', provider: 'TALO', id: 'w', attempt: 0, firstSeen: 0, expiresAt: 1 }, 0);
+    await state.events.publish({ id: 'probe', provider: 'TALO', type: 'PAYMENT_UPDATED', occurredAt: new Date().toISOString() });
     expect((await keysUnder(prefix)).sort()).toEqual(
       [
         `${prefix}credential:x`,
@@ -42,6 +43,9 @@ it('keeps every key under its prefix (checked against Redis itself)', async () =
         `${prefix}cache:r`,
         `${prefix}watch:due:TALO`,
         `${prefix}watch:entries:TALO`,
+        `${prefix}events:log`,
+        `${prefix}events:epoch`,
+        `${prefix}events:id:probe`,
       ].sort(),
     );
     expect(await state.reachable()).toBe(true);

@@ -131,6 +131,13 @@ describe('configuration', () => {
     expect(error({ PENDING_POLL_PER_MINUTE: '0' }).variable).toBe('PENDING_POLL_PER_MINUTE');
   });
 
+  it('reads the event log: kept a week, at most 100000 events, both bounded', () => {
+    expect(loadConfig({}).eventLog).toEqual({ retentionMs: 168 * 3_600_000, maxLength: 100_000 });
+    expect(loadConfig({ EVENT_RETENTION_HOURS: '2', EVENT_LOG_MAX_LENGTH: '500' }).eventLog).toEqual({ retentionMs: 2 * 3_600_000, maxLength: 500 });
+    expect(error({ EVENT_RETENTION_HOURS: '0' }).variable).toBe('EVENT_RETENTION_HOURS');
+    expect(error({ EVENT_LOG_MAX_LENGTH: 'lots' }).variable).toBe('EVENT_LOG_MAX_LENGTH');
+  });
+
   it('reads EXPLORER: graphiql by default, off in production unless set, anything else refused', () => {
     const production = {
       NODE_ENV: 'production',

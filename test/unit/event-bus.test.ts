@@ -4,7 +4,11 @@
  * dropped from the bus instead of queueing without bound.
  */
 import { describe, expect, it } from 'vitest';
-import { MemoryEventBus, SlowSubscriberError, Subscriber, type PaymentEventValue } from '../../src/events/bus.js';
+import { MemoryEventBus, PAGE_SCAN_LIMIT, SlowSubscriberError, Subscriber, type LoggedEvent, type PaymentEventValue } from '../../src/events/bus.js';
+import { CursorExpiredError } from '../../src/events/log.js';
+
+/** A page of the log as `read` answers it: read on after its last event. */
+const page = (events: LoggedEvent[], hasMore: boolean) => ({ events, hasMore, endCursor: events.at(-1)?.cursor });
 
 let seq = 0;
 const event = (provider: PaymentEventValue['provider'] = 'TALO', overrides: Partial<PaymentEventValue> = {}): PaymentEventValue => ({
@@ -20,8 +24,8 @@ describe('MemoryEventBus', () => {
     const bus = new MemoryEventBus();
     const a = bus.subscribe({});
     const b = bus.subscribe({});
-    const events = [event(), event('TUPAY'), event('TELEPAGOS')];
-    for (const e of events) await bus.publish(e);
+    const events = [];
+    for (const e of [event(), event('TUPAY'), event('TELEPAGOS')]) events.push(await bus.publish(e));
     for (const sub of [a, b]) {
       const got = [await sub.next(), await sub.next(), await sub.next()].map((r) => r.value);
       expect(got).toEqual(events);
@@ -33,8 +37,7 @@ describe('MemoryEventBus', () => {
     const bus = new MemoryEventBus();
     const sub = bus.subscribe({});
     const pending = sub.next();
-    const e = event();
-    await bus.publish(e);
+    const e = await bus.publish(event());
     await expect(pending).resolves.toEqual({ value: e, done: false });
     await bus.close();
   });
@@ -43,9 +46,8 @@ describe('MemoryEventBus', () => {
     const bus = new MemoryEventBus();
     const telepagos = bus.subscribe({ provider: 'TELEPAGOS' });
     const talo = event('TALO');
-    const tp = event('TELEPAGOS');
     await bus.publish(talo);
-    await bus.publish(tp);
+    const tp = await bus.publish(event('TELEPAGOS'));
     expect(await telepagos.next()).toEqual({ value: tp, done: false });
     expect((telepagos as Subscriber).queued).toBe(0);
     await bus.close();
@@ -116,7 +118,7 @@ describe('slow subscribers are bounded', () => {
   it('a Subscriber on its own never queues more than its limit', () => {
     let ended: Subscriber | undefined;
     const sub = new Subscriber({}, (s) => (ended = s), 2);
-    for (let i = 0; i < 1_000; i++) sub.push(event());
+    for (let i = 0; i < 1_000; i++) sub.push({ ...event(), cursor: `c${i}` });
     expect(sub.queued).toBe(0);
     expect(ended).toBe(sub);
   });
@@ -129,6 +131,78 @@ describe('slow subscribers are bounded', () => {
       expect((await sub.next()).done).toBe(false);
     }
     expect(bus.subscriberCount).toBe(1);
+    await bus.close();
+  });
+});
+
+describe('the memory event log keeps at most its length, for at most its retention', () => {
+  it('a cursor whose entry was pushed out by the length cap is CursorExpiredError; the newer ones still read', async () => {
+    const bus = new MemoryEventBus(undefined, { retentionMs: 3_600_000, maxLength: 3 });
+    const sent = [];
+    for (let i = 0; i < 5; i++) sent.push(await bus.publish(event()));
+    expect(bus.log.length).toBe(3);
+    await expect(bus.read({}, sent[0]!.cursor, 10)).rejects.toBeInstanceOf(CursorExpiredError);
+    await expect(bus.resume({}, sent[1]!.cursor)).rejects.toBeInstanceOf(CursorExpiredError);
+    expect(bus.subscriberCount).toBe(0); // the refused resume left no listener behind
+    expect(await bus.read({}, sent[2]!.cursor, 10)).toEqual(page(sent.slice(3), false));
+    expect(await bus.read({}, undefined, 10)).toEqual(page(sent.slice(2), false));
+    await bus.close();
+  });
+
+  it('events older than the retention are dropped, and a cursor older than it is refused even while its entry is kept', async () => {
+    let now = Date.parse('2026-03-01T00:00:00Z');
+    const bus = new MemoryEventBus(undefined, { retentionMs: 60_000, maxLength: 100, now: () => now });
+    const old = await bus.publish(event());
+    now += 30_000;
+    const newer = await bus.publish(event());
+    now += 40_000; // `old` is 70 s old, `newer` 40 s
+    const error = await bus.read({}, old.cursor, 10).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CursorExpiredError);
+    expect((error as Error).message).toMatch(/re-read/);
+    expect(await bus.read({}, undefined, 10)).toEqual(page([newer], false));
+    expect(bus.log.length).toBe(1);
+    await bus.close();
+  });
+
+  it('a filtered page reads at most PAGE_SCAN_LIMIT entries: a short page with hasMore, and the next page goes on from where it stopped', async () => {
+    const bus = new MemoryEventBus(undefined, { retentionMs: 3_600_000, maxLength: 10_000 });
+    const mark = await bus.publish(event('TALO'));
+    for (let i = 0; i < PAGE_SCAN_LIMIT + 50; i++) await bus.publish(event('TALO'));
+    const rare = await bus.publish(event('TUPAY'));
+    const first = await bus.read({ provider: 'TUPAY' }, mark.cursor, 10);
+    expect(first.events).toEqual([]);
+    expect(first.hasMore).toBe(true);
+    expect(first.endCursor).toEqual(expect.any(String));
+    expect(await bus.read({ provider: 'TUPAY' }, first.endCursor, 10)).toEqual(page([rare], false));
+    await bus.close();
+  });
+
+  it('a resumed subscription ends at once on return(), even while it waits for a live event', async () => {
+    const bus = new MemoryEventBus();
+    const mark = await bus.publish(event());
+    const resumed = await bus.resume({}, mark.cursor);
+    const waiting = resumed.next();
+    await resumed.return!();
+    await expect(waiting).resolves.toEqual({ value: undefined, done: true });
+    expect(bus.subscriberCount).toBe(0);
+    await bus.close();
+  });
+
+  it('a resumed subscription whose live queue overflowed while it caught up reads the rest from the log', async () => {
+    const bus = new MemoryEventBus(5);
+    const mark = await bus.publish(event());
+    const behind = [];
+    for (let i = 0; i < 300; i++) behind.push(await bus.publish(event()));
+    const resumed = await bus.resume({}, mark.cursor);
+    const seen = [];
+    // Read half, then let more than the live queue holds arrive before reading on.
+    for (let i = 0; i < 150; i++) seen.push((await resumed.next()).value);
+    for (let i = 0; i < 20; i++) behind.push(await bus.publish(event()));
+    for (let i = 150; i < 320; i++) seen.push((await resumed.next()).value);
+    expect(seen).toEqual(behind);
+    const live = await bus.publish(event());
+    expect(await resumed.next()).toEqual({ value: live, done: false });
+    await resumed.return!();
     await bus.close();
   });
 });

@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { PageInfo } from '../../graphql/relay/connection.js';
 import { DateTimeISOScalar } from '../../graphql/scalars/index.js';
 import { Cashin } from '../cash-in/cashin.type.js';
 import { Cashout } from '../cashouts/cashout.type.js';
@@ -30,6 +31,12 @@ export class PaymentEvent {
   @Field(() => ID, { description: 'Unique per provider event; the same event is never delivered twice.' })
   id!: string;
 
+  @Field(() => String, {
+    description:
+      "The event's place in the event log (opaque, ordered, the same on every replica): pass the last one you received as `after` to `paymentEvents` or `events` to get every event after it. Kept for EVENT_RETENTION_HOURS (default a week).",
+  })
+  cursor!: string;
+
   @Field(() => ProviderEnum)
   provider!: ProviderEnum;
 
@@ -53,4 +60,28 @@ export class PaymentEvent {
 
   @Field(() => Cashout, { nullable: true })
   cashout?: unknown;
+}
+
+@ObjectType({ description: 'An event and its cursor.' })
+export class PaymentEventEdge {
+  @Field(() => String)
+  cursor!: string;
+
+  @Field(() => PaymentEvent)
+  node!: PaymentEvent;
+}
+
+@ObjectType({ description: 'A page of the event log, oldest first.' })
+export class PaymentEventConnection {
+  @Field(() => [PaymentEventEdge])
+  edges!: PaymentEventEdge[];
+
+  @Field(() => [PaymentEvent])
+  nodes!: PaymentEvent[];
+
+  @Field(() => PageInfo, {
+    description:
+      "hasNextPage: more events may follow (read on with after: endCursor). endCursor is the last edge's cursor — or, with `provider`, possibly a later event that was read past (a page reads at most 2,000 events of the log, so a page may be short or empty and still have a next one); null on an empty page at the end: keep the `after` you had.",
+  })
+  pageInfo!: PageInfo;
 }

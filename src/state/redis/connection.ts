@@ -14,8 +14,8 @@
  * may run it when it wakes (or ioredis may send it again after a reconnect), and its late reply is
  * matched to it and dropped, so the connection stays usable. The stores are written for that: whatever
  * a late command does is harmless, or undone by a command queued right behind it (`guarded`).
- * On the event subscriber connection the deadline only ends the caller's wait: a SUBSCRIBE answered late
- * still subscribes (ioredis records the subscription from Redis's reply, not from the caller's promise).
+ * The event log's reader (./event-bus.ts) blocks in XREAD on a connection of its own, whose deadline is
+ * the command deadline plus the block time.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
