@@ -243,6 +243,27 @@ describe('GraphQL over SSE: keys, scopes, limits (client apps configured)', () =
     expect(metrics.text).toMatch(/pasarela_graphql_operations_total\{[^}]*operation="Typename"[^}]*type="query"[^}]*outcome="success"[^}]*\} [1-9]/);
   });
 
+  it('resumes with after over SSE: the events after the cursor first, in log order, then live ones', async () => {
+    const first = await gw().gateway.events.publish({
+      id: 'evt_sse_resume_1',
+      provider: 'TALO',
+      type: 'PAYMENT_UPDATED',
+      occurredAt: new Date().toISOString(),
+    });
+    await publish(gw(), 'evt_sse_resume_2');
+    await publish(gw(), 'evt_sse_resume_3');
+    const resume = 'subscription Resume($after: String) { paymentEvents(provider: TALO, after: $after) { id cursor } }';
+    const stream = await rawSse(gw(), { query: resume, variables: { after: first.cursor } }, { authorization: `Bearer ${READER_KEY}` });
+    expect(stream.status).toBe(200);
+    await waitFor('the two missed events', () => stream.frames.length >= 2);
+    await publish(gw(), 'evt_sse_resume_live');
+    await waitFor('the live event', () => stream.frames.length >= 3);
+    expect(stream.frames.map((frame) => frame.data.data.paymentEvents.id)).toEqual(['evt_sse_resume_2', 'evt_sse_resume_3', 'evt_sse_resume_live']);
+    expect(new Set(stream.frames.map((frame) => frame.data.data.paymentEvents.cursor)).size).toBe(3);
+    stream.abort();
+    await waitFor('the resumed subscription to be released', () => bus(gw()).subscriberCount === 0);
+  });
+
   it('closing the connection ends the subscription on the server', async () => {
     const stream = await rawSse(gw(), { query: SUBSCRIPTION }, { authorization: `Bearer ${READER_KEY}` });
     expect(stream.status).toBe(200);
