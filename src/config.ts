@@ -127,6 +127,13 @@ export interface Config {
    */
   eventLog: EventLogOptions;
   /**
+   * Webhooks to client apps (src/webhooks/deliveries.ts): a failed delivery is retried with jittered
+   * exponential backoff from WEBHOOK_RETRY_BASE_MS (default 5000) for up to WEBHOOK_RETRY_HOURS (default
+   * 72), each attempt given WEBHOOK_TIMEOUT_MS (default 10000). WEBHOOK_ALLOW_HTTP=true lets endpoints
+   * use http:// in production (elsewhere it is always allowed).
+   */
+  webhookDelivery: { retryBaseMs: number; retryHours: number; timeoutMs: number; allowHttp: boolean };
+  /**
    * EXPLORER: the page browsers get at GET /graphql — `graphiql` (self-hosted, no CDN), `apollo-sandbox`
    * (loaded from Apollo's CDN; also allows Apollo Studio's origins by CORS) or `off`. Default `graphiql`,
    * `off` in production (only an explicit value turns it on there).
@@ -358,6 +365,12 @@ export function loadConfig(env: Env = process.env): Config {
     eventLog: {
       retentionMs: integer(env, problems, 'EVENT_RETENTION_HOURS', DEFAULT_EVENT_RETENTION_HOURS, 1, 24 * 366) * 3_600_000,
       maxLength: integer(env, problems, 'EVENT_LOG_MAX_LENGTH', DEFAULT_EVENT_LOG_MAX_LENGTH, 100, 10_000_000),
+    },
+    webhookDelivery: {
+      retryBaseMs: integer(env, problems, 'WEBHOOK_RETRY_BASE_MS', 5_000, 1, 3_600_000),
+      retryHours: integer(env, problems, 'WEBHOOK_RETRY_HOURS', 72, 1, 24 * 30),
+      timeoutMs: integer(env, problems, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+      allowHttp: oneOf(env, problems, 'WEBHOOK_ALLOW_HTTP', ['true', 'false'], 'false') === 'true',
     },
     explorer: explorer(env, problems, production),
     providers,

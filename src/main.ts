@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   let clients: ClientRegistry | undefined;
   if (config.clientsFile) {
     try {
-      clients = await ClientRegistry.fromFile(config.clientsFile, { production: config.production });
+      clients = await ClientRegistry.fromFile(config.clientsFile, { production: config.production, allowHttpWebhooks: config.webhookDelivery.allowHttp });
     } catch (error) {
       if (error instanceof ClientsFileError) exitWithProblems(error);
       throw error;

@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { DocumentNode, OperationDefinitionNode } from 'graphql';
 import { knowSecret } from '../sanitize.js';
+import { parseWebhooks, type WebhookEndpoint } from './webhook-endpoints.js';
 
 export const SCOPES = ['read', 'cashin', 'cashout'] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -76,6 +77,14 @@ interface ClientEntry extends ClientApp {
   /** Absolute paths of its manifests. */
   manifests: readonly string[];
   trusted: ReadonlyMap<string, TrustedDocument>;
+  webhooks: readonly WebhookEndpoint[];
+}
+
+/** A client app's webhook endpoints, with what it may read (src/webhooks/deliveries.ts). */
+export interface WebhookApp {
+  name: string;
+  scopes: ReadonlySet<Scope>;
+  endpoints: readonly WebhookEndpoint[];
 }
 
 /** A CLIENTS_FILE (or one of its manifests) that cannot be used: every problem found, one per line. */
@@ -91,6 +100,8 @@ export class ClientsFileError extends Error {
 export interface ClientsFileOptions {
   /** Production: an app that lists manifests defaults to `trusted-only` (elsewhere `trusted-or-any`). */
   production?: boolean;
+  /** WEBHOOK_ALLOW_HTTP: webhook endpoints may use http:// in production. */
+  allowHttpWebhooks?: boolean;
   /** Where relative manifest paths start (the CLIENTS_FILE's folder; default the working directory). */
   baseDir?: string;
 }
@@ -145,8 +156,10 @@ function parseEntry(raw: unknown, index: number, options: ClientsFileOptions, pr
       }
     }
   }
+  const webhooks = parseWebhooks(entry.webhooks, String(entry.name), label, { production: options.production, allowHttp: options.allowHttpWebhooks }, problems);
   if (problems.length > before) return undefined;
   return {
+    webhooks,
     name: entry.name as string,
     scopes: new Set(entry.scopes as Scope[]),
     digest: Buffer.from((entry.keySha256 as string).toLowerCase(), 'hex'),
@@ -214,6 +227,11 @@ export class ClientRegistry {
   /** A registry like this one whose apps carry their manifests' documents (`documents(manifests)`). */
   withTrusted(documents: (manifests: readonly string[]) => ReadonlyMap<string, TrustedDocument>): ClientRegistry {
     return new ClientRegistry(this.entries.map((entry) => ({ ...entry, trusted: entry.manifests.length > 0 ? documents(entry.manifests) : NO_DOCUMENTS })));
+  }
+
+  /** The apps that list webhook endpoints. */
+  get webhookApps(): readonly WebhookApp[] {
+    return this.entries.filter((e) => e.webhooks.length > 0).map(({ name, scopes, webhooks }) => ({ name, scopes, endpoints: webhooks }));
   }
 
   get size(): number {
