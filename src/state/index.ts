@@ -20,6 +20,8 @@ import { RedisEventDedupeStore } from './redis/event-dedupe.js';
 import { RedisIdempotencyStore } from './redis/idempotency-store.js';
 import { RedisRateLimiter } from './redis/rate-limiter.js';
 import { RedisWatchStore } from './redis/watch-store.js';
+import { RedisWebhookPositionStore } from './redis/webhook-positions.js';
+import { MemoryWebhookPositionStore, type WebhookPositionStore } from './webhook-positions.js';
 
 export interface SharedState {
   kind: 'memory' | 'redis';
@@ -31,6 +33,8 @@ export interface SharedState {
   cache: CacheStore;
   /** The objects the gateway re-reads until they are final (src/events/watcher.ts). */
   watches: WatchStore;
+  /** Each client webhook endpoint's position in the event log and its delivery lease (src/webhooks/deliveries.ts). */
+  webhookPositions: WebhookPositionStore;
   /** Whether the state store answers (readiness). */
   reachable(): Promise<boolean>;
   close(): Promise<void>;
@@ -48,6 +52,7 @@ export function memoryState(eventLog: EventLogOptions = DEFAULT_EVENT_LOG): Shar
     rateLimiter: new MemoryRateLimiter(),
     cache: new MemoryCacheStore(),
     watches: new MemoryWatchStore(),
+    webhookPositions: new MemoryWebhookPositionStore(),
     reachable: async () => true,
     close: () => events.close(),
   };
@@ -73,6 +78,7 @@ export function redisState(
     rateLimiter: new RedisRateLimiter(redis, prefix),
     cache: new RedisCacheStore(redis, prefix),
     watches: new RedisWatchStore(redis, prefix),
+    webhookPositions: new RedisWebhookPositionStore(redis, prefix),
     reachable: () => redisReachable(redis),
     close: async () => {
       await events.close();
