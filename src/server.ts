@@ -37,6 +37,7 @@ import { createSseServer } from './sse.js';
 import { Metrics } from './observability/metrics.js';
 import { activeTracer, endFailed, startOperation, startSpan, type Span, type Traced } from './observability/tracing.js';
 import { registerWebhooks } from './webhooks/routes.js';
+import { WebhookDeliveries } from './webhooks/deliveries.js';
 import { pollBudget, Watcher } from './events/watcher.js';
 import { paymentWatch } from './events/watch-kinds.js';
 import { explorerCorsOrigins, explorerLandingPage, registerExplorer } from './explorer/index.js';
@@ -235,7 +236,24 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     pricing: activityPricing(providers),
     apqMaxBytes: config.apqMaxBytes,
   });
-  const reloader = new ClientsReloader({ pipeline, file: options.clientsFile, production: config.production, logger, metrics });
+  // Webhooks to client apps: their endpoints come with every CLIENTS_FILE put in force.
+  const deliveries = new WebhookDeliveries({
+    events,
+    positions: state.webhookPositions,
+    logger,
+    ...config.webhookDelivery,
+    onOutcome: (client, endpoint, outcome) => metrics.webhookDeliveries.inc({ client, endpoint, outcome }),
+    onBacklog: (client, endpoint, waiting) => metrics.webhookBacklog.set({ client, endpoint }, waiting),
+  });
+  const reloader = new ClientsReloader({
+    pipeline,
+    file: options.clientsFile,
+    production: config.production,
+    logger,
+    metrics,
+    allowHttpWebhooks: config.webhookDelivery.allowHttp,
+    onApply: (registry) => deliveries.update(registry.webhookApps),
+  });
   // The manifests are read and compiled now: a gateway never starts with a manifest it cannot serve.
   if (options.clients) reloader.apply(await reloader.build(options.clients));
   const apollo = new ApolloServer<GatewayContext>({
@@ -354,6 +372,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await app.close();
       // After the requests (a createPayment in flight still watches its payment), before the providers.
       await watcher.stop();
+      await deliveries.stop();
       await providers.close();
       if (!options.state) await state.close();
     },

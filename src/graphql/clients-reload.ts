@@ -24,6 +24,10 @@ export interface ClientsReloaderOptions {
   production: boolean;
   logger: Logger;
   metrics: Metrics;
+  /** WEBHOOK_ALLOW_HTTP: http:// webhook endpoints in production. */
+  allowHttpWebhooks?: boolean;
+  /** Called with every registry put in force (the webhook deliveries pick up changed endpoints). */
+  onApply?(registry: ClientRegistry): void;
 }
 
 /** Changes on disk come in bursts (an editor writes, renames, touches): one reload after the last. */
@@ -48,6 +52,7 @@ export class ClientsReloader {
   /** Puts a built registry in force (one reference swapped) and reports what it holds. */
   apply(registry: ClientRegistry): void {
     this.options.pipeline.replaceClients(registry);
+    this.options.onApply?.(registry);
     const apps = registry.apps;
     this.options.metrics.trustedLoaded(apps);
     for (const app of apps) {
@@ -74,6 +79,7 @@ export class ClientsReloader {
       const fingerprint = await this.contents();
       const registry = await loadClients(file, (text, hash, source) => this.options.pipeline.compile(text, hash, source), {
         production: this.options.production,
+        allowHttpWebhooks: this.options.allowHttpWebhooks,
       });
       this.apply(registry);
       this.fingerprint = fingerprint;

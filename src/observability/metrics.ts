@@ -182,6 +182,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly webhookDeliveries = new Counter({
+    name: 'pasarela_webhook_deliveries_total',
+    help: "Webhook delivery attempts to client apps by outcome (delivered; retried: a non-2xx answer, a timeout or a network error, tried again after a backoff; failed: given up after WEBHOOK_RETRY_HOURS; cursor_expired: the endpoint's position left the log, delivery went on from the oldest event kept). endpoint is a hash of the app and URL.",
+    labelNames: ['client', 'endpoint', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly webhookBacklog = new Gauge({
+    name: 'pasarela_webhook_backlog',
+    help: 'Events waiting for delivery to each webhook endpoint, as last seen by the replica delivering it (at most one page of the log: 100 means 100 or more).',
+    labelNames: ['client', 'endpoint'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'pasarela_' });
   }

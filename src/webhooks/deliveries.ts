@@ -1,0 +1,304 @@
+/**
+ * Webhooks to client apps (issue 28): each event of the log an app may read (its `read` scope, as the
+ * `paymentEvents` subscription needs) is POSTed to each of its endpoints per the Standard Webhooks
+ * specification — `webhook-id` (the event's id, the same on every retry), `webhook-timestamp` (Unix
+ * seconds of the attempt) and `webhook-signature: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`.
+ *
+ * One worker per endpoint on every replica; the one holding the endpoint's lease (shared state) delivers,
+ * in log order, one event at a time: so one delivery is in flight per event and endpoint however many
+ * replicas run, and each object's events arrive in order. The endpoint's position (the last cursor
+ * delivered) is shared state too, saved after each 2xx answer: at least once. A non-2xx answer, a
+ * timeout or a network error is retried with jittered exponential backoff; after `retryHours` of failing
+ * the event is given up (counted and logged, never its body) and delivery goes on. Log lines never hold
+ * the URL, the secret or the body: the endpoint is named by a hash of the app and its URL.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request } from 'undici';
+import type { WebhookApp } from '../auth/clients.js';
+import type { WebhookEndpoint } from '../auth/webhook-endpoints.js';
+import type { EventBus, LoggedEvent } from '../events/bus.js';
+import { CursorExpiredError } from '../events/log.js';
+import type { Logger } from '../logging.js';
+import type { WebhookPosition, WebhookPositionStore } from '../state/webhook-positions.js';
+
+export type DeliveryOutcome = 'delivered' | 'retried' | 'failed' | 'cursor_expired';
+
+export interface DeliveriesOptions {
+  events: EventBus;
+  positions: WebhookPositionStore;
+  logger: Logger;
+  /** WEBHOOK_RETRY_BASE_MS: the first backoff; each next one doubles (jittered), up to an hour. */
+  retryBaseMs: number;
+  /** WEBHOOK_RETRY_HOURS: how long one event is retried before it is given up. */
+  retryHours: number;
+  /** WEBHOOK_TIMEOUT_MS: each attempt's deadline. */
+  timeoutMs: number;
+  /** How long a replica's lease on an endpoint lasts unless renewed (default 30 s, above the timeout). */
+  leaseMs?: number;
+  /** How often an idle worker looks at the log (and at a lease another replica may have left). */
+  pollMs?: number;
+  onOutcome?(client: string, endpoint: string, outcome: DeliveryOutcome): void;
+  onBacklog?(client: string, endpoint: string, waiting: number): void;
+}
+
+/** Events read from the log per round trip. */
+const PAGE = 100;
+/** The longest backoff between two attempts. */
+const MAX_BACKOFF_MS = 3_600_000;
+
+/** The body's `data`: the event as the `paymentEvents` subscription returns it (every field, null when absent). */
+export function eventData(event: LoggedEvent): Record<string, unknown> {
+  return {
+    id: event.id,
+    cursor: event.cursor,
+    provider: event.provider,
+    type: event.type,
+    occurredAt: event.occurredAt,
+    observedAt: event.observedAt ?? null,
+    payment: event.payment ?? null,
+    cashin: event.cashin ?? null,
+    cashout: event.cashout ?? null,
+  };
+}
+
+/** Standard Webhooks headers for `body`, signed with the endpoint's key at `seconds`. */
+export function signedHeaders(id: string, seconds: number, body: string, key: Buffer): Record<string, string> {
+  const signature = createHmac('sha256', key).update(`${id}.${seconds}.${body}`).digest('base64');
+  return { 'webhook-id': id, 'webhook-timestamp': String(seconds), 'webhook-signature': `v1,${signature}`, 'content-type': 'application/json' };
+}
+
+/** The wait before attempt `attempt + 1`: base · 2^attempt, capped, with jitter (half to all of it). */
+export function backoffMs(base: number, attempt: number): number {
+  const full = Math.min(base * 2 ** Math.min(attempt, 30), MAX_BACKOFF_MS);
+  return Math.round(full / 2 + (Math.random() * full) / 2);
+}
+
+/** Every replica's delivery workers: one per endpoint of every app in CLIENTS_FILE. */
+export class WebhookDeliveries {
+  private readonly holder = randomUUID();
+  private readonly workers = new Map<string, EndpointWorker>();
+  private live?: AsyncIterableIterator<LoggedEvent>;
+  private stopped = false;
+
+  constructor(private readonly options: DeliveriesOptions) {}
+
+  /** Starts, stops or updates the workers so they match `apps` (at start and on every CLIENTS_FILE reload). */
+  update(apps: readonly WebhookApp[]): void {
+    if (this.stopped) return;
+    const wanted = new Map<string, { app: WebhookApp; endpoint: WebhookEndpoint }>();
+    for (const app of apps) for (const endpoint of app.endpoints) wanted.set(endpoint.id, { app, endpoint });
+    for (const [id, worker] of this.workers) {
+      if (wanted.has(id)) continue;
+      this.workers.delete(id);
+      void worker.stop();
+    }
+    for (const [id, { app, endpoint }] of wanted) {
+      const worker = this.workers.get(id);
+      if (worker) worker.configure(app, endpoint);
+      else {
+        const started = new EndpointWorker(app, endpoint, this.holder, this.options);
+        this.workers.set(id, started);
+        started.start();
+      }
+    }
+    if (this.workers.size > 0) this.listen();
+  }
+
+  /** Wakes every worker on each event published (any replica's): delivery starts at once, not on the next poll. */
+  private listen(): void {
+    if (this.live) return;
+    const live = this.options.events.subscribe({});
+    this.live = live;
+    void (async () => {
+      try {
+        for await (const _event of live) for (const worker of this.workers.values()) worker.wake();
+      } catch {
+        // Fell behind (the workers read the log anyway): listen anew.
+      }
+      if (this.live === live) this.live = undefined;
+      if (!this.stopped && this.workers.size > 0) this.listen();
+    })();
+  }
+
+  get endpoints(): number {
+    return this.workers.size;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const live = this.live;
+    this.live = undefined;
+    await live?.return?.();
+    await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
+    this.workers.clear();
+  }
+}
+
+/** Delivers one endpoint's events while this replica holds its lease. */
+class EndpointWorker {
+  private running = false;
+  private loop?: Promise<void>;
+  private wakeUp?: () => void;
+  private woken = false;
+  private readonly abort = new AbortController();
+  private readonly leaseMs: number;
+
+  constructor(
+    private app: WebhookApp,
+    private endpoint: WebhookEndpoint,
+    private readonly holder: string,
+    private readonly options: DeliveriesOptions,
+  ) {
+    this.leaseMs = options.leaseMs ?? Math.max(30_000, options.timeoutMs * 3);
+  }
+
+  private get log(): Record<string, string> {
+    return { client: this.app.name, endpoint: this.endpoint.id };
+  }
+
+  configure(app: WebhookApp, endpoint: WebhookEndpoint): void {
+    this.app = app;
+    this.endpoint = endpoint;
+    this.wake();
+  }
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    this.wakeUp?.();
+    await this.loop;
+    await this.options.positions.release(this.endpoint.id, this.holder).catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.woken = false;
+      try {
+        await this.round();
+      } catch (error) {
+        if (this.running) this.options.logger.warn({ ...this.log, err: error }, 'webhook delivery paused: the event log or shared state failed; trying again');
+      }
+      if (!this.running || this.woken) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.pollMs ?? 5_000);
+        timer.unref();
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeUp = undefined;
+    }
+  }
+
+  private wants(event: LoggedEvent): boolean {
+    const { events, provider } = this.endpoint;
+    return this.app.scopes.has('read') && (!events || events.has(event.type)) && (!provider || provider === event.provider);
+  }
+
+  /** Delivers every wanted event after the position, while the lease holds. */
+  private async round(): Promise<void> {
+    // An app that may not read events gets none (the `paymentEvents` subscription needs `read`).
+    if (!this.app.scopes.has('read')) return;
+    const { positions, events } = this.options;
+    const id = this.endpoint.id;
+    if (!(await positions.lease(id, this.holder, this.leaseMs))) return;
+    while (this.running) {
+      const position = await positions.get(id);
+      let page;
+      try {
+        page = await events.read({ provider: this.endpoint.provider }, position.cursor, PAGE);
+      } catch (error) {
+        if (!(error instanceof CursorExpiredError)) throw error;
+        this.options.onOutcome?.(this.app.name, id, 'cursor_expired');
+        this.options.logger.error(
+          { ...this.log, why: error.why },
+          'webhook endpoint position is no longer in the event log: events after it were lost to this endpoint; delivering from the oldest event kept',
+        );
+        if (!(await positions.save(id, this.holder, {}))) return;
+        continue;
+      }
+      const wanted = page.events.filter((event) => this.wants(event));
+      this.options.onBacklog?.(this.app.name, id, wanted.length);
+      let saved = position.cursor;
+      for (const event of page.events) {
+        if (!this.running) return;
+        if (!this.wants(event)) continue;
+        if (!(await this.deliver(event, position.failing?.id === event.id ? position.failing : undefined))) return;
+        saved = event.cursor;
+        this.options.onBacklog?.(this.app.name, id, wanted.length - wanted.indexOf(event) - 1);
+      }
+      // Events it does not want move the position too, once the page is done.
+      if (page.endCursor && page.endCursor !== saved && !(await positions.save(id, this.holder, { cursor: page.endCursor }))) return;
+      if (!page.hasMore) return;
+    }
+  }
+
+  /** POSTs `event` until a 2xx answer or `retryHours`; false when the lease was lost or the worker stopped. */
+  private async deliver(event: LoggedEvent, failing: WebhookPosition['failing']): Promise<boolean> {
+    const { positions, retryBaseMs, retryHours } = this.options;
+    const id = this.endpoint.id;
+    const body = JSON.stringify({ type: event.type, timestamp: event.occurredAt, data: eventData(event) });
+    const previous = (await positions.get(id)).cursor;
+    for (;;) {
+      if (!this.running || !(await positions.lease(id, this.holder, this.leaseMs))) return false;
+      const result = await this.post(event.id, body);
+      if (!this.running) return false;
+      if (result === 'ok') {
+        this.options.onOutcome?.(this.app.name, id, 'delivered');
+        return positions.save(id, this.holder, { cursor: event.cursor });
+      }
+      const now = Date.now();
+      failing = failing ? { ...failing, attempts: failing.attempts + 1 } : { id: event.id, since: now, attempts: 1 };
+      const fields = { ...this.log, eventId: event.id, type: event.type, answer: result, attempts: failing.attempts };
+      if (now - failing.since >= retryHours * 3_600_000) {
+        this.options.onOutcome?.(this.app.name, id, 'failed');
+        this.options.logger.error(fields, `webhook delivery given up after ${retryHours} hours of failing; going on with the next event`);
+        return positions.save(id, this.holder, { cursor: event.cursor });
+      }
+      this.options.onOutcome?.(this.app.name, id, 'retried');
+      this.options.logger.warn(fields, 'webhook delivery failed; retrying after a backoff');
+      if (!(await positions.save(id, this.holder, { cursor: previous, failing }))) return false;
+      if (!(await this.backoff(backoffMs(retryBaseMs, failing.attempts - 1)))) return false;
+    }
+  }
+
+  /** Waits `ms`, renewing the lease; false when it was lost or the worker stopped. */
+  private async backoff(ms: number): Promise<boolean> {
+    const until = Date.now() + ms;
+    for (;;) {
+      const left = until - Date.now();
+      if (left <= 0) return this.running;
+      try {
+        await sleep(Math.min(left, this.leaseMs / 3), undefined, { signal: this.abort.signal });
+      } catch {
+        return false;
+      }
+      if (!(await this.options.positions.lease(this.endpoint.id, this.holder, this.leaseMs))) return false;
+    }
+  }
+
+  /** One attempt: 'ok' on a 2xx answer, else what went wrong (a status, `timeout`, `network`). Redirects are not followed. */
+  private async post(eventId: string, body: string): Promise<'ok' | string> {
+    const headers = signedHeaders(eventId, Math.floor(Date.now() / 1000), body, Buffer.from(this.endpoint.key.reveal(), 'base64'));
+    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.timeoutMs)]);
+    try {
+      const response = await request(this.endpoint.url, { method: 'POST', headers, body, signal });
+      await response.body.dump();
+      return response.statusCode >= 200 && response.statusCode < 300 ? 'ok' : String(response.statusCode);
+    } catch (error) {
+      return signal.aborted ? 'timeout' : ((error as { code?: string }).code ?? 'network');
+    }
+  }
+}
