@@ -1,6 +1,6 @@
 /**
  * One contract suite per shared-state interface (CredentialStore, IdempotencyStore, EventDedupeStore,
- * EventBus, RateLimiter, CacheStore, WatchStore), run against the memory and the Redis implementation by the
+ * EventBus, RateLimiter, CacheStore, WatchStore, WebhookPositionStore), run against the memory and the Redis implementation by the
  * runners beside this file.
  *
  * A suite gets a `Backend`: `replicas()` gives two views of one shared state, as two replicas would
@@ -899,6 +899,37 @@ export function watchStoreContract(backend: Backend): void {
 }
 
 /** Every contract suite against one backend. */
+export function webhookPositionStoreContract(backend: Backend): void {
+  describe(`WebhookPositionStore (${backend.kind})`, () => {
+    const replicas = useReplicas(backend);
+
+    it('one holder at a time: the lease is renewed by its holder, refused to another until released or lapsed', async () => {
+      const [a, b] = await replicas();
+      const endpoint = fresh('endpoint');
+      expect(await a.webhookPositions.lease(endpoint, 'holder-a', 60_000)).toBe(true);
+      expect(await b.webhookPositions.lease(endpoint, 'holder-b', 60_000)).toBe(false);
+      expect(await a.webhookPositions.lease(endpoint, 'holder-a', 60_000)).toBe(true);
+      await b.webhookPositions.release(endpoint, 'holder-b');
+      expect(await b.webhookPositions.lease(endpoint, 'holder-b', 60_000)).toBe(false);
+      await a.webhookPositions.release(endpoint, 'holder-a');
+      expect(await b.webhookPositions.lease(endpoint, 'holder-b', 50)).toBe(true);
+      await waitFor('the short lease to lapse', async () => a.webhookPositions.lease(endpoint, 'holder-a', 60_000));
+    });
+
+    it('only the lease holder saves a position; both replicas read it; an unknown endpoint starts empty', async () => {
+      const [a, b] = await replicas();
+      const endpoint = fresh('endpoint');
+      expect(await b.webhookPositions.get(endpoint)).toEqual({});
+      expect(await a.webhookPositions.save(endpoint, 'holder-a', { cursor: 'c1' })).toBe(false);
+      expect(await a.webhookPositions.lease(endpoint, 'holder-a', 60_000)).toBe(true);
+      const failing = { cursor: 'c1', failing: { id: 'ev-2', since: 1_700_000_000_000, attempts: 3 } };
+      expect(await a.webhookPositions.save(endpoint, 'holder-a', failing)).toBe(true);
+      expect(await b.webhookPositions.save(endpoint, 'holder-b', { cursor: 'c9' })).toBe(false);
+      expect(await b.webhookPositions.get(endpoint)).toEqual(failing);
+    });
+  });
+}
+
 export function stateContracts(backend: Backend): void {
   credentialStoreContract(backend);
   idempotencyStoreContract(backend);
@@ -907,4 +938,5 @@ export function stateContracts(backend: Backend): void {
   rateLimiterContract(backend);
   cacheStoreContract(backend);
   watchStoreContract(backend);
+  webhookPositionStoreContract(backend);
 }

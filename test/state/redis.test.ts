@@ -33,6 +33,8 @@ it('keeps every key under its prefix (checked against Redis itself)', async () =
     await state.rateLimiter.take('c', { perSecond: 1, burst: 2 });
     await state.cache.getOrLoad('r', 60_000, async () => 1);
     await state.watches.add({ kind: 'payment', provider: 'TALO', id: 'w', attempt: 0, firstSeen: 0, expiresAt: 1 }, 0);
+    await state.webhookPositions.lease('w', 'h', 60_000);
+    await state.webhookPositions.save('w', 'h', { cursor: 'c' });
     await state.events.publish({ id: 'probe', provider: 'TALO', type: 'PAYMENT_UPDATED', occurredAt: new Date().toISOString() });
     expect((await keysUnder(prefix)).sort()).toEqual(
       [
@@ -46,6 +48,8 @@ it('keeps every key under its prefix (checked against Redis itself)', async () =
         `${prefix}events:log`,
         `${prefix}events:epoch`,
         `${prefix}events:id:probe`,
+        `${prefix}webhook:lease:w`,
+        `${prefix}webhook:pos:w`,
       ].sort(),
     );
     expect(await state.reachable()).toBe(true);
