@@ -38,6 +38,8 @@ export interface DeliveriesOptions {
   leaseMs?: number;
   /** How often an idle worker looks at the log (and at a lease another replica may have left). */
   pollMs?: number;
+  /** The clock of the retry window (tests move it). */
+  now?: () => number;
   onOutcome?(client: string, endpoint: string, outcome: DeliveryOutcome): void;
   onBacklog?(client: string, endpoint: string, waiting: number): void;
 }
@@ -259,7 +261,7 @@ class EndpointWorker {
         this.options.onOutcome?.(this.app.name, id, 'delivered');
         return positions.save(id, this.holder, { cursor: event.cursor });
       }
-      const now = Date.now();
+      const now = (this.options.now ?? Date.now)();
       failing = failing ? { ...failing, attempts: failing.attempts + 1 } : { id: event.id, since: now, attempts: 1 };
       const fields = { ...this.log, eventId: event.id, type: event.type, answer: result, attempts: failing.attempts };
       if (now - failing.since >= retryHours * 3_600_000) {
