@@ -128,8 +128,8 @@ export interface Config {
   eventLog: EventLogOptions;
   /**
    * Webhooks to client apps (src/webhooks/deliveries.ts): a failed delivery is retried with jittered
-   * exponential backoff from WEBHOOK_RETRY_BASE_MS (default 5000) for up to WEBHOOK_RETRY_HOURS (default
-   * 72), each attempt given WEBHOOK_TIMEOUT_MS (default 10000). WEBHOOK_ALLOW_HTTP=true lets endpoints
+   * exponential backoff from WEBHOOK_RETRY_BASE_MS (default 5000) until WEBHOOK_RETRY_HOURS (default 72)
+   * after the event was logged, each attempt given WEBHOOK_TIMEOUT_MS (default 10000). WEBHOOK_ALLOW_HTTP=true lets endpoints
    * use http:// in production (elsewhere it is always allowed).
    */
   webhookDelivery: { retryBaseMs: number; retryHours: number; timeoutMs: number; allowHttp: boolean };

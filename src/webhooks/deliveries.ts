@@ -8,8 +8,8 @@
  * in log order, one event at a time: so one delivery is in flight per event and endpoint however many
  * replicas run, and each object's events arrive in order. The endpoint's position (the last cursor
  * delivered) is shared state too, saved after each 2xx answer: at least once. A non-2xx answer, a
- * timeout or a network error is retried with jittered exponential backoff; after `retryHours` of failing
- * the event is given up (counted and logged, never its body) and delivery goes on. Log lines never hold
+ * timeout or a network error is retried with jittered exponential backoff; `retryHours` after the event was
+ * logged, a failing event is given up (counted and logged, never its body) and delivery goes on. Log lines never hold
  * the URL, the secret or the body: the endpoint is named by a hash of the app and its URL.
  */
 import { createHmac, randomUUID } from 'node:crypto';
@@ -18,7 +18,7 @@ import { request } from 'undici';
 import type { WebhookApp } from '../auth/clients.js';
 import type { WebhookEndpoint } from '../auth/webhook-endpoints.js';
 import type { EventBus, LoggedEvent } from '../events/bus.js';
-import { CursorExpiredError } from '../events/log.js';
+import { CursorExpiredError, positionOf } from '../events/log.js';
 import type { Logger } from '../logging.js';
 import type { WebhookPosition, WebhookPositionStore } from '../state/webhook-positions.js';
 
@@ -264,7 +264,9 @@ class EndpointWorker {
       const now = (this.options.now ?? Date.now)();
       failing = failing ? { ...failing, attempts: failing.attempts + 1 } : { id: event.id, since: now, attempts: 1 };
       const fields = { ...this.log, eventId: event.id, type: event.type, answer: result, attempts: failing.attempts };
-      if (now - failing.since >= retryHours * 3_600_000) {
+      // The window runs from when the event was logged, not from its first failure: a receiver down for
+      // longer than the window then falls behind by the window at most, rather than by a window per event.
+      if (now - positionOf(event).ms >= retryHours * 3_600_000) {
         this.options.onOutcome?.(this.app.name, id, 'failed');
         this.options.logger.error(fields, `webhook delivery given up after ${retryHours} hours of failing; going on with the next event`);
         return positions.save(id, this.holder, { cursor: event.cursor });
