@@ -15,7 +15,13 @@ import { startReceiver, TEST_WEBHOOK_SECRET, type Receiver } from '../helpers/we
 
 const prefix = testPrefix('webhooks');
 let receiver: Receiver;
-const replicas: { gateway: Gateway; state: SharedState }[] = [];
+const replicas: { gateway: Gateway; state: SharedState; closed?: boolean }[] = [];
+
+async function close(replica: (typeof replicas)[number]): Promise<void> {
+  replica.closed = true;
+  await replica.gateway.close();
+  await replica.state.close();
+}
 
 beforeAll(async () => {
   // Each answer takes a while: two replicas delivering at once would show as two requests in flight.
@@ -37,10 +43,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const { gateway, state } of replicas) {
-    await gateway.close();
-    await state.close();
-  }
+  for (const replica of replicas) if (!replica.closed) await close(replica);
   await receiver?.close();
   await deletePrefix(prefix);
   expect(await keysUnder(prefix)).toEqual([]);
@@ -72,4 +75,25 @@ it('delivers each event to the endpoint once, in log order, one at a time, from 
   expect(delivered).toEqual([...ids, last]);
   expect(receiver.received.filter((r) => r.status === 503).map((r) => r.headers['webhook-id'])).toEqual([ids[0], ids[0]]);
   expect(receiver.maxInFlight).toBe(1);
+});
+
+it('when the replica delivering an endpoint stops mid-retry, the other one goes on with the same event, once accepted', async () => {
+  let accept = false;
+  receiver.answer = () => (accept ? 200 : 500);
+  const id = `takeover-${prefix.slice(-12, -1)}`;
+  await replicas[0]!.gateway.events.publish({ id, provider: 'TALO', type: 'PAYMENT_UPDATED', occurredAt: new Date().toISOString() });
+  await waitFor('a failed attempt', () => receiver.received.some((r) => r.status === 500 && r.headers['webhook-id'] === id));
+  // The replica that has been retrying is the lease holder: stop it.
+  const retried = async (replica: (typeof replicas)[number]) =>
+    (await replica.gateway.metrics.registry.getSingleMetricAsString('pasarela_webhook_deliveries_total')).includes('outcome="retried"');
+  const holder = (await retried(replicas[0]!)) ? replicas[0]! : replicas[1]!;
+  const other = holder === replicas[0] ? replicas[1]! : replicas[0]!;
+  expect(await retried(holder)).toBe(true);
+  await close(holder);
+  accept = true;
+  await waitFor('the event delivered by the other replica', () => receiver.received.some((r) => r.status === 200 && r.headers['webhook-id'] === id));
+  expect(
+    (await other.gateway.metrics.registry.getSingleMetricAsString('pasarela_webhook_deliveries_total')).match(/outcome="delivered"\} (\d+)/)?.[1],
+  ).toBeDefined();
+  expect(receiver.received.filter((r) => r.status === 200 && r.headers['webhook-id'] === id)).toHaveLength(1);
 });
