@@ -46,6 +46,7 @@ import { NOW, startBaseline, startGateway, startSandboxes, type Server, type Url
 import { case7, case8 } from './cases/activity.js';
 import { case9 } from './cases/trusted.js';
 import { case10 } from './cases/tracing.js';
+import { case11 } from './cases/events.js';
 
 // ── Case 1: overhead vs direct ───────────────────────────────────────────────────────────────────────
 
@@ -590,6 +591,7 @@ async function main(): Promise<void> {
     if (wanted('7')) await case7(urls, gateway);
     if (wanted('9')) await case9(urls, gateway);
     if (wanted('10')) await case10(urls, gateway);
+    if (wanted('11')) await case11(urls);
   } finally {
     await gateway.proc.stop();
     await sandboxes.stop();
