@@ -5,6 +5,7 @@
  * call every provider notification ends in, at a fixed rate. Each event's id carries the wall-clock
  * time it was handed to `publish` (`performance.timeOrigin + performance.now()`, fractional ms), so a
  * subscriber or webhook receiver in another process measures publish-to-delivery from the id alone.
+ * `GET /heap` answers the heap used after a full collection (the process needs --expose-gc).
  */
 import 'reflect-metadata';
 import { createServer } from 'node:http';
@@ -52,6 +53,13 @@ async function publishAt(prefix: string, count: number, rate: number): Promise<{
 
 const control = createServer((request, response) => {
   const url = new URL(request.url ?? '/', 'http://control');
+  if (request.method === 'GET' && url.pathname === '/heap') {
+    // Started with --expose-gc: the heap that stays after a full collection (what the log and every
+    // backlog retain), not the garbage in flight.
+    (globalThis as { gc?: () => void }).gc?.();
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ heapUsed: process.memoryUsage().heapUsed }));
+    return;
+  }
   if (request.method !== 'POST' || url.pathname !== '/publish') {
     response.writeHead(404).end();
     return;
