@@ -122,6 +122,12 @@ describe('provider calls per operation', () => {
         expect(Object.keys(cursor.s).sort()).toEqual(['TELEPAGOS', 'TUPAY']);
       });
 
+      it('(the control) the cursor as issued is accepted and reads on', async () => {
+        const { body } = await t.send(gw(), ACTIVITY, { ...variables, after: cursorOf(cursor) });
+        expect(body.errors).toBeUndefined();
+        expect(body.data.activity.nodes.length).toBeGreaterThan(0);
+      });
+
       it.each([
         [
           'a TelePagos offset of 1e15',
