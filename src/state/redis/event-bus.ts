@@ -4,7 +4,7 @@
  * entries beyond EVENT_LOG_MAX_LENGTH that every webhook endpoint has had, are trimmed as new ones come), and every replica reads the stream from the
  * last entry it delivered (XREAD BLOCK on a connection of its own) and hands each entry to its own
  * subscribers. Local delivery goes through the stream too, so every replica sees the same order, and a
- * subscriber resuming after a cursor reads the stream's range before the live entries (../../events/bus.ts).
+ * subscriber resuming after a cursor (or fallen behind) reads the stream's range before the live entries (../../events/bus.ts).
  *
  * Each event id is appended once (`<prefix>events:id:<event id>` names its entry, kept for the retention).
  *
@@ -15,7 +15,15 @@
  * none) after an outage reads the new stream from its start.
  */
 import type { Redis } from 'ioredis';
-import { LocalSubscribers, readPage, ResumedSubscription, type EventBus, type EventFilter, type EventPage, type PaymentEventValue } from '../../events/bus.js';
+import {
+  FollowingSubscription,
+  LocalSubscribers,
+  readPage,
+  type EventBus,
+  type EventFilter,
+  type EventPage,
+  type PaymentEventValue,
+} from '../../events/bus.js';
 import {
   checkRetention,
   CursorExpiredError,
@@ -226,11 +234,11 @@ export class RedisEventBus implements EventBus {
   };
 
   subscribe(filter: EventFilter): AsyncIterableIterator<LoggedEvent> {
-    return this.local.subscribe(filter);
+    return FollowingSubscription.follow(() => this.local.subscribe(filter), this.range, filter);
   }
 
   resume(filter: EventFilter, after: string): Promise<AsyncIterableIterator<LoggedEvent>> {
-    return ResumedSubscription.start(() => this.local.subscribe(filter), this.range, filter, after);
+    return FollowingSubscription.resume(() => this.local.subscribe(filter), this.range, filter, after);
   }
 
   read(filter: EventFilter, after: string | undefined, first: number): Promise<EventPage> {
