@@ -130,9 +130,11 @@ export interface Config {
    * Webhooks to client apps (src/webhooks/deliveries.ts): a failed delivery is retried with jittered
    * exponential backoff from WEBHOOK_RETRY_BASE_MS (default 5000) until WEBHOOK_RETRY_HOURS (default 72)
    * after the event was logged, each attempt given WEBHOOK_TIMEOUT_MS (default 10000). WEBHOOK_ALLOW_HTTP=true lets endpoints
-   * use http:// in production (elsewhere it is always allowed).
+   * use http:// in production (elsewhere it is always allowed). WEBHOOK_LEASE_MS (default the larger of 30 s and three
+   * timeouts; above the timeout): how long a replica's claim on an endpoint outlives it, so how soon another replica
+   * takes over the deliveries of one that died.
    */
-  webhookDelivery: { retryBaseMs: number; retryHours: number; timeoutMs: number; allowHttp: boolean };
+  webhookDelivery: { retryBaseMs: number; retryHours: number; timeoutMs: number; leaseMs: number; allowHttp: boolean };
   /**
    * EXPLORER: the page browsers get at GET /graphql — `graphiql` (self-hosted, no CDN), `apollo-sandbox`
    * (loaded from Apollo's CDN; also allows Apollo Studio's origins by CORS) or `off`. Default `graphiql`,
@@ -195,6 +197,17 @@ function value(env: Env, name: string): string | undefined {
 
 function required(env: Env, problems: Problems, name: string, because: string): string {
   return value(env, name) ?? problems.add(name, `is required ${because}`) ?? '';
+}
+
+/**
+ * WEBHOOK_LEASE_MS: above the attempt timeout (an attempt runs without renewing the lease, so a shorter
+ * lease could let a second replica post the same event while the first still waits for its answer).
+ */
+function webhookLeaseMs(env: Env, problems: Problems, timeoutMs: number): number {
+  const fallback = Math.max(30_000, timeoutMs * 3);
+  const leaseMs = integer(env, problems, 'WEBHOOK_LEASE_MS', fallback, 1_000, 600_000);
+  if (leaseMs <= timeoutMs) return problems.add('WEBHOOK_LEASE_MS', `must be above WEBHOOK_TIMEOUT_MS (${timeoutMs})`) ?? fallback;
+  return leaseMs;
 }
 
 function integer(env: Env, problems: Problems, name: string, fallback: number, min: number, max: number): number {
@@ -337,6 +350,7 @@ export function loadConfig(env: Env = process.env): Config {
   const clientsFile = value(env, 'CLIENTS_FILE');
   if (production && !clientsFile) problems.add('CLIENTS_FILE', 'is required in production (client apps must present API keys)');
 
+  const webhookTimeoutMs = integer(env, problems, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000);
   const config: Config = {
     port,
     host: value(env, 'HOST') ?? '127.0.0.1',
@@ -369,7 +383,8 @@ export function loadConfig(env: Env = process.env): Config {
     webhookDelivery: {
       retryBaseMs: integer(env, problems, 'WEBHOOK_RETRY_BASE_MS', 5_000, 1, 3_600_000),
       retryHours: integer(env, problems, 'WEBHOOK_RETRY_HOURS', 72, 1, 24 * 30),
-      timeoutMs: integer(env, problems, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+      timeoutMs: webhookTimeoutMs,
+      leaseMs: webhookLeaseMs(env, problems, webhookTimeoutMs),
       allowHttp: oneOf(env, problems, 'WEBHOOK_ALLOW_HTTP', ['true', 'false'], 'false') === 'true',
     },
     explorer: explorer(env, problems, production),

@@ -115,6 +115,9 @@ async function main(): Promise<void> {
   const address = gateway.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;
+  // PORT=0 (a free port): the default public URL (where providers and the embedded sandboxes send their
+  // notifications) is the port actually taken. The gateway reads config.publicUrl per request.
+  if (config.publicUrl === `http://localhost:${config.port}` && port !== config.port) config.publicUrl = `http://localhost:${port}`;
 
   if (sandboxes) await pointSandboxNotificationsAt(config, sandboxes);
 

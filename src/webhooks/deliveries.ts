@@ -34,7 +34,7 @@ export interface DeliveriesOptions {
   retryHours: number;
   /** WEBHOOK_TIMEOUT_MS: each attempt's deadline. */
   timeoutMs: number;
-  /** How long a replica's lease on an endpoint lasts unless renewed (default 30 s, above the timeout). */
+  /** WEBHOOK_LEASE_MS: how long a replica's lease on an endpoint lasts unless renewed (above the timeout; default 30 s or three timeouts). */
   leaseMs?: number;
   /** How often an idle worker looks at the log (and at a lease another replica may have left). */
   pollMs?: number;

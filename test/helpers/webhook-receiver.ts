@@ -12,28 +12,35 @@ export interface Received {
 export interface Receiver {
   url: string;
   received: Received[];
-  /** The status to answer each request with (default 204). */
-  answer: (request: { path: string; body: string }) => number;
+  /** The status to answer each request with (default 204); `'hang'`: never answer (until the sender goes away). */
+  answer: (request: { path: string; body: string }) => number | 'hang';
+  /** Every request as it arrived, answered or not. */
+  arrived: { headers: IncomingHttpHeaders; body: string }[];
   /** Requests being answered right now, and the most at once. */
+  inFlight: number;
   maxInFlight: number;
   close(): Promise<void>;
 }
 
 export async function startReceiver(options: { holdMs?: number } = {}): Promise<Receiver> {
-  let inFlight = 0;
-  const receiver: Receiver = { url: '', received: [], answer: () => 204, maxInFlight: 0, close: async () => undefined };
+  const receiver: Receiver = { url: '', received: [], arrived: [], answer: () => 204, inFlight: 0, maxInFlight: 0, close: async () => undefined };
   const server = createServer((request, response) => {
-    inFlight++;
-    receiver.maxInFlight = Math.max(receiver.maxInFlight, inFlight);
+    receiver.inFlight++;
+    receiver.maxInFlight = Math.max(receiver.maxInFlight, receiver.inFlight);
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const path = request.url ?? '/';
+      receiver.arrived.push({ headers: request.headers, body });
       const status = receiver.answer({ path, body });
+      if (status === 'hang') {
+        response.once('close', () => receiver.inFlight--);
+        return;
+      }
       const finish = () => {
         receiver.received.push({ path, headers: request.headers, body, status });
-        inFlight--;
+        receiver.inFlight--;
         response.writeHead(status).end();
       };
       if (options.holdMs) setTimeout(finish, options.holdMs);

@@ -119,6 +119,14 @@ describe('configuration', () => {
     expect(error({ WEBHOOK_CONFIRM_BURST: 'lots' }).variable).toBe('WEBHOOK_CONFIRM_BURST');
   });
 
+  it('reads the webhook lease: 30 s or three attempt timeouts by default, and always above the timeout', () => {
+    expect(loadConfig({}).webhookDelivery.leaseMs).toBe(30_000);
+    expect(loadConfig({ WEBHOOK_TIMEOUT_MS: '20000' }).webhookDelivery.leaseMs).toBe(60_000);
+    expect(loadConfig({ WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_LEASE_MS: '3000' }).webhookDelivery.leaseMs).toBe(3_000);
+    expect(error({ WEBHOOK_TIMEOUT_MS: '5000', WEBHOOK_LEASE_MS: '5000' }).message).toMatch(/WEBHOOK_LEASE_MS must be above WEBHOOK_TIMEOUT_MS/);
+    expect(error({ WEBHOOK_LEASE_MS: '10' }).variable).toBe('WEBHOOK_LEASE_MS');
+  });
+
   it('reads the watcher: first re-read after 30 s, waits up to 15 min, 60 re-reads a minute per provider', () => {
     expect(loadConfig({}).pendingPoll).toEqual({ intervalMs: 30_000, maxIntervalMs: 900_000, perMinute: 60 });
     expect(loadConfig({ PENDING_POLL_INTERVAL_MS: '100', PENDING_POLL_MAX_INTERVAL_MS: '400', PENDING_POLL_PER_MINUTE: '6' }).pendingPoll).toEqual({
