@@ -7,12 +7,15 @@
  * that was away resumes `after` the last cursor it received: the log's entries first, then live events,
  * with no gap and no duplicate across the hand-over (`ResumedSubscription`).
  *
- * Each subscriber has a bounded queue: one that cannot keep up is ended with an error rather than
- * allowed to grow memory without bound (it resumes with `after` set to the last cursor it received).
+ * Each subscriber has a bounded queue: one that cannot keep up does not grow memory without bound, and
+ * does not lose events either — past its queue it reads on from the log at its own pace, then follows
+ * live again (`FollowingSubscription`). Only when the log no longer holds its place (the retention or
+ * the length cap passed it) is it ended, with SlowSubscriberError (the API's SUBSCRIBER_TOO_SLOW).
  */
 import type { ProviderId } from '../providers/provider.js';
 import {
   comparePositions,
+  CursorExpiredError,
   decodeEventCursor,
   MemoryEventLog,
   positionOf,
@@ -79,11 +82,24 @@ export function matches(filter: EventFilter, event: PaymentEventValue): boolean 
 /** Events a subscriber may have waiting before it is dropped as too slow. */
 export const SUBSCRIBER_QUEUE_LIMIT = 1_000;
 
+/**
+ * A subscriber fell so far behind that the log no longer holds the events after the last one it
+ * received: they are lost to it, and it is ended.
+ */
 export class SlowSubscriberError extends Error {
-  constructor(limit: number) {
+  constructor(why: CursorExpiredError) {
     super(
-      `The subscriber fell more than ${limit} events behind and was disconnected; subscribe again with \`after\` set to the cursor of the last event it received, to get the rest from the log`,
+      `The subscription fell so far behind that the events after the last one it received are no longer kept (${why.message.split(':')[0]}); re-read the current state of what you follow, then subscribe again`,
     );
+    this.name = 'SlowSubscriberError';
+  }
+}
+
+/** A Subscriber's queue overflowed: it ends, keeping its oldest event (the place its consumer reads on from in the log). */
+export class QueueOverflow extends Error {
+  constructor(limit: number) {
+    super(`the subscriber fell more than ${limit} events behind`);
+    this.name = 'QueueOverflow';
   }
 }
 
@@ -118,15 +134,16 @@ export class Subscriber implements AsyncIterableIterator<LoggedEvent> {
       return;
     }
     if (this.queue.length >= this.limit) {
-      this.fail(new SlowSubscriberError(this.limit));
+      this.fail(new QueueOverflow(this.limit));
       return;
     }
     this.queue.push(event);
   }
 
+  /** Ends with `error`, keeping only the oldest event queued: read before the error, it says where the consumer was. */
   private fail(error: Error): void {
     this.failure = error;
-    this.queue.length = 0;
+    this.queue.length = Math.min(this.queue.length, 1);
     this.finish();
   }
 
@@ -176,33 +193,41 @@ export class Subscriber implements AsyncIterableIterator<LoggedEvent> {
 export const REPLAY_BATCH = 200;
 
 /**
- * A subscription that resumes after a cursor: it listens live first (so nothing published from then on
- * is missed), reads the log after the cursor batch by batch at its consumer's pace, then hands over to
- * the live events, dropping those at or before the last entry it read from the log (already delivered).
- * If the live queue overflowed while it was catching up, the log still has everything: it listens anew
- * and reads on from the log. Not an async generator: `return()` must end it even while it waits.
+ * A subscription over the log. It listens live first (so nothing published from then on is missed); when
+ * it resumes after a cursor, it reads the log after it batch by batch at its consumer's pace, then hands
+ * over to the live events, dropping those at or before the last entry it read from the log (already
+ * delivered). Whenever its live queue overflows — while catching up, or later because its consumer is
+ * slow — the log still has everything: it listens anew and reads on from the last event it delivered.
+ * If the log no longer has that place, it ends with SlowSubscriberError. Not an async generator:
+ * `return()` must end it even while it waits.
  */
-export class ResumedSubscription implements AsyncIterableIterator<LoggedEvent> {
+export class FollowingSubscription implements AsyncIterableIterator<LoggedEvent> {
   private live: Subscriber;
   private batch: LoggedEvent[];
-  private lastCursor: string;
-  private last: Position;
-  private replaying = true;
+  /** The last event delivered (or the cursor resumed after); undefined until the first event when following from now. */
+  private lastCursor?: string;
+  private last?: Position;
+  private replaying: boolean;
   private closed = false;
   /** A full batch may have more behind it. */
   private batchWasFull: boolean;
 
   /** Validates `after` (first batch) before returning: an expired cursor is refused before anything is sent. */
-  static async start(listen: () => Subscriber, range: RangeReader, filter: EventFilter, after: string): Promise<ResumedSubscription> {
+  static async resume(listen: () => Subscriber, range: RangeReader, filter: EventFilter, after: string): Promise<FollowingSubscription> {
     const live = listen();
     try {
       const position = decodeEventCursor(after).position;
       const batch = await range(after, REPLAY_BATCH);
-      return new ResumedSubscription(listen, range, filter, live, batch, after, position);
+      return new FollowingSubscription(listen, range, filter, live, batch, after, position);
     } catch (error) {
       await live.return();
       throw error;
     }
+  }
+
+  /** The events published from now on. */
+  static follow(listen: () => Subscriber, range: RangeReader, filter: EventFilter): FollowingSubscription {
+    return new FollowingSubscription(listen, range, filter, listen(), undefined);
   }
 
   private constructor(
@@ -210,43 +235,74 @@ export class ResumedSubscription implements AsyncIterableIterator<LoggedEvent> {
     private readonly range: RangeReader,
     private readonly filter: EventFilter,
     live: Subscriber,
-    batch: LoggedEvent[],
-    after: string,
-    position: Position,
+    batch: LoggedEvent[] | undefined,
+    after?: string,
+    position?: Position,
   ) {
     this.live = live;
-    this.batch = batch;
-    this.batchWasFull = batch.length === REPLAY_BATCH;
+    this.replaying = batch !== undefined;
+    this.batch = batch ?? [];
+    this.batchWasFull = batch?.length === REPLAY_BATCH;
     this.lastCursor = after;
     this.last = position;
   }
 
+  private delivered(event: LoggedEvent, position: Position): IteratorResult<LoggedEvent> {
+    this.lastCursor = event.cursor;
+    this.last = position;
+    return { value: event, done: false };
+  }
+
   async next(): Promise<IteratorResult<LoggedEvent>> {
-    while (this.replaying && !this.closed) {
-      const event = this.batch.shift();
-      if (event) {
-        this.lastCursor = event.cursor;
-        this.last = positionOf(event);
-        if (matches(this.filter, event)) return { value: event, done: false };
-        continue;
+    for (;;) {
+      while (this.replaying && !this.closed) {
+        const event = this.batch.shift();
+        if (event) {
+          const position = positionOf(event);
+          if (matches(this.filter, event)) return this.delivered(event, position);
+          this.lastCursor = event.cursor;
+          this.last = position;
+          continue;
+        }
+        if (!this.batchWasFull && !this.live.overflowed) {
+          this.replaying = false;
+          break;
+        }
+        if (this.live.overflowed) {
+          await this.live.return();
+          this.live = this.listen();
+        }
+        let batch: LoggedEvent[];
+        try {
+          batch = await this.range(this.lastCursor, REPLAY_BATCH);
+        } catch (error) {
+          if (error instanceof CursorExpiredError && !this.closed) {
+            await this.return();
+            throw new SlowSubscriberError(error);
+          }
+          throw error;
+        }
+        if (this.closed) break;
+        this.batchWasFull = batch.length === REPLAY_BATCH;
+        this.batch = batch;
       }
-      if (!this.batchWasFull && !this.live.overflowed) {
-        this.replaying = false;
-        break;
-      }
-      if (this.live.overflowed) {
+      if (this.closed) return { value: undefined, done: true };
+      let result: IteratorResult<LoggedEvent>;
+      try {
+        result = await this.live.next();
+      } catch (error) {
+        // Fell behind while live: the log has what the queue let go; read on from the last event delivered.
+        // (The queue keeps its oldest event until the overflow is read, so one has always been delivered.)
+        if (!(error instanceof QueueOverflow) || this.lastCursor === undefined) throw error;
         await this.live.return();
         this.live = this.listen();
+        this.replaying = true;
+        this.batchWasFull = true;
+        continue;
       }
-      const batch = await this.range(this.lastCursor, REPLAY_BATCH);
-      if (this.closed) break;
-      this.batchWasFull = batch.length === REPLAY_BATCH;
-      this.batch = batch;
-    }
-    if (this.closed) return { value: undefined, done: true };
-    for (;;) {
-      const result = await this.live.next();
-      if (result.done || comparePositions(positionOf(result.value), this.last) > 0) return result;
+      if (result.done) return result;
+      const position = positionOf(result.value);
+      if (this.last === undefined || comparePositions(position, this.last) > 0) return this.delivered(result.value, position);
     }
   }
 
@@ -259,6 +315,11 @@ export class ResumedSubscription implements AsyncIterableIterator<LoggedEvent> {
 
   [Symbol.asyncIterator](): AsyncIterableIterator<LoggedEvent> {
     return this;
+  }
+
+  /** Events waiting to be read without another read of the log. */
+  get queued(): number {
+    return this.batch.length + this.live.queued;
   }
 }
 
@@ -330,11 +391,11 @@ export class MemoryEventBus implements EventBus {
   }
 
   subscribe(filter: EventFilter): AsyncIterableIterator<LoggedEvent> {
-    return this.local.subscribe(filter);
+    return FollowingSubscription.follow(() => this.local.subscribe(filter), this.log.range, filter);
   }
 
   resume(filter: EventFilter, after: string): Promise<AsyncIterableIterator<LoggedEvent>> {
-    return ResumedSubscription.start(() => this.local.subscribe(filter), this.log.range, filter, after);
+    return FollowingSubscription.resume(() => this.local.subscribe(filter), this.log.range, filter, after);
   }
 
   read(filter: EventFilter, after: string | undefined, first: number): Promise<EventPage> {

@@ -12,6 +12,13 @@
  * A cursor is valid while its own entry is still in the log (entries leave from the oldest end, so then
  * nothing after it has left) and younger than the retention; otherwise reading after it is refused with
  * CursorExpiredError before anything is delivered, never by silently skipping what was lost.
+ *
+ * Which limit wins: the retention always (an entry older than it leaves, whoever still wants it); the
+ * length cap only trims what every client app's webhook endpoint has had. Each endpoint's position is a
+ * hold (`LogHolds`): entries at or after the oldest hold are kept past EVENT_LOG_MAX_LENGTH until the
+ * endpoint moves on or the retention ends them, so an event is kept until every endpoint has had it (or
+ * has given it up after WEBHOOK_RETRY_HOURS). A receiver down for hours costs the events published
+ * meanwhile, bounded by the retention.
  */
 import { randomBytes } from 'node:crypto';
 import type { PaymentEventValue } from './bus.js';
@@ -36,11 +43,22 @@ export const DEFAULT_EVENT_RETENTION_HOURS = 168;
 /** EVENT_LOG_MAX_LENGTH's default. */
 export const DEFAULT_EVENT_LOG_MAX_LENGTH = 100_000;
 
+/**
+ * The webhook endpoints' holds on a log: the millisecond of the oldest position an endpoint has not yet
+ * moved past (0: it starts from the oldest entry kept), undefined when no endpoint holds anything.
+ * Entries from that millisecond on are not trimmed by length.
+ */
+export interface LogHolds {
+  oldestMs(): number | undefined;
+}
+
 export interface EventLogOptions {
   retentionMs: number;
   maxLength: number;
   /** The clock (tests move it). */
   now?: () => number;
+  /** The memory log's holds (the Redis log reads them from Redis: src/state/redis/webhook-positions.ts). */
+  holds?: LogHolds;
 }
 
 export const DEFAULT_EVENT_LOG: EventLogOptions = { retentionMs: DEFAULT_EVENT_RETENTION_HOURS * 3_600_000, maxLength: DEFAULT_EVENT_LOG_MAX_LENGTH };
@@ -98,6 +116,16 @@ export function positionOf(event: LoggedEvent): Position {
   return decodeEventCursor(event.cursor).position;
 }
 
+/** The millisecond a webhook endpoint at `cursor` holds the log from: 0 (everything) without a readable cursor. */
+export function holdMs(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  try {
+    return decodeEventCursor(cursor).position.ms;
+  } catch {
+    return 0;
+  }
+}
+
 /** The time checks shared by both logs: a cursor older than the retention is refused. */
 export function checkRetention(cursor: DecodedCursor, options: EventLogOptions): void {
   const now = (options.now ?? Date.now)();
@@ -112,26 +140,23 @@ export function checkRetention(cursor: DecodedCursor, options: EventLogOptions):
 export type RangeReader = (after: string | undefined, count: number) => Promise<LoggedEvent[]>;
 
 /**
- * A bounded in-memory log: a ring of at most `maxLength` entries, oldest dropped first, entries older
- * than the retention dropped on every append and read. Positions are `ms-seq` with a sequence number
- * that only grows and a millisecond that never goes back, so they order like a Redis stream's.
+ * A bounded in-memory log: at most `maxLength` entries (more while webhook endpoints hold them), oldest
+ * dropped first, entries older than the retention dropped on every append and read. Positions are
+ * `ms-seq` with a sequence number that only grows and a millisecond that never goes back, so they order
+ * like a Redis stream's.
  */
 export class MemoryEventLog {
   readonly epoch = newEpoch();
-  private readonly ring: (LoggedEvent | undefined)[];
-  private readonly positions: Position[];
-  /** Index of the oldest entry in the ring, and how many there are. */
+  /** The entries and their positions, oldest first from `head` (the slots before it are spent). */
+  private entries: (LoggedEvent | undefined)[] = [];
+  private positions: Position[] = [];
   private head = 0;
-  private size = 0;
   private seq = 0;
   private lastMs = 0;
   /** The entries by event id. */
   private readonly byId = new Map<string, LoggedEvent>();
 
-  constructor(private readonly options: EventLogOptions = DEFAULT_EVENT_LOG) {
-    this.ring = new Array<LoggedEvent | undefined>(options.maxLength);
-    this.positions = new Array<Position>(options.maxLength);
-  }
+  constructor(private readonly options: EventLogOptions = DEFAULT_EVENT_LOG) {}
 
   private now(): number {
     return (this.options.now ?? Date.now)();
@@ -145,36 +170,44 @@ export class MemoryEventLog {
     this.lastMs = Math.max(this.lastMs, this.now());
     const position = { ms: this.lastMs, seq: ++this.seq };
     const logged = { ...event, cursor: encodeEventCursor(this.epoch, position) };
-    if (this.size === this.options.maxLength) this.dropOldest();
-    const index = (this.head + this.size) % this.options.maxLength;
-    this.ring[index] = logged;
+    this.entries.push(logged);
+    this.positions.push(position);
     this.byId.set(logged.id, logged);
-    this.positions[index] = position;
-    this.size++;
-    this.expire();
+    this.trimToLength();
     return { logged, fresh: true };
   }
 
+  /** Drops the oldest entries beyond `maxLength` that no webhook endpoint holds. */
+  private trimToLength(): void {
+    if (this.length <= this.options.maxLength) return;
+    const held = this.options.holds?.oldestMs();
+    while (this.length > this.options.maxLength && (held === undefined || this.positions[this.head]!.ms < held)) this.dropOldest();
+  }
+
   private dropOldest(): void {
-    const dropped = this.ring[this.head];
+    const dropped = this.entries[this.head];
     if (dropped && this.byId.get(dropped.id) === dropped) this.byId.delete(dropped.id);
-    this.ring[this.head] = undefined;
-    this.head = (this.head + 1) % this.options.maxLength;
-    this.size--;
+    this.entries[this.head] = undefined;
+    this.head++;
+    // Spent slots are let go once they are half the arrays (amortised constant time per entry).
+    if (this.head >= 1024 && this.head * 2 >= this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.positions = this.positions.slice(this.head);
+      this.head = 0;
+    }
   }
 
   private expire(): void {
     const oldest = this.now() - this.options.retentionMs;
-    while (this.size > 0 && this.positions[this.head]!.ms < oldest) this.dropOldest();
+    while (this.length > 0 && this.positions[this.head]!.ms < oldest) this.dropOldest();
   }
 
   private at(offset: number): { event: LoggedEvent; position: Position } {
-    const index = (this.head + offset) % this.options.maxLength;
-    return { event: this.ring[index]!, position: this.positions[index]! };
+    return { event: this.entries[this.head + offset]!, position: this.positions[this.head + offset]! };
   }
 
   get length(): number {
-    return this.size;
+    return this.entries.length - this.head;
   }
 
   range: RangeReader = async (after, count) => {
@@ -185,14 +218,14 @@ export class MemoryEventLog {
       if (cursor.epoch !== this.epoch) throw new CursorExpiredError('other-log');
       checkRetention(cursor, this.options);
       // Sequence numbers are consecutive: the entry of `seq` is at a known offset from the oldest.
-      const offset = this.size === 0 ? -1 : cursor.position.seq - this.at(0).position.seq;
-      if (offset < 0 || offset >= this.size || comparePositions(this.at(offset).position, cursor.position) !== 0) {
+      const offset = this.length === 0 ? -1 : cursor.position.seq - this.at(0).position.seq;
+      if (offset < 0 || offset >= this.length || comparePositions(this.at(offset).position, cursor.position) !== 0) {
         throw new CursorExpiredError(cursor.position.seq > this.seq ? 'unknown' : 'trimmed');
       }
       start = offset + 1;
     }
     const out: LoggedEvent[] = [];
-    for (let i = start; i < this.size && out.length < count; i++) out.push(this.at(i).event);
+    for (let i = start; i < this.length && out.length < count; i++) out.push(this.at(i).event);
     return out;
   };
 }

@@ -28,6 +28,9 @@ export const ERROR_CODES = [
   // `after` names an event-log position no longer kept (retention, length cap, a reset log): nothing was
   // sent; re-read the current state, then subscribe or page without it (src/events/log.ts).
   'CURSOR_EXPIRED',
+  // A subscription fell so far behind (its client reads slower than events come) that the log no longer
+  // holds what followed the last event it received: the stream's last answer, then it completes.
+  'SUBSCRIBER_TOO_SLOW',
 ] as const;
 export type GraphQLErrorCode = (typeof ERROR_CODES)[number];
 
@@ -53,6 +56,10 @@ export function partialProviderError(provider: string, reason: unknown, path: re
 
 export function cursorExpiredError(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'CURSOR_EXPIRED', field: 'after' } });
+}
+
+export function subscriberTooSlowError(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'SUBSCRIBER_TOO_SLOW' } });
 }
 
 export function userInputError(message: string, extensions: Record<string, unknown> = {}): GraphQLError {

@@ -42,7 +42,8 @@ export interface SharedState {
 
 /** `eventLog`: EVENT_RETENTION_HOURS and EVENT_LOG_MAX_LENGTH (see ../events/log.ts). */
 export function memoryState(eventLog: EventLogOptions = DEFAULT_EVENT_LOG): SharedState {
-  const events = new MemoryEventBus(undefined, eventLog);
+  const webhookPositions = new MemoryWebhookPositionStore();
+  const events = new MemoryEventBus(undefined, { ...eventLog, holds: webhookPositions });
   return {
     kind: 'memory',
     credentials: new MemoryCredentialStore(),
@@ -52,7 +53,7 @@ export function memoryState(eventLog: EventLogOptions = DEFAULT_EVENT_LOG): Shar
     rateLimiter: new MemoryRateLimiter(),
     cache: new MemoryCacheStore(),
     watches: new MemoryWatchStore(),
-    webhookPositions: new MemoryWebhookPositionStore(),
+    webhookPositions,
     reachable: async () => true,
     close: () => events.close(),
   };

@@ -93,7 +93,8 @@ export class WebhookDeliveries {
     for (const [id, worker] of this.workers) {
       if (wanted.has(id)) continue;
       this.workers.delete(id);
-      void worker.stop();
+      // Taken out of CLIENTS_FILE: its hold on the event log goes too (its position stays, should it come back).
+      void worker.stop().then(() => this.options.positions.forget(id).catch(() => undefined));
     }
     for (const [id, { app, endpoint }] of wanted) {
       const worker = this.workers.get(id);
@@ -184,6 +185,8 @@ class EndpointWorker {
   }
 
   private async run(): Promise<void> {
+    // The endpoint holds the log from now, before its first delivery (an app that may not read events holds nothing).
+    if (this.app.scopes.has('read')) await this.options.positions.hold(this.endpoint.id).catch(() => undefined);
     while (this.running) {
       this.woken = false;
       try {

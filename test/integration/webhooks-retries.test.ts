@@ -12,6 +12,7 @@ import { ClientRegistry } from '../../src/auth/clients.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logging.js';
 import { createGateway } from '../../src/server.js';
+import { DEFAULT_EVENT_LOG } from '../../src/events/log.js';
 import { memoryState } from '../../src/state/index.js';
 import { WebhookDeliveries, type DeliveryOutcome } from '../../src/webhooks/deliveries.js';
 import { waitFor } from '../helpers/wait.js';
@@ -93,4 +94,40 @@ it('a CLIENTS_FILE reload starts delivering to an endpoint added to the file', a
   await gateway.events.publish(event('after-refusal'));
   await waitFor('the third event delivered', () => receiver.received.length >= 3);
   expect(receiver.received.map((r) => r.headers['webhook-id'])).toEqual(['before-reload', 'after-reload', 'after-refusal']);
+});
+
+it('a receiver down while the log passes its length cap gets every event afterwards, once each, in order: the endpoint holds the log', async () => {
+  const receiver = await startReceiver();
+  cleanups.push(() => receiver.close());
+  let down = true;
+  receiver.answer = () => (down ? 503 : 200);
+  const state = memoryState({ ...DEFAULT_EVENT_LOG, maxLength: 5 });
+  cleanups.push(() => state.close());
+  const outcomes: DeliveryOutcome[] = [];
+  const deliveries = new WebhookDeliveries({
+    events: state.events,
+    positions: state.webhookPositions,
+    logger: createLogger({ level: 'silent' }),
+    retryBaseMs: 10,
+    retryHours: 72,
+    timeoutMs: 1_000,
+    onOutcome: (_client, _endpoint, outcome) => outcomes.push(outcome),
+  });
+  cleanups.push(() => deliveries.stop());
+  const registry = ClientRegistry.fromJson([
+    { name: 'shop', keySha256: 'e'.repeat(64), scopes: ['read'], webhooks: [{ url: `${receiver.url}/h`, secret: TEST_WEBHOOK_SECRET }] },
+  ]);
+  deliveries.update(registry.webhookApps);
+  const published = [];
+  for (let i = 0; i < 20; i++) published.push((await state.events.publish(event(`held-${i}`))).id);
+  await waitFor('the receiver to refuse a few attempts', () => outcomes.filter((o) => o === 'retried').length >= 3);
+  // Four times the cap, all kept: the endpoint has not had them.
+  expect((await state.events.read({}, undefined, 50)).events.map((e) => e.id)).toEqual(published);
+
+  down = false;
+  await waitFor('every event accepted', () => receiver.received.filter((r) => r.status === 200).length >= published.length);
+  const accepted = receiver.received.filter((r) => r.status === 200);
+  const verifier = new Webhook(TEST_WEBHOOK_SECRET);
+  expect(accepted.map((r) => (verifier.verify(r.body, r.headers as Record<string, string>) as { data: { id: string } }).data.id)).toEqual(published);
+  expect(outcomes.filter((o) => o === 'failed')).toEqual([]);
 });

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LoggedEvent, PaymentEventValue } from '../../src/events/bus.js';
-import { CursorExpiredError, decodeEventCursor, encodeEventCursor } from '../../src/events/log.js';
+import { CursorExpiredError, decodeEventCursor, DEFAULT_EVENT_LOG, encodeEventCursor, type EventLogOptions } from '../../src/events/log.js';
 import { CREDENTIAL_REJECTED, CredentialManager } from '../../src/providers/credentials.js';
 import type { SharedState } from '../../src/state/index.js';
 import { waitFor } from '../helpers/redis.js';
@@ -22,8 +22,8 @@ import { LAPSED_WHY } from '../../src/state/idempotency-store.js';
 
 export interface Backend {
   kind: 'memory' | 'redis';
-  /** Two views of one new shared state (closed by the suite). */
-  replicas(): Promise<[SharedState, SharedState]>;
+  /** Two views of one new shared state (closed by the suite), with its event log's options when given. */
+  replicas(eventLog?: EventLogOptions): Promise<[SharedState, SharedState]>;
 }
 
 /** A page of the log as `read` answers it: read on after its last event. */
@@ -39,14 +39,14 @@ function gate(): { wait: Promise<void>; open(): void } {
   return { wait, open };
 }
 
-function useReplicas(backend: Backend): () => Promise<[SharedState, SharedState]> {
+function useReplicas(backend: Backend): (eventLog?: EventLogOptions) => Promise<[SharedState, SharedState]> {
   const opened = new Set<SharedState>();
   afterEach(async () => {
     for (const state of opened) await state.close();
     opened.clear();
   });
-  return async () => {
-    const pair = await backend.replicas();
+  return async (eventLog) => {
+    const pair = await backend.replicas(eventLog);
     for (const state of pair) opened.add(state);
     // A bus's publish waits for its own channel subscription: once each replica has published (to no
     // subscriber yet), both are listening, as replicas that have been up for a while are.
@@ -926,6 +926,85 @@ export function webhookPositionStoreContract(backend: Backend): void {
       expect(await a.webhookPositions.save(endpoint, 'holder-a', failing)).toBe(true);
       expect(await b.webhookPositions.save(endpoint, 'holder-b', { cursor: 'c9' })).toBe(false);
       expect(await b.webhookPositions.get(endpoint)).toEqual(failing);
+    });
+
+    // The log's length cap against the endpoints' holds (issue 28: an event is kept until every endpoint has had it).
+    const publishAfterNow = async (state: SharedState, label: string): Promise<LoggedEvent> => {
+      // Holds count in milliseconds: the next event is published in a later one than everything before it.
+      const before = Date.now();
+      await waitFor('the clock to move on', async () => Date.now() > before);
+      return state.events.publish(event(fresh(label)));
+    };
+    const ids = (events: readonly LoggedEvent[]) => events.map((e) => e.id);
+
+    it("the log's length cap trims only what every endpoint has had: a position holds the events after it, on the other replica too", async () => {
+      const [a, b] = await replicas({ ...DEFAULT_EVENT_LOG, maxLength: 3 });
+      const [slow, quick] = [fresh('slow'), fresh('quick')];
+      const first = await publishAfterNow(a, 'held');
+      for (const endpoint of [slow, quick]) {
+        expect(await a.webhookPositions.lease(endpoint, 'holder-a', 60_000)).toBe(true);
+        expect(await a.webhookPositions.save(endpoint, 'holder-a', { cursor: first.cursor })).toBe(true);
+      }
+      const later: LoggedEvent[] = [];
+      for (let i = 0; i < 8; i++) later.push(await publishAfterNow(b, 'later'));
+      // Eight past a cap of three, every one kept: the endpoints have not had them.
+      expect(ids((await b.events.read({}, first.cursor, 50)).events)).toEqual(ids(later));
+      const last = later.at(-1)!;
+      expect(await a.webhookPositions.save(quick, 'holder-a', { cursor: last.cursor })).toBe(true);
+      await publishAfterNow(b, 'next');
+      // One endpoint moved on, the other still holds them all.
+      expect(ids((await a.events.read({}, first.cursor, 50)).events).slice(0, 8)).toEqual(ids(later));
+      // The slow one catches up too: what both have had beyond the cap goes with the next append.
+      expect(await a.webhookPositions.save(slow, 'holder-a', { cursor: last.cursor })).toBe(true);
+      const next = await publishAfterNow(b, 'next');
+      await expect(a.events.read({}, first.cursor, 50)).rejects.toBeInstanceOf(CursorExpiredError);
+      const kept = (await a.events.read({}, undefined, 50)).events;
+      expect(ids(kept)).toEqual([last.id, ...ids(kept).slice(1, -1), next.id]);
+      expect(ids(kept)).not.toContain(later[0]!.id);
+    });
+
+    it('an endpoint configured (hold) holds the log from the oldest event before its first save, from its position after', async () => {
+      const [a, b] = await replicas({ ...DEFAULT_EVENT_LOG, maxLength: 3 });
+      const endpoint = fresh('endpoint');
+      await b.webhookPositions.hold(endpoint);
+      const first = await publishAfterNow(a, 'held');
+      const later: LoggedEvent[] = [];
+      for (let i = 0; i < 5; i++) later.push(await publishAfterNow(b, 'later'));
+      expect(ids((await a.events.read({}, first.cursor, 50)).events)).toEqual(ids(later));
+      expect(await a.webhookPositions.lease(endpoint, 'holder-a', 60_000)).toBe(true);
+      expect(await a.webhookPositions.save(endpoint, 'holder-a', { cursor: later.at(-1)!.cursor })).toBe(true);
+      // Configured anew (a restart): the hold follows the saved position, not the oldest entry.
+      await b.webhookPositions.hold(endpoint);
+      await publishAfterNow(b, 'next');
+      await expect(a.events.read({}, first.cursor, 50)).rejects.toBeInstanceOf(CursorExpiredError);
+    });
+
+    it('an endpoint taken out (forget) no longer holds the log', async () => {
+      const [a, b] = await replicas({ ...DEFAULT_EVENT_LOG, maxLength: 3 });
+      const [gone, staying] = [fresh('gone'), fresh('staying')];
+      const first = await publishAfterNow(a, 'held');
+      for (const endpoint of [gone, staying]) expect(await a.webhookPositions.lease(endpoint, 'holder-a', 60_000)).toBe(true);
+      expect(await a.webhookPositions.save(gone, 'holder-a', { cursor: first.cursor })).toBe(true);
+      const later: LoggedEvent[] = [];
+      for (let i = 0; i < 5; i++) later.push(await publishAfterNow(b, 'later'));
+      expect(await a.webhookPositions.save(staying, 'holder-a', { cursor: later.at(-1)!.cursor })).toBe(true);
+      await publishAfterNow(b, 'next');
+      expect(ids((await b.events.read({}, first.cursor, 50)).events).slice(0, 5)).toEqual(ids(later));
+      await b.webhookPositions.forget(gone);
+      await publishAfterNow(b, 'next');
+      await expect(a.events.read({}, first.cursor, 50)).rejects.toBeInstanceOf(CursorExpiredError);
+    });
+
+    it('the retention wins over a hold: an event older than it leaves, whoever still holds it', async () => {
+      let now = Date.now();
+      const [a, b] = await replicas({ ...DEFAULT_EVENT_LOG, retentionMs: 60_000, now: () => now });
+      const endpoint = fresh('endpoint');
+      const first = await a.events.publish(event(fresh('held')));
+      expect(await a.webhookPositions.lease(endpoint, 'holder-a', 60_000)).toBe(true);
+      expect(await a.webhookPositions.save(endpoint, 'holder-a', { cursor: first.cursor })).toBe(true);
+      now += 120_000;
+      await b.events.publish(event(fresh('later')));
+      await expect(b.events.read({}, first.cursor, 50)).rejects.toBeInstanceOf(CursorExpiredError);
     });
   });
 }

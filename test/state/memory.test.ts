@@ -5,8 +5,8 @@ import { stateContracts } from './contracts.js';
 
 stateContracts({
   kind: 'memory',
-  async replicas(): Promise<[SharedState, SharedState]> {
-    const state = memoryState();
+  async replicas(eventLog): Promise<[SharedState, SharedState]> {
+    const state = memoryState(eventLog);
     return [state, state];
   },
 });

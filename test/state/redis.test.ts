@@ -14,11 +14,11 @@ let n = 0;
 
 stateContracts({
   kind: 'redis',
-  async replicas(): Promise<[SharedState, SharedState]> {
+  async replicas(eventLog): Promise<[SharedState, SharedState]> {
     // A prefix per test: no test sees another's keys or events.
     const prefix = `${runPrefix}${++n}:`;
-    const a = redisState(TEST_REDIS_URL, prefix);
-    const b = redisState(TEST_REDIS_URL, prefix);
+    const a = redisState(TEST_REDIS_URL, prefix, undefined, eventLog);
+    const b = redisState(TEST_REDIS_URL, prefix, undefined, eventLog);
     return [a, b];
   },
 });
@@ -50,6 +50,7 @@ it('keeps every key under its prefix (checked against Redis itself)', async () =
         `${prefix}events:id:probe`,
         `${prefix}webhook:lease:w`,
         `${prefix}webhook:pos:w`,
+        `${prefix}events:holds`,
       ].sort(),
     );
     expect(await state.reachable()).toBe(true);

@@ -1,10 +1,18 @@
 /**
  * MemoryEventBus and its bounded Subscriber: events reach matching subscribers in publish order, a
- * provider filter holds, and a subscriber that stops reading is ended with SlowSubscriberError and
- * dropped from the bus instead of queueing without bound.
+ * provider filter holds, and a subscriber that falls behind its queue reads on from the log instead of
+ * queueing without bound — ended with SlowSubscriberError only when the log no longer holds its place.
  */
 import { describe, expect, it } from 'vitest';
-import { MemoryEventBus, PAGE_SCAN_LIMIT, SlowSubscriberError, Subscriber, type LoggedEvent, type PaymentEventValue } from '../../src/events/bus.js';
+import {
+  FollowingSubscription,
+  MemoryEventBus,
+  PAGE_SCAN_LIMIT,
+  SlowSubscriberError,
+  Subscriber,
+  type LoggedEvent,
+  type PaymentEventValue,
+} from '../../src/events/bus.js';
 import { CursorExpiredError } from '../../src/events/log.js';
 
 /** A page of the log as `read` answers it: read on after its last event. */
@@ -49,14 +57,14 @@ describe('MemoryEventBus', () => {
     await bus.publish(talo);
     const tp = await bus.publish(event('TELEPAGOS'));
     expect(await telepagos.next()).toEqual({ value: tp, done: false });
-    expect((telepagos as Subscriber).queued).toBe(0);
+    expect((telepagos as FollowingSubscription).queued).toBe(0);
     await bus.close();
   });
 
   it('events published before subscribing are not replayed', async () => {
     const bus = new MemoryEventBus();
     await bus.publish(event());
-    const sub = bus.subscribe({}) as Subscriber;
+    const sub = bus.subscribe({}) as FollowingSubscription;
     expect(sub.queued).toBe(0);
     await bus.close();
   });
@@ -83,35 +91,37 @@ describe('MemoryEventBus', () => {
   });
 });
 
-describe('slow subscribers are bounded', () => {
-  it('a subscriber that falls more than the limit behind is ended with SlowSubscriberError and dropped', async () => {
-    const limit = 3;
-    const bus = new MemoryEventBus(limit);
-    const slow = bus.subscribe({}) as Subscriber;
-    const fast = bus.subscribe({});
-    const received: PaymentEventValue[] = [];
-    // The fast one reads everything as it comes.
-    const reading = (async () => {
-      for await (const e of fast) {
-        received.push(e);
-        if (received.length === 10) break;
-      }
-    })();
-    for (let i = 0; i < limit; i++) await bus.publish(event());
-    expect(slow.queued).toBe(limit);
-    expect(bus.subscriberCount).toBe(2);
-
-    await bus.publish(event()); // one more than the slow subscriber can hold
+describe('slow subscribers are bounded, and lose nothing while the log holds their place', () => {
+  it('a subscriber that falls more than its queue behind reads on from the log: every event once, in order', async () => {
+    const bus = new MemoryEventBus(3);
+    const slow = bus.subscribe({}) as FollowingSubscription;
+    const sent = [];
+    for (let i = 0; i < 40; i++) sent.push(await bus.publish(event()));
+    // Its queue overflowed long ago: it left the bus's live list, holding one event, not forty.
+    expect(bus.subscriberCount).toBe(0);
+    expect(slow.queued).toBe(1);
+    const got = [];
+    for (let i = 0; i < 40; i++) got.push((await slow.next()).value);
+    expect(got).toEqual(sent);
+    // Back to following live, listening anew.
     expect(bus.subscriberCount).toBe(1);
-    expect(slow.queued).toBe(0); // its backlog is released, not kept
-    await expect(slow.next()).rejects.toBeInstanceOf(SlowSubscriberError);
-    await expect(slow.next()).resolves.toEqual({ value: undefined, done: true });
+    const live = bus.publish(event());
+    expect((await slow.next()).value).toEqual(await live);
+    await bus.close();
+  });
 
-    // Further events neither reach nor accumulate in the dropped subscriber; the fast one is unaffected.
-    for (let i = 0; i < 6; i++) await bus.publish(event());
-    expect(slow.queued).toBe(0);
-    await reading;
-    expect(received).toHaveLength(10);
+  it('a subscriber whose place left the log is ended with SlowSubscriberError (after the events it was holding), then done', async () => {
+    const bus = new MemoryEventBus(3, { retentionMs: 3_600_000, maxLength: 5 });
+    const slow = bus.subscribe({});
+    const sent = [];
+    for (let i = 0; i < 20; i++) sent.push(await bus.publish(event()));
+    // The oldest event queued is kept to say where it was; the log has moved on past it.
+    expect((await slow.next()).value).toEqual(sent[0]);
+    const error = await slow.next().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SlowSubscriberError);
+    expect((error as Error).message).toMatch(/no longer kept.*subscribe again/);
+    await expect(slow.next()).resolves.toEqual({ value: undefined, done: true });
+    expect(bus.subscriberCount).toBe(0);
     await bus.close();
   });
 
@@ -119,7 +129,8 @@ describe('slow subscribers are bounded', () => {
     let ended: Subscriber | undefined;
     const sub = new Subscriber({}, (s) => (ended = s), 2);
     for (let i = 0; i < 1_000; i++) sub.push({ ...event(), cursor: `c${i}` });
-    expect(sub.queued).toBe(0);
+    // Ended at the first overflow, holding its oldest event only (where its consumer reads on from in the log).
+    expect(sub.queued).toBe(1);
     expect(ended).toBe(sub);
   });
 

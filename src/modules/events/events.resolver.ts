@@ -1,8 +1,8 @@
 import { Arg, Ctx, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { GatewayContext } from '../../context.js';
-import type { EventFilter, LoggedEvent } from '../../events/bus.js';
+import { SlowSubscriberError, type EventFilter, type LoggedEvent } from '../../events/bus.js';
 import { CursorExpiredError } from '../../events/log.js';
-import { cursorExpiredError } from '../../graphql/errors.js';
+import { cursorExpiredError, subscriberTooSlowError } from '../../graphql/errors.js';
 import { checkFirst } from '../../graphql/relay/connection.js';
 import { ProviderEnum } from '../common/enums.js';
 import { PaymentEvent, PaymentEventConnection } from './payment-event.type.js';
@@ -14,6 +14,44 @@ async function orExpired<T>(reading: Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof CursorExpiredError) throw cursorExpiredError(error.message);
     throw error;
+  }
+}
+
+/** What the source yields last when its subscriber fell behind the log: the resolver answers it as SUBSCRIBER_TOO_SLOW. */
+interface TooSlow {
+  tooSlow: string;
+}
+
+/**
+ * The subscription's source, with SlowSubscriberError turned into a last value (`TooSlow`), then done:
+ * graphql-js passes a source's own error on as a failure of the whole stream (graphql-ws closes the
+ * socket with 4500 "Internal server error"), while a resolver's error is an answer the client can read.
+ * Not an async generator: `return()` must reach the source even while it waits.
+ */
+class ReportingTooSlow implements AsyncIterableIterator<LoggedEvent | TooSlow> {
+  private ended = false;
+
+  constructor(private readonly source: AsyncIterableIterator<LoggedEvent>) {}
+
+  async next(): Promise<IteratorResult<LoggedEvent | TooSlow>> {
+    if (this.ended) return { value: undefined, done: true };
+    try {
+      return await this.source.next();
+    } catch (error) {
+      if (!(error instanceof SlowSubscriberError)) throw error;
+      this.ended = true;
+      return { value: { tooSlow: error.message }, done: false };
+    }
+  }
+
+  async return(): Promise<IteratorResult<LoggedEvent | TooSlow>> {
+    this.ended = true;
+    await this.source.return?.();
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<LoggedEvent | TooSlow> {
+    return this;
   }
 }
 
@@ -32,11 +70,12 @@ export class EventsResolver {
       const filter: EventFilter = { provider };
       const events = (context as GatewayContext).events;
       // An empty `after` is a cursor like any other (and not one of ours), as in `events`.
-      return after === undefined || after === null ? events.subscribe(filter) : orExpired(events.resume(filter, after));
+      if (after === undefined || after === null) return new ReportingTooSlow(events.subscribe(filter));
+      return orExpired(events.resume(filter, after)).then((source) => new ReportingTooSlow(source));
     },
   })
   paymentEvents(
-    @Root() event: LoggedEvent,
+    @Root() event: LoggedEvent | TooSlow,
     @Arg('provider', () => ProviderEnum, { nullable: true, description: 'Only events of this provider.' }) _provider?: ProviderEnum,
     @Arg('after', () => String, {
       nullable: true,
@@ -44,6 +83,7 @@ export class EventsResolver {
     })
     _after?: string | null,
   ): LoggedEvent {
+    if ('tooSlow' in event) throw subscriberTooSlowError(event.tooSlow);
     return event;
   }
 

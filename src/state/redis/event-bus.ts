@@ -1,10 +1,10 @@
 /**
  * Payment events across replicas, over a Redis stream (`<prefix>events:log`, issue 28): `publish`
- * appends to the stream (one order for every replica; entries beyond EVENT_LOG_MAX_LENGTH or older
- * than EVENT_RETENTION_HOURS are trimmed as new ones come), and every replica reads the stream from the
+ * appends to the stream (one order for every replica; entries older than EVENT_RETENTION_HOURS, and
+ * entries beyond EVENT_LOG_MAX_LENGTH that every webhook endpoint has had, are trimmed as new ones come), and every replica reads the stream from the
  * last entry it delivered (XREAD BLOCK on a connection of its own) and hands each entry to its own
  * subscribers. Local delivery goes through the stream too, so every replica sees the same order, and a
- * subscriber resuming after a cursor reads the stream's range before the live entries (../../events/bus.ts).
+ * subscriber resuming after a cursor (or fallen behind) reads the stream's range before the live entries (../../events/bus.ts).
  *
  * Each event id is appended once (`<prefix>events:id:<event id>` names its entry, kept for the retention).
  *
@@ -15,7 +15,15 @@
  * none) after an outage reads the new stream from its start.
  */
 import type { Redis } from 'ioredis';
-import { LocalSubscribers, readPage, ResumedSubscription, type EventBus, type EventFilter, type EventPage, type PaymentEventValue } from '../../events/bus.js';
+import {
+  FollowingSubscription,
+  LocalSubscribers,
+  readPage,
+  type EventBus,
+  type EventFilter,
+  type EventPage,
+  type PaymentEventValue,
+} from '../../events/bus.js';
 import {
   checkRetention,
   CursorExpiredError,
@@ -30,13 +38,17 @@ import {
   type RangeReader,
 } from '../../events/log.js';
 import { guarded } from './connection.js';
+import { holdsKey } from './webhook-positions.js';
 
 /** How long one XREAD waits for new entries; the reader's connection allows this plus the command deadline. */
 export const EVENT_READ_BLOCK_MS = 2_000;
 
-// Appends an entry (creating the log's epoch with the first), trims by length and by age; returns the
-// epoch and id. An event id already appended (KEYS[3], kept for the retention) is not appended again: a
-// publish that timed out may still run late, after its caller published the event anew (see `guarded`).
+// Appends an entry (creating the log's epoch with the first), trims by age, then by length what no
+// webhook endpoint holds (KEYS[4], the holds' sorted set: entries from the oldest hold's millisecond on
+// stay); returns the epoch and id. An event id already appended (KEYS[3], kept for the retention) is not
+// appended again: a publish that timed out may still run late, after its caller published the event
+// anew (see `guarded`). One append trims at most TRIM_BATCH entries past the cap by length, so a hold
+// that moves far at once is caught up over the next appends rather than in one long script.
 const APPEND = `
 local epoch = redis.call('GET', KEYS[2])
 local seen = redis.call('GET', KEYS[3])
@@ -47,11 +59,27 @@ if not epoch then
   epoch = ARGV[1]
   redis.call('SET', KEYS[2], epoch)
 end
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', 'ep', epoch, 'ev', ARGV[3])
+local id = redis.call('XADD', KEYS[1], '*', 'ep', epoch, 'ev', ARGV[3])
 redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[4])
+local over = redis.call('XLEN', KEYS[1]) - tonumber(ARGV[2])
+if over > 0 then
+  local hold = redis.call('ZRANGE', KEYS[4], 0, 0, 'WITHSCORES')
+  if #hold == 0 then
+    redis.call('XTRIM', KEYS[1], 'MAXLEN', '~', ARGV[2])
+  elseif tonumber(hold[2]) > 0 then
+    local before = redis.call('XRANGE', KEYS[1], '-', '(' .. string.format('%d', tonumber(hold[2])) .. '-0', 'COUNT', math.min(over, tonumber(ARGV[6])))
+    if #before > 0 then
+      local ms, seq = string.match(before[#before][1], '(%d+)-(%d+)')
+      redis.call('XTRIM', KEYS[1], 'MINID', ms .. '-' .. string.format('%d', tonumber(seq) + 1))
+    end
+  end
+end
 redis.call('SET', KEYS[3], id, 'PX', ARGV[5])
 return {epoch, id}
 `;
+
+/** The most entries one append trims by length when webhook endpoints hold the log. */
+const TRIM_BATCH = 1_000;
 
 type StreamEntry = [id: string, fields: string[]];
 
@@ -78,6 +106,7 @@ export class RedisEventBus implements EventBus {
   private readonly stream: string;
   private readonly epochKey: string;
   private readonly idPrefix: string;
+  private readonly holdsKey: string;
   private readonly ready: Promise<void>;
   private readonly options: EventLogOptions;
   /** The last entry this replica delivered (or the stream's newest when it started), and its epoch. */
@@ -103,6 +132,7 @@ export class RedisEventBus implements EventBus {
     this.stream = `${prefix}events:log`;
     this.epochKey = `${prefix}events:epoch`;
     this.idPrefix = `${prefix}events:id:`;
+    this.holdsKey = holdsKey(prefix);
     this.options = options;
     let started!: () => void;
     this.ready = new Promise((resolve) => (started = resolve));
@@ -170,15 +200,17 @@ export class RedisEventBus implements EventBus {
     const [epoch, id] = (await guarded(() =>
       this.redis.eval(
         APPEND,
-        3,
+        4,
         this.stream,
         this.epochKey,
         appended,
+        this.holdsKey,
         newEpoch(),
         this.options.maxLength,
         JSON.stringify(event),
         String(minId),
         this.options.retentionMs,
+        TRIM_BATCH,
       ),
     )) as [string, string];
     return { ...event, cursor: encodeEventCursor(epoch, parsePosition(id)!) };
@@ -202,11 +234,11 @@ export class RedisEventBus implements EventBus {
   };
 
   subscribe(filter: EventFilter): AsyncIterableIterator<LoggedEvent> {
-    return this.local.subscribe(filter);
+    return FollowingSubscription.follow(() => this.local.subscribe(filter), this.range, filter);
   }
 
   resume(filter: EventFilter, after: string): Promise<AsyncIterableIterator<LoggedEvent>> {
-    return ResumedSubscription.start(() => this.local.subscribe(filter), this.range, filter, after);
+    return FollowingSubscription.resume(() => this.local.subscribe(filter), this.range, filter, after);
   }
 
   read(filter: EventFilter, after: string | undefined, first: number): Promise<EventPage> {
