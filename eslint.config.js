@@ -14,7 +14,7 @@ import globals from 'globals';
  * forbids `target` importing `from`. `src/providers/provider.ts` (the provider ids, a file with no
  * imports) counts as domain: `domain/models.ts` names the provider of a record with it.
  */
-const LAYER_RULE = 'imports go one way: domain <- providers <- events, state <- modules | webhooks <- server (README, House rules)';
+const LAYER_RULE = 'imports go one way: domain <- providers <- events, state <- modules | webhooks <- server (docs/contributing.md, House rules)';
 const layers = [
   { target: './src/domain', from: './src/providers', except: ['./provider.ts'] },
   { target: './src/domain', from: ['./src/modules', './src/webhooks', './src/events', './src/graphql', './src/server.ts'] },

@@ -14,7 +14,7 @@
  * POSTed as JSON and the answer pretty-printed; a subscription prints each event as it arrives, over
  * graphql-ws on the same URL, until --count events, --timeout or Ctrl-C. Exit status: 0 without
  * errors, 1 when the answer has `errors` (or HTTP is not 2xx, or the server is unreachable), 2 for a
- * usage error.
+ * usage error. -h/--help prints the options on stdout and exits 0.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -23,7 +23,28 @@ const USAGE = `usage: npm run gql -- [-f FILE | -q QUERY | FILE] [--var name=val
                       [--variables JSON] [--operation NAME] [--count N] [--timeout SECONDS]
        (the operation is read from stdin when no file or query is given)`;
 
+const HELP = `${USAGE}
+
+Sends one GraphQL operation to the gateway and pretty-prints the answer. A subscription prints each
+event as it arrives, over graphql-ws on the same URL, until --count events, --timeout or Ctrl-C.
+
+  -f, --file FILE      the operation from FILE (also FILE alone); relative to where you are
+  -q, --query TEXT     the operation as an argument
+  --var name=value     a string variable (repeat for more)
+  --var name:=json     a JSON variable: a number, true, an object… (repeat for more)
+  --variables JSON     the variables as one JSON object
+  --operation NAME     which operation of the document to run
+  --count N            subscriptions: exit 0 after N events
+  --timeout SECONDS    subscriptions: stop after SECONDS (exit 1 if --count events had not come)
+  -h, --help           this help
+
+Environment: GQL_URL (default http://localhost:4000/graphql), GQL_KEY (sent as Authorization: Bearer).
+Exit status: 0 without errors; 1 when the answer has errors, HTTP is not 2xx or the gateway is
+unreachable; 2 for a usage error. npm run -s gql leaves out npm's own header lines.`;
+
 class UsageError extends Error {}
+/** -h/--help: not an error; the help goes to stdout and the exit status is 0. */
+class HelpRequested extends Error {}
 
 function parseArgs(argv) {
   const options = { variables: {}, file: undefined, query: undefined, operationName: undefined, count: undefined, timeoutSeconds: undefined };
@@ -33,7 +54,7 @@ function parseArgs(argv) {
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '-h' || arg === '--help') throw new UsageError('');
+    if (arg === '-h' || arg === '--help') throw new HelpRequested();
     else if (arg === '-f' || arg === '--file') options.file = next(i++, arg);
     else if (arg === '-q' || arg === '--query') options.query = next(i++, arg);
     else if (arg === '--operation') options.operationName = next(i++, arg);
@@ -162,6 +183,10 @@ async function main() {
     query = readQuery(options);
     if (!query.trim()) throw new UsageError('the operation is empty');
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      console.log(HELP);
+      return 0;
+    }
     if (!(error instanceof UsageError)) throw error;
     if (error.message) console.error(`gql: ${error.message}`);
     console.error(USAGE);

@@ -1,6 +1,6 @@
 /**
  * Domain objects: what provider mappers produce and GraphQL resolvers consume. Provider field names
- * never appear here, and GraphQL names never appear below it (see README.md, "Architecture").
+ * never appear here, and GraphQL names never appear below it (see docs/contributing.md, "Architecture").
  */
 import type { Context as TraceContext } from '@opentelemetry/api';
 import type { CancelSignal } from '../cancellation.js';

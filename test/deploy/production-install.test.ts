@@ -1,5 +1,5 @@
 /**
- * A production install, exactly as README.md "Deploying" tells it: `npm run build`, then package.json,
+ * A production install, exactly as docs/deploying.md "Production install" tells it: `npm run build`, then package.json,
  * package-lock.json and dist/ in an empty folder, `npm ci --omit=dev` there, and `node dist/main.js`:
  * compiled JavaScript with production dependencies only, no runtime transpiler. It starts once in
  * production against sandboxes run by this test (provider URLs, credentials, webhook secrets and

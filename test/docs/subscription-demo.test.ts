@@ -1,8 +1,8 @@
 /**
- * The README's subscription demo, end to end, wired as `npm start` wires its embedded sandboxes: the
- * README's subscription (over graphql-ws, as docs/subscriptions.md's client code does, and with
- * `npm run gql`), the README's settle command (the payment's global id, as the API shows it), and the
- * event that must arrive because the seeded payment notifies the gateway.
+ * The tour's subscription demo (docs/tour.md, "Live payment events"), end to end, wired as `npm start`
+ * wires its embedded sandboxes: the tour's subscription (over graphql-ws, as docs/subscriptions.md's
+ * client code does, and with `npm run gql`), the tour's settle command (the payment's global id, as the
+ * API shows it), and the event that must arrive because the seeded payment notifies the gateway.
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,9 +16,10 @@ import { blocksOf } from './blocks.js';
 import { BashSession } from './session.js';
 
 const ROOT = process.cwd();
-const readme = blocksOf(ROOT, 'README.md');
-const subscriptionBlock = readme.find((b) => b.kind === 'graphql' && /^\s*subscription\b/.test(b.code) && b.code.includes('provider: TALO'));
-const settleBlock = readme.find((b) => b.kind === 'shell' && /\/_sandbox\/payments\/\S+\/settle/.test(b.code));
+const TOUR = 'docs/tour.md';
+const tour = blocksOf(ROOT, TOUR);
+const subscriptionBlock = tour.find((b) => b.kind === 'graphql' && /^\s*subscription\b/.test(b.code) && b.code.includes('provider: TALO'));
+const settleBlock = tour.find((b) => b.kind === 'shell' && /\/_sandbox\/payments\/\S+\/settle/.test(b.code));
 const SEEDED_PENDING = 'VAR-4fd4ed0b-b2f8-48f2-9b2c-bd3487106c41';
 const globalId = (local: string) => Buffer.from(`Payment:TALO:${local}`).toString('base64url');
 
@@ -30,7 +31,7 @@ async function until(condition: () => boolean, ms: number): Promise<void> {
   while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
-/** The README's settle block, run in bash with the sandbox's real port. */
+/** The tour's settle block, run in bash with the sandbox's real port. */
 async function runSettleBlock(): Promise<string> {
   const shell = new BashSession(ROOT, process.env);
   try {
@@ -43,7 +44,7 @@ async function runSettleBlock(): Promise<string> {
   }
 }
 
-describe('the README subscription demo', () => {
+describe('the subscription demo of the tour (docs/tour.md)', () => {
   beforeAll(async () => {
     gw = await startTestGateway({ publicUrlIsGateway: true });
     await pointSandboxNotificationsAt(gw.config, gw.sandboxes);
@@ -52,12 +53,12 @@ describe('the README subscription demo', () => {
     await gw?.close();
   });
 
-  it('the README shows a subscription and a settle command with the global id of the seeded pending payment', () => {
+  it('the tour shows a subscription and a settle command with the global id of the seeded pending payment', () => {
     expect(subscriptionBlock).toBeDefined();
     expect(settleBlock?.code).toContain(`/_sandbox/payments/${globalId(SEEDED_PENDING)}/settle`);
   });
 
-  it('settling as the README shows delivers a PAYMENT_UPDATED event to the README subscription', async () => {
+  it('settling as the tour shows delivers a PAYMENT_UPDATED event to the tour subscription', async () => {
     const client = createClient({ url: gw.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
     const events: any[] = [];
     const errors: unknown[] = [];
