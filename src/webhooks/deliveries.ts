@@ -146,6 +146,8 @@ class EndpointWorker {
   private woken = false;
   private readonly abort = new AbortController();
   private readonly leaseMs: number;
+  /** When the lease must be renewed before the next attempt (see `holdLease`). */
+  private renewBy = 0;
 
   constructor(
     private app: WebhookApp,
@@ -219,6 +221,7 @@ class EndpointWorker {
     const { positions, events } = this.options;
     const id = this.endpoint.id;
     if (!(await positions.lease(id, this.holder, this.leaseMs))) return;
+    this.renewBy = Date.now() + (this.leaseMs - this.options.timeoutMs) / 2;
     while (this.running) {
       const position = await positions.get(id);
       let page;
@@ -240,7 +243,7 @@ class EndpointWorker {
       for (const event of page.events) {
         if (!this.running) return;
         if (!this.wants(event)) continue;
-        if (!(await this.deliver(event, position.failing?.id === event.id ? position.failing : undefined))) return;
+        if (!(await this.deliver(event, saved, position.failing?.id === event.id ? position.failing : undefined))) return;
         saved = event.cursor;
         this.options.onBacklog?.(this.app.name, id, wanted.length - wanted.indexOf(event) - 1);
       }
@@ -250,14 +253,25 @@ class EndpointWorker {
     }
   }
 
-  /** POSTs `event` until a 2xx answer or `retryHours`; false when the lease was lost or the worker stopped. */
-  private async deliver(event: LoggedEvent, failing: WebhookPosition['failing']): Promise<boolean> {
+  /**
+   * Renews the lease when what is left of it might not outlast an attempt (an attempt does not renew it):
+   * not before every event, so a busy endpoint costs one shared-state write per event (its position), not two.
+   */
+  private async holdLease(): Promise<boolean> {
+    const now = Date.now();
+    if (now < this.renewBy) return true;
+    if (!(await this.options.positions.lease(this.endpoint.id, this.holder, this.leaseMs))) return false;
+    this.renewBy = now + (this.leaseMs - this.options.timeoutMs) / 2;
+    return true;
+  }
+
+  /** POSTs `event` until a 2xx answer or `retryHours`; false when the lease was lost or the worker stopped. `previous`: the position before it. */
+  private async deliver(event: LoggedEvent, previous: string | undefined, failing: WebhookPosition['failing']): Promise<boolean> {
     const { positions, retryBaseMs, retryHours } = this.options;
     const id = this.endpoint.id;
     const body = JSON.stringify({ type: event.type, timestamp: event.occurredAt, data: eventData(event) });
-    const previous = (await positions.get(id)).cursor;
     for (;;) {
-      if (!this.running || !(await positions.lease(id, this.holder, this.leaseMs))) return false;
+      if (!this.running || !(await this.holdLease())) return false;
       const result = await this.post(event.id, body);
       if (!this.running) return false;
       if (result === 'ok') {
