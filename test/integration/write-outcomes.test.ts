@@ -217,6 +217,37 @@ describe('createCashout outcomes after a lost answer', () => {
     expect(events.filter((e) => e.type === 'CASHOUT_UPDATED')).toHaveLength(1);
     expect(transfersWith(gw(), input.referenceId)).toHaveLength(1);
   });
+
+  it('a found-out outcome whose announcement the bus failed is announced by the next reading (the watcher reads again): CASHOUT_UPDATED once, none lost', async () => {
+    const input = transfer(ref('announce'), '31.07');
+    await replays(gw(), 'conflict');
+    gw().sandboxes.telepagos.faults.add({ route: CASHOUT_ROUTE, mode: 'lose-answer', times: 1 });
+    const lost = await gw().query(CREATE_CASHOUT, { input });
+    expect(lost.body.data.createCashout.userErrors).toEqual([expect.objectContaining({ code: 'OUTCOME_UNKNOWN' })]);
+
+    const bus = gw().gateway.events;
+    const deps: CashoutDeps = {
+      providers: gw().gateway.providers,
+      idempotency: gw().gateway.state.idempotency,
+      events: bus,
+      logger: createLogger({ level: 'silent' }),
+      upstreamTimeoutMs: gw().config.upstreamTimeoutMs,
+    };
+    const down: typeof bus = Object.assign(Object.create(bus) as typeof bus, { publish: () => Promise.reject(new Error('the bus is down')) });
+    const failing: CashoutDeps = { ...deps, events: down };
+    // Found out and kept, but not announced: the reading fails, so the watcher reads again.
+    await expect(resolveUnknownCashout(failing, input.referenceId)).rejects.toThrow('the bus is down');
+    expect(await gw().gateway.state.idempotency.get(cashoutKey(input.referenceId))).toMatchObject({ state: 'completed' });
+    // The next reading announces it; the one after adds nothing.
+    expect(await resolveUnknownCashout(deps, input.referenceId)).toMatchObject({ status: 'CREATED', published: false });
+    expect(await resolveUnknownCashout(deps, input.referenceId)).toMatchObject({ status: 'CREATED' });
+    await waitForEvents(() => events.some((e) => e.type === 'CASHOUT_UPDATED'));
+    const announced = await bus.read({}, undefined, 100);
+    expect(
+      announced.events.filter((e) => e.type === 'CASHOUT_UPDATED' && (e.cashout as { referenceId?: string }).referenceId === input.referenceId),
+    ).toHaveLength(1);
+    expect(transfersWith(gw(), input.referenceId)).toHaveLength(1);
+  });
 });
 
 async function replays(gw: TestGateway, answer: 'result' | 'conflict'): Promise<void> {

@@ -188,18 +188,21 @@ export function createdCashout(provider: ProviderId, referenceId: string, outcom
   return cashoutValue(provider, outcome.cashoutId, { referenceId, transactionId: outcome.transactionId ?? null });
 }
 
-/** Tells subscribers that a transfer whose outcome was unknown is known now (once: by the attempt that settled it). */
-async function publishResolved(deps: CashoutDeps, referenceId: string, cashout: CashoutValue, observedAt = new Date().toISOString()): Promise<void> {
-  await deps.events
-    .publish({
-      id: eventId(cashout.provider, `resolved:${referenceId}`),
-      provider: cashout.provider,
-      type: 'CASHOUT_UPDATED',
-      occurredAt: observedAt,
-      observedAt,
-      cashout,
-    })
-    .catch((error: unknown) => deps.logger.warn({ err: error, referenceId }, 'CASHOUT_UPDATED (outcome found out) not published'));
+/**
+ * Tells subscribers that a transfer whose outcome was unknown is known now: CASHOUT_UPDATED, its id
+ * derived from the referenceId. The event log appends an event id once, so announcing again is harmless:
+ * every reading of a settled outcome announces it (`settled`), and an announcement the bus failed is made
+ * by the next reading (the watcher re-reads an unknown cash-out until a reading succeeds).
+ */
+async function announceResolved(deps: CashoutDeps, referenceId: string, cashout: CashoutValue, observedAt: string): Promise<void> {
+  await deps.events.publish({
+    id: eventId(cashout.provider, `resolved:${referenceId}`),
+    provider: cashout.provider,
+    type: 'CASHOUT_UPDATED',
+    occurredAt: observedAt,
+    observedAt,
+    cashout,
+  });
 }
 
 /** Sends the transfer unless this referenceId already has an outcome (or another request is sending it). */
@@ -218,7 +221,13 @@ export function sendOnce(ctx: GatewayContext, request: CashoutRequest): Promise<
   ).then(async (result) => {
     // The attempt that settled an unknown outcome tells subscribers, once (a replay does not).
     if (result.kind === 'fresh' && 'cashoutId' in result.outcome && result.outcome.foundOutAt) {
-      await publishResolved(deps, request.referenceId, createdCashout(deps.providers.sole('cashoutSink').provider, request.referenceId, result.outcome));
+      const cashout = createdCashout(deps.providers.sole('cashoutSink').provider, request.referenceId, result.outcome);
+      await announceResolved(deps, request.referenceId, cashout, result.outcome.foundOutAt).catch((error: unknown) =>
+        deps.logger.warn(
+          { err: error, referenceId: request.referenceId },
+          'CASHOUT_UPDATED (outcome found out) not published yet: the watcher publishes it on its next reading',
+        ),
+      );
     }
     return result;
   });
@@ -226,7 +235,7 @@ export function sendOnce(ctx: GatewayContext, request: CashoutRequest): Promise<
 
 /** What resolveUnknownCashout found: the outcome now, or why there is nothing to do. */
 export type CashoutResolution =
-  /** The transfer exists (found out now, or known already: `published` says whether this call told subscribers). */
+  /** The transfer exists (found out now, or known already: `published` says whether this call found it out; every reading of a found-out transfer announces it, once in the log). */
   | { status: 'CREATED'; cashout: CashoutValue; published: boolean }
   /** It was refused before any answer was lost: nothing moved (known already). */
   | { status: 'REFUSED'; userErrors: UserError[] }
@@ -285,10 +294,11 @@ export async function resolveUnknownCashout(deps: CashoutDeps, referenceId: stri
   return settled(deps, referenceId, outcome, true);
 }
 
+/** A settled outcome; a CREATED one found out is announced (again: a no-op once it is in the log; a bus failure throws, and the watcher reads again). */
 async function settled(deps: CashoutDeps, referenceId: string, outcome: CashoutOutcome, fresh: boolean): Promise<CashoutResolution> {
   if (!('cashoutId' in outcome)) return { status: 'REFUSED', userErrors: outcome.userErrors };
   const cashout = createdCashout(deps.providers.sole('cashoutSink').provider, referenceId, outcome);
-  if (fresh) await publishResolved(deps, referenceId, cashout, outcome.foundOutAt);
+  if (outcome.foundOutAt) await announceResolved(deps, referenceId, cashout, outcome.foundOutAt);
   return { status: 'CREATED', cashout, published: fresh };
 }
 
