@@ -52,11 +52,22 @@ export function webhookUrlProblem(raw: unknown, options: WebhookUrlOptions): str
     .replace(/^\[|\]$/g, '')
     .toLowerCase()
     .replace(/\.$/, '');
-  if (METADATA_HOSTS.has(host) || METADATA_ADDRESSES.has(host)) return 'must not be a cloud metadata address';
-  if (isIP(host) === 4 && host.startsWith('169.254.')) return 'must not be a link-local address (169.254.0.0/16: cloud metadata)';
-  if (isIP(host) === 6 && /^fe[89ab]/.test(host)) return 'must not be a link-local address (fe80::/10)';
-  const mapped = /^::ffff:(.+)$/.exec(host)?.[1];
-  if (mapped !== undefined && (mapped.startsWith('169.254.') || /^a9fe:/.test(mapped)))
+  if (METADATA_HOSTS.has(host)) return 'must not be a cloud metadata address';
+  return isIP(host) ? forbiddenAddress(host) : undefined;
+}
+
+/**
+ * Why a webhook may not be sent to the IP address `address` (a link-local or cloud metadata address),
+ * or undefined. Checked on the URL when the file loads, and on every address a host name resolves to
+ * when a delivery connects (src/webhooks/deliveries.ts), so a name pointing there is refused too.
+ */
+export function forbiddenAddress(address: string): string | undefined {
+  const ip = address.toLowerCase();
+  if (METADATA_ADDRESSES.has(ip)) return 'must not be a cloud metadata address';
+  if (isIP(ip) === 4 && ip.startsWith('169.254.')) return 'must not be a link-local address (169.254.0.0/16: cloud metadata)';
+  if (isIP(ip) === 6 && /^fe[89ab]/.test(ip)) return 'must not be a link-local address (fe80::/10)';
+  const mapped = /^::ffff:(.+)$/.exec(ip)?.[1];
+  if (mapped !== undefined && (mapped.startsWith('169.254.') || /^a9fe:/.test(mapped) || METADATA_ADDRESSES.has(mapped)))
     return 'must not be a link-local address (169.254.0.0/16: cloud metadata)';
   return undefined;
 }

@@ -13,10 +13,12 @@
  * the URL, the secret or the body: the endpoint is named by a hash of the app and its URL.
  */
 import { createHmac, randomUUID } from 'node:crypto';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import type { LookupFunction } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import type { WebhookApp } from '../auth/clients.js';
-import type { WebhookEndpoint } from '../auth/webhook-endpoints.js';
+import { forbiddenAddress, type WebhookEndpoint } from '../auth/webhook-endpoints.js';
 import type { EventBus, LoggedEvent } from '../events/bus.js';
 import { CursorExpiredError, positionOf } from '../events/log.js';
 import type { Logger } from '../logging.js';
@@ -40,6 +42,8 @@ export interface DeliveriesOptions {
   pollMs?: number;
   /** The clock of the retry window (tests move it). */
   now?: () => number;
+  /** Resolves endpoint host names (default the system's, dns.lookup); every address it gives is checked. */
+  resolve?: typeof dnsLookup;
   onOutcome?(client: string, endpoint: string, outcome: DeliveryOutcome): void;
   onBacklog?(client: string, endpoint: string, waiting: number): void;
 }
@@ -76,14 +80,41 @@ export function backoffMs(base: number, attempt: number): number {
   return Math.round(full / 2 + (Math.random() * full) / 2);
 }
 
+/** The error of a connection refused because the endpoint's host name resolved to a forbidden address. */
+export const FORBIDDEN_ADDRESS = 'EWEBHOOKADDRESS';
+
+/**
+ * A connection lookup that resolves every address of the host and refuses them all when any is a
+ * link-local or metadata address (../auth/webhook-endpoints.ts): the URL was checked when the file
+ * loaded, but a host name may point there — or be made to, between two deliveries.
+ */
+export function guardedLookup(resolve: typeof dnsLookup = dnsLookup): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+      if (error) return callback(error, '', 4);
+      const forbidden = addresses.map((a) => forbiddenAddress(a.address)).find((why) => why !== undefined);
+      if (forbidden || addresses.length === 0) {
+        const refused = Object.assign(new Error(`the webhook host resolves to an address it ${forbidden ?? 'must resolve'}`), { code: FORBIDDEN_ADDRESS });
+        return callback(refused, '', 4);
+      }
+      if (options.all) return (callback as unknown as (e: null, all: LookupAddress[]) => void)(null, addresses);
+      callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
+  };
+}
+
 /** Every replica's delivery workers: one per endpoint of every app in CLIENTS_FILE. */
 export class WebhookDeliveries {
   private readonly holder = randomUUID();
   private readonly workers = new Map<string, EndpointWorker>();
   private live?: AsyncIterableIterator<LoggedEvent>;
   private stopped = false;
+  /** Every delivery's connections: host names resolved through `guardedLookup`. */
+  private readonly agent: Agent;
 
-  constructor(private readonly options: DeliveriesOptions) {}
+  constructor(private readonly options: DeliveriesOptions) {
+    this.agent = new Agent({ connect: { lookup: guardedLookup(options.resolve) } });
+  }
 
   /** Starts, stops or updates the workers so they match `apps` (at start and on every CLIENTS_FILE reload). */
   update(apps: readonly WebhookApp[]): void {
@@ -100,7 +131,7 @@ export class WebhookDeliveries {
       const worker = this.workers.get(id);
       if (worker) worker.configure(app, endpoint);
       else {
-        const started = new EndpointWorker(app, endpoint, this.holder, this.options);
+        const started = new EndpointWorker(app, endpoint, this.holder, this.options, this.agent);
         this.workers.set(id, started);
         started.start();
       }
@@ -135,6 +166,7 @@ export class WebhookDeliveries {
     await live?.return?.();
     await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
     this.workers.clear();
+    await this.agent.close();
   }
 }
 
@@ -154,6 +186,7 @@ class EndpointWorker {
     private endpoint: WebhookEndpoint,
     private readonly holder: string,
     private readonly options: DeliveriesOptions,
+    private readonly agent: Agent,
   ) {
     this.leaseMs = options.leaseMs ?? Math.max(30_000, options.timeoutMs * 3);
   }
@@ -315,7 +348,7 @@ class EndpointWorker {
     const headers = signedHeaders(eventId, Math.floor(Date.now() / 1000), body, Buffer.from(this.endpoint.key.reveal(), 'base64'));
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.options.timeoutMs)]);
     try {
-      const response = await request(this.endpoint.url, { method: 'POST', headers, body, signal });
+      const response = await request(this.endpoint.url, { method: 'POST', headers, body, signal, dispatcher: this.agent });
       await response.body.dump();
       return response.statusCode >= 200 && response.statusCode < 300 ? 'ok' : String(response.statusCode);
     } catch (error) {

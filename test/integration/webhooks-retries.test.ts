@@ -131,3 +131,50 @@ it('a receiver down while the log passes its length cap gets every event afterwa
   expect(accepted.map((r) => (verifier.verify(r.body, r.headers as Record<string, string>) as { data: { id: string } }).data.id)).toEqual(published);
   expect(outcomes.filter((o) => o === 'failed')).toEqual([]);
 });
+
+it('a host name that resolves to a link-local (metadata) address is refused at connect time, before anything is sent; the same lookup lets a loopback name through', async () => {
+  const receiver = await startReceiver();
+  cleanups.push(() => receiver.close());
+  const port = new URL(receiver.url).port;
+  const state = memoryState();
+  cleanups.push(() => state.close());
+  const outcomes: { endpoint: string; outcome: DeliveryOutcome }[] = [];
+  const resolved: string[] = [];
+  // A resolver standing in for DNS: one name points at the metadata address, the other at the receiver.
+  const resolve = ((hostname: string, _options: unknown, callback: (error: Error | null, addresses: { address: string; family: number }[]) => void) => {
+    resolved.push(hostname);
+    callback(null, [{ address: hostname === 'hooks.metadata.test' ? '169.254.169.254' : '127.0.0.1', family: 4 }]);
+  }) as unknown as typeof import('node:dns').lookup;
+  const deliveries = new WebhookDeliveries({
+    events: state.events,
+    positions: state.webhookPositions,
+    logger: createLogger({ level: 'silent' }),
+    retryBaseMs: 10,
+    retryHours: 72,
+    timeoutMs: 1_000,
+    resolve,
+    onOutcome: (_client, endpoint, outcome) => outcomes.push({ endpoint, outcome }),
+  });
+  cleanups.push(() => deliveries.stop());
+  const registry = ClientRegistry.fromJson([
+    {
+      name: 'shop',
+      keySha256: 'e'.repeat(64),
+      scopes: ['read'],
+      webhooks: [
+        { url: `http://hooks.local.test:${port}/fine`, secret: TEST_WEBHOOK_SECRET },
+        { url: `http://hooks.metadata.test:${port}/metadata`, secret: TEST_WEBHOOK_SECRET },
+      ],
+    },
+  ]);
+  const [fine, metadata] = registry.webhookApps[0]!.endpoints.map((e) => e.id);
+  deliveries.update(registry.webhookApps);
+  await state.events.publish(event('resolved'));
+
+  await waitFor('the loopback name delivered', () => outcomes.some((o) => o.endpoint === fine && o.outcome === 'delivered'));
+  await waitFor('the metadata name refused twice', () => outcomes.filter((o) => o.endpoint === metadata && o.outcome === 'retried').length >= 2);
+  expect(resolved).toEqual(expect.arrayContaining(['hooks.local.test', 'hooks.metadata.test']));
+  // Nothing was sent for it: every request the receiver got was the loopback endpoint's.
+  expect(receiver.arrived.map((r) => r.headers.host)).toEqual([`hooks.local.test:${port}`]);
+  expect(outcomes.filter((o) => o.endpoint === metadata && o.outcome === 'delivered')).toEqual([]);
+});
