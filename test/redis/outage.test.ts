@@ -16,6 +16,8 @@ const CREATE_CASHOUT = `mutation($input: CreateCashoutInput!) { createCashout(in
 const BALANCE = `{ account(provider: TELEPAGOS) { balance { amount currency } } }`;
 const TUPAY_BALANCE = `{ account(provider: TUPAY) { balance { amount currency } } }`;
 const ACCOUNTS = `{ accounts { provider balance { amount currency } } }`;
+const CREATE_PAYMENT = `mutation { createPayment(input: { price: { amount: "1500", currency: ARS }, externalId: "outage-order",
+  redirectUrl: "https://shop.example/done" }) { payment { id } userErrors { field message code } } }`;
 
 const prefix = testPrefix('outage');
 let redis: PrivateRedis;
@@ -100,6 +102,17 @@ describe('a Redis outage', () => {
       }),
     ]);
     expect(sandboxes.tupay.log.count()).toBe(0);
+    // A mutation that would need one answers it as a user error, nothing sent.
+    sandboxes.talo.log.clear();
+    const payment = await replica.query(CREATE_PAYMENT);
+    expect(payment.body.errors).toBeUndefined();
+    expect(payment.body.data.createPayment).toEqual({
+      payment: null,
+      userErrors: [
+        { field: null, code: 'PROVIDER_UNAVAILABLE', message: expect.stringMatching(/^TALO cannot be called: .*\(Redis\) is unavailable; nothing was sent/) },
+      ],
+    });
+    expect(sandboxes.talo.log.count()).toBe(0);
 
     // Redis returns on the same port (empty: no persistence): the replica reconnects by itself.
     await redis.start();
