@@ -50,7 +50,7 @@ function listenProblem(error: unknown, config: Config): string | undefined {
   const where = `${config.host}:${config.port}`;
   switch ((error as NodeJS.ErrnoException).code) {
     case 'EADDRINUSE':
-      return `PORT ${config.port} is already in use on ${config.host} (another server listens there): stop it, or set PORT to a free port, e.g. PORT=${config.port === 4100 ? 4200 : 4100} npm start`;
+      return `PORT ${config.port} is already in use on ${config.host} (another server listens there): stop it, or set PORT to a free port, e.g. PORT=${config.port === 4100 ? 4200 : 4100}`;
     case 'EACCES':
       return `PORT ${config.port} needs privileges this process lacks (ports below 1024): set PORT to 1024 or above`;
     case 'EADDRNOTAVAIL':
