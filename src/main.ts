@@ -42,6 +42,24 @@ async function startEmbeddedSandboxes(): Promise<RunningSandboxes> {
   }
 }
 
+/**
+ * Why the gateway cannot listen where it was told, as one line naming the variable to change, or
+ * undefined for another failure. (4000 is also Apollo Server's default port, so it is often taken.)
+ */
+function listenProblem(error: unknown, config: Config): string | undefined {
+  const where = `${config.host}:${config.port}`;
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return `PORT ${config.port} is already in use on ${config.host} (another server listens there): stop it, or set PORT to a free port, e.g. PORT=${config.port === 4100 ? 4200 : 4100}`;
+    case 'EACCES':
+      return `PORT ${config.port} needs privileges this process lacks (ports below 1024): set PORT to 1024 or above`;
+    case 'EADDRNOTAVAIL':
+      return `HOST ${config.host} is not an address of this machine (cannot listen on ${where}): set HOST to one of its addresses, e.g. 127.0.0.1 or 0.0.0.0`;
+    default:
+      return undefined;
+  }
+}
+
 /** Every problem of CLIENTS_FILE and its manifests, one line each, then exit 2. */
 function exitWithProblems(error: ClientsFileError): never {
   for (const problem of error.problems) console.error(`Configuration error: ${problem}`);
@@ -111,7 +129,15 @@ async function main(): Promise<void> {
     if (error instanceof ClientsFileError) exitWithProblems(error);
     throw error;
   }
-  await gateway.app.listen({ port: config.port, host: config.host });
+  try {
+    await gateway.app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    const problem = listenProblem(error, config);
+    if (!problem) throw error;
+    console.error(`Configuration error: ${problem}`);
+    await output.flushWithin(LOG_FLUSH_MS);
+    process.exit(2);
+  }
   const address = gateway.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql`;
@@ -121,16 +147,20 @@ async function main(): Promise<void> {
 
   if (sandboxes) await pointSandboxNotificationsAt(config, sandboxes);
 
-  console.log(`\nPasarela gateway: ${url}${config.explorer === 'off' ? '' : '  (open it in a browser: the explorer)'}`);
-  if (sandboxes) {
-    console.log(`Embedded provider sandboxes (no provider URL configured):
-  TelePagos ${sandboxes.telepagos.url}
-  Talo      ${sandboxes.talo.url}
-  Tupay     ${sandboxes.tupay.url}`);
+  // The same facts as one log line for log collectors, and as a banner for a person on stderr, so
+  // stdout carries only JSON log lines.
+  const sandboxUrls = sandboxes && { telepagos: sandboxes.telepagos.url, talo: sandboxes.talo.url, tupay: sandboxes.tupay.url };
+  logger.info({ url, ...(sandboxUrls ? { sandboxes: sandboxUrls } : { providers: gateway.providers.configured }) }, 'listening');
+  console.error(`\nPasarela gateway: ${url}${config.explorer === 'off' ? '' : '  (open it in a browser: the explorer)'}`);
+  if (sandboxUrls) {
+    console.error(`Embedded provider sandboxes (no provider URL configured):
+  TelePagos ${sandboxUrls.telepagos}
+  Talo      ${sandboxUrls.talo}
+  Tupay     ${sandboxUrls.tupay}`);
   } else {
-    console.log(`Providers: ${gateway.providers.configured.join(', ') || 'none configured'}`);
+    console.error(`Providers: ${gateway.providers.configured.join(', ') || 'none configured'}`);
   }
-  console.log(`\nTry:\n${EXAMPLE_QUERY}\n`);
+  console.error(`\nTry:\n${EXAMPLE_QUERY}\n`);
 
   /**
    * Graceful shutdown: stop accepting; requests in flight finish (up to SHUTDOWN_GRACE_MS); WebSockets

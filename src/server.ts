@@ -2,7 +2,7 @@
  * The gateway's HTTP surface: Apollo Server 5 on Fastify at /graphql (with the EXPLORER page, see
  * src/explorer/), documents sent by id run without Apollo (src/graphql/persisted-http.ts), CORS for
  * configured origins, CSRF prevention, a request id on every request (accepted from X-Request-Id when
- * well-formed, echoed back), /healthz and /readyz.
+ * well-formed, echoed back), /healthz (also at /.well-known/apollo/server-health) and /readyz.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
@@ -346,7 +346,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   watcher.start();
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  // Liveness, also at the path Apollo-aware tools (load balancers, Apollo's own checks) probe.
+  const alive = async () => ({ status: 'ok' });
+  app.get('/healthz', alive);
+  app.get('/.well-known/apollo/server-health', alive);
   app.get('/metrics', async (_request, reply) => reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics()));
   app.get('/readyz', async (_request, reply) => {
     const reachable = await state.reachable();

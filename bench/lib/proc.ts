@@ -17,7 +17,7 @@ export interface Proc {
   name: string;
   pid: number;
   child: ChildProcess;
-  /** Resolves with the first stdout line matching `ready`. */
+  /** Resolves with the first stdout or stderr line matching `ready`. */
   ready: Promise<RegExpMatchArray>;
   /** Everything the process wrote on stderr (for crash reports). */
   stderr(): string;
@@ -28,8 +28,8 @@ const running = new Set<Proc>();
 
 /**
  * Runs a TypeScript file with `node --import tsx` (one process, so the pid is the server itself, not a
- * tsx wrapper), or a `.js` file (the production build) with plain `node`. `ready` matches a stdout line
- * that says the process is listening.
+ * tsx wrapper), or a `.js` file (the production build) with plain `node`. `ready` matches a stdout or
+ * stderr line that says the process is listening.
  */
 export function startTs(name: string, file: string, env: Record<string, string>, ready: RegExp, nodeArgs: string[] = []): Proc {
   const child = spawn(process.execPath, [...(file.endsWith('.js') ? [] : ['--import', 'tsx']), ...nodeArgs, file], {
@@ -39,23 +39,30 @@ export function startTs(name: string, file: string, env: Record<string, string>,
   });
   let err = '';
   let out = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    err = (err + chunk.toString()).slice(-20_000);
-  });
+  let matched = false;
   const proc: Proc = {
     name,
     pid: child.pid!,
     child,
     ready: new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${name} did not start within 60 s\n${err}`)), 60_000);
-      child.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = out.match(ready);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match);
+      // Until ready, each stream is searched on its own (the gateway prints its banner on stderr).
+      const watch = (chunk: string, stream: string): string => {
+        const text = stream + chunk;
+        if (!matched) {
+          const match = text.match(ready);
+          if (match) {
+            matched = true;
+            clearTimeout(timer);
+            resolve(match);
+          }
         }
-        if (out.length > 100_000) out = out.slice(-10_000);
+        return text.length > 100_000 ? text.slice(-10_000) : text;
+      };
+      child.stdout!.on('data', (chunk: Buffer) => (out = watch(chunk.toString(), out)));
+      child.stderr!.on('data', (chunk: Buffer) => {
+        err = watch(chunk.toString(), err);
+        if (err.length > 20_000) err = err.slice(-20_000);
       });
       child.once('exit', (code) => {
         clearTimeout(timer);

@@ -1,6 +1,6 @@
 /**
  * The page browsers get at GET /graphql (EXPLORER): the self-hosted GraphiQL, Apollo Sandbox (from
- * Apollo's CDN) or nothing. It is only a page: every operation it runs goes through /graphql like any
+ * Apollo's CDN) or, with EXPLORER=off, a static page saying there is none. It is only a page: every operation it runs goes through /graphql like any
  * client's, with the same authentication, scopes and limits (and no introspection in production).
  * Apollo Studio's origins are allowed by CORS only while Apollo Sandbox is the explorer.
  */
@@ -12,6 +12,7 @@ import type { Config } from '../config.js';
 import { explorerAssets } from './assets.js';
 import { ASSET_PREFIX, explorerPage } from './page.js';
 import { exampleTabs } from './tabs.js';
+import { registerExplorerOffPage } from './off-page.js';
 
 /** Where Apollo Sandbox runs in a browser; allowed by CORS only with EXPLORER=apollo-sandbox. */
 export const APOLLO_SANDBOX_ORIGINS = ['https://studio.apollographql.com', 'https://sandbox.embed.apollographql.com'];
@@ -47,8 +48,12 @@ export function explorerLandingPage(config: Pick<Config, 'explorer'>, options: E
   };
 }
 
-/** The routes of the self-hosted explorer's files (none unless EXPLORER=graphiql). */
+/**
+ * The routes of the self-hosted explorer's files (none unless EXPLORER=graphiql); with EXPLORER=off, the
+ * page telling a browser there is no explorer (./off-page.ts).
+ */
 export async function registerExplorer(app: FastifyInstance, config: Pick<Config, 'explorer'>): Promise<void> {
+  if (config.explorer === 'off') return registerExplorerOffPage(app);
   if (config.explorer !== 'graphiql') return;
   app.get<{ Params: { version: string; file: string } }>(`${ASSET_PREFIX}/:version/:file`, async (request, reply) => {
     const assets = await explorerAssets();

@@ -98,6 +98,9 @@ export function providerUserError(error: unknown, field: string[] | null = null,
       );
     case 'NOT_CONFIGURED':
       return userError(null, `${error.message}; nothing was sent`, UserErrorCode.PROVIDER_UNAVAILABLE);
+    case 'STATE_UNAVAILABLE':
+      // Its message names the provider and the cause, and says nothing was sent.
+      return userError(null, error.message, UserErrorCode.PROVIDER_UNAVAILABLE);
     default: {
       const advice = failureOutcome(error) === 'not_sent' ? 'nothing was sent; retrying is safe' : retryAdvice(retry);
       return userError(

@@ -68,7 +68,8 @@ export class CredentialManager {
   /**
    * A credential that will still be valid for at least the margin. When the store cannot be reached
    * (shared state down or not answering), the last credential seen is used while it has not expired:
-   * it is only due for renewal, and a renewal needs the store.
+   * it is only due for renewal, and a renewal needs the store. Without one, the call fails as this
+   * provider's PROVIDER_UNAVAILABLE (reason STATE_UNAVAILABLE), nothing sent.
    */
   async current(requestId?: string, trace?: TraceContext): Promise<string> {
     if (this.fresh(this.local)) return this.local.value;
@@ -81,8 +82,18 @@ export class CredentialManager {
       return await this.renew(requestId, trace);
     } catch (error) {
       const local = this.local as StoredCredential | undefined; // adopt() may have set it since the check above
-      if (error instanceof StateUnavailableError && local && !this.refused.includes(local.value) && local.expiresAtMs > Date.now()) return local.value;
-      throw error;
+      if (!(error instanceof StateUnavailableError)) throw error;
+      if (local && !this.refused.includes(local.value) && local.expiresAtMs > Date.now()) return local.value;
+      const { provider } = this.options;
+      throw new ProviderError(
+        `${provider} cannot be called: its credential cannot be renewed while shared state (Redis) is unavailable; nothing was sent, retry once Redis is back`,
+        {
+          provider,
+          reason: 'STATE_UNAVAILABLE',
+          requestId,
+          cause: error,
+        },
+      );
     }
   }
 
@@ -111,12 +122,19 @@ export class CredentialManager {
     });
   }
 
-  /** Forgets `value` (only if it is still the current one: a newer credential stays). */
+  /**
+   * Forgets `value` (only if it is still the current one: a newer credential stays). Without shared
+   * state it is forgotten here only (never used again by this replica; the others learn by their own refusal).
+   */
   async invalidate(value: string): Promise<void> {
     if (!this.refused.includes(value)) this.refused.push(value);
     if (this.refused.length > REFUSED_REMEMBERED) this.refused.shift();
     if (this.local?.value === value) this.local = undefined;
-    await this.options.store.deleteIf(this.key, value);
+    try {
+      await this.options.store.deleteIf(this.key, value);
+    } catch (error) {
+      if (!(error instanceof StateUnavailableError)) throw error;
+    }
   }
 
   /**

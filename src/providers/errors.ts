@@ -29,6 +29,11 @@ export type ProviderErrorReason =
   | 'CANCELLED'
   /** The provider answered something we cannot read. */
   | 'BAD_RESPONSE'
+  /**
+   * Nothing was sent: the call needs a provider credential that only shared state (Redis) can renew,
+   * and it is unavailable (docs/replicas.md, "During a Redis outage").
+   */
+  | 'STATE_UNAVAILABLE'
   | 'NOT_CONFIGURED';
 
 const UNAVAILABLE_REASONS: ReadonlySet<ProviderErrorReason> = new Set([
@@ -39,6 +44,7 @@ const UNAVAILABLE_REASONS: ReadonlySet<ProviderErrorReason> = new Set([
   'CIRCUIT_OPEN',
   'CANCELLED',
   'BAD_RESPONSE',
+  'STATE_UNAVAILABLE',
 ]);
 
 export function codeForReason(reason: ProviderErrorReason): ErrorCode {
@@ -111,11 +117,11 @@ export class ProviderError extends Error {
 }
 
 /**
- * Failures that prove the call never reached the provider: the breaker refused it here, or the provider
- * is not configured. Everything else (timeouts, 5xx, dropped connections, unreadable answers) may have
- * reached it.
+ * Failures that prove the call never reached the provider: the breaker refused it here, the provider is
+ * not configured, or no credential could be had without shared state. Everything else (timeouts, 5xx,
+ * dropped connections, unreadable answers) may have reached it.
  */
-const NOT_SENT_REASONS: ReadonlySet<ProviderErrorReason> = new Set(['CIRCUIT_OPEN', 'NOT_CONFIGURED']);
+const NOT_SENT_REASONS: ReadonlySet<ProviderErrorReason> = new Set(['CIRCUIT_OPEN', 'NOT_CONFIGURED', 'STATE_UNAVAILABLE']);
 
 /**
  * **assumption** (docs/providers.md, "Outcomes"): refusals that prove a creating call did nothing, when

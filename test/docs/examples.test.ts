@@ -2,7 +2,9 @@
  * The doc-test: every code block of README.md and docs/** runs as written against a freshly started
  * gateway over freshly started sandboxes (one fresh set per document, in this process, wired as
  * `npm start` wires its embedded sandboxes, with the sandbox clock pinned at SANDBOX_NOW as the
- * walk-throughs start it). See ./blocks.ts for what each kind of block must do and how to skip one.
+ * walk-throughs start it), and no document's flows make the gateway count a wire surprise (the built-in
+ * sandboxes answer what the clients expect). See ./blocks.ts for what each kind of block must do and how
+ * to skip one.
  *
  * Ports: the examples name the usual ones (gateway localhost:4000, sandboxes 127.0.0.1:4101–4103, a
  * demo receiver on 4199). Here everything listens on free ports, so before a block runs its text has
@@ -179,7 +181,7 @@ for (const file of allDocuments) {
       );
     }
 
-    it(`${file}: every subscription received an event, and no files were left in the repository`, async () => {
+    it(`${file}: every subscription received an event, no provider answer surprised the gateway, and no files were left in the repository`, async () => {
       if (!env) throw new Error('the environment did not start');
       for (const subscription of env.subscriptions) {
         const deadline = Date.now() + 10_000;
@@ -189,6 +191,9 @@ for (const file of allDocuments) {
         expect(subscription.errors, `${where(subscription.block)}: the subscription ended with errors`).toEqual([]);
         expect(subscription.events.length, `${where(subscription.block)}: no event arrived while the document ran`).toBeGreaterThan(0);
       }
+      // The built-in sandboxes answer what the clients expect: a document's flows log no "provider answer differs".
+      const surprises = (await env.gw.gateway.metrics.wireSurprises.get()).values.filter((sample) => sample.value > 0).map((sample) => sample.labels);
+      expect(surprises, `${file}: wire surprises`).toEqual([]);
       expect(gitStatus()).toBe(statusBefore);
     }, 20_000);
   });

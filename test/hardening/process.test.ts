@@ -129,7 +129,7 @@ describe('configuration errors', () => {
     const exit = await gateway.exited;
     expect(exit.code).toBe(2);
     expect(gateway.stderr()).toMatch(new RegExp(`Configuration error: .*\\b${variable}\\b`));
-    expect(gateway.stdout()).not.toContain('Pasarela gateway:');
+    expect(gateway.stderr()).not.toContain('Pasarela gateway:');
   });
 
   it('names the missing variable without printing the secret that was given', async () => {

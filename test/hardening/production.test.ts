@@ -76,12 +76,14 @@ describe('production mode', () => {
     expect(dev.config.production).toBe(false);
   });
 
-  it('serves no landing page on GET /graphql with Accept: text/html', async () => {
+  it('serves no explorer on GET /graphql with Accept: text/html, only a static page saying it is off', async () => {
     const get = (gw: TestGateway) => request(`${gw.url}/graphql`, { headers: { accept: 'text/html' } });
     const prodAnswer = await get(prod);
     const prodText = await prodAnswer.body.text();
-    expect(String(prodAnswer.headers['content-type'])).not.toMatch(/text\/html/);
-    expect(prodText).not.toMatch(/<html|embeddable-sandbox|id="explorer"/i);
+    expect(prodAnswer.statusCode).toBe(200);
+    expect(String(prodAnswer.headers['content-type'])).toMatch(/^text\/html/);
+    expect(prodText).toContain('The explorer is off here');
+    expect(prodText).not.toMatch(/<script|embeddable-sandbox|id="explorer"/i);
 
     const devAnswer = await get(dev);
     expect(await devAnswer.body.text()).toContain('<div id="explorer">');

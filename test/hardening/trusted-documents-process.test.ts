@@ -55,7 +55,7 @@ describe('the gateway process', () => {
       expect.stringMatching(/stale\.json, document sha256:[0-9a-f]{64}: the key is not the SHA-256 of the document's text/),
       expect.stringMatching(/missing\.json cannot be read \(ENOENT\)/),
     ]);
-    expect(gateway.stdout()).not.toContain('Pasarela gateway:');
+    expect(gateway.stderr()).not.toContain('Pasarela gateway:');
   }, 30_000);
 
   it('reloads the manifests on SIGHUP (and on a change on disk); a bad one keeps those in force', async () => {

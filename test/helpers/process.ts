@@ -24,7 +24,7 @@ export interface GatewayProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /**
    * The gateway's /graphql URL and the embedded sandboxes' URLs, once the whole announcement is printed
-   * (the URL line and the sandboxes or providers lines are separate writes).
+   * on stderr (the URL line and the sandboxes or providers lines are separate writes).
    */
   ready(timeoutMs?: number): Promise<{ graphql: string; telepagos?: string; talo?: string; tupay?: string }>;
 }
@@ -71,10 +71,11 @@ function start(command: string, args: string[], cwd: string, env: Record<string,
       child.once('exit', () => (done = true));
       done ||= child.exitCode !== null || child.signalCode !== null;
       while (Date.now() < deadline && !done) {
-        const graphql = /Pasarela gateway: (http:\/\/\S+\/graphql)/.exec(out)?.[1];
+        // The banner is on stderr (stdout carries only log lines).
+        const graphql = /Pasarela gateway: (http:\/\/\S+\/graphql)/.exec(err)?.[1];
         // The sandboxes' lines (or the providers' line) come after the URL, each ended by a newline.
-        const sandbox = (name: string) => new RegExp(`^\\s*${name}\\s+(http://\\S+)\\n`, 'm').exec(out)?.[1];
-        if (graphql && (sandbox('Tupay') || /^Providers: .*\n/m.test(out))) {
+        const sandbox = (name: string) => new RegExp(`^\\s*${name}\\s+(http://\\S+)\\n`, 'm').exec(err)?.[1];
+        if (graphql && (sandbox('Tupay') || /^Providers: .*\n/m.test(err))) {
           return { graphql, telepagos: sandbox('TelePagos'), talo: sandbox('Talo'), tupay: sandbox('Tupay') };
         }
         await new Promise((resolve) => setTimeout(resolve, 50));

@@ -126,7 +126,10 @@ describe('credential lifecycle', () => {
       expect(await m.current()).toBe('token-1');
       expect(count()).toBe(1);
       vi.setSystemTime(start + 1_001);
-      await expect(m.current()).rejects.toThrow(StateUnavailableError);
+      // Expired and not renewable: the provider's own PROVIDER_UNAVAILABLE, naming the cause.
+      const failure = await m.current().catch((error: unknown) => error);
+      expect(failure).toMatchObject({ name: 'ProviderError', code: 'PROVIDER_UNAVAILABLE', provider: 'TELEPAGOS', reason: 'STATE_UNAVAILABLE' });
+      expect((failure as Error).cause).toBeInstanceOf(StateUnavailableError);
     } finally {
       vi.useRealTimers();
     }

@@ -1,7 +1,7 @@
 /** Talo wire ⇄ domain mapping, on hand-written answers (the client suites cover the sandbox's). */
 import { jsonBody } from '../../src/providers/json-body.js';
 import { describe, expect, it } from 'vitest';
-import { TALO_PAYMENT_STATUSES } from '../../src/providers/talo/assumptions.js';
+import { TALO_AMOUNT_WIRE_TYPES, TALO_PAYMENT_STATUSES } from '../../src/providers/talo/assumptions.js';
 import { toCreatePaymentBody, toPayment, toPaymentStatus } from '../../src/providers/talo/mappers.js';
 import type { WireSurprise } from '../../src/providers/wire.js';
 import { paymentInput } from './talo-client-fixture.js';
@@ -92,6 +92,25 @@ describe('Talo tolerant reading', () => {
       ['coerced_type', 'data.price.amount'],
       ['coerced_type', 'data.creation_timestamp'],
     ]);
+  });
+
+  it('takes transaction amounts as the decimal strings the documents describe, and tells a number as a surprise', () => {
+    const told = (transactions: unknown[]) => {
+      const surprises: WireSurprise[] = [];
+      const payment = toPayment({ ...minimal, transactions }, { ...source, observe: (s) => surprises.push(s) });
+      return { received: payment.amountReceived.amount, surprises: surprises.map((s) => [s.kind, s.field, s.detail]) };
+    };
+    expect(TALO_AMOUNT_WIRE_TYPES.transaction).toBe('string');
+    expect(
+      told([
+        { transaction_id: 't1', amount: '4.5' },
+        { transaction_id: 't2', amount: '5.50' },
+      ]),
+    ).toEqual({ received: '10.00', surprises: [] });
+    expect(told([{ transaction_id: 't1', amount: 4.5 }])).toEqual({
+      received: '4.50',
+      surprises: [['coerced_type', 'data.transactions[].amount', 'number for string']],
+    });
   });
 
   it('reads a payment without a status as UNDER_REVIEW, keeping an empty word', () => {

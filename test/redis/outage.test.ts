@@ -1,7 +1,8 @@
 /**
  * A Redis outage, survived: a replica on a private redis-server (its own port — the shared server is
  * never stopped). Killed mid-test → /readyz 503 with state.reachable false, createCashout refuses with
- * PROVIDER_UNAVAILABLE and sends nothing to TelePagos, reads that don't need Redis still answer.
+ * PROVIDER_UNAVAILABLE and sends nothing to TelePagos, reads that don't need Redis still answer, a read that
+ * needs a new credential answers PROVIDER_UNAVAILABLE naming the provider and the cause (STATE_UNAVAILABLE).
  * Started again on the same port → the replica recovers by itself: ready, transfers, events.
  */
 import 'reflect-metadata';
@@ -13,6 +14,10 @@ import { PrivateRedis, replicaConfig, startReplica, testPrefix, waitFor, type Re
 
 const CREATE_CASHOUT = `mutation($input: CreateCashoutInput!) { createCashout(input: $input) { cashout { id provider } userErrors { field message code } } }`;
 const BALANCE = `{ account(provider: TELEPAGOS) { balance { amount currency } } }`;
+const TUPAY_BALANCE = `{ account(provider: TUPAY) { balance { amount currency } } }`;
+const ACCOUNTS = `{ accounts { provider balance { amount currency } } }`;
+const CREATE_PAYMENT = `mutation { createPayment(input: { price: { amount: "1500", currency: ARS }, externalId: "outage-order",
+  redirectUrl: "https://shop.example/done" }) { payment { id } userErrors { field message code } } }`;
 
 const prefix = testPrefix('outage');
 let redis: PrivateRedis;
@@ -76,6 +81,39 @@ describe('a Redis outage', () => {
     expect(read.body.data.account.balance.currency).toBe('ARS');
     expect(sandboxes.telepagos.log.list().filter((r) => r.method === 'GET').length).toBeGreaterThan(0);
 
+    // A provider this replica holds no credential for cannot be called (its session would have to be
+    // obtained through Redis): the error names the provider and the cause, and nothing reaches it.
+    sandboxes.tupay.log.clear();
+    const noCredential = await replica.query(TUPAY_BALANCE);
+    expect(noCredential.status).toBe(200);
+    expect(noCredential.body.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/^TUPAY cannot be called: .*shared state \(Redis\) is unavailable; nothing was sent/),
+        extensions: expect.objectContaining({ code: 'PROVIDER_UNAVAILABLE', provider: 'TUPAY', reason: 'STATE_UNAVAILABLE' }),
+      }),
+    ]);
+    // Next to the accounts that can be read, the same error at ["accounts"].
+    const accounts = await replica.query(ACCOUNTS);
+    expect(accounts.body.data.accounts.map((a: { provider: string }) => a.provider)).toContain('TELEPAGOS');
+    expect(accounts.body.errors).toEqual([
+      expect.objectContaining({
+        path: ['accounts'],
+        extensions: expect.objectContaining({ code: 'PROVIDER_UNAVAILABLE', provider: 'TUPAY', reason: 'STATE_UNAVAILABLE' }),
+      }),
+    ]);
+    expect(sandboxes.tupay.log.count()).toBe(0);
+    // A mutation that would need one answers it as a user error, nothing sent.
+    sandboxes.talo.log.clear();
+    const payment = await replica.query(CREATE_PAYMENT);
+    expect(payment.body.errors).toBeUndefined();
+    expect(payment.body.data.createPayment).toEqual({
+      payment: null,
+      userErrors: [
+        { field: null, code: 'PROVIDER_UNAVAILABLE', message: expect.stringMatching(/^TALO cannot be called: .*\(Redis\) is unavailable; nothing was sent/) },
+      ],
+    });
+    expect(sandboxes.talo.log.count()).toBe(0);
+
     // Redis returns on the same port (empty: no persistence): the replica reconnects by itself.
     await redis.start();
     const back = await waitFor(
@@ -87,6 +125,10 @@ describe('a Redis outage', () => {
       15_000,
     );
     expect(back.body).toMatchObject({ status: 'ready', state: { kind: 'redis', reachable: true } });
+    // The credential is obtained again through Redis: the same read answers.
+    const tupay = await replica.query(TUPAY_BALANCE);
+    expect(tupay.body.errors).toBeUndefined();
+    expect(tupay.body.data.account.balance.currency).toBe('PEN');
 
     // The same transfer, retried, now goes through — once.
     const retried = await waitFor(

@@ -16,6 +16,7 @@ describe('provider error taxonomy', () => {
     expect(codeForReason('UNAUTHENTICATED')).toBe('PROVIDER_ERROR');
     expect(codeForReason('TIMEOUT')).toBe('PROVIDER_UNAVAILABLE');
     expect(codeForReason('CIRCUIT_OPEN')).toBe('PROVIDER_UNAVAILABLE');
+    expect(codeForReason('STATE_UNAVAILABLE')).toBe('PROVIDER_UNAVAILABLE');
     expect(codeForReason('NOT_CONFIGURED')).toBe('PROVIDER_NOT_CONFIGURED');
   });
 
@@ -60,9 +61,10 @@ describe('provider errors in logs', () => {
 describe('failureOutcome (issue 27)', () => {
   const error = (reason: ProviderErrorReason) => new ProviderError('x', { provider: 'TELEPAGOS', reason });
 
-  it('nothing sent: an open circuit, an unconfigured provider', () => {
+  it('nothing sent: an open circuit, an unconfigured provider, a credential not renewable without shared state', () => {
     expect(failureOutcome(error('CIRCUIT_OPEN'))).toBe('not_sent');
     expect(failureOutcome(error('NOT_CONFIGURED'))).toBe('not_sent');
+    expect(failureOutcome(error('STATE_UNAVAILABLE'))).toBe('not_sent');
   });
 
   it('refused: each final kind, answering a call none of whose answers was lost', () => {

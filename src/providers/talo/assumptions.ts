@@ -144,8 +144,16 @@ export function taloStatusForReceived(receivedCents: number, priceCents: number)
 }
 
 /**
+ * (seed, public) How each amount is written on the wire: `price.amount` a JSON number (the document's
+ * example is `1500`), transaction and quote amounts decimal strings (`"1500.5"`, public answers). The
+ * sandbox prints them so and the client expects them so: another form is read all the same, and told as
+ * a wire surprise.
+ */
+export const TALO_AMOUNT_WIRE_TYPES = { price: 'number', transaction: 'string', quote: 'string' } as const;
+
+/**
  * Amounts: `price.amount` is a JSON number (seed); transaction and quote amounts appear as decimal
- * strings in public answers. Reads either into integer cents (null when not a finite amount with at most
+ * strings in public answers [TALO_AMOUNT_WIRE_TYPES]. Reads either into integer cents (null when not a finite amount with at most
  * two decimals), so sums never drift.
  */
 export function taloAmountToCents(value: unknown): number | null {

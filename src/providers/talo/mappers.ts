@@ -13,6 +13,7 @@ import type { Payment, PaymentStatus, TransferDestination } from '../../domain/m
 import { sumDecimals } from '../../domain/money.js';
 import { ARGENTINA_UTC_OFFSET_MS } from '../telepagos/assumptions.js';
 import {
+  TALO_AMOUNT_WIRE_TYPES,
   TALO_REQUIRED_PAYMENT_OPTION,
   isTaloFailure,
   taloErrorFlag,
@@ -137,7 +138,7 @@ export function toPaymentStatus(word: string, source?: WireSource): PaymentStatu
 function amountReceived(transactions: unknown[], source: WireSource): string {
   const amounts = transactions.map((t, i) => {
     const path = `data.transactions[${i}]`;
-    return decimalAt(objectAt<TaloTransactionDto>(t, path, source).amount, `${path}.amount`, source, 'number');
+    return decimalAt(objectAt<TaloTransactionDto>(t, path, source).amount, `${path}.amount`, source, TALO_AMOUNT_WIRE_TYPES.transaction);
   });
   return sumDecimals(amounts);
 }
@@ -166,7 +167,7 @@ export function toPayment(data: unknown, source: WireSource): Payment {
     id: textAt(wire.id, 'data.id', source),
     status: toPaymentStatus(providerStatus, source),
     providerStatus,
-    amount: { amount: decimalAt(price.amount, 'data.price.amount', source, 'number'), currency },
+    amount: { amount: decimalAt(price.amount, 'data.price.amount', source, TALO_AMOUNT_WIRE_TYPES.price), currency },
     amountReceived: { amount: amountReceived(listOrEmpty(wire.transactions, 'data.transactions', source), source), currency },
     externalId: optionalText(wire.external_id, 'data.external_id', source),
     paymentUrl: optionalText(wire.payment_url, 'data.payment_url', source),

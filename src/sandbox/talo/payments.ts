@@ -5,6 +5,7 @@
  */
 import type { SandboxRuntime } from '../server.js';
 import {
+  TALO_AMOUNT_WIRE_TYPES,
   TALO_DEFAULT_EXPIRATION_SECONDS,
   isTaloFinalStatus,
   taloCentsToAmount,
@@ -90,12 +91,13 @@ export function forceStatus(runtime: Runtime, payment: TaloPayment, status: Talo
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-/** Transaction and quote amounts are decimal strings in public answers; `price.amount` is a number. */
-const amountText = (cents: number): string => String(taloCentsToAmount(cents));
+/** An amount in the form Talo writes it at that place (TALO_AMOUNT_WIRE_TYPES): a number or a decimal string. */
+const wireAmount = (cents: number, form: 'number' | 'string'): number | string =>
+  form === 'number' ? taloCentsToAmount(cents) : String(taloCentsToAmount(cents));
 
 function quote(payment: TaloPayment, cvuField: QuoteCvuField): Record<string, unknown> {
   const where = cvuField === 'both' ? { cvu: payment.cvu, address: payment.cvu } : { [cvuField]: payment.cvu };
-  return { ...where, alias: payment.alias, amount: amountText(payment.priceCents), currency: payment.currency };
+  return { ...where, alias: payment.alias, amount: wireAmount(payment.priceCents, TALO_AMOUNT_WIRE_TYPES.quote), currency: payment.currency };
 }
 
 /** The payment as Talo prints it; `origin` is the sandbox's own base URL (for `payment_url`). */
@@ -105,7 +107,7 @@ export function toWire(payment: TaloPayment, origin: string, cvuField: QuoteCvuF
     payment_status: payment.status,
     user_id: payment.userId,
     external_id: payment.externalId,
-    price: { amount: taloCentsToAmount(payment.priceCents), currency: payment.currency },
+    price: { amount: wireAmount(payment.priceCents, TALO_AMOUNT_WIRE_TYPES.price), currency: payment.currency },
     payment_options: payment.paymentOptions,
     quotes: [quote(payment, cvuField)],
     payment_url: `${origin}/_sandbox/checkout/${payment.id}`,
@@ -119,7 +121,7 @@ export function toWire(payment: TaloPayment, origin: string, cvuField: QuoteCvuF
     expiration_timestamp: iso(payment.expiresAt),
     transactions: payment.transactions.map((t) => ({
       transaction_id: t.transaction_id,
-      amount: amountText(t.amountCents),
+      amount: wireAmount(t.amountCents, TALO_AMOUNT_WIRE_TYPES.transaction),
       currency: payment.currency,
       transaction_status: 'PROCESSED',
       date: iso(t.at),
