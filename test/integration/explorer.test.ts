@@ -248,6 +248,14 @@ describe('in production', () => {
   });
 });
 
+describe('docs/explorer.md', () => {
+  it('shows the key placeholder as the page serves it and names the file of every example tab', async () => {
+    const page = await readFile(new URL('../../docs/explorer.md', import.meta.url), 'utf8');
+    expect(page).toContain(AUTHORIZATION_PLACEHOLDER);
+    for (const name of EXAMPLE_FILES) expect(page).toContain(`\`operations/${name}\``);
+  });
+});
+
 describe('where the example tabs come from', () => {
   let root: string;
   beforeAll(async () => {
