@@ -22,7 +22,8 @@ export const APOLLO_SANDBOX_ORIGINS = ['https://studio.apollographql.com', 'http
  * holds text in angle brackets, and answers with KEY_PLACEHOLDER_HINT instead.
  */
 export const AUTHORIZATION_PLACEHOLDER = `{
-  // This gateway needs an API key: replace <key> with yours (nothing is sent until you do).
+  // An API key is required: replace <key>
+  // with yours. Nothing is sent until then.
   "Authorization": "Bearer <key>"
 }`;
 

@@ -238,7 +238,7 @@ describe('the self-hosted GraphiQL in headless Chromium, offline', () => {
       // The headers editor explains the placeholder where it is.
       const toolEditor = fresh.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden)');
       await fresh.getByRole('button', { name: 'Headers' }).click();
-      await expect.poll(() => editorText(toolEditor)).toContain('// This gateway needs an API key: replace <key> with yours');
+      await expect.poll(() => editorText(toolEditor)).toContain('// An API key is required: replace <key>\n  // with yours. Nothing is sent until then.');
       await expect.poll(() => editorText(toolEditor)).toContain('"Authorization": "Bearer <key>"');
       // Running the tab with the placeholder answers the hint; with the key, the same tab runs.
       await fresh.getByRole('button', { name: /^Execute query/ }).click();

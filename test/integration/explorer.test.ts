@@ -158,7 +158,7 @@ describe('with client apps (CLIENTS_FILE)', () => {
     const { headers, tabs, keyPlaceholderHint } = pageConfig((await explorerPage(gw)).text);
     expect(headers).toBe(AUTHORIZATION_PLACEHOLDER);
     // JSON with a comment (as GraphiQL reads headers): the comment explains the placeholder in place.
-    expect(headers).toMatch(/^\s*\/\/ This gateway needs an API key: replace <key> with yours/m);
+    expect(headers).toMatch(/^\s*\/\/ An API key is required: replace <key>\n\s*\/\/ with yours\. Nothing is sent until then\.$/m);
     expect(JSON.parse(headers!.replace(/^\s*\/\/.*$/gm, ''))).toEqual({ Authorization: 'Bearer <key>' });
     for (const tab of tabs) expect(tab.headers).toBe(AUTHORIZATION_PLACEHOLDER);
     // What the page answers instead of sending the placeholder (test/browser checks that it does).
