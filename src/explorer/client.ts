@@ -4,7 +4,12 @@
  * - sends queries and mutations over HTTP (POST /graphql, the headers of the headers editor) and shows
  *   the X-Request-Id of the last response in the status line (#explorer-request-id);
  * - runs subscriptions over graphql-transport-ws on the same URL, one connection per Authorization
- *   value, which it presents as `connectionParams.authorization` (what the gateway accepts).
+ *   value, which it presents as `connectionParams.authorization` (what the gateway accepts);
+ * - sends nothing while the Authorization header holds a placeholder (text in angle brackets, as the
+ *   `Bearer <key>` the page starts with), answering with the page's hint instead (the first screen's
+ *   introspection included);
+ * and keeps the tab bar usable when the tabs overflow it: the mouse wheel scrolls it sideways and the
+ * active tab (a new one too) is scrolled into view.
  * Kept as plain browser JavaScript in a string so it is served the same from `tsx` and from a build.
  */
 export const CLIENT_SCRIPT = String.raw`(function () {
@@ -46,15 +51,44 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     return client;
   }
 
-  function isSubscription(params, documentAST) {
-    var operations = documentAST
-      ? documentAST.definitions.filter(function (d) { return d.kind === 'OperationDefinition'; })
-      : [];
-    var operation = params.operationName
-      ? operations.find(function (d) { return d.name && d.name.value === params.operationName; })
-      : operations[0];
-    if (operation) return operation.operation === 'subscription';
-    return /^\s*subscription\b/m.test(params.query.replace(/#.*$/gm, ''));
+  // The operations a document defines ({ kind, name }), read from its text. GraphiQL passes the
+  // operation name (and parsed document) it derived from the editor 100 ms after the last change, so a
+  // run right after a tab switch carries the previous tab's: the text is what is run.
+  function operationsOf(query) {
+    var text = query.replace(/"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*/g, ' ');
+    var tokens = /[{}()]|[_A-Za-z][_0-9A-Za-z]*/g;
+    var operations = [];
+    var depth = 0;
+    var kind = null;
+    var name = null;
+    var fragment = false;
+    var token;
+    while ((token = tokens.exec(text))) {
+      var t = token[0];
+      if (t === '{' || t === '(') {
+        if (depth === 0 && t === '{') {
+          if (!fragment) operations.push({ kind: kind || 'query', name: name });
+          kind = null;
+          name = null;
+          fragment = false;
+        }
+        depth++;
+      } else if (t === '}' || t === ')') {
+        depth--;
+      } else if (depth === 0 && !fragment) {
+        if (!kind && (t === 'query' || t === 'mutation' || t === 'subscription')) kind = t;
+        else if (!kind && t === 'fragment') fragment = true;
+        else if (kind && !name) name = t;
+      }
+    }
+    return operations;
+  }
+
+  // The operation to run: the one named, else the document's only one (whatever name came with it).
+  function chosenOperation(params) {
+    var operations = operationsOf(params.query);
+    var named = operations.find(function (operation) { return operation.name && operation.name === params.operationName; });
+    return named || (operations.length === 1 ? operations[0] : null);
   }
 
   async function overHttp(params, headers) {
@@ -73,17 +107,56 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     }
   }
 
+  // Text in angle brackets is a placeholder, never part of a key.
+  var PLACEHOLDER = /<[^<>]*>/;
+
   function fetcher(params, options) {
     var headers = (options && options.headers) || {};
-    if (isSubscription(params, options && options.documentAST)) {
-      return socketFor(header(headers, 'authorization')).iterate({
-        query: params.query,
-        variables: params.variables,
-        operationName: params.operationName,
-      });
+    if (PLACEHOLDER.test(header(headers, 'authorization') || '')) {
+      return Promise.resolve({ errors: [{ message: config.keyPlaceholderHint }] });
     }
-    return overHttp(params, headers);
+    var operation = chosenOperation(params);
+    var request = {
+      query: params.query,
+      variables: params.variables,
+      operationName: operation ? operation.name || undefined : params.operationName,
+    };
+    if (operation && operation.kind === 'subscription') return socketFor(header(headers, 'authorization')).iterate(request);
+    return overHttp(request, headers);
   }
+
+  // Tab bar: scroll the active tab into view whenever it changes or a tab is added; the wheel scrolls
+  // the bar sideways. GraphiQL renders (and may re-render) the bar after this script runs: watch for it.
+  var root = document.getElementById('explorer');
+  var bar = null;
+  var shown = null;
+  var tabCount = 0;
+
+  function onWheel(event) {
+    if (Math.abs(event.deltaY) <= Math.abs(event.deltaX) || bar.scrollWidth <= bar.clientWidth) return;
+    bar.scrollLeft += event.deltaY;
+    event.preventDefault();
+  }
+
+  function showActiveTab() {
+    if (!bar || !bar.isConnected) {
+      bar = root.querySelector('.graphiql-tabs');
+      if (!bar) return;
+      bar.addEventListener('wheel', onWheel, { passive: false });
+      shown = null;
+    }
+    var tabs = bar.querySelectorAll('[role="tab"]');
+    var active = bar.querySelector('[role="tab"][aria-selected="true"]');
+    if (!active || (active === shown && tabs.length === tabCount)) return;
+    shown = active;
+    tabCount = tabs.length;
+    var tab = active.getBoundingClientRect();
+    var visible = bar.getBoundingClientRect();
+    if (tab.left < visible.left) bar.scrollLeft -= visible.left - tab.left;
+    else if (tab.right > visible.right) bar.scrollLeft += tab.right - visible.right;
+  }
+
+  new MutationObserver(showActiveTab).observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ['aria-selected'] });
 
   // The first tab's editors start with that tab's text (GraphiQL takes only its query from the tab).
   var first = config.tabs[0] || {};

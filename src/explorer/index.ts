@@ -17,8 +17,22 @@ import { registerExplorerOffPage } from './off-page.js';
 /** Where Apollo Sandbox runs in a browser; allowed by CORS only with EXPLORER=apollo-sandbox. */
 export const APOLLO_SANDBOX_ORIGINS = ['https://studio.apollographql.com', 'https://sandbox.embed.apollographql.com'];
 
-/** The headers editor's text when client apps must present an API key. */
-export const AUTHORIZATION_PLACEHOLDER = JSON.stringify({ Authorization: 'Bearer <key>' }, null, 2);
+/**
+ * The headers editor's text when client apps must present an API key (GraphiQL reads it as JSON with
+ * comments). `<key>` is a placeholder, never a key: the page sends nothing while an Authorization value
+ * holds text in angle brackets, and answers with KEY_PLACEHOLDER_HINT instead.
+ */
+export const AUTHORIZATION_PLACEHOLDER = `{
+  // An API key is required: replace <key>
+  // with yours. Nothing is sent until then.
+  "Authorization": "Bearer <key>"
+}`;
+
+/** The explorer's answer, in place of a request, to an operation whose Authorization is still the placeholder. */
+export const KEY_PLACEHOLDER_HINT =
+  'Nothing was sent: the Authorization header still holds the placeholder <key>. Open the Headers tab below the query, ' +
+  'replace <key> with your API key (whoever runs this gateway issues it, in its CLIENTS_FILE), then run again; ' +
+  'for the docs and completion, re-fetch the schema (the circular arrow, bottom left).';
 
 export interface ExplorerOptions {
   /** Client apps are configured (CLIENTS_FILE): every request needs an API key. */
@@ -36,7 +50,8 @@ export function explorerLandingPage(config: Pick<Config, 'explorer'>, options: E
   if (config.explorer === 'apollo-sandbox') return ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false });
   const headers = options.keysRequired ? AUTHORIZATION_PLACEHOLDER : undefined;
   // Rendered per request (the example tabs' dates are today's); the big files are loaded once.
-  const html = async () => explorerPage(await explorerAssets(), { endpoint: '/graphql', tabs: await exampleTabs(headers), headers });
+  const html = async () =>
+    explorerPage(await explorerAssets(), { endpoint: '/graphql', tabs: await exampleTabs(headers), headers, keyPlaceholderHint: KEY_PLACEHOLDER_HINT });
   return {
     async serverWillStart() {
       return {

@@ -13,6 +13,8 @@ export interface PageSettings {
   tabs: ExplorerTab[];
   /** The headers editor's initial text. */
   headers?: string;
+  /** The answer to an operation whose Authorization header is still a placeholder (`Bearer <key>`). */
+  keyPlaceholderHint: string;
 }
 
 /** JSON safe inside a <script> element (no `</script>`, no `<!--`). */
@@ -43,6 +45,8 @@ export function explorerPage(assets: ExplorerAssets, settings: PageSettings): st
         position: fixed; right: 12px; bottom: 6px; z-index: 10; padding: 2px 8px; border-radius: 4px;
         font: 12px ui-monospace, monospace; color: #555; background: rgba(255, 255, 255, 0.85);
       }
+      /* The tab bar scrolls sideways when the tabs overflow it: show its (thin) scrollbar, which GraphiQL hides. */
+      .graphiql-tabs.no-scrollbar { scrollbar-width: thin; }
     </style>
   </head>
   <body class="no-focus-outline">

@@ -1,7 +1,7 @@
 /**
- * The example operations of `operations/*.graphql`, as GraphiQL tabs ready to run: each tab's variables
- * editor holds a value for every required variable (dates span the last 30 days; ids and strings are
- * left empty for the developer to fill in).
+ * The explorer's example tabs: a few operations of `operations/*.graphql`, ready to run. Each tab's
+ * variables editor holds a value for every required variable (dates span the last 30 days; ids and
+ * strings are left empty for the developer to fill in).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -14,8 +14,18 @@ export interface ExplorerTab {
   headers?: string;
 }
 
-/** The repository's `operations/` folder. */
-export const OPERATIONS_DIR = fileURLToPath(new URL('../../operations/', import.meta.url));
+/**
+ * The files opened as tabs, in this order: few enough that their names fit the tab bar of a laptop
+ * screen. The other examples stay in `operations/` (docs/explorer.md lists them).
+ */
+export const EXAMPLE_FILES = ['dashboard.graphql', 'activity.graphql', 'payment.graphql', 'reference-data.graphql'];
+
+/**
+ * Where the examples are, first found first: beside the compiled code (`dist/operations`, which
+ * `npm run build` writes, so a release install has them), else the repository's `operations/` (running
+ * from `src/`).
+ */
+export const OPERATIONS_DIRS = [fileURLToPath(new URL('../operations/', import.meta.url)), fileURLToPath(new URL('../../operations/', import.meta.url))];
 
 const DAY_MS = 86_400_000;
 
@@ -56,19 +66,23 @@ export function exampleVariables(query: string): string | undefined {
   return Object.keys(values).length > 0 ? JSON.stringify(values, null, 2) : undefined;
 }
 
-/** One tab per `*.graphql` file, in file-name order; none when the folder is absent. */
-export async function exampleTabs(headers: string | undefined, dir = OPERATIONS_DIR): Promise<ExplorerTab[]> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((name) => name.endsWith('.graphql')).sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+/** The files of `names` in the first of `dirs` that exists, as tabs; none when no folder exists. */
+export async function exampleTabs(headers: string | undefined, dirs = OPERATIONS_DIRS, names = EXAMPLE_FILES): Promise<ExplorerTab[]> {
+  for (const dir of dirs) {
+    let present: Set<string>;
+    try {
+      present = new Set(await readdir(dir));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw error;
+    }
+    const files = names.filter((name) => present.has(name));
+    return Promise.all(
+      files.map(async (name) => {
+        const query = await readFile(join(dir, name), 'utf8');
+        return { query, variables: exampleVariables(query), headers };
+      }),
+    );
   }
-  return Promise.all(
-    names.map(async (name) => {
-      const query = await readFile(join(dir, name), 'utf8');
-      return { query, variables: exampleVariables(query), headers };
-    }),
-  );
+  return [];
 }

@@ -4,18 +4,20 @@
  * compiled JavaScript with production dependencies only, no runtime transpiler. It starts once in
  * production against sandboxes run by this test (provider URLs, credentials, webhook secrets and
  * CLIENTS_FILE from the environment) and once as the embedded default (no provider URL, NODE_ENV unset),
- * which runs the sandboxes from dist/ too; each answers a GraphQL query over HTTP. Started as
+ * which runs the sandboxes from dist/ too; each answers a GraphQL query over HTTP, and the embedded default
+ * serves the explorer with its example tabs (the build copies them into dist/). Started as
  * `npm run start:prod` (as container images and process managers often run it), SIGTERM to npm ends the
  * gateway gracefully.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { access, copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_FILES } from '../../src/explorer/tabs.js';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/credentials.js';
 import { startSandboxes, type RunningSandboxes } from '../../src/sandbox/index.js';
 import { descendants, killGatewaysAfterAll, spawnNpmScript, terminateThroughNpm } from '../helpers/process.js';
@@ -118,6 +120,9 @@ describe('a production install (npm ci --omit=dev of the built package)', () => 
     await access(join(folder, 'dist', 'main.js'));
     await access(join(folder, 'dist', 'sandbox', 'index.js'));
     await access(join(folder, 'node_modules', 'type-graphql'));
+    // The explorer's example tabs, which the install does not otherwise hold (no operations/ folder).
+    for (const name of EXAMPLE_FILES) await access(join(folder, 'dist', 'operations', name));
+    await expect(access(join(folder, 'operations'))).rejects.toThrow();
     for (const name of DEV_ONLY) {
       await expect(access(join(folder, 'node_modules', name)), `${name} must not be installed`).rejects.toThrow();
     }
@@ -174,6 +179,14 @@ describe('a production install (npm ci --omit=dev of the built package)', () => 
     expect(answered.status, started.output()).toBe(200);
     expect(answered.body.errors).toBeUndefined();
     expect((answered.body.data.accounts as { provider: string }[]).map((account) => account.provider)).toEqual(expect.arrayContaining(['TELEPAGOS', 'TUPAY']));
+
+    // The explorer (on outside production) opens with the example tabs, read from dist/operations.
+    const page = await fetch(started.graphqlUrl, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const config = /<script type="application\/json" id="explorer-config">(.*?)<\/script>/s.exec(await page.text())?.[1];
+    expect(config, 'the explorer page carries its settings').toBeDefined();
+    const tabs = (JSON.parse(config!) as { tabs: { query: string }[] }).tabs;
+    expect(tabs.map((tab) => tab.query)).toEqual(await Promise.all(EXAMPLE_FILES.map((name) => readFile(join(ROOT, 'operations', name), 'utf8'))));
 
     expect(await stop(started.child)).toBe(0);
   }, 60_000);

@@ -5,15 +5,19 @@
  * origins are allowed only while Apollo Sandbox is the explorer.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientRegistry } from '../../src/auth/clients.js';
-import { AUTHORIZATION_PLACEHOLDER } from '../../src/explorer/index.js';
-import { OPERATIONS_DIR, type ExplorerTab } from '../../src/explorer/tabs.js';
+import { withUnconstrainedTabs } from '../../src/explorer/assets.js';
+import { AUTHORIZATION_PLACEHOLDER, KEY_PLACEHOLDER_HINT } from '../../src/explorer/index.js';
+import { EXAMPLE_FILES, exampleTabs, type ExplorerTab } from '../../src/explorer/tabs.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
+const OPERATIONS = new URL('../../operations/', import.meta.url);
 const STUDIO = 'https://studio.apollographql.com';
 const EMBED = 'https://sandbox.embed.apollographql.com';
 const APP = 'https://app.example.com';
@@ -42,7 +46,7 @@ async function get(url: string, headers: Record<string, string> = {}): Promise<A
 const explorerPage = (gw: TestGateway) => get(`${gw.url}/graphql`, { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' });
 
 /** The settings the GraphiQL page carries (#explorer-config). */
-function pageConfig(html: string): { endpoint: string; tabs: ExplorerTab[]; headers?: string; workers: Record<string, string> } {
+function pageConfig(html: string): { endpoint: string; tabs: ExplorerTab[]; headers?: string; keyPlaceholderHint: string; workers: Record<string, string> } {
   const json = /<script type="application\/json" id="explorer-config">(.*?)<\/script>/s.exec(html)?.[1];
   expect(json, 'the page carries its settings').toBeDefined();
   return JSON.parse(json!);
@@ -88,20 +92,23 @@ describe('EXPLORER=graphiql, the default outside production', () => {
     }
   });
 
-  it('loads every operations/*.graphql as a ready tab with its required variables, and no headers when access is open', async () => {
+  it('loads a few operations/ examples as ready tabs with their required variables, and no headers when access is open', async () => {
     const { tabs, headers, endpoint } = pageConfig((await explorerPage(gw)).text);
     expect(endpoint).toBe('/graphql');
     expect(headers).toBeUndefined();
-    const names = (await readdir(OPERATIONS_DIR)).filter((name) => name.endsWith('.graphql')).sort();
-    expect(names.length).toBeGreaterThanOrEqual(5);
-    expect(tabs.map((tab) => tab.query)).toEqual(await Promise.all(names.map((name) => readFile(join(OPERATIONS_DIR, name), 'utf8'))));
+    // Few enough to fit the tab bar, each an operations/ file, in EXAMPLE_FILES' order (the dashboard first).
+    const available = await readdir(OPERATIONS);
+    expect(EXAMPLE_FILES.length).toBeLessThanOrEqual(5);
+    expect(available).toEqual(expect.arrayContaining(EXAMPLE_FILES));
+    expect(tabs.map((tab) => tab.query)).toEqual(await Promise.all(EXAMPLE_FILES.map((name) => readFile(new URL(name, OPERATIONS), 'utf8'))));
+    expect(tabs[0]!.query).toContain('query Dashboard(');
     const dashboard = tabs.find((tab) => tab.query.includes('query Dashboard('))!;
     const variables = JSON.parse(dashboard.variables!);
     expect(Object.keys(variables)).toEqual(['from', 'to']);
     expect(variables.from < variables.to).toBe(true);
-    // A variable with a default is left to it.
-    const salePoints = tabs.find((tab) => tab.query.includes('query SalePointsWithQr('))!;
-    expect(salePoints.variables).toBeUndefined();
+    // An operation without required variables gets none.
+    const referenceData = tabs.find((tab) => tab.query.includes('query ReferenceData'))!;
+    expect(referenceData.variables).toBeUndefined();
     // The example variables are valid: the dashboard runs with them.
     const run = await gw.query(dashboard.query, variables);
     expect(run.body.errors).toBeUndefined();
@@ -125,6 +132,16 @@ describe('EXPLORER=graphiql, the default outside production', () => {
     expect((await get(`${gw.url}${base}/..%2F..%2Fpackage.json`)).status).toBe(404);
   });
 
+  it("serves GraphiQL with its tabs free of the tab bar's drag constraint (a press on a tab is a click)", async () => {
+    const { workers } = pageConfig((await explorerPage(gw)).text);
+    const graphiql = await get(`${gw.url}${workers.json!.replace(/[^/]+$/, 'graphiql.js')}`);
+    expect(graphiql.status).toBe(200);
+    expect(graphiql.text).toMatch(/jsxs?\([\w$]+,\{value:[\w$]+,isActive:/);
+    expect(graphiql.text).not.toMatch(/dragConstraints:[\w$]+,value:[\w$]+,isActive:/);
+    // A GraphiQL whose tabs are built otherwise is refused loudly, not served half-fixed.
+    expect(() => withUnconstrainedTabs('H.jsxs(Tab,{value:t,isActive:a})')).toThrow(/GraphiQL's tabs are not where the explorer expects them \(0 matches\)/);
+  });
+
   it("gives Apollo Studio's origins no CORS access (the self-hosted page is same-origin)", async () => {
     expect(await allowedOrigin(gw, STUDIO)).toEqual({ preflight: undefined, post: undefined });
   });
@@ -137,11 +154,16 @@ describe('with client apps (CLIENTS_FILE)', () => {
   }, 30_000);
   afterAll(() => gw.close());
 
-  it('prefills the headers editor of every tab with an Authorization placeholder', async () => {
-    const { headers, tabs } = pageConfig((await explorerPage(gw)).text);
-    expect(JSON.parse(headers!)).toEqual({ Authorization: 'Bearer <key>' });
+  it('prefills the headers editor of every tab with an Authorization placeholder that says what to do', async () => {
+    const { headers, tabs, keyPlaceholderHint } = pageConfig((await explorerPage(gw)).text);
     expect(headers).toBe(AUTHORIZATION_PLACEHOLDER);
+    // JSON with a comment (as GraphiQL reads headers): the comment explains the placeholder in place.
+    expect(headers).toMatch(/^\s*\/\/ An API key is required: replace <key>\n\s*\/\/ with yours\. Nothing is sent until then\.$/m);
+    expect(JSON.parse(headers!.replace(/^\s*\/\/.*$/gm, ''))).toEqual({ Authorization: 'Bearer <key>' });
     for (const tab of tabs) expect(tab.headers).toBe(AUTHORIZATION_PLACEHOLDER);
+    // What the page answers instead of sending the placeholder (test/browser checks that it does).
+    expect(keyPlaceholderHint).toBe(KEY_PLACEHOLDER_HINT);
+    expect(keyPlaceholderHint).toMatch(/^Nothing was sent: .*<key>.*Headers.*CLIENTS_FILE/);
   });
 
   it('is only a page: the operations it sends need a key like any client', async () => {
@@ -223,5 +245,40 @@ describe('in production', () => {
     expect(await allowedOrigin(sandbox, APP)).toEqual({ preflight: APP, post: APP });
     expect(await allowedOrigin(graphiql, STUDIO)).toEqual({ preflight: undefined, post: undefined });
     expect(await allowedOrigin(graphiql, APP)).toEqual({ preflight: APP, post: APP });
+  });
+});
+
+describe('docs/explorer.md', () => {
+  it('shows the key placeholder as the page serves it and names the file of every example tab', async () => {
+    const page = await readFile(new URL('../../docs/explorer.md', import.meta.url), 'utf8');
+    expect(page).toContain(AUTHORIZATION_PLACEHOLDER);
+    for (const name of EXAMPLE_FILES) expect(page).toContain(`\`operations/${name}\``);
+  });
+});
+
+describe('where the example tabs come from', () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'pasarela-explorer-tabs-'));
+    await mkdir(join(root, 'build'));
+    await writeFile(join(root, 'build', 'dashboard.graphql'), 'query Dashboard($from: LocalDate!) { __typename }\n');
+    await writeFile(join(root, 'build', 'other.graphql'), 'query Other { __typename }\n');
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it("reads the listed files of the first folder that exists (the build's copy before the repository's), in list order", async () => {
+    const tabs = await exampleTabs(
+      'H',
+      [join(root, 'absent'), join(root, 'build'), fileURLToPath(OPERATIONS)],
+      ['missing.graphql', 'other.graphql', 'dashboard.graphql'],
+    );
+    expect(tabs).toEqual([
+      { query: 'query Other { __typename }\n', variables: undefined, headers: 'H' },
+      { query: 'query Dashboard($from: LocalDate!) { __typename }\n', variables: expect.stringContaining('"from"'), headers: 'H' },
+    ]);
+  });
+
+  it('has no tabs when no folder exists', async () => {
+    expect(await exampleTabs(undefined, [join(root, 'absent')])).toEqual([]);
   });
 });
