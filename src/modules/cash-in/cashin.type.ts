@@ -25,4 +25,23 @@ export class Cashin extends Node {
 
   @Field(() => Counterparty, { nullable: true, description: 'Who paid.' })
   buyer?: Counterparty;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: "TelePagos' own transaction number for the credit (transaction_id); not a Transaction global id.",
+  })
+  providerTransactionId?: string;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The QR order it paid (TelePagos qr_order_id): the qrOrderId createQrCharge or createSalePointQrOrder answered. Null when not paid by a QR order.',
+  })
+  qrOrderId?: string;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The payment link it paid (TelePagos link_id): the PaymentLink.id createPaymentLink answered. Null when not paid through a link.',
+  })
+  linkId?: string;
 }

@@ -75,7 +75,11 @@ export class TransactionConnection {
 
 @InputType({ description: 'Narrows Account.transactions; every field is optional and they combine with AND.' })
 export class TransactionFilter {
-  @Field(() => String, { nullable: true, description: 'TelePagos operation id (see transactionOperations).' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The provider's operation, as Transaction.operation gives it: TelePagos operation id (see transactionOperations), Tupay payment method (XA, XAQR: deposits only, since cash-outs carry none). Asked of the provider where it filters by it.",
+  })
   operation?: string;
 
   @Field(() => TransactionDirectionEnum, { nullable: true })
