@@ -107,6 +107,15 @@ export interface TransferDestination {
   alias?: string;
 }
 
+/** One thing a checkout payment's payer is buying. */
+export interface PaymentItem {
+  name: string;
+  /** A positive integer. */
+  quantity: number;
+  /** Decimal text, at most two decimals: the price of one. */
+  unitPrice?: string;
+}
+
 export interface Payment {
   provider: ProviderId;
   id: string;

@@ -9,6 +9,7 @@
  */
 import 'reflect-metadata';
 import { describe, expect, it } from 'vitest';
+import { TALO_ITEM_FIELDS } from '../../src/providers/talo/assumptions.js';
 import { TUPAY_PATHS } from '../../src/providers/tupay/assumptions.js';
 import { webhookUrl } from '../../src/providers/webhook-url.js';
 import { useTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -120,6 +121,42 @@ describe('documented fields served', () => {
       updatedAt: new Date(stored.lastModifiedAt).toISOString(),
     });
     expect(read.body.data.payment.status).toBe(stored.status);
+  });
+
+  it('Talo payment items: sent as items entries, stored by Talo; bad items are INVALID_INPUT at their field with nothing sent', async () => {
+    const input = {
+      price: { amount: '300.00', currency: 'ARS' },
+      externalId: `items-${process.pid}`,
+      redirectUrl: 'https://shop.example/ok',
+      items: [{ name: 'Calendario grande', quantity: 2, unitPrice: '100.00' }, { name: 'Envío' }],
+    };
+    gw().clearLogs();
+    const { body } = await gw().query(CREATE_PAYMENT, { input });
+    expect(body.data.createPayment.userErrors).toEqual([]);
+    const sent = gw().sandboxes.talo.log.list('POST /payments/')[0]!;
+    expect((sent.body as Record<string, unknown>).items).toEqual([
+      { [TALO_ITEM_FIELDS.name]: 'Calendario grande', [TALO_ITEM_FIELDS.quantity]: 2, [TALO_ITEM_FIELDS.unitPrice]: 100 },
+      { [TALO_ITEM_FIELDS.name]: 'Envío', [TALO_ITEM_FIELDS.quantity]: 1 },
+    ]);
+    expect(sent.rawBody).toContain(`"${TALO_ITEM_FIELDS.unitPrice}":100.00`);
+    const stored = [...gw().sandboxes.talo.state.payments.values()].find((p) => p.externalId === input.externalId)!;
+    expect(stored.items).toHaveLength(2);
+
+    for (const [items, field] of [
+      [[{ name: ' ' }], ['input', 'items', '0', 'name']],
+      [
+        [{ name: 'ok' }, { name: 'x', quantity: 0 }],
+        ['input', 'items', '1', 'quantity'],
+      ],
+      [[{ name: 'x', unitPrice: '1.999' }], ['input', 'items', '0', 'unitPrice']],
+      [Array.from({ length: 51 }, () => ({ name: 'x' })), ['input', 'items']],
+    ] as const) {
+      gw().clearLogs();
+      const refused = await gw().query(CREATE_PAYMENT, { input: { ...input, externalId: `bad-items-${process.pid}`, items } });
+      expect(refused.body.data.createPayment.payment).toBeNull();
+      expect(refused.body.data.createPayment.userErrors).toEqual([expect.objectContaining({ field, code: 'INVALID_INPUT' })]);
+      expect(gw().sandboxes.talo.log.list('POST /payments/')).toEqual([]);
+    }
   });
 
   it('Tupay cash-out: ON_HOLD and PENDING both read PENDING, and providerStatus tells them apart', async () => {
