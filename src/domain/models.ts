@@ -93,6 +93,9 @@ export interface Cashin {
   transactionId?: string;
   qrOrderId?: string;
   linkId?: string;
+  /** Where the provider's record has a state of its own (a Tupay deposit); a TelePagos cash-in has none. */
+  status?: TransactionStatus;
+  providerStatus?: string;
 }
 
 export interface Cashout {

@@ -93,7 +93,14 @@ async function confirmDeposit(notice: TupayNotice, finder: DepositFinder, call: 
   const final = FINAL.has(deposit.status);
   const object = `deposit:${deposit.id}`;
   if (!RECEIVED.has(deposit.status)) return { object, state, final, event: null };
-  const cashin = cashinValue({ provider: 'TUPAY', id: deposit.id, amount: deposit.amount, buyer: deposit.counterparty });
+  const cashin = cashinValue({
+    provider: 'TUPAY',
+    id: deposit.id,
+    amount: deposit.amount,
+    buyer: deposit.counterparty,
+    status: deposit.status,
+    providerStatus: deposit.providerStatus,
+  });
   return { object, state, final, event: { type: 'CASHIN_RECEIVED', occurredAt: new Date().toISOString(), cashin } };
 }
 

@@ -4,7 +4,7 @@
  * order (TUPAY_DEPOSIT_IDS_INCREASE) at any age the listing allows — days, months, more than a year —
  * over HTTP against a sandbox holding over a year of a merchant's deposits, always within
  * TUPAY_HINT_MAX_LISTING_CALLS listing calls. An id Tupay does not list is told apart (422) within the
- * same bound.
+ * same bound. Each CASHIN_RECEIVED names the deposit's state, normalized and in Tupay's word.
  */
 import 'reflect-metadata';
 import { describe, expect, it } from 'vitest';
@@ -76,6 +76,32 @@ describe('a Tupay deposit of any age, notified with its id only', () => {
     expect(answer.status).toBe(503);
     expect(answer.body).toEqual({ error: 'unconfirmed' });
     expect(listings(gw()).length).toBeLessThanOrEqual(TUPAY_HINT_MAX_LISTING_CALLS);
+  });
+
+  it("Tupay deposit: each CASHIN_RECEIVED names its state, normalized and in Tupay's word (APPROVED, then COMPLETED)", async () => {
+    const sandbox = gw().sandboxes.tupay.url;
+    const created = await call(sandbox, 'POST', '_sandbox/deposits', { body: { amount: '66.00' } });
+    expect(created.status).toBe(201);
+    const id = created.body.idDeposit as number;
+    const path = new URL(webhookUrl(gw().url, 'TUPAY', gw().config.providers.tupay!.webhookSecret)).pathname;
+    const cashinId = globalId(id);
+    const events = async () => {
+      const { body } = await gw().query(`{ events(provider: TUPAY, first: 100) { nodes { type cashin { id status providerStatus } } } }`);
+      expect(body.errors).toBeUndefined();
+      return (body.data.events.nodes as { cashin: { id: string } | null }[]).filter((e) => e.cashin?.id === cashinId);
+    };
+    for (const [word, count] of [
+      ['APPROVED', 1],
+      ['COMPLETED', 2],
+    ] as const) {
+      expect((await call(sandbox, 'POST', `_sandbox/deposits/${id}/status`, { body: { status: word } })).status).toBe(200);
+      expect((await call(gw().url, 'POST', path, { body: { deposit_id: id } })).body).toEqual({ received: true, outcome: 'published' });
+      await waitFor(`the ${word} event`, async () => (await events()).length === count);
+    }
+    expect(await events()).toEqual([
+      { type: 'CASHIN_RECEIVED', cashin: { id: cashinId, status: 'IN_PROGRESS', providerStatus: 'APPROVED' } },
+      { type: 'CASHIN_RECEIVED', cashin: { id: cashinId, status: 'COMPLETED', providerStatus: 'COMPLETED' } },
+    ]);
   });
 
   it('with TUPAY_DEPOSIT_IDS_INCREASE off, the widened search is the slices of TUPAY_HINT_WIDE_SLICES_HOURS going back', () => {

@@ -2,7 +2,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { Node } from '../../graphql/relay/node.js';
 import { Counterparty } from '../common/counterparty.type.js';
 import { Money } from '../common/money.type.js';
-import { ProviderEnum } from '../common/enums.js';
+import { ProviderEnum, TransactionStatusEnum } from '../common/enums.js';
 
 export type { CashinValue } from '../../events/values.js';
 
@@ -25,6 +25,16 @@ export class Cashin extends Node {
 
   @Field(() => Counterparty, { nullable: true, description: 'Who paid.' })
   buyer?: Counterparty;
+
+  @Field(() => TransactionStatusEnum, {
+    nullable: true,
+    description:
+      "Normalized state, where the provider's record has one (a Tupay deposit: IN_PROGRESS once approved, then COMPLETED); null for a TelePagos cash-in, which is credited once it exists.",
+  })
+  status?: TransactionStatusEnum;
+
+  @Field(() => String, { nullable: true, description: "The provider's own status word beside status (Tupay APPROVED or COMPLETED)." })
+  providerStatus?: string;
 
   @Field(() => ID, {
     nullable: true,

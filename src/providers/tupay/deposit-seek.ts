@@ -11,7 +11,8 @@
  * - the wanted id falls between two rows of the page without being there → Tupay does not list it.
  * The next `s` is where the ids read so far put the wanted one (interpolated between rows either side
  * of it, or extrapolated at their rate; a little before, so it lands inside a page), bisection when that
- * does not halve the interval, doubling steps back (a day, two, four…) while nothing has been read.
+ * does not halve the interval, growing steps back (a day, 8 days, then a whole listing window) while
+ * nothing has been read.
  * An empty window says nothing of ids: the windows after it, up to the bound, are read next.
  */
 import type { Transaction } from '../../domain/models.js';
@@ -36,6 +37,8 @@ export interface SeekResult {
 }
 
 const DAY = 86_400;
+/** How much further back each empty probe steps while no id has been read (a day, 8 days, 60 days…). */
+const GAP_GROWTH = 8;
 /** The least margin a probe starts before where the wanted deposit is expected. */
 const MIN_MARGIN_SECONDS = 60;
 
@@ -73,7 +76,8 @@ export async function seekDeposit(
     const hit = deposits.find((d) => wanted.has(d.id));
     if (hit) return { deposit: hit, absent: false };
     if (deposits.length === 0) {
-      gap *= 2;
+      // Nothing read yet says where it is: step back faster, a listing window at most.
+      gap = Math.min(gap * GAP_GROWTH, TUPAY_SAFE_RANGE_SECONDS);
       if (e >= hi) {
         // Nothing from the start of the empty run up to the bound: it was made before.
         hi = (sweepFrom ?? s) - 1;
