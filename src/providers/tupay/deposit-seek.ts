@@ -55,6 +55,8 @@ export async function seekDeposit(
   read: (fromSec: number, toSec: number) => Promise<SeekPage>,
   known: readonly IdPoint[] = [],
 ): Promise<SeekResult> {
+  // Only an integer id has an order to follow (Tupay's are; a hint's ids are checked to be).
+  if (!/^\d+$/.test(ids[0] ?? '')) return { absent: false };
   const target = BigInt(ids[0]!);
   const wanted = new Set(ids);
   const points: IdPoint[] = [...known];
