@@ -211,7 +211,8 @@ export function readNotificationBody(raw: Buffer, contentType: string | undefine
   }
   const trimmed = text.trim();
   if (!FORM_BODY.test(trimmed)) return undefined;
-  const fields: Record<string, string | string[]> = {};
+  // No prototype: a field named `__proto__` is a field like any other.
+  const fields = Object.create(null) as Record<string, string | string[]>;
   for (const [key, value] of new URLSearchParams(trimmed)) {
     const known = fields[key];
     fields[key] = known === undefined ? value : Array.isArray(known) ? [...known, value] : [known, value];

@@ -65,6 +65,13 @@ describe('as lenient as the documents', () => {
     ['JSON', (id: number) => ({ body: { operation: 'cashin', id } })],
     ['form-encoded', (id: number) => ({ form: { operation: 'cashin', id: String(id) } })],
     ['form-encoded, sent as text/plain', (id: number) => ({ raw: `operation=cashin&id=${id}`, headers: { 'content-type': 'text/plain' } })],
+    [
+      'form-encoded, with fields named like prototypes',
+      (id: number) => ({
+        raw: `__proto__=a&__proto__=b&constructor=c&operation=cashin&id=${id}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+    ],
   ])("a notification in the documents' words (%s) on the secret URL → read from TelePagos and published", async (_form, request) => {
     const { cashinId, qrOrderId } = await quietCashin('77.70');
     gw().clearLogs();
