@@ -43,6 +43,10 @@ export interface Transaction {
   counterparty?: Counterparty;
   /** TelePagos: the sale point's name, resolved to a SalePoint by the read API. */
   salePointName?: string;
+  /** The merchant's own id for it, where the provider keeps one (Tupay `externalId`). */
+  externalId?: string;
+  /** When the provider last changed it, where it says (Tupay `lastChangeDate`). */
+  updatedAt?: IsoDateTime;
 }
 
 export interface Balance {

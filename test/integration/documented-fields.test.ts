@@ -30,7 +30,7 @@ const REPORT = `query($from: LocalDate!, $to: LocalDate!) { account(provider: TU
   date currency balance { amount currency } depositTotal { amount currency } cashoutTotal { amount currency } feeTotal { amount currency } netAmount { amount currency }
 } } }`;
 const TRANSACTIONS = `query($from: LocalDate!, $to: LocalDate!, $filter: TransactionFilter) { account(provider: TUPAY) {
-  transactions(from: $from, to: $to, filter: $filter, first: 100) { nodes { id kind operation status providerStatus } pageInfo { hasNextPage } }
+  transactions(from: $from, to: $to, filter: $filter, first: 100) { nodes { id kind operation status providerStatus externalId updatedAt } pageInfo { hasNextPage } }
 } }`;
 
 const DAY = 86_400;
@@ -168,7 +168,14 @@ describe('documented fields served', () => {
     const { body } = await gw().query(TRANSACTIONS, { from: day, to: day, filter: { kinds: ['CASHOUT'] } });
     expect(body.errors).toBeUndefined();
     const byId = new Map((body.data.account.transactions.nodes as { id: string }[]).map((n) => [n.id, n]));
-    expect(byId.get(globalId('Transaction', 'TUPAY', held.body.idCashout))).toMatchObject({ status: 'PENDING', providerStatus: 'ON_HOLD' });
+    const heldRecord = gw().sandboxes.tupay.state.cashouts.get(held.body.idCashout)!;
+    expect(byId.get(globalId('Transaction', 'TUPAY', held.body.idCashout))).toMatchObject({
+      status: 'PENDING',
+      providerStatus: 'ON_HOLD',
+      // The merchant's own id and when the status last moved, as Tupay lists them.
+      externalId: heldRecord.externalId,
+      updatedAt: new Date(heldRecord.lastChangeSec * 1000).toISOString(),
+    });
     expect(byId.get(globalId('Transaction', 'TUPAY', pending.body.idCashout))).toMatchObject({ status: 'PENDING', providerStatus: 'PENDING' });
   });
 

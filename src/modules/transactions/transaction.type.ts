@@ -41,6 +41,15 @@ export class Transaction extends Node {
 
   @Field(() => Counterparty, { nullable: true })
   counterparty?: Counterparty;
+
+  @Field(() => String, { nullable: true, description: "The merchant's own id for it, where the provider keeps one (Tupay externalId)." })
+  externalId?: string;
+
+  @Field(() => DateTimeISOScalar, {
+    nullable: true,
+    description: 'When the provider last changed it, where it says (Tupay lastChangeDate): when its status last moved.',
+  })
+  updatedAt?: string;
 }
 
 @ObjectType({ description: 'A transaction and its cursor.' })
