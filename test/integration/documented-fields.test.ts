@@ -2,8 +2,9 @@
  * Every documented field a client could use is served (issue 30), over HTTP against the sandboxes:
  * - a TelePagos cash-in's `transaction_id`, `qr_order_id` and `link_id`, on `cashin` and in the
  *   CASHIN_RECEIVED event, so a credit is matched to the QR order or the link that produced it;
- * - a Talo payment's status word, `motive`, `updatedAt` and `expiresAt`;
- * - Tupay's status word beside the normalized status (ON_HOLD and PENDING both read PENDING), the
+ * - a Talo payment's status word, `motive`, `updatedAt` and `expiresAt`, and the `items` it is sent;
+ * - Tupay's status word beside the normalized status (ON_HOLD and PENDING both read PENDING) with the
+ *   record's `externalId` and `lastChangeDate`, the
  *   balance report's totals beside date and balance, and the `operation` filter (payment method XA or
  *   XAQR) sent to Tupay as `paymentMethod`.
  */
