@@ -43,6 +43,10 @@ export interface Transaction {
   counterparty?: Counterparty;
   /** TelePagos: the sale point's name, resolved to a SalePoint by the read API. */
   salePointName?: string;
+  /** The merchant's own id for it, where the provider keeps one (Tupay `externalId`). */
+  externalId?: string;
+  /** When the provider last changed it, where it says (Tupay `lastChangeDate`). */
+  updatedAt?: IsoDateTime;
 }
 
 export interface Balance {
@@ -93,6 +97,9 @@ export interface Cashin {
   transactionId?: string;
   qrOrderId?: string;
   linkId?: string;
+  /** Where the provider's record has a state of its own (a Tupay deposit); a TelePagos cash-in has none. */
+  status?: TransactionStatus;
+  providerStatus?: string;
 }
 
 export interface Cashout {
@@ -105,6 +112,15 @@ export type PaymentStatus = 'PENDING' | 'SUCCESS' | 'OVERPAID' | 'UNDERPAID' | '
 export interface TransferDestination {
   cvu?: string;
   alias?: string;
+}
+
+/** One thing a checkout payment's payer is buying. */
+export interface PaymentItem {
+  name: string;
+  /** A positive integer. */
+  quantity: number;
+  /** Decimal text, at most two decimals: the price of one. */
+  unitPrice?: string;
 }
 
 export interface Payment {

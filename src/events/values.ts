@@ -8,7 +8,8 @@ import type { Cashin, Payment } from '../domain/models.js';
 import { toGlobalId } from '../graphql/relay/global-id.js';
 import type { ProviderId } from '../providers/provider.js';
 
-export type CashinValue = Omit<Cashin, 'id'> & { __typename: 'Cashin'; id: string; localId: string };
+/** `providerTransactionId` is the provider's `transactionId` under the name GraphQL serves it by (Cashout.transactionId is a Transaction's global id). */
+export type CashinValue = Omit<Cashin, 'id'> & { __typename: 'Cashin'; id: string; localId: string; providerTransactionId?: string };
 export type PaymentValue = Omit<Payment, 'id'> & { __typename: 'Payment'; id: string; localId: string };
 /**
  * What Pasarela knows of a transfer's existence (GraphQL CashoutStatus): `CREATED` — the provider has it
@@ -30,7 +31,13 @@ export interface CashoutValue {
 }
 
 export function cashinValue(cashin: Cashin): CashinValue {
-  return { ...cashin, __typename: 'Cashin', id: toGlobalId('Cashin', cashin.provider, cashin.id), localId: cashin.id };
+  return {
+    ...cashin,
+    __typename: 'Cashin',
+    id: toGlobalId('Cashin', cashin.provider, cashin.id),
+    localId: cashin.id,
+    ...(cashin.transactionId !== undefined && { providerTransactionId: cashin.transactionId }),
+  };
 }
 
 export function paymentValue(payment: Payment): PaymentValue {

@@ -68,7 +68,7 @@ export type TransactionFilter = {
   direction?: TransactionDirection | null | undefined;
   /** Tupay: deposits, cash-outs or both. */
   kinds?: Array<TransactionKind> | null | undefined;
-  /** TelePagos operation id (see transactionOperations). */
+  /** The provider's operation, as Transaction.operation gives it: TelePagos operation id (see transactionOperations), Tupay payment method (XA, XAQR: deposits only, since cash-outs carry none). Asked of the provider where it filters by it. */
   operation?: string | null | undefined;
   statuses?: Array<TransactionStatus> | null | undefined;
 };

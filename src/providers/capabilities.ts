@@ -235,7 +235,10 @@ export interface PaymentSink {
  */
 export interface DepositFinder {
   readonly provider: ProviderId;
-  /** `complete` is false when a search ran out of pages before its ranges did (the deposit may be there, unread). */
+  /**
+   * `complete` is false when a search ran out of pages before its ranges (or, for a seek by id order,
+   * before its answer) did: the deposit may be there, unread.
+   */
   findDeposit(ids: readonly string[], searches: readonly DepositSearch[], call: CallContext): Promise<{ deposit?: Transaction; complete: boolean }>;
 }
 

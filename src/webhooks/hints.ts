@@ -38,7 +38,7 @@ export interface Hint<Kind extends string> {
 /** A plain id field. */
 const PLAIN_ID = /^(id|_id|uid|uuid|identifier)$/i;
 /** Fields whose value tells what the object around them is. */
-const DISCRIMINATOR = /^(type|kind|event|event_?type|object|topic|resource|resource_?type|entity|action|name)$/i;
+const DISCRIMINATOR = /^(type|kind|event|event_?type|operation|operaci[oó]n|object|topic|resource|resource_?type|entity|action|name)$/i;
 
 interface Found<Kind extends string> extends Hint<Kind> {
   /** 2: a field naming kind and id; 1: an `id` inside (or beside) something naming its kind, or a resource path. */

@@ -112,12 +112,8 @@ export function webhookRoute<Body>(handler: WebhookHandler<Body>, deps: Pipeline
     if (authenticating) endStep(authenticating, refusal);
     if (refusal) return done(reply, 401, 'unauthenticated', refusal);
 
-    let json: unknown;
-    try {
-      json = JSON.parse(raw.toString('utf8'));
-    } catch {
-      return done(reply, 400, 'malformed', 'not JSON');
-    }
+    const json = readNotificationBody(raw, request.headers['content-type']);
+    if (json === undefined) return done(reply, 400, 'malformed', 'neither JSON nor form-encoded');
     const body = handler.parse(json, request);
     if (body === null) {
       // Loud about a shape we cannot read: its key paths (never its values) go to the log.
@@ -193,6 +189,35 @@ export function webhookRoute<Body>(handler: WebhookHandler<Body>, deps: Pipeline
     if (outcome === 'ignored') return done(reply, 200, 'ignored');
     return done(reply, 200, 'published');
   };
+}
+
+/** A form-encoded body: `key=value` pairs joined by `&` (TelePagos documents its requests as JSON or form data). */
+const FORM_BODY = /^[^=&\s]+=[^&\s]*(&[^=&\s]+=[^&\s]*)*$/;
+
+/**
+ * A notification body as a value to read: JSON, or form-encoded (`application/x-www-form-urlencoded`, or
+ * a body of that form whatever its content type says) read as an object of its fields, a repeated field
+ * as a list. Undefined when it is neither.
+ */
+export function readNotificationBody(raw: Buffer, contentType: string | undefined): unknown {
+  const text = raw.toString('utf8');
+  const form = /^application\/x-www-form-urlencoded\b/i.test(contentType ?? '');
+  if (!form) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      // perhaps a form body under another content type
+    }
+  }
+  const trimmed = text.trim();
+  if (!FORM_BODY.test(trimmed)) return undefined;
+  // No prototype: a field named `__proto__` is a field like any other.
+  const fields = Object.create(null) as Record<string, string | string[]>;
+  for (const [key, value] of new URLSearchParams(trimmed)) {
+    const known = fields[key];
+    fields[key] = known === undefined ? value : Array.isArray(known) ? [...known, value] : [known, value];
+  }
+  return fields;
 }
 
 /** Ends a delivery's span with its HTTP status and outcome (an error for what the provider must retry or fix). */

@@ -6,14 +6,15 @@
  * Either way the body is only a hint, read for deposit ids (TUPAY_HINT_PATTERNS; the documented
  * `{ deposit_id }` is one such body) and for a moment to look around (a body timestamp, else X-Date,
  * else the arrival). The deposit is then found in Tupay's listing by a bounded search around that
- * moment (TUPAY_HINT_* in assumptions.ts: at most TUPAY_HINT_MAX_LISTING_CALLS calls), and its state
- * is Tupay's. Published when the money is in (APPROVED or COMPLETED).
+ * moment, then by id order at any age (TUPAY_HINT_* in assumptions.ts: at most
+ * TUPAY_HINT_MAX_LISTING_CALLS calls), and its state is Tupay's. Published when the money is in (APPROVED or COMPLETED).
  */
 import type { FastifyRequest } from 'fastify';
 import type { TupayConfig } from '../config.js';
 import type { CallContext } from '../domain/models.js';
 import { ProviderError } from '../providers/errors.js';
 import {
+  TUPAY_DEPOSIT_IDS_INCREASE,
   TUPAY_HINT_NARROW_MAX_PAGES,
   TUPAY_HINT_NARROW_WINDOW_SECONDS,
   TUPAY_HINT_PATTERNS,
@@ -48,12 +49,19 @@ function header(value: string | string[] | undefined): string | undefined {
 }
 
 /**
- * Where a notified deposit is looked for: narrow around `at`, then widened once into slices going back
+ * Where a notified deposit is looked for: narrow around `at`, then widened once: sought by id order at
+ * any age made up to the narrow window's end, or (TUPAY_DEPOSIT_IDS_INCREASE off) in slices going back
  * from the narrow window, the most recent first (TUPAY_HINT_* in assumptions.ts).
  */
-export function depositSearches(at: Date): DepositSearch[] {
+export function depositSearches(at: Date, idsIncrease = TUPAY_DEPOSIT_IDS_INCREASE): DepositSearch[] {
   const narrowMs = TUPAY_HINT_NARROW_WINDOW_SECONDS * 1000;
   const narrow = { from: new Date(at.getTime() - narrowMs), to: new Date(at.getTime() + narrowMs) };
+  if (idsIncrease) {
+    return [
+      { ranges: [narrow], maxPages: TUPAY_HINT_NARROW_MAX_PAGES },
+      { notAfter: narrow.to, maxPages: TUPAY_HINT_WIDE_MAX_PAGES },
+    ];
+  }
   const slices: TupayRange[] = [];
   let end = narrow.from.getTime() - 1000;
   for (const hours of TUPAY_HINT_WIDE_SLICES_HOURS) {
@@ -85,7 +93,14 @@ async function confirmDeposit(notice: TupayNotice, finder: DepositFinder, call: 
   const final = FINAL.has(deposit.status);
   const object = `deposit:${deposit.id}`;
   if (!RECEIVED.has(deposit.status)) return { object, state, final, event: null };
-  const cashin = cashinValue({ provider: 'TUPAY', id: deposit.id, amount: deposit.amount, buyer: deposit.counterparty });
+  const cashin = cashinValue({
+    provider: 'TUPAY',
+    id: deposit.id,
+    amount: deposit.amount,
+    buyer: deposit.counterparty,
+    status: deposit.status,
+    providerStatus: deposit.providerStatus,
+  });
   return { object, state, final, event: { type: 'CASHIN_RECEIVED', occurredAt: new Date().toISOString(), cashin } };
 }
 

@@ -97,6 +97,8 @@ describe('deposits', () => {
         status: DEPOSIT_STATUS_TABLE[d.status],
         providerStatus: d.status,
         counterparty: { document: d.clientDocument },
+        externalId: d.externalId,
+        updatedAt: isoSeconds(d.lastChangeSec),
       });
     });
   });
@@ -214,6 +216,8 @@ describe('cash-outs', () => {
         status: CASHOUT_STATUS_TABLE[c.status],
         providerStatus: c.status,
         counterparty: { document: c.clientDocument },
+        externalId: c.externalId,
+        updatedAt: isoSeconds(c.lastChangeSec),
       });
     });
     const windows = walks(ROUTES.cashouts);

@@ -88,6 +88,10 @@ describe('Talo sandbox: payments', () => {
     ['expiration_timestamp', { expiration_timestamp: 'tomorrow' }],
     ['expiration_timestamp', { expiration_timestamp: '2020-01-01T00:00:00Z' }],
     ['items', { items: 'two calendars' }],
+    ['items[0]', { items: ['Calendario'] }],
+    ['items[0].name', { items: [{ name: 7, quantity: 1 }] }],
+    ['items[1].quantity', { items: [{ name: 'a' }, { name: 'b', quantity: 1.5 }] }],
+    ['items[0].unit_price', { items: [{ name: 'a', unit_price: '10.00' }] }],
     ['client_data', { client_data: ['x'] }],
   ])('answers 422 naming %s when it is invalid (%j)', async (field, overrides) => {
     const before = await paymentCount();

@@ -74,6 +74,31 @@ export class InputCheck {
     return trimmed;
   }
 
+  /**
+   * A web address as Talo's document writes one: an absolute http(s) URL, or one without its scheme
+   * (`fabricadefotolibros.com/checkout/1234`, the document's own example) whose host is a domain name
+   * (`localhost` or dotted). Any other scheme (`javascript:`, `ftp://`) is refused. Returns it trimmed,
+   * as given: nothing is added to it.
+   */
+  webAddress(field: string[], value: string): string {
+    const trimmed = value.trim();
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return this.url(field, trimmed);
+    // `scheme:` without `//` is a scheme unless what follows is a port (`shop.example:8080/x`).
+    if (/^[a-z][a-z0-9+.-]*:(?!\d+(?:[/?#]|$))/i.test(trimmed)) {
+      this.fail(field, 'must be an http(s) URL');
+      return trimmed;
+    }
+    let host = '';
+    try {
+      host = new URL(`http://${trimmed}`).hostname;
+    } catch {
+      // refused below
+    }
+    if (!/^[^\s]+$/.test(trimmed) || !(host === 'localhost' || /^[^.]+(\.[^.]+)+$/.test(host)))
+      this.fail(field, 'must be a URL (http(s), or a host name and path)');
+    return trimmed;
+  }
+
   /** Matches a pattern, described for the message. */
   pattern(field: string[], value: string, pattern: RegExp, description: string): void {
     if (!pattern.test(value)) this.fail(field, `must be ${description}`);

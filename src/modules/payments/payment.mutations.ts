@@ -1,5 +1,6 @@
 /** createPayment: a Talo payment; its status changes arrive through paymentEvents. */
-import { Arg, Ctx, Field, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, InputType, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { DecimalScalar } from '../../graphql/scalars/index.js';
 import { detachedCallContext, type GatewayContext } from '../../context.js';
 import { UserError } from '../../graphql/user-errors.js';
 import { MoneyInput } from '../common/money.type.js';
@@ -8,6 +9,23 @@ import { createOnce, IDEMPOTENCY_KEY_DESCRIPTION } from '../common/keyed-creatio
 import type { Payload } from '../common/mutation-result.js';
 import { Payment, type PaymentValue } from './payment.type.js';
 import { eventId, paymentValue } from '../../events/values.js';
+import type { PaymentItem } from '../../domain/models.js';
+
+/** Most items one payment lists, and most of one item. */
+export const MAX_PAYMENT_ITEMS = 50;
+export const MAX_ITEM_QUANTITY = 9_999;
+
+@InputType({ description: 'One thing the payer is buying (Talo items).' })
+export class PaymentItemInput {
+  @Field(() => String, { description: 'What it is, as the payer sees it.' })
+  name!: string;
+
+  @Field(() => Int, { nullable: true, defaultValue: 1, description: 'How many (1 to 9999).' })
+  quantity?: number | null;
+
+  @Field(() => DecimalScalar, { nullable: true, description: 'The price of one, in the payment’s currency.' })
+  unitPrice?: string | null;
+}
 
 @InputType({ description: 'A Talo payment to create.' })
 export class CreatePaymentInput {
@@ -17,11 +35,17 @@ export class CreatePaymentInput {
   @Field(() => String, { description: "The merchant's own id for this payment (Talo external_id)." })
   externalId!: string;
 
-  @Field(() => String, { description: 'Where Talo sends the payer after paying.' })
+  @Field(() => String, {
+    description:
+      'Where Talo sends the payer after paying: an http(s) URL, or a host name and path without the scheme as Talo’s own example writes it (fabricadefotolibros.com/checkout/1234), sent as given.',
+  })
   redirectUrl!: string;
 
   @Field(() => String, { nullable: true, description: 'Shown to the payer.' })
   motive?: string | null;
+
+  @Field(() => [PaymentItemInput], { nullable: true, description: 'What the payer is buying (Talo items), at most 50.' })
+  items?: PaymentItemInput[] | null;
 
   @Field(() => String, { nullable: true, description: IDEMPOTENCY_KEY_DESCRIPTION })
   idempotencyKey?: string | null;
@@ -47,16 +71,17 @@ export class PaymentMutations {
     if (input.price.currency !== 'ARS') check.custom(['input', 'price', 'currency'], 'Talo collects ARS only');
     check.amount(['input', 'price', 'amount'], input.price.amount, ctx.config.maxOperationAmount);
     const externalId = check.text(['input', 'externalId'], input.externalId, TEXT_LIMITS.externalId);
-    const redirectUrl = check.url(['input', 'redirectUrl'], input.redirectUrl);
+    const redirectUrl = check.webAddress(['input', 'redirectUrl'], input.redirectUrl);
     const motive = input.motive == null ? undefined : check.text(['input', 'motive'], input.motive, TEXT_LIMITS.motive);
+    const items = input.items == null ? undefined : checkItems(check, input.items, ctx.config.maxOperationAmount);
     const entry = { operation: 'createPayment', provider: 'TALO', amount: input.price.amount, currency: input.price.currency, referenceId: externalId };
-    const data = { amount: input.price.amount, currency: input.price.currency, externalId, redirectUrl, motive };
+    const data = { amount: input.price.amount, currency: input.price.currency, externalId, redirectUrl, motive, items };
     const creation = { mutation: 'createPayment', idempotencyKey: input.idempotencyKey, data, empty: { payment: null } };
     return createOnce<Omit<CreatePaymentPayload, 'userErrors'>>(ctx, check, entry, creation, async () => {
       // Asked after the input rules: invalid input is INVALID_INPUT whether or not Talo is configured.
       const payment = await ctx.providers
         .sole('paymentSink')
-        .createPayment({ amount: input.price.amount, currency: 'ARS', externalId, redirectUrl, motive }, ctx.config.publicUrl, detachedCallContext(ctx));
+        .createPayment({ amount: input.price.amount, currency: 'ARS', externalId, redirectUrl, motive, items }, ctx.config.publicUrl, detachedCallContext(ctx));
       const value = paymentValue(payment);
       // Subscribers see the payment from its creation on; Talo itself only notifies changes. The payment
       // exists at Talo whatever happens here, so a failed publish is logged, not reported as a failure.
@@ -73,4 +98,17 @@ export class PaymentMutations {
       return { result: { payment: value }, resultId: payment.id };
     });
   }
+}
+
+/** The items as sent: names trimmed, quantity 1 when not given; each field checked at its path. */
+function checkItems(check: InputCheck, items: PaymentItemInput[], maxAmount: string): PaymentItem[] {
+  if (items.length > MAX_PAYMENT_ITEMS) check.custom(['input', 'items'], `must list at most ${MAX_PAYMENT_ITEMS} items`);
+  return items.slice(0, MAX_PAYMENT_ITEMS).map((item, i) => {
+    const at = ['input', 'items', String(i)];
+    const name = check.text([...at, 'name'], item.name, TEXT_LIMITS.name);
+    const quantity = item.quantity ?? 1;
+    if (quantity < 1 || quantity > MAX_ITEM_QUANTITY) check.custom([...at, 'quantity'], `must be between 1 and ${MAX_ITEM_QUANTITY}`);
+    if (item.unitPrice != null) check.amount([...at, 'unitPrice'], item.unitPrice, maxAmount);
+    return { name, quantity, ...(item.unitPrice != null && { unitPrice: item.unitPrice }) };
+  });
 }

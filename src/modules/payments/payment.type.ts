@@ -26,6 +26,9 @@ export class Payment extends Node {
   @Field(() => PaymentStatusEnum)
   status!: PaymentStatusEnum;
 
+  @Field(() => String, { description: "Talo's own status word (payment_status), beside the normalized status." })
+  providerStatus!: string;
+
   @Field(() => Money)
   amount!: Money;
 
@@ -44,8 +47,14 @@ export class Payment extends Node {
   @Field(() => DateTimeISOScalar, { nullable: true })
   createdAt?: string;
 
+  @Field(() => DateTimeISOScalar, { nullable: true, description: 'When Talo last changed the payment (last_modified_timestamp).' })
+  updatedAt?: string;
+
   @Field(() => DateTimeISOScalar, { nullable: true })
   expiresAt?: string;
+
+  @Field(() => String, { nullable: true, description: 'What the payer is shown they pay for (Talo motive).' })
+  motive?: string;
 }
 
 @ObjectType({ description: 'A TelePagos payment link.' })

@@ -2,6 +2,7 @@
 import { Arg, Ctx, Query, Resolver } from 'type-graphql';
 import { callContext, detachedCallContext, type GatewayContext } from '../../context.js';
 import { userInputError } from '../../graphql/errors.js';
+import { periodProblem } from '../../domain/periods.js';
 import type { PaymentConcept as Concept, Statistics as DomainStatistics, TransactionOperation as Operation } from '../../domain/models.js';
 import { PaymentConcept, Statistics, TransactionOperation } from './reference.type.js';
 
@@ -11,8 +12,6 @@ import { PaymentConcept, Statistics, TransactionOperation } from './reference.ty
  * TelePagos for them a few times an hour, not on every page load.
  */
 export const REFERENCE_TTL_MS = 5 * 60_000;
-
-const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 @Resolver()
 export class ReferenceResolver {
@@ -30,8 +29,16 @@ export class ReferenceResolver {
   }
 
   @Query(() => Statistics, { nullable: true, description: 'TelePagos white-label statistics for a period.' })
-  statistics(@Arg('period', () => String, { description: 'The month, YYYY-MM.' }) period: string, @Ctx() ctx: GatewayContext): Promise<DomainStatistics> {
-    if (!PERIOD.test(period)) throw userInputError('period must be a month, YYYY-MM', { field: 'period' });
+  statistics(
+    @Arg('period', () => String, {
+      description:
+        'The period: a month, YYYY-MM, is the form TelePagos is assumed to take; another plausible form (2026, 2026-01-15, enero) is passed to TelePagos, which judges it. Empty or impossible periods (2026-13) are refused before sending.',
+    })
+    period: string,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<DomainStatistics> {
+    const problem = periodProblem(period);
+    if (problem) throw userInputError(`period ${problem}`, { field: 'period' });
     return ctx.providers.sole('reference').statistics(period, callContext(ctx));
   }
 }

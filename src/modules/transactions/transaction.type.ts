@@ -41,6 +41,15 @@ export class Transaction extends Node {
 
   @Field(() => Counterparty, { nullable: true })
   counterparty?: Counterparty;
+
+  @Field(() => String, { nullable: true, description: "The merchant's own id for it, where the provider keeps one (Tupay externalId)." })
+  externalId?: string;
+
+  @Field(() => DateTimeISOScalar, {
+    nullable: true,
+    description: 'When the provider last changed it, where it says (Tupay lastChangeDate): when its status last moved.',
+  })
+  updatedAt?: string;
 }
 
 @ObjectType({ description: 'A transaction and its cursor.' })
@@ -75,7 +84,11 @@ export class TransactionConnection {
 
 @InputType({ description: 'Narrows Account.transactions; every field is optional and they combine with AND.' })
 export class TransactionFilter {
-  @Field(() => String, { nullable: true, description: 'TelePagos operation id (see transactionOperations).' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The provider's operation, as Transaction.operation gives it: TelePagos operation id (see transactionOperations), Tupay payment method (XA, XAQR: deposits only, since cash-outs carry none). Asked of the provider where it filters by it.",
+  })
   operation?: string;
 
   @Field(() => TransactionDirectionEnum, { nullable: true })

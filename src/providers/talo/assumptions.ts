@@ -116,6 +116,13 @@ export const TALO_REQUIRED_CREATE_FIELDS = ['price', 'user_id', 'redirect_url', 
 /** (seed + public) Optional create fields. */
 export const TALO_OPTIONAL_CREATE_FIELDS = ['webhook_url', 'motive', 'items', 'payment_options', 'client_data', 'expiration_timestamp'] as const;
 /**
+ * ASSUMPTION: what an `items` entry holds. The document accepts `items`, "an array of the items being
+ * bought", without drawing one: each goes out as `{ name, quantity, unit_price }` (`unit_price` a JSON
+ * number, like `price.amount`, and left out when not given). The sandbox refuses an entry that is not an
+ * object, or whose fields of these names have other types.
+ */
+export const TALO_ITEM_FIELDS = { name: 'name', quantity: 'quantity', unitPrice: 'unit_price' } as const;
+/**
  * ASSUMPTION: `external_id` is not checked for uniqueness; creating twice makes two payments, so a
  * client cannot rely on it as an idempotency key.
  */

@@ -79,5 +79,7 @@ export interface TaloCreatePaymentDto {
   webhook_url: string;
   payment_options: TaloPaymentOption[];
   motive?: string;
+  /** Entries shaped as TALO_ITEM_FIELDS names them. */
+  items?: Record<string, string | number | JsonDecimal>[];
   expiration_timestamp?: string;
 }

@@ -9,11 +9,12 @@
 import { jsonDecimal, type JsonDecimal } from '../json-body.js';
 import type { UpstreamResponse } from '../http.js';
 import { ProviderError, providerRejection, safeProviderMessage } from '../errors.js';
-import type { Payment, PaymentStatus, TransferDestination } from '../../domain/models.js';
+import type { Payment, PaymentItem, PaymentStatus, TransferDestination } from '../../domain/models.js';
 import { sumDecimals } from '../../domain/money.js';
 import { ARGENTINA_UTC_OFFSET_MS } from '../telepagos/assumptions.js';
 import {
   TALO_AMOUNT_WIRE_TYPES,
+  TALO_ITEM_FIELDS,
   TALO_REQUIRED_PAYMENT_OPTION,
   isTaloFailure,
   taloErrorFlag,
@@ -193,8 +194,19 @@ export interface CreatePaymentRequest {
   /** Where Talo posts its (unsigned) change notices. */
   webhookUrl: string;
   motive?: string;
+  /** What is being bought, shown by Talo with the payment. */
+  items?: PaymentItem[];
   /** ISO-8601 date-time; Talo's default is about five days after creation. */
   expiresAt?: string;
+}
+
+/** An item as TALO_ITEM_FIELDS names its fields; a unit price is a JSON number like `price.amount`. */
+function itemBody(item: PaymentItem, endpoint: string): Record<string, string | number | JsonDecimal> {
+  return {
+    [TALO_ITEM_FIELDS.name]: item.name,
+    [TALO_ITEM_FIELDS.quantity]: item.quantity,
+    ...(item.unitPrice !== undefined && { [TALO_ITEM_FIELDS.unitPrice]: priceAmount(item.unitPrice, endpoint) }),
+  };
 }
 
 function invalidInput(endpoint: string, message: string): ProviderError {
@@ -232,6 +244,7 @@ export function toCreatePaymentBody(input: CreatePaymentRequest, userId: string,
     webhook_url: input.webhookUrl,
     payment_options: [TALO_REQUIRED_PAYMENT_OPTION],
     ...(input.motive !== undefined && { motive: input.motive }),
+    ...(input.items !== undefined && { items: input.items.map((item) => itemBody(item, endpoint)) }),
     ...(expiration !== undefined && { expiration_timestamp: expiration }),
   };
 }

@@ -7,6 +7,7 @@
  * data with the same `reference_id` is a harmless replay answering the same id.
  */
 import { maskAccountNumber } from '../../domain/identifiers.js';
+import { periodProblem } from '../../domain/periods.js';
 import type {
   Balance,
   CallContext,
@@ -32,7 +33,6 @@ import { jsonDecimal } from '../json-body.js';
 import {
   AMOUNT_MAX_DECIMALS,
   DEFAULT_AMOUNT_WIRE_FORMAT,
-  STATISTICS_PERIOD_PATTERN,
   TELEPAGOS_PATHS as PATHS,
   TOKEN_REFUSED_PATTERN,
   isTelepagosId,
@@ -327,10 +327,14 @@ export class TelepagosClient {
     return this.call(get(PATHS.transactionsFilters), ctx, toOperations);
   }
 
-  /** `period` is `YYYY-MM`. Only for users tied to the collecting account (others: FORBIDDEN). */
+  /**
+   * `period` is assumed `YYYY-MM` (STATISTICS_PERIOD_PATTERN), but any plausible form is sent for
+   * TelePagos to judge (periodProblem). Only for users tied to the collecting account (others: FORBIDDEN).
+   */
   async statistics(period: string, ctx?: CallContext): Promise<Statistics> {
     const request = getAt(PATHS.statistics, 'period', period);
-    if (!STATISTICS_PERIOD_PATTERN.test(period)) throw invalidInput(request.endpoint, 'period must be YYYY-MM');
+    const problem = periodProblem(period);
+    if (problem) throw invalidInput(request.endpoint, `period ${problem}`);
     return this.call(request, ctx, (body, source) => toStatistics(period, body, source));
   }
 

@@ -16,7 +16,7 @@ import type {
 } from '../capabilities.js';
 import { daysInstants } from '../../domain/time-zone.js';
 import { positionInt } from '../walk.js';
-import { TUPAY_LOCAL_CURRENCY, TUPAY_TIME_ZONE } from './assumptions.js';
+import { TUPAY_CASHOUT_PAYMENT_METHOD_FILTERS, TUPAY_LOCAL_CURRENCY, TUPAY_PAYMENT_METHODS, TUPAY_TIME_ZONE } from './assumptions.js';
 import { TupayClient, WINDOW_SECONDS, type TupayRange } from './client.js';
 
 /**
@@ -57,7 +57,10 @@ function walkPrice(range: InstantRange, query: TransactionQuery): number {
     end -= span;
     windows++;
   }
-  const listings = (['DEPOSIT', 'CASHOUT'] as const).filter((kind) => !query.kinds?.length || query.kinds.includes(kind)).length;
+  const cashouts = paymentMethodFilter(query.operation).cashouts;
+  const listings = (['DEPOSIT', 'CASHOUT'] as const).filter(
+    (kind) => (!query.kinds?.length || query.kinds.includes(kind)) && (kind === 'DEPOSIT' || cashouts),
+  ).length;
   return windows * listings;
 }
 
@@ -67,8 +70,23 @@ function limaDays(range: DayRange): TupayRange {
   return { from: new Date(from), to: new Date(to) };
 }
 
-/** Tupay filters by listing (deposits, cash-outs) and by the customer's document itself. */
-const UPSTREAM_FILTERS = ['kinds', 'customerDocument'] as const;
+/**
+ * Tupay filters by listing (deposits, cash-outs), by the customer's document and by payment method (a
+ * transaction's `operation`: `paymentMethod`, XA or XAQR) itself.
+ */
+const UPSTREAM_FILTERS = ['kinds', 'customerDocument', 'operation'] as const;
+
+/**
+ * What a query's `operation` asks of each listing. A documented payment method goes upstream as
+ * `paymentMethod` on deposits; any other word is matched by the gateway alone (nothing undocumented is
+ * sent). Cash-outs carry no payment method (TUPAY_CASHOUT_PAYMENT_METHOD_FILTERS), so a query for one
+ * matches none of them and that listing is not asked.
+ */
+function paymentMethodFilter(operation: string | undefined): { paymentMethod?: string; cashouts: boolean } {
+  if (operation === undefined) return { cashouts: true };
+  const documented = (TUPAY_PAYMENT_METHODS as readonly string[]).includes(operation);
+  return { ...(documented && { paymentMethod: operation }), cashouts: TUPAY_CASHOUT_PAYMENT_METHOD_FILTERS };
+}
 
 export class TupayAdapter implements ProviderAdapter {
   readonly id = 'TUPAY' as const;
@@ -113,9 +131,10 @@ export class TupayAdapter implements ProviderAdapter {
   private async window(instants: TupayRange, query: TransactionQuery, call: CallContext) {
     const wants = (kind: TransactionKind) => !query.kinds?.length || query.kinds.includes(kind);
     const filter = { clientDocument: query.customerDocument };
+    const { paymentMethod, cashouts: cashoutsMatch } = paymentMethodFilter(query.operation);
     const [deposits, cashouts] = await Promise.all([
-      wants('DEPOSIT') ? this.client.deposits(instants, filter, call) : [],
-      wants('CASHOUT') ? this.client.cashouts(instants, filter, call) : [],
+      wants('DEPOSIT') ? this.client.deposits(instants, { ...filter, ...(paymentMethod !== undefined && { paymentMethod }) }, call) : [],
+      wants('CASHOUT') && cashoutsMatch ? this.client.cashouts(instants, filter, call) : [],
     ]);
     return [...deposits, ...cashouts];
   }

@@ -250,17 +250,24 @@ export const TUPAY_HINT_TIMESTAMP_ACCEPT = { pastMs: 30 * 86_400_000, futureMs: 
  * status and client document), so a notified deposit is looked for around the notification's moment
  * (a timestamp in the body, else the signed X-Date, else its arrival), in two searches:
  * - narrow: ± 10 minutes around it, at most 2 pages;
- * - widened once (not found there): going back from the narrow window in slices of 3, 6, 12 and 24
- *   hours (45 hours in all: Tupay retries for about 13), the most recent first because a listing
- *   answers oldest first, at most 4 pages across the slices.
- * At most 6 listing calls in all, whatever the merchant's volume; when the pages run out before the
- * slices do, the notification is answered 503 (retried), never scanned further.
+ * - widened once (not found there), at most 4 pages: sought by id order at any age the listing allows
+ *   (TUPAY_DEPOSIT_IDS_INCREASE), or, with that switch off, going back from the narrow window in slices
+ *   of 3, 6, 12 and 24 hours (45 hours in all), the most recent first because a listing answers oldest
+ *   first.
+ * At most 6 listing calls in all, whatever the merchant's volume or the deposit's age; when the pages
+ * run out first, the notification is answered 503 (retried), never scanned further.
  */
 export const TUPAY_HINT_NARROW_WINDOW_SECONDS = 10 * 60;
 export const TUPAY_HINT_NARROW_MAX_PAGES = 2;
 export const TUPAY_HINT_WIDE_SLICES_HOURS: readonly number[] = [3, 6, 12, 24];
 export const TUPAY_HINT_WIDE_MAX_PAGES = 4;
 export const TUPAY_HINT_MAX_LISTING_CALLS = TUPAY_HINT_NARROW_MAX_PAGES + TUPAY_HINT_WIDE_MAX_PAGES;
+/**
+ * **Assumption**: a later deposit has a larger `idDeposit` (Directa24's ids are sequential integers), so
+ * the widened search follows the ids it reads to a deposit of any age (src/providers/tupay/deposit-seek.ts).
+ * False: the widened search reads the slices of TUPAY_HINT_WIDE_SLICES_HOURS instead.
+ */
+export const TUPAY_DEPOSIT_IDS_INCREASE = true;
 
 /** **Assumption** (Tupay's deposit API signing): the header names of a signed notification. */
 export const TUPAY_SIGNATURE_HEADERS = { date: 'X-Date', login: 'X-Login', authorization: 'Authorization' } as const;

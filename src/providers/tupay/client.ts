@@ -49,6 +49,7 @@ import {
   unwrapTupayAnswer,
 } from './mappers.js';
 import { mapBounded } from '../bounded.js';
+import { seekDeposit, type IdPoint } from './deposit-seek.js';
 
 const PROVIDER = 'TUPAY';
 
@@ -80,10 +81,16 @@ export interface TupayDepositFilter {
 }
 
 /** Ranges of a deposit search, read in order, and how many pages of them all may be read. */
-export interface DepositSearch {
+export interface DepositRangeSearch {
   ranges: readonly TupayRange[];
   maxPages: number;
 }
+/** A search guided by id order (deposit-seek.ts) among every deposit made at or before `notAfter`. */
+export interface DepositSeekSearch {
+  notAfter: Date;
+  maxPages: number;
+}
+export type DepositSearch = DepositRangeSearch | DepositSeekSearch;
 
 /** Cash-outs carry no payment method: Tupay accepts the parameter but filters nothing, so we offer none. */
 export type TupayCashoutFilter = Omit<TupayDepositFilter, 'paymentMethod'>;
@@ -233,25 +240,45 @@ export class TupayClient {
   }
 
   /**
-   * One deposit by id, for which Tupay has no query. Each search reads its ranges in turn, in all at
-   * most its `maxPages` pages, stopping at the page that holds one of `ids` (the first of them there,
-   * in their order). `complete` is false when a search ran out of pages before its ranges did (the
-   * deposit may be there, unread).
+   * One deposit by id, for which Tupay has no query. Each search reads, in all at most its `maxPages`
+   * pages, its ranges in turn, or (a seek) wherever the ids read so far say the deposit is, at any age
+   * (deposit-seek.ts); it stops at the page that holds one of `ids` (the first of them there, in their
+   * order). `complete` is false when a search ran out of pages before its ranges did (the deposit may be
+   * there, unread), true when a seek proved Tupay does not list it.
    */
   async findDeposit(ids: readonly string[], searches: readonly DepositSearch[], ctx?: CallContext): Promise<{ deposit?: Transaction; complete: boolean }> {
     const source = this.source(DEPOSITS.endpoint, ctx);
+    /** The oldest and newest row of every page read: where a seek starts from. */
+    const points: IdPoint[] = [];
+    const read = async (fromSec: number, toSec: number, page: number) => {
+      const { rows, maxRows, data } = await this.call(listingPage(DEPOSITS, { from: fromSec, to: toSec, page }), ctx, toPage);
+      const deposits = data.map((raw, i) => DEPOSITS.toDomain(raw, `data[${i}]`, source));
+      for (const d of [deposits[0], deposits.at(-1)]) {
+        if (d && /^\d+$/.test(d.id)) points.push({ sec: Math.floor(Date.parse(d.createdAt) / 1000), id: BigInt(d.id) });
+      }
+      return { deposits, more: data.length > 0 && tupayHasNextPage({ rows, maxRows }) };
+    };
     let complete = true;
-    for (const { ranges, maxPages } of searches) {
+    for (const search of searches) {
+      if ('notAfter' in search) {
+        const notAfterSec = rangeSeconds({ from: new Date(0), to: search.notAfter }, DEPOSITS.endpoint).toSec;
+        const sought = await seekDeposit(ids, notAfterSec, search.maxPages, (from, to) => read(from, to, TUPAY_FIRST_PAGE), points);
+        if (sought.deposit) return { deposit: sought.deposit, complete: true };
+        // Every age was sought: a proven absence settles what the searches before it left unread.
+        if (sought.absent) return { complete: true };
+        complete = false;
+        continue;
+      }
+      const { ranges, maxPages } = search;
       let pagesLeft = maxPages;
       for (const range of ranges) {
         const { fromSec, toSec } = rangeSeconds(range, DEPOSITS.endpoint);
         let more = true;
         for (let page = TUPAY_FIRST_PAGE; more && pagesLeft > 0; page++, pagesLeft--) {
-          const { rows, maxRows, data } = await this.call(listingPage(DEPOSITS, { from: fromSec, to: toSec, page }), ctx, toPage);
-          const deposits = data.map((raw, i) => DEPOSITS.toDomain(raw, `data[${i}]`, source));
-          const deposit = ids.map((id) => deposits.find((d) => d.id === id)).find((d) => d !== undefined);
+          const answer = await read(fromSec, toSec, page);
+          const deposit = ids.map((id) => answer.deposits.find((d) => d.id === id)).find((d) => d !== undefined);
           if (deposit) return { deposit, complete: true };
-          more = data.length > 0 && tupayHasNextPage({ rows, maxRows });
+          more = answer.more;
         }
         if (more) {
           complete = false;

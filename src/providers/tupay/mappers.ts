@@ -118,6 +118,16 @@ function isoAt(value: unknown, path: string, source: WireSource, field?: string)
   return new Date(instantAt(value, path, source, TUPAY_ZONE, field)).toISOString().replace(/\.000Z$/, 'Z');
 }
 
+/** A date that is not what the record is read for: absent or unreadable, it is left out (the record stays good). */
+function optionalIsoAt(value: unknown, path: string, source: WireSource, field: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  try {
+    return isoAt(value, path, source, field);
+  } catch {
+    return undefined;
+  }
+}
+
 // ── Errors and the session ─────────────────────────────────────────────────────────────────────────
 
 /**
@@ -237,6 +247,8 @@ function toTransaction(
 ): Omit<Transaction, 'kind' | 'direction' | 'status'> {
   const currency = currencyAt(wire.currency, path, source, 'currency');
   const document = optionalText(wire.clientDocument, path, source, 'clientDocument');
+  const externalId = optionalText(wire.externalId, path, source, 'externalId');
+  const changed = optionalIsoAt(wire.lastChangeDate, path, source, 'lastChangeDate');
   return {
     provider: PROVIDER,
     id,
@@ -245,6 +257,8 @@ function toTransaction(
     // Missing or blank: kept as '' (status UNKNOWN), the record itself is still good.
     providerStatus: optionalText(wire.status, path, source, 'status') ?? '',
     ...(document !== undefined && { counterparty: { document } }),
+    ...(externalId !== undefined && { externalId }),
+    ...(changed !== undefined && { updatedAt: changed }),
   };
 }
 

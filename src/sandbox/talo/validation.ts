@@ -5,6 +5,7 @@
  */
 import {
   TALO_CURRENCY,
+  TALO_ITEM_FIELDS,
   TALO_PAYMENT_OPTIONS,
   TALO_REQUIRED_PAYMENT_OPTION,
   taloAmountToCents,
@@ -84,6 +85,25 @@ function parsePaymentOptions(value: unknown): TaloPaymentOption[] {
   return [...new Set(options)];
 }
 
+/** `items`: an array (documented) of objects whose TALO_ITEM_FIELDS, when present, have their types (assumed). */
+function parseItems(value: unknown): unknown[] {
+  if (!Array.isArray(value)) fail('items must be an array');
+  const items = value as unknown[];
+  items.forEach((item, i) => {
+    if (!isObject(item)) fail(`items[${i}] must be an object`);
+    const entry = item as Record<string, unknown>;
+    const { name, quantity, unitPrice } = TALO_ITEM_FIELDS;
+    if (entry[name] !== undefined && (typeof entry[name] !== 'string' || entry[name] === '')) fail(`items[${i}].${name} must be a non-empty string`);
+    if (entry[quantity] !== undefined && !(Number.isSafeInteger(entry[quantity]) && (entry[quantity] as number) > 0)) {
+      fail(`items[${i}].${quantity} must be a positive integer`);
+    }
+    if (entry[unitPrice] !== undefined && !(typeof entry[unitPrice] === 'number' && (taloAmountToCents(entry[unitPrice]) ?? -1) >= 0)) {
+      fail(`items[${i}].${unitPrice} must be a number with at most two decimals`);
+    }
+  });
+  return items;
+}
+
 function parseExpiration(value: unknown, nowMs: number): number | undefined {
   if (value === undefined || value === null) return undefined;
   const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
@@ -105,7 +125,7 @@ function parseCreate(body: unknown, nowMs: number): CreatePaymentInput {
     paymentOptions: parsePaymentOptions(b.payment_options),
     expiresAt: parseExpiration(b.expiration_timestamp, nowMs),
   };
-  if (b.items !== undefined && b.items !== null) input.items = Array.isArray(b.items) ? b.items : fail('items must be an array');
+  if (b.items !== undefined && b.items !== null) input.items = parseItems(b.items);
   if (b.client_data !== undefined && b.client_data !== null) {
     input.clientData = isObject(b.client_data) ? b.client_data : fail('client_data must be an object');
   }
