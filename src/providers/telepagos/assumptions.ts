@@ -134,20 +134,46 @@ export type AmountWireFormat = (typeof AMOUNT_WIRE_FORMATS)[number];
 export const DEFAULT_AMOUNT_WIRE_FORMAT: AmountWireFormat = 'number';
 /**
  * **assumption**: decimal amounts in responses (`Tx.amount`, `cashin.amount`, notifications) are strings
- * with two decimals, `"1500.50"` (Laravel's `decimal:2` cast). Clients should also accept numbers.
+ * with two decimals, `"1500.50"` (Laravel's `decimal:2` cast): the sandbox writes them so, and clients
+ * read a number (or a string with other decimals) exactly too, counting it as a wire surprise. No switch:
+ * read both ways.
  */
-export const DECIMAL_WIRE_FORMAT = 'string-2-decimals' as const;
-/** **assumption**: `balance.amount` is an integer of whole pesos, the cents truncated (not rounded). */
-export const BALANCE_UNIT = 'whole-pesos-truncated' as const;
-/** The document prints the cash-out `id` as an integer, a public client's fixtures as a string: expose a string. */
-export const CASHOUT_ID_WIRE_TYPE = 'integer' as const;
+export const DECIMAL_WIRE_FORMAT = { type: 'string', decimals: 2 } as const;
+/** A decimal amount as DECIMAL_WIRE_FORMAT writes it: integer cents → `"1500.50"`. */
+export function decimalWire(cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(DECIMAL_WIRE_FORMAT.decimals, '0')}`;
+}
+/**
+ * **assumption**: `balance.amount` is an integer of whole pesos, the cents truncated (not rounded);
+ * `cents` reads it as an integer of cents instead. An integer cannot say which, so this is a switch:
+ * `TELEPAGOS_BALANCE_UNIT`; the sandbox plays either (wire choice `balanceUnit`).
+ */
+export const BALANCE_UNITS = ['pesos', 'cents'] as const;
+export type BalanceUnit = (typeof BALANCE_UNITS)[number];
+export const DEFAULT_BALANCE_UNIT: BalanceUnit = 'pesos';
+/**
+ * The cash-out `id`: an integer in the document, a string in a public client's fixtures. The sandbox
+ * answers the document's integer; clients read either (the other counted as a wire surprise) and
+ * expose a string. No switch: read both ways.
+ */
+export const CASHOUT_ID_WIRE_TYPE = 'number' as const;
 
 // ── Transactions ─────────────────────────────────────────────────────────────────────────────────
 
 /** **assumption**: Laravel's default page size. Clients read `pagination` and `pages`, never this. */
 export const TRANSACTIONS_PAGE_SIZE = 15;
-/** **assumption**: newest first (by `date`); rows of the same second keep their arrival order reversed. */
-export const TRANSACTIONS_ORDER = 'date-descending' as const;
+/**
+ * **assumption**: `v2/account/transactions` lists newest first (by `date`; rows of the same second in
+ * reverse arrival order), so the newest rows are on page 1 and a first page of the read API or the
+ * activity feed reads only the pages it shows. `oldest-first` reads whole listings and sorts them
+ * instead (no newest-first shortcut). Switch: `TELEPAGOS_TRANSACTIONS_ORDER`; the sandbox plays either
+ * (wire choice `transactionsOrder`).
+ */
+export const TRANSACTIONS_ORDERS = ['newest-first', 'oldest-first'] as const;
+export type TransactionsOrder = (typeof TRANSACTIONS_ORDERS)[number];
+export const DEFAULT_TRANSACTIONS_ORDER: TransactionsOrder = 'newest-first';
 
 /** **assumption**: `income` 1 = money in, 0 = money out. */
 export const TX_INCOME = { in: 1, out: 0 } as const;
@@ -441,6 +467,13 @@ export const CASHIN_FINAL_STATES: readonly string[] = [CASHIN_CREDITED_STATE, TX
  *   a check (only the alias check has a public message, and stays on).
  */
 export const TELEPAGOS_STRICT_RULES = { emptyJsonBody: 'empty-json-body', cvuHolder: 'cashout-cvu-holder' } as const;
+
+/**
+ * The guesses the gateway has a setting for, as the sandbox plays them (`wire` option, `PUT
+ * /_sandbox/wire`): each choice's answers, the guess first. Settings: TELEPAGOS_TRANSACTIONS_ORDER,
+ * TELEPAGOS_BALANCE_UNIT (src/config.ts).
+ */
+export const TELEPAGOS_WIRE_CHOICES = { transactionsOrder: TRANSACTIONS_ORDERS, balanceUnit: BALANCE_UNITS } as const;
 
 /** **assumption**: an integrator's rate limit (none is documented). */
 export const RATE_LIMIT_PER_MINUTE = 60;

@@ -27,6 +27,9 @@ import {
   AMOUNT_MAX_DECIMALS,
   ARGENTINA_UTC_OFFSET,
   ARGENTINA_UTC_OFFSET_MS,
+  CASHOUT_ID_WIRE_TYPE,
+  DECIMAL_WIRE_FORMAT,
+  DEFAULT_BALANCE_UNIT,
   ERROR_HTTP_STATUS,
   NOT_FOUND_PATTERN,
   OPERATION_IDS,
@@ -38,6 +41,7 @@ import {
   formatArgentinaDateTime,
   isTelepagosId,
   telepagosStatusWord,
+  type BalanceUnit,
   type OperationId,
   type StaticQrType,
   type TelepagosStatusWord,
@@ -123,9 +127,21 @@ export function toToken(body: Record<string, unknown>, source: WireSource): Toke
 
 // ── Account ─────────────────────────────────────────────────────────────────────────────────────
 
-/** `amount` is whole pesos (assumption: cents truncated); TelePagos has one balance, so it is primary. */
-export function toBalance(body: Record<string, unknown>, source: WireSource): Balance {
-  return { total: money(decimalAt(body.amount, 'amount', source, 'number'), 'ARS'), primary: true };
+/**
+ * `amount` is an integer of whole pesos (BALANCE_UNITS: cents truncated) or, with `cents`, of cents;
+ * read exactly either way. TelePagos has one balance, so it is primary.
+ */
+export function toBalance(body: Record<string, unknown>, source: WireSource, unit: BalanceUnit = DEFAULT_BALANCE_UNIT): Balance {
+  const amount = decimalAt(body.amount, 'amount', source, 'number');
+  return { total: money(unit === 'cents' ? centsToPesos(amount, source) : amount, 'ARS'), primary: true };
+}
+
+/** An amount of cents as a decimal of pesos (`150050` → `1500.50`); cents must be whole. */
+function centsToPesos(cents: string, source: WireSource): string {
+  const match = /^(-?)(\d+)(?:\.0*)?$/.exec(cents);
+  if (!match) throw bad(source, 'amount is not a whole number of cents');
+  const digits = match[2]!.padStart(3, '0');
+  return `${match[1]}${digits.slice(0, -2).replace(/^0+(?=\d)/, '')}.${digits.slice(-2)}`;
 }
 
 /**
@@ -228,7 +244,7 @@ function readTxRow(item: unknown, path: string, source: WireSource): TxRow {
   return {
     income: incomeAt(tx.income, path, source),
     date: dateTimeAt(tx.date, path, source),
-    amount: decimalAt(tx.amount, path, source, 'string', 'amount'),
+    amount: decimalAt(tx.amount, path, source, DECIMAL_WIRE_FORMAT.type, 'amount'),
     operation: optionalText(tx.operation, path, source, 'operation'),
     status: statusAt(tx.status, path, source),
     holder: optionalText(tx.holder, path, source, 'holder'),
@@ -417,7 +433,7 @@ export function toCashin(id: string, body: Record<string, unknown>, source: Wire
   return {
     provider: PROVIDER,
     id,
-    amount: money(decimalAt(wire.amount, 'amount', source, 'string'), 'ARS'),
+    amount: money(decimalAt(wire.amount, 'amount', source, DECIMAL_WIRE_FORMAT.type), 'ARS'),
     concept: optionalText(wire.concept, 'concept', source),
     description: optionalText(wire.description, 'description', source),
     buyer: toBuyer(wire.buyer, source),
@@ -442,6 +458,8 @@ export function toSalePoints(body: Record<string, unknown>, source: WireSource):
 /** Field readers the client uses for the one- or two-field answers (ids, QR codes, links). */
 export const read = {
   id: (body: Record<string, unknown>, field: string, source: WireSource): string => idAt(body[field], field, source, 'number'),
+  /** The cash-out id: CASHOUT_ID_WIRE_TYPE documented, the other type read too (a wire surprise). */
+  cashoutId: (body: Record<string, unknown>, source: WireSource): string => idAt(body.id, 'id', source, CASHOUT_ID_WIRE_TYPE),
   text: (body: Record<string, unknown>, field: string, source: WireSource): string => textAt(body[field], field, source),
 };
 

@@ -73,8 +73,15 @@ export function tupayTokenFromAuthorization(header: string | undefined): string 
 
 // ── Listings: range, paging, filters ───────────────────────────────────────────────────────────────
 
-/** Public: `from` and `to` are Unix timestamps in **seconds** (integers) of the creation date. */
-export const TUPAY_RANGE_UNIT = 'unix-seconds';
+/**
+ * Public: `from` and `to` are Unix timestamps in **seconds** (integers) of the creation date (the
+ * document lost the words saying so). A provider meaning milliseconds would read our seconds as January
+ * 1970 and answer empty listings while every range check passed, so `milliseconds` sends them so instead.
+ * Switch: `TUPAY_RANGE_UNIT`; the sandbox plays either (wire choice `rangeUnit`).
+ */
+export const TUPAY_RANGE_UNITS = ['seconds', 'milliseconds'] as const;
+export type TupayRangeUnit = (typeof TUPAY_RANGE_UNITS)[number];
+export const DEFAULT_TUPAY_RANGE_UNIT: TupayRangeUnit = 'seconds';
 /** Seed: at most 60 days between `from` and `to`; `from` ≤ `to`. */
 export const TUPAY_MAX_RANGE_SECONDS = 60 * 24 * 60 * 60;
 /**
@@ -82,8 +89,25 @@ export const TUPAY_MAX_RANGE_SECONDS = 60 * 24 * 60 * 60;
  * "up to 60 days" as strictly less still answers (a window covers 60 days exactly, both ends included).
  */
 export const TUPAY_SAFE_RANGE_SECONDS = TUPAY_MAX_RANGE_SECONDS - 1;
-/** **Assumption**: both ends are inclusive (`from` ≤ creationDate ≤ `to`, at second precision). */
-export const TUPAY_RANGE_INCLUSIVE = true;
+/**
+ * **Assumption**: both ends are inclusive (`from` ≤ creationDate ≤ `to`); `exclusive` reads `to` as the
+ * first instant not listed, so clients send one unit past the last instant they want (and keep their
+ * windows one second shorter, inside the 60 days). Switch: `TUPAY_RANGE_END`; the sandbox plays either
+ * (wire choice `rangeEnd`).
+ */
+export const TUPAY_RANGE_ENDS = ['inclusive', 'exclusive'] as const;
+export type TupayRangeEnd = (typeof TUPAY_RANGE_ENDS)[number];
+export const DEFAULT_TUPAY_RANGE_END: TupayRangeEnd = 'inclusive';
+
+/**
+ * A listing's `from`/`to` as sent for the whole seconds [fromSec, toSec] (both included), in the unit and
+ * end reading given (TUPAY_RANGE_UNITS, TUPAY_RANGE_ENDS).
+ */
+export function tupayWireRange(fromSec: number, toSec: number, unit: TupayRangeUnit, end: TupayRangeEnd): { from: number; to: number } {
+  const scale = unit === 'milliseconds' ? 1000 : 1;
+  const to = end === 'exclusive' ? (toSec + 1) * scale : (toSec + 1) * scale - 1;
+  return { from: fromSec * scale, to };
+}
 /** Seed: pages count from 0. */
 export const TUPAY_FIRST_PAGE = 0;
 /** Seed: at most 50 records per page (`maxRows`; read it from the response when present). */
@@ -196,6 +220,13 @@ export function tupayErrorCode(status: number): number {
  *   range at the edge (clients keep a margin: TUPAY_SAFE_RANGE_SECONDS).
  */
 export const TUPAY_STRICT_RULES = { emptyJsonBody: 'empty-json-body', rangeEdge: 'range-edge-exclusive' } as const;
+
+/**
+ * The guesses the gateway has a setting for, as the sandbox plays them (`wire` option, `PUT
+ * /_sandbox/wire`): each choice's answers, the guess first. Settings: TUPAY_RANGE_UNIT, TUPAY_RANGE_END
+ * (src/config.ts).
+ */
+export const TUPAY_WIRE_CHOICES = { rangeUnit: TUPAY_RANGE_UNITS, rangeEnd: TUPAY_RANGE_ENDS } as const;
 
 /** **Assumption**: `DELETE v1/auth/session/destroy` answers 200 with an empty body; clients ignore it. */
 export const TUPAY_DESTROY_STATUS = 200;
