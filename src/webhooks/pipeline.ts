@@ -31,8 +31,14 @@ import type { ProviderId } from '../providers/provider.js';
 import type { RateLimit, RateLimiter } from '../state/rate-limiter.js';
 import { SpanStatusCode, endFailed, startIncoming, startSpan, startTraced, type Traced } from '../observability/tracing.js';
 
-/** How long confirming an event with the provider may take: Talo wants an answer within 3 s. */
+/**
+ * **assumption**: how long confirming an event with the provider may take, for every provider: Talo wants
+ * an answer within 3 s (TALO_WEBHOOK_ANSWER_WITHIN_MS); the others say nothing, and a slower confirmation
+ * is answered 503, so the provider retries.
+ */
 export const CONFIRM_DEADLINE_MS = 2_500;
+/** **assumption**: the bodies a notification may come in, for every provider; any other is answered 400. */
+export const NOTIFICATION_BODY_FORMATS = ['json'] as const;
 /** How far a signed timestamp (Tupay's X-Date) may be from our clock, either way (Stripe's default). */
 export const SIGNED_TIMESTAMP_TOLERANCE_MS = 5 * 60_000;
 /**
@@ -116,7 +122,7 @@ export function webhookRoute<Body>(handler: WebhookHandler<Body>, deps: Pipeline
     try {
       json = JSON.parse(raw.toString('utf8'));
     } catch {
-      return done(reply, 400, 'malformed', 'not JSON');
+      return done(reply, 400, 'malformed', `not ${NOTIFICATION_BODY_FORMATS.join(' or ').toUpperCase()}`);
     }
     const body = handler.parse(json, request);
     if (body === null) {

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TUPAY_MAX_RANGE_SECONDS, TUPAY_STRICT_RULES, TUPAY_WIRE_CHOICES } from '../../src/providers/tupay/assumptions.js';
 import type { LoggedRequest } from '../../src/sandbox/request-log.js';
 import type { TupayCredentials } from '../../src/sandbox/tupay/index.js';
+import type { WireSurprise } from '../../src/providers/wire.js';
+import { sandboxVariantFromEnv } from '../../src/sandbox/variant.js';
 import { call } from '../helpers/http.js';
 import { DAY, NOW, ROUTES, clientFactory, startTupay, type TupaySandbox } from './tupay-fixture.js';
 
@@ -130,5 +132,30 @@ describe('range end (TUPAY_RANGE_END)', () => {
     expect(report.length).toBeGreaterThan(100);
     const spans = [...queries(ROUTES.deposits), ...queries(ROUTES.report)].map((q) => q.to - q.from);
     expect(Math.max(...spans)).toBeLessThan(TUPAY_MAX_RANGE_SECONDS * 1000);
+  });
+});
+
+describe('record field names (TUPAY_RECORD_FIELDS): read both ways is not possible, so one list for both sides', () => {
+  it('the sandbox writes only those names and the client reads every record by them', async () => {
+    await call(sandbox.url, 'PUT', '/_sandbox/variant', { body: { variant: 'documented' } });
+    try {
+      const surprises: WireSurprise[] = [];
+      const skipped: unknown[] = [];
+      const client = clients.make({ onWireSurprise: (s) => surprises.push(s) });
+      const range = { from: daysAgo(20), to: NOW };
+      const ctx = { onSkippedRow: (error: unknown) => skipped.push(error) };
+      const [deposits, cashouts, report] = await Promise.all([
+        client.deposits(range, {}, ctx),
+        client.cashouts(range, {}, ctx),
+        client.balanceReport(range, ctx),
+      ]);
+      expect(deposits.length).toBeGreaterThan(20);
+      expect(cashouts.length).toBeGreaterThan(5);
+      expect(report.length).toBeGreaterThan(10);
+      expect(skipped).toEqual([]);
+      expect(surprises.filter((s) => s.kind === 'unknown_field')).toEqual([]);
+    } finally {
+      await call(sandbox.url, 'PUT', '/_sandbox/variant', { body: { variant: sandboxVariantFromEnv() } });
+    }
   });
 });

@@ -14,6 +14,7 @@ import { sumDecimals } from '../../domain/money.js';
 import { ARGENTINA_UTC_OFFSET_MS } from '../telepagos/assumptions.js';
 import {
   TALO_REQUIRED_PAYMENT_OPTION,
+  TALO_TOKEN_DATA_FIELDS,
   isTaloFailure,
   taloErrorFlag,
   isTaloPaymentStatus,
@@ -100,7 +101,8 @@ export function unwrapEnvelope(response: UpstreamResponse, source: WireSource): 
 }
 
 export function toToken(data: unknown, source: WireSource): string {
-  return textAt(objectAt<TaloTokenDto>(data, 'data', source).token, 'data.token', source);
+  const [field] = TALO_TOKEN_DATA_FIELDS;
+  return textAt(objectAt<TaloTokenDto>(data, 'data', source)[field], `data.${field}`, source);
 }
 
 // ── Payments ────────────────────────────────────────────────────────────────────────────────────

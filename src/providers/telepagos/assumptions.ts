@@ -38,6 +38,15 @@ export const TELEPAGOS_PATHS = {
 /** **assumption**: a token lives one hour. Clients must still read `expires_at` and renew before it. */
 export const TOKEN_LIFETIME_SECONDS = 3600;
 
+/**
+ * **assumption**: the token goes back as `Authorization: Bearer <token>` (the documents say only "token";
+ * public clients send it so, and Laravel Sanctum/Passport read it so). No switch: another scheme would
+ * show at once as every call refused, and the sandbox reads only this one.
+ */
+export const TELEPAGOS_TOKEN_SCHEME = 'Bearer';
+/** The `Authorization` header of a call with `token`. */
+export const telepagosAuthorizationHeader = (token: string): string => `${TELEPAGOS_TOKEN_SCHEME} ${token}`;
+
 /** **assumption**: `expires_at` is Unix time in seconds (what the sandbox sends). */
 export const EXPIRES_AT_UNIT = 'unix-seconds' as const;
 
@@ -162,8 +171,17 @@ export const CASHOUT_ID_WIRE_TYPE = 'number' as const;
 
 // ── Transactions ─────────────────────────────────────────────────────────────────────────────────
 
-/** **assumption**: Laravel's default page size. Clients read `pagination` and `pages`, never this. */
+/**
+ * **assumption**: Laravel's default page size, what the sandbox pages by. Clients read the page size from
+ * each answer's `pagination` (TRANSACTIONS_PAGE_SIZE_FIELD) and the page count from `pages`, never this.
+ */
 export const TRANSACTIONS_PAGE_SIZE = 15;
+/**
+ * **assumption**: the field of a paginated listing that holds the page size: `pagination` (the document
+ * names it without saying what it holds; Laravel's paginator calls the page size `per_page`). No switch:
+ * the page size only places rows on pages, and a listing that shifts under the client is read again.
+ */
+export const TRANSACTIONS_PAGE_SIZE_FIELD = 'pagination';
 /**
  * **assumption**: `v2/account/transactions` lists newest first (by `date`; rows of the same second in
  * reverse arrival order), so the newest rows are on page 1 and a first page of the read API or the
@@ -227,6 +245,12 @@ export type ConceptId = (typeof CONCEPTS)[number]['id'];
 /** **assumption**: a sale point's `status`. */
 export const SALE_POINT_STATUS = { active: 'active', inactive: 'inactive' } as const;
 export type SalePointStatus = (typeof SALE_POINT_STATUS)[keyof typeof SALE_POINT_STATUS];
+/**
+ * **assumption**: `type_amount` and `sale_point_id` of `GET …/sale-point/static` go in the query string,
+ * where every GET parameter of the API goes *(public)*; the document draws them as a body. No switch: a
+ * body on a GET is dropped by proxies and many HTTP stacks; the sandbox reads either.
+ */
+export const STATIC_QR_PARAMETERS_IN = 'query-string' as const;
 /** `type_amount` of a static QR: closed = the issuer sets the amount (orders), open = the payer does. */
 export const STATIC_QR_TYPES = ['closed', 'open'] as const;
 export type StaticQrType = (typeof STATIC_QR_TYPES)[number];
@@ -234,6 +258,23 @@ export type StaticQrType = (typeof STATIC_QR_TYPES)[number];
 /** **assumption**: `qr_code` is an EMVCo merchant-presented string: it starts so and ends `6304` + CRC16. */
 export const EMVCO_QR_PREFIX = '000201';
 export const EMVCO_CRC_TAG = '6304';
+
+/**
+ * **assumption**: a payment link's `distribution` (the document: a list of `{ cvu, amount }`) has at most
+ * 20 parts, and its amounts add up exactly to the link's `amount`. Checked before sending, and by the
+ * sandbox. No switch: the constants (a refusal by TelePagos would be an error, never lost money).
+ */
+export const DISTRIBUTION_RULES = { maxParts: 20, sumsToAmount: true } as const;
+
+/**
+ * **assumption**: the longest texts TelePagos takes: `concept` (a code) 20 characters, `description`
+ * (shown on receipts) 140, `reference_id` 64 of REFERENCE_ID_PATTERN. Checked before sending (the read
+ * and write API's input rules), and by the sandbox. No switch: the constants.
+ */
+export const TELEPAGOS_TEXT_LIMITS = { concept: 20, description: 140, referenceId: 64 } as const;
+/** **assumption**: the characters of a `reference_id`: printable, no spaces. */
+export const REFERENCE_ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
+export const REFERENCE_ID_DESCRIPTION = "letters, digits, '.', '_', ':' or '-'";
 
 /** **assumption**: the `{period}` of the statistics endpoint is a calendar month. */
 export const STATISTICS_PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;

@@ -552,7 +552,10 @@ export class TelepagosClient {
     await this.call(request, ctx, toDone);
   }
 
-  /** The sale point's printed QR: CLOSED is paired with orders (the issuer sets the amount), OPEN lets the payer type it. */
+  /**
+   * The sale point's printed QR: CLOSED is paired with orders (the issuer sets the amount), OPEN lets the
+   * payer type it. Its parameters go in the query string (STATIC_QR_PARAMETERS_IN).
+   */
   async staticQr(salePointId: string, amountType: QrAmountType, ctx?: CallContext): Promise<string> {
     const query: StaticQrQueryDto = { type_amount: wireQrAmountType(amountType), sale_point_id: wireId(salePointId) };
     return this.call(get(PATHS.salePointStaticQr, { ...query }), ctx, (answer, source) => read.text(answer, 'qr_code', source));

@@ -155,6 +155,73 @@ export type TupayDepositStatus = (typeof TUPAY_DEPOSIT_STATUSES)[number];
 export const TUPAY_CASHOUT_STATUSES = ['ON_HOLD', 'PENDING', 'DELIVERED', 'COMPLETED', 'REJECTED', 'CANCELLED', 'DECLINED'] as const;
 export type TupayCashoutStatus = (typeof TUPAY_CASHOUT_STATUSES)[number];
 
+/**
+ * **assumption**: the field names of Tupay's records are Directa24's (its public reference; Tupay's
+ * document names none): what the sandbox writes, and what clients read (the ids, `creationDate`,
+ * `status`, the amounts…); any other field is an `unknown_field` wire surprise. No switch: a record
+ * missing a field clients need is skipped and reported (`skipped_row`), never read wrong.
+ */
+export const TUPAY_RECORD_FIELDS = {
+  deposit: [
+    'idDeposit',
+    'externalId',
+    'creationDate',
+    'country',
+    'paymentMethodCode',
+    'paymentMethodName',
+    'clientDocument',
+    'amount',
+    'currency',
+    'localAmount',
+    'localCurrency',
+    'fee',
+    'feeCurrency',
+    'lastChangeDate',
+    'status',
+    'idUser',
+    'idMerchant',
+    'merchantName',
+    'flags',
+    'refundAttempted',
+  ],
+  cashout: [
+    'idCashout',
+    'externalId',
+    'creationDate',
+    'country',
+    'currency',
+    'amount',
+    'creditedCurrency',
+    'creditedAmount',
+    'merchantCurrency',
+    'merchantAmount',
+    'fee',
+    'feeCurrency',
+    'tax',
+    'lastChangeDate',
+    'status',
+    'clientDocument',
+    'flags',
+    'idMerchant',
+    'merchantName',
+    'reason',
+    'existVoucher',
+  ],
+  reportRow: [
+    'idMerchant',
+    'date',
+    'currency',
+    'depositTotal',
+    'cashoutTotal',
+    'noteTotal',
+    'settlementTotal',
+    'cancelledSettlementTotal',
+    'depositFeeTotal',
+    'netAmount',
+    'totalBalance',
+  ],
+} as const;
+
 /** Public + seed: the client document filter; send both spellings, a server accepts either. */
 export const TUPAY_DOCUMENT_PARAMS = ['clientDocument', 'clienteDocument'] as const;
 

@@ -1,6 +1,12 @@
 /** Transfers out (cash-out, its voucher) and the detail of money received (cash-in). */
 import type { FastifyInstance } from 'fastify';
-import { TELEPAGOS_PATHS as PATHS, TELEPAGOS_STRICT_RULES, decimalWire, formatArgentinaDateTime } from '../../providers/telepagos/assumptions.js';
+import {
+  TELEPAGOS_PATHS as PATHS,
+  TELEPAGOS_STRICT_RULES,
+  TELEPAGOS_TEXT_LIMITS,
+  decimalWire,
+  formatArgentinaDateTime,
+} from '../../providers/telepagos/assumptions.js';
 import { endpoint, pathId, type Runtime } from './endpoint.js';
 import { invalid, isPresent, notFound, readAlias, readCbu, requiredAmountCents, requiredConcept, requiredCuit, requiredString, type Fields } from './input.js';
 import { executeCashout, type CashoutDestination, type CashoutRequest } from './operations.js';
@@ -21,9 +27,9 @@ function readCashoutRequest(fields: Fields): CashoutRequest {
     destination: readDestination(fields),
     cuit: requiredCuit(fields),
     amountCents: requiredAmountCents(fields),
-    referenceId: requiredString(fields, 'reference_id', 64),
+    referenceId: requiredString(fields, 'reference_id', TELEPAGOS_TEXT_LIMITS.referenceId),
     concept: requiredConcept(fields),
-    description: requiredString(fields, 'description'),
+    description: requiredString(fields, 'description', TELEPAGOS_TEXT_LIMITS.description),
   };
 }
 
