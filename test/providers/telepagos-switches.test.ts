@@ -89,6 +89,26 @@ describe('listing order (TELEPAGOS_TRANSACTIONS_ORDER)', () => {
   });
 });
 
+describe('page size: `pagination` read both ways (TRANSACTIONS_PAGE_SIZE_FIELD)', () => {
+  const query = { from: '2025-05-16', to: '2025-06-15' };
+
+  it('when `pagination` holds something else, the rows of a full page are the page size: the same newest rows, the field told', async () => {
+    const expected = await h.client().newestTransactions(query, 40);
+    h.sandbox.answerRewrites.set(ROUTES.transactions, (body) => ({ ...(body as object), pagination: 1 }));
+    try {
+      const surprises: WireSurprise[] = [];
+      h.sandbox.log.clear();
+      const newest = await h.client({ onWireSurprise: (s) => surprises.push(s) }).newestTransactions(query, 40);
+      expect(newest).toEqual(expected);
+      // 40 rows of 15 a page: three pages, as with the documented field (not 40 pages of one).
+      expect(h.sandbox.log.count(ROUTES.transactions)).toBe(3);
+      expect(surprises.some((s) => s.field === 'pagination' && s.detail === 'not the page size')).toBe(true);
+    } finally {
+      h.sandbox.answerRewrites.delete(ROUTES.transactions);
+    }
+  });
+});
+
 describe('balance unit (TELEPAGOS_BALANCE_UNIT)', () => {
   const pesos = (cents: number) => `${Math.trunc(cents / 100)}.00`;
   const exact = (cents: number) => `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;

@@ -178,8 +178,8 @@ export const CASHOUT_ID_WIRE_TYPE = 'number' as const;
 export const TRANSACTIONS_PAGE_SIZE = 15;
 /**
  * **assumption**: the field of a paginated listing that holds the page size: `pagination` (the document
- * names it without saying what it holds; Laravel's paginator calls the page size `per_page`). No switch:
- * the page size only places rows on pages, and a listing that shifts under the client is read again.
+ * names it without saying what it holds; Laravel's paginator calls the page size `per_page`). No switch,
+ * read both ways: a page before the last is full, so its row count is the page size when they differ.
  */
 export const TRANSACTIONS_PAGE_SIZE_FIELD = 'pagination';
 /**

@@ -35,6 +35,7 @@ import {
   OPERATION_IDS,
   TELEPAGOS_DOCUMENTED_REFUSAL_WORD,
   TELEPAGOS_DOCUMENTED_SUCCESS_WORD,
+  TRANSACTIONS_PAGE_SIZE_FIELD,
   TX_INCOME,
   TX_STATUS,
   expiresAtToEpochMs,
@@ -280,15 +281,30 @@ export function toTransactionsPage(body: Record<string, unknown>, requestedPage:
   const wire = body as Untrusted<TransactionsDto>;
   checkFields(wire, KNOWN.page, '', source);
   const { rows, skipped } = readTxRows(wire.transactions, source);
+  const listed = rows.length + skipped.length;
+  const page = wire.page === undefined || wire.page === null ? requestedPage : countAt(wire.page, 'page', source);
+  const pages = Math.max(1, countAt(wire.pages, 'pages', source));
   return {
     rows,
     skipped,
-    listed: rows.length + skipped.length,
-    page: wire.page === undefined || wire.page === null ? requestedPage : countAt(wire.page, 'page', source),
-    pages: Math.max(1, countAt(wire.pages, 'pages', source)),
+    listed,
+    page,
+    pages,
     total: countAt(wire.number_of_results, 'number_of_results', source),
-    pageSize: countAt(wire.pagination, 'pagination', source),
+    pageSize: pageSizeOf(wire[TRANSACTIONS_PAGE_SIZE_FIELD], listed, page < pages, source),
   };
+}
+
+/**
+ * The page size: `pagination` (TRANSACTIONS_PAGE_SIZE_FIELD), read both ways. A page before the last is
+ * full, so its row count is the page size whatever that field holds; when they differ, the count wins
+ * and the field is told as a `coerced_type` surprise.
+ */
+function pageSizeOf(value: unknown, listed: number, full: boolean, source: WireSource): number {
+  const stated = countAt(value, TRANSACTIONS_PAGE_SIZE_FIELD, source);
+  if (!full || listed === 0 || listed === stated) return stated;
+  surprise(source, 'coerced_type', TRANSACTIONS_PAGE_SIZE_FIELD, 'not the page size');
+  return listed;
 }
 
 /**
