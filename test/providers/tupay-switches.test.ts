@@ -91,6 +91,28 @@ describe('range unit (TUPAY_RANGE_UNIT)', () => {
   });
 });
 
+describe('a notified deposit looked up by its moment, in the unit and end the settings say', () => {
+  it('found when the settings match the provider, not when the unit does not', async () => {
+    const [deposit] = (await clients.make().deposits({ from: daysAgo(3), to: NOW })).slice(-1);
+    const at = Date.parse(deposit!.createdAt);
+    const searches = [{ ranges: [{ from: new Date(at - 600_000), to: new Date(at) }], maxPages: 2 }];
+    await play({ rangeUnit: 'milliseconds', rangeEnd: 'exclusive' });
+    expect((await clients.make().findDeposit([deposit!.id], searches)).deposit).toBeUndefined();
+    const found = await clients.make({ rangeUnit: 'milliseconds', rangeEnd: 'exclusive' }).findDeposit([deposit!.id], searches);
+    expect(found.deposit?.id).toBe(deposit!.id);
+  });
+
+  it('the sandbox takes its wire choices as an option at start, and refuses unknown ones', async () => {
+    const started = await startTupay({ wire: { rangeUnit: 'milliseconds' } });
+    try {
+      expect(started.sandbox.wire).toEqual({ rangeUnit: 'milliseconds', rangeEnd: 'inclusive' });
+    } finally {
+      await started.sandbox.close();
+    }
+    await expect(startTupay({ wire: { rangeUnit: 'hours' } })).rejects.toThrow(/rangeUnit must be one of seconds, milliseconds/);
+  });
+});
+
 describe('range end (TUPAY_RANGE_END)', () => {
   /** A range ending at the very second a deposit was created. */
   async function endingAtADeposit() {
