@@ -231,17 +231,18 @@ export const TUPAY_DOCUMENT_PARAMS = ['clientDocument', 'clienteDocument'] as co
 export const TUPAY_BALANCE_TYPE = 'PRIMARY';
 /** Public `totalBalance`; **assumption** for the other two fields of `data`. */
 export const TUPAY_BALANCE_FIELDS = ['totalBalance', 'availableBalance', 'pendingSettlementAmount'] as const;
-/** **Assumption**: balance report days are UTC days, dated `YYYY-MM-DDT00:00:00Z`. */
 /**
  * The balance report's `from`/`to` are typed "string" in the document (the listings': integer). The
  * **assumption** is Unix seconds like the listings; `date` sends UTC days as `YYYY-MM-DD` (`to` is then
- * the last day asked for, whole). Switch: `TUPAY_REPORT_RANGE_FORMAT`.
+ * the last day asked for, whole). Switch: `TUPAY_REPORT_RANGE_FORMAT` (the Unix form follows
+ * TUPAY_RANGE_UNITS and TUPAY_RANGE_ENDS like the listings).
  */
 export const TUPAY_REPORT_RANGE_FORMATS = ['unix-seconds', 'date'] as const;
 export type TupayReportRangeFormat = (typeof TUPAY_REPORT_RANGE_FORMATS)[number];
 export const DEFAULT_TUPAY_REPORT_RANGE_FORMAT: TupayReportRangeFormat = 'unix-seconds';
 /** A report `from`/`to` day in the `date` form: the UTC day of `sec`. */
 export const tupayReportDay = (sec: number): string => new Date(sec * 1000).toISOString().slice(0, 10);
+/** **Assumption**: balance report days are UTC days, dated `YYYY-MM-DDT00:00:00Z`. */
 export const TUPAY_REPORT_DAY_SECONDS = 24 * 60 * 60;
 
 // ── Errors ─────────────────────────────────────────────────────────────────────────────────────────

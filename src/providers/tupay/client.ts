@@ -103,8 +103,9 @@ const MAX_PAGES_PER_WINDOW = 10_000;
 
 /**
  * Every window spans `to − from` = 60 days − 1 s at most (a second inside the documented edge): 60 days
- * exactly, both ends included. Report windows start on a UTC day, so they are 60 whole days and no day's
- * row is asked for twice.
+ * exactly, both ends included (a second less when `to` is exclusive: TUPAY_RANGE_ENDS). Report windows
+ * start on a UTC day, so they are whole days and no day's row is asked for twice (with `to` exclusive a
+ * day may be asked twice: its row counts once).
  */
 export const WINDOW_SECONDS = TUPAY_SAFE_RANGE_SECONDS + 1;
 
