@@ -3,8 +3,28 @@
  * Every problem is reported at once, each naming its variable and never echoing a secret's value.
  * Secrets are held as `Secret`.
  */
-import { AMOUNT_WIRE_FORMATS, DEFAULT_AMOUNT_WIRE_FORMAT, type AmountWireFormat } from './providers/telepagos/assumptions.js';
-import { DEFAULT_TUPAY_REPORT_RANGE_FORMAT, TUPAY_REPORT_RANGE_FORMATS, type TupayReportRangeFormat } from './providers/tupay/assumptions.js';
+import {
+  AMOUNT_WIRE_FORMATS,
+  BALANCE_UNITS,
+  DEFAULT_AMOUNT_WIRE_FORMAT,
+  DEFAULT_BALANCE_UNIT,
+  DEFAULT_TRANSACTIONS_ORDER,
+  TRANSACTIONS_ORDERS,
+  type AmountWireFormat,
+  type BalanceUnit,
+  type TransactionsOrder,
+} from './providers/telepagos/assumptions.js';
+import {
+  DEFAULT_TUPAY_RANGE_END,
+  DEFAULT_TUPAY_RANGE_UNIT,
+  DEFAULT_TUPAY_REPORT_RANGE_FORMAT,
+  TUPAY_RANGE_ENDS,
+  TUPAY_RANGE_UNITS,
+  TUPAY_REPORT_RANGE_FORMATS,
+  type TupayRangeEnd,
+  type TupayRangeUnit,
+  type TupayReportRangeFormat,
+} from './providers/tupay/assumptions.js';
 import { DEFAULT_BREAKER } from './providers/http.js';
 import { DEFAULT_MAX_PROVIDER_CALLS } from './domain/call-allowance.js';
 import { SANDBOX_CREDENTIALS } from './sandbox/credentials.js';
@@ -52,6 +72,14 @@ export interface ProviderWireChoices {
   telepagosAmountFormat: AmountWireFormat;
   /** TUPAY_REPORT_RANGE_FORMAT=unix-seconds|date, default unix-seconds: the balance report's `from`/`to`. */
   tupayReportRangeFormat: TupayReportRangeFormat;
+  /** TELEPAGOS_TRANSACTIONS_ORDER=newest-first|oldest-first, default newest-first: the order TelePagos lists transactions in. */
+  telepagosTransactionsOrder: TransactionsOrder;
+  /** TELEPAGOS_BALANCE_UNIT=pesos|cents, default pesos: the unit of the balance's integer `amount`. */
+  telepagosBalanceUnit: BalanceUnit;
+  /** TUPAY_RANGE_UNIT=seconds|milliseconds, default seconds: the Unix time unit of the listings' `from`/`to`. */
+  tupayRangeUnit: TupayRangeUnit;
+  /** TUPAY_RANGE_END=inclusive|exclusive, default inclusive: whether a record created at `to` is listed. */
+  tupayRangeEnd: TupayRangeEnd;
 }
 
 export interface ProvidersConfig {
@@ -311,6 +339,10 @@ export function loadConfig(env: Env = process.env): Config {
     wire: {
       telepagosAmountFormat: oneOf(env, problems, 'TELEPAGOS_AMOUNT_FORMAT', AMOUNT_WIRE_FORMATS, DEFAULT_AMOUNT_WIRE_FORMAT),
       tupayReportRangeFormat: oneOf(env, problems, 'TUPAY_REPORT_RANGE_FORMAT', TUPAY_REPORT_RANGE_FORMATS, DEFAULT_TUPAY_REPORT_RANGE_FORMAT),
+      telepagosTransactionsOrder: oneOf(env, problems, 'TELEPAGOS_TRANSACTIONS_ORDER', TRANSACTIONS_ORDERS, DEFAULT_TRANSACTIONS_ORDER),
+      telepagosBalanceUnit: oneOf(env, problems, 'TELEPAGOS_BALANCE_UNIT', BALANCE_UNITS, DEFAULT_BALANCE_UNIT),
+      tupayRangeUnit: oneOf(env, problems, 'TUPAY_RANGE_UNIT', TUPAY_RANGE_UNITS, DEFAULT_TUPAY_RANGE_UNIT),
+      tupayRangeEnd: oneOf(env, problems, 'TUPAY_RANGE_END', TUPAY_RANGE_ENDS, DEFAULT_TUPAY_RANGE_END),
     },
   };
   const because = (urlVar: string) => `when ${urlVar} is set`;

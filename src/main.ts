@@ -31,14 +31,21 @@ function daysAgo(days: number): string {
   return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** The sandboxes on their usual ports, or on free ones when those are taken (e.g. by `npm run sandbox`). */
-async function startEmbeddedSandboxes(): Promise<RunningSandboxes> {
+/**
+ * The sandboxes on their usual ports, or on free ones when those are taken (e.g. by `npm run sandbox`),
+ * playing the answers the wire settings say the providers give (docs/providers.md, "Wire settings").
+ */
+async function startEmbeddedSandboxes(wire: Config['providers']['wire']): Promise<RunningSandboxes> {
   const { startSandboxes } = await import('./sandbox/index.js');
+  const played = wire && {
+    telepagos: { wire: { transactionsOrder: wire.telepagosTransactionsOrder, balanceUnit: wire.telepagosBalanceUnit } },
+    tupay: { wire: { rangeUnit: wire.tupayRangeUnit, rangeEnd: wire.tupayRangeEnd } },
+  };
   try {
-    return await startSandboxes({ ports: SANDBOX_DEFAULT_PORTS });
+    return await startSandboxes({ ports: SANDBOX_DEFAULT_PORTS, ...played });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    return startSandboxes();
+    return startSandboxes({ ...played });
   }
 }
 
@@ -114,7 +121,7 @@ async function main(): Promise<void> {
 
   let sandboxes: RunningSandboxes | undefined;
   if (config.embedded) {
-    sandboxes = await startEmbeddedSandboxes();
+    sandboxes = await startEmbeddedSandboxes(config.providers.wire);
     config = withSandboxes(config, { telepagos: sandboxes.telepagos.url, talo: sandboxes.talo.url, tupay: sandboxes.tupay.url });
   }
 

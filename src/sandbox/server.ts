@@ -48,7 +48,19 @@ export interface SandboxOptions {
    * Settable at run time with `PUT /_sandbox/variant { variant }`; startSandboxes reads `SANDBOX_VARIANT`.
    */
   variant?: SandboxVariant;
+  /**
+   * Which answer the sandbox plays for each of the provider's wire choices (its `*_WIRE_CHOICES` in
+   * assumptions.ts: a guess the gateway has a setting for); unnamed ones play the guess. Settable at run
+   * time with `PUT /_sandbox/wire { choice: value }`.
+   */
+  wire?: Readonly<Record<string, string>>;
 }
+
+/**
+ * A provider's wire choices: per choice, the plausible answers, the guess first (the default). The
+ * gateway's matching settings are in src/config.ts; a sandbox plays the other answer when told to.
+ */
+export type WireChoices = Readonly<Record<string, readonly string[]>>;
 
 /** A provider's undocumented rules a sandbox can enforce on request; `emptyJsonBody` is the shell's own. */
 export interface StrictRuleNames {
@@ -77,6 +89,8 @@ export interface SandboxRuntime<State> {
   readonly answerRewrites: Map<string, (body: unknown) => unknown>;
   /** The wire variant served now (./variant.ts); back to the option's on reset. */
   variant: SandboxVariant;
+  /** The answer played now for each wire choice (every choice named); back to the options' on reset. */
+  readonly wire: Record<string, string>;
 }
 
 export interface SandboxDefinition<State, Options extends SandboxOptions = SandboxOptions> {
@@ -89,6 +103,8 @@ export interface SandboxDefinition<State, Options extends SandboxOptions = Sandb
   acceptsForm?: boolean;
   /** The undocumented rules this sandbox can enforce (off unless named in `strict`). Default: the shell's. */
   strictRules?: StrictRuleNames;
+  /** The wire choices this sandbox can play (`wire` option, `PUT /_sandbox/wire`). Default none. */
+  wireChoices?: WireChoices;
   /** The provider's facts the `alternate` wire variant rewrites answers with (./variant.ts). */
   wireFacts: WireFacts;
   /**
@@ -178,6 +194,7 @@ export function buildSandboxApp<State, Options extends SandboxOptions>(
   options: Options,
 ): { app: FastifyInstance; runtime: SandboxRuntime<State>; reset(): void } {
   const strictRules = definition.strictRules ?? SHELL_STRICT_RULES;
+  const wireChoices = definition.wireChoices ?? {};
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: 1024 * 1024 });
   const runtime: SandboxRuntime<State> = {
     name: definition.name,
@@ -190,6 +207,7 @@ export function buildSandboxApp<State, Options extends SandboxOptions>(
     errorBody: definition.errorBody,
     answerRewrites: new Map(),
     variant: options.variant ?? DEFAULT_SANDBOX_VARIANT,
+    wire: checkWireChoices(wireChoices, options.wire ?? {}),
   };
   const reset = (): void => {
     runtime.answerRewrites.clear();
@@ -201,6 +219,7 @@ export function buildSandboxApp<State, Options extends SandboxOptions>(
     runtime.strict.clear();
     for (const rule of options.strict ?? []) runtime.strict.add(rule);
     runtime.variant = options.variant ?? DEFAULT_SANDBOX_VARIANT;
+    Object.assign(runtime.wire, checkWireChoices(wireChoices, options.wire ?? {}));
   };
 
   if (definition.acceptsForm) void app.register(formbody);
@@ -278,6 +297,7 @@ export function buildSandboxApp<State, Options extends SandboxOptions>(
   });
 
   registerCommonControl(app, runtime, reset, strictRules, definition.statusWord !== undefined);
+  registerWireControl(app, runtime, wireChoices);
   definition.registerControl?.(app, runtime, options);
   definition.registerRoutes(app, runtime, options);
   return { app, runtime, reset };
@@ -290,6 +310,34 @@ function checkStrictRules(known: StrictRuleNames, rules: readonly unknown[]): st
     if (typeof rule !== 'string' || !names.includes(rule)) throw new FaultSpecError(`unknown strict rule ${JSON.stringify(rule)}; known: ${names.join(', ')}`);
   }
   return rules as string[];
+}
+
+/** Every wire choice's answer: the guess, unless `wanted` names another known one (an unknown name or answer throws). */
+function checkWireChoices(known: WireChoices, wanted: Readonly<Record<string, unknown>>): Record<string, string> {
+  for (const [choice, answer] of Object.entries(wanted)) {
+    const answers = known[choice];
+    if (!answers) throw new FaultSpecError(`unknown wire choice ${JSON.stringify(choice)}; known: ${Object.keys(known).join(', ') || 'none'}`);
+    if (typeof answer !== 'string' || !answers.includes(answer))
+      throw new FaultSpecError(`wire choice ${choice} must be one of ${answers.join(', ')}; got ${JSON.stringify(answer)}`);
+  }
+  return Object.fromEntries(Object.entries(known).map(([choice, answers]) => [choice, (wanted[choice] as string | undefined) ?? answers[0]!]));
+}
+
+/** `GET /_sandbox/wire` (the answers played now, and the known ones) and `PUT /_sandbox/wire { choice: value }`. */
+function registerWireControl(app: FastifyInstance, runtime: SandboxRuntime<unknown>, known: WireChoices): void {
+  app.get(`${CONTROL_PREFIX}/wire`, async () => ({ wire: runtime.wire, known }));
+  app.put(`${CONTROL_PREFIX}/wire`, async (request, reply) => {
+    const body = request.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return reply.code(400).send({ error: 'send { choice: answer }' });
+    try {
+      const next = checkWireChoices(known, { ...runtime.wire, ...(body as Record<string, unknown>) });
+      Object.assign(runtime.wire, next);
+      return { wire: runtime.wire };
+    } catch (error) {
+      if (error instanceof FaultSpecError) return reply.code(400).send({ error: error.message });
+      throw error;
+    }
+  });
 }
 
 /**

@@ -31,8 +31,18 @@ import type { ProviderId } from '../providers/provider.js';
 import type { RateLimit, RateLimiter } from '../state/rate-limiter.js';
 import { SpanStatusCode, endFailed, startIncoming, startSpan, startTraced, type Traced } from '../observability/tracing.js';
 
-/** How long confirming an event with the provider may take: Talo wants an answer within 3 s. */
+/**
+ * **assumption**: how long confirming an event with the provider may take, for every provider: Talo wants
+ * an answer within 3 s (TALO_WEBHOOK_ANSWER_WITHIN_MS); the others say nothing, and a slower confirmation
+ * is answered 503, so the provider retries.
+ */
 export const CONFIRM_DEADLINE_MS = 2_500;
+/**
+ * **assumption**: the bodies a notification may come in, for every provider; any other is answered 400.
+ * JSON as the documents show, and form-encoded, the other way the same fields are commonly posted
+ * (`readNotificationBody` reads only the formats listed here).
+ */
+export const NOTIFICATION_BODY_FORMATS: readonly ('JSON' | 'form-encoded')[] = ['JSON', 'form-encoded'];
 /** How far a signed timestamp (Tupay's X-Date) may be from our clock, either way (Stripe's default). */
 export const SIGNED_TIMESTAMP_TOLERANCE_MS = 5 * 60_000;
 /**
@@ -113,7 +123,7 @@ export function webhookRoute<Body>(handler: WebhookHandler<Body>, deps: Pipeline
     if (refusal) return done(reply, 401, 'unauthenticated', refusal);
 
     const json = readNotificationBody(raw, request.headers['content-type']);
-    if (json === undefined) return done(reply, 400, 'malformed', 'neither JSON nor form-encoded');
+    if (json === undefined) return done(reply, 400, 'malformed', `not ${NOTIFICATION_BODY_FORMATS.join(' or ')}`);
     const body = handler.parse(json, request);
     if (body === null) {
       // Loud about a shape we cannot read: its key paths (never its values) go to the log.
@@ -202,7 +212,7 @@ const FORM_BODY = /^[^=&\s]+=[^&\s]*(&[^=&\s]+=[^&\s]*)*$/;
 export function readNotificationBody(raw: Buffer, contentType: string | undefined): unknown {
   const text = raw.toString('utf8');
   const form = /^application\/x-www-form-urlencoded\b/i.test(contentType ?? '');
-  if (!form) {
+  if (!form && NOTIFICATION_BODY_FORMATS.includes('JSON')) {
     try {
       return JSON.parse(text) as unknown;
     } catch {
@@ -210,7 +220,7 @@ export function readNotificationBody(raw: Buffer, contentType: string | undefine
     }
   }
   const trimmed = text.trim();
-  if (!FORM_BODY.test(trimmed)) return undefined;
+  if (!NOTIFICATION_BODY_FORMATS.includes('form-encoded') || !FORM_BODY.test(trimmed)) return undefined;
   // No prototype: a field named `__proto__` is a field like any other.
   const fields = Object.create(null) as Record<string, string | string[]>;
   for (const [key, value] of new URLSearchParams(trimmed)) {

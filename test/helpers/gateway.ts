@@ -132,7 +132,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     ...wired,
     port: 0,
     embedded: false,
-    providers: Object.fromEntries(Object.entries(wired.providers).filter(([name]) => keep.includes(name as 'talo'))),
+    // The wire settings are no provider: they stay whichever providers are kept.
+    providers: { ...Object.fromEntries(Object.entries(wired.providers).filter(([name]) => keep.includes(name as 'talo'))), wire: wired.providers.wire },
   };
   const gateway = await createGateway({
     config,

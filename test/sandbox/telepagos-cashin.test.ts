@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { call } from '../helpers/http.js';
-import { EMVCO_CRC_TAG, EMVCO_QR_PREFIX, TELEPAGOS_STRICT_RULES } from '../../src/providers/telepagos/assumptions.js';
+import {
+  DISTRIBUTION_RULES,
+  EMVCO_CRC_TAG,
+  EMVCO_QR_PREFIX,
+  TELEPAGOS_STRICT_RULES,
+  TELEPAGOS_TEXT_LIMITS,
+} from '../../src/providers/telepagos/assumptions.js';
 import { EXTERNAL_CVU, FIXTURE_ACCOUNTS } from '../../src/sandbox/telepagos/index.js';
 import { TODAY, api, errorMessage, issueToken, startTestSandbox, summaryOf, type Api } from './telepagos-helpers.js';
 
@@ -179,6 +185,11 @@ describe('POST /v2/payment/cashin/link/generate', () => {
     expect((await summaryOf(sandbox.url)).cashins - before.cashins).toBe(2);
   });
 
+  it(`accepts ${DISTRIBUTION_RULES.maxParts} parts (the most), adding up`, async () => {
+    const distribution = Array.from({ length: DISTRIBUTION_RULES.maxParts }, () => ({ cvu: EXTERNAL_CVU, amount: '1.00' }));
+    expect((await client.post('/v2/payment/cashin/link/generate', linkRequest({ amount: '20.00', distribution }))).body.status).toBe('ok');
+  });
+
   it('accepts a distribution as form keys distribution[i][field]', async () => {
     const form = {
       expiration_date: futureDate,
@@ -201,6 +212,10 @@ describe('POST /v2/payment/cashin/link/generate', () => {
     ['a distribution that does not add up', { distribution: [{ cvu: EXTERNAL_CVU, amount: '2000' }] }],
     ['a distribution with a bad CVU', { distribution: [{ cvu: '123', amount: '2500' }] }],
     ['an empty distribution', { distribution: [] }],
+    [
+      `more than ${DISTRIBUTION_RULES.maxParts} parts, though they add up`,
+      { amount: '21.00', distribution: Array.from({ length: DISTRIBUTION_RULES.maxParts + 1 }, () => ({ cvu: EXTERNAL_CVU, amount: '1.00' })) },
+    ],
     ['no amount', { amount: undefined }],
   ])('answers 422 for %s', async (_label, overrides) => {
     const response = await client.post('/v2/payment/cashin/link/generate', linkRequest(overrides));
@@ -260,6 +275,12 @@ describe('sale points', () => {
   it('takes no orders for an inactive sale point (422)', async () => {
     const order = await client.post('/v2/payment/cashin/qr/static/order', { amount: '1', concept: 'VAR', description: 'x', sale_point_id: 3 });
     expect(order.status).toBe(422);
+  });
+
+  it('refuses a description longer than TelePagos takes, and takes one of the longest', async () => {
+    const order = (description: string) => client.post('/v2/payment/cashin/qr/static/order', { amount: '1', concept: 'VAR', description, sale_point_id: 1 });
+    expect((await order('x'.repeat(TELEPAGOS_TEXT_LIMITS.description))).body.status).toBe('ok');
+    expect((await order('x'.repeat(TELEPAGOS_TEXT_LIMITS.description + 1))).status).toBe(422);
   });
 
   it('creates static orders whose payment carries the sale point name', async () => {

@@ -16,7 +16,7 @@ describe('configuration', () => {
   it('defaults to the embedded sandboxes on 127.0.0.1:4000', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ port: 4000, host: '127.0.0.1', embedded: true, upstreamTimeoutMs: 10_000, publicUrl: 'http://localhost:4000' });
-    expect(config.providers).toEqual({ wire: { telepagosAmountFormat: 'number', tupayReportRangeFormat: 'unix-seconds' } });
+    expect(Object.keys(config.providers)).toEqual(['wire']);
     const wired = withSandboxes(config, { telepagos: 'http://127.0.0.1:1/', talo: 'http://127.0.0.1:2/', tupay: 'http://127.0.0.1:3/' });
     expect(wired.providers.telepagos?.username).toBe('pasarela');
     expect(wired.providers.tupay?.secretKey.reveal()).toBe('sandbox');
@@ -87,10 +87,34 @@ describe('configuration', () => {
   });
 
   it('reads the provider wire switches, refusing unknown forms', () => {
-    const wire = loadConfig({ TELEPAGOS_AMOUNT_FORMAT: 'string', TUPAY_REPORT_RANGE_FORMAT: 'date' }).providers.wire;
-    expect(wire).toEqual({ telepagosAmountFormat: 'string', tupayReportRangeFormat: 'date' });
+    expect(loadConfig({}).providers.wire).toEqual({
+      telepagosAmountFormat: 'number',
+      tupayReportRangeFormat: 'unix-seconds',
+      telepagosTransactionsOrder: 'newest-first',
+      telepagosBalanceUnit: 'pesos',
+      tupayRangeUnit: 'seconds',
+      tupayRangeEnd: 'inclusive',
+    });
+    const wire = loadConfig({
+      TELEPAGOS_AMOUNT_FORMAT: 'string',
+      TUPAY_REPORT_RANGE_FORMAT: 'date',
+      TELEPAGOS_TRANSACTIONS_ORDER: 'oldest-first',
+      TELEPAGOS_BALANCE_UNIT: 'cents',
+      TUPAY_RANGE_UNIT: 'milliseconds',
+      TUPAY_RANGE_END: 'exclusive',
+    }).providers.wire;
+    expect(wire).toEqual({
+      telepagosAmountFormat: 'string',
+      tupayReportRangeFormat: 'date',
+      telepagosTransactionsOrder: 'oldest-first',
+      telepagosBalanceUnit: 'cents',
+      tupayRangeUnit: 'milliseconds',
+      tupayRangeEnd: 'exclusive',
+    });
     expect(error({ TELEPAGOS_AMOUNT_FORMAT: 'float' }).variable).toBe('TELEPAGOS_AMOUNT_FORMAT');
     expect(error({ TUPAY_REPORT_RANGE_FORMAT: 'iso' }).variable).toBe('TUPAY_REPORT_RANGE_FORMAT');
+    for (const variable of ['TELEPAGOS_TRANSACTIONS_ORDER', 'TELEPAGOS_BALANCE_UNIT', 'TUPAY_RANGE_UNIT', 'TUPAY_RANGE_END'])
+      expect(error({ [variable]: 'sideways' }).variable).toBe(variable);
     const wired = withSandboxes(loadConfig({ TELEPAGOS_AMOUNT_FORMAT: 'string' }), {
       telepagos: 'http://127.0.0.1:1/',
       talo: 'http://127.0.0.1:2/',

@@ -5,6 +5,7 @@ import { CbuScalar, CuitScalar, DateTimeISOScalar, DecimalScalar } from '../../g
 import { UserError } from '../../graphql/user-errors.js';
 import { ChargeFields, checkCharge } from '../common/charge.input.js';
 import { InputCheck, TEXT_LIMITS } from '../common/input-rules.js';
+import { DISTRIBUTION_RULES } from '../../providers/telepagos/assumptions.js';
 import { createOnce, IDEMPOTENCY_KEY_DESCRIPTION } from '../common/keyed-creation.js';
 import type { Payload } from '../common/mutation-result.js';
 import { PaymentLink } from '../payments/payment.type.js';
@@ -87,8 +88,8 @@ export class CreatePaymentLinkPayload {
   userErrors!: UserError[];
 }
 
-/** Most parts a payment link may be split into. */
-export const MAX_DISTRIBUTION_PARTS = 20;
+/** Most parts a payment link may be split into (DISTRIBUTION_RULES, a guess in TelePagos' assumptions.ts). */
+export const MAX_DISTRIBUTION_PARTS = DISTRIBUTION_RULES.maxParts;
 
 @Resolver()
 export class CashinMutations {
@@ -155,11 +156,12 @@ export class CashinMutations {
         check.custom(['input', 'distribution'], `give from 1 to ${MAX_DISTRIBUTION_PARTS} parts, or none`);
       } else {
         parts.forEach((part, i) => check.amount(['input', 'distribution', String(i), 'amount'], part.amount, ctx.config.maxOperationAmount));
-        check.sumsTo(
-          ['input', 'distribution'],
-          parts.map((p) => p.amount),
-          input.amount,
-        );
+        if (DISTRIBUTION_RULES.sumsToAmount)
+          check.sumsTo(
+            ['input', 'distribution'],
+            parts.map((p) => p.amount),
+            input.amount,
+          );
       }
     }
     const entry = { operation: 'createPaymentLink', provider: 'TELEPAGOS', amount: input.amount, currency: 'ARS' };

@@ -4,13 +4,17 @@
  */
 import { compareDecimals, decimalPlaces, sumDecimals } from '../../domain/money.js';
 import { userError, type UserError } from '../../graphql/user-errors.js';
+import { REFERENCE_ID_DESCRIPTION, REFERENCE_ID_PATTERN, TELEPAGOS_TEXT_LIMITS } from '../../providers/telepagos/assumptions.js';
 
-/** Longest free texts we pass to providers: concepts are codes, descriptions are shown on receipts. */
-export const TEXT_LIMITS = { concept: 20, description: 140, name: 60, externalId: 100, motive: 200, referenceId: 64 } as const;
+/**
+ * Longest free texts we pass to providers: concept, description and referenceId as TelePagos takes them
+ * (TELEPAGOS_TEXT_LIMITS, a guess in its assumptions.ts); the rest are ours.
+ */
+export const TEXT_LIMITS = { ...TELEPAGOS_TEXT_LIMITS, name: 60, externalId: 100, motive: 200 } as const;
 
-/** The characters of a referenceId and an idempotencyKey: printable, no spaces (TelePagos gets referenceIds). */
-export const KEY_PATTERN = /^[A-Za-z0-9._:-]+$/;
-export const KEY_PATTERN_DESCRIPTION = "letters, digits, '.', '_', ':' or '-'";
+/** The characters of a referenceId and an idempotencyKey: TelePagos' reference_id characters (REFERENCE_ID_PATTERN). */
+export const KEY_PATTERN = REFERENCE_ID_PATTERN;
+export const KEY_PATTERN_DESCRIPTION = REFERENCE_ID_DESCRIPTION;
 
 export class InputCheck {
   readonly errors: UserError[] = [];

@@ -12,8 +12,16 @@
 export const TALO_PRODUCTION_URL = 'https://api.talo.com.ar';
 export const TALO_PUBLIC_SANDBOX_URL = 'https://sandbox-api.talo.com.ar';
 
-/** (public) Token endpoint: POST, no auth, body `{ client_id, client_secret }`. */
-export const taloTokenPath = (userId: string): string => `/users/${encodeURIComponent(userId)}/tokens`;
+/** The token path with its `{user_id}` placeholder (a server routes it; clients use taloTokenPath). */
+export const TALO_TOKEN_PATH = '/users/{user_id}/tokens';
+/**
+ * (public, not in Talo's document) Token endpoint: POST, no auth, body `{ client_id, client_secret }`;
+ * the answer's `data` must hold TALO_TOKEN_DATA_FIELDS. No switch: the path and fields of Talo's
+ * public docs and clients (another answer is UNAUTHENTICATED at the first call, never a silent error).
+ */
+export const taloTokenPath = (userId: string): string => TALO_TOKEN_PATH.replace('{user_id}', encodeURIComponent(userId));
+/** **assumption**: the fields the token answer's `data` must carry (`{ token }`); the token's expiry is read from the JWT. */
+export const TALO_TOKEN_DATA_FIELDS = ['token'] as const;
 /** (seed) Create with a trailing slash, as every example writes it; the sandbox also serves `/payments`. */
 export const TALO_CREATE_PAYMENT_PATH = '/payments/';
 export const taloPaymentPath = (paymentId: string): string => `/payments/${encodeURIComponent(paymentId)}`;

@@ -16,6 +16,7 @@ import {
   TALO_AMOUNT_WIRE_TYPES,
   TALO_ITEM_FIELDS,
   TALO_REQUIRED_PAYMENT_OPTION,
+  TALO_TOKEN_DATA_FIELDS,
   isTaloFailure,
   taloErrorFlag,
   isTaloPaymentStatus,
@@ -102,7 +103,8 @@ export function unwrapEnvelope(response: UpstreamResponse, source: WireSource): 
 }
 
 export function toToken(data: unknown, source: WireSource): string {
-  return textAt(objectAt<TaloTokenDto>(data, 'data', source).token, 'data.token', source);
+  const [field] = TALO_TOKEN_DATA_FIELDS;
+  return textAt(objectAt<TaloTokenDto>(data, 'data', source)[field], `data.${field}`, source);
 }
 
 // ── Payments ────────────────────────────────────────────────────────────────────────────────────

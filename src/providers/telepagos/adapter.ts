@@ -20,6 +20,7 @@ import type {
   SalePointSource,
   TransactionQuery,
   TransactionSource,
+  WalkOptions,
   WalkPosition,
   WalkStep,
 } from '../capabilities.js';
@@ -111,11 +112,16 @@ export class TelepagosAdapter implements ProviderAdapter {
       provider,
       upstreamFilters: UPSTREAM_FILTERS,
       transactions: (range, q, call) => client.transactions(query(range, q), call),
-      newestTransactions: (range, q, count, call) => client.newestTransactions(query(range, q), count, call),
       timeZone: TELEPAGOS_TIME_ZONE,
-      walk: (range, q, position, call, options) => this.walk(range, q, position, call, options?.pages),
-      walkPrice: (range, _q, rows) => walkPrice(range, rows),
-      checkPosition: (_range, position) => void listingPosition(position),
+      // The first-page shortcut and the feed's page-by-page walk read page 1 as the newest rows: only
+      // for a listing newest first (TELEPAGOS_TRANSACTIONS_ORDER); otherwise whole listings are read.
+      ...(client.transactionsOrder === 'newest-first' && {
+        newestTransactions: (range: DayRange, q: TransactionQuery, count: number, call: CallContext) => client.newestTransactions(query(range, q), count, call),
+        walk: (range: InstantRange, q: TransactionQuery, position: WalkPosition | undefined, call: CallContext, options?: WalkOptions) =>
+          this.walk(range, q, position, call, options?.pages),
+        walkPrice: (range: InstantRange, _q: TransactionQuery, rows: number | 'all') => walkPrice(range, rows),
+        checkPosition: (_range: InstantRange, position: WalkPosition) => void listingPosition(position),
+      }),
     };
     this.salePoints = { provider, salePoints: (call: CallContext) => client.salePoints(call) };
     this.salePointSink = {
@@ -174,8 +180,8 @@ export class TelepagosAdapter implements ProviderAdapter {
 export function telepagosAdapter(config: ProvidersConfig, shared: SharedClientOptions): TelepagosAdapter | undefined {
   if (!config.telepagos) return undefined;
   const { url, username, password } = config.telepagos;
-  const amountFormat = config.wire?.telepagosAmountFormat;
-  return new TelepagosAdapter(new TelepagosClient({ ...shared, baseUrl: url, username, password, amountFormat }));
+  const { telepagosAmountFormat: amountFormat, telepagosTransactionsOrder: transactionsOrder, telepagosBalanceUnit: balanceUnit } = config.wire ?? {};
+  return new TelepagosAdapter(new TelepagosClient({ ...shared, baseUrl: url, username, password, amountFormat, transactionsOrder, balanceUnit }));
 }
 
 /**

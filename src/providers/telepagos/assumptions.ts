@@ -38,6 +38,15 @@ export const TELEPAGOS_PATHS = {
 /** **assumption**: a token lives one hour. Clients must still read `expires_at` and renew before it. */
 export const TOKEN_LIFETIME_SECONDS = 3600;
 
+/**
+ * **assumption**: the token goes back as `Authorization: Bearer <token>` (the documents say only "token";
+ * public clients send it so, and Laravel Sanctum/Passport read it so). No switch: another scheme would
+ * show at once as every call refused, and the sandbox reads only this one.
+ */
+export const TELEPAGOS_TOKEN_SCHEME = 'Bearer';
+/** The `Authorization` header of a call with `token`. */
+export const telepagosAuthorizationHeader = (token: string): string => `${TELEPAGOS_TOKEN_SCHEME} ${token}`;
+
 /** **assumption**: `expires_at` is Unix time in seconds (what the sandbox sends). */
 export const EXPIRES_AT_UNIT = 'unix-seconds' as const;
 
@@ -134,20 +143,55 @@ export type AmountWireFormat = (typeof AMOUNT_WIRE_FORMATS)[number];
 export const DEFAULT_AMOUNT_WIRE_FORMAT: AmountWireFormat = 'number';
 /**
  * **assumption**: decimal amounts in responses (`Tx.amount`, `cashin.amount`, notifications) are strings
- * with two decimals, `"1500.50"` (Laravel's `decimal:2` cast). Clients should also accept numbers.
+ * with two decimals, `"1500.50"` (Laravel's `decimal:2` cast): the sandbox writes them so, and clients
+ * read a number (or a string with other decimals) exactly too, counting it as a wire surprise. No switch:
+ * read both ways.
  */
-export const DECIMAL_WIRE_FORMAT = 'string-2-decimals' as const;
-/** **assumption**: `balance.amount` is an integer of whole pesos, the cents truncated (not rounded). */
-export const BALANCE_UNIT = 'whole-pesos-truncated' as const;
-/** The document prints the cash-out `id` as an integer, a public client's fixtures as a string: expose a string. */
-export const CASHOUT_ID_WIRE_TYPE = 'integer' as const;
+export const DECIMAL_WIRE_FORMAT = { type: 'string', decimals: 2 } as const;
+/** A decimal amount as DECIMAL_WIRE_FORMAT writes it: integer cents → `"1500.50"`. */
+export function decimalWire(cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const abs = Math.abs(cents);
+  return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(DECIMAL_WIRE_FORMAT.decimals, '0')}`;
+}
+/**
+ * **assumption**: `balance.amount` is an integer of whole pesos, the cents truncated (not rounded);
+ * `cents` reads it as an integer of cents instead. An integer cannot say which, so this is a switch:
+ * `TELEPAGOS_BALANCE_UNIT`; the sandbox plays either (wire choice `balanceUnit`).
+ */
+export const BALANCE_UNITS = ['pesos', 'cents'] as const;
+export type BalanceUnit = (typeof BALANCE_UNITS)[number];
+export const DEFAULT_BALANCE_UNIT: BalanceUnit = 'pesos';
+/**
+ * The cash-out `id`: an integer in the document, a string in a public client's fixtures. The sandbox
+ * answers the document's integer; clients read either (the other counted as a wire surprise) and
+ * expose a string. No switch: read both ways.
+ */
+export const CASHOUT_ID_WIRE_TYPE = 'number' as const;
 
 // ── Transactions ─────────────────────────────────────────────────────────────────────────────────
 
-/** **assumption**: Laravel's default page size. Clients read `pagination` and `pages`, never this. */
+/**
+ * **assumption**: Laravel's default page size, what the sandbox pages by. Clients read the page size from
+ * each answer's `pagination` (TRANSACTIONS_PAGE_SIZE_FIELD) and the page count from `pages`, never this.
+ */
 export const TRANSACTIONS_PAGE_SIZE = 15;
-/** **assumption**: newest first (by `date`); rows of the same second keep their arrival order reversed. */
-export const TRANSACTIONS_ORDER = 'date-descending' as const;
+/**
+ * **assumption**: the field of a paginated listing that holds the page size: `pagination` (the document
+ * names it without saying what it holds; Laravel's paginator calls the page size `per_page`). No switch,
+ * read both ways: a page before the last is full, so its row count is the page size when they differ.
+ */
+export const TRANSACTIONS_PAGE_SIZE_FIELD = 'pagination';
+/**
+ * **assumption**: `v2/account/transactions` lists newest first (by `date`; rows of the same second in
+ * reverse arrival order), so the newest rows are on page 1 and a first page of the read API or the
+ * activity feed reads only the pages it shows. `oldest-first` reads whole listings and sorts them
+ * instead (no newest-first shortcut). Switch: `TELEPAGOS_TRANSACTIONS_ORDER`; the sandbox plays either
+ * (wire choice `transactionsOrder`).
+ */
+export const TRANSACTIONS_ORDERS = ['newest-first', 'oldest-first'] as const;
+export type TransactionsOrder = (typeof TRANSACTIONS_ORDERS)[number];
+export const DEFAULT_TRANSACTIONS_ORDER: TransactionsOrder = 'newest-first';
 
 /** **assumption**: `income` 1 = money in, 0 = money out. */
 export const TX_INCOME = { in: 1, out: 0 } as const;
@@ -201,6 +245,12 @@ export type ConceptId = (typeof CONCEPTS)[number]['id'];
 /** **assumption**: a sale point's `status`. */
 export const SALE_POINT_STATUS = { active: 'active', inactive: 'inactive' } as const;
 export type SalePointStatus = (typeof SALE_POINT_STATUS)[keyof typeof SALE_POINT_STATUS];
+/**
+ * **assumption**: `type_amount` and `sale_point_id` of `GET …/sale-point/static` go in the query string,
+ * where every GET parameter of the API goes *(public)*; the document draws them as a body. No switch: a
+ * body on a GET is dropped by proxies and many HTTP stacks; the sandbox reads either.
+ */
+export const STATIC_QR_PARAMETERS_IN = 'query-string' as const;
 /** `type_amount` of a static QR: closed = the issuer sets the amount (orders), open = the payer does. */
 export const STATIC_QR_TYPES = ['closed', 'open'] as const;
 export type StaticQrType = (typeof STATIC_QR_TYPES)[number];
@@ -208,6 +258,23 @@ export type StaticQrType = (typeof STATIC_QR_TYPES)[number];
 /** **assumption**: `qr_code` is an EMVCo merchant-presented string: it starts so and ends `6304` + CRC16. */
 export const EMVCO_QR_PREFIX = '000201';
 export const EMVCO_CRC_TAG = '6304';
+
+/**
+ * **assumption**: a payment link's `distribution` (the document: a list of `{ cvu, amount }`) has at most
+ * 20 parts, and its amounts add up exactly to the link's `amount`. Checked before sending, and by the
+ * sandbox. No switch: the constants (a refusal by TelePagos would be an error, never lost money).
+ */
+export const DISTRIBUTION_RULES = { maxParts: 20, sumsToAmount: true } as const;
+
+/**
+ * **assumption**: the longest texts TelePagos takes: `concept` (a code) 20 characters, `description`
+ * (shown on receipts) 140, `reference_id` 64 of REFERENCE_ID_PATTERN. Checked before sending (the read
+ * and write API's input rules), and by the sandbox. No switch: the constants.
+ */
+export const TELEPAGOS_TEXT_LIMITS = { concept: 20, description: 140, referenceId: 64 } as const;
+/** **assumption**: the characters of a `reference_id`: printable, no spaces. */
+export const REFERENCE_ID_PATTERN = /^[A-Za-z0-9._:-]+$/;
+export const REFERENCE_ID_DESCRIPTION = "letters, digits, '.', '_', ':' or '-'";
 
 /** **assumption**: the `{period}` of the statistics endpoint is a calendar month. */
 export const STATISTICS_PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -441,6 +508,13 @@ export const CASHIN_FINAL_STATES: readonly string[] = [CASHIN_CREDITED_STATE, TX
  *   a check (only the alias check has a public message, and stays on).
  */
 export const TELEPAGOS_STRICT_RULES = { emptyJsonBody: 'empty-json-body', cvuHolder: 'cashout-cvu-holder' } as const;
+
+/**
+ * The guesses the gateway has a setting for, as the sandbox plays them (`wire` option, `PUT
+ * /_sandbox/wire`): each choice's answers, the guess first. Settings: TELEPAGOS_TRANSACTIONS_ORDER,
+ * TELEPAGOS_BALANCE_UNIT (src/config.ts).
+ */
+export const TELEPAGOS_WIRE_CHOICES = { transactionsOrder: TRANSACTIONS_ORDERS, balanceUnit: BALANCE_UNITS } as const;
 
 /** **assumption**: an integrator's rate limit (none is documented). */
 export const RATE_LIMIT_PER_MINUTE = 60;

@@ -11,7 +11,7 @@ import { traceIdOf, type TraceContext } from '../../observability/tracing.js';
 import { ProviderError } from '../errors.js';
 import type { UpstreamResponse, UpstreamTransport } from '../http.js';
 import type { WireObserver } from '../wire.js';
-import { TELEPAGOS_PATHS, TOKEN_LIFETIME_SECONDS } from './assumptions.js';
+import { TELEPAGOS_PATHS, TOKEN_LIFETIME_SECONDS, telepagosAuthorizationHeader } from './assumptions.js';
 import type { TokenRequestDto } from './dto.js';
 import { toToken, unwrapEnvelope, type TokenAnswer } from './mappers.js';
 
@@ -22,7 +22,7 @@ export interface TelepagosAccount {
   password: Secret;
 }
 
-export const presentTelepagosToken = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
+export const presentTelepagosToken = (token: string): Record<string, string> => ({ authorization: telepagosAuthorizationHeader(token) });
 
 /**
  * When the token stops working: `expires_at` read per the assumptions (seconds, milliseconds, or an

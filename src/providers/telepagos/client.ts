@@ -33,11 +33,15 @@ import { jsonDecimal } from '../json-body.js';
 import {
   AMOUNT_MAX_DECIMALS,
   DEFAULT_AMOUNT_WIRE_FORMAT,
+  DEFAULT_BALANCE_UNIT,
+  DEFAULT_TRANSACTIONS_ORDER,
   TELEPAGOS_PATHS as PATHS,
   TOKEN_REFUSED_PATTERN,
   isTelepagosId,
   telepagosErrorMessage,
   type AmountWireFormat,
+  type BalanceUnit,
+  type TransactionsOrder,
 } from './assumptions.js';
 import { presentTelepagosToken, telepagosCredentials } from './auth.js';
 import type {
@@ -85,6 +89,10 @@ export interface TelepagosClientOptions extends CommonClientOptions {
   pageConcurrency?: number;
   /** How request amounts are written (TELEPAGOS_AMOUNT_FORMAT): an exact JSON number (default) or a string. */
   amountFormat?: AmountWireFormat;
+  /** The order `v2/account/transactions` lists in (TELEPAGOS_TRANSACTIONS_ORDER). Default newest first. */
+  transactionsOrder?: TransactionsOrder;
+  /** The unit of `balance.amount` (TELEPAGOS_BALANCE_UNIT). Default whole pesos. */
+  balanceUnit?: BalanceUnit;
 }
 
 export const DEFAULT_PAGE_CONCURRENCY = 10;
@@ -254,6 +262,11 @@ function cashoutBody(input: CreateCashoutInput, amount: AmountWriter): CashoutRe
 /** 401, or an error message about the token with any HTTP status (403, 200…): renew once, replay once. */
 const tokenRefused = refusedWhen(TOKEN_REFUSED_PATTERN, telepagosErrorMessage);
 
+/** Transactions newest first (by `createdAt`; a stable sort keeps the listing's order within a second). */
+function newestFirst(transactions: readonly Transaction[]): Transaction[] {
+  return [...transactions].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+}
+
 /** Each row left out of the pages a caller is answered from is told to the caller once. */
 function tellSkipped(pages: readonly TransactionsPageAnswer[], ctx: CallContext | undefined): void {
   for (const page of pages) for (const error of page.skipped) ctx?.onSkippedRow?.(error);
@@ -276,6 +289,9 @@ export class TelepagosClient {
   private readonly logger: Logger;
   private readonly pageConcurrency: number;
   private readonly amount: AmountWriter;
+  private readonly balanceUnit: BalanceUnit;
+  /** The order TelePagos lists transactions in (TELEPAGOS_TRANSACTIONS_ORDER): the newest-first shortcuts need `newest-first`. */
+  readonly transactionsOrder: TransactionsOrder;
 
   constructor(options: TelepagosClientOptions) {
     this.logger = clientLogger(PROVIDER, options);
@@ -300,6 +316,8 @@ export class TelepagosClient {
     });
     this.pageConcurrency = Math.max(1, Math.floor(options.pageConcurrency ?? DEFAULT_PAGE_CONCURRENCY));
     this.amount = amountWriter(options.amountFormat ?? DEFAULT_AMOUNT_WIRE_FORMAT);
+    this.transactionsOrder = options.transactionsOrder ?? DEFAULT_TRANSACTIONS_ORDER;
+    this.balanceUnit = options.balanceUnit ?? DEFAULT_BALANCE_UNIT;
   }
 
   /** The circuit's state, for readiness and metrics. */
@@ -313,9 +331,9 @@ export class TelepagosClient {
 
   // ── Account ───────────────────────────────────────────────────────────────────────────────────
 
-  /** The ARS balance, in whole pesos (TelePagos truncates the cents). */
+  /** The ARS balance, `amount` read in the unit of `balanceUnit` (whole pesos by default: TelePagos truncates the cents). */
   async balance(ctx?: CallContext): Promise<Balance> {
-    return this.call(get(PATHS.balance), ctx, toBalance);
+    return this.call(get(PATHS.balance), ctx, (body, source) => toBalance(body, source, this.balanceUnit));
   }
 
   async concepts(ctx?: CallContext): Promise<PaymentConcept[]> {
@@ -414,6 +432,11 @@ export class TelepagosClient {
    * not the whole range. If rows shift between pages meanwhile, the whole listing is read instead.
    */
   async newestTransactions(query: TransactionsQuery, count: number, ctx?: CallContext): Promise<{ transactions: Transaction[]; total: number }> {
+    if (this.transactionsOrder !== 'newest-first') {
+      // Listed oldest first: the newest rows are on the last pages, so the whole listing is read.
+      const all = await this.transactions(query, ctx);
+      return { transactions: newestFirst(all).slice(0, count), total: all.length };
+    }
     const first = await this.page(query, 1, ctx);
     const needed = Math.min(first.pages, Math.ceil(count / Math.max(1, first.pageSize)));
     const rest = await mapBounded(range(2, needed), this.pageConcurrency, (page) => this.page(query, page, ctx));
@@ -451,7 +474,7 @@ export class TelepagosClient {
       destination: input.cbu !== undefined ? maskAccountNumber(input.cbu) : input.alias,
     };
     try {
-      const id = await this.call({ ...post(PATHS.cashout, body), retry: 'replayable' }, ctx, (answer, source) => read.id(answer, 'id', source));
+      const id = await this.call({ ...post(PATHS.cashout, body), retry: 'replayable' }, ctx, (answer, source) => read.cashoutId(answer, source));
       forRequest(this.logger, ctx?.requestId, traceIdOf(ctx?.trace)).info({ ...audit, cashoutId: id }, 'telepagos cash-out sent');
       return { provider: PROVIDER, id };
     } catch (error) {
@@ -533,7 +556,10 @@ export class TelepagosClient {
     await this.call(request, ctx, toDone);
   }
 
-  /** The sale point's printed QR: CLOSED is paired with orders (the issuer sets the amount), OPEN lets the payer type it. */
+  /**
+   * The sale point's printed QR: CLOSED is paired with orders (the issuer sets the amount), OPEN lets the
+   * payer type it. Its parameters go in the query string (STATIC_QR_PARAMETERS_IN).
+   */
   async staticQr(salePointId: string, amountType: QrAmountType, ctx?: CallContext): Promise<string> {
     const query: StaticQrQueryDto = { type_amount: wireQrAmountType(amountType), sale_point_id: wireId(salePointId) };
     return this.call(get(PATHS.salePointStaticQr, { ...query }), ctx, (answer, source) => read.text(answer, 'qr_code', source));

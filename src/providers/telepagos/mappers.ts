@@ -27,17 +27,22 @@ import {
   AMOUNT_MAX_DECIMALS,
   ARGENTINA_UTC_OFFSET,
   ARGENTINA_UTC_OFFSET_MS,
+  CASHOUT_ID_WIRE_TYPE,
+  DECIMAL_WIRE_FORMAT,
+  DEFAULT_BALANCE_UNIT,
   ERROR_HTTP_STATUS,
   NOT_FOUND_PATTERN,
   OPERATION_IDS,
   TELEPAGOS_DOCUMENTED_REFUSAL_WORD,
   TELEPAGOS_DOCUMENTED_SUCCESS_WORD,
+  TRANSACTIONS_PAGE_SIZE_FIELD,
   TX_INCOME,
   TX_STATUS,
   expiresAtToEpochMs,
   formatArgentinaDateTime,
   isTelepagosId,
   telepagosStatusWord,
+  type BalanceUnit,
   type OperationId,
   type StaticQrType,
   type TelepagosStatusWord,
@@ -123,9 +128,21 @@ export function toToken(body: Record<string, unknown>, source: WireSource): Toke
 
 // ── Account ─────────────────────────────────────────────────────────────────────────────────────
 
-/** `amount` is whole pesos (assumption: cents truncated); TelePagos has one balance, so it is primary. */
-export function toBalance(body: Record<string, unknown>, source: WireSource): Balance {
-  return { total: money(decimalAt(body.amount, 'amount', source, 'number'), 'ARS'), primary: true };
+/**
+ * `amount` is an integer of whole pesos (BALANCE_UNITS: cents truncated) or, with `cents`, of cents;
+ * read exactly either way. TelePagos has one balance, so it is primary.
+ */
+export function toBalance(body: Record<string, unknown>, source: WireSource, unit: BalanceUnit = DEFAULT_BALANCE_UNIT): Balance {
+  const amount = decimalAt(body.amount, 'amount', source, 'number');
+  return { total: money(unit === 'cents' ? centsToPesos(amount, source) : amount, 'ARS'), primary: true };
+}
+
+/** An amount of cents as a decimal of pesos (`150050` → `1500.50`); cents must be whole. */
+function centsToPesos(cents: string, source: WireSource): string {
+  const match = /^(-?)(\d+)(?:\.0*)?$/.exec(cents);
+  if (!match) throw bad(source, 'amount is not a whole number of cents');
+  const digits = match[2]!.padStart(3, '0');
+  return `${match[1]}${digits.slice(0, -2).replace(/^0+(?=\d)/, '')}.${digits.slice(-2)}`;
 }
 
 /**
@@ -228,7 +245,7 @@ function readTxRow(item: unknown, path: string, source: WireSource): TxRow {
   return {
     income: incomeAt(tx.income, path, source),
     date: dateTimeAt(tx.date, path, source),
-    amount: decimalAt(tx.amount, path, source, 'string', 'amount'),
+    amount: decimalAt(tx.amount, path, source, DECIMAL_WIRE_FORMAT.type, 'amount'),
     operation: optionalText(tx.operation, path, source, 'operation'),
     status: statusAt(tx.status, path, source),
     holder: optionalText(tx.holder, path, source, 'holder'),
@@ -264,15 +281,30 @@ export function toTransactionsPage(body: Record<string, unknown>, requestedPage:
   const wire = body as Untrusted<TransactionsDto>;
   checkFields(wire, KNOWN.page, '', source);
   const { rows, skipped } = readTxRows(wire.transactions, source);
+  const listed = rows.length + skipped.length;
+  const page = wire.page === undefined || wire.page === null ? requestedPage : countAt(wire.page, 'page', source);
+  const pages = Math.max(1, countAt(wire.pages, 'pages', source));
   return {
     rows,
     skipped,
-    listed: rows.length + skipped.length,
-    page: wire.page === undefined || wire.page === null ? requestedPage : countAt(wire.page, 'page', source),
-    pages: Math.max(1, countAt(wire.pages, 'pages', source)),
+    listed,
+    page,
+    pages,
     total: countAt(wire.number_of_results, 'number_of_results', source),
-    pageSize: countAt(wire.pagination, 'pagination', source),
+    pageSize: pageSizeOf(wire[TRANSACTIONS_PAGE_SIZE_FIELD], listed, page < pages, source),
   };
+}
+
+/**
+ * The page size: `pagination` (TRANSACTIONS_PAGE_SIZE_FIELD), read both ways. A page before the last is
+ * full, so its row count is the page size whatever that field holds; when they differ, the count wins
+ * and the field is told as a `coerced_type` surprise.
+ */
+function pageSizeOf(value: unknown, listed: number, full: boolean, source: WireSource): number {
+  const stated = countAt(value, TRANSACTIONS_PAGE_SIZE_FIELD, source);
+  if (!full || listed === 0 || listed === stated) return stated;
+  surprise(source, 'coerced_type', TRANSACTIONS_PAGE_SIZE_FIELD, 'not the page size');
+  return listed;
 }
 
 /**
@@ -417,7 +449,7 @@ export function toCashin(id: string, body: Record<string, unknown>, source: Wire
   return {
     provider: PROVIDER,
     id,
-    amount: money(decimalAt(wire.amount, 'amount', source, 'string'), 'ARS'),
+    amount: money(decimalAt(wire.amount, 'amount', source, DECIMAL_WIRE_FORMAT.type), 'ARS'),
     concept: optionalText(wire.concept, 'concept', source),
     description: optionalText(wire.description, 'description', source),
     buyer: toBuyer(wire.buyer, source),
@@ -442,6 +474,8 @@ export function toSalePoints(body: Record<string, unknown>, source: WireSource):
 /** Field readers the client uses for the one- or two-field answers (ids, QR codes, links). */
 export const read = {
   id: (body: Record<string, unknown>, field: string, source: WireSource): string => idAt(body[field], field, source, 'number'),
+  /** The cash-out id: CASHOUT_ID_WIRE_TYPE documented, the other type read too (a wire surprise). */
+  cashoutId: (body: Record<string, unknown>, source: WireSource): string => idAt(body.id, 'id', source, CASHOUT_ID_WIRE_TYPE),
   text: (body: Record<string, unknown>, field: string, source: WireSource): string => textAt(body[field], field, source),
 };
 

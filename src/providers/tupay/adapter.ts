@@ -157,6 +157,6 @@ export class TupayAdapter implements ProviderAdapter {
 export function tupayAdapter(config: ProvidersConfig, shared: SharedClientOptions): TupayAdapter | undefined {
   if (!config.tupay) return undefined;
   const { url, accessKey, secretKey } = config.tupay;
-  const reportRangeFormat = config.wire?.tupayReportRangeFormat;
-  return new TupayAdapter(new TupayClient({ ...shared, baseUrl: url, accessKey, secretKey, reportRangeFormat }));
+  const { tupayReportRangeFormat: reportRangeFormat, tupayRangeUnit: rangeUnit, tupayRangeEnd: rangeEnd } = config.wire ?? {};
+  return new TupayAdapter(new TupayClient({ ...shared, baseUrl: url, accessKey, secretKey, reportRangeFormat, rangeUnit, rangeEnd }));
 }

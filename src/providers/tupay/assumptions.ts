@@ -73,8 +73,15 @@ export function tupayTokenFromAuthorization(header: string | undefined): string 
 
 // ── Listings: range, paging, filters ───────────────────────────────────────────────────────────────
 
-/** Public: `from` and `to` are Unix timestamps in **seconds** (integers) of the creation date. */
-export const TUPAY_RANGE_UNIT = 'unix-seconds';
+/**
+ * Public: `from` and `to` are Unix timestamps in **seconds** (integers) of the creation date (the
+ * document lost the words saying so). A provider meaning milliseconds would read our seconds as January
+ * 1970 and answer empty listings while every range check passed, so `milliseconds` sends them so instead.
+ * Switch: `TUPAY_RANGE_UNIT`; the sandbox plays either (wire choice `rangeUnit`).
+ */
+export const TUPAY_RANGE_UNITS = ['seconds', 'milliseconds'] as const;
+export type TupayRangeUnit = (typeof TUPAY_RANGE_UNITS)[number];
+export const DEFAULT_TUPAY_RANGE_UNIT: TupayRangeUnit = 'seconds';
 /** Seed: at most 60 days between `from` and `to`; `from` ≤ `to`. */
 export const TUPAY_MAX_RANGE_SECONDS = 60 * 24 * 60 * 60;
 /**
@@ -82,8 +89,25 @@ export const TUPAY_MAX_RANGE_SECONDS = 60 * 24 * 60 * 60;
  * "up to 60 days" as strictly less still answers (a window covers 60 days exactly, both ends included).
  */
 export const TUPAY_SAFE_RANGE_SECONDS = TUPAY_MAX_RANGE_SECONDS - 1;
-/** **Assumption**: both ends are inclusive (`from` ≤ creationDate ≤ `to`, at second precision). */
-export const TUPAY_RANGE_INCLUSIVE = true;
+/**
+ * **Assumption**: both ends are inclusive (`from` ≤ creationDate ≤ `to`); `exclusive` reads `to` as the
+ * first instant not listed, so clients send one unit past the last instant they want (and keep their
+ * windows one second shorter, inside the 60 days). Switch: `TUPAY_RANGE_END`; the sandbox plays either
+ * (wire choice `rangeEnd`).
+ */
+export const TUPAY_RANGE_ENDS = ['inclusive', 'exclusive'] as const;
+export type TupayRangeEnd = (typeof TUPAY_RANGE_ENDS)[number];
+export const DEFAULT_TUPAY_RANGE_END: TupayRangeEnd = 'inclusive';
+
+/**
+ * A listing's `from`/`to` as sent for the whole seconds [fromSec, toSec] (both included), in the unit and
+ * end reading given (TUPAY_RANGE_UNITS, TUPAY_RANGE_ENDS).
+ */
+export function tupayWireRange(fromSec: number, toSec: number, unit: TupayRangeUnit, end: TupayRangeEnd): { from: number; to: number } {
+  const scale = unit === 'milliseconds' ? 1000 : 1;
+  const to = end === 'exclusive' ? (toSec + 1) * scale : (toSec + 1) * scale - 1;
+  return { from: fromSec * scale, to };
+}
 /** Seed: pages count from 0. */
 export const TUPAY_FIRST_PAGE = 0;
 /** Seed: at most 50 records per page (`maxRows`; read it from the response when present). */
@@ -131,6 +155,73 @@ export type TupayDepositStatus = (typeof TUPAY_DEPOSIT_STATUSES)[number];
 export const TUPAY_CASHOUT_STATUSES = ['ON_HOLD', 'PENDING', 'DELIVERED', 'COMPLETED', 'REJECTED', 'CANCELLED', 'DECLINED'] as const;
 export type TupayCashoutStatus = (typeof TUPAY_CASHOUT_STATUSES)[number];
 
+/**
+ * **assumption**: the field names of Tupay's records are Directa24's (its public reference; Tupay's
+ * document names none): what the sandbox writes, and what clients read (the ids, `creationDate`,
+ * `status`, the amounts…); any other field is an `unknown_field` wire surprise. No switch: a record
+ * missing a field clients need is skipped and reported (`skipped_row`), never read wrong.
+ */
+export const TUPAY_RECORD_FIELDS = {
+  deposit: [
+    'idDeposit',
+    'externalId',
+    'creationDate',
+    'country',
+    'paymentMethodCode',
+    'paymentMethodName',
+    'clientDocument',
+    'amount',
+    'currency',
+    'localAmount',
+    'localCurrency',
+    'fee',
+    'feeCurrency',
+    'lastChangeDate',
+    'status',
+    'idUser',
+    'idMerchant',
+    'merchantName',
+    'flags',
+    'refundAttempted',
+  ],
+  cashout: [
+    'idCashout',
+    'externalId',
+    'creationDate',
+    'country',
+    'currency',
+    'amount',
+    'creditedCurrency',
+    'creditedAmount',
+    'merchantCurrency',
+    'merchantAmount',
+    'fee',
+    'feeCurrency',
+    'tax',
+    'lastChangeDate',
+    'status',
+    'clientDocument',
+    'flags',
+    'idMerchant',
+    'merchantName',
+    'reason',
+    'existVoucher',
+  ],
+  reportRow: [
+    'idMerchant',
+    'date',
+    'currency',
+    'depositTotal',
+    'cashoutTotal',
+    'noteTotal',
+    'settlementTotal',
+    'cancelledSettlementTotal',
+    'depositFeeTotal',
+    'netAmount',
+    'totalBalance',
+  ],
+} as const;
+
 /** Public + seed: the client document filter; send both spellings, a server accepts either. */
 export const TUPAY_DOCUMENT_PARAMS = ['clientDocument', 'clienteDocument'] as const;
 
@@ -140,17 +231,18 @@ export const TUPAY_DOCUMENT_PARAMS = ['clientDocument', 'clienteDocument'] as co
 export const TUPAY_BALANCE_TYPE = 'PRIMARY';
 /** Public `totalBalance`; **assumption** for the other two fields of `data`. */
 export const TUPAY_BALANCE_FIELDS = ['totalBalance', 'availableBalance', 'pendingSettlementAmount'] as const;
-/** **Assumption**: balance report days are UTC days, dated `YYYY-MM-DDT00:00:00Z`. */
 /**
  * The balance report's `from`/`to` are typed "string" in the document (the listings': integer). The
  * **assumption** is Unix seconds like the listings; `date` sends UTC days as `YYYY-MM-DD` (`to` is then
- * the last day asked for, whole). Switch: `TUPAY_REPORT_RANGE_FORMAT`.
+ * the last day asked for, whole). Switch: `TUPAY_REPORT_RANGE_FORMAT` (the Unix form follows
+ * TUPAY_RANGE_UNITS and TUPAY_RANGE_ENDS like the listings).
  */
 export const TUPAY_REPORT_RANGE_FORMATS = ['unix-seconds', 'date'] as const;
 export type TupayReportRangeFormat = (typeof TUPAY_REPORT_RANGE_FORMATS)[number];
 export const DEFAULT_TUPAY_REPORT_RANGE_FORMAT: TupayReportRangeFormat = 'unix-seconds';
 /** A report `from`/`to` day in the `date` form: the UTC day of `sec`. */
 export const tupayReportDay = (sec: number): string => new Date(sec * 1000).toISOString().slice(0, 10);
+/** **Assumption**: balance report days are UTC days, dated `YYYY-MM-DDT00:00:00Z`. */
 export const TUPAY_REPORT_DAY_SECONDS = 24 * 60 * 60;
 
 // ── Errors ─────────────────────────────────────────────────────────────────────────────────────────
@@ -196,6 +288,13 @@ export function tupayErrorCode(status: number): number {
  *   range at the edge (clients keep a margin: TUPAY_SAFE_RANGE_SECONDS).
  */
 export const TUPAY_STRICT_RULES = { emptyJsonBody: 'empty-json-body', rangeEdge: 'range-edge-exclusive' } as const;
+
+/**
+ * The guesses the gateway has a setting for, as the sandbox plays them (`wire` option, `PUT
+ * /_sandbox/wire`): each choice's answers, the guess first. Settings: TUPAY_RANGE_UNIT, TUPAY_RANGE_END
+ * (src/config.ts).
+ */
+export const TUPAY_WIRE_CHOICES = { rangeUnit: TUPAY_RANGE_UNITS, rangeEnd: TUPAY_RANGE_ENDS } as const;
 
 /** **Assumption**: `DELETE v1/auth/session/destroy` answers 200 with an empty body; clients ignore it. */
 export const TUPAY_DESTROY_STATUS = 200;

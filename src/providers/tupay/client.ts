@@ -24,6 +24,8 @@ import type { CredentialManager } from '../credentials.js';
 import { ProviderError, badResponse } from '../errors.js';
 import type { BreakerState, UpstreamTransport } from '../http.js';
 import {
+  DEFAULT_TUPAY_RANGE_END,
+  DEFAULT_TUPAY_RANGE_UNIT,
   DEFAULT_TUPAY_REPORT_RANGE_FORMAT,
   TUPAY_DOCUMENT_PARAMS,
   TUPAY_FIRST_PAGE,
@@ -34,6 +36,9 @@ import {
   tupayErrorMessage,
   tupayHasNextPage,
   tupayReportDay,
+  tupayWireRange,
+  type TupayRangeEnd,
+  type TupayRangeUnit,
   type TupayReportRangeFormat,
 } from './assumptions.js';
 import { destroyTupaySession, presentTupaySession, tupayCredentials } from './auth.js';
@@ -62,6 +67,10 @@ export interface TupayClientOptions extends CommonClientOptions {
   pageConcurrency?: number;
   /** How the balance report's `from`/`to` are written (TUPAY_REPORT_RANGE_FORMAT). Default Unix seconds. */
   reportRangeFormat?: TupayReportRangeFormat;
+  /** The Unix time unit of every `from`/`to` sent as a timestamp (TUPAY_RANGE_UNIT). Default seconds. */
+  rangeUnit?: TupayRangeUnit;
+  /** Whether Tupay lists a record created at `to` (TUPAY_RANGE_END). Default inclusive. */
+  rangeEnd?: TupayRangeEnd;
 }
 
 /** Both ends inclusive, at second precision (milliseconds are dropped). */
@@ -101,14 +110,15 @@ const MAX_PAGES_PER_WINDOW = 10_000;
 
 /**
  * Every window spans `to − from` = 60 days − 1 s at most (a second inside the documented edge): 60 days
- * exactly, both ends included. Report windows start on a UTC day, so they are 60 whole days and no day's
- * row is asked for twice.
+ * exactly, both ends included (a second less when `to` is exclusive: TUPAY_RANGE_ENDS). Report windows
+ * start on a UTC day, so they are whole days and no day's row is asked for twice (with `to` exclusive a
+ * day may be asked twice: its row counts once).
  */
 export const WINDOW_SECONDS = TUPAY_SAFE_RANGE_SECONDS + 1;
 
 // ── Ranges ─────────────────────────────────────────────────────────────────────────────────────────
 
-/** A request's `from`/`to`, Unix seconds, both inclusive. */
+/** The whole seconds a request asks for, both included (sent as tupayWireRange writes them). */
 export interface RangeWindow {
   fromSec: number;
   toSec: number;
@@ -124,8 +134,11 @@ export function splitRange(fromSec: number, toSec: number, spanSec: number): Ran
 }
 
 type WindowQuery = (w: RangeWindow) => Pick<TupayListQueryDto, 'from' | 'to'>;
-/** A window as the listings take it: Unix seconds. */
-const unixRange: WindowQuery = (w) => ({ from: w.fromSec, to: w.toSec });
+/** A window as the listings take it: Unix time in the unit and end reading of the settings (tupayWireRange). */
+const unixRange =
+  (unit: TupayRangeUnit, end: TupayRangeEnd): WindowQuery =>
+  (w) =>
+    tupayWireRange(w.fromSec, w.toSec, unit, end);
 /** A report window in the `date` form: its first and last UTC day. */
 const dayRange: WindowQuery = (w) => ({ from: tupayReportDay(w.fromSec), to: tupayReportDay(w.toSec) });
 
@@ -203,10 +216,16 @@ export class TupayClient {
   private readonly logger: Logger;
   private readonly observe: WireObserver;
   private readonly concurrency: number;
+  private readonly listRange: WindowQuery;
   private readonly reportRange: WindowQuery;
+  /** The span of one request's window: one second less when `to` is exclusive, so `to − from` stays inside 60 days. */
+  private readonly windowSeconds: number;
 
   constructor(options: TupayClientOptions) {
-    this.reportRange = (options.reportRangeFormat ?? DEFAULT_TUPAY_REPORT_RANGE_FORMAT) === 'date' ? dayRange : unixRange;
+    const end = options.rangeEnd ?? DEFAULT_TUPAY_RANGE_END;
+    this.listRange = unixRange(options.rangeUnit ?? DEFAULT_TUPAY_RANGE_UNIT, end);
+    this.reportRange = (options.reportRangeFormat ?? DEFAULT_TUPAY_REPORT_RANGE_FORMAT) === 'date' ? dayRange : this.listRange;
+    this.windowSeconds = end === 'exclusive' ? WINDOW_SECONDS - 1 : WINDOW_SECONDS;
     this.logger = clientLogger(PROVIDER, options);
     this.observe = wireObserver(this.logger, options.onWireSurprise);
     this.transport = createTransport(PROVIDER, options, this.logger);
@@ -251,7 +270,7 @@ export class TupayClient {
     /** The oldest and newest row of every page read: where a seek starts from. */
     const points: IdPoint[] = [];
     const read = async (fromSec: number, toSec: number, page: number) => {
-      const { rows, maxRows, data } = await this.call(listingPage(DEPOSITS, { from: fromSec, to: toSec, page }), ctx, toPage);
+      const { rows, maxRows, data } = await this.call(listingPage(DEPOSITS, { ...this.listRange({ fromSec, toSec }), page }), ctx, toPage);
       const deposits = data.map((raw, i) => DEPOSITS.toDomain(raw, `data[${i}]`, source));
       for (const d of [deposits[0], deposits.at(-1)]) {
         if (d && /^\d+$/.test(d.id)) points.push({ sec: Math.floor(Date.parse(d.createdAt) / 1000), id: BigInt(d.id) });
@@ -306,7 +325,7 @@ export class TupayClient {
   async balanceReport(range: TupayRange, ctx?: CallContext): Promise<BalanceReportEntry[]> {
     const { fromSec, toSec } = rangeSeconds(range, REPORT.endpoint);
     const dayStart = fromSec - (fromSec % TUPAY_REPORT_DAY_SECONDS);
-    const windows = splitRange(dayStart, toSec, WINDOW_SECONDS);
+    const windows = splitRange(dayStart, toSec, this.windowSeconds);
     const entries = await this.walkAll(REPORT, windows, [{}], ctx, this.reportRange);
     return uniqueBy(entries, (e) => `${e.date}:${e.currency}`);
   }
@@ -337,13 +356,19 @@ export class TupayClient {
 
   private async transactions(listing: Listing<Transaction>, range: TupayRange, filter: TupayDepositFilter, ctx?: CallContext): Promise<Transaction[]> {
     const { fromSec, toSec } = rangeSeconds(range, listing.endpoint);
-    const records = await this.walkAll(listing, splitRange(fromSec, toSec, WINDOW_SECONDS), filterQueries(filter), ctx);
+    const records = await this.walkAll(listing, splitRange(fromSec, toSec, this.windowSeconds), filterQueries(filter), ctx);
     // A record that moved between pages while we read them (or matched two status queries) counts once.
     return uniqueBy(records, (t) => t.id).sort(compareOldestFirst);
   }
 
   /** Every record of every window × filter set, at most `concurrency` walks at once. */
-  private async walkAll<T>(listing: Listing<T>, windows: RangeWindow[], filters: Filters[], ctx?: CallContext, rangeOf: WindowQuery = unixRange): Promise<T[]> {
+  private async walkAll<T>(
+    listing: Listing<T>,
+    windows: RangeWindow[],
+    filters: Filters[],
+    ctx?: CallContext,
+    rangeOf: WindowQuery = this.listRange,
+  ): Promise<T[]> {
     const walks: WalkQuery[] = windows.flatMap((w) => filters.map((f) => ({ ...f, ...rangeOf(w) })));
     const results = await mapBounded(walks, this.concurrency, (query) => this.walk(listing, query, ctx));
     return results.flat();

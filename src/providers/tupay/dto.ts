@@ -21,9 +21,9 @@ export interface TupayLoginDto {
 
 /** Query of `v1/deposits`, `v1/cashout` and `v1/balance/report` (the last takes the range and page only). */
 export interface TupayListQueryDto {
-  /** Unix seconds, inclusive. */
+  /** Unix time, seconds or milliseconds (TUPAY_RANGE_UNITS). */
   from: number | string;
-  /** Unix seconds, inclusive; at most 60 days after `from` (the report may take `YYYY-MM-DD`: assumptions). */
+  /** Unix time like `from`, inclusive or exclusive (TUPAY_RANGE_ENDS); at most 60 days after `from` (the report may take `YYYY-MM-DD`: assumptions). */
   to: number | string;
   /** From 0. */
   page: number;

@@ -5,7 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { bearerToken, type SandboxRuntime } from '../server.js';
-import { TALO_CREATE_PAYMENT_STATUS, TALO_HTTP_STATUS as HTTP, type TaloEnvelope } from '../../providers/talo/assumptions.js';
+import { TALO_CREATE_PAYMENT_STATUS, TALO_HTTP_STATUS as HTTP, TALO_TOKEN_PATH, type TaloEnvelope } from '../../providers/talo/assumptions.js';
 import { createPayment, refresh, toWire } from './payments.js';
 import { taloCredentials, type TaloCredentials, type TaloSandboxOptions } from './options.js';
 import type { TaloState } from './state.js';
@@ -49,7 +49,7 @@ export function registerTaloRoutes(app: FastifyInstance, runtime: Runtime, optio
   const accounts = taloCredentials(options);
   const cvuField = options.quoteCvuField ?? 'cvu';
 
-  app.post('/users/:user_id/tokens', async (request, reply) => {
+  app.post(TALO_TOKEN_PATH.replace('{user_id}', ':user_id'), async (request, reply) => {
     const { user_id: userId } = request.params as { user_id: string };
     const body = validateTokenRequest(request.body);
     if (!body.ok) return refuse(reply, HTTP.validation, body.message);

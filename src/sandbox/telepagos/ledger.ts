@@ -3,7 +3,7 @@
  * page is a slice: the benchmarks run 100k rows and must not pay a full scan per request. One index for
  * all rows plus one per operation, sharing the same entry objects (a status change shows in both).
  */
-import type { OperationId, TxIncome, TxStatus } from '../../providers/telepagos/assumptions.js';
+import type { OperationId, TransactionsOrder, TxIncome, TxStatus } from '../../providers/telepagos/assumptions.js';
 
 export interface LedgerEntry {
   /** Internal transaction number: the `transaction_id` of cash-ins and notifications, never listed. */
@@ -24,7 +24,7 @@ export type NewLedgerEntry = Omit<LedgerEntry, 'number'>;
 export interface LedgerPage {
   /** How many entries match the whole query. */
   total: number;
-  /** The requested window, newest first. */
+  /** The requested window, newest first (or oldest first when asked). */
   entries: LedgerEntry[];
 }
 
@@ -71,14 +71,26 @@ export class TransactionLedger {
   }
 
   /**
-   * Entries with `fromMs <= atMs < toMs` (optionally of one operation), newest first; `window` picks
-   * `limit` of them after skipping `offset` (a page), without touching the others.
+   * Entries with `fromMs <= atMs < toMs` (optionally of one operation), newest first (TRANSACTIONS_ORDERS:
+   * `oldest-first` reverses that); `window` picks `limit` of them after skipping `offset` (a page),
+   * without touching the others.
    */
-  query(fromMs: number, toMs: number, operation?: OperationId, window?: { offset: number; limit: number }): LedgerPage {
+  query(
+    fromMs: number,
+    toMs: number,
+    operation?: OperationId,
+    window?: { offset: number; limit: number },
+    order: TransactionsOrder = 'newest-first',
+  ): LedgerPage {
     const entries = operation ? (this.byOperation.get(operation) ?? []) : this.all;
     const low = bound(entries, fromMs, false);
     const high = Math.max(low, bound(entries, toMs, false));
     const total = high - low;
+    if (order === 'oldest-first') {
+      const first = window ? Math.min(high, low + window.offset) : low;
+      const last = window ? Math.min(high, first + window.limit) : high;
+      return { total, entries: entries.slice(first, last) };
+    }
     const newest = window ? high - window.offset : high;
     const oldest = window ? Math.max(low, newest - window.limit) : low;
     return { total, entries: newest > oldest ? entries.slice(oldest, newest).reverse() : [] };

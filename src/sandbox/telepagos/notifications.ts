@@ -6,12 +6,12 @@
 import {
   NOTIFICATION_EVENTS,
   SIGNATURE_HEADER,
+  decimalWire,
   formatArgentinaDateTime,
   telepagosSignature,
   type TelepagosNotification,
 } from '../../providers/telepagos/assumptions.js';
 import type { WebhookSigner } from '../notifier.js';
-import { centsToDecimalString } from '../random.js';
 import type { SandboxRuntime } from '../server.js';
 import type { CashIn, Cashout, TelepagosState } from './state.js';
 
@@ -23,7 +23,7 @@ export function cashInNotification(cashIn: CashIn): TelepagosNotification {
     qr_order_id: cashIn.qrOrderId,
     link_id: cashIn.linkId,
     reference_id: null,
-    amount: centsToDecimalString(cashIn.amountCents),
+    amount: decimalWire(cashIn.amountCents),
     status: cashIn.entry.status,
     date: formatArgentinaDateTime(cashIn.entry.atMs),
   };
@@ -37,7 +37,7 @@ export function cashoutNotification(cashout: Cashout): TelepagosNotification {
     qr_order_id: null,
     link_id: null,
     reference_id: cashout.referenceId,
-    amount: centsToDecimalString(cashout.amountCents),
+    amount: decimalWire(cashout.amountCents),
     status: cashout.entry.status,
     date: formatArgentinaDateTime(cashout.entry.atMs),
   };

@@ -12,10 +12,12 @@ import {
   TX_STATUS,
   argentinaDayEndMs,
   argentinaDayStartMs,
+  decimalWire,
   formatArgentinaDateTime,
+  type BalanceUnit,
   type OperationId,
+  type TransactionsOrder,
 } from '../../providers/telepagos/assumptions.js';
-import { centsToDecimalString } from '../random.js';
 import { endpoint, type Runtime } from './endpoint.js';
 import { forbidden, invalid, optionalString, requiredString, unauthorized, type Fields } from './input.js';
 import type { LedgerEntry } from './ledger.js';
@@ -25,7 +27,7 @@ function toWireTransaction(entry: LedgerEntry) {
   return {
     income: entry.income,
     date: formatArgentinaDateTime(entry.atMs),
-    amount: centsToDecimalString(entry.amountCents),
+    amount: decimalWire(entry.amountCents),
     operation: entry.operation,
     holder: entry.holder,
     cuit: entry.cuit,
@@ -58,7 +60,7 @@ function readPagination(fields: Fields): number | null {
   return Number(page);
 }
 
-function listTransactions(fields: Fields, state: TelepagosState): object {
+function listTransactions(fields: Fields, state: TelepagosState, order: TransactionsOrder): object {
   const dateFrom = readDay(fields, 'date_from');
   const dateTo = readDay(fields, 'date_to');
   if (dateFrom > dateTo) throw invalid('The date_to must be a date after or equal to date_from.');
@@ -66,10 +68,10 @@ function listTransactions(fields: Fields, state: TelepagosState): object {
   const page = readPagination(fields);
   const [fromMs, toMs] = [argentinaDayStartMs(dateFrom)!, argentinaDayEndMs(dateTo)!];
   if (page === null) {
-    return { transactions: state.ledger.query(fromMs, toMs, operation).entries.map(toWireTransaction) };
+    return { transactions: state.ledger.query(fromMs, toMs, operation, undefined, order).entries.map(toWireTransaction) };
   }
   const size = TRANSACTIONS_PAGE_SIZE;
-  const result = state.ledger.query(fromMs, toMs, operation, { offset: (page - 1) * size, limit: size });
+  const result = state.ledger.query(fromMs, toMs, operation, { offset: (page - 1) * size, limit: size }, order);
   return {
     transactions: result.entries.map(toWireTransaction),
     number_of_results: result.total,
@@ -79,6 +81,9 @@ function listTransactions(fields: Fields, state: TelepagosState): object {
     pagination: size,
   };
 }
+
+/** `balance.amount` in the unit played (BALANCE_UNITS). */
+const balanceAmount = (cents: number, unit: BalanceUnit): number => (unit === 'cents' ? cents : Math.trunc(cents / 100));
 
 function countBetween(times: readonly number[], fromMs: number, toMs: number): number {
   return times.filter((t) => t >= fromMs && t < toMs).length;
@@ -99,7 +104,7 @@ function statistics(period: string, state: TelepagosState): object {
     totals[entry.income] += entry.amountCents;
     counts[entry.income]++;
   }
-  const total = (income: 0 | 1) => (counts[income] ? centsToDecimalString(totals[income]) : null);
+  const total = (income: 0 | 1) => (counts[income] ? decimalWire(totals[income]) : null);
   const servicePayments = state.ledger.query(fromMs, toMs, OPERATION_IDS.servicePayment).entries;
   return {
     data: [
@@ -130,9 +135,11 @@ export function registerAccountRoutes(app: FastifyInstance, runtime: Runtime): v
   );
 
   endpoint(app, runtime, 'GET', PATHS.concepts, () => ({ concepts: CONCEPTS }));
-  // Whole pesos, truncated: the API's integer cannot carry cents.
-  endpoint(app, runtime, 'GET', PATHS.balance, (_request, state) => ({ amount: Math.trunc(state.balanceCents / 100) }));
+  // Whole pesos, truncated (the guess), or cents: an integer either way (wire choice `balanceUnit`).
+  endpoint(app, runtime, 'GET', PATHS.balance, (_request, state) => ({ amount: balanceAmount(state.balanceCents, runtime.wire.balanceUnit as BalanceUnit) }));
   endpoint(app, runtime, 'GET', PATHS.transactionsFilters, () => ({ operations: OPERATIONS }));
-  endpoint(app, runtime, 'GET', PATHS.transactions, (request, state) => listTransactions(request.query as Fields, state));
+  endpoint(app, runtime, 'GET', PATHS.transactions, (request, state) =>
+    listTransactions(request.query as Fields, state, runtime.wire.transactionsOrder as TransactionsOrder),
+  );
   endpoint(app, runtime, 'GET', `${PATHS.statistics}/:period`, (request, state) => statistics((request.params as { period: string }).period, state));
 }

@@ -2,8 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import {
+  DISTRIBUTION_RULES,
   SALE_POINT_STATUS,
   STATIC_QR_TYPES,
+  TELEPAGOS_TEXT_LIMITS,
   TELEPAGOS_PATHS as PATHS,
   TELEPAGOS_STRICT_RULES,
   parseArgentinaDateTime,
@@ -74,12 +76,13 @@ function readDistribution(fields: Fields, amountCents: number): PaymentLink['dis
   if (raw === undefined) raw = distributionFromFormKeys(fields);
   if (raw === undefined || raw === null) return null;
   if (!Array.isArray(raw) || raw.length === 0) throw invalid('The distribution must be a non-empty array.');
+  if (raw.length > DISTRIBUTION_RULES.maxParts) throw invalid(`The distribution may not have more than ${DISTRIBUTION_RULES.maxParts} items.`);
   const parts = raw.map((item: unknown, i) => {
     const part = (typeof item === 'object' && item !== null ? item : {}) as Fields;
     return { cvu: readCbu(part.cvu, `distribution.${i}.cvu`), amountCents: readAmountCents(part.amount, `distribution.${i}.amount`) };
   });
   const sum = parts.reduce((total, part) => total + part.amountCents, 0);
-  if (sum !== amountCents) throw invalid('The distribution amounts must add up to the amount.');
+  if (DISTRIBUTION_RULES.sumsToAmount && sum !== amountCents) throw invalid('The distribution amounts must add up to the amount.');
   return parts;
 }
 
@@ -95,7 +98,11 @@ function distributionFromFormKeys(fields: Fields): Fields[] | undefined {
 type OrderInput = Pick<QrOrder, 'amountCents' | 'concept' | 'description'>;
 
 function readOrderInput(fields: Fields): OrderInput {
-  return { amountCents: requiredAmountCents(fields), concept: requiredConcept(fields), description: requiredString(fields, 'description') };
+  return {
+    amountCents: requiredAmountCents(fields),
+    concept: requiredConcept(fields),
+    description: requiredString(fields, 'description', TELEPAGOS_TEXT_LIMITS.description),
+  };
 }
 
 function createOrder(state: TelepagosState, input: OrderInput, salePointId: number | null): QrOrder {
@@ -154,7 +161,8 @@ export function registerCollectRoutes(app: FastifyInstance, runtime: Runtime): v
   });
 
   endpoint(app, runtime, 'GET', PATHS.salePointStaticQr, (request, state) => {
-    const fields = request.query as Fields;
+    // The query string (STATIC_QR_PARAMETERS_IN), or the body the document draws.
+    const fields = fieldsOf(request.query, request.body);
     const type = requiredString(fields, 'type_amount') as StaticQrType;
     if (!STATIC_QR_TYPES.includes(type)) throw invalid('The selected type_amount is invalid.');
     const salePoint = knownSalePoint(state, requiredInteger(fields, 'sale_point_id'));

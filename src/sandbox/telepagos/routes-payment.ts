@@ -1,7 +1,12 @@
 /** Transfers out (cash-out, its voucher) and the detail of money received (cash-in). */
 import type { FastifyInstance } from 'fastify';
-import { TELEPAGOS_PATHS as PATHS, TELEPAGOS_STRICT_RULES, formatArgentinaDateTime } from '../../providers/telepagos/assumptions.js';
-import { centsToDecimalString } from '../random.js';
+import {
+  TELEPAGOS_PATHS as PATHS,
+  TELEPAGOS_STRICT_RULES,
+  TELEPAGOS_TEXT_LIMITS,
+  decimalWire,
+  formatArgentinaDateTime,
+} from '../../providers/telepagos/assumptions.js';
 import { endpoint, pathId, type Runtime } from './endpoint.js';
 import { invalid, isPresent, notFound, readAlias, readCbu, requiredAmountCents, requiredConcept, requiredCuit, requiredString, type Fields } from './input.js';
 import { executeCashout, type CashoutDestination, type CashoutRequest } from './operations.js';
@@ -22,9 +27,9 @@ function readCashoutRequest(fields: Fields): CashoutRequest {
     destination: readDestination(fields),
     cuit: requiredCuit(fields),
     amountCents: requiredAmountCents(fields),
-    referenceId: requiredString(fields, 'reference_id', 64),
+    referenceId: requiredString(fields, 'reference_id', TELEPAGOS_TEXT_LIMITS.referenceId),
     concept: requiredConcept(fields),
-    description: requiredString(fields, 'description'),
+    description: requiredString(fields, 'description', TELEPAGOS_TEXT_LIMITS.description),
   };
 }
 
@@ -33,7 +38,7 @@ function voucherOf(cashout: Cashout, state: TelepagosState): string {
   const pdf = buildVoucherPdf('Comprobante de transferencia', [
     `Operacion: ${cashout.id}`,
     `Fecha: ${formatArgentinaDateTime(entry.atMs)}`,
-    `Importe: $ ${centsToDecimalString(cashout.amountCents)}`,
+    `Importe: $ ${decimalWire(cashout.amountCents)}`,
     `Estado: ${entry.status}`,
     `Origen: ${state.account.holder} - CUIT ${state.account.cuit}`,
     `Destino: ${destination.holder} - CUIT ${destination.cuit}`,
@@ -48,6 +53,7 @@ export function registerPaymentRoutes(app: FastifyInstance, runtime: Runtime): v
   endpoint(app, runtime, 'POST', PATHS.cashout, (request, state) => {
     const checkCvuHolder = runtime.strict.has(TELEPAGOS_STRICT_RULES.cvuHolder);
     const cashout = executeCashout(state, readCashoutRequest((request.body ?? {}) as Fields), checkCvuHolder);
+    // The document's integer (CASHOUT_ID_WIRE_TYPE); the alternate variant sends it as a string.
     return { id: cashout.id };
   });
 
@@ -62,7 +68,7 @@ export function registerPaymentRoutes(app: FastifyInstance, runtime: Runtime): v
     if (!cashIn) throw notFound('Cashin not found');
     return {
       buyer: { ...cashIn.buyer },
-      amount: centsToDecimalString(cashIn.amountCents),
+      amount: decimalWire(cashIn.amountCents),
       concept: cashIn.concept,
       description: cashIn.description,
       transaction_id: cashIn.entry.number,

@@ -7,6 +7,7 @@ import {
   TUPAY_SESSION_SLIDING,
   TUPAY_DATE_PATTERN,
   TUPAY_STRICT_RULES,
+  TUPAY_WIRE_CHOICES,
   TUPAY_UTC_OFFSET_MINUTES,
   tupayErrorCode,
   type TupayErrorBody,
@@ -80,6 +81,7 @@ export const TUPAY_WIRE_FACTS: WireFacts = {
 export const tupaySandbox: SandboxDefinition<TupayState, TupaySandboxOptions> = {
   name: 'tupay',
   strictRules: TUPAY_STRICT_RULES,
+  wireChoices: TUPAY_WIRE_CHOICES,
   wireFacts: TUPAY_WIRE_FACTS,
   errorBody: (status, message): TupayErrorBody => ({ code: tupayErrorCode(status), description: message }),
   defaultErrorStatus: 500,

@@ -11,6 +11,8 @@ import {
   TUPAY_MAX_ROWS,
   TUPAY_PAYMENT_METHODS,
   TUPAY_REPORT_DAY_SECONDS,
+  type TupayRangeEnd,
+  type TupayRangeUnit,
 } from '../../providers/tupay/assumptions.js';
 import type { Ledger } from './ledger.js';
 import type { Timestamped } from './records.js';
@@ -33,12 +35,12 @@ export interface PagedEnvelope<W> {
 type Query = Record<string, unknown>;
 
 /** A non-negative integer written in decimal digits (repeated parameters arrive as arrays: refused). */
-function readInteger(query: Query, name: string, fallback?: number): Parsed<number> {
+function readInteger(query: Query, name: string, fallback?: number, maxDigits = 12): Parsed<number> {
   const raw = query[name];
   if (raw === undefined || raw === '') {
     return fallback === undefined ? { ok: false, message: `${name} is required` } : { ok: true, value: fallback };
   }
-  if (typeof raw !== 'string' || !/^\d{1,12}$/.test(raw)) return { ok: false, message: `${name} must be an integer` };
+  if (typeof raw !== 'string' || !new RegExp(`^\\d{1,${maxDigits}}$`).test(raw)) return { ok: false, message: `${name} must be an integer` };
   return { ok: true, value: Number(raw) };
 }
 
@@ -49,12 +51,12 @@ function dayStartSec(raw: unknown): number | null {
   return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== raw ? null : ms / 1000;
 }
 
-/** `from`/`to` as Unix seconds, or (with `dates`) as UTC days `YYYY-MM-DD`, read as their start. */
-function readTime(query: Query, name: string, dates: boolean): Parsed<{ sec: number; day: boolean }> {
+/** `from`/`to` as Unix time in `unit`, or (with `dates`) as UTC days `YYYY-MM-DD`, read as their start (in `unit`). */
+function readTime(query: Query, name: string, dates: boolean, scale: number): Parsed<{ value: number; day: boolean }> {
   const day = dates ? dayStartSec(query[name]) : null;
-  if (day !== null) return { ok: true, value: { sec: day, day: true } };
-  const sec = readInteger(query, name);
-  return sec.ok ? { ok: true, value: { sec: sec.value, day: false } } : sec;
+  if (day !== null) return { ok: true, value: { value: day * scale, day: true } };
+  const value = readInteger(query, name, undefined, scale === 1 ? 12 : 15);
+  return value.ok ? { ok: true, value: { value: value.value, day: false } } : value;
 }
 
 export interface RangeRules {
@@ -62,24 +64,33 @@ export interface RangeRules {
   edgeExclusive?: boolean;
   /** Also take `YYYY-MM-DD` days (the balance report's `from`/`to` are typed "string"); a `to` day is whole. */
   dates?: boolean;
+  /** The unit of `from`/`to` played (wire choice `rangeUnit`, TUPAY_RANGE_UNITS). Default seconds. */
+  unit?: TupayRangeUnit;
+  /** Whether a record created at `to` is listed (wire choice `rangeEnd`, TUPAY_RANGE_ENDS). Default inclusive. */
+  end?: TupayRangeEnd;
 }
 
-/** `from`, `to` (Unix seconds, from ≤ to, at most 60 days apart) and `page` (from 0). */
-export function parseRange(query: Query, { edgeExclusive = false, dates = false }: RangeRules = {}): Parsed<RangeQuery> {
-  const fromTime = readTime(query, 'from', dates);
+/**
+ * `from`, `to` (Unix time in `unit`, from ≤ to, at most 60 days apart) and `page` (from 0), as the
+ * whole seconds listed, both included: a record created at `to` only when `end` is inclusive.
+ */
+export function parseRange(query: Query, { edgeExclusive = false, dates = false, unit = 'seconds', end = 'inclusive' }: RangeRules = {}): Parsed<RangeQuery> {
+  const scale = unit === 'milliseconds' ? 1000 : 1;
+  const fromTime = readTime(query, 'from', dates, scale);
   if (!fromTime.ok) return fromTime;
-  const toTime = readTime(query, 'to', dates);
+  const toTime = readTime(query, 'to', dates, scale);
   if (!toTime.ok) return toTime;
-  const from = { value: fromTime.value.sec };
-  const to = { value: toTime.value.sec };
+  const [from, to] = [fromTime.value.value, toTime.value.value];
   const page = readInteger(query, 'page', TUPAY_FIRST_PAGE);
   if (!page.ok) return page;
-  if (from.value > to.value) return { ok: false, message: 'from cannot exceed to' };
-  const span = to.value - from.value;
-  if (span > TUPAY_MAX_RANGE_SECONDS || (edgeExclusive && span === TUPAY_MAX_RANGE_SECONDS))
-    return { ok: false, message: 'The maximum difference between from and to is 60 days' };
-  const toSec = toTime.value.day ? to.value + TUPAY_REPORT_DAY_SECONDS - 1 : to.value;
-  return { ok: true, value: { fromSec: from.value, toSec, page: page.value } };
+  if (from > to) return { ok: false, message: 'from cannot exceed to' };
+  const span = to - from;
+  const max = TUPAY_MAX_RANGE_SECONDS * scale;
+  if (span > max || (edgeExclusive && span === max)) return { ok: false, message: 'The maximum difference between from and to is 60 days' };
+  const fromSec = Math.ceil(from / scale);
+  // A `to` day is whole; otherwise the last whole second listed (created before `to` when it is exclusive).
+  const toSec = toTime.value.day ? to / scale + TUPAY_REPORT_DAY_SECONDS - 1 : end === 'exclusive' ? Math.ceil(to / scale) - 1 : Math.floor(to / scale);
+  return { ok: true, value: { fromSec, toSec, page: page.value } };
 }
 
 /** What a listing's filters compare against, per record. */

@@ -7,6 +7,8 @@ import {
   TUPAY_DEPOSIT_STATUSES,
   TUPAY_PATHS,
   TUPAY_STRICT_RULES,
+  type TupayRangeEnd,
+  type TupayRangeUnit,
 } from '../../providers/tupay/assumptions.js';
 import type { SandboxRuntime } from '../server.js';
 import { destroyHandler, ipGuard, loginHandler, sendError, sessionGuard, type TupayCredentials } from './auth.js';
@@ -19,7 +21,12 @@ import type { TupayState } from './state.js';
 type Runtime = SandboxRuntime<TupayState>;
 
 const rangeOf = (runtime: Runtime, request: FastifyRequest, dates = false) =>
-  parseRange(request.query as Record<string, unknown>, { edgeExclusive: runtime.strict.has(TUPAY_STRICT_RULES.rangeEdge), dates });
+  parseRange(request.query as Record<string, unknown>, {
+    edgeExclusive: runtime.strict.has(TUPAY_STRICT_RULES.rangeEdge),
+    dates,
+    unit: runtime.wire.rangeUnit as TupayRangeUnit,
+    end: runtime.wire.rangeEnd as TupayRangeEnd,
+  });
 
 function balanceBody(state: TupayState) {
   return {
