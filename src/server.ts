@@ -18,10 +18,10 @@ import type { Config } from './config.js';
 import { RequestContext, type GatewayContext, type GatewayServices } from './context.js';
 import type { CancelSignal } from './cancellation.js';
 import { OperationPipeline, requestIdFrom, tagged, withRequestId } from './graphql/pipeline.js';
-import { persistedDocumentsHandler } from './graphql/persisted-http.js';
+import { chooseContentType, persistedDocumentsHandler } from './graphql/persisted-http.js';
 import { SUBSCRIPTION_TRANSPORTS } from './graphql/streamed.js';
 import { ClientsReloader, type ReloadOutcome } from './graphql/clients-reload.js';
-import { answerNonJsonBodiesAsGraphQL } from './graphql/bad-request.js';
+import { answerRefusalsAsGraphQL, legacyStatus } from './graphql/http-errors.js';
 import { jitGateway } from './graphql/jit.js';
 import { forRequest, type Logger } from './logging.js';
 import { ProviderRegistry } from './providers/registry.js';
@@ -83,6 +83,9 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** The largest HTTP request body (1 MiB). */
+const BODY_LIMIT = 1024 * 1024;
+
 /** What a response without errors appends: shared, so a clean response allocates nothing for them. */
 const NO_ERRORS: readonly GraphQLFormattedError[] = Object.freeze([]);
 
@@ -104,7 +107,7 @@ function gatewayPlugin(pipeline: OperationPipeline, traced: boolean): ApolloServ
     async didEncounterErrors({ errors, contextValue }) {
       pipeline.logUnexpected(errors, contextValue);
     },
-    async willSendResponse({ response, contextValue, operation, operationName }) {
+    async willSendResponse({ request, response, contextValue, operation, operationName }) {
       if (response.body.kind !== 'single') return;
       const result = response.body.singleResult;
       const { requestId, partialErrors, trace } = contextValue;
@@ -112,7 +115,12 @@ function gatewayPlugin(pipeline: OperationPipeline, traced: boolean): ApolloServ
       const own = result.errors?.map((error) => withRequestId(error, requestId, trace?.traceId)) ?? NO_ERRORS;
       const partial = partialErrors.length > 0 ? pipeline.formatErrors(partialErrors, requestId, contextValue) : NO_ERRORS;
       const failed = own.length + partial.length > 0;
-      if (failed) result.errors = [...own, ...partial];
+      if (failed) {
+        result.errors = [...own, ...partial];
+        // A legacy application/json client reads a parse, validation or coercion failure from a 200.
+        if (response.http.status === 400)
+          response.http.status = legacyStatus(400, chooseContentType(request.http?.headers.get('accept')), result.errors, result.data !== undefined);
+      }
       pipeline.done(contextValue, operationName, operation?.operation, failed, failed ? result.errors : undefined);
     },
   };
@@ -208,7 +216,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger: false,
     // On close: idle keep-alive sockets go at once, requests in flight finish.
     forceCloseConnections: 'idle',
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
     requestIdHeader: false,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
   });
@@ -216,7 +224,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     void reply.header('x-request-id', request.id);
     done();
   });
-  answerNonJsonBodiesAsGraphQL(app);
+  answerRefusalsAsGraphQL(app, { logger, bodyLimit: BODY_LIMIT });
   await app.register(cors, {
     origin: [...explorerCorsOrigins(config), ...config.corsOrigins],
     methods: ['GET', 'POST', 'OPTIONS'],
@@ -264,7 +272,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     persistedQueries: false,
     // Introspection is refused in production by the pipeline's validation rules, on every transport.
     introspection: true,
-    csrfPrevention: true,
+    // No CSRF prevention: the API key travels in the Authorization header, which a cross-site "simple"
+    // request cannot carry, and a GET never runs a mutation; so a form-encoded GET (the GraphQL-over-HTTP
+    // spec's) is served (docs/graphql-clients.md).
+    csrfPrevention: false,
     allowBatchedHttpRequests: false,
     validationRules: [...pipeline.validationRules],
     parseOptions: pipeline.parseOptions,

@@ -3,8 +3,9 @@
  * and `read` scope as GraphQL; the same arguments as `activity` (query parameters; lists comma-separated).
  *
  * - Everything is checked first: a bad key is 401, a key without `read` 403, a bad parameter 400, a
- *   range priced over the operation budget 400 QUERY_TOO_COMPLEX, each with a JSON body
- *   `{ error: { code, message, field? } }`, and nothing is asked upstream.
+ *   range priced over the operation budget 400 QUERY_TOO_COMPLEX, each answered like a GraphQL request
+ *   error, `{"errors": [{"message", "extensions": {"code", "requestId", "field"?}}]}`, and nothing is
+ *   asked upstream.
  * - Provider calls: MAX_PROVIDER_CALLS_PER_OPERATION, plus one per row written. Reaching it before the
  *   first byte is a 400 QUERY_TOO_COMPLEX; after it, the response is cut off like a provider failure.
  * - Constant memory: rows are written as the feed reads them, one provider step at a time, and the
@@ -22,6 +23,8 @@ import { Cancellation } from '../cancellation.js';
 import { maskAccountNumber } from '../domain/identifiers.js';
 import { localDate } from '../domain/time-zone.js';
 import type { OperationPipeline } from '../graphql/pipeline.js';
+import type { GraphQLErrorCode } from '../graphql/errors.js';
+import { sendRefusal } from '../graphql/http-errors.js';
 import { DecimalScalar, LocalDateScalar } from '../graphql/scalars/index.js';
 import { forRequest, type Logger } from '../logging.js';
 import { endFailed, startIncoming } from '../observability/tracing.js';
@@ -170,11 +173,9 @@ function readParameters(query: Record<string, unknown>): { from: string; to: str
   return { from: date(query, 'from'), to: date(query, 'to'), timeZone: one(query, 'timeZone'), filter };
 }
 
+/** A refusal in the contract's GraphQL-over-HTTP shape, with the request id (src/graphql/http-errors.ts). */
 function refuse(reply: FastifyReply, status: number, code: string, message: string, extra: Record<string, unknown> = {}): FastifyReply {
-  return reply
-    .code(status)
-    .header('content-type', 'application/json; charset=utf-8')
-    .send({ error: { code, message, ...extra } });
+  return sendRefusal(reply, status, code as GraphQLErrorCode, message, extra);
 }
 
 /** A coded GraphQLError from the pipeline's admission (401, 403, 429) as this route's JSON answer. */
@@ -182,7 +183,7 @@ function refuseGraphQL(reply: FastifyReply, error: GraphQLError): FastifyReply {
   const http = error.extensions.http as { status?: number; headers?: Map<string, string> } | undefined;
   for (const [name, value] of http?.headers ?? []) void reply.header(name, value);
   const code = String(error.extensions.code ?? 'BAD_USER_INPUT');
-  const extra = error.extensions.field ? { field: error.extensions.field } : {};
+  const extra = error.extensions.field !== undefined ? { field: error.extensions.field } : {};
   return refuse(reply, http?.status ?? 400, code, error.message, extra);
 }
 
