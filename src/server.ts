@@ -34,7 +34,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { EventBus } from './events/bus.js';
 import { createSubscriptionServer } from './subscriptions.js';
 import { createSseServer } from './sse.js';
-import { Metrics } from './observability/metrics.js';
+import { Metrics, type Door } from './observability/metrics.js';
 import { activeTracer, endFailed, startOperation, startSpan, type Span, type Traced } from './observability/tracing.js';
 import { registerWebhooks } from './webhooks/routes.js';
 import { WebhookDeliveries } from './webhooks/deliveries.js';
@@ -209,8 +209,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     .register(paymentWatch(providers))
     .register(unknownCashoutWatch({ providers, idempotency: state.idempotency, events: state.events, logger, upstreamTimeoutMs: config.upstreamTimeoutMs }));
   const services: GatewayServices = { config, idempotency, events, watches: watcher, cache, metrics, providers, logger };
-  const contextFor = (client: ClientApp, requestId: string, signal: CancelSignal, trace?: Traced): GatewayContext =>
-    new RequestContext(services, client, requestId, signal, trace);
+  const contextFor = (client: ClientApp, requestId: string, signal: CancelSignal, trace?: Traced, door: Door = 'http'): GatewayContext =>
+    new RequestContext(services, client, requestId, signal, trace, door);
 
   const app = Fastify({
     logger: false,
@@ -324,7 +324,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // A request by document id is an operation like any other: its span (started before admission), the client's traceparent continued.
     context: (client, request, reply, trace) => contextFor(client, request.id, requestSignal(reply, pipeline), trace),
   });
-  const sse = createSseServer({ schema, pipeline, context: contextFor, logger });
+  const sse = createSseServer({ schema, pipeline, context: (client, id, signal, trace) => contextFor(client, id, signal, trace, 'sse'), logger });
   app.route({
     method: ['GET', 'POST', 'OPTIONS'],
     url: '/graphql',
@@ -347,9 +347,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   // The activity feed as CSV, streamed: same key, rate limit and `read` scope as GraphQL.
-  registerActivityExport(app, { pipeline, providers, logger, maxProviderCalls: config.maxProviderCallsPerOperation });
+  registerActivityExport(app, { pipeline, providers, logger, metrics, maxProviderCalls: config.maxProviderCallsPerOperation });
 
-  const subscriptions = createSubscriptionServer({ schema, pipeline, context: contextFor });
+  const subscriptions = createSubscriptionServer({
+    schema,
+    pipeline,
+    metrics,
+    context: (client, id, signal, trace) => contextFor(client, id, signal, trace, 'websocket'),
+  });
   app.server.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://gateway').pathname === '/graphql') subscriptions.handleUpgrade(request, socket, head);
     else socket.destroy();

@@ -27,6 +27,7 @@ import type { GraphQLErrorCode } from '../graphql/errors.js';
 import { sendRefusal } from '../graphql/http-errors.js';
 import { DecimalScalar, LocalDateScalar } from '../graphql/scalars/index.js';
 import { forRequest, type Logger } from '../logging.js';
+import type { Metrics } from '../observability/metrics.js';
 import { endFailed, startIncoming } from '../observability/tracing.js';
 import { activityQuery } from '../modules/activity/activity.resolver.js';
 import type { ActivityFilter } from '../modules/activity/activity.type.js';
@@ -191,6 +192,8 @@ export interface ActivityExportOptions {
   pipeline: OperationPipeline;
   providers: ProviderRegistry;
   logger: Logger;
+  /** Each export counted by outcome, with its rows and duration (and as an operation of door `export`). */
+  metrics: Metrics;
   /** MAX_PROVIDER_CALLS_PER_OPERATION: the calls an export may make before its rows earn more. */
   maxProviderCalls: number;
 }
@@ -201,7 +204,12 @@ export function registerActivityExport(app: FastifyInstance, options: ActivityEx
     // with tracing off the client's trace still goes on to them. It ends when the response does.
     const trace = startIncoming(`GET ${ACTIVITY_CSV_PATH}`, request.headers, { 'pasarela.request_id': request.id, 'http.route': ACTIVITY_CSV_PATH });
     let failure: { provider: string; error: unknown } | undefined;
+    const startedAt = performance.now();
+    let clientName: string | undefined = undefined;
+    let rows = 0;
     reply.raw.once('close', () => {
+      const outcome = failure ? 'failed' : !reply.raw.writableFinished ? 'cancelled' : reply.statusCode >= 400 ? 'refused' : 'complete';
+      options.metrics.exportDone('activity', outcome, rows, (performance.now() - startedAt) / 1000, clientName);
       const span = trace?.span;
       if (!span) return;
       span.setAttribute('http.response.status_code', reply.statusCode);
@@ -221,6 +229,7 @@ export function registerActivityExport(app: FastifyInstance, options: ActivityEx
       if (error instanceof GraphQLError) return refuseGraphQL(reply, error);
       throw error;
     }
+    clientName = client.name;
     if (!client.scopes.has('read')) return refuse(reply, 403, 'FORBIDDEN', 'This API key lacks the scope read needed for this export');
 
     // 2. What: every parameter checked before anything is asked upstream.
@@ -286,7 +295,6 @@ export function registerActivityExport(app: FastifyInstance, options: ActivityEx
     // ready goes out before the feed waits for a provider.
     async function* lines(): AsyncGenerator<string> {
       let chunk = `${COLUMNS.join(',')}\r\n`;
-      let rows = 0;
       for (let row = first; row;) {
         if (failure) break;
         feed.take();
