@@ -1,8 +1,9 @@
 /**
  * The gateway's HTTP surface: Apollo Server 5 on Fastify at /graphql (with the EXPLORER page, see
  * src/explorer/), documents sent by id run without Apollo (src/graphql/persisted-http.ts), CORS for
- * configured origins, CSRF prevention, a request id on every request (accepted from X-Request-Id when
- * well-formed, echoed back), /healthz and /readyz.
+ * configured origins, a request id on every request (accepted from X-Request-Id when
+ * well-formed, echoed back), every refusal in the GraphQL-over-HTTP error shape
+ * (src/graphql/http-errors.ts), /healthz and /readyz.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';

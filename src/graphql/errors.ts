@@ -19,7 +19,7 @@ export const ERROR_CODES = [
   'QUERY_TOO_COMPLEX',
   'INTERNAL_SERVER_ERROR',
   // The HTTP request itself is malformed: a body that is not JSON, over the size limit (413) or of
-  // another content type (415), no query, a batch, a CSRF suspect, a subscription sent as a plain
+  // another content type (415), no query, a batch, a subscription sent as a plain
   // JSON request, an unusable documentId (./http-errors.ts; Apollo's own code for these).
   'BAD_REQUEST',
   // The document does not parse / does not validate against the schema (Apollo's codes, on every door).

@@ -1,6 +1,6 @@
 /**
  * One error shape at every HTTP door: whatever refuses a request — the gateway's pipeline, Apollo Server
- * (CSRF, an empty body, a batch), Fastify itself (404, a body that is not JSON, 413, 415), the CSV
+ * (an empty body, a batch, an unacceptable Accept), Fastify itself (404, a body that is not JSON, 413, 415), the CSV
  * export — answers a GraphQL-over-HTTP response `{"errors": [{"message", "extensions": {"code",
  * "requestId", …}}]}` with the HTTP status that says what happened (docs/contract/README.md, "Errors").
  *
@@ -97,8 +97,8 @@ export function sendRefusal(
 }
 
 /**
- * The request id added to every error of a JSON error body that has none: Apollo answers a CSRF
- * suspect, an empty body, a batch or an unacceptable Accept header before the operation has a context,
+ * The request id added to every error of a JSON error body that has none: Apollo answers an empty
+ * body, a batch or an unacceptable Accept header before the operation has a context,
  * so the gateway's plugin never sees them.
  */
 function withRequestIds(payload: unknown, requestId: string): unknown {

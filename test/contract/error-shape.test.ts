@@ -104,6 +104,15 @@ describe('every HTTP refusal is a GraphQL-over-HTTP response with code and reque
     expect(refusal.errors[0]!.extensions.field).toBe('to');
   });
 
+  it('a subscription sent by id (APQ) as a plain JSON POST: 400 BAD_REQUEST naming the streaming transports', async () => {
+    const query = 'subscription ShapeEvents { paymentEvents { id } }';
+    const sha256Hash = createHash('sha256').update(query).digest('hex');
+    const body = JSON.stringify({ query, extensions: { persistedQuery: { version: 1, sha256Hash } } });
+    const refusal = await send('/graphql', { method: 'POST', headers: { ...JSON_BODY, ...AUTH }, body }, 'shape-sub-id');
+    expectShape(refusal, 400, 'BAD_REQUEST', 'shape-sub-id');
+    expect(refusal.errors[0]!.message).toMatch(/graphql-ws/);
+  });
+
   it('a document sent by id that is unknown: PERSISTED_QUERY_NOT_FOUND with the request id', async () => {
     const body = JSON.stringify({ documentId: `sha256:${'0'.repeat(64)}` });
     expectShape(await send('/graphql', { method: 'POST', headers: { ...JSON_BODY, ...AUTH }, body }, 'shape-pq'), 200, 'PERSISTED_QUERY_NOT_FOUND', 'shape-pq');
