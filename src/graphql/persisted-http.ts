@@ -85,7 +85,7 @@ export function persistedDocumentsHandler(options: PersistedHttpOptions): RouteH
 
     const fail = (errors: readonly GraphQLError[], status: number, name?: string, type?: string) => {
       pipeline.done(ctx, name, type, true);
-      return answer(reply, pipeline, contentType, legacyStatus(status, contentType, errors, false), errors, requestId, ctx);
+      return answer(reply, pipeline, contentType, status, errors, requestId, ctx);
     };
 
     let extensions = params.extensions;
@@ -176,10 +176,12 @@ function answer(
   ctx?: GatewayContext,
 ): FastifyReply {
   for (const [name, value] of headersOf(errors) ?? []) void reply.header(name, value);
+  const formatted = pipeline.formatErrors(errors, requestId, ctx);
+  // A legacy application/json client reads a parse, validation or coercion failure from a 200 (by their contract codes).
   return reply
-    .code(status)
+    .code(legacyStatus(status, contentType, formatted, false))
     .type(contentType)
-    .send(JSON.stringify({ errors: pipeline.formatErrors(errors, requestId, ctx) }));
+    .send(JSON.stringify({ errors: formatted }));
 }
 
 /**

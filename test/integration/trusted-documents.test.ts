@@ -302,7 +302,7 @@ describe('requests by id, as Apollo answers requests', () => {
     await post(KEYS.only, byId(BALANCE));
     const id = `sha256:${sha256(BALANCE)}`;
     expect(await metric(`pasarela_persisted_documents_total{client="only",document="${id}",operation="Balance",outcome="hit"}`)).toBeGreaterThan(0);
-    expect(await metric('pasarela_graphql_operations_total{operation="Balance",type="query",outcome="success",client="only"}')).toBeGreaterThan(0);
+    expect(await metric('pasarela_graphql_operations_total{operation="Balance",type="query",outcome="success",client="only",door="http"}')).toBeGreaterThan(0);
     expect(await metric('pasarela_trusted_documents{client="only"}')).toBe(3);
   });
 });
