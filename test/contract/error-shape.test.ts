@@ -7,10 +7,14 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { ClientRegistry } from '../../src/auth/clients.js';
 import { ERROR_CODES } from '../../src/graphql/errors.js';
+import { answerRefusalsAsGraphQL } from '../../src/graphql/http-errors.js';
+import { createLogger } from '../../src/logging.js';
 import { useTestGateway } from '../helpers/gateway.js';
 import { TRANSPORTS } from '../helpers/transports.js';
 
@@ -156,6 +160,31 @@ describe("parse and validation failures carry Apollo's codes on every door", () 
       expectShape(refusal, 200, code, 'shape-legacy');
     },
   );
+});
+
+describe('an unexpected error in a route', () => {
+  it('is answered 500 INTERNAL_SERVER_ERROR without its message, and logged with the request id', async () => {
+    const lines: string[] = [];
+    const app = Fastify({ logger: false, genReqId: () => 'shape-500' });
+    answerRefusalsAsGraphQL(app, { logger: createLogger({ level: 'info', destination: { write: (line: string) => void lines.push(line) } }), bodyLimit: 1024 });
+    app.get('/boom', async () => {
+      throw new Error('unexpected state 42 in a route');
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const response = await request(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/boom`);
+      const text = await response.body.text();
+      expect(response.statusCode).toBe(500);
+      expect(JSON.parse(text)).toEqual({
+        errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'shape-500' } }],
+      });
+      expect(text).not.toContain('unexpected state 42');
+      const logged = lines.map((line) => JSON.parse(line) as { requestId?: string; err?: { message?: string } });
+      expect(logged.find((line) => line.requestId === 'shape-500')?.err?.message).toBe('unexpected state 42 in a route');
+    } finally {
+      await app.close();
+    }
+  });
 });
 
 describe('the codes are documented', () => {
