@@ -9,7 +9,7 @@ import type { Config } from './config.js';
 import type { EventBus } from './events/bus.js';
 import type { Watches } from './events/watcher.js';
 import type { Logger } from './logging.js';
-import type { Metrics } from './observability/metrics.js';
+import type { Door, Metrics } from './observability/metrics.js';
 import type { CacheStore } from './state/cache.js';
 import type { IdempotencyStore } from './state/idempotency-store.js';
 import type { CallContext } from './domain/models.js';
@@ -47,6 +47,8 @@ export interface GatewayContext {
   partialErrors: GraphQLError[];
   /** performance.now() when the context was made (the operation's start, for its duration metric). */
   startedAt: number;
+  /** The door the operation came in by (its metrics' `door` label). */
+  door: Door;
   /** The operation's provider calls, up to MAX_PROVIDER_CALLS_PER_OPERATION (passed on by `callContext`). */
   providerCalls: CallAllowance;
   /** The trusted document this operation runs (set before it runs): its id and name are on every log line. */
@@ -100,6 +102,7 @@ export class RequestContext implements GatewayContext {
     readonly requestId: string,
     readonly signal: CancelSignal,
     readonly trace: Traced | undefined = undefined,
+    readonly door: Door = 'http',
   ) {
     this.config = services.config;
     this.idempotency = services.idempotency;

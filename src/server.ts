@@ -1,8 +1,9 @@
 /**
  * The gateway's HTTP surface: Apollo Server 5 on Fastify at /graphql (with the EXPLORER page, see
  * src/explorer/), documents sent by id run without Apollo (src/graphql/persisted-http.ts), CORS for
- * configured origins, CSRF prevention, a request id on every request (accepted from X-Request-Id when
- * well-formed, echoed back), /healthz (also at /.well-known/apollo/server-health) and /readyz.
+ * configured origins, a request id on every request (accepted from X-Request-Id when
+ * well-formed, echoed back), every refusal in the GraphQL-over-HTTP error shape
+ * (src/graphql/http-errors.ts), /healthz (also at /.well-known/apollo/server-health) and /readyz.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
@@ -18,10 +19,10 @@ import type { Config } from './config.js';
 import { RequestContext, type GatewayContext, type GatewayServices } from './context.js';
 import type { CancelSignal } from './cancellation.js';
 import { OperationPipeline, requestIdFrom, tagged, withRequestId } from './graphql/pipeline.js';
-import { persistedDocumentsHandler } from './graphql/persisted-http.js';
+import { chooseContentType, persistedDocumentsHandler } from './graphql/persisted-http.js';
 import { SUBSCRIPTION_TRANSPORTS } from './graphql/streamed.js';
 import { ClientsReloader, type ReloadOutcome } from './graphql/clients-reload.js';
-import { answerNonJsonBodiesAsGraphQL } from './graphql/bad-request.js';
+import { answerRefusalsAsGraphQL, legacyStatus } from './graphql/http-errors.js';
 import { jitGateway } from './graphql/jit.js';
 import { forRequest, type Logger } from './logging.js';
 import { ProviderRegistry } from './providers/registry.js';
@@ -34,7 +35,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { EventBus } from './events/bus.js';
 import { createSubscriptionServer } from './subscriptions.js';
 import { createSseServer } from './sse.js';
-import { Metrics } from './observability/metrics.js';
+import { Metrics, type Door } from './observability/metrics.js';
 import { activeTracer, endFailed, startOperation, startSpan, type Span, type Traced } from './observability/tracing.js';
 import { registerWebhooks } from './webhooks/routes.js';
 import { WebhookDeliveries } from './webhooks/deliveries.js';
@@ -83,6 +84,9 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** The largest HTTP request body (1 MiB). */
+const BODY_LIMIT = 1024 * 1024;
+
 /** What a response without errors appends: shared, so a clean response allocates nothing for them. */
 const NO_ERRORS: readonly GraphQLFormattedError[] = Object.freeze([]);
 
@@ -104,7 +108,7 @@ function gatewayPlugin(pipeline: OperationPipeline, traced: boolean): ApolloServ
     async didEncounterErrors({ errors, contextValue }) {
       pipeline.logUnexpected(errors, contextValue);
     },
-    async willSendResponse({ response, contextValue, operation, operationName }) {
+    async willSendResponse({ request, response, contextValue, operation, operationName }) {
       if (response.body.kind !== 'single') return;
       const result = response.body.singleResult;
       const { requestId, partialErrors, trace } = contextValue;
@@ -112,7 +116,12 @@ function gatewayPlugin(pipeline: OperationPipeline, traced: boolean): ApolloServ
       const own = result.errors?.map((error) => withRequestId(error, requestId, trace?.traceId)) ?? NO_ERRORS;
       const partial = partialErrors.length > 0 ? pipeline.formatErrors(partialErrors, requestId, contextValue) : NO_ERRORS;
       const failed = own.length + partial.length > 0;
-      if (failed) result.errors = [...own, ...partial];
+      if (failed) {
+        result.errors = [...own, ...partial];
+        // A legacy application/json client reads a parse, validation or coercion failure from a 200.
+        if (response.http.status === 400)
+          response.http.status = legacyStatus(400, chooseContentType(request.http?.headers.get('accept')), result.errors, result.data !== undefined);
+      }
       pipeline.done(contextValue, operationName, operation?.operation, failed, failed ? result.errors : undefined);
     },
   };
@@ -201,14 +210,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     .register(paymentWatch(providers))
     .register(unknownCashoutWatch({ providers, idempotency: state.idempotency, events: state.events, logger, upstreamTimeoutMs: config.upstreamTimeoutMs }));
   const services: GatewayServices = { config, idempotency, events, watches: watcher, cache, metrics, providers, logger };
-  const contextFor = (client: ClientApp, requestId: string, signal: CancelSignal, trace?: Traced): GatewayContext =>
-    new RequestContext(services, client, requestId, signal, trace);
+  const contextFor = (client: ClientApp, requestId: string, signal: CancelSignal, trace?: Traced, door: Door = 'http'): GatewayContext =>
+    new RequestContext(services, client, requestId, signal, trace, door);
 
   const app = Fastify({
     logger: false,
     // On close: idle keep-alive sockets go at once, requests in flight finish.
     forceCloseConnections: 'idle',
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
     requestIdHeader: false,
     genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
   });
@@ -216,7 +225,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     void reply.header('x-request-id', request.id);
     done();
   });
-  answerNonJsonBodiesAsGraphQL(app);
+  answerRefusalsAsGraphQL(app, { logger, bodyLimit: BODY_LIMIT });
   await app.register(cors, {
     origin: [...explorerCorsOrigins(config), ...config.corsOrigins],
     methods: ['GET', 'POST', 'OPTIONS'],
@@ -264,7 +273,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     persistedQueries: false,
     // Introspection is refused in production by the pipeline's validation rules, on every transport.
     introspection: true,
-    csrfPrevention: true,
+    // No CSRF prevention: the API key travels in the Authorization header, which a cross-site "simple"
+    // request cannot carry, and a GET never runs a mutation; so a form-encoded GET (the GraphQL-over-HTTP
+    // spec's) is served (docs/graphql-clients.md).
+    csrfPrevention: false,
     allowBatchedHttpRequests: false,
     validationRules: [...pipeline.validationRules],
     parseOptions: pipeline.parseOptions,
@@ -313,7 +325,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // A request by document id is an operation like any other: its span (started before admission), the client's traceparent continued.
     context: (client, request, reply, trace) => contextFor(client, request.id, requestSignal(reply, pipeline), trace),
   });
-  const sse = createSseServer({ schema, pipeline, context: contextFor, logger });
+  const sse = createSseServer({ schema, pipeline, context: (client, id, signal, trace) => contextFor(client, id, signal, trace, 'sse'), logger });
   app.route({
     method: ['GET', 'POST', 'OPTIONS'],
     url: '/graphql',
@@ -336,9 +348,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   // The activity feed as CSV, streamed: same key, rate limit and `read` scope as GraphQL.
-  registerActivityExport(app, { pipeline, providers, logger, maxProviderCalls: config.maxProviderCallsPerOperation });
+  registerActivityExport(app, { pipeline, providers, logger, metrics, maxProviderCalls: config.maxProviderCallsPerOperation });
 
-  const subscriptions = createSubscriptionServer({ schema, pipeline, context: contextFor });
+  const subscriptions = createSubscriptionServer({
+    schema,
+    pipeline,
+    metrics,
+    context: (client, id, signal, trace) => contextFor(client, id, signal, trace, 'websocket'),
+  });
   app.server.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://gateway').pathname === '/graphql') subscriptions.handleUpgrade(request, socket, head);
     else socket.destroy();

@@ -29,8 +29,8 @@ import { createHandler, type OperationArgs, type Response as SseResponse } from 
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { forRequest, type Logger } from './logging.js';
 import type { OperationPipeline } from './graphql/pipeline.js';
-import { deliver, openOperation, subscriptionSetUp, type OperationParams, type Running, type StreamedOptions } from './graphql/streamed.js';
-import { activeTracer, startOperation } from './observability/tracing.js';
+import { deliver, openOperation, subscriptionEnded, subscriptionSetUp, type OperationParams, type Running, type StreamedOptions } from './graphql/streamed.js';
+import { startOperation } from './observability/tracing.js';
 
 const EVENT_STREAM = 'text/event-stream';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -80,11 +80,10 @@ export function createSseServer(options: SseServerOptions): SseServer {
       req.context.running = opened.running;
       return opened.args as unknown as OperationArgs<Record<PropertyKey, unknown>>;
     },
-    onOperation: activeTracer()
-      ? async (_ctx, req, _args, result) => {
-          if (req.context.running) await subscriptionSetUp(pipeline, req.context.running, result);
-        }
-      : undefined,
+    // A subscription is counted (and its span ended) once it is set up.
+    onOperation: async (_ctx, req, _args, result) => {
+      if (req.context.running?.type === 'subscription') await subscriptionSetUp(pipeline, req.context.running, result);
+    },
     onNext: async (_ctx, req, result) => {
       // graphql-sse queues what it is given without limit: while the client is not reading, stop taking
       // events from the subscription, so they wait in the event bus's bounded queue (slow subscribers).
@@ -95,6 +94,7 @@ export function createSseServer(options: SseServerOptions): SseServer {
     },
     onComplete: (_ctx, req) => {
       req.context.running?.done();
+      if (req.context.running) subscriptionEnded(req.context.running);
     },
   });
 
@@ -163,6 +163,7 @@ export function createSseServer(options: SseServerOptions): SseServer {
       forRequest(options.logger, requestId).error({ err: error }, 'unexpected error while streaming an SSE response');
       context.running?.cancel();
     } finally {
+      if (context.running) subscriptionEnded(context.running);
       reply.raw.off('close', gone);
       // Not awaited: a response whose client has gone never reports the end.
       reply.raw.end();

@@ -28,14 +28,17 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ClientApp } from './auth/clients.js';
 import { requestIdFrom } from './graphql/pipeline.js';
-import { deliver, openOperation, subscriptionSetUp, type Running, type StreamedOptions } from './graphql/streamed.js';
-import { activeTracer, startOperation, type TraceCarrier } from './observability/tracing.js';
+import { deliver, openOperation, subscriptionEnded, subscriptionSetUp, type Running, type StreamedOptions } from './graphql/streamed.js';
+import type { Metrics } from './observability/metrics.js';
+import { startOperation, type TraceCarrier } from './observability/tracing.js';
 
 /** Largest message a client may send (a document and its variables). */
 export const WS_MAX_PAYLOAD = 64 * 1024;
 
-/** The schema, the pipeline and the context of one operation (shared with SSE: src/graphql/streamed.ts). */
-export type SubscriptionServerOptions = StreamedOptions;
+/** The schema, the pipeline and the context of one operation (shared with SSE: src/graphql/streamed.ts); the metrics, for the open connections. */
+export interface SubscriptionServerOptions extends StreamedOptions {
+  metrics: Metrics;
+}
 
 export interface SubscriptionServer {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
@@ -60,6 +63,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
     if (!running) return undefined;
     extra.running!.delete(id);
     running.done();
+    subscriptionEnded(running);
     return running;
   };
 
@@ -77,8 +81,13 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
           return false;
         }
         extra.running = new Map();
+        options.metrics.websocketConnections.inc();
         extra.socket.once('close', () => {
-          for (const running of extra.running!.values()) running.cancel();
+          options.metrics.websocketConnections.dec();
+          for (const running of extra.running!.values()) {
+            running.cancel();
+            subscriptionEnded(running);
+          }
           extra.running!.clear();
         });
         return true;
@@ -98,14 +107,12 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
         extra.running!.set(id, opened.running);
         return opened.args;
       },
-      // With tracing on: a subscription's span ends once it is set up (its events have their own spans).
-      onOperation: activeTracer()
-        ? async (ctx, id, _payload, _args, pending) => {
-            const running = (ctx.extra as Extra).running?.get(id);
-            if (running) await subscriptionSetUp(pipeline, running, pending);
-            return undefined;
-          }
-        : undefined,
+      // A subscription is counted (and its span ended) once it is set up.
+      onOperation: async (ctx, id, _payload, _args, pending) => {
+        const running = (ctx.extra as Extra).running?.get(id);
+        if (running?.type === 'subscription') await subscriptionSetUp(pipeline, running, pending);
+        return undefined;
+      },
       onNext: (ctx, id, _payload, _args, result) => {
         const running = (ctx.extra as Extra).running?.get(id);
         return running ? deliver(pipeline, running, result) : undefined;

@@ -3,8 +3,9 @@
  * and `read` scope as GraphQL; the same arguments as `activity` (query parameters; lists comma-separated).
  *
  * - Everything is checked first: a bad key is 401, a key without `read` 403, a bad parameter 400, a
- *   range priced over the operation budget 400 QUERY_TOO_COMPLEX, each with a JSON body
- *   `{ error: { code, message, field? } }`, and nothing is asked upstream.
+ *   range priced over the operation budget 400 QUERY_TOO_COMPLEX, each answered like a GraphQL request
+ *   error, `{"errors": [{"message", "extensions": {"code", "requestId", "field"?}}]}`, and nothing is
+ *   asked upstream.
  * - Provider calls: MAX_PROVIDER_CALLS_PER_OPERATION, plus one per row written. Reaching it before the
  *   first byte is a 400 QUERY_TOO_COMPLEX; after it, the response is cut off like a provider failure.
  * - Constant memory: rows are written as the feed reads them, one provider step at a time, and the
@@ -22,8 +23,11 @@ import { Cancellation } from '../cancellation.js';
 import { maskAccountNumber } from '../domain/identifiers.js';
 import { localDate } from '../domain/time-zone.js';
 import type { OperationPipeline } from '../graphql/pipeline.js';
+import type { GraphQLErrorCode } from '../graphql/errors.js';
+import { sendRefusal } from '../graphql/http-errors.js';
 import { DecimalScalar, LocalDateScalar } from '../graphql/scalars/index.js';
 import { forRequest, type Logger } from '../logging.js';
+import type { Metrics } from '../observability/metrics.js';
 import { endFailed, startIncoming } from '../observability/tracing.js';
 import { activityQuery } from '../modules/activity/activity.resolver.js';
 import type { ActivityFilter } from '../modules/activity/activity.type.js';
@@ -170,11 +174,9 @@ function readParameters(query: Record<string, unknown>): { from: string; to: str
   return { from: date(query, 'from'), to: date(query, 'to'), timeZone: one(query, 'timeZone'), filter };
 }
 
+/** A refusal in the contract's GraphQL-over-HTTP shape, with the request id (src/graphql/http-errors.ts). */
 function refuse(reply: FastifyReply, status: number, code: string, message: string, extra: Record<string, unknown> = {}): FastifyReply {
-  return reply
-    .code(status)
-    .header('content-type', 'application/json; charset=utf-8')
-    .send({ error: { code, message, ...extra } });
+  return sendRefusal(reply, status, code as GraphQLErrorCode, message, extra);
 }
 
 /** A coded GraphQLError from the pipeline's admission (401, 403, 429) as this route's JSON answer. */
@@ -182,7 +184,7 @@ function refuseGraphQL(reply: FastifyReply, error: GraphQLError): FastifyReply {
   const http = error.extensions.http as { status?: number; headers?: Map<string, string> } | undefined;
   for (const [name, value] of http?.headers ?? []) void reply.header(name, value);
   const code = String(error.extensions.code ?? 'BAD_USER_INPUT');
-  const extra = error.extensions.field ? { field: error.extensions.field } : {};
+  const extra = error.extensions.field !== undefined ? { field: error.extensions.field } : {};
   return refuse(reply, http?.status ?? 400, code, error.message, extra);
 }
 
@@ -190,6 +192,8 @@ export interface ActivityExportOptions {
   pipeline: OperationPipeline;
   providers: ProviderRegistry;
   logger: Logger;
+  /** Each export counted by outcome, with its rows and duration (and as an operation of door `export`). */
+  metrics: Metrics;
   /** MAX_PROVIDER_CALLS_PER_OPERATION: the calls an export may make before its rows earn more. */
   maxProviderCalls: number;
 }
@@ -200,7 +204,12 @@ export function registerActivityExport(app: FastifyInstance, options: ActivityEx
     // with tracing off the client's trace still goes on to them. It ends when the response does.
     const trace = startIncoming(`GET ${ACTIVITY_CSV_PATH}`, request.headers, { 'pasarela.request_id': request.id, 'http.route': ACTIVITY_CSV_PATH });
     let failure: { provider: string; error: unknown } | undefined;
+    const startedAt = performance.now();
+    let clientName: string | undefined = undefined;
+    let rows = 0;
     reply.raw.once('close', () => {
+      const outcome = failure ? 'failed' : !reply.raw.writableFinished ? 'cancelled' : reply.statusCode >= 400 ? 'refused' : 'complete';
+      options.metrics.exportDone('activity', outcome, rows, (performance.now() - startedAt) / 1000, clientName);
       const span = trace?.span;
       if (!span) return;
       span.setAttribute('http.response.status_code', reply.statusCode);
@@ -220,6 +229,7 @@ export function registerActivityExport(app: FastifyInstance, options: ActivityEx
       if (error instanceof GraphQLError) return refuseGraphQL(reply, error);
       throw error;
     }
+    clientName = client.name;
     if (!client.scopes.has('read')) return refuse(reply, 403, 'FORBIDDEN', 'This API key lacks the scope read needed for this export');
 
     // 2. What: every parameter checked before anything is asked upstream.
@@ -285,7 +295,6 @@ export function registerActivityExport(app: FastifyInstance, options: ActivityEx
     // ready goes out before the feed waits for a provider.
     async function* lines(): AsyncGenerator<string> {
       let chunk = `${COLUMNS.join(',')}\r\n`;
-      let rows = 0;
       for (let row = first; row;) {
         if (failure) break;
         feed.take();

@@ -18,8 +18,19 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'QUERY_TOO_COMPLEX',
   'INTERNAL_SERVER_ERROR',
-  // The HTTP body is not JSON at all (answered by ./bad-request.ts, before Apollo runs).
+  // The HTTP request itself is malformed: a body that is not JSON, over the size limit (413) or of
+  // another content type (415), no query, a batch, a subscription sent as a plain
+  // JSON request, an unusable documentId (./http-errors.ts; Apollo's own code for these).
   'BAD_REQUEST',
+  // The document does not parse / does not validate against the schema (Apollo's codes, on every door).
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  // The document holds several operations and none is named, or the named one is not there (Apollo's code).
+  'OPERATION_RESOLUTION_FAILURE',
+  // No such HTTP route (404).
+  'NOT_FOUND',
+  // The gateway is shutting down: connect again, to another replica (an SSE stream refused at shutdown).
+  'SERVICE_UNAVAILABLE',
   // A document id (documentId or APQ hash) the client app does not have: the code Apollo Client's
   // persisted-queries link answers by sending the text (src/graphql/pipeline.ts, `resolve`).
   'PERSISTED_QUERY_NOT_FOUND',
@@ -34,13 +45,9 @@ export const ERROR_CODES = [
 ] as const;
 export type GraphQLErrorCode = (typeof ERROR_CODES)[number];
 
-/** Apollo's request-level codes, folded into the contract's. */
+/** Apollo's request-level codes that are not the contract's, folded into it. */
 const APOLLO_CODES: Record<string, GraphQLErrorCode> = {
-  GRAPHQL_PARSE_FAILED: 'BAD_USER_INPUT',
-  GRAPHQL_VALIDATION_FAILED: 'BAD_USER_INPUT',
-  BAD_REQUEST: 'BAD_USER_INPUT',
-  OPERATION_RESOLUTION_FAILURE: 'BAD_USER_INPUT',
-  PERSISTED_QUERY_NOT_SUPPORTED: 'BAD_USER_INPUT',
+  PERSISTED_QUERY_NOT_SUPPORTED: 'BAD_REQUEST',
 };
 
 /**
@@ -102,7 +109,7 @@ function known(formatted: GraphQLFormattedError, error: unknown, production: boo
     return { ...base, message: formatted.message.replace(/^Syntax Error: /, ''), extensions: { code: 'QUERY_TOO_COMPLEX' } };
   }
   if (production) base.message = withoutSuggestions(base.message);
-  // Apollo's own request-level codes (its BAD_REQUEST too: CSRF, no query) are folded below.
+  // Apollo's request-level codes are the contract's (BAD_REQUEST, GRAPHQL_PARSE_FAILED, …); the others are folded below.
   if (typeof code === 'string' && (ERROR_CODES as readonly string[]).includes(code) && code !== 'INTERNAL_SERVER_ERROR' && !APOLLO_CODES[code]) {
     return {
       ...base,

@@ -10,8 +10,8 @@
  * cache, plugins) for a document that was parsed and validated when it was loaded. So a document run by
  * id goes through the operation pipeline's own steps here — admission (size, key, rate limit), the app's
  * policy (`resolve`), scopes, the deadline, execution by graphql-js, errors formatted to the contract
- * with the request id, metrics — and answers the way Apollo answers (status codes, content types, CSRF
- * prevention for GET, no mutation over GET), which test/integration/trusted-documents*.test.ts checks.
+ * with the request id, metrics — and answers the way Apollo answers (status codes, content types, no
+ * mutation over GET), which test/integration/trusted-documents*.test.ts checks.
  */
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import { execute, GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
@@ -21,6 +21,7 @@ import { forRequest, type Logger } from '../logging.js';
 import { endFailed, startOperation, type Traced } from '../observability/tracing.js';
 import { tagged, type OperationPipeline } from './pipeline.js';
 import { SUBSCRIPTION_TRANSPORTS } from './streamed.js';
+import { legacyStatus } from './http-errors.js';
 
 export interface PersistedHttpOptions {
   schema: GraphQLSchema;
@@ -34,8 +35,6 @@ export interface PersistedHttpOptions {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json; charset=utf-8';
-/** Content types a browser may send cross-origin without a preflight (Apollo's CSRF prevention). */
-const SIMPLE_TYPES = new Set(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data']);
 
 type Params = Record<string, unknown>;
 
@@ -70,7 +69,6 @@ export function persistedDocumentsHandler(options: PersistedHttpOptions): RouteH
     const contentType = chooseContentType(request.headers.accept);
     if (!contentType)
       return refuse(JSON_TYPE, 406, requestError('Send an accept header that allows application/json or application/graphql-response+json', 'BAD_REQUEST'));
-    if (request.method === 'GET' && csrfSuspect(request)) return refuse(contentType, 400, requestError(CSRF_MESSAGE, 'BAD_REQUEST'));
 
     let client: ClientApp;
     try {
@@ -125,25 +123,14 @@ export function persistedDocumentsHandler(options: PersistedHttpOptions): RouteH
     const errors = ctx.partialErrors.length > 0 ? [...(result.errors ?? []), ...ctx.partialErrors] : result.errors;
     const failed = errors !== undefined && errors.length > 0;
     pipeline.done(ctx, document.name, type, failed);
-    // Without data, the variables did not coerce: a request error (400), as Apollo answers it.
-    const status = result.data === undefined ? 400 : 200;
     const body: { errors?: GraphQLFormattedError[]; data?: unknown } = {};
     if (failed) body.errors = pipeline.formatErrors(errors, requestId, ctx);
+    // Without data, the variables did not coerce: a request error, 400 as Apollo answers it (200 for a
+    // legacy application/json client).
+    const status = result.data === undefined ? legacyStatus(400, contentType, body.errors, false) : 200;
     if (result.data !== undefined) body.data = result.data;
     return reply.code(status).type(contentType).send(JSON.stringify(body));
   };
-}
-
-const CSRF_MESSAGE =
-  "This operation has been blocked as a potential Cross-Site Request Forgery (CSRF). Please either specify a 'content-type' header (with a type that is not one of application/x-www-form-urlencoded, multipart/form-data, text/plain) or provide a non-empty value for one of the following headers: x-apollo-operation-name, apollo-require-preflight";
-
-/** Apollo's CSRF prevention, for GET (a POST here has a JSON body): a "simple" request without a preflight header. */
-function csrfSuspect(request: FastifyRequest): boolean {
-  const headers = request.headers;
-  if (headers['x-apollo-operation-name'] || headers['apollo-require-preflight']) return false;
-  const type = headers['content-type'];
-  if (!type) return true;
-  return SIMPLE_TYPES.has(type.split(';')[0]!.trim().toLowerCase());
 }
 
 /** GET carries `extensions` and `variables` as JSON strings. */
@@ -189,10 +176,12 @@ function answer(
   ctx?: GatewayContext,
 ): FastifyReply {
   for (const [name, value] of headersOf(errors) ?? []) void reply.header(name, value);
+  const formatted = pipeline.formatErrors(errors, requestId, ctx);
+  // A legacy application/json client reads a parse, validation or coercion failure from a 200 (by their contract codes).
   return reply
-    .code(status)
+    .code(legacyStatus(status, contentType, formatted, false))
     .type(contentType)
-    .send(JSON.stringify({ errors: pipeline.formatErrors(errors, requestId, ctx) }));
+    .send(JSON.stringify({ errors: formatted }));
 }
 
 /**

@@ -48,6 +48,8 @@ export interface Running {
   cancel(): void;
   /** Clears its deadline (it finished). */
   done(): void;
+  /** A subscription set up and counted open (metrics), until `subscriptionEnded`. */
+  open?: boolean;
 }
 
 export type Opened = { ok: true; running: Running; args: ExecutionArgs & { contextValue: GatewayContext } } | { ok: false; errors: readonly GraphQLError[] };
@@ -126,12 +128,27 @@ export function deliver(
   return { ...result, errors: pipeline.formatErrors(errors, operation.requestId, operation) };
 }
 
-/** With tracing on: a subscription's span ends once it is set up (its events have their own spans). */
+/**
+ * Step 5 for a subscription once it is set up: counted (an error when its source stream could not open,
+ * e.g. CURSOR_EXPIRED; otherwise a success, and open until `subscriptionEnded`), and its span ended (its
+ * events have their own spans).
+ */
 export async function subscriptionSetUp(pipeline: OperationPipeline, running: Running, pending: unknown): Promise<void> {
   if (running.type !== 'subscription') return;
   const result = await pending;
   const errors = result && typeof result === 'object' && !(Symbol.asyncIterator in result) ? (result as ExecutionResult).errors : undefined;
-  pipeline.traceDone(running.ctx, running.name, running.type, (errors?.length ?? 0) > 0, errors);
+  const failed = (errors?.length ?? 0) > 0;
+  if (failed) return pipeline.done(running.ctx, running.name, running.type, true, errors);
+  running.open = true;
+  running.ctx.metrics.subscriptionStarted(running.ctx, running.name);
+  pipeline.traceDone(running.ctx, running.name, running.type, false);
+}
+
+/** A subscription has ended (completed, failed, its client or connection gone): no longer counted open. Safe to call more than once. */
+export function subscriptionEnded(running: Running): void {
+  if (!running.open) return;
+  running.open = false;
+  running.ctx.metrics.subscriptionEnded(running.ctx, running.name);
 }
 
 /** One subscription event delivered: a span in the subscription's trace (when it is recorded). */

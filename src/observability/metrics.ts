@@ -12,19 +12,69 @@ import type { ProviderId } from '../providers/provider.js';
 import type { WireSurprise } from '../providers/wire.js';
 
 export const MAX_OPERATION_NAMES = 200;
+
+/**
+ * The door an operation came in by: POST/GET /graphql (text or by id), graphql-ws, GraphQL over SSE, or
+ * the CSV export (GET /exports/activity.csv).
+ */
+export type Door = 'http' | 'websocket' | 'sse' | 'export';
+
+/** How a CSV export ended: the whole file sent, refused before the first byte, cut off by a provider failure, or left by its client. */
+export type ExportOutcome = 'complete' | 'refused' | 'failed' | 'cancelled';
+
+/** The operation name the CSV export is counted under in pasarela_graphql_operations_total. */
+export const EXPORT_OPERATION = 'activityCsv';
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
 
 export class Metrics {
   readonly registry = new Registry();
   private readonly operationNames = new Set<string>();
-  private readonly operationChildren = new Map<string, { count: { inc(): void }; seconds: { observe(value: number): void } }>();
+  private readonly operationChildren = new Map<
+    string,
+    { count: { inc(): void }; seconds: { observe(value: number): void }; open: { inc(): void; dec(): void } | undefined }
+  >();
   private readonly upstreamChildren = new Map<string, { count: { inc(): void }; seconds: { observe(value: number): void } }>();
 
   readonly operations = new Counter({
     name: 'pasarela_graphql_operations_total',
-    help: 'GraphQL operations by operation name, type, client and outcome (success, error).',
-    labelNames: ['operation', 'type', 'client', 'outcome'] as const,
+    help: 'GraphQL operations by operation name, type, client, door (http, websocket, sse, export) and outcome (success, error); a subscription is counted once it is set up (or refused).',
+    labelNames: ['operation', 'type', 'client', 'door', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly subscriptionsOpen = new Gauge({
+    name: 'pasarela_subscriptions_open',
+    help: 'Subscriptions set up and not yet ended, by door (websocket, sse).',
+    labelNames: ['door'] as const,
+    registers: [this.registry],
+  });
+
+  readonly websocketConnections = new Gauge({
+    name: 'pasarela_websocket_connections_open',
+    help: 'GraphQL-over-WebSocket connections accepted (a valid key) and not yet closed.',
+    registers: [this.registry],
+  });
+
+  readonly exports = new Counter({
+    name: 'pasarela_csv_exports_total',
+    help: 'CSV exports by export and outcome (complete, refused: before the first byte, failed: cut off by a provider failure, cancelled: the client left).',
+    labelNames: ['export', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly exportRows = new Counter({
+    name: 'pasarela_csv_export_rows_total',
+    help: 'Rows written by CSV exports, by export.',
+    labelNames: ['export'] as const,
+    registers: [this.registry],
+  });
+
+  readonly exportSeconds = new Histogram({
+    name: 'pasarela_csv_export_duration_seconds',
+    help: 'CSV export duration, from the request to the end of the response, by export and outcome.',
+    labelNames: ['export', 'outcome'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
     registers: [this.registry],
   });
 
@@ -197,7 +247,9 @@ export class Metrics {
   });
 
   constructor(options: { processMetrics?: boolean } = {}) {
-    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'pasarela_' });
+    // Node's standard process metrics under their usual names (process_resident_memory_bytes,
+    // nodejs_eventloop_lag_seconds, nodejs_gc_duration_seconds, …), as every Node service exposes them.
+    if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
   /** A bounded label for a client-chosen operation name. */
@@ -226,22 +278,50 @@ export class Metrics {
    * name, type, client and outcome: `error` when its response has any error, partial ones included.
    */
   operationDone(ctx: GatewayContext, operationName: string | null | undefined, type: string | undefined, failed: boolean): void {
-    const series = this.operationSeries(this.operationLabel(operationName), type ?? 'unknown', failed ? 'error' : 'success', ctx.client.name);
+    const series = this.operationSeries(this.operationLabel(operationName), type ?? 'unknown', failed ? 'error' : 'success', ctx.client.name, ctx.door);
     series.count.inc();
     series.seconds.observe((performance.now() - ctx.startedAt) / 1000);
+  }
+
+  /** A subscription set up (its source stream open): counted as a successful operation, timed to its set-up, and open until `subscriptionEnded`. */
+  subscriptionStarted(ctx: GatewayContext, operationName: string | null | undefined): void {
+    const series = this.operationSeries(this.operationLabel(operationName), 'subscription', 'success', ctx.client.name, ctx.door);
+    series.count.inc();
+    series.seconds.observe((performance.now() - ctx.startedAt) / 1000);
+    series.open!.inc();
+  }
+
+  /** A subscription `subscriptionStarted` counted has ended (completed, failed, or its client left). */
+  subscriptionEnded(ctx: GatewayContext, operationName: string | null | undefined): void {
+    this.operationSeries(this.operationLabel(operationName), 'subscription', 'success', ctx.client.name, ctx.door).open!.dec();
+  }
+
+  /**
+   * A CSV export ended: counted by outcome with its rows and duration, and (once its client app is
+   * known, past admission) as an operation of door `export`.
+   */
+  exportDone(name: string, outcome: ExportOutcome, rows: number, seconds: number, client: string | undefined): void {
+    this.exports.inc({ export: name, outcome });
+    if (rows > 0) this.exportRows.inc({ export: name }, rows);
+    this.exportSeconds.observe({ export: name, outcome }, seconds);
+    if (client === undefined) return;
+    const series = this.operationSeries(EXPORT_OPERATION, 'query', outcome === 'complete' ? 'success' : 'error', client, 'export');
+    series.count.inc();
+    series.seconds.observe(seconds);
   }
 
   /**
    * The labelled children of an operation's counter and histogram, made once: prom-client validates
    * labels on every labelled call, which showed in profiles. Cardinality is bounded by operationLabel.
    */
-  private operationSeries(operation: string, type: string, outcome: string, client: string) {
-    const key = `${operation}\u0000${type}\u0000${outcome}\u0000${client}`;
+  private operationSeries(operation: string, type: string, outcome: string, client: string, door: Door) {
+    const key = `${operation}\u0000${type}\u0000${outcome}\u0000${client}\u0000${door}`;
     let series = this.operationChildren.get(key);
     if (!series) {
       series = {
-        count: this.operations.labels({ operation, type, outcome, client }),
+        count: this.operations.labels({ operation, type, outcome, client, door }),
         seconds: this.operationSeconds.labels({ operation, type, outcome }),
+        open: type === 'subscription' ? this.subscriptionsOpen.labels({ door }) : undefined,
       };
       this.operationChildren.set(key, series);
     }

@@ -120,7 +120,7 @@ describe('production mode', () => {
       if (t.name !== 'ws') expect(refused.status).toBe(400);
       expect(refused.body.data).toBeUndefined();
       expect(refused.body.errors?.[0]?.message).toMatch(/introspection/i);
-      expect(refused.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(refused.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
       expect(refused.body.errors?.[0]?.extensions?.requestId).toEqual(expect.any(String));
       expect(JSON.stringify(refused.body)).not.toContain('transactions');
 
@@ -232,6 +232,6 @@ describe('formatError with production: true', () => {
       new Error('x'),
     );
     expect(formatted.message).toBe('Cannot query field "acounts" on type "Query".');
-    expect(formatted.extensions).toEqual({ code: 'BAD_USER_INPUT' });
+    expect(formatted.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
   });
 });

@@ -164,8 +164,8 @@ describe('provider calls per operation', () => {
     it('stops a filter that matches nothing at the ceiling, before the first byte (400, nothing streamed)', async () => {
       const { status, text } = await exportCsv('from=2025-07-20&to=2026-01-15&minAmount=49999999');
       expect(status).toBe(400);
-      const error = JSON.parse(text).error;
-      expect(error.code).toBe('QUERY_TOO_COMPLEX');
+      const error = JSON.parse(text).errors[0];
+      expect(error.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', requestId: expect.any(String) });
       expect(error.message).toMatch(/MAX_PROVIDER_CALLS_PER_OPERATION/);
       expect(upstreamCalls(gw())).toBeLessThanOrEqual(LIMITS.maxUpstreamCost);
     });

@@ -33,7 +33,9 @@ export interface Transport {
 const http: Transport = {
   name: 'http',
   async send(gw, query, variables, headers) {
-    const { status, body } = await gw.query(query, variables, headers);
+    // A current GraphQL-over-HTTP client: request errors keep their 4xx (a legacy application/json
+    // client reads parse, validation and coercion failures from a 200; test/contract/graphql-over-http.test.ts).
+    const { status, body } = await gw.query(query, variables, { accept: 'application/graphql-response+json', ...headers });
     return { status, body };
   },
 };

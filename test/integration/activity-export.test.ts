@@ -79,6 +79,13 @@ const providerCalls = (gw: TestGateway) =>
   gw.sandboxes.tupay.log.count('GET /v1/deposits') +
   gw.sandboxes.tupay.log.count('GET /v1/cashout');
 
+/** The one error of a refusal, in the GraphQL-over-HTTP shape every door answers with. */
+function refusal(text: string): { message: string; extensions: Record<string, unknown> } {
+  const body = JSON.parse(text) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+  expect(body.errors).toHaveLength(1);
+  return body.errors[0]!;
+}
+
 describe('GET /exports/activity.csv', () => {
   const gw = useTestGateway({ clients });
   beforeEach(() => gw().clearLogs());
@@ -86,12 +93,12 @@ describe('GET /exports/activity.csv', () => {
   it('needs an API key with the read scope, like GraphQL', async () => {
     const none = await exportCsv(gw(), 'from=2026-01-10&to=2026-01-15', {});
     expect(none.status).toBe(401);
-    expect(JSON.parse(none.text).error).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(refusal(none.text)).toMatchObject({ extensions: { code: 'UNAUTHENTICATED', requestId: expect.any(String) } });
     const unknown = await exportCsv(gw(), 'from=2026-01-10&to=2026-01-15', { authorization: 'Bearer pk_nope_0123456789' });
     expect(unknown.status).toBe(401);
     const payer = await exportCsv(gw(), 'from=2026-01-10&to=2026-01-15', { authorization: `Bearer ${PAYER_KEY}` });
     expect(payer.status).toBe(403);
-    expect(JSON.parse(payer.text).error).toMatchObject({ code: 'FORBIDDEN' });
+    expect(refusal(payer.text)).toMatchObject({ extensions: { code: 'FORBIDDEN', requestId: expect.any(String) } });
     expect(payer.text).not.toContain(PAYER_KEY);
     expect(providerCalls(gw())).toBe(0);
   });
@@ -113,8 +120,8 @@ describe('GET /exports/activity.csv', () => {
       const answer = await exportCsv(gw(), query);
       expect(answer.status, query).toBe(400);
       expect(answer.headers['content-type']).toMatch(/^application\/json/);
-      const { error } = JSON.parse(answer.text);
-      expect(error, query).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      const error = refusal(answer.text);
+      expect(error, query).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field, requestId: expect.any(String) } });
       expect(error.message.length).toBeGreaterThan(5);
     }
     expect(providerCalls(gw())).toBe(0);
@@ -189,7 +196,7 @@ describe('GET /exports/activity.csv', () => {
     const answer = await exportCsv(gw(), 'from=2026-01-10&to=2026-01-15');
     gw().sandboxes.telepagos.faults.clear();
     expect(answer.status).toBe(503);
-    expect(JSON.parse(answer.text).error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', provider: 'TELEPAGOS' });
+    expect(refusal(answer.text)).toMatchObject({ extensions: { code: 'PROVIDER_UNAVAILABLE', provider: 'TELEPAGOS', requestId: expect.any(String) } });
   });
 
   it('a provider failing after the first bytes cuts the response off, so a truncated file never passes for complete', async () => {

@@ -209,16 +209,16 @@ describe('GraphQL over SSE: keys, scopes, limits (client apps configured)', () =
     expect(second.json.errors[0].extensions.code).toBe('RATE_LIMITED');
   });
 
-  it('a document that does not validate → 400 BAD_USER_INPUT in JSON (as over HTTP), counted as a refused operation', async () => {
+  it('a document that does not validate → 400 GRAPHQL_VALIDATION_FAILED in JSON (as over HTTP), counted as a refused operation', async () => {
     const answer = await rawSse(gw(), { query: 'subscription { paymentEvents { nope } }' }, { authorization: `Bearer ${READER_KEY}` });
     expect(answer.status).toBe(400);
-    expect(answer.json.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(answer.json.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(answer.json.errors[0].message).toMatch(/nope/);
     const metrics = await call(gw().url, 'GET', 'metrics');
     expect(metrics.text).toMatch(/pasarela_graphql_operations_total\{[^}]*type="unknown"[^}]*outcome="error"[^}]*client="dashboard"[^}]*\} [1-9]/);
   });
 
-  it('a body whose fields have the wrong types → 400 BAD_USER_INPUT in the contract shape', async () => {
+  it('a body whose fields have the wrong types → 400 BAD_REQUEST in the contract shape', async () => {
     const response = await request(`${gw().url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${READER_KEY}` },
@@ -226,7 +226,7 @@ describe('GraphQL over SSE: keys, scopes, limits (client apps configured)', () =
     });
     expect(response.statusCode).toBe(400);
     const body = (await response.body.json()) as any;
-    expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(body.errors[0].extensions.code).toBe('BAD_REQUEST');
     expect(body.errors[0].message).toMatch(/"query" must be a string/);
   });
 
@@ -283,7 +283,7 @@ describe('GraphQL over SSE: keys, scopes, limits (client apps configured)', () =
       const { status, body } = await gw().query(SUBSCRIPTION, undefined, { authorization: `Bearer ${READER_KEY}`, ...(accept ? { accept } : {}) });
       expect(status).toBe(400);
       expect(body.errors).toHaveLength(1);
-      expect(body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+      expect(body.errors![0]!.extensions!.code).toBe('BAD_REQUEST');
       expect(body.errors![0]!.message).toMatch(/graphql-ws/);
       expect(body.errors![0]!.message).toMatch(/text\/event-stream/);
       expect(typeof body.errors![0]!.extensions!.requestId).toBe('string');

@@ -1,6 +1,6 @@
 /**
  * The gateway's HTTP surface around GraphQL: health and readiness, request ids, the explorer page
- * (more in explorer.test.ts), CORS, CSRF prevention, no batching, introspection outside production.
+ * (more in explorer.test.ts), CORS, no CSRF refusal, no batching, introspection outside production.
  */
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
@@ -131,20 +131,20 @@ describe('HTTP surface', () => {
     });
   });
 
-  describe('CSRF prevention', () => {
-    const typename = () => `${gw().url}/graphql?query=${encodeURIComponent('{__typename}')}`;
+  describe('no CSRF refusal: the key is in the Authorization header, and a GET never runs a mutation', () => {
+    const get = (query: string) => `${gw().url}/graphql?query=${encodeURIComponent(query)}`;
 
-    it('refuses a simple GET (no content-type, no apollo-require-preflight) with 400', async () => {
-      const answer = await call(typename(), { headers: { accept: 'application/json' } });
-      expect(answer.status).toBe(400);
-      expect(answer.text).toContain('Cross-Site Request Forgery');
-      expect(answer.text).not.toContain('"data"');
-    });
-
-    it('runs the same GET with apollo-require-preflight: true', async () => {
-      const answer = await call(typename(), { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
+    it('runs a simple GET (no content-type, no apollo-require-preflight), as the GraphQL-over-HTTP spec asks', async () => {
+      const answer = await call(get('{__typename}'), { headers: { accept: 'application/json' } });
       expect(answer.status).toBe(200);
       expect(JSON.parse(answer.text)).toEqual({ data: { __typename: 'Query' } });
+    });
+
+    it('refuses a mutation sent by GET with 405, in the contract shape', async () => {
+      const answer = await call(get('mutation { __typename }'), { headers: { accept: 'application/json' } });
+      expect(answer.status).toBe(405);
+      expect(JSON.parse(answer.text).errors[0].extensions).toMatchObject({ code: 'BAD_REQUEST', requestId: answer.headers['x-request-id'] });
+      expect(answer.text).not.toContain('"data"');
     });
   });
 

@@ -2,7 +2,7 @@
  * Trusted documents over HTTP: each `documents` policy (trusted-only, trusted-or-any, any) × each way of
  * naming a document (documentId, APQ hash, the text) × known (in the app's manifest) and unknown, against
  * a gateway whose apps come from a CLIENTS_FILE with a manifest on disk. A refused document causes no
- * provider call; a trusted document still needs its scopes; GET by id follows Apollo's rules (CSRF, no
+ * provider call; a trusted document still needs its scopes; GET by id follows Apollo's rules (no
  * mutation); the metrics name the documents.
  */
 import { createHash } from 'node:crypto';
@@ -206,8 +206,7 @@ describe.each(POLICIES)('documents "$documents"', ({ name, documents }) => {
     it('a registration whose text does not hash to the hash is refused (400), and registers nothing', async () => {
       const answer = await post(key, { ...byHash(`${OTHER} # claimed`), ...byText(`${OTHER} # sent`) });
       expect(answer.status).toBe(400);
-      // Apollo's request-level BAD_REQUEST, folded into the contract's BAD_USER_INPUT as Apollo's are.
-      expect(answer.body.errors![0]!.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(answer.body.errors![0]!.extensions?.code).toBe('BAD_REQUEST');
       expect(answer.body.errors![0]!.message).toBe('provided sha does not match query');
       expectNotFound(await post(key, byHash(`${OTHER} # claimed`)));
     });
@@ -215,8 +214,9 @@ describe.each(POLICIES)('documents "$documents"', ({ name, documents }) => {
     it('a registration that does not validate answers the validation errors and registers nothing', async () => {
       const text = 'query Bad { account(provider: TELEPAGOS) { nosuchfield } }';
       const answer = await post(key, { ...byHash(text), ...byText(text) });
-      expect(answer.status).toBe(400);
-      expect(answer.body.errors![0]!.extensions?.code).toBe('BAD_USER_INPUT');
+      // A legacy application/json client reads a validation failure from a 200 (the GraphQL-over-HTTP spec).
+      expect(answer.status).toBe(200);
+      expect(answer.body.errors![0]!.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
       expect(answer.body.errors![0]!.message).toContain('nosuchfield');
       expectNotFound(await post(key, byHash(text)));
     });
@@ -244,11 +244,8 @@ describe('requests by id, as Apollo answers requests', () => {
     expectBalance(await get(KEYS.only, { extensions: byHash(BALANCE).extensions }));
   });
 
-  it('GET without content-type or preflight header is refused as a possible CSRF, before anything runs', async () => {
-    const { answer, calls } = await upstreamCalls(() => get(KEYS.only, byId(BALANCE), {}));
-    expect(answer.status).toBe(400);
-    expect(answer.body.errors![0]!.message).toMatch(/Cross-Site Request Forgery/);
-    expect(calls).toBe(0);
+  it('GET without content-type or preflight header runs: no CSRF refusal, the key is in the Authorization header', async () => {
+    expectBalance(await get(KEYS.only, byId(BALANCE), {}));
   });
 
   it('a mutation document by GET: 405, allow POST', async () => {
@@ -257,11 +254,16 @@ describe('requests by id, as Apollo answers requests', () => {
     expect(answer.headers.allow).toBe('POST');
   });
 
-  it('variables that do not coerce: 400 BAD_USER_INPUT, as Apollo answers them', async () => {
-    const answer = await post(KEYS.any, { ...byId(NODE), variables: { id: { not: 'an id' } } });
+  it('variables that do not coerce: BAD_USER_INPUT, 400 with application/graphql-response+json and 200 for a legacy client, as Apollo text', async () => {
+    const variables = { id: { not: 'an id' } };
+    const answer = await post(KEYS.any, { ...byId(NODE), variables }, { accept: 'application/graphql-response+json' });
     expect(answer.status).toBe(400);
     expect(answer.body.errors![0]!.extensions?.code).toBe('BAD_USER_INPUT');
     expect(answer.body.data).toBeUndefined();
+    const legacy = await post(KEYS.any, { ...byId(NODE), variables }, { accept: 'application/json' });
+    expect(legacy.status).toBe(200);
+    expect(legacy.body.errors![0]!.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(legacy.body.data).toBeUndefined();
   });
 
   it('answers application/graphql-response+json when asked, with the request id echoed', async () => {
@@ -271,7 +273,7 @@ describe('requests by id, as Apollo answers requests', () => {
     expect(answer.headers['x-request-id']).toBe('td-req-1');
     const refused = await post(KEYS.only, { documentId: 'sha1:nope' }, { 'x-request-id': 'td-req-2' });
     expect(refused.status).toBe(400);
-    expect(refused.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', requestId: 'td-req-2' });
+    expect(refused.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_REQUEST', requestId: 'td-req-2' });
     expect(refused.body.errors![0]!.message).toMatch(/"documentId" must be "sha256:"/);
   });
 
@@ -288,7 +290,7 @@ describe('requests by id, as Apollo answers requests', () => {
   it('documentId and query together are refused (400)', async () => {
     const answer = await post(KEYS.any, { ...byId(BALANCE), ...byText(BALANCE) });
     expect(answer.status).toBe(400);
-    expect(answer.body.errors![0]!.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(answer.body.errors![0]!.extensions?.code).toBe('BAD_REQUEST');
     expect(answer.body.errors![0]!.message).toMatch(/either "documentId" or "query"/);
   });
 
@@ -300,7 +302,7 @@ describe('requests by id, as Apollo answers requests', () => {
     await post(KEYS.only, byId(BALANCE));
     const id = `sha256:${sha256(BALANCE)}`;
     expect(await metric(`pasarela_persisted_documents_total{client="only",document="${id}",operation="Balance",outcome="hit"}`)).toBeGreaterThan(0);
-    expect(await metric('pasarela_graphql_operations_total{operation="Balance",type="query",outcome="success",client="only"}')).toBeGreaterThan(0);
+    expect(await metric('pasarela_graphql_operations_total{operation="Balance",type="query",outcome="success",client="only",door="http"}')).toBeGreaterThan(0);
     expect(await metric('pasarela_trusted_documents{client="only"}')).toBe(3);
   });
 });

@@ -200,7 +200,11 @@ describe('cash-in mutations', () => {
   });
 
   it('createPaymentLink: a bad CBU in a part (variables) → BAD_USER_INPUT at that part, nothing sent', async () => {
-    const { status, body } = await gw().query(PAYMENT_LINK, { input: link({ distribution: [{ cbu: '0000071000000000999994', amount: '100' }] }) });
+    const { status, body } = await gw().query(
+      PAYMENT_LINK,
+      { input: link({ distribution: [{ cbu: '0000071000000000999994', amount: '100' }] }) },
+      { accept: 'application/graphql-response+json' },
+    );
     expect(status).toBe(400);
     expect(body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     // graphql-js names the item "distribution[0]"; the path is spelled the way userErrors spell it.
@@ -209,7 +213,7 @@ describe('cash-in mutations', () => {
   });
 
   it('createPaymentLink: an expiry that is not a date-time → BAD_USER_INPUT, nothing sent', async () => {
-    const { status, body } = await gw().query(PAYMENT_LINK, { input: link({ expiresAt: 'tomorrow' }) });
+    const { status, body } = await gw().query(PAYMENT_LINK, { input: link({ expiresAt: 'tomorrow' }) }, { accept: 'application/graphql-response+json' });
     expect(status).toBe(400);
     expect(body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: ['input', 'expiresAt'] });
     expect(upstream(gw())).toEqual([]);
@@ -222,7 +226,7 @@ describe('cash-in mutations', () => {
     ] as const) {
       const input: Record<string, unknown> = { cbu: '0000071000000000999993', cuit: '20123456786', amount: '5', concept: 'VAR', description: 'x' };
       Object.assign(input, bad);
-      const { status, body } = await gw().query(TRANSFER_LINK, { input });
+      const { status, body } = await gw().query(TRANSFER_LINK, { input }, { accept: 'application/graphql-response+json' });
       expect(status).toBe(400);
       expect(body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     }

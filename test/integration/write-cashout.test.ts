@@ -196,7 +196,7 @@ describe('createCashout: input rules refuse before any provider call', () => {
   ];
 
   it.each(scalarCases)('%s in variables → BAD_USER_INPUT with extensions.field, nothing sent', async (_name, overrides, field) => {
-    const { status, body } = await gw().query(CREATE_CASHOUT, { input: valid(overrides) });
+    const { status, body } = await gw().query(CREATE_CASHOUT, { input: valid(overrides) }, { accept: 'application/graphql-response+json' });
     expect(status).toBe(400);
     expect(body.data).toBeUndefined();
     expect(body.errors).toHaveLength(1);
@@ -204,11 +204,12 @@ describe('createCashout: input rules refuse before any provider call', () => {
     expect(allUpstream(gw())).toEqual([]);
   });
 
-  it('a bad CBU in the query text (a literal) is BAD_USER_INPUT too, nothing sent', async () => {
+  it('a bad CBU in the query text (a literal) fails validation: GRAPHQL_VALIDATION_FAILED, nothing sent', async () => {
     const { body } = await gw().query(
       `mutation { createCashout(input: { referenceId: "lit-1", cbu: "123", cuit: "20123456786", amount: "1", concept: "VAR", description: "x" }) { userErrors { field } } }`,
     );
-    expect(body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    expect(body.errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(body.errors![0]!.message).toMatch(/cbu/i);
     expect(allUpstream(gw())).toEqual([]);
   });
 });

@@ -64,7 +64,7 @@ describe('createPayment', () => {
     ['webhookUrl', 'https://attacker.example/hook'],
     ['webhook_url', 'https://attacker.example/hook'],
   ])('a client cannot choose the webhook: an input field %s is refused by the schema, nothing sent', async (name, value) => {
-    const { status, body } = await gw().query(CREATE_PAYMENT, { input: { ...order(), [name]: value } });
+    const { status, body } = await gw().query(CREATE_PAYMENT, { input: { ...order(), [name]: value } }, { accept: 'application/graphql-response+json' });
     expect(status).toBe(400);
     expect(body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(upstream(gw())).toEqual([]);
@@ -104,7 +104,11 @@ describe('createPayment', () => {
   });
 
   it('a currency that is not a CurrencyCode → BAD_USER_INPUT, nothing sent', async () => {
-    const { status, body } = await gw().query(CREATE_PAYMENT, { input: order({ price: { amount: '1', currency: 'EUR' } }) });
+    const { status, body } = await gw().query(
+      CREATE_PAYMENT,
+      { input: order({ price: { amount: '1', currency: 'EUR' } }) },
+      { accept: 'application/graphql-response+json' },
+    );
     expect(status).toBe(400);
     expect(body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     expect(upstream(gw())).toEqual([]);
