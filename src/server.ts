@@ -20,7 +20,7 @@ import type { CancelSignal } from './cancellation.js';
 import { OperationPipeline, requestIdFrom, type Step } from './graphql/pipeline.js';
 import { persistedDocumentsHandler } from './graphql/persisted-http.js';
 import { apolloContext, executorGateway, pipelinePlugin } from './graphql/apollo-http.js';
-import type { ExecutorOptions } from './graphql/executor.js';
+import type { Executor, ExecutorOptions } from './graphql/executor.js';
 import { ClientsReloader, type ReloadOutcome } from './graphql/clients-reload.js';
 import { answerNonJsonBodiesAsGraphQL } from './graphql/bad-request.js';
 import type { Logger } from './logging.js';
@@ -69,6 +69,8 @@ export interface Gateway {
   providers: ProviderRegistry;
   events: EventBus;
   state: SharedState;
+  /** The executor every door's operations run on (its plans, by document hash). */
+  executor: Executor;
   /** Re-reads created objects until final (src/events/watcher.ts); started with the gateway, stopped by `close`. */
   watcher: Watcher;
   /**
@@ -254,6 +256,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     providers,
     events,
     state,
+    executor: pipeline.executor,
     watcher,
     reloadClients: () => reloader.reload(),
     close: async () => {
