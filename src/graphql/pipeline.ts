@@ -10,7 +10,7 @@
  *                client gone: `cancel`);
  * 3. document  — by id (`documentId`, or APQ's `extensions.persistedQuery`) from the app's manifests or
  *                its APQ registrations, or as text, as the app's `documents` policy allows
- *                (`resolve`, src/graphql/trusted-documents.ts); a text is parsed (token limit) and
+ *                (src/graphql/documents.ts); a text is parsed (token limit) and
  *                validated (graphql-js's rules, the abuse limits, and in production no
  *                introspection). A held document was parsed and validated once, when it was loaded or
  *                registered (`compile`). Apollo parses texts itself with `parseOptions` and
@@ -42,7 +42,7 @@ import {
   type OperationDefinitionNode,
   type ValidationRule,
 } from 'graphql';
-import { documentsOf, type ClientApp, type ClientRegistry, type TrustedDocument } from '../auth/clients.js';
+import { type ClientApp, type ClientRegistry, type TrustedDocument } from '../auth/clients.js';
 import { authenticate } from '../auth/requests.js';
 import { Cancellation, type CancelSignal } from '../cancellation.js';
 import type { GatewayContext } from '../context.js';
@@ -50,16 +50,16 @@ import { forRequest, type Logger } from '../logging.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Traced } from '../observability/tracing.js';
 import type { SharedState } from '../state/index.js';
-import { ApqRegistrations, retainedBytes } from './apq-registrations.js';
+import { DocumentPolicy, coded, withCode, type CompileProblem } from './documents.js';
 import { formatError, unexpectedErrors } from './errors.js';
 import { Executor, type ExecutorOptions } from './executor.js';
 import { LIMITS, validationRules, type ArgumentPricing } from './limits.js';
-import { tooLarge } from './steps/document-size.js';
 import { gatewaySteps, type Step } from './steps/index.js';
 import type { Operation, OperationRequest, Outcome } from './steps/step.js';
-import { hashOfId, sha256Hex } from './trusted-documents.js';
+import { sha256Hex } from './trusted-documents.js';
 
 export type { Door, Operation, OperationRequest, Outcome, Step } from './steps/step.js';
+export type { CompileProblem, DocumentRequest, Refusal, Resolved } from './documents.js';
 
 export interface OperationPipelineOptions {
   schema: GraphQLSchema;
@@ -83,28 +83,6 @@ export interface OperationPipelineOptions {
   executor?: ExecutorOptions;
 }
 
-/** A document refused before it could run: the errors to answer with. */
-export type Refusal = { ok: false; errors: readonly GraphQLError[] };
-
-/** What a request asks to run: a query text, a document id, APQ's extension (any may be absent). */
-export interface DocumentRequest {
-  query?: unknown;
-  documentId?: unknown;
-  extensions?: unknown;
-}
-
-/**
- * The document a request runs, as its app's policy allows: one the gateway holds (by id, or a text that
- * is one of the app's trusted documents), or a text to parse and validate.
- */
-export type Resolved = { ok: true; kind: 'document'; document: TrustedDocument } | { ok: true; kind: 'text' } | Refusal;
-
-/** Why a document cannot be held: a sentence, and the validation errors when it did not validate. */
-export interface CompileProblem {
-  problem: string;
-  errors?: readonly GraphQLError[];
-}
-
 /** An operation the pipeline opened, or its refusal (answered already through the done hooks). */
 export type Opened = { ok: true; operation: Operation } | { ok: false; errors: readonly GraphQLError[]; operation: Operation };
 
@@ -117,9 +95,6 @@ export interface Answer {
 
 /** A result with its errors formatted to the contract. */
 export type Formatted = Omit<ExecutionResult, 'errors'> & { errors?: GraphQLFormattedError[] };
-
-/** Untrusted documents remembered as logged: a client name and a hash each, so a few hundred kB at most. */
-const UNTRUSTED_LOGGED_SIZE = 1_000;
 
 /** Where an operation's context points back to it (a symbol: Apollo's copies of the context keep it). */
 const OPERATION = Symbol('pasarela.operation');
@@ -176,10 +151,8 @@ export class OperationPipeline {
   private readonly eventing: readonly Step[];
   /** The client apps: one reference, swapped whole by `replaceClients` (a reload). */
   private clients: ClientRegistry | undefined;
-  /** Documents registered by APQ (by apps whose policy allows any document), per app, by hash. */
-  private readonly registered: ApqRegistrations;
-  /** Untrusted documents already logged (client and hash): each is logged once, counted every time. */
-  private readonly untrustedLogged = new Set<string>();
+  /** Which document each operation runs: the apps' manifests, their APQ registrations, or a text. */
+  private readonly documents: DocumentPolicy;
 
   constructor(private readonly options: OperationPipelineOptions) {
     this.pricing = options.pricing ?? {};
@@ -187,7 +160,14 @@ export class OperationPipeline {
     this.allRules = [...specifiedRules, ...this.validationRules];
     this.format = formatError({ production: options.production });
     this.clients = options.clients;
-    this.registered = new ApqRegistrations(options.apqMaxBytes);
+    this.documents = new DocumentPolicy({
+      schema: options.schema,
+      logger: options.logger,
+      metrics: options.metrics,
+      apqMaxBytes: options.apqMaxBytes,
+      parseOptions: this.parseOptions,
+      rules: this.allRules,
+    });
     this.executor = new Executor(options.schema, options.executor);
     const own = gatewaySteps({
       schema: options.schema,
@@ -210,8 +190,7 @@ export class OperationPipeline {
    */
   replaceClients(next: ClientRegistry): void {
     this.clients = next;
-    const registering = new Set(next.apps.filter((app) => app.policy !== 'trusted-only').map((app) => app.name));
-    for (const app of this.registered.keepOnly(registering)) this.options.metrics.apqRegistrations(app, undefined);
+    this.documents.replaceClients(next);
   }
 
   /** The client apps in force (undefined: open access). */
@@ -263,8 +242,11 @@ export class OperationPipeline {
     operation.ctx = this.contextOf(operation, client);
     if (request.action) return this.authorized(operation);
 
-    const resolved = this.resolve(client, request, requestId);
+    const resolved = this.documents.resolve(client, request, requestId);
     if (!resolved.ok) return this.refuse(operation, resolved.errors);
+    // The door parses and validates the text itself (even one of the app's documents), then hands over
+    // its operation and variables (`authorize`).
+    if (request.parsesText) return { ok: true, operation };
     if (resolved.kind === 'document') {
       const { document } = resolved;
       operation.trusted = document;
@@ -273,9 +255,6 @@ export class OperationPipeline {
       operation.hash = document.hash;
       operation.textLength = document.text.length;
       operation.ctx.document = { id: document.id, name: document.name };
-    } else if (request.parsesText) {
-      // The door parses and validates the text, then hands over its operation (`authorize`).
-      return { ok: true, operation };
     } else {
       const problem = this.parseText(operation);
       if (problem) return this.refuse(operation, problem);
@@ -471,119 +450,11 @@ export class OperationPipeline {
   }
 
   /**
-   * The end of step 3: which document this request runs, by the app's `documents` policy.
-   * - `documentId` ("sha256:<hex>"): one of the app's manifest documents, or (unless `trusted-only`) one
-   *   the app registered by APQ; otherwise PERSISTED_QUERY_NOT_FOUND.
-   * - APQ (`extensions.persistedQuery.sha256Hash`) without a query: the same lookup. With the query
-   *   text: the text must hash to it; a known document runs, an unknown one is registered (parsed and
-   *   validated first, QUERY_TOO_COMPLEX when it would hold more than its share of the app's APQ budget)
-   *   unless the app is `trusted-only` (TRUSTED_DOCUMENT_REQUIRED).
-   * - A query text: `trusted-only` apps may send only the exact text of one of their documents
-   *   (TRUSTED_DOCUMENT_REQUIRED otherwise); `trusted-or-any` apps' other texts are counted as untrusted.
-   */
-  resolve(client: ClientApp, request: DocumentRequest, requestId: string): Resolved {
-    const { policy, trusted } = documentsOf(client);
-    const query = typeof request.query === 'string' && request.query !== '' ? request.query : undefined;
-    const persisted = persistedQueryOf(request.extensions);
-    if (request.documentId !== undefined && request.documentId !== null) {
-      if (query !== undefined || persisted) return refused(badRequest('Send either "documentId" or "query" and its extensions, not both'));
-      const hash = hashOfId(request.documentId);
-      if (!hash) return refused(badRequest('"documentId" must be "sha256:" followed by the 64 hex digits of the document\'s SHA-256'));
-      return this.known(client, hash, trusted, policy, requestId);
-    }
-    if (persisted) {
-      if (persisted.version !== 1) return refused(badRequest('Unsupported persisted query version: send version 1'));
-      const hash = hashOfId(persisted.sha256Hash);
-      if (!hash) return refused(badRequest('"extensions.persistedQuery.sha256Hash" must be 64 hex digits'));
-      if (query === undefined) return this.known(client, hash, trusted, policy, requestId);
-      if (sha256Hex(query) !== hash) return refused(badRequest('provided sha does not match query'));
-      const document = trusted.get(hash) ?? (policy === 'trusted-only' ? undefined : this.registered.get(client.name, hash));
-      if (document) return this.hit(client, document);
-      if (policy === 'trusted-only') return refused(this.untrustedRefusal(client, 'cannot register documents (APQ)', requestId, hash));
-      return this.register(client, query, hash, requestId);
-    }
-    if (policy === 'any' || query === undefined) return TEXT;
-    const hash = sha256Hex(query);
-    const document = trusted.get(hash);
-    if (document) return this.hit(client, document);
-    if (policy === 'trusted-only') return refused(this.untrustedRefusal(client, 'may only run the documents of its manifests', requestId, hash));
-    this.options.metrics.untrustedDocuments.inc({ client: client.name });
-    const seen = `${client.name}\u0000${hash}`;
-    if (!this.untrustedLogged.has(seen) && this.untrustedLogged.size < UNTRUSTED_LOGGED_SIZE) {
-      this.untrustedLogged.add(seen);
-      this.options.logger.warn(
-        { requestId, client: client.name, documentHash: hash },
-        "untrusted document: not in the app's manifests (logged once per document)",
-      );
-    }
-    return TEXT;
-  }
-
-  /**
-   * Step 2 done once for a document that will be run by id: parsed with the token limit, validated with
-   * every rule, exactly one operation. Manifests (at start and on reload) and APQ registrations use it.
+   * A document parsed and validated once, to be run by id: manifests (at start and on reload) and APQ
+   * registrations use it (src/graphql/documents.ts).
    */
   compile(text: string, hash: string, source: string): TrustedDocument | CompileProblem {
-    let document: DocumentNode;
-    try {
-      document = parse(text, this.parseOptions);
-    } catch (error) {
-      return { problem: `does not parse: ${(error as Error).message}` };
-    }
-    const invalid = validate(this.options.schema, document, this.allRules);
-    if (invalid.length > 0) return { problem: `is not valid: ${invalid.map((e) => e.message).join('; ')}`, errors: invalid };
-    const operation = getOperationAST(document);
-    if (!operation) return { problem: 'must hold exactly one operation' };
-    return { id: `sha256:${hash}`, hash, text, document, operation, name: operation.name?.value, source };
-  }
-
-  private known(client: ClientApp, hash: string, trusted: ReadonlyMap<string, TrustedDocument>, policy: string, requestId: string): Resolved {
-    const document = trusted.get(hash) ?? (policy === 'trusted-only' ? undefined : this.registered.get(client.name, hash));
-    if (document) return this.hit(client, document);
-    this.options.metrics.persistedUnknownId(client.name);
-    this.options.logger.info({ requestId, client: client.name, documentId: `sha256:${hash}` }, 'unknown persisted document');
-    return refused(
-      new GraphQLError('PersistedQueryNotFound', {
-        extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 200, headers: new Map([['cache-control', 'private, no-cache, must-revalidate']]) } },
-      }),
-    );
-  }
-
-  private hit(client: ClientApp, document: TrustedDocument): Resolved {
-    this.options.metrics.persistedDocument(client.name, document, 'hit');
-    return { ok: true, kind: 'document', document };
-  }
-
-  private register(client: ClientApp, query: string, hash: string, requestId: string): Resolved {
-    const compiled = this.compile(query, hash, 'apq');
-    if ('problem' in compiled) {
-      const { errors } = compiled;
-      if (errors) return { ok: false, errors: errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED')) };
-      const code = compiled.problem.startsWith('does not parse') ? 'GRAPHQL_PARSE_FAILED' : 'OPERATION_RESOLUTION_FAILURE';
-      return refused(coded(code, `The document ${compiled.problem}`));
-    }
-    const bytes = retainedBytes(query, compiled.document);
-    const usage = this.registered.set(client.name, compiled, bytes);
-    if (!usage) {
-      return refused(
-        tooLarge(
-          `The document would hold about ${bytes} bytes once registered; the limit is ${this.registered.maxDocumentBytes}. Send a smaller document, or send it as text.`,
-        ),
-      );
-    }
-    this.options.metrics.apqRegistrations(client.name, usage);
-    this.options.metrics.persistedDocument(client.name, compiled, 'registered');
-    this.options.logger.info({ requestId, client: client.name, documentId: compiled.id, documentName: compiled.name }, 'document registered (APQ)');
-    return { ok: true, kind: 'document', document: compiled };
-  }
-
-  private untrustedRefusal(client: ClientApp, what: string, requestId: string, hash: string): GraphQLError {
-    this.options.metrics.trustedRefused.inc({ client: client.name });
-    this.options.logger.info({ requestId, client: client.name, documentHash: hash }, "refused: not one of the app's trusted documents");
-    return new GraphQLError(
-      `The client app ${client.name} ${what}: send {"documentId": "sha256:<hash>"} of a document in its manifest (docs/graphql-clients.md, "Trusted documents")`,
-      { extensions: { code: 'TRUSTED_DOCUMENT_REQUIRED', http: { status: 403 } } },
-    );
+    return this.documents.compile(text, hash, source);
   }
 }
 
@@ -632,27 +503,6 @@ function plainJson(error: GraphQLError, production: boolean): GraphQLFormattedEr
   return { ...error.toJSON(), extensions: { ...extensions, code, ...(stack ? { stacktrace: stack } : {}) } };
 }
 
-function refused(error: GraphQLError): Refusal {
-  return { ok: false, errors: [error] };
-}
-
-const TEXT: Resolved = Object.freeze({ ok: true, kind: 'text' }) as Resolved;
-
-function badRequest(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
-}
-
-/** APQ's `extensions.persistedQuery`, when the request carries one. */
-function persistedQueryOf(extensions: unknown): { version?: unknown; sha256Hash?: unknown } | undefined {
-  if (!extensions || typeof extensions !== 'object') return undefined;
-  const persisted = (extensions as { persistedQuery?: unknown }).persistedQuery;
-  return persisted && typeof persisted === 'object' ? (persisted as { version?: unknown; sha256Hash?: unknown }) : undefined;
-}
-
-function coded(code: string, message: string, status?: number): GraphQLError {
-  return new GraphQLError(message, { extensions: status ? { code, http: { status } } : { code } });
-}
-
 /** The HTTP status an error asks for (`extensions.http.status`), 400 for other request errors. */
 export function statusOf(error: GraphQLError | undefined): number {
   const http = error?.extensions.http as { status?: number } | undefined;
@@ -667,14 +517,4 @@ export function headersOf(error: GraphQLError | undefined): ReadonlyMap<string, 
 
 function refusalAnswer(errors: readonly GraphQLError[], formatted: GraphQLFormattedError[]): Answer {
   return { status: statusOf(errors[0]), headers: headersOf(errors[0]), body: { errors: formatted } };
-}
-
-/**
- * The error as Apollo would present it: a rule's own coded error (QUERY_TOO_COMPLEX) stays the
- * original of a wrapper carrying the request-level code, as Apollo wraps it.
- */
-function withCode(error: GraphQLError, code: string): GraphQLError {
-  if (error.extensions.code === undefined)
-    return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { ...error.extensions, code } });
-  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, originalError: error, extensions: { code } });
 }
