@@ -30,7 +30,7 @@ import { GraphQLError, type ExecutionResult } from 'graphql';
 import { forRequest, type Logger } from './logging.js';
 import type { Operation, OperationPipeline } from './graphql/pipeline.js';
 import { executionArgs, type StreamedOptions } from './graphql/streamed.js';
-import { activeTracer, startOperation } from './observability/tracing.js';
+import { startOperation } from './observability/tracing.js';
 
 const EVENT_STREAM = 'text/event-stream';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -90,11 +90,10 @@ export function createSseServer(options: SseServerOptions): SseServer {
       req.context.running = opened.operation;
       return executionArgs(options.schema, opened.operation) as unknown as OperationArgs<Record<PropertyKey, unknown>>;
     },
-    onOperation: activeTracer()
-      ? async (_ctx, req, _args, result) => {
-          if (req.context.running) await pipeline.subscribed(req.context.running, result);
-        }
-      : undefined,
+    // A subscription set up is the end of its set-up for the pipeline's done hooks (its span ends).
+    onOperation: async (_ctx, req, _args, result) => {
+      if (req.context.running) await pipeline.subscribed(req.context.running, result);
+    },
     onNext: async (_ctx, req, result) => {
       // graphql-sse queues what it is given without limit: while the client is not reading, stop taking
       // events from the subscription, so they wait in the event bus's bounded queue (slow subscribers).

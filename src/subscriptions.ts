@@ -28,7 +28,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ClientApp } from './auth/clients.js';
 import { requestIdFrom, type Operation } from './graphql/pipeline.js';
 import { executionArgs, type StreamedOptions } from './graphql/streamed.js';
-import { activeTracer, startOperation, type TraceCarrier } from './observability/tracing.js';
+import { startOperation, type TraceCarrier } from './observability/tracing.js';
 
 /** Largest message a client may send (a document and its variables). */
 export const WS_MAX_PAYLOAD = 64 * 1024;
@@ -102,14 +102,12 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
         extra.running!.set(id, opened.operation);
         return executionArgs(options.schema, opened.operation);
       },
-      // With tracing on: a subscription's span ends once it is set up (its events have their own spans).
-      onOperation: activeTracer()
-        ? async (ctx, id, _payload, _args, pending) => {
-            const running = (ctx.extra as Extra).running?.get(id);
-            if (running) await pipeline.subscribed(running, pending);
-            return undefined;
-          }
-        : undefined,
+      // A subscription set up is the end of its set-up for the pipeline's done hooks (its span ends).
+      onOperation: async (ctx, id, _payload, _args, pending) => {
+        const running = (ctx.extra as Extra).running?.get(id);
+        if (running) await pipeline.subscribed(running, pending);
+        return undefined;
+      },
       onNext: (ctx, id, _payload, _args, result) => {
         const running = (ctx.extra as Extra).running?.get(id);
         return running ? pipeline.answer(running, result) : undefined;

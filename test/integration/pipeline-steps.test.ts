@@ -6,6 +6,8 @@
  * the door's usual answer when it is off. Its `done` hook sees every operation's end, refusals included.
  */
 import { createHash } from 'node:crypto';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { GraphQLError } from 'graphql';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -81,6 +83,30 @@ describe('a step added to the list acts at every door', () => {
     expect(answered.body.errors).toBeUndefined();
     expect(answered.body.data.account.balance.currency).toBe('ARS');
     expect(probe.ended).toMatchObject([{ door, outcome: { failed: false, refused: false, type: 'query' } }]);
+  });
+
+  it('for a subscription over WebSocket: refused while on; while off its set-up is reported to the done hooks', async () => {
+    probe.blocking = true;
+    const refused = await ws!.send(gw(), 'subscription { paymentEvents { id } }');
+    expect(refused.body.errors?.[0]).toMatchObject({ message: REFUSAL, extensions: { code: 'FORBIDDEN' } });
+
+    probe.blocking = false;
+    probe.ended.length = 0;
+    const client = createClient({ url: gw().wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const errors: unknown[] = [];
+    const dispose = client.subscribe(
+      { query: 'subscription Watch { paymentEvents { id } }' },
+      { next: () => undefined, error: (e) => errors.push(e), complete: () => undefined },
+    );
+    try {
+      await expect
+        .poll(() => probe.ended)
+        .toMatchObject([{ door: 'websocket', outcome: { subscribed: true, failed: false, name: 'Watch', type: 'subscription' } }]);
+      expect(errors).toEqual([]);
+    } finally {
+      dispose();
+      await client.dispose();
+    }
   });
 
   it('for a document by id: refuses while on; while off the door answers as usual (an unknown hash)', async () => {
