@@ -7,7 +7,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
-import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -18,25 +18,24 @@ import {
 import type { Config } from './config.js';
 import { RequestContext, type GatewayContext, type GatewayServices } from './context.js';
 import type { CancelSignal } from './cancellation.js';
-import { OperationPipeline, requestIdFrom, tagged, withRequestId } from './graphql/pipeline.js';
-import { chooseContentType, persistedDocumentsHandler } from './graphql/persisted-http.js';
-import { SUBSCRIPTION_TRANSPORTS } from './graphql/streamed.js';
+import { OperationPipeline, requestIdFrom, type Step } from './graphql/pipeline.js';
+import { persistedDocumentsHandler } from './graphql/persisted-http.js';
+import { apolloContext, executorGateway, pipelinePlugin } from './graphql/apollo-http.js';
+import type { Executor, ExecutorOptions } from './graphql/executor.js';
 import { ClientsReloader, type ReloadOutcome } from './graphql/clients-reload.js';
-import { answerRefusalsAsGraphQL, legacyStatus } from './graphql/http-errors.js';
-import { jitGateway } from './graphql/jit.js';
-import { forRequest, type Logger } from './logging.js';
+import { answerRefusalsAsGraphQL } from './graphql/http-errors.js';
+import type { Logger } from './logging.js';
 import { ProviderRegistry } from './providers/registry.js';
 import { buildGatewaySchema } from './schema.js';
 import { activityPricing } from './modules/activity/activity.resolver.js';
 import { unknownCashoutWatch } from './modules/cashouts/cashout.watch.js';
 import { memoryState, type SharedState } from './state/index.js';
 import type { ClientApp, ClientRegistry } from './auth/clients.js';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { EventBus } from './events/bus.js';
 import { createSubscriptionServer } from './subscriptions.js';
 import { createSseServer } from './sse.js';
 import { Metrics, type Door } from './observability/metrics.js';
-import { activeTracer, endFailed, startOperation, startSpan, type Span, type Traced } from './observability/tracing.js';
+import { activeTracer, type Traced } from './observability/tracing.js';
 import { registerWebhooks } from './webhooks/routes.js';
 import { WebhookDeliveries } from './webhooks/deliveries.js';
 import { pollBudget, Watcher } from './events/watcher.js';
@@ -59,12 +58,10 @@ export interface GatewayOptions {
   /** Reload when CLIENTS_FILE or a manifest changes on disk (fs.watch on their folders). */
   watchClients?: boolean;
   metrics?: Metrics;
-}
-
-/** The query text of a GraphQL request (POST body or GET query string), for the size limit. */
-function queryText(request: FastifyRequest): unknown {
-  const source = request.method === 'GET' ? request.query : request.body;
-  return source && typeof source === 'object' && 'query' in source ? source.query : undefined;
+  /** The pipeline's steps, from the gateway's own (src/graphql/steps/index.ts): tests add one here. */
+  steps?: (steps: readonly Step[]) => readonly Step[];
+  /** The executor's plan cache and engines (src/graphql/executor.ts). */
+  executor?: ExecutorOptions;
 }
 
 export interface Gateway {
@@ -73,6 +70,8 @@ export interface Gateway {
   providers: ProviderRegistry;
   events: EventBus;
   state: SharedState;
+  /** The executor every door's operations run on (its plans, by document hash). */
+  executor: Executor;
   /** Re-reads created objects until final (src/events/watcher.ts); started with the gateway, stopped by `close`. */
   watcher: Watcher;
   /**
@@ -86,95 +85,6 @@ export interface Gateway {
 
 /** The largest HTTP request body (1 MiB). */
 const BODY_LIMIT = 1024 * 1024;
-
-/** What a response without errors appends: shared, so a clean response allocates nothing for them. */
-const NO_ERRORS: readonly GraphQLFormattedError[] = Object.freeze([]);
-
-/**
- * The operation pipeline's steps that run inside Apollo, in one plugin whose listeners are shared by
- * all requests (each plugin and each listener object costs every request): the scope check before
- * anything runs, logging of unexpected errors, the partial errors resolvers collected (a failing
- * provider inside `accounts`), the request id on every error, and the operation's metrics.
- */
-function gatewayPlugin(pipeline: OperationPipeline, traced: boolean): ApolloServerPlugin<GatewayContext> {
-  const listeners: GraphQLRequestListener<GatewayContext> = {
-    async didResolveOperation({ operation, document, request, contextValue }) {
-      // A plain JSON answer cannot carry a stream of events: say which transports can.
-      if (operation?.operation === 'subscription')
-        throw new GraphQLError(SUBSCRIPTION_TRANSPORTS, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
-      const refusal = operation && pipeline.authorize(contextValue.client, document, operation, request.variables);
-      if (refusal) throw refusal;
-    },
-    async didEncounterErrors({ errors, contextValue }) {
-      pipeline.logUnexpected(errors, contextValue);
-    },
-    async willSendResponse({ request, response, contextValue, operation, operationName }) {
-      if (response.body.kind !== 'single') return;
-      const result = response.body.singleResult;
-      const { requestId, partialErrors, trace } = contextValue;
-      // Apollo formatted its own errors; the partial ones are formatted (with the ids) by the pipeline.
-      const own = result.errors?.map((error) => withRequestId(error, requestId, trace?.traceId)) ?? NO_ERRORS;
-      const partial = partialErrors.length > 0 ? pipeline.formatErrors(partialErrors, requestId, contextValue) : NO_ERRORS;
-      const failed = own.length + partial.length > 0;
-      if (failed) {
-        result.errors = [...own, ...partial];
-        // A legacy application/json client reads a parse, validation or coercion failure from a 200.
-        if (response.http.status === 400)
-          response.http.status = legacyStatus(400, chooseContentType(request.http?.headers.get('accept')), result.errors, result.data !== undefined);
-      }
-      pipeline.done(contextValue, operationName, operation?.operation, failed, failed ? result.errors : undefined);
-    },
-  };
-  if (!traced) return { requestDidStart: async () => listeners };
-  // With tracing on, a recorded (sampled) operation also gets spans for its phases and root fields;
-  // the others keep the shared listeners (Apollo calls every hook a listener has, at a cost).
-  const tracing = tracingListeners(listeners);
-  return { requestDidStart: async ({ contextValue }) => (contextValue.trace?.span?.isRecording() ? tracing : listeners) };
-}
-
-/**
- * The phase spans of a recorded operation, children of its span: `graphql.parse`, `graphql.validate`,
- * `graphql.execute`, and `graphql.resolve <Type>.<field>` for each root field (deeper fields are not
- * traced: one span per list row would cost more than it tells).
- */
-function tracingListeners(base: GraphQLRequestListener<GatewayContext>): GraphQLRequestListener<GatewayContext> {
-  const phase = (name: string, trace: Traced | undefined) => {
-    const span = startSpan(name, trace?.context);
-    return async (error?: unknown) => endPhase(span, Array.isArray(error) ? error[0] : error);
-  };
-  return {
-    ...base,
-    async parsingDidStart({ contextValue }) {
-      return phase('graphql.parse', contextValue.trace);
-    },
-    async validationDidStart({ contextValue }) {
-      return phase('graphql.validate', contextValue.trace);
-    },
-    async executionDidStart({ contextValue }) {
-      const span = startSpan('graphql.execute', contextValue.trace?.context);
-      return {
-        willResolveField({ info, contextValue: ctx }) {
-          if (info.path.prev !== undefined) return undefined;
-          const field = startSpan(`graphql.resolve ${info.parentType.name}.${info.fieldName}`, ctx.trace?.context, {
-            'graphql.field.name': info.fieldName,
-            'graphql.field.path': String(info.path.key),
-            'graphql.field.type': String(info.returnType),
-          });
-          return (error) => endPhase(field, error);
-        },
-        async executionDidEnd(error) {
-          endPhase(span, error);
-        },
-      };
-    },
-  };
-}
-
-function endPhase(span: Span | undefined, error: unknown): void {
-  if (!span) return;
-  if (error) endFailed(span, error, error instanceof GraphQLError ? String(error.extensions.code ?? 'GRAPHQL_ERROR') : undefined);
-  else span.end();
-}
 
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger } = options;
@@ -244,6 +154,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     requestDeadlineMs: config.requestDeadlineMs,
     pricing: activityPricing(providers),
     apqMaxBytes: config.apqMaxBytes,
+    context: contextFor,
+    steps: options.steps,
+    executor: options.executor,
   });
   // Webhooks to client apps: their endpoints come with every CLIENTS_FILE put in force.
   const deliveries = new WebhookDeliveries({
@@ -266,8 +179,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // The manifests are read and compiled now: a gateway never starts with a manifest it cannot serve.
   if (options.clients) reloader.apply(await reloader.build(options.clients));
   const apollo = new ApolloServer<GatewayContext>({
-    // The schema, with queries executed by graphql-jit (src/graphql/jit.ts).
-    gateway: jitGateway(schema),
+    // The schema, with operations run by the pipeline's executor (src/graphql/executor.ts).
+    gateway: executorGateway(pipeline),
     // Documents by id (documentId, APQ) are resolved before Apollo sees them (persisted-http.ts), with
     // each client app's policy; Apollo's own APQ, one cache anyone may register in, stays off.
     persistedQueries: false,
@@ -290,42 +203,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
-      gatewayPlugin(pipeline, activeTracer() !== undefined),
+      pipelinePlugin(pipeline, activeTracer() !== undefined),
     ],
   });
   await apollo.start();
 
-  const apolloHandler = fastifyApolloHandler(apollo, {
-    context: async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {
-      // Apollo builds the context before it parses the query: the pipeline's admission runs here, in
-      // the operation's span (its parent the client's traceparent, when it sent one).
-      const trace = startOperation(request.headers, request.id, 'http');
-      let client: ClientApp;
-      try {
-        client = await pipeline.admitRequest(request.headers.authorization, queryText(request), request.id, trace?.traceId);
-      } catch (error) {
-        if (!(error instanceof GraphQLError))
-          forRequest(logger, request.id, trace?.traceId).error({ err: error }, 'unexpected error while admitting a request');
-        trace?.span?.setAttribute('pasarela.outcome', 'refused');
-        if (trace?.span) endFailed(trace.span, error, error instanceof GraphQLError ? String(error.extensions.code) : undefined);
-        throw error;
-      }
-      // A query text: whether this app may send it (trusted-only apps: only their documents' texts).
-      const resolved = pipeline.resolve(client, { query: queryText(request) }, request.id);
-      if (!resolved.ok) throw tagged(resolved.errors[0]!, request.id);
-      // Upstream calls stop when the client leaves or the request's deadline passes.
-      return contextFor(client, request.id, requestSignal(reply, pipeline), trace);
-    },
-  });
+  const apolloHandler = fastifyApolloHandler(apollo, { context: apolloContext(pipeline) });
   const persisted = persistedDocumentsHandler({
-    schema,
     pipeline,
-    logger,
     apollo: apolloHandler as (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
-    // A request by document id is an operation like any other: its span (started before admission), the client's traceparent continued.
-    context: (client, request, reply, trace) => contextFor(client, request.id, requestSignal(reply, pipeline), trace),
   });
-  const sse = createSseServer({ schema, pipeline, context: (client, id, signal, trace) => contextFor(client, id, signal, trace, 'sse'), logger });
+  const sse = createSseServer({ schema, pipeline, logger });
   app.route({
     method: ['GET', 'POST', 'OPTIONS'],
     url: '/graphql',
@@ -350,12 +238,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // The activity feed as CSV, streamed: same key, rate limit and `read` scope as GraphQL.
   registerActivityExport(app, { pipeline, providers, logger, metrics, maxProviderCalls: config.maxProviderCallsPerOperation });
 
-  const subscriptions = createSubscriptionServer({
-    schema,
-    pipeline,
-    metrics,
-    context: (client, id, signal, trace) => contextFor(client, id, signal, trace, 'websocket'),
-  });
+  const subscriptions = createSubscriptionServer({ schema, pipeline, metrics });
   app.server.on('upgrade', (request, socket, head) => {
     if (new URL(request.url ?? '/', 'http://gateway').pathname === '/graphql') subscriptions.handleUpgrade(request, socket, head);
     else socket.destroy();
@@ -383,6 +266,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     providers,
     events,
     state,
+    executor: pipeline.executor,
     watcher,
     reloadClients: () => reloader.reload(),
     close: async () => {
@@ -397,17 +281,4 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       if (!options.state) await state.close();
     },
   };
-}
-
-/**
- * The request's upstream calls stop when its client disconnects before the response is complete, or
- * when its deadline passes (the pipeline's deadline: one light Cancellation and one timer per request).
- */
-function requestSignal(reply: FastifyReply, pipeline: OperationPipeline): CancelSignal {
-  const deadline = pipeline.deadline();
-  reply.raw.once('close', () => {
-    if (reply.raw.writableFinished) deadline.done();
-    else deadline.cancel();
-  });
-  return deadline.signal;
 }

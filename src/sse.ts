@@ -5,10 +5,10 @@
  * per result (every event of a subscription; the one result of a query or mutation), then
  * `event: complete`. Subscriptions over plain HTTP, for clients that cannot open a WebSocket.
  *
- * Every operation goes through the same pipeline steps as graphql-ws (src/graphql/streamed.ts), with
- * HTTP's admission: the request's own Authorization header, size and the client's rate limit
- * (`admitRequest`), then the app's document policy (trusted documents by id, APQ, text), parse and
- * validate, scopes and price with the variables, a deadline for queries and mutations.
+ * A door of the operation pipeline (src/graphql/pipeline.ts), as graphql-ws is (src/graphql/streamed.ts),
+ * with the request's own Authorization header: every step (src/graphql/steps/index.ts), the app's
+ * document policy (trusted documents by id, APQ, text), parse and validate, a deadline for queries
+ * and mutations, the one executor.
  *
  * A refusal before anything runs is answered as over plain HTTP, in JSON with the error's status:
  * 401 without a valid key, 403 without the scopes, 429 over the rate limit (Retry-After), 400 for a
@@ -28,8 +28,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHandler, type OperationArgs, type Response as SseResponse } from 'graphql-sse';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { forRequest, type Logger } from './logging.js';
-import type { OperationPipeline } from './graphql/pipeline.js';
-import { deliver, openOperation, subscriptionEnded, subscriptionSetUp, type OperationParams, type Running, type StreamedOptions } from './graphql/streamed.js';
+import type { Operation, OperationPipeline } from './graphql/pipeline.js';
+import { executionArgs, type StreamedOptions } from './graphql/streamed.js';
 import { startOperation } from './observability/tracing.js';
 
 const EVENT_STREAM = 'text/event-stream';
@@ -51,7 +51,7 @@ export interface SseServer {
 /** What graphql-sse carries for one request: its reply, and the operation once it runs. */
 interface SseRequestContext {
   reply: FastifyReply;
-  running?: Running;
+  running?: Operation;
 }
 
 type Params = Record<string, unknown>;
@@ -67,22 +67,32 @@ export function createSseServer(options: SseServerOptions): SseServer {
     authenticate: () => null,
     // onSubscribe always hands back the pipeline's own parsed and validated document.
     validate: () => [],
+    // Every operation runs on the pipeline's one executor.
+    execute: (args) => pipeline.executeArgs(args as never),
+    subscribe: (args) => pipeline.executeArgs(args as never),
     onSubscribe: async (req, params): Promise<SseResponse | OperationArgs<Record<PropertyKey, unknown>>> => {
       const request = req.raw;
       const requestId = request.id;
-      // The operation's span from the start (its parent the client's traceparent), so a refusal is traced too.
-      const trace = startOperation(request.headers, requestId, 'sse');
       const body = request.body as Params;
-      const admit = () => pipeline.admitRequest(request.headers.authorization, params.query, requestId, trace?.traceId);
-      const operation: OperationParams = { ...params, documentId: body.documentId };
-      const opened = await openOperation(options, admit, operation, requestId, trace);
+      const opened = await pipeline.open({
+        door: 'sse',
+        requestId,
+        // The operation's span from the start (its parent the client's traceparent), so a refusal is traced too.
+        trace: startOperation(request.headers, requestId, 'sse'),
+        authorization: request.headers.authorization,
+        query: params.query,
+        documentId: body.documentId,
+        extensions: params.extensions,
+        operationName: params.operationName,
+        variables: params.variables,
+      });
       if (!opened.ok) return refusal(pipeline, opened.errors, requestId);
-      req.context.running = opened.running;
-      return opened.args as unknown as OperationArgs<Record<PropertyKey, unknown>>;
+      req.context.running = opened.operation;
+      return executionArgs(options.schema, opened.operation) as unknown as OperationArgs<Record<PropertyKey, unknown>>;
     },
-    // A subscription is counted (and its span ended) once it is set up.
+    // A subscription set up is the end of its set-up for the pipeline's done hooks (its span ends).
     onOperation: async (_ctx, req, _args, result) => {
-      if (req.context.running?.type === 'subscription') await subscriptionSetUp(pipeline, req.context.running, result);
+      if (req.context.running) await pipeline.subscribed(req.context.running, result);
     },
     onNext: async (_ctx, req, result) => {
       // graphql-sse queues what it is given without limit: while the client is not reading, stop taking
@@ -90,11 +100,12 @@ export function createSseServer(options: SseServerOptions): SseServer {
       if (req.context.reply.raw.writableNeedDrain) await drained(req.context.reply);
       const running = req.context.running;
       // Errors formatted to the contract (GraphQLFormattedError), as graphql-sse sends them: JSON.
-      return running ? (deliver(pipeline, running, result as ExecutionResult) as ExecutionResult | undefined) : undefined;
+      return running ? (pipeline.answer(running, result as ExecutionResult) as ExecutionResult) : undefined;
     },
     onComplete: (_ctx, req) => {
-      req.context.running?.done();
-      if (req.context.running) subscriptionEnded(req.context.running);
+      // The stream ended: nothing of the operation is left to cancel (a query's answer ended it already).
+      if (req.context.running) pipeline.closed(req.context.running);
+      req.context.running = undefined;
     },
   });
 
@@ -117,7 +128,7 @@ export function createSseServer(options: SseServerOptions): SseServer {
         });
       } catch (error) {
         forRequest(options.logger, request.id).error({ err: error }, 'unexpected error while opening an SSE stream');
-        context.running?.cancel();
+        if (context.running) pipeline.cancel(context.running);
         response = refusal(
           pipeline,
           [new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR', http: { status: 500 } } })],
@@ -148,7 +159,10 @@ export function createSseServer(options: SseServerOptions): SseServer {
   const stream = async (body: AsyncGenerator<string, void, undefined>, reply: FastifyReply, context: SseRequestContext, requestId: string) => {
     const gone = () => {
       if (reply.raw.writableFinished) return;
-      context.running?.cancel();
+      if (context.running) {
+        pipeline.cancel(context.running);
+        pipeline.closed(context.running);
+      }
       void body.return(undefined);
     };
     reply.raw.once('close', gone);
@@ -161,9 +175,9 @@ export function createSseServer(options: SseServerOptions): SseServer {
     } catch (error) {
       // The source stream failed after the headers went out: nothing to answer with but the end.
       forRequest(options.logger, requestId).error({ err: error }, 'unexpected error while streaming an SSE response');
-      context.running?.cancel();
+      if (context.running) pipeline.cancel(context.running);
     } finally {
-      if (context.running) subscriptionEnded(context.running);
+      if (context.running) pipeline.closed(context.running);
       reply.raw.off('close', gone);
       // Not awaited: a response whose client has gone never reports the end.
       reply.raw.end();

@@ -1,10 +1,9 @@
 /**
  * GraphQL over WebSocket (graphql-ws, `graphql-transport-ws`) on the gateway's own HTTP server at
- * /graphql, for subscriptions and for queries and mutations alike. Every operation goes through the
- * same pipeline as HTTP (src/graphql/pipeline.ts, its steps called as SSE calls them:
- * src/graphql/streamed.ts): size and rate limit per operation, the parser's token limit, every
- * validation rule, production's refusals, scopes, a request deadline, contract-shaped errors with the
- * request id, metrics.
+ * /graphql, for subscriptions and for queries and mutations alike: a door of the operation pipeline
+ * (src/graphql/pipeline.ts), which every operation goes through whole — every step of
+ * src/graphql/steps/index.ts, the parser's token limit, every validation rule, a request deadline,
+ * the one executor, contract-shaped errors with the request id.
  *
  * A connection presents the same API key as HTTP — `connectionParams.authorization` ("Bearer <key>") or
  * the upgrade request's Authorization header; connections without a valid key are closed with 4403.
@@ -27,16 +26,17 @@ import type { ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ClientApp } from './auth/clients.js';
-import { requestIdFrom } from './graphql/pipeline.js';
-import { deliver, openOperation, subscriptionEnded, subscriptionSetUp, type Running, type StreamedOptions } from './graphql/streamed.js';
+import { requestIdFrom, type Operation } from './graphql/pipeline.js';
+import { executionArgs, type StreamedOptions } from './graphql/streamed.js';
 import type { Metrics } from './observability/metrics.js';
 import { startOperation, type TraceCarrier } from './observability/tracing.js';
 
 /** Largest message a client may send (a document and its variables). */
 export const WS_MAX_PAYLOAD = 64 * 1024;
 
-/** The schema, the pipeline and the context of one operation (shared with SSE: src/graphql/streamed.ts); the metrics, for the open connections. */
+/** The schema and the pipeline (shared with SSE: src/graphql/streamed.ts). */
 export interface SubscriptionServerOptions extends StreamedOptions {
+  /** For the open connections' gauge. */
   metrics: Metrics;
 }
 
@@ -51,25 +51,26 @@ type Extra = {
   socket: WebSocket;
   client?: ClientApp;
   /** The connection's operations by graphql-ws id, to cancel when the socket closes. */
-  running?: Map<string, Running>;
+  running?: Map<string, Operation>;
 } & Record<PropertyKey, unknown>;
 
 export function createSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
   const { pipeline } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
 
-  const finish = (extra: Extra, id: string): Running | undefined => {
+  const finish = (extra: Extra, id: string): Operation | undefined => {
     const running = extra.running?.get(id);
-    if (!running) return undefined;
-    extra.running!.delete(id);
-    running.done();
-    subscriptionEnded(running);
+    extra.running?.delete(id);
+    if (running) pipeline.closed(running);
     return running;
   };
 
   const disposable = useServer<Record<string, unknown> | undefined, Extra>(
     {
       schema: options.schema,
+      // Every operation runs on the pipeline's one executor.
+      execute: pipeline.executeArgs,
+      subscribe: pipeline.executeArgs,
       isProd: true, // never put an internal error's message in a close reason
       onConnect: (ctx) => {
         const extra = ctx.extra as Extra;
@@ -85,8 +86,8 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
         extra.socket.once('close', () => {
           options.metrics.websocketConnections.dec();
           for (const running of extra.running!.values()) {
-            running.cancel();
-            subscriptionEnded(running);
+            pipeline.cancel(running);
+            pipeline.closed(running);
           }
           extra.running!.clear();
         });
@@ -96,31 +97,35 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
         const extra = ctx.extra as Extra;
         const client = extra.client!;
         const requestId = requestIdFrom(payload.extensions?.requestId);
-        const trace = startOperation(traceCarrier(payload.extensions, extra.request), requestId, 'websocket');
-        const admit = async () => {
-          await pipeline.admit(client, payload.query, requestId, trace?.traceId);
-          return client;
-        };
-        const documentId = (payload as { documentId?: unknown }).documentId;
-        const opened = await openOperation(options, admit, { ...payload, documentId }, requestId, trace);
+        const opened = await pipeline.open({
+          door: 'websocket',
+          requestId,
+          trace: startOperation(traceCarrier(payload.extensions, extra.request), requestId, 'websocket'),
+          client,
+          query: payload.query,
+          documentId: (payload as { documentId?: unknown }).documentId,
+          extensions: payload.extensions,
+          operationName: payload.operationName,
+          variables: payload.variables,
+        });
         if (!opened.ok) return opened.errors;
-        extra.running!.set(id, opened.running);
-        return opened.args;
+        extra.running!.set(id, opened.operation);
+        return executionArgs(options.schema, opened.operation);
       },
-      // A subscription is counted (and its span ended) once it is set up.
+      // A subscription set up is the end of its set-up for the pipeline's done hooks (its span ends).
       onOperation: async (ctx, id, _payload, _args, pending) => {
         const running = (ctx.extra as Extra).running?.get(id);
-        if (running?.type === 'subscription') await subscriptionSetUp(pipeline, running, pending);
+        if (running) await pipeline.subscribed(running, pending);
         return undefined;
       },
       onNext: (ctx, id, _payload, _args, result) => {
         const running = (ctx.extra as Extra).running?.get(id);
-        return running ? deliver(pipeline, running, result) : undefined;
+        return running ? pipeline.answer(running, result) : undefined;
       },
       onError: (ctx, id, _payload, errors) => {
         const running = finish(ctx.extra as Extra, id);
-        const requestId = running?.ctx.requestId ?? requestIdOf(errors) ?? randomUUID();
-        if (running?.ctx.trace?.span?.isRecording()) pipeline.traceDone(running.ctx, running.name, running.type, true, errors);
+        const requestId = running?.request.requestId ?? requestIdOf(errors) ?? randomUUID();
+        if (running) pipeline.end(running, { failed: true, errors });
         return pipeline.formatErrors(errors, requestId, running?.ctx);
       },
       onComplete: (ctx, id) => {

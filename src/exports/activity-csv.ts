@@ -6,6 +6,8 @@
  *   range priced over the operation budget 400 QUERY_TOO_COMPLEX, each answered like a GraphQL request
  *   error, `{"errors": [{"message", "extensions": {"code", "requestId", "field"?}}]}`, and nothing is
  *   asked upstream.
+ * - Counted (metrics) by outcome with its rows and duration, and as the operation EXPORT_OPERATION of
+ *   door `export` by the pipeline.
  * - Provider calls: MAX_PROVIDER_CALLS_PER_OPERATION, plus one per row written. Reaching it before the
  *   first byte is a 400 QUERY_TOO_COMPLEX; after it, the response is cut off like a provider failure.
  * - Constant memory: rows are written as the feed reads them, one provider step at a time, and the
@@ -19,16 +21,16 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError, type GraphQLScalarType } from 'graphql';
-import { Cancellation } from '../cancellation.js';
 import { maskAccountNumber } from '../domain/identifiers.js';
 import { localDate } from '../domain/time-zone.js';
-import type { OperationPipeline } from '../graphql/pipeline.js';
 import type { GraphQLErrorCode } from '../graphql/errors.js';
 import { sendRefusal } from '../graphql/http-errors.js';
+import type { OperationPipeline } from '../graphql/pipeline.js';
 import { DecimalScalar, LocalDateScalar } from '../graphql/scalars/index.js';
 import { forRequest, type Logger } from '../logging.js';
-import type { Metrics } from '../observability/metrics.js';
-import { endFailed, startIncoming } from '../observability/tracing.js';
+import { EXPORT_OPERATION, type Metrics } from '../observability/metrics.js';
+import { startIncoming } from '../observability/tracing.js';
+import { onClientGone } from '../graphql/persisted-http.js';
 import { activityQuery } from '../modules/activity/activity.resolver.js';
 import type { ActivityFilter } from '../modules/activity/activity.type.js';
 import { CurrencyCode, TransactionDirectionEnum, TransactionKindEnum, TransactionStatusEnum } from '../modules/common/enums.js';
@@ -175,7 +177,7 @@ function readParameters(query: Record<string, unknown>): { from: string; to: str
 }
 
 /** A refusal in the contract's GraphQL-over-HTTP shape, with the request id (src/graphql/http-errors.ts). */
-function refuse(reply: FastifyReply, status: number, code: string, message: string, extra: Record<string, unknown> = {}): FastifyReply {
+function refuseWith(reply: FastifyReply, status: number, code: string, message: string, extra: Record<string, unknown> = {}): FastifyReply {
   return sendRefusal(reply, status, code as GraphQLErrorCode, message, extra);
 }
 
@@ -185,14 +187,14 @@ function refuseGraphQL(reply: FastifyReply, error: GraphQLError): FastifyReply {
   for (const [name, value] of http?.headers ?? []) void reply.header(name, value);
   const code = String(error.extensions.code ?? 'BAD_USER_INPUT');
   const extra = error.extensions.field !== undefined ? { field: error.extensions.field } : {};
-  return refuse(reply, http?.status ?? 400, code, error.message, extra);
+  return refuseWith(reply, http?.status ?? 400, code, error.message, extra);
 }
 
 export interface ActivityExportOptions {
   pipeline: OperationPipeline;
   providers: ProviderRegistry;
   logger: Logger;
-  /** Each export counted by outcome, with its rows and duration (and as an operation of door `export`). */
+  /** Each export counted by outcome, with its rows and duration. */
   metrics: Metrics;
   /** MAX_PROVIDER_CALLS_PER_OPERATION: the calls an export may make before its rows earn more. */
   maxProviderCalls: number;
@@ -200,37 +202,48 @@ export interface ActivityExportOptions {
 
 export function registerActivityExport(app: FastifyInstance, options: ActivityExportOptions): void {
   app.get(ACTIVITY_CSV_PATH, async (request: FastifyRequest, reply: FastifyReply) => {
-    // The export's span, its parent the client's traceparent; the provider calls are its children, and
-    // with tracing off the client's trace still goes on to them. It ends when the response does.
+    // 1. Who: the operation pipeline, as for any operation — admission (key, rate limit), the `read`
+    // scope, the context (cancelled when the client leaves), and at the end tracing and metrics. The
+    // export's span has its parent the client's traceparent; the provider calls are its children.
     const trace = startIncoming(`GET ${ACTIVITY_CSV_PATH}`, request.headers, { 'pasarela.request_id': request.id, 'http.route': ACTIVITY_CSV_PATH });
-    let failure: { provider: string; error: unknown } | undefined;
     const startedAt = performance.now();
-    let clientName: string | undefined = undefined;
     let rows = 0;
+    let failure: { provider: string; error: unknown } | undefined;
     reply.raw.once('close', () => {
       const outcome = failure ? 'failed' : !reply.raw.writableFinished ? 'cancelled' : reply.statusCode >= 400 ? 'refused' : 'complete';
-      options.metrics.exportDone('activity', outcome, rows, (performance.now() - startedAt) / 1000, clientName);
-      const span = trace?.span;
-      if (!span) return;
-      span.setAttribute('http.response.status_code', reply.statusCode);
-      if (failure) endFailed(span, failure.error, failure.error instanceof ProviderError ? failure.error.reason : undefined);
-      else if (!reply.raw.writableFinished) endFailed(span, 'the client left before the end of the file', 'CANCELLED');
-      else if (reply.statusCode >= 400) {
-        span.setAttribute('pasarela.outcome', 'refused');
-        endFailed(span, `answered HTTP ${reply.statusCode}`);
-      } else span.end();
+      options.metrics.exportDone('activity', outcome, rows, (performance.now() - startedAt) / 1000);
     });
+    const opened = await options.pipeline.open({
+      door: 'export',
+      requestId: request.id,
+      trace,
+      authorization: request.headers.authorization,
+      action: { name: EXPORT_OPERATION, type: 'query', scopes: ['read'], unbounded: true },
+      gone: (cancel) => onClientGone(reply, cancel),
+    });
+    if (!opened.ok) return refuseGraphQL(reply, opened.errors[0]!);
+    const { operation } = opened;
+    const ctx = operation.ctx!;
+    /** The code the export was refused with, once it was. */
+    let refusedWith: string | undefined;
+    reply.raw.once('close', () => {
+      trace?.span?.setAttribute('http.response.status_code', reply.statusCode);
+      const code = failure
+        ? failure.error instanceof ProviderError
+          ? failure.error.code
+          : 'PROVIDER_UNAVAILABLE'
+        : !reply.raw.writableFinished
+          ? 'CANCELLED'
+          : reply.statusCode >= 400
+            ? (refusedWith ?? 'BAD_REQUEST')
+            : undefined;
+      options.pipeline.end(operation, { failed: code !== undefined, errors: code ? [{ extensions: { code } }] : undefined });
+    });
+    const refuse = (status: number, code: string, message: string, extra: Record<string, unknown> = {}) => {
+      refusedWith = code;
+      return refuseWith(reply, status, code, message, extra);
+    };
     const log = forRequest(options.logger, request.id, trace?.traceId);
-    // 1. Who: the same admission as GraphQL (key, rate limit), then the `read` scope.
-    let client;
-    try {
-      client = await options.pipeline.admitRequest(request.headers.authorization, undefined, request.id, trace?.traceId);
-    } catch (error) {
-      if (error instanceof GraphQLError) return refuseGraphQL(reply, error);
-      throw error;
-    }
-    clientName = client.name;
-    if (!client.scopes.has('read')) return refuse(reply, 403, 'FORBIDDEN', 'This API key lacks the scope read needed for this export');
 
     // 2. What: every parameter checked before anything is asked upstream.
     let query;
@@ -238,7 +251,7 @@ export function registerActivityExport(app: FastifyInstance, options: ActivityEx
       const parameters = readParameters(request.query as Record<string, unknown>);
       query = activityQuery(parameters.from, parameters.to, parameters.timeZone, parameters.filter);
     } catch (error) {
-      if (error instanceof BadParameter) return refuse(reply, 400, 'BAD_USER_INPUT', error.message, { field: error.field });
+      if (error instanceof BadParameter) return refuse(400, 'BAD_USER_INPUT', error.message, { field: error.field });
       if (error instanceof GraphQLError) return refuseGraphQL(reply, error);
       throw error;
     }
@@ -248,7 +261,6 @@ export function registerActivityExport(app: FastifyInstance, options: ActivityEx
     const price = activityPrice(query, sources, 'all');
     if (price > LIMITS.maxUpstreamCost) {
       return refuse(
-        reply,
         400,
         'QUERY_TOO_COMPLEX',
         `This export would cost about ${price} provider calls; the limit is ${LIMITS.maxUpstreamCost}. Export a shorter range at once.`,
@@ -258,15 +270,11 @@ export function registerActivityExport(app: FastifyInstance, options: ActivityEx
     // 4. The rows, streamed; the client leaving cancels what is in flight. The export's provider calls
     // have the operation's ceiling, and each row written earns one more: a walk that brings rows runs to
     // its end, one whose filter matches nothing stops at the ceiling.
-    const cancellation = new Cancellation();
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) cancellation.abort();
-    });
     const calls = new CallAllowance(options.maxProviderCalls);
     const feed = new ActivityFeed(
       query,
       sources,
-      { signal: cancellation, requestId: request.id, trace: trace?.context, calls },
+      { signal: ctx.signal, requestId: request.id, trace: trace?.context, calls },
       (provider, error) => {
         failure ??= { provider, error };
       },
@@ -281,13 +289,13 @@ export function registerActivityExport(app: FastifyInstance, options: ActivityEx
       if (error instanceof GraphQLError) return refuseGraphQL(reply, error);
       throw error;
     }
-    if (failure?.error instanceof ProviderCallLimitError) return refuse(reply, 400, 'QUERY_TOO_COMPLEX', failure.error.message, { provider: failure.provider });
+    if (failure?.error instanceof ProviderCallLimitError) return refuse(400, 'QUERY_TOO_COMPLEX', failure.error.message, { provider: failure.provider });
     if (failure) {
       const error = failure.error;
       const status = error instanceof ProviderError && error.code === 'PROVIDER_ERROR' ? 502 : 503;
       const code = error instanceof ProviderError ? error.code : 'PROVIDER_UNAVAILABLE';
       const message = error instanceof ProviderError ? error.message : `${failure.provider} failed`;
-      return refuse(reply, status, code, message, { provider: failure.provider });
+      return refuse(status, code, message, { provider: failure.provider });
     }
 
     const timeZone = query.timeZone;

@@ -1,12 +1,10 @@
 /**
- * Queries executed with graphql-jit, through Apollo Server's gateway interface (its one supported way
- * to replace graphql-js's `execute`).
+ * What graphql-jit may run, and how, for the executor (src/graphql/executor.ts), which decides when.
  *
  * graphql-js resolves every field of every row the same generic way (its arguments, a resolve-info
  * object, the default resolver, a dictionary-mode result object), which is most of the gateway's CPU
  * for a page of 50 transactions. graphql-jit compiles each operation once into a function that does
- * only what that operation needs. Apollo still parses, validates (every limit of the pipeline) and runs
- * every plugin; only the execute step is replaced, and only where it behaves the same:
+ * only what that operation needs. Only where it behaves the same as graphql-js:
  *
  * - queries only: mutations (they move money) and anything else run on graphql-js, as do documents
  *   that ask for introspection (`__schema`, `__type`) or for a field of an interface or union type
@@ -14,21 +12,18 @@
  * - variables are checked by graphql-js first: an operation whose variables fail there, or fail
  *   graphql-jit's own coercion (errors and no data: nothing has run), runs on graphql-js, which answers
  *   with its own errors (codes and messages unchanged);
- * - errors are handed to Apollo as graphql-js GraphQLErrors built the way graphql-js builds them
+ * - errors are handed on as graphql-js GraphQLErrors built the way graphql-js builds them
  *   (`locatedError`: a resolver's located GraphQLError as it is, anything else wrapped with its path and
  *   locations, the thrown value as `originalError`, so formatting and masking see the same thing);
  * - an operation graphql-jit cannot compile runs on graphql-js.
  *
- * A document is compiled the second time it runs (the first run is on graphql-js: `JIT_AFTER_RUNS`), and
- * kept per parsed document (weakly: Apollo's document cache decides how long a document lives). Deadlines and cancellation live in the context and the provider calls, not in the
- * executor, so they hold on both engines.
+ * Deadlines and cancellation live in the context and the provider calls, not in the executor, so they
+ * hold on both engines.
  */
-import type { ApolloServerOptionsWithGateway } from '@apollo/server';
 import {
   BREAK,
   GraphQLError,
   TypeInfo,
-  execute,
   getNamedType,
   getOperationAST,
   getVariableValues,
@@ -38,10 +33,9 @@ import {
   type DocumentNode,
   type ExecutionResult,
   type GraphQLSchema,
+  type VariableDefinitionNode,
 } from 'graphql';
-import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
-
-type Gateway = NonNullable<ApolloServerOptionsWithGateway<object>['gateway']>;
+import { compileQuery, isCompiledQuery, type CompiledQuery as JitCompiled } from 'graphql-jit';
 
 /** What graphql-jit puts in `errors`: its own error objects (not graphql-js's class). */
 interface JitError {
@@ -107,67 +101,40 @@ export function runsOnJit(schema: GraphQLSchema, document: DocumentNode, operati
  */
 export const JIT_AFTER_RUNS = 2;
 
-/** Per operation of a document: runs so far, then the compiled query (or null: graphql-js for good). */
-type Plan = { runs: number; query?: CompiledQuery | null };
+/** An operation compiled by graphql-jit, with its variables' definitions (graphql-js checks them first). */
+export interface CompiledQuery {
+  query: JitCompiled['query'];
+  variableDefinitions: readonly VariableDefinitionNode[];
+}
 
-export function jitGateway(schema: GraphQLSchema): Gateway {
-  const plans = new WeakMap<DocumentNode, Map<string, Plan>>();
+/** The operation compiled, or null when graphql-jit may not run it or cannot compile it (graphql-js runs it). */
+export function compiled(schema: GraphQLSchema, document: DocumentNode, operationName: string | null): CompiledQuery | null {
+  const operation = getOperationAST(document, operationName ?? undefined);
+  if (operation?.operation !== 'query' || !jitCanRun(schema, document)) return null;
+  try {
+    const result = compileQuery(schema, document, operationName ?? undefined);
+    return isCompiledQuery(result) ? { query: result.query, variableDefinitions: operation.variableDefinitions ?? [] } : null;
+  } catch {
+    return null;
+  }
+}
 
-  const compiledFor = (document: DocumentNode, operationName: string | null): CompiledQuery | null => {
-    let byName = plans.get(document);
-    if (!byName) {
-      byName = new Map();
-      plans.set(document, byName);
-    }
-    const key = operationName ?? '';
-    let plan = byName.get(key);
-    if (!plan) {
-      plan = { runs: 0 };
-      byName.set(key, plan);
-    }
-    if (plan.query !== undefined) return plan.query;
-    if (++plan.runs < JIT_AFTER_RUNS) return null;
-    plan.query = null;
-    if (runsOnJit(schema, document, operationName)) {
-      try {
-        const result = compileQuery(schema, document, operationName ?? undefined);
-        if (isCompiledQuery(result)) plan.query = result;
-      } catch {
-        // Left to graphql-js.
-      }
-    }
-    return plan.query;
-  };
-
-  const executor: Awaited<ReturnType<Gateway['load']>>['executor'] = async (requestContext) => {
-    const { document, operation, operationName, request, context } = requestContext;
-    const variables = request.variables;
-    const query = compiledFor(document, operationName);
-    const graphqlJs = () => execute({ schema, document, contextValue: context, variableValues: variables, operationName: request.operationName });
-    if (!query) return graphqlJs();
-    // graphql-js's verdict on the variables, whatever graphql-jit's coercion would say.
-    if (operation.variableDefinitions?.length && 'errors' in getVariableValues(schema, operation.variableDefinitions, variables ?? {})) return graphqlJs();
-    const result = (await query.query(undefined, context, variables ?? {})) as ExecutionResult;
-    if (!result.errors?.length) return result;
-    // No data at all: graphql-jit refused the variables (nothing ran). graphql-js answers with its own errors.
-    if (!('data' in result)) return graphqlJs();
-    return { ...result, errors: (result.errors as readonly JitError[]).map(located) };
-  };
-
-  let listeners: Parameters<Gateway['onSchemaLoadOrUpdate']>[0][] = [];
-  return {
-    onSchemaLoadOrUpdate(callback) {
-      listeners.push(callback);
-      return () => {
-        listeners = listeners.filter((l) => l !== callback);
-      };
-    },
-    async load() {
-      for (const listener of listeners) listener({ apiSchema: schema, coreSupergraphSdl: '' });
-      return { executor };
-    },
-    async stop() {
-      listeners = [];
-    },
-  };
+/**
+ * Runs a compiled operation. Variables are checked by graphql-js first: an operation whose variables
+ * fail there, or fail graphql-jit's own coercion (errors and no data: nothing has run), runs on
+ * graphql-js (`fallback`), which answers with its own errors. Errors come back as graphql-js builds them.
+ */
+export async function runJit(
+  schema: GraphQLSchema,
+  compiledQuery: CompiledQuery,
+  run: { contextValue: unknown; variables?: Readonly<Record<string, unknown>> | null },
+  fallback: () => Promise<ExecutionResult>,
+): Promise<ExecutionResult> {
+  const variables = run.variables ?? {};
+  if (compiledQuery.variableDefinitions.length > 0 && 'errors' in getVariableValues(schema, compiledQuery.variableDefinitions, variables)) return fallback();
+  const result = (await compiledQuery.query(undefined, run.contextValue, variables)) as ExecutionResult;
+  if (!result.errors?.length) return result;
+  // No data at all: graphql-jit refused the variables (nothing ran). graphql-js answers with its own errors.
+  if (!('data' in result)) return fallback();
+  return { ...result, errors: (result.errors as readonly JitError[]).map(located) };
 }

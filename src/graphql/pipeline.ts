@@ -1,28 +1,29 @@
 /**
- * One operation pipeline for every transport. HTTP (Apollo Server), GraphQL over WebSocket
- * (graphql-ws) and GraphQL over SSE (graphql-sse; with graphql-ws through src/graphql/streamed.ts) call
- * the same steps, in this order, so a rule cannot cover one transport and miss another:
+ * The operation pipeline: every door — Apollo Server over HTTP (src/graphql/apollo-http.ts), documents
+ * by id (src/graphql/persisted-http.ts), graphql-ws (src/subscriptions.ts), SSE (src/sse.ts) and the
+ * CSV export (src/exports/activity-csv.ts) — turns its wire into an `OperationRequest` and hands it
+ * here; the pipeline owns everything between, in this order:
  *
- * 1. admit     — document size (before parsing), API key → client app, the client's rate limit (one
- *                token per operation, whatever the transport); then the document itself (`resolve`):
- *                by id (`documentId`, or APQ's `extensions.persistedQuery`) from the app's manifests or
- *                the APQ registrations, or as text, as the app's `documents` policy allows
- *                (src/graphql/trusted-documents.ts);
- * 2. parse and validate — token limit, graphql-js's rules, the abuse limits (depth, aliases,
- *                directives, structural cost, provider-call budget) and, in production, no
- *                introspection; production hides "Did you mean" suggestions when errors are formatted;
- * 3. authorize — the scopes the operation's root fields need; and, with the variables' values, the
- *                provider-call budget again for fields priced by arguments given as variables;
- * 4. execute   — with a request deadline, cancelled when the client goes away;
- * 5. answer    — errors formatted to the contract (`extensions.code`, masked when unexpected, the
- *                original logged), the request id (and trace id) on every error, the operation
- *                counted and timed, its span (when traced) named and ended with its outcome.
+ * 1. admit     — the steps' admission hooks (src/graphql/steps/index.ts: document size, API key →
+ *                client app, the client's rate limit: one token per operation, whatever the door);
+ * 2. context   — the operation's context, with its deadline (cancelled too when the door reports its
+ *                client gone: `cancel`);
+ * 3. document  — by id (`documentId`, or APQ's `extensions.persistedQuery`) from the app's manifests or
+ *                its APQ registrations, or as text, as the app's `documents` policy allows
+ *                (src/graphql/documents.ts); a text is parsed (token limit) and
+ *                validated (graphql-js's rules, the abuse limits, and in production no
+ *                introspection). A held document was parsed and validated once, when it was loaded or
+ *                registered (`compile`). Apollo parses texts itself with `parseOptions` and
+ *                `validationRules` from here, and hands over the parsed operation (`authorize`);
+ * 4. authorize — the steps' authorization hooks, with the variables (scopes, the provider-call budget);
+ * 5. execute   — the one executor (src/graphql/executor.ts), whichever the door;
+ * 6. answer    — errors formatted to the contract (`extensions.code`, masked when unexpected, the
+ *                original logged), the request id (and trace id) on every error, and the steps' done
+ *                hooks (tracing, metrics) with the outcome.
  *
- * Apollo runs parse, validate and execute itself with `parseOptions` and `validationRules` from here;
- * graphql-ws and SSE run them through `prepare` and graphql-js. A document run by id was parsed and validated
- * once, when it was loaded or registered (`compile`): both transports skip step 2 for it, and HTTP runs
- * it without Apollo (src/graphql/persisted-http.ts). Audit lines for mutations are written
- * by the mutation resolvers, so they hold on both transports.
+ * `run` is all of it for a door with one answer; streaming doors call `open`, `execute` and `answer`
+ * (each result) themselves, as their libraries ask. A refusal at any step is answered through step 6
+ * too. Audit lines for mutations are written by the mutation resolvers, so they hold at every door.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -34,24 +35,31 @@ import {
   specifiedRules,
   validate,
   type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
   type GraphQLFormattedError,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type ValidationRule,
 } from 'graphql';
-import { documentsOf, type ClientApp, type ClientRegistry, type TrustedDocument } from '../auth/clients.js';
-import { authenticate, enforceRateLimit, missingScopes } from '../auth/requests.js';
+import { type ClientApp, type ClientRegistry, type TrustedDocument } from '../auth/clients.js';
+import { authenticate } from '../auth/requests.js';
 import { Cancellation, type CancelSignal } from '../cancellation.js';
 import type { GatewayContext } from '../context.js';
-import type { Logger } from '../logging.js';
-import type { Metrics } from '../observability/metrics.js';
-import { SpanStatusCode, type Span } from '../observability/tracing.js';
-import { sanitizeText } from '../sanitize.js';
+import { forRequest, type Logger } from '../logging.js';
+import type { Door as MetricsDoor, Metrics } from '../observability/metrics.js';
+import type { Traced } from '../observability/tracing.js';
 import type { SharedState } from '../state/index.js';
-import { ApqRegistrations, retainedBytes } from './apq-registrations.js';
+import { DocumentPolicy, coded, withCode, type CompileProblem } from './documents.js';
 import { formatError, unexpectedErrors } from './errors.js';
-import { LIMITS, refuseOverBudget, tooComplex, validationRules, type ArgumentPricing } from './limits.js';
-import { hashOfId, sha256Hex } from './trusted-documents.js';
+import { Executor, type ExecutorOptions } from './executor.js';
+import { LIMITS, validationRules, type ArgumentPricing } from './limits.js';
+import { gatewaySteps, type Step } from './steps/index.js';
+import type { Operation, OperationRequest, Outcome } from './steps/step.js';
+import { sha256Hex } from './trusted-documents.js';
+
+export type { Door, Operation, OperationRequest, Outcome, Step } from './steps/step.js';
+export type { CompileProblem, DocumentRequest, Refusal, Resolved } from './documents.js';
 
 export interface OperationPipelineOptions {
   schema: GraphQLSchema;
@@ -67,50 +75,87 @@ export interface OperationPipelineOptions {
   pricing?: ArgumentPricing;
   /** APQ_MAX_BYTES: each app's budget for its APQ registrations (src/graphql/apq-registrations.ts). */
   apqMaxBytes: number;
+  /** The context of one operation (required to open operations). */
+  context?: (client: ClientApp, requestId: string, signal: CancelSignal, trace: Traced | undefined, door: MetricsDoor) => GatewayContext;
+  /** The steps, from the gateway's own (src/graphql/steps/index.ts); default: those. */
+  steps?: (steps: readonly Step[]) => readonly Step[];
+  /** The executor's plan cache and engines. */
+  executor?: ExecutorOptions;
 }
 
-/** A document refused before it could run: the errors to answer with. */
-export type Refusal = { ok: false; errors: readonly GraphQLError[] };
-/** A parsed, validated and authorized document, ready to execute. */
-export type Admitted = { ok: true; document: DocumentNode; operation: OperationDefinitionNode };
+/** An operation the pipeline opened, or its refusal (answered already through the done hooks). */
+export type Opened = { ok: true; operation: Operation } | { ok: false; errors: readonly GraphQLError[]; operation: Operation };
 
-/** What a request asks to run: a query text, a document id, APQ's extension (any may be absent). */
-export interface DocumentRequest {
-  query?: unknown;
-  documentId?: unknown;
-  extensions?: unknown;
+/** A door's one answer (`run`): the HTTP status and headers the errors ask for, and the body. */
+export interface Answer {
+  status: number;
+  headers?: ReadonlyMap<string, string>;
+  body: { errors?: GraphQLFormattedError[]; data?: unknown };
 }
 
-/**
- * The document a request runs, as its app's policy allows: one the gateway holds (by id, or a text that
- * is one of the app's trusted documents), or a text to parse and validate.
- */
-export type Resolved = { ok: true; kind: 'document'; document: TrustedDocument } | { ok: true; kind: 'text' } | Refusal;
+/** A result with its errors formatted to the contract. */
+export type Formatted = Omit<ExecutionResult, 'errors'> & { errors?: GraphQLFormattedError[] };
 
-/** Why a document cannot be held: a sentence, and the validation errors when it did not validate. */
-export interface CompileProblem {
-  problem: string;
-  errors?: readonly GraphQLError[];
+/** Where an operation's context points back to it (a symbol: Apollo's copies of the context keep it). */
+const OPERATION = Symbol('pasarela.operation');
+
+/** The pipeline's own book-keeping of an operation, beside what steps see. */
+class Running implements Operation {
+  client?: ClientApp;
+  ctx?: GatewayContext;
+  document?: DocumentNode;
+  definition?: OperationDefinitionNode;
+  trusted?: TrustedDocument;
+  variables?: Readonly<Record<string, unknown>> | null;
+  /** The executor's key: the document's hash, and its text's length. */
+  hash = '';
+  textLength = 0;
+  cancellation?: Cancellation;
+  timer?: NodeJS.Timeout;
+  ended = false;
+  /** A subscription set up and not yet closed. */
+  open = false;
+
+  constructor(readonly request: OperationRequest) {
+    this.client = request.client;
+  }
+
+  get name(): string | null | undefined {
+    return this.request.action?.name ?? this.definition?.name?.value ?? this.request.operationName;
+  }
+
+  get type(): string | undefined {
+    return this.request.action?.type ?? this.definition?.operation;
+  }
+
+  /** Clears the deadline: the operation is over, or lives as long as its client keeps it (a subscription). */
+  settle(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
 }
-
-/** Untrusted documents remembered as logged: a client name and a hash each, so a few hundred kB at most. */
-const UNTRUSTED_LOGGED_SIZE = 1_000;
 
 export class OperationPipeline {
-  /** Parser options for both transports: the token limit. */
+  /** Parser options for every door: the token limit. */
   readonly parseOptions = { maxTokens: LIMITS.maxTokens };
-  /** The rules both transports validate with, beside graphql-js's own. */
+  /** The rules every door validates with, beside graphql-js's own. */
   readonly validationRules: readonly ValidationRule[];
-  /** Apollo's formatError, and the formatter of every WebSocket error. */
+  /** Apollo's formatError, and the formatter of every other door's errors. */
   readonly format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** The one executor of every door's operations. */
+  readonly executor: Executor;
   private readonly allRules: readonly ValidationRule[];
   private readonly pricing: ArgumentPricing;
+  /** The steps, in the order they act (src/graphql/steps/index.ts), and those with each hook. */
+  private readonly admitting: readonly Step[];
+  private readonly authorizing: readonly Step[];
+  private readonly answering: readonly Step[];
+  private readonly eventing: readonly Step[];
+  private readonly closing: readonly Step[];
   /** The client apps: one reference, swapped whole by `replaceClients` (a reload). */
   private clients: ClientRegistry | undefined;
-  /** Documents registered by APQ (by apps whose policy allows any document), per app, by hash. */
-  private readonly registered: ApqRegistrations;
-  /** Untrusted documents already logged (client and hash): each is logged once, counted every time. */
-  private readonly untrustedLogged = new Set<string>();
+  /** Which document each operation runs: the apps' manifests, their APQ registrations, or a text. */
+  private readonly documents: DocumentPolicy;
 
   constructor(private readonly options: OperationPipelineOptions) {
     this.pricing = options.pricing ?? {};
@@ -118,7 +163,29 @@ export class OperationPipeline {
     this.allRules = [...specifiedRules, ...this.validationRules];
     this.format = formatError({ production: options.production });
     this.clients = options.clients;
-    this.registered = new ApqRegistrations(options.apqMaxBytes);
+    this.documents = new DocumentPolicy({
+      schema: options.schema,
+      logger: options.logger,
+      metrics: options.metrics,
+      apqMaxBytes: options.apqMaxBytes,
+      parseOptions: this.parseOptions,
+      rules: this.allRules,
+    });
+    this.executor = new Executor(options.schema, options.executor);
+    const own = gatewaySteps({
+      schema: options.schema,
+      state: options.state,
+      logger: options.logger,
+      metrics: options.metrics,
+      pricing: this.pricing,
+      clients: () => this.clients,
+    });
+    const steps = options.steps ? options.steps(own) : own;
+    this.admitting = steps.filter((step) => step.admit);
+    this.authorizing = steps.filter((step) => step.authorize);
+    this.answering = steps.filter((step) => step.done);
+    this.eventing = steps.filter((step) => step.event);
+    this.closing = steps.filter((step) => step.closed);
   }
 
   /**
@@ -127,8 +194,7 @@ export class OperationPipeline {
    */
   replaceClients(next: ClientRegistry): void {
     this.clients = next;
-    const registering = new Set(next.apps.filter((app) => app.policy !== 'trusted-only').map((app) => app.name));
-    for (const app of this.registered.keepOnly(registering)) this.options.metrics.apqRegistrations(app, undefined);
+    this.documents.replaceClients(next);
   }
 
   /** The client apps in force (undefined: open access). */
@@ -136,212 +202,181 @@ export class OperationPipeline {
     return this.clients;
   }
 
-  /** Step 1 for a connection (graphql-ws): the client app presenting this Authorization value. */
+  /** A connection's client app (graphql-ws authenticates once per socket): UNAUTHENTICATED without a valid key. */
   authenticate(authorization: string | undefined): ClientApp {
     return authenticate(this.clients, authorization);
   }
 
   /**
-   * The end of step 1: which document this request runs, by the app's `documents` policy.
-   * - `documentId` ("sha256:<hex>"): one of the app's manifest documents, or (unless `trusted-only`) one
-   *   the app registered by APQ; otherwise PERSISTED_QUERY_NOT_FOUND.
-   * - APQ (`extensions.persistedQuery.sha256Hash`) without a query: the same lookup. With the query
-   *   text: the text must hash to it; a known document runs, an unknown one is registered (parsed and
-   *   validated first, QUERY_TOO_COMPLEX when it would hold more than its share of the app's APQ budget)
-   *   unless the app is `trusted-only` (TRUSTED_DOCUMENT_REQUIRED).
-   * - A query text: `trusted-only` apps may send only the exact text of one of their documents
-   *   (TRUSTED_DOCUMENT_REQUIRED otherwise); `trusted-or-any` apps' other texts are counted as untrusted.
+   * The whole pipeline for a door with one answer (documents by id over HTTP): open, execute, answer.
+   * The status is the refusal's (`extensions.http.status`, 400 otherwise), 400 for a result without
+   * data (its variables did not coerce), else 200.
    */
-  resolve(client: ClientApp, request: DocumentRequest, requestId: string): Resolved {
-    const { policy, trusted } = documentsOf(client);
-    const query = typeof request.query === 'string' && request.query !== '' ? request.query : undefined;
-    const persisted = persistedQueryOf(request.extensions);
-    if (request.documentId !== undefined && request.documentId !== null) {
-      if (query !== undefined || persisted) return refused(badRequest('Send either "documentId" or "query" and its extensions, not both'));
-      const hash = hashOfId(request.documentId);
-      if (!hash) return refused(badRequest('"documentId" must be "sha256:" followed by the 64 hex digits of the document\'s SHA-256'));
-      return this.known(client, hash, trusted, policy, requestId);
-    }
-    if (persisted) {
-      if (persisted.version !== 1) return refused(badRequest('Unsupported persisted query version: send version 1'));
-      const hash = hashOfId(persisted.sha256Hash);
-      if (!hash) return refused(badRequest('"extensions.persistedQuery.sha256Hash" must be 64 hex digits'));
-      if (query === undefined) return this.known(client, hash, trusted, policy, requestId);
-      if (sha256Hex(query) !== hash) return refused(badRequest('provided sha does not match query'));
-      const document = trusted.get(hash) ?? (policy === 'trusted-only' ? undefined : this.registered.get(client.name, hash));
-      if (document) return this.hit(client, document);
-      if (policy === 'trusted-only') return refused(this.untrustedRefusal(client, 'cannot register documents (APQ)', requestId, hash));
-      return this.register(client, query, hash, requestId);
-    }
-    if (policy === 'any' || query === undefined) return TEXT;
-    const hash = sha256Hex(query);
-    const document = trusted.get(hash);
-    if (document) return this.hit(client, document);
-    if (policy === 'trusted-only') return refused(this.untrustedRefusal(client, 'may only run the documents of its manifests', requestId, hash));
-    this.options.metrics.untrustedDocuments.inc({ client: client.name });
-    const seen = `${client.name}\u0000${hash}`;
-    if (!this.untrustedLogged.has(seen) && this.untrustedLogged.size < UNTRUSTED_LOGGED_SIZE) {
-      this.untrustedLogged.add(seen);
-      this.options.logger.warn(
-        { requestId, client: client.name, documentHash: hash },
-        "untrusted document: not in the app's manifests (logged once per document)",
-      );
-    }
-    return TEXT;
+  async run(request: OperationRequest): Promise<Answer> {
+    const opened = await this.open(request);
+    if (!opened.ok) return refusalAnswer(opened.errors, this.formatErrors(opened.errors, request.requestId, opened.operation.ctx));
+    const result = (await this.execute(opened.operation)) as ExecutionResult;
+    const answer = this.answer(opened.operation, result);
+    return { status: result.data === undefined ? 400 : 200, body: answer };
   }
 
   /**
-   * Step 2 done once for a document that will be run by id: parsed with the token limit, validated with
-   * every rule, exactly one operation. Manifests (at start and on reload) and APQ registrations use it.
+   * Steps 1 to 4 for one operation: admitted, its context made, its document resolved (and parsed and
+   * validated), authorized. A refusal has been answered (done hooks) and carries the request id.
+   * Anything but a GraphQLError thrown by an admission step is logged and thrown on (an internal error).
    */
-  compile(text: string, hash: string, source: string): TrustedDocument | CompileProblem {
-    let document: DocumentNode;
+  async open(request: OperationRequest): Promise<Opened> {
+    const operation = new Running(request);
+    const { requestId, trace } = request;
+    if (request.wireError) return this.refuse(operation, [request.wireError]);
     try {
-      document = parse(text, this.parseOptions);
+      for (const step of this.admitting) {
+        const pending = step.admit!(operation);
+        if (pending) await pending;
+      }
     } catch (error) {
-      return { problem: `does not parse: ${(error as Error).message}` };
+      if (!(error instanceof GraphQLError)) {
+        forRequest(this.options.logger, requestId, trace?.traceId).error({ err: error }, 'unexpected error while admitting a request');
+        this.finish(operation, { failed: true, refused: true, thrown: error });
+        throw error;
+      }
+      return this.refuse(operation, [error]);
     }
-    const invalid = validate(this.options.schema, document, this.allRules);
-    if (invalid.length > 0) return { problem: `is not valid: ${invalid.map((e) => e.message).join('; ')}`, errors: invalid };
-    const operation = getOperationAST(document);
-    if (!operation) return { problem: 'must hold exactly one operation' };
-    return { id: `sha256:${hash}`, hash, text, document, operation, name: operation.name?.value, source };
-  }
+    const client = operation.client!;
+    operation.ctx = this.contextOf(operation, client);
+    if (request.action) return this.authorized(operation);
 
-  /** A document run by id: step 3, the operation's scopes against the client's and its price with the variables. */
-  authorizeDocument(client: ClientApp, document: TrustedDocument, variables: unknown): Admitted | Refusal {
-    const refusal = this.authorize(client, document.document, document.operation, variables);
-    return refusal ? refused(refusal) : { ok: true, document: document.document, operation: document.operation };
-  }
-
-  private known(client: ClientApp, hash: string, trusted: ReadonlyMap<string, TrustedDocument>, policy: string, requestId: string): Resolved {
-    const document = trusted.get(hash) ?? (policy === 'trusted-only' ? undefined : this.registered.get(client.name, hash));
-    if (document) return this.hit(client, document);
-    this.options.metrics.persistedUnknownId(client.name);
-    this.options.logger.info({ requestId, client: client.name, documentId: `sha256:${hash}` }, 'unknown persisted document');
-    return refused(
-      new GraphQLError('PersistedQueryNotFound', {
-        extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', http: { status: 200, headers: new Map([['cache-control', 'private, no-cache, must-revalidate']]) } },
-      }),
-    );
-  }
-
-  private hit(client: ClientApp, document: TrustedDocument): Resolved {
-    this.options.metrics.persistedDocument(client.name, document, 'hit');
-    return { ok: true, kind: 'document', document };
-  }
-
-  private register(client: ClientApp, query: string, hash: string, requestId: string): Resolved {
-    const compiled = this.compile(query, hash, 'apq');
-    if ('problem' in compiled) {
-      const { errors } = compiled;
-      if (errors) return { ok: false, errors: errors.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED')) };
-      const code = compiled.problem.startsWith('does not parse') ? 'GRAPHQL_PARSE_FAILED' : 'OPERATION_RESOLUTION_FAILURE';
-      return refused(coded(code, `The document ${compiled.problem}`));
+    const resolved = this.documents.resolve(client, request, requestId);
+    if (!resolved.ok) return this.refuse(operation, resolved.errors);
+    // The door parses and validates the text itself (even one of the app's documents), then hands over
+    // its operation and variables (`authorize`).
+    if (request.parsesText) return { ok: true, operation };
+    if (resolved.kind === 'document') {
+      const { document } = resolved;
+      operation.trusted = document;
+      operation.document = document.document;
+      operation.definition = document.operation;
+      operation.hash = document.hash;
+      operation.textLength = document.text.length;
+      operation.ctx.document = { id: document.id, name: document.name };
+    } else {
+      const problem = this.parseText(operation);
+      if (problem) return this.refuse(operation, problem);
     }
-    const bytes = retainedBytes(query, compiled.document);
-    const usage = this.registered.set(client.name, compiled, bytes);
-    if (!usage) {
-      return refused(
-        tooLarge(
-          `The document would hold about ${bytes} bytes once registered; the limit is ${this.registered.maxDocumentBytes}. Send a smaller document, or send it as text.`,
-        ),
-      );
-    }
-    this.options.metrics.apqRegistrations(client.name, usage);
-    this.options.metrics.persistedDocument(client.name, compiled, 'registered');
-    this.options.logger.info({ requestId, client: client.name, documentId: compiled.id, documentName: compiled.name }, 'document registered (APQ)');
-    return { ok: true, kind: 'document', document: compiled };
-  }
-
-  private untrustedRefusal(client: ClientApp, what: string, requestId: string, hash: string): GraphQLError {
-    this.options.metrics.trustedRefused.inc({ client: client.name });
-    this.options.logger.info({ requestId, client: client.name, documentHash: hash }, "refused: not one of the app's trusted documents");
-    return new GraphQLError(
-      `The client app ${client.name} ${what}: send {"documentId": "sha256:<hash>"} of a document in its manifest (docs/graphql-clients.md, "Trusted documents")`,
-      { extensions: { code: 'TRUSTED_DOCUMENT_REQUIRED', http: { status: 403 } } },
-    );
+    const variables = request.variables;
+    if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables)))
+      return this.refuse(operation, [coded('BAD_REQUEST', '"variables" must be an object', 400)]);
+    operation.variables = variables as Readonly<Record<string, unknown>> | null | undefined;
+    const wrongDoor = request.accepts?.(operation.definition!.operation);
+    if (wrongDoor) return this.refuse(operation, [wrongDoor]);
+    return this.authorized(operation);
   }
 
   /**
-   * Step 1 for one operation of an authenticated connection (graphql-ws): the query text within the
-   * size limit, then the client's rate limit. Throws a coded GraphQLError (QUERY_TOO_COMPLEX,
-   * RATE_LIMITED) carrying the request id.
+   * Step 4 for a door that parsed and validated the text itself (Apollo): its operation and variables,
+   * through every authorization hook; the refusal to answer with, or undefined.
    */
-  async admit(client: ClientApp, query: unknown, requestId: string, traceId?: string): Promise<void> {
-    try {
-      refuseOversized(query);
-      await enforceRateLimit(this.options.state, client, this.options.logger, requestId);
-    } catch (error) {
-      throw tagged(error, requestId, traceId);
-    }
+  authorize(ctx: GatewayContext, document: DocumentNode, definition: OperationDefinitionNode, variables: unknown): GraphQLError | undefined {
+    const operation = this.operationOf(ctx);
+    if (!operation) return undefined;
+    operation.document = document;
+    operation.definition = definition;
+    operation.variables = variables as Readonly<Record<string, unknown>> | null | undefined;
+    return this.authorizeSteps(operation);
   }
 
-  /**
-   * Step 1 over HTTP, where the key comes with each request: size (cheapest, no lookup), key, rate limit.
-   * Throws a coded GraphQLError (QUERY_TOO_COMPLEX, UNAUTHENTICATED, RATE_LIMITED) carrying the request id.
-   */
-  async admitRequest(authorization: string | undefined, query: unknown, requestId: string, traceId?: string): Promise<ClientApp> {
-    try {
-      refuseOversized(query);
-      const client = this.authenticate(authorization);
-      await enforceRateLimit(this.options.state, client, this.options.logger, requestId);
-      return client;
-    } catch (error) {
-      throw tagged(error, requestId, traceId);
-    }
-  }
-
-  /**
-   * Steps 2 and 3 for transports that parse themselves (graphql-ws): parse with the token limit,
-   * validate with every rule, pick the operation and check its scopes.
-   */
-  prepare(client: ClientApp, query: unknown, operationName: string | null | undefined, variables: unknown): Admitted | Refusal {
-    if (typeof query !== 'string') return refused(coded('BAD_REQUEST', 'Send the operation as a string in "query"'));
-    let document: DocumentNode;
-    try {
-      document = parse(query, this.parseOptions);
-    } catch (error) {
-      return refused(error instanceof GraphQLError ? withCode(error, 'GRAPHQL_PARSE_FAILED') : coded('GRAPHQL_PARSE_FAILED', String(error)));
-    }
-    const invalid = validate(this.options.schema, document, this.allRules);
-    if (invalid.length > 0) return { ok: false, errors: invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED')) };
-    const operation = getOperationAST(document, operationName ?? undefined);
-    if (!operation)
-      return refused(
-        coded('OPERATION_RESOLUTION_FAILURE', operationName ? `Unknown operation named "${operationName}"` : 'Send one operation, or name the one to run'),
-      );
-    const refusal = this.authorize(client, document, operation, variables);
-    return refusal ? refused(refusal) : { ok: true, document, operation };
-  }
-
-  /**
-   * Step 3: FORBIDDEN when the operation needs a scope the client lacks; QUERY_TOO_COMPLEX when, priced
-   * with its variables' values, it would cost more provider calls than the budget.
-   */
-  authorize(client: ClientApp, document: DocumentNode, operation: OperationDefinitionNode, variables: unknown): GraphQLError | undefined {
-    return (
-      missingScopes(client, operation) ??
-      refuseOverBudget(this.options.schema, document, operation, variables as Record<string, unknown> | null | undefined, this.pricing)
-    );
-  }
-
-  /**
-   * Step 4's signal for one query or mutation: cancelled when its deadline passes or `cancel()` is
-   * called (the client went away). `done()` clears the deadline.
-   */
-  deadline(): { signal: CancelSignal; cancel(): void; done(): void } {
-    const cancellation = new Cancellation();
-    const timer = setTimeout(() => cancellation.abort(), this.options.requestDeadlineMs);
-    timer.unref();
-    return {
-      signal: cancellation,
-      cancel: () => {
-        clearTimeout(timer);
-        cancellation.abort();
-      },
-      done: () => clearTimeout(timer),
+  /** Step 5: a query or mutation's result, or a subscription's events (or the errors of its set-up). */
+  execute(operation: Operation): Promise<ExecutionResult | AsyncGenerator<ExecutionResult, void, void>> {
+    const running = operation as Running;
+    const run = {
+      hash: running.hash,
+      textLength: running.textLength,
+      document: running.document!,
+      // A held document has one operation: the name a client sends with it changes nothing.
+      operationName: running.trusted ? undefined : running.request.operationName,
+      variables: running.variables,
+      contextValue: running.ctx!,
     };
+    return running.definition?.operation === 'subscription' ? this.executor.subscribe(run) : this.executor.execute(run);
+  }
+
+  /** Step 5 as graphql-ws and graphql-sse call it: the operation is found by its context. */
+  readonly executeArgs = (args: ExecutionArgs): Promise<ExecutionResult | AsyncGenerator<ExecutionResult, void, void>> => {
+    const operation = this.operationOf(args.contextValue as GatewayContext);
+    if (!operation) throw new Error('An operation the pipeline did not open');
+    return this.execute(operation);
+  };
+
+  /**
+   * Step 6 for one result: the partial errors resolvers collected added, errors formatted with the
+   * request id; a query or mutation ends (done hooks), a subscription's event is reported (event hooks).
+   */
+  answer(operation: Operation, result: ExecutionResult): Formatted {
+    const running = operation as Running;
+    const ctx = running.ctx!;
+    const partial = ctx.partialErrors.length > 0 ? ctx.partialErrors.splice(0) : undefined;
+    const errors = partial ? [...(result.errors ?? []), ...partial] : result.errors;
+    const failed = errors !== undefined && errors.length > 0;
+    if (running.type === 'subscription') for (const step of this.eventing) step.event!(running, errors?.length ?? 0);
+    else this.finish(running, { name: running.name, type: running.type, failed, refused: false, errors });
+    if (!failed) return result as Formatted;
+    return { ...result, errors: this.formatErrors(errors, ctx.requestId, ctx) };
+  }
+
+  /**
+   * Step 6 for Apollo, which formatted its own errors (`format`): those get the request id, the partial
+   * errors are formatted here, and the operation ends. The response's errors, or undefined for none.
+   */
+  answerFormatted(ctx: GatewayContext, own: readonly GraphQLFormattedError[] | undefined, type: string | undefined): GraphQLFormattedError[] | undefined {
+    const { requestId, partialErrors, trace } = ctx;
+    const errors = [
+      ...(own?.map((error) => withRequestId(error, requestId, trace?.traceId)) ?? []),
+      ...(partialErrors.length > 0 ? this.formatErrors(partialErrors, requestId, ctx) : []),
+    ];
+    const failed = errors.length > 0;
+    const operation = this.operationOf(ctx);
+    if (operation) this.finish(operation, { name: operation.name, type: type ?? operation.type, failed, refused: false, errors: failed ? errors : undefined });
+    return failed ? errors : undefined;
+  }
+
+  /** A subscription set up: the end of its set-up for the done hooks (its span), with its errors if it failed. */
+  async subscribed(operation: Operation, pending: unknown): Promise<void> {
+    const running = operation as Running;
+    if (running.type !== 'subscription' || running.ended) return;
+    const result = await pending;
+    const errors = result && typeof result === 'object' && !(Symbol.asyncIterator in result) ? (result as ExecutionResult).errors : undefined;
+    const failed = (errors?.length ?? 0) > 0;
+    if (!failed) running.open = true;
+    this.finish(running, { name: running.name, type: running.type, failed, refused: false, errors, subscribed: true });
+  }
+
+  /** A subscription set up has ended (its stream completed or failed, its client or connection gone): the steps' closed hooks, once. */
+  closed(operation: Operation): void {
+    const running = operation as Running;
+    if (!running.open) return;
+    running.open = false;
+    for (const step of this.closing) step.closed!(running);
+  }
+
+  /**
+   * Step 6 for a door that runs its own action (the CSV export) or whose operation failed outside a
+   * result (graphql-ws's errors): the operation ends with this outcome. Once per operation.
+   */
+  end(operation: Operation, outcome: { failed: boolean; errors?: readonly { extensions?: Record<string, unknown> }[]; thrown?: unknown }): void {
+    const running = operation as Running;
+    this.finish(running, { name: running.name, type: running.type, refused: false, ...outcome });
+  }
+
+  /** The client went away: the operation's upstream calls are cancelled. */
+  cancel(operation: Operation): void {
+    const running = operation as Running;
+    running.settle();
+    running.cancellation?.abort();
+  }
+
+  /** The operation a context belongs to (Apollo hands the hooks a copy of the context: it keeps the link). */
+  operationOf(ctx: GatewayContext): Running | undefined {
+    return (ctx as unknown as { [OPERATION]?: Running })[OPERATION];
   }
 
   /** Logs the original of every error that will be masked as INTERNAL_SERVER_ERROR, under its request. */
@@ -350,8 +385,8 @@ export class OperationPipeline {
   }
 
   /**
-   * Step 5 for raw errors (graphql-ws, and the partial errors resolvers collected on either transport):
-   * logged when unexpected, formatted to the contract, the request id (and the trace id) added.
+   * Step 6's formatting for raw errors: logged when unexpected, formatted to the contract, the request
+   * id (and the trace id) added.
    */
   formatErrors(errors: readonly GraphQLError[], requestId: string, ctx?: GatewayContext): GraphQLFormattedError[] {
     if (ctx) this.logUnexpected(errors, ctx);
@@ -359,31 +394,83 @@ export class OperationPipeline {
     return errors.map((error) => withRequestId(this.format(plainJson(error, this.options.production), error), requestId, traceId));
   }
 
-  /**
-   * Step 5: counts and times the operation; when it is traced, names its span after it and ends it
-   * with its outcome (`errors`: the response's, for their codes).
-   */
-  done(
-    ctx: GatewayContext,
-    operationName: string | null | undefined,
-    type: string | undefined,
-    failed: boolean,
-    errors?: readonly { extensions?: Record<string, unknown> }[],
-  ): void {
-    this.options.metrics.operationDone(ctx, operationName, type, failed);
-    this.traceDone(ctx, operationName, type, failed, errors);
+  /** The context, with the deadline of a query or mutation (a subscription's is cleared once its type is known). */
+  private contextOf(operation: Running, client: ClientApp): GatewayContext {
+    if (!this.options.context) throw new Error('OperationPipeline: no `context` to open operations with');
+    const cancellation = new Cancellation();
+    operation.cancellation = cancellation;
+    operation.timer = setTimeout(() => cancellation.abort(), this.options.requestDeadlineMs);
+    operation.timer.unref();
+    // Metrics count documents by id with the rest of POST/GET /graphql.
+    const door = operation.request.door === 'by-id' ? 'http' : operation.request.door;
+    const ctx = this.options.context(client, operation.request.requestId, cancellation, operation.request.trace, door);
+    (ctx as unknown as { [OPERATION]: Running })[OPERATION] = operation;
+    operation.request.gone?.(() => this.cancel(operation));
+    return ctx;
   }
 
-  /** Step 5's trace part alone (a subscription's span ends when it is set up; it is counted elsewhere). */
-  traceDone(
-    ctx: GatewayContext,
-    operationName: string | null | undefined,
-    type: string | undefined,
-    failed: boolean,
-    errors?: readonly { extensions?: Record<string, unknown> }[],
-  ): void {
-    const span = ctx.trace?.span;
-    if (span) endOperationSpan(span, ctx, operationName, type, failed, errors);
+  /** Step 2 for a text: parsed with the token limit, validated with every rule, its operation picked. */
+  private parseText(operation: Running): readonly GraphQLError[] | undefined {
+    const { query, operationName } = operation.request;
+    if (typeof query !== 'string') return [coded('BAD_REQUEST', 'Send the operation as a string in "query"')];
+    let document: DocumentNode;
+    try {
+      document = parse(query, this.parseOptions);
+    } catch (error) {
+      return [error instanceof GraphQLError ? withCode(error, 'GRAPHQL_PARSE_FAILED') : coded('GRAPHQL_PARSE_FAILED', String(error))];
+    }
+    const invalid = validate(this.options.schema, document, this.allRules);
+    if (invalid.length > 0) return invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+    const definition = getOperationAST(document, operationName ?? undefined);
+    if (!definition)
+      return [
+        coded('OPERATION_RESOLUTION_FAILURE', operationName ? `Unknown operation named "${operationName}"` : 'Send one operation, or name the one to run'),
+      ];
+    operation.document = document;
+    operation.definition = definition;
+    operation.hash = sha256Hex(query);
+    operation.textLength = query.length;
+    return undefined;
+  }
+
+  private authorized(operation: Running): Opened {
+    const refusal = this.authorizeSteps(operation);
+    if (refusal) return this.refuse(operation, [refusal]);
+    // A subscription lives as long as the client keeps it; a query or mutation has the deadline.
+    if (operation.type === 'subscription' || operation.request.action?.unbounded) operation.settle();
+    return { ok: true, operation };
+  }
+
+  private authorizeSteps(operation: Running): GraphQLError | undefined {
+    for (const step of this.authorizing) {
+      const refusal = step.authorize!(operation as Running & { client: ClientApp });
+      if (refusal) return refusal;
+    }
+    return undefined;
+  }
+
+  /** A refusal: its errors carry the request id (and trace id), the operation ends refused. */
+  private refuse(operation: Running, errors: readonly GraphQLError[]): Opened {
+    const { requestId, trace } = operation.request;
+    const withIds = errors.map((error) => tagged(error, requestId, trace?.traceId));
+    this.finish(operation, { name: operation.name, type: operation.type, failed: true, refused: true, errors: withIds });
+    return { ok: false, errors: withIds, operation };
+  }
+
+  /** The done hooks, once per operation (a subscription's set-up does not end it for its deadline's sake). */
+  private finish(operation: Running, outcome: Outcome): void {
+    if (operation.ended) return;
+    operation.ended = true;
+    operation.settle();
+    for (const step of this.answering) step.done!(operation, outcome);
+  }
+
+  /**
+   * A document parsed and validated once, to be run by id: manifests (at start and on reload) and APQ
+   * registrations use it (src/graphql/documents.ts).
+   */
+  compile(text: string, hash: string, source: string): TrustedDocument | CompileProblem {
+    return this.documents.compile(text, hash, source);
   }
 }
 
@@ -422,49 +509,6 @@ export function tagged<E>(error: E, requestId: string, traceId?: string): E {
 }
 
 /**
- * Ends an operation's span: named `<type> <name>` (GraphQL's semantic conventions), with its type,
- * name, client app, outcome and error codes. The name is the client's own text: it is sanitised.
- */
-function endOperationSpan(
-  span: Span,
-  ctx: GatewayContext,
-  operationName: string | null | undefined,
-  type: string | undefined,
-  failed: boolean,
-  errors: readonly { extensions?: Record<string, unknown> }[] | undefined,
-): void {
-  if (!span.isRecording()) return span.end();
-  const name = operationName ? sanitizeText(operationName) : undefined;
-  if (type) span.updateName(name ? `${type} ${name}` : type);
-  if (type) span.setAttribute('graphql.operation.type', type);
-  if (name) span.setAttribute('graphql.operation.name', name);
-  span.setAttribute('pasarela.client', ctx.client.name);
-  // A trusted document's id is the gateway's own hash, never client text.
-  if (ctx.document) span.setAttribute('pasarela.trusted_document.id', ctx.document.id);
-  span.setAttribute('pasarela.outcome', failed ? 'error' : 'success');
-  if (failed) {
-    const codes = [...new Set((errors ?? []).map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))];
-    if (codes.length > 0) span.setAttribute('pasarela.error_codes', codes);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: codes.join(', ') || 'error' });
-  }
-  span.end();
-}
-
-/** QUERY_TOO_COMPLEX (HTTP 400) for a query text over the size limit, before anything parses it. */
-function refuseOversized(query: unknown): void {
-  // Cheap first: a string shorter in UTF-16 units than the limit / 3 cannot be over it in UTF-8 bytes.
-  if (typeof query !== 'string' || query.length * 3 <= LIMITS.maxDocumentBytes) return;
-  if (Buffer.byteLength(query, 'utf8') > LIMITS.maxDocumentBytes) throw tooLarge(`The query text is over ${LIMITS.maxDocumentBytes} bytes`);
-}
-
-/** QUERY_TOO_COMPLEX with HTTP 400: a document refused for its size, before it is run or kept. */
-function tooLarge(message: string): GraphQLError {
-  const error = tooComplex(message);
-  Object.assign(error.extensions, { http: { status: 400 } });
-  return error;
-}
-
-/**
  * An error's JSON as Apollo hands it to formatError: without the HTTP instructions, coded, and outside
  * production with the stack trace (formatError drops it in production).
  */
@@ -475,33 +519,18 @@ function plainJson(error: GraphQLError, production: boolean): GraphQLFormattedEr
   return { ...error.toJSON(), extensions: { ...extensions, code, ...(stack ? { stacktrace: stack } : {}) } };
 }
 
-function refused(error: GraphQLError): Refusal {
-  return { ok: false, errors: [error] };
+/** The HTTP status an error asks for (`extensions.http.status`), 400 for other request errors. */
+export function statusOf(error: GraphQLError | undefined): number {
+  const http = error?.extensions.http as { status?: number } | undefined;
+  return http?.status ?? 400;
 }
 
-const TEXT: Resolved = Object.freeze({ ok: true, kind: 'text' }) as Resolved;
-
-function badRequest(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+/** The headers an error asks for (PERSISTED_QUERY_NOT_FOUND: not cacheable; RATE_LIMITED: Retry-After). */
+export function headersOf(error: GraphQLError | undefined): ReadonlyMap<string, string> | undefined {
+  const http = error?.extensions.http as { headers?: Map<string, string> } | undefined;
+  return http?.headers;
 }
 
-/** APQ's `extensions.persistedQuery`, when the request carries one. */
-function persistedQueryOf(extensions: unknown): { version?: unknown; sha256Hash?: unknown } | undefined {
-  if (!extensions || typeof extensions !== 'object') return undefined;
-  const persisted = (extensions as { persistedQuery?: unknown }).persistedQuery;
-  return persisted && typeof persisted === 'object' ? (persisted as { version?: unknown; sha256Hash?: unknown }) : undefined;
-}
-
-function coded(code: string, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code } });
-}
-
-/**
- * The error as Apollo would present it: a rule's own coded error (QUERY_TOO_COMPLEX) stays the
- * original of a wrapper carrying the request-level code, as Apollo wraps it.
- */
-function withCode(error: GraphQLError, code: string): GraphQLError {
-  if (error.extensions.code === undefined)
-    return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { ...error.extensions, code } });
-  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, originalError: error, extensions: { code } });
+function refusalAnswer(errors: readonly GraphQLError[], formatted: GraphQLFormattedError[]): Answer {
+  return { status: statusOf(errors[0]), headers: headersOf(errors[0]), body: { errors: formatted } };
 }

@@ -23,7 +23,7 @@ export type Door = 'http' | 'websocket' | 'sse' | 'export';
 export type ExportOutcome = 'complete' | 'refused' | 'failed' | 'cancelled';
 
 /** The operation name the CSV export is counted under in pasarela_graphql_operations_total. */
-export const EXPORT_OPERATION = 'activityCsv';
+export const EXPORT_OPERATION = 'ActivityExport';
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
 
@@ -297,17 +297,13 @@ export class Metrics {
   }
 
   /**
-   * A CSV export ended: counted by outcome with its rows and duration, and (once its client app is
-   * known, past admission) as an operation of door `export`.
+   * A CSV export ended: counted by outcome with its rows and duration. (As an operation of door
+   * `export`, named EXPORT_OPERATION, it is counted by the operation pipeline like any other.)
    */
-  exportDone(name: string, outcome: ExportOutcome, rows: number, seconds: number, client: string | undefined): void {
+  exportDone(name: string, outcome: ExportOutcome, rows: number, seconds: number): void {
     this.exports.inc({ export: name, outcome });
     if (rows > 0) this.exportRows.inc({ export: name }, rows);
     this.exportSeconds.observe({ export: name, outcome }, seconds);
-    if (client === undefined) return;
-    const series = this.operationSeries(EXPORT_OPERATION, 'query', outcome === 'complete' ? 'success' : 'error', client, 'export');
-    series.count.inc();
-    series.seconds.observe(seconds);
   }
 
   /**

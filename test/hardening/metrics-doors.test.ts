@@ -119,7 +119,7 @@ describe('/metrics for every door', () => {
     expect(await value('pasarela_csv_exports_total', { export: 'activity', outcome: 'refused' })).toBe(1);
     expect(await value('pasarela_csv_export_rows_total', { export: 'activity' })).toBe(rows);
     expect(await value('pasarela_csv_export_duration_seconds_count', { export: 'activity', outcome: 'complete' })).toBe(1);
-    const asOperation = { operation: 'activityCsv', type: 'query', client: 'doors', door: 'export' };
+    const asOperation = { operation: 'ActivityExport', type: 'query', client: 'doors', door: 'export' };
     expect(await value('pasarela_graphql_operations_total', { ...asOperation, outcome: 'success' })).toBe(1);
     expect(await value('pasarela_graphql_operations_total', { ...asOperation, outcome: 'error' })).toBe(1);
   });

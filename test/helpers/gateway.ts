@@ -7,7 +7,7 @@ import { request } from 'undici';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, withSandboxes, type Config } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logging.js';
-import { createGateway, type Gateway } from '../../src/server.js';
+import { createGateway, type Gateway, type GatewayOptions } from '../../src/server.js';
 import type { ClientRegistry } from '../../src/auth/clients.js';
 import type { SharedState } from '../../src/state/index.js';
 import { startSandboxes, type RunningSandboxes, type SandboxesOptions } from '../../src/sandbox/index.js';
@@ -62,6 +62,9 @@ export interface TestGatewayOptions {
    * credentials (`sandbox`), which are too short and plain to stand for real ones.
    */
   secrets?: ProviderSecrets;
+  /** The pipeline's steps (a test adds its own) and the executor's options, as createGateway takes them. */
+  steps?: GatewayOptions['steps'];
+  executor?: GatewayOptions['executor'];
 }
 
 export interface ProviderSecrets {
@@ -142,6 +145,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     clientsFile: options.clientsFile,
     watchClients: options.watchClients,
     state: options.state,
+    steps: options.steps,
+    executor: options.executor,
   });
   await gateway.app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(gateway.app.server.address() as AddressInfo).port}`;

@@ -1,15 +1,19 @@
 /**
- * Queries over HTTP run on graphql-jit (src/graphql/jit.ts); the same operations over WebSocket run on
- * graphql-js (graphql-ws calls graphql-js's execute). Both go through the same pipeline against the
- * same sandboxes, so every answer — data, errors, their messages, paths, locations and codes — must be
- * the same on both. Plus which documents graphql-jit runs at all.
+ * Every door runs its operations on one executor (src/graphql/executor.ts): a document's first run is
+ * on graphql-js, its second on graphql-jit (when graphql-jit may run it), whichever door each came by.
+ * So each case below sends the same text twice — first over WebSocket (graphql-js), then over HTTP
+ * (graphql-jit), or by APQ hash — against the same sandboxes, and every answer — data, errors, their
+ * messages, paths, locations and codes — must be the same on both engines. Plus which documents
+ * graphql-jit runs at all.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
 import { JIT_AFTER_RUNS, runsOnJit } from '../../src/graphql/jit.js';
 import { buildGatewaySchema } from '../../src/schema.js';
 import { useTestGateway } from '../helpers/gateway.js';
+import { call } from '../helpers/http.js';
 import { TRANSPORTS } from '../helpers/transports.js';
 
 // A high breaker threshold: the failure cases below must fail the same way on both transports.
@@ -37,12 +41,20 @@ function comparable(body: { data?: unknown; errors?: { extensions?: Record<strin
   };
 }
 
+let sent = 0;
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The same document on both engines: graphql-js over WebSocket first, then graphql-jit over HTTP. */
 async function both(query: string, variables: Record<string, unknown> = {}) {
-  // A document runs on graphql-js until it has run JIT_AFTER_RUNS - 1 times; then it is compiled.
-  for (let run = 1; run < JIT_AFTER_RUNS; run++) await http!.send(gw(), query, variables);
-  const viaJit = await http!.send(gw(), query, variables);
-  const viaGraphqlJs = await ws!.send(gw(), query, variables);
-  expect(comparable(viaJit.body)).toEqual(comparable(viaGraphqlJs.body));
+  // A text of its own (a comment changes no answer), so its plan starts afresh.
+  const text = `${query}\n# case ${++sent}`;
+  const hash = sha256(text);
+  let viaGraphqlJs;
+  for (let run = 1; run < JIT_AFTER_RUNS; run++) viaGraphqlJs = await ws!.send(gw(), text, variables);
+  expect(gw().gateway.executor.engineOf(hash)).toBe('graphql-js');
+  const viaJit = await http!.send(gw(), text, variables);
+  expect(gw().gateway.executor.engineOf(hash)).toBe('graphql-jit');
+  expect(comparable(viaJit.body)).toEqual(comparable(viaGraphqlJs!.body));
   return viaJit.body;
 }
 
@@ -104,6 +116,21 @@ describe('graphql-jit (HTTP) answers what graphql-js (WebSocket) answers', () =>
         f: { direction: 'SIDEWAYS' },
       },
     );
+  });
+});
+
+describe('a document sent by id runs on the same executor', () => {
+  it('registered by APQ (graphql-js), then run by its hash (graphql-jit): the same answer', async () => {
+    const text = `${operation('dashboard')}\n# by id`;
+    const hash = sha256(text);
+    const persisted = { persistedQuery: { version: 1, sha256Hash: hash } };
+    const headers = { 'content-type': 'application/json' };
+    const registered = await call(gw().url, 'POST', 'graphql', { body: { query: text, variables: RANGE, extensions: persisted }, headers });
+    expect(gw().gateway.executor.engineOf(hash)).toBe('graphql-js');
+    const byHash = await call(gw().url, 'POST', 'graphql', { body: { variables: RANGE, extensions: persisted }, headers });
+    expect(gw().gateway.executor.engineOf(hash)).toBe('graphql-jit');
+    expect(registered.body.errors).toBeUndefined();
+    expect(byHash.body).toEqual(registered.body);
   });
 });
 
