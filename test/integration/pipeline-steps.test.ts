@@ -127,7 +127,7 @@ describe('a step added to the list acts at every door', () => {
     probe.blocking = true;
     const refused = await csv(gw());
     expect(refused.status).toBe(403);
-    expect(JSON.parse(refused.text).error).toMatchObject({ code: 'FORBIDDEN', message: REFUSAL });
+    expect(JSON.parse(refused.text).errors[0]).toMatchObject({ message: REFUSAL, extensions: { code: 'FORBIDDEN', requestId: expect.any(String) } });
     expect(probe.admitted).toEqual(['export']);
 
     probe.blocking = false;
