@@ -13,6 +13,7 @@
  * the length cap passed it) is it ended, with SlowSubscriberError (the API's SUBSCRIBER_TOO_SLOW).
  */
 import type { ProviderId } from '../providers/provider.js';
+import type { PaymentEventValue } from './event.js';
 import {
   comparePositions,
   CursorExpiredError,
@@ -27,21 +28,7 @@ import {
 
 export type { LoggedEvent };
 
-export type PaymentEventType = 'PAYMENT_CREATED' | 'PAYMENT_UPDATED' | 'CASHIN_RECEIVED' | 'CASHOUT_UPDATED';
-
-/** A normalized provider event; `payment`/`cashin`/`cashout` are GraphQL values (plain objects). */
-export interface PaymentEventValue {
-  /** Unique per provider event. */
-  id: string;
-  provider: ProviderId;
-  type: PaymentEventType;
-  occurredAt: string;
-  /** When Pasarela observed the change (set where that differs from, or replaces, the provider's time). */
-  observedAt?: string;
-  payment?: unknown;
-  cashin?: unknown;
-  cashout?: unknown;
-}
+export type { PaymentEventType, PaymentEventValue } from './event.js';
 
 export interface EventFilter {
   provider?: ProviderId;

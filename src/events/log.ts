@@ -21,7 +21,7 @@
  * meanwhile, bounded by the retention.
  */
 import { randomBytes } from 'node:crypto';
-import type { PaymentEventValue } from './bus.js';
+import type { PaymentEventValue } from './event.js';
 
 /** An event as the log holds it: with its cursor. */
 export interface LoggedEvent extends PaymentEventValue {

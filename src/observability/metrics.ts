@@ -6,7 +6,6 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { TrustedDocument } from '../auth/clients.js';
-import type { GatewayContext } from '../context.js';
 import type { BreakerState, TransportHooks } from '../providers/http.js';
 import type { ProviderId } from '../providers/provider.js';
 import type { WireSurprise } from '../providers/wire.js';
@@ -26,6 +25,13 @@ export type ExportOutcome = 'complete' | 'refused' | 'failed' | 'cancelled';
 export const EXPORT_OPERATION = 'ActivityExport';
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const BREAKER_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
+
+/** What an operation is counted by: its client app, its door and when it started (a request's context has them). */
+export interface CountedOperation {
+  client: { name: string };
+  door: Door;
+  startedAt: number;
+}
 
 export class Metrics {
   readonly registry = new Registry();
@@ -277,14 +283,14 @@ export class Metrics {
    * Counts and times a GraphQL operation (from its context's start to its response), labelled by its
    * name, type, client and outcome: `error` when its response has any error, partial ones included.
    */
-  operationDone(ctx: GatewayContext, operationName: string | null | undefined, type: string | undefined, failed: boolean): void {
+  operationDone(ctx: CountedOperation, operationName: string | null | undefined, type: string | undefined, failed: boolean): void {
     const series = this.operationSeries(this.operationLabel(operationName), type ?? 'unknown', failed ? 'error' : 'success', ctx.client.name, ctx.door);
     series.count.inc();
     series.seconds.observe((performance.now() - ctx.startedAt) / 1000);
   }
 
   /** A subscription set up (its source stream open): counted as a successful operation, timed to its set-up, and open until `subscriptionEnded`. */
-  subscriptionStarted(ctx: GatewayContext, operationName: string | null | undefined): void {
+  subscriptionStarted(ctx: CountedOperation, operationName: string | null | undefined): void {
     const series = this.operationSeries(this.operationLabel(operationName), 'subscription', 'success', ctx.client.name, ctx.door);
     series.count.inc();
     series.seconds.observe((performance.now() - ctx.startedAt) / 1000);
@@ -292,7 +298,7 @@ export class Metrics {
   }
 
   /** A subscription `subscriptionStarted` counted has ended (completed, failed, or its client left). */
-  subscriptionEnded(ctx: GatewayContext, operationName: string | null | undefined): void {
+  subscriptionEnded(ctx: CountedOperation, operationName: string | null | undefined): void {
     this.operationSeries(this.operationLabel(operationName), 'subscription', 'success', ctx.client.name, ctx.door).open!.dec();
   }
 
