@@ -76,6 +76,18 @@ describe('every HTTP refusal is a GraphQL-over-HTTP response with code and reque
       415,
       'BAD_REQUEST',
     ],
+    [
+      // What a cross-site page can send without a preflight (CSRF prevention is off): it runs nothing.
+      'a text/plain POST carrying a mutation (a cross-site "simple" request)',
+      '/graphql',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', ...AUTH },
+        body: JSON.stringify({ query: 'mutation { createSalePoint(input: { name: "x" }) { userErrors { message } } }' }),
+      },
+      400,
+      'BAD_REQUEST',
+    ],
     ['a body that is not JSON', '/graphql', { method: 'POST', headers: { ...JSON_BODY, ...AUTH }, body: '{"query": ' }, 400, 'BAD_REQUEST'],
     ['an empty JSON object (Apollo)', '/graphql', { method: 'POST', headers: { ...JSON_BODY, ...AUTH }, body: '{}' }, 400, 'BAD_REQUEST'],
     ['a batch array (Apollo)', '/graphql', { method: 'POST', headers: { ...JSON_BODY, ...AUTH }, body: '[{"query": "{ __typename }"}]' }, 400, 'BAD_REQUEST'],
