@@ -23,6 +23,9 @@ const layers = [
   { target: './src/events', from: ['./src/modules', './src/webhooks', './src/server.ts'] },
   { target: './src/modules', from: ['./src/webhooks', './src/server.ts', './src/subscriptions.ts'] },
   { target: './src/webhooks', from: ['./src/modules', './src/server.ts', './src/subscriptions.ts'] },
+  // Modules speak the capabilities' neutral requests (src/providers/capabilities.ts): of a provider's
+  // folder they may read only its named guesses (assumptions.ts), never its client, mappers or adapter.
+  ...['telepagos', 'talo', 'tupay'].map((provider) => ({ target: './src/modules', from: `./src/providers/${provider}`, except: ['./assumptions.ts'] })),
 ];
 
 export default tseslint.config(

@@ -25,8 +25,8 @@ import {
   TUPAY_SIGNATURE_HEADERS,
   verifyTupaySignature,
 } from '../providers/tupay/assumptions.js';
-import type { DepositFinder } from '../providers/capabilities.js';
-import type { DepositSearch, TupayRange } from '../providers/tupay/client.js';
+import type { DepositFinder, DepositSearch } from '../providers/capabilities.js';
+import type { TupayRange } from '../providers/tupay/client.js';
 import { sameWebhookToken, tokenParam, webhookToken } from '../providers/webhook-url.js';
 import { cashinValue } from '../events/values.js';
 import { findHints, findTimestamp } from './hints.js';
