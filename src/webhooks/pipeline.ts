@@ -96,6 +96,11 @@ export interface ProviderNotifications {
   readonly auth: readonly NotificationAuth[];
   /** The handler when the provider is configured in `config`; undefined otherwise. */
   handler(config: ProvidersConfig, capability: CapabilityAsker): WebhookHandler<unknown> | undefined;
+  /**
+   * Where the embedded default (src/embedded.ts) tells this provider's sandbox to notify the gateway at
+   * `publicUrl`; undefined when it is told nothing.
+   */
+  sandboxTarget?(config: ProvidersConfig, publicUrl: string): string | undefined;
 }
 
 export interface PipelineDeps {

@@ -6,7 +6,7 @@
 import type { TaloConfig } from '../../config.js';
 import { TALO_HINT_PATTERNS } from './assumptions.js';
 import type { PaymentSource } from '../capabilities.js';
-import { taloWebhookToken } from './webhook-url.js';
+import { taloWebhookToken, taloWebhookUrl } from './webhook-url.js';
 import { sameWebhookToken, tokenParam } from '../webhook-url.js';
 import { paymentReading } from '../../events/readings.js';
 import { findHints } from '../../webhooks/hints.js';
@@ -42,4 +42,6 @@ export const taloNotifications: ProviderNotifications = {
   provider: 'TALO',
   auth: ['url-token'],
   handler: (config, capability) => config.talo && taloWebhook(config.talo, capability('payments')),
+  // Talo gets its URL with each payment: the seeded demo payments get the one createPayment would use.
+  sandboxTarget: (config, publicUrl) => config.talo && taloWebhookUrl(publicUrl, config.talo.webhookSecret),
 };

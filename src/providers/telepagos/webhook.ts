@@ -31,7 +31,7 @@ interface Readers {
   cashouts: CashoutSource;
 }
 import { ProviderError } from '../errors.js';
-import { sameWebhookToken, tokenParam, webhookToken } from '../webhook-url.js';
+import { sameWebhookToken, tokenParam, webhookPath, webhookToken } from '../webhook-url.js';
 import { cashinValue, cashoutValue } from '../../events/values.js';
 import type { CallContext } from '../../domain/models.js';
 import { findHints, type Hint } from '../../webhooks/hints.js';
@@ -172,4 +172,6 @@ export const telepagosNotifications: ProviderNotifications = {
   auth: TELEPAGOS_NOTIFICATION_AUTH,
   handler: (config, capability) =>
     config.telepagos && telepagosWebhook(config.telepagos, () => ({ cashins: capability('cashins')(), cashouts: capability('cashouts')() })),
+  // The URL of TelePagos' panel: the signed bare path.
+  sandboxTarget: (_config, publicUrl) => `${publicUrl}${webhookPath('TELEPAGOS')}`,
 };

@@ -28,7 +28,7 @@ import {
 } from './assumptions.js';
 import type { DepositFinder, DepositSearch } from '../capabilities.js';
 import type { TupayRange } from './client.js';
-import { sameWebhookToken, tokenParam, webhookToken } from '../webhook-url.js';
+import { sameWebhookToken, tokenParam, webhookPath, webhookToken } from '../webhook-url.js';
 import { cashinValue } from '../../events/values.js';
 import { findHints, findTimestamp } from '../../webhooks/hints.js';
 import { timestampWithinTolerance, type Confirmed, type ProviderNotifications, type WebhookHandler } from '../../webhooks/pipeline.js';
@@ -136,4 +136,6 @@ export const tupayNotifications: ProviderNotifications = {
   provider: 'TUPAY',
   auth: TUPAY_NOTIFICATION_AUTH,
   handler: (config, capability) => config.tupay && tupayWebhook(config.tupay, capability('depositFinder')),
+  // The URL of Tupay's panel: the signed bare path.
+  sandboxTarget: (_config, publicUrl) => `${publicUrl}${webhookPath('TUPAY')}`,
 };
