@@ -18,11 +18,17 @@ const LAYER_RULE = 'imports go one way: domain <- providers <- events, state <- 
 const layers = [
   { target: './src/domain', from: './src/providers', except: ['./provider.ts'] },
   { target: './src/domain', from: ['./src/modules', './src/webhooks', './src/events', './src/graphql', './src/server.ts'] },
-  { target: './src/providers', from: ['./src/events', './src/modules', './src/webhooks', './src/graphql', './src/server.ts', './src/subscriptions.ts'] },
+  { target: './src/providers', from: ['./src/modules', './src/graphql', './src/server.ts', './src/subscriptions.ts'] },
+  // A provider's notification handler (<p>/webhook.ts, listed by notifiers.ts) is the webhooks layer
+  // living in the provider's folder: it alone may use the generic pipeline and the event readings.
+  { target: './src/providers/**/!(webhook|notifiers).ts', from: ['./src/events', './src/webhooks'] },
   { target: './src/state', from: ['./src/modules', './src/webhooks', './src/graphql', './src/server.ts', './src/subscriptions.ts'] },
   { target: './src/events', from: ['./src/modules', './src/webhooks', './src/server.ts'] },
   { target: './src/modules', from: ['./src/webhooks', './src/server.ts', './src/subscriptions.ts'] },
   { target: './src/webhooks', from: ['./src/modules', './src/server.ts', './src/subscriptions.ts'] },
+  // Modules speak the capabilities' neutral requests (src/providers/capabilities.ts): of a provider's
+  // folder they may read only its named guesses (assumptions.ts), never its client, mappers or adapter.
+  ...['telepagos', 'talo', 'tupay'].map((provider) => ({ target: './src/modules', from: `./src/providers/${provider}`, except: ['./assumptions.ts'] })),
 ];
 
 export default tseslint.config(

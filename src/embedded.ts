@@ -1,23 +1,22 @@
 /**
  * The embedded default's wiring (src/main.ts): the provider sandboxes notify this gateway, as the real
- * providers do once told our webhook URLs. TelePagos and Tupay get the URL of their panel; Talo gets it
- * with each payment, so its seeded demo payments are given the URL `createPayment` would have used.
+ * providers do once told our webhook URLs. Each notifying provider's folder declares the URL its sandbox
+ * is told (`sandboxTarget` in src/providers/<p>/webhook.ts, listed by src/providers/notifiers.ts).
  */
 import type { Config } from './config.js';
-import { taloWebhookUrl } from './providers/talo/webhook-url.js';
+import { notifiers } from './providers/notifiers.js';
+import { providerSlug } from './providers/provider.js';
 
-export interface SandboxUrls {
-  telepagos: { url: string };
-  talo: { url: string };
-  tupay: { url: string };
-}
+/** The running sandboxes' base URLs, by provider slug (a provider without a sandbox is told nothing). */
+export type SandboxUrls = { readonly [slug in ReturnType<typeof providerSlug>]?: { url: string } };
 
 export async function pointSandboxNotificationsAt(config: Pick<Config, 'publicUrl' | 'providers'>, sandboxes: SandboxUrls): Promise<void> {
-  const targets: [string, string][] = [
-    [sandboxes.telepagos.url, `${config.publicUrl}/webhooks/telepagos`],
-    [sandboxes.tupay.url, `${config.publicUrl}/webhooks/tupay`],
-  ];
-  if (config.providers.talo) targets.push([sandboxes.talo.url, taloWebhookUrl(config.publicUrl, config.providers.talo.webhookSecret)]);
+  const targets: [string, string][] = [];
+  for (const notifier of notifiers()) {
+    const sandbox = sandboxes[providerSlug(notifier.provider)];
+    const url = sandbox && notifier.sandboxTarget?.(config.providers, config.publicUrl);
+    if (sandbox && url) targets.push([sandbox.url, url]);
+  }
   await Promise.all(
     targets.map(async ([sandbox, url]) => {
       const response = await fetch(`${sandbox}/_sandbox/webhook`, {

@@ -19,7 +19,7 @@ export function paymentWatch(providers: ProviderRegistry): WatchKind<Payment> {
       if (!source) throw new Error(`${provider} offers no payments`);
       return source.payment(id, call);
     },
-    // The webhook handler's own reading (src/webhooks/talo.ts), and its object name (the payment id).
+    // The webhook handler's own reading (src/providers/talo/webhook.ts), and its object name (the payment id).
     judge: paymentReading,
   };
 }

@@ -12,6 +12,7 @@ import type {
   Cashout,
   Payment,
   PaymentConcept,
+  PaymentItem,
   QrAmountType,
   SalePoint,
   Statistics,
@@ -23,19 +24,118 @@ import type {
 import type { Currency } from '../domain/money.js';
 import type { BreakerState } from './http.js';
 import type { ProviderId } from './provider.js';
-import type { CreatePaymentRequest } from './talo/mappers.js';
-import type { DepositSearch } from './tupay/client.js';
-import type {
-  CreateCashoutInput,
-  CreatePaymentLinkInput,
-  CreateQrChargeInput,
-  CreateSalePointQrOrderInput,
-  CreateTransferLinkInput,
-  PaymentLink,
-  QrCharge,
-  QrOrder,
-  TransferLink,
-} from './telepagos/client.js';
+
+// ── Neutral requests ────────────────────────────────────────────────────────────────────────────
+// What modules send, in the gateway's words; each provider folder converts them to its own wire input.
+// Amounts are positive decimal text with at most two decimals ("1500.50"), checked before sending.
+
+/** Money out to a bank account: give exactly one of `cbu` and `alias`. */
+export interface CashoutRequest {
+  /** Destination CBU/CVU. */
+  cbu?: string;
+  alias?: string;
+  /** The destination holder's CUIT. */
+  cuit: string;
+  amount: string;
+  /** The merchant's reference for this transfer (unique per transfer). */
+  referenceId: string;
+  /** A payment concept id (ReferenceSource.concepts). */
+  concept: string;
+  description: string;
+}
+
+/** A one-off QR to be paid. */
+export interface QrChargeRequest {
+  amount: string;
+  concept: string;
+  description: string;
+}
+
+export interface QrCharge {
+  /** EMVCo string to render as a QR. */
+  qrCode: string;
+  qrOrderId: string;
+}
+
+/** A link asking a payer (by CBU/CVU and CUIT) to transfer. */
+export interface TransferLinkRequest {
+  cbu: string;
+  cuit: string;
+  amount: string;
+  concept: string;
+  description: string;
+}
+
+export interface TransferLink {
+  paymentLink: string;
+}
+
+/** Where one part of each payment of a link goes. */
+export interface PaymentLinkDistributionPart {
+  cbu: string;
+  amount: string;
+}
+
+/** A payment link, single or multiple use. */
+export interface PaymentLinkRequest {
+  amount: string;
+  concept: string;
+  /** A Date or an ISO-8601 date-time. */
+  expiresAt: Date | string;
+  multipleUse: boolean;
+  /** Split of each payment; the parts must add up to `amount`. */
+  distribution?: PaymentLinkDistributionPart[];
+}
+
+export interface PaymentLink {
+  url: string;
+  id: string;
+}
+
+/** A QR order at one of the provider's sale points. */
+export interface SalePointQrOrderRequest {
+  salePointId: string;
+  amount: string;
+  concept: string;
+  description: string;
+}
+
+export interface QrOrder {
+  qrOrderId: string;
+}
+
+/** A new checkout payment; where the provider notifies its changes is the adapter's business. */
+export interface NewPayment {
+  amount: string;
+  currency: 'ARS';
+  /** The merchant's own reference (no idempotency key). */
+  externalId: string;
+  /** Where the payer is sent after paying. */
+  redirectUrl: string;
+  motive?: string;
+  /** What is being bought. */
+  items?: PaymentItem[];
+  /** ISO-8601 date-time. */
+  expiresAt?: string;
+}
+
+/** Both ends inclusive, at second precision. */
+export interface DateRange {
+  from: Date;
+  to: Date;
+}
+
+/** Ranges of a deposit search, read in order, and how many pages of them all may be read. */
+export interface DepositRangeSearch {
+  ranges: readonly DateRange[];
+  maxPages: number;
+}
+/** A search guided by id order among every deposit made at or before `notAfter`. */
+export interface DepositSeekSearch {
+  notAfter: Date;
+  maxPages: number;
+}
+export type DepositSearch = DepositRangeSearch | DepositSeekSearch;
 
 /**
  * Calendar days, both inclusive, `YYYY-MM-DD`, as the caller means them: days of the merchant's time zone
@@ -160,7 +260,7 @@ export interface SalePointSink extends SalePointSource {
   deleteSalePoint(id: string, call: CallContext): Promise<void>;
   /** A sale point's static QR (an image), open or closed amount. */
   staticQr(salePointId: string, amountType: QrAmountType, call: CallContext): Promise<string>;
-  createQrOrder(input: CreateSalePointQrOrderInput, call: CallContext): Promise<QrOrder>;
+  createQrOrder(input: SalePointQrOrderRequest, call: CallContext): Promise<QrOrder>;
 }
 
 /** Cash-outs by the provider's id: the voucher proves one exists. */
@@ -184,7 +284,7 @@ export type SentCashoutSearch =
 /** Sending money out (a bank transfer). */
 export interface CashoutSink {
   readonly provider: ProviderId;
-  createCashout(input: CreateCashoutInput, call: CallContext): Promise<Cashout>;
+  createCashout(input: CashoutRequest, call: CallContext): Promise<Cashout>;
   /**
    * Whether the provider documents that sending the same data and reference again returns the first
    * transfer's result and moves no money (then a retry after a lost answer re-sends the reference).
@@ -194,7 +294,7 @@ export interface CashoutSink {
    * Optional: looks in the account's documented reads for a transfer of `input` made at or after
    * `sinceMs` (epoch ms: the first attempt whose answer was lost), for a gateway that lost its answer.
    */
-  findSent?(input: CreateCashoutInput, sinceMs: number, call: CallContext): Promise<SentCashoutSearch>;
+  findSent?(input: CashoutRequest, sinceMs: number, call: CallContext): Promise<SentCashoutSearch>;
 }
 
 /** Cash-ins (credited transfers, QR payments) by the provider's id. */
@@ -208,9 +308,9 @@ export interface CashinSource {
 /** Asking to be paid: a QR charge, a transfer link, a payment link. */
 export interface CashinSink {
   readonly provider: ProviderId;
-  createQrCharge(input: CreateQrChargeInput, call: CallContext): Promise<QrCharge>;
-  createTransferLink(input: CreateTransferLinkInput, call: CallContext): Promise<TransferLink>;
-  createPaymentLink(input: CreatePaymentLinkInput, call: CallContext): Promise<PaymentLink>;
+  createQrCharge(input: QrChargeRequest, call: CallContext): Promise<QrCharge>;
+  createTransferLink(input: TransferLinkRequest, call: CallContext): Promise<TransferLink>;
+  createPaymentLink(input: PaymentLinkRequest, call: CallContext): Promise<PaymentLink>;
 }
 
 /** Checkout payments by the provider's id. */
@@ -218,9 +318,6 @@ export interface PaymentSource {
   readonly provider: ProviderId;
   payment(id: string, call: CallContext): Promise<Payment>;
 }
-
-/** A new checkout payment; where the provider notifies its changes is the adapter's business. */
-export type NewPayment = Omit<CreatePaymentRequest, 'webhookUrl'>;
 
 /** Creating checkout payments. */
 export interface PaymentSink {

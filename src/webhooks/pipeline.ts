@@ -27,6 +27,8 @@ import { PUBLISHED_STATE_RETENTION_MS, type EventDedupeStore } from '../events/d
 import type { Logger } from '../logging.js';
 import type { CallContext } from '../domain/models.js';
 import { ProviderError } from '../providers/errors.js';
+import type { ProvidersConfig } from '../config.js';
+import type { Capabilities, CapabilityName } from '../providers/capabilities.js';
 import type { ProviderId } from '../providers/provider.js';
 import type { RateLimit, RateLimiter } from '../state/rate-limiter.js';
 import { SpanStatusCode, endFailed, startIncoming, startSpan, startTraced, type Traced } from '../observability/tracing.js';
@@ -76,6 +78,29 @@ export interface WebhookHandler<Body> {
   parse(json: unknown, request: FastifyRequest): Body | null;
   notice(body: Body): Notice;
   confirm(body: Body, call: CallContext): Promise<Confirmed>;
+}
+
+/** How a provider's notifications prove themselves: signed on the bare path, or on a secret token path. */
+export type NotificationAuth = 'signature' | 'url-token';
+
+/** A capability of the notifying provider, asked when a notice arrives (the handler is made before). */
+export type CapabilityAsker = <K extends CapabilityName>(name: K) => () => Capabilities[K];
+
+/**
+ * A provider's notifications as its folder declares them (src/providers/<p>/webhook.ts), found through
+ * src/providers/notifiers.ts: routes.ts serves POST /webhooks/<slug> for `signature` and
+ * /webhooks/<slug>/:token for `url-token`, with one handler.
+ */
+export interface ProviderNotifications {
+  readonly provider: ProviderId;
+  readonly auth: readonly NotificationAuth[];
+  /** The handler when the provider is configured in `config`; undefined otherwise. */
+  handler(config: ProvidersConfig, capability: CapabilityAsker): WebhookHandler<unknown> | undefined;
+  /**
+   * Where the embedded default (src/embedded.ts) tells this provider's sandbox to notify the gateway at
+   * `publicUrl`; undefined when it is told nothing.
+   */
+  sandboxTarget?(config: ProvidersConfig, publicUrl: string): string | undefined;
 }
 
 export interface PipelineDeps {

@@ -1,21 +1,25 @@
 /**
  * Proof that a provider plugs in through the capability seams: a fourth, test-only provider ("Cuarta",
- * its adapter and a fake server in this folder) is added with `addProvider` before the schema is built,
- * and `accounts`, `account(provider:)`, `node(id:)` and `Account.transactions` serve it with no gateway
- * file naming it. The public schema is untouched: the enum value exists only in this test's process
+ * its adapter, its notification handler and a sandbox in this folder) is added with `addProvider` and
+ * `addNotifier` before the gateway is built, and `accounts`, `account(provider:)`, `node(id:)`,
+ * `Account.transactions` and POST /webhooks/cuarta (through the generic pipeline into `events`) serve it
+ * with no gateway file naming it. The public schema is untouched: the enum value exists only in this test's process
  * (vitest runs each file in a fork of its own; schema.graphql is checked by test/contract/schema.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addNotifier } from '../../src/providers/notifiers.js';
 import { addProvider } from '../../src/providers/registry.js';
 import { printGatewaySchema } from '../../src/schema.js';
 import { useTestGateway } from '../helpers/gateway.js';
 import { CUARTA, cuartaAdapter } from './adapter.js';
 import { CUARTA_BALANCE_CENTS, startFakeCuarta, type FakeCuarta } from './server.js';
+import { cuartaNotifications } from './webhook.js';
 
 let fake: FakeCuarta | undefined;
 // Registered before any schema build or registry of this process; the factory reads the fake's URL when the gateway starts.
 addProvider(CUARTA, (config, shared) => cuartaAdapter(fake!.url)(config, shared));
+addNotifier(cuartaNotifications);
 
 const globalId = (type: string, provider: string, localId: string) => Buffer.from(`${type}:${provider}:${localId}`).toString('base64url');
 
@@ -88,6 +92,34 @@ describe('a fourth provider served through capabilities', () => {
       ],
     });
     expect(body.data.account.out.nodes).toEqual([{ id: globalId('Transaction', 'CUARTA', 'm-2') }]);
+  });
+
+  const EVENTS = `{ events(provider: CUARTA) { nodes { provider type cashin { id provider amount { amount currency } providerStatus } } } }`;
+
+  it('takes its signed notification through the generic pipeline: the cash-in is read from Cuarta, then published once', async () => {
+    fake!.requests.length = 0;
+    expect(await fake!.notify(gw().url, 'm-1')).toBe(200);
+    expect(fake!.requests).toContain('/movements/m-1');
+    const published = {
+      provider: 'CUARTA',
+      type: 'CASHIN_RECEIVED',
+      cashin: { id: globalId('Cashin', 'CUARTA', 'm-1'), provider: 'CUARTA', amount: { amount: '500.00', currency: 'USD' }, providerStatus: 'ok' },
+    };
+    await expect.poll(async () => (await gw().query(EVENTS)).body.data?.events.nodes).toEqual([published]);
+    // The same notice again is a duplicate: still one event.
+    expect(await fake!.notify(gw().url, 'm-1')).toBe(200);
+    expect((await gw().query(EVENTS)).body.data.events.nodes).toEqual([published]);
+  });
+
+  it('refuses an unsigned notice and one naming no cash-in, publishing nothing', async () => {
+    fake!.requests.length = 0;
+    expect(await fake!.notify(gw().url, 'm-3', false)).toBe(401);
+    expect(fake!.requests).toEqual([]);
+    // The pipeline's answer for an object the provider does not know (no retry wanted).
+    expect(await fake!.notify(gw().url, 'm-3')).toBe(422);
+    expect(fake!.requests).toContain('/movements/m-3');
+    const { body } = await gw().query(EVENTS);
+    expect(body.data.events.nodes.map((e: { cashin: { id: string } }) => e.cashin.id)).not.toContain(globalId('Cashin', 'CUARTA', 'm-3'));
   });
 
   it('shows the value in this process only: the committed public schema has no CUARTA', async () => {

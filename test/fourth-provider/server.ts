@@ -1,9 +1,12 @@
 /**
- * A tiny fake of the test-only fourth provider ("Cuarta"): one balance in USD, and movements listed by
- * instant range (`from`/`to`, ISO instants, both inclusive). Every request is logged for the test.
+ * A tiny sandbox of the test-only fourth provider ("Cuarta"): one balance in USD, movements listed by
+ * instant range (`from`/`to`, ISO instants, both inclusive) or read by ref, and signed notifications
+ * of a movement posted to the gateway (`notify`). Every request is logged for the test.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { request } from 'undici';
+import { CUARTA_SIGNATURE_HEADER, cuartaSignature } from './webhook.js';
 
 export interface CuartaMovement {
   ref: string;
@@ -25,6 +28,8 @@ export interface FakeCuarta {
   url: string;
   /** Paths with query strings, in arrival order. */
   requests: string[];
+  /** Posts Cuarta's notice of movement `ref` to the gateway's /webhooks/cuarta, signed unless `signed` is false; answers the gateway's status. */
+  notify(gatewayUrl: string, ref: string, signed?: boolean): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -45,12 +50,22 @@ export async function startFakeCuarta(): Promise<FakeCuarta> {
       if (Number.isNaN(from) || Number.isNaN(to)) return reply(400, { error: 'from and to are required' });
       return reply(200, { movements: CUARTA_MOVEMENTS.filter((m) => Date.parse(m.at) >= from && Date.parse(m.at) <= to) });
     }
+    const one = /^\/movements\/([^/]+)$/.exec(url.pathname);
+    const movement = one && CUARTA_MOVEMENTS.find((m) => m.ref === decodeURIComponent(one[1]!));
+    if (movement) return reply(200, movement);
     return reply(404, { error: 'not found' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
+    async notify(gatewayUrl, ref, signed = true) {
+      const body = JSON.stringify({ ref });
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...(signed && { [CUARTA_SIGNATURE_HEADER]: cuartaSignature(body) }) };
+      const answer = await request(`${gatewayUrl}/webhooks/cuarta`, { method: 'POST', headers, body });
+      await answer.body.dump();
+      return answer.statusCode;
+    },
     close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
   };
 }

@@ -10,7 +10,7 @@ import 'reflect-metadata';
 import { describe, expect, it } from 'vitest';
 import { TUPAY_HINT_MAX_LISTING_CALLS, TUPAY_HINT_WIDE_SLICES_HOURS, TUPAY_PATHS } from '../../src/providers/tupay/assumptions.js';
 import { webhookUrl } from '../../src/providers/webhook-url.js';
-import { depositSearches } from '../../src/webhooks/tupay.js';
+import { depositSearches } from '../../src/providers/tupay/webhook.js';
 import { useTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { call } from '../helpers/http.js';
 import { waitFor } from '../helpers/wait.js';

@@ -14,7 +14,7 @@ import { ProviderError, failureOutcome } from '../../providers/errors.js';
 import { DEFAULT_RETRY } from '../../providers/http.js';
 import type { ProviderId } from '../../providers/provider.js';
 import type { ProviderRegistry } from '../../providers/registry.js';
-import type { CreateCashoutInput as CashoutRequest } from '../../providers/telepagos/client.js';
+import type { CashoutRequest } from '../../providers/capabilities.js';
 import { StateUnavailableError } from '../../state/errors.js';
 import { IDEMPOTENCY_RETENTION_MS, type IdempotencyStore } from '../../state/idempotency-store.js';
 import { audit, type AuditEntry } from '../common/audit.js';

@@ -6,6 +6,7 @@ import type { ProvidersConfig } from '../../config.js';
 import type { CallContext } from '../../domain/models.js';
 import type { SharedClientOptions } from '../adapter.js';
 import type {
+  CashoutRequest,
   SentCashoutSearch,
   BalanceSource,
   CashinSink,
@@ -26,7 +27,8 @@ import type {
 } from '../capabilities.js';
 import { localDate } from '../../domain/time-zone.js';
 import { CASHOUT_LISTING_CLOCK_SKEW_MS, OPERATION_IDS, TELEPAGOS_TIME_ZONE, TRANSACTIONS_PAGE_SIZE, isTelepagosId } from './assumptions.js';
-import { TelepagosClient, type CreateCashoutInput, type ListingPosition } from './client.js';
+import { TelepagosClient, type ListingPosition } from './client.js';
+import { cashoutInput, paymentLinkInput, qrChargeInput, salePointQrOrderInput, transferLinkInput } from './requests.js';
 import { compareDecimals } from '../../domain/money.js';
 import { normalizeCuit } from '../../domain/identifiers.js';
 import { NO_CARRY, type OrdinalCarry } from './mappers.js';
@@ -130,21 +132,21 @@ export class TelepagosAdapter implements ProviderAdapter {
       createSalePoint: (name, call) => client.createSalePoint(name, call),
       deleteSalePoint: (id, call) => client.deleteSalePoint(id, call),
       staticQr: (id, amountType, call) => client.staticQr(id, amountType, call),
-      createQrOrder: (input, call) => client.createSalePointQrOrder(input, call),
+      createQrOrder: (input, call) => client.createSalePointQrOrder(salePointQrOrderInput(input), call),
     };
     this.cashouts = { provider, isId: isTelepagosId, voucher: (id, call) => client.cashoutVoucher(id, call) };
     this.cashoutSink = {
       provider,
-      createCashout: (input, call) => client.createCashout(input, call),
+      createCashout: (input, call) => client.createCashout(cashoutInput(input), call),
       replaysByReference: true,
       findSent: (input, sinceMs, call) => findSentCashout(client, input, sinceMs, call),
     };
     this.cashins = { provider, isId: isTelepagosId, cashin: (id, call) => client.cashin(id, call) };
     this.cashinSink = {
       provider,
-      createQrCharge: (input, call) => client.createQrCharge(input, call),
-      createTransferLink: (input, call) => client.createTransferLink(input, call),
-      createPaymentLink: (input, call) => client.createPaymentLink(input, call),
+      createQrCharge: (input, call) => client.createQrCharge(qrChargeInput(input), call),
+      createTransferLink: (input, call) => client.createTransferLink(transferLinkInput(input), call),
+      createPaymentLink: (input, call) => client.createPaymentLink(paymentLinkInput(input), call),
     };
     this.reference = {
       provider,
@@ -189,7 +191,7 @@ export function telepagosAdapter(config: ProvidersConfig, shared: SharedClientOp
  * CUIT, same CBU/CVU when one was given, dated from the first attempt (less the clock skew) on — the
  * match CASHOUT_LISTING_MATCH states. The listing carries no cash-out id and no reference_id.
  */
-async function findSentCashout(client: TelepagosClient, input: CreateCashoutInput, sinceMs: number, call: CallContext): Promise<SentCashoutSearch> {
+async function findSentCashout(client: TelepagosClient, input: CashoutRequest, sinceMs: number, call: CallContext): Promise<SentCashoutSearch> {
   const fromMs = sinceMs - CASHOUT_LISTING_CLOCK_SKEW_MS;
   const toMs = Date.now() + CASHOUT_LISTING_CLOCK_SKEW_MS;
   const rows = await client.transactions(

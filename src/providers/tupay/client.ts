@@ -12,6 +12,8 @@
  * (statuses − 1) more calls, but the usual question ("which failed?", "which are pending?") leaves out
  * COMPLETED, the bulk of the traffic, and then saves every page of it. One status is always one query.
  */
+// Deposit searches are the capability's own (DepositFinder): Tupay's client reads them as they are.
+import type { DepositSearch } from '../capabilities.js';
 import type { Balance, BalanceReportEntry, CallContext, Transaction } from '../../domain/models.js';
 import type { WireObserver, WireSource } from '../wire.js';
 import { wireObserver } from '../wire-surprises.js';
@@ -88,18 +90,6 @@ export interface TupayDepositFilter {
   country?: string;
   clientDocument?: string;
 }
-
-/** Ranges of a deposit search, read in order, and how many pages of them all may be read. */
-export interface DepositRangeSearch {
-  ranges: readonly TupayRange[];
-  maxPages: number;
-}
-/** A search guided by id order (deposit-seek.ts) among every deposit made at or before `notAfter`. */
-export interface DepositSeekSearch {
-  notAfter: Date;
-  maxPages: number;
-}
-export type DepositSearch = DepositRangeSearch | DepositSeekSearch;
 
 /** Cash-outs carry no payment method: Tupay accepts the parameter but filters nothing, so we offer none. */
 export type TupayCashoutFilter = Omit<TupayDepositFilter, 'paymentMethod'>;

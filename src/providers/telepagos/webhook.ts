@@ -10,31 +10,32 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import type { TelepagosConfig } from '../config.js';
+import type { TelepagosConfig } from '../../config.js';
 import {
   CASHIN_CREDITED_STATE,
   CASHIN_FINAL_STATES,
   NOTIFICATION_EVENTS,
   SIGNATURE_HEADER,
   TELEPAGOS_HINT_PATTERNS,
+  TELEPAGOS_NOTIFICATION_AUTH,
   isTelepagosId,
   TX_STATUS,
   verifyTelepagosSignature,
   type TelepagosHintKind,
-} from '../providers/telepagos/assumptions.js';
-import type { CashinSource, CashoutSource } from '../providers/capabilities.js';
+} from './assumptions.js';
+import type { CashinSource, CashoutSource } from '../capabilities.js';
 
 /** What confirming a TelePagos notice reads: the cash-in, or the cash-out's voucher. */
 interface Readers {
   cashins: CashinSource;
   cashouts: CashoutSource;
 }
-import { ProviderError } from '../providers/errors.js';
-import { sameWebhookToken, tokenParam, webhookToken } from '../providers/webhook-url.js';
-import { cashinValue, cashoutValue } from '../events/values.js';
-import type { CallContext } from '../domain/models.js';
-import { findHints, type Hint } from './hints.js';
-import type { Confirmed, WebhookHandler } from './pipeline.js';
+import { ProviderError } from '../errors.js';
+import { sameWebhookToken, tokenParam, webhookPath, webhookToken } from '../webhook-url.js';
+import { cashinValue, cashoutValue } from '../../events/values.js';
+import type { CallContext } from '../../domain/models.js';
+import { findHints, type Hint } from '../../webhooks/hints.js';
+import type { Confirmed, ProviderNotifications, WebhookHandler } from '../../webhooks/pipeline.js';
 
 interface SignedNotice {
   variant: 'signed';
@@ -164,3 +165,13 @@ export function telepagosWebhook(config: TelepagosConfig, readers: () => Readers
     confirm: (notice, call) => (notice.variant === 'signed' ? confirmSigned(notice, readers(), call) : confirmHints(notice, readers(), call)),
   };
 }
+
+/** TelePagos notifies signed on the bare path and unsigned on the secret token path; a notice reads the cash-in or the cash-out's voucher. */
+export const telepagosNotifications: ProviderNotifications = {
+  provider: 'TELEPAGOS',
+  auth: TELEPAGOS_NOTIFICATION_AUTH,
+  handler: (config, capability) =>
+    config.telepagos && telepagosWebhook(config.telepagos, () => ({ cashins: capability('cashins')(), cashouts: capability('cashouts')() })),
+  // The URL of TelePagos' panel: the signed bare path.
+  sandboxTarget: (_config, publicUrl) => `${publicUrl}${webhookPath('TELEPAGOS')}`,
+};

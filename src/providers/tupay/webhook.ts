@@ -10,9 +10,9 @@
  * TUPAY_HINT_MAX_LISTING_CALLS calls), and its state is Tupay's. Published when the money is in (APPROVED or COMPLETED).
  */
 import type { FastifyRequest } from 'fastify';
-import type { TupayConfig } from '../config.js';
-import type { CallContext } from '../domain/models.js';
-import { ProviderError } from '../providers/errors.js';
+import type { TupayConfig } from '../../config.js';
+import type { CallContext } from '../../domain/models.js';
+import { ProviderError } from '../errors.js';
 import {
   TUPAY_DEPOSIT_IDS_INCREASE,
   TUPAY_HINT_NARROW_MAX_PAGES,
@@ -22,15 +22,16 @@ import {
   TUPAY_HINT_TIMESTAMP_FIELDS,
   TUPAY_HINT_WIDE_SLICES_HOURS,
   TUPAY_HINT_WIDE_MAX_PAGES,
+  TUPAY_NOTIFICATION_AUTH,
   TUPAY_SIGNATURE_HEADERS,
   verifyTupaySignature,
-} from '../providers/tupay/assumptions.js';
-import type { DepositFinder } from '../providers/capabilities.js';
-import type { DepositSearch, TupayRange } from '../providers/tupay/client.js';
-import { sameWebhookToken, tokenParam, webhookToken } from '../providers/webhook-url.js';
-import { cashinValue } from '../events/values.js';
-import { findHints, findTimestamp } from './hints.js';
-import { timestampWithinTolerance, type Confirmed, type WebhookHandler } from './pipeline.js';
+} from './assumptions.js';
+import type { DepositFinder, DepositSearch } from '../capabilities.js';
+import type { TupayRange } from './client.js';
+import { sameWebhookToken, tokenParam, webhookPath, webhookToken } from '../webhook-url.js';
+import { cashinValue } from '../../events/values.js';
+import { findHints, findTimestamp } from '../../webhooks/hints.js';
+import { timestampWithinTolerance, type Confirmed, type ProviderNotifications, type WebhookHandler } from '../../webhooks/pipeline.js';
 
 /** Normalized statuses that mean the money arrived. */
 const RECEIVED = new Set(['IN_PROGRESS', 'COMPLETED']);
@@ -129,3 +130,12 @@ export function tupayWebhook(config: TupayConfig, finder: () => DepositFinder): 
     confirm: (notice, call) => confirmDeposit(notice, finder(), call),
   };
 }
+
+/** Tupay notifies signed on the bare path and unsigned on the secret token path; a notice finds the deposit in the listing. */
+export const tupayNotifications: ProviderNotifications = {
+  provider: 'TUPAY',
+  auth: TUPAY_NOTIFICATION_AUTH,
+  handler: (config, capability) => config.tupay && tupayWebhook(config.tupay, capability('depositFinder')),
+  // The URL of Tupay's panel: the signed bare path.
+  sandboxTarget: (_config, publicUrl) => `${publicUrl}${webhookPath('TUPAY')}`,
+};

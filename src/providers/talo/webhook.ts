@@ -3,14 +3,14 @@
  * TALO_WEBHOOK_SECRET, compared in constant time) and the body is only a hint: the payment is read
  * from Talo and its confirmed state is what gets published.
  */
-import type { TaloConfig } from '../config.js';
-import { TALO_HINT_PATTERNS } from '../providers/talo/assumptions.js';
-import type { PaymentSource } from '../providers/capabilities.js';
-import { taloWebhookToken } from '../providers/talo/webhook-url.js';
-import { sameWebhookToken, tokenParam } from '../providers/webhook-url.js';
-import { paymentReading } from '../events/readings.js';
-import { findHints } from './hints.js';
-import type { WebhookHandler } from './pipeline.js';
+import type { TaloConfig } from '../../config.js';
+import { TALO_HINT_PATTERNS } from './assumptions.js';
+import type { PaymentSource } from '../capabilities.js';
+import { taloWebhookToken, taloWebhookUrl } from './webhook-url.js';
+import { sameWebhookToken, tokenParam } from '../webhook-url.js';
+import { paymentReading } from '../../events/readings.js';
+import { findHints } from '../../webhooks/hints.js';
+import type { ProviderNotifications, WebhookHandler } from '../../webhooks/pipeline.js';
 
 interface TaloNotice {
   paymentId: string;
@@ -36,3 +36,12 @@ export function taloWebhook(config: TaloConfig, payments: () => PaymentSource): 
     },
   };
 }
+
+/** Talo signs nothing: each payment's notification URL carries the secret token (webhook-url.ts); a notice reads the payment. */
+export const taloNotifications: ProviderNotifications = {
+  provider: 'TALO',
+  auth: ['url-token'],
+  handler: (config, capability) => config.talo && taloWebhook(config.talo, capability('payments')),
+  // Talo gets its URL with each payment: the seeded demo payments get the one createPayment would use.
+  sandboxTarget: (config, publicUrl) => config.talo && taloWebhookUrl(publicUrl, config.talo.webhookSecret),
+};
