@@ -27,40 +27,15 @@ import {
 } from './providers/tupay/assumptions.js';
 import { DEFAULT_BREAKER } from './providers/http.js';
 import { DEFAULT_MAX_PROVIDER_CALLS } from './domain/call-allowance.js';
-import { SANDBOX_CREDENTIALS } from './sandbox/credentials.js';
+import { taloConfig, type TaloConfig } from './providers/talo/config.js';
+import { telepagosConfig, type TelepagosConfig } from './providers/telepagos/config.js';
+import { tupayConfig, type TupayConfig } from './providers/tupay/config.js';
+import type { ProviderConfigBlock } from './providers/config-block.js';
 import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from './state/redis/connection.js';
-import { Secret } from './secret.js';
+import { integer, isSet, oneOf, positiveDecimal, Problems, url, value, type Env } from './config-env.js';
 import { DEFAULT_CONFIRM_RATE_LIMIT } from './webhooks/pipeline.js';
 import { DEFAULT_EVENT_LOG_MAX_LENGTH, DEFAULT_EVENT_RETENTION_HOURS, type EventLogOptions } from './events/log.js';
 import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_POLL_MAX_INTERVAL_MS, DEFAULT_POLL_PER_MINUTE } from './events/watcher.js';
-
-export interface TelepagosConfig {
-  /** Base URL; `v2/...` paths are appended. */
-  url: string;
-  username: string;
-  password: Secret;
-  /** Authenticates TelePagos notifications (X-Signature HMAC). */
-  webhookSecret: Secret;
-}
-
-export interface TaloConfig {
-  url: string;
-  userId: string;
-  clientId: string;
-  clientSecret: Secret;
-  /** Embedded (derived) in the webhook URL the gateway gives Talo for each payment. */
-  webhookSecret: Secret;
-}
-
-export interface TupayConfig {
-  /** Base URL; `v1/...` paths are appended. */
-  url: string;
-  accessKey: string;
-  secretKey: Secret;
-  /** The X-Login Tupay's deposit notifications carry. */
-  webhookLogin: string;
-  webhookSecret: Secret;
-}
 
 /**
  * How Pasarela writes what a provider's documents leave open: one switch per guess (each named in the
@@ -82,13 +57,28 @@ export interface ProviderWireChoices {
   tupayRangeEnd: TupayRangeEnd;
 }
 
-export interface ProvidersConfig {
-  telepagos?: TelepagosConfig;
-  talo?: TaloConfig;
-  tupay?: TupayConfig;
+/**
+ * Each built-in provider's configuration block, declared by its folder (src/providers/<p>/config.ts),
+ * in the contract's order (the order problems are reported in).
+ */
+interface ProviderConfigs {
+  telepagos: TelepagosConfig;
+  talo: TaloConfig;
+  tupay: TupayConfig;
+}
+type ProviderKey = keyof ProviderConfigs;
+const PROVIDER_CONFIGS: { [K in ProviderKey]: ProviderConfigBlock<ProviderConfigs[K]> } = { telepagos: telepagosConfig, talo: taloConfig, tupay: tupayConfig };
+const PROVIDER_KEYS = Object.keys(PROVIDER_CONFIGS) as ProviderKey[];
+
+export type { TaloConfig } from './providers/talo/config.js';
+export type { TelepagosConfig } from './providers/telepagos/config.js';
+export type { TupayConfig } from './providers/tupay/config.js';
+export { ConfigError, type ConfigProblem } from './config-env.js';
+
+export type ProvidersConfig = { [K in ProviderKey]?: ProviderConfigs[K] } & {
   /** Wire-format switches (provider guesses); defaults when absent. */
   wire?: ProviderWireChoices;
-}
+};
 
 export interface Config {
   /** PORT, default 4000. */
@@ -183,49 +173,7 @@ export const DEFAULT_APQ_MAX_BYTES = 8 * 1024 * 1024;
 export const EXPLORERS = ['graphiql', 'apollo-sandbox', 'off'] as const;
 export type Explorer = (typeof EXPLORERS)[number];
 
-export interface ConfigProblem {
-  variable: string;
-  problem: string;
-}
-
-/** Every problem of the environment at once, each naming its variable (never its value). */
-export class ConfigError extends Error {
-  /** The first problem's variable. */
-  readonly variable: string;
-  readonly variables: string[];
-
-  constructor(readonly problems: ConfigProblem[]) {
-    super(problems.map(({ variable, problem }) => `${variable} ${problem}`).join('; '));
-    this.name = 'ConfigError';
-    this.variables = problems.map((p) => p.variable);
-    this.variable = this.variables[0]!;
-  }
-}
-
-type Env = Record<string, string | undefined>;
-
-/** Collects problems while the whole environment is read; `done` throws them together. */
-class Problems {
-  readonly list: ConfigProblem[] = [];
-  add(variable: string, problem: string): undefined {
-    this.list.push({ variable, problem });
-    return undefined;
-  }
-  done(): void {
-    if (this.list.length > 0) throw new ConfigError(this.list);
-  }
-}
-
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-function value(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
-}
-
-function required(env: Env, problems: Problems, name: string, because: string): string {
-  return value(env, name) ?? problems.add(name, `is required ${because}`) ?? '';
-}
 
 /**
  * WEBHOOK_LEASE_MS: above the attempt timeout (an attempt runs without renewing the lease, so a shorter
@@ -236,44 +184,6 @@ function webhookLeaseMs(env: Env, problems: Problems, timeoutMs: number): number
   const leaseMs = integer(env, problems, 'WEBHOOK_LEASE_MS', fallback, 1_000, 600_000);
   if (leaseMs <= timeoutMs) return problems.add('WEBHOOK_LEASE_MS', `must be above WEBHOOK_TIMEOUT_MS (${timeoutMs})`) ?? fallback;
   return leaseMs;
-}
-
-function integer(env: Env, problems: Problems, name: string, fallback: number, min: number, max: number): number {
-  const raw = value(env, name);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min || n > max) return problems.add(name, `must be a whole number from ${min} to ${max}`) ?? fallback;
-  return n;
-}
-
-function url(env: Env, problems: Problems, name: string): string | undefined {
-  const raw = value(env, name);
-  if (raw === undefined) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    return problems.add(name, 'must be an absolute http(s) URL');
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return problems.add(name, 'must be an http(s) URL');
-  if (parsed.username || parsed.password) return problems.add(name, 'must not carry credentials; use the credential variables');
-  return parsed.toString();
-}
-
-/** Whether a variable is set at all (a malformed URL is still "set": it turns the embedded default off). */
-const isSet = (env: Env, name: string): boolean => value(env, name) !== undefined;
-
-function positiveDecimal(env: Env, problems: Problems, name: string, fallback: string): string {
-  const raw = value(env, name) ?? fallback;
-  if (!/^\d{1,15}(\.\d{1,2})?$/.test(raw) || Number(raw) <= 0) return problems.add(name, 'must be a positive amount with at most two decimals') ?? fallback;
-  return raw;
-}
-
-function oneOf<T extends string>(env: Env, problems: Problems, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = value(env, name);
-  if (raw === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) return problems.add(name, `must be one of ${allowed.join(', ')}`) ?? fallback;
-  return raw as T;
 }
 
 function origins(env: Env, problems: Problems, name: string): string[] {
@@ -298,23 +208,6 @@ function origins(env: Env, problems: Problems, name: string): string[] {
 
 function explorer(env: Env, problems: Problems, production: boolean): Explorer {
   return oneOf(env, problems, 'EXPLORER', EXPLORERS, production ? 'off' : 'graphiql');
-}
-
-/**
- * The sandboxes' credentials are public (src/sandbox/credentials.ts): kept as Secrets like any other, but
- * not made known to the sanitiser, which would otherwise blank every "sandbox" in a path or message.
- */
-const PUBLIC_SANDBOX_VALUES: ReadonlySet<string> = new Set(Object.values(SANDBOX_CREDENTIALS).flatMap((credentials) => Object.values(credentials) as string[]));
-function secret(value: string): Secret {
-  return new Secret(value, { known: !PUBLIC_SANDBOX_VALUES.has(value) });
-}
-
-/** A webhook secret: required in production, the sandbox value elsewhere. */
-function webhookSecret(env: Env, problems: Problems, name: string, production: boolean, sandboxValue: string): Secret {
-  const v = value(env, name);
-  if (v !== undefined) return secret(v);
-  if (production) problems.add(name, 'is required in production');
-  return secret(sandboxValue);
 }
 
 function pendingPoll(env: Env, problems: Problems): Config['pendingPoll'] {
@@ -345,39 +238,13 @@ export function loadConfig(env: Env = process.env): Config {
       tupayRangeEnd: oneOf(env, problems, 'TUPAY_RANGE_END', TUPAY_RANGE_ENDS, DEFAULT_TUPAY_RANGE_END),
     },
   };
-  const because = (urlVar: string) => `when ${urlVar} is set`;
-  const telepagosUrl = url(env, problems, 'TELEPAGOS_URL');
-  if (telepagosUrl) {
-    providers.telepagos = {
-      url: telepagosUrl,
-      username: required(env, problems, 'TELEPAGOS_USERNAME', because('TELEPAGOS_URL')),
-      password: secret(required(env, problems, 'TELEPAGOS_PASSWORD', because('TELEPAGOS_URL'))),
-      webhookSecret: webhookSecret(env, problems, 'TELEPAGOS_WEBHOOK_SECRET', production, SANDBOX_CREDENTIALS.telepagos.webhookSecret),
-    };
-  }
-  const taloUrl = url(env, problems, 'TALO_URL');
-  if (taloUrl) {
-    providers.talo = {
-      url: taloUrl,
-      userId: required(env, problems, 'TALO_USER_ID', because('TALO_URL')),
-      clientId: required(env, problems, 'TALO_CLIENT_ID', because('TALO_URL')),
-      clientSecret: secret(required(env, problems, 'TALO_CLIENT_SECRET', because('TALO_URL'))),
-      webhookSecret: webhookSecret(env, problems, 'TALO_WEBHOOK_SECRET', production, SANDBOX_CREDENTIALS.talo.webhookSecret),
-    };
-  }
-  const tupayUrl = url(env, problems, 'TUPAY_URL');
-  if (tupayUrl) {
-    providers.tupay = {
-      url: tupayUrl,
-      accessKey: required(env, problems, 'TUPAY_ACCESS_KEY', because('TUPAY_URL')),
-      secretKey: secret(required(env, problems, 'TUPAY_SECRET_KEY', because('TUPAY_URL'))),
-      webhookLogin: value(env, 'TUPAY_WEBHOOK_LOGIN') ?? SANDBOX_CREDENTIALS.tupay.webhookLogin,
-      webhookSecret: webhookSecret(env, problems, 'TUPAY_WEBHOOK_SECRET', production, SANDBOX_CREDENTIALS.tupay.webhookSecret),
-    };
-  }
-  const embedded = !(['TELEPAGOS_URL', 'TALO_URL', 'TUPAY_URL'] as const).some((name) => isSet(env, name));
+  for (const key of PROVIDER_KEYS) readBlock(key, env, problems, production, providers);
+  const embedded = !PROVIDER_KEYS.some((key) => isSet(env, PROVIDER_CONFIGS[key].urlVariable));
   if (embedded && production) {
-    problems.add('TELEPAGOS_URL', 'or another provider URL is required in production (the embedded sandboxes are for development)');
+    problems.add(
+      PROVIDER_CONFIGS[PROVIDER_KEYS[0]!].urlVariable,
+      'or another provider URL is required in production (the embedded sandboxes are for development)',
+    );
   }
   const clientsFile = value(env, 'CLIENTS_FILE');
   if (production && !clientsFile) problems.add('CLIENTS_FILE', 'is required in production (client apps must present API keys)');
@@ -428,32 +295,18 @@ export function loadConfig(env: Env = process.env): Config {
 }
 
 /** The embedded default: every provider pointed at its sandbox, with the sandbox credentials. */
-export function withSandboxes(config: Config, urls: { telepagos: string; talo: string; tupay: string }): Config {
-  const { telepagos, talo, tupay } = SANDBOX_CREDENTIALS;
-  return {
-    ...config,
-    providers: {
-      wire: config.providers.wire,
-      telepagos: {
-        url: urls.telepagos,
-        username: telepagos.username,
-        password: secret(telepagos.password),
-        webhookSecret: secret(telepagos.webhookSecret),
-      },
-      talo: {
-        url: urls.talo,
-        userId: talo.userId,
-        clientId: talo.clientId,
-        clientSecret: secret(talo.clientSecret),
-        webhookSecret: secret(talo.webhookSecret),
-      },
-      tupay: {
-        url: urls.tupay,
-        accessKey: tupay.accessKey,
-        secretKey: secret(tupay.secretKey),
-        webhookLogin: tupay.webhookLogin,
-        webhookSecret: secret(tupay.webhookSecret),
-      },
-    },
-  };
+export function withSandboxes(config: Config, urls: { [K in ProviderKey]: string }): Config {
+  const providers: ProvidersConfig = { wire: config.providers.wire };
+  for (const key of PROVIDER_KEYS) sandboxBlock(key, urls[key], providers);
+  return { ...config, providers };
+}
+
+function readBlock<K extends ProviderKey>(key: K, env: Env, problems: Problems, production: boolean, providers: ProvidersConfig): void {
+  const block = PROVIDER_CONFIGS[key];
+  const providerUrl = url(env, problems, block.urlVariable);
+  if (providerUrl) providers[key] = block.read(env, problems, production, providerUrl);
+}
+
+function sandboxBlock<K extends ProviderKey>(key: K, sandboxUrl: string, providers: ProvidersConfig): void {
+  providers[key] = PROVIDER_CONFIGS[key].sandbox(sandboxUrl);
 }

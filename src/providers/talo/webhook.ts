@@ -3,7 +3,7 @@
  * TALO_WEBHOOK_SECRET, compared in constant time) and the body is only a hint: the payment is read
  * from Talo and its confirmed state is what gets published.
  */
-import type { TaloConfig } from '../../config.js';
+import type { TaloConfig } from './config.js';
 import { TALO_HINT_PATTERNS } from './assumptions.js';
 import type { PaymentSource } from '../capabilities.js';
 import { taloWebhookToken, taloWebhookUrl } from './webhook-url.js';

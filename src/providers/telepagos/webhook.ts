@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import type { TelepagosConfig } from '../../config.js';
+import type { TelepagosConfig } from './config.js';
 import {
   CASHIN_CREDITED_STATE,
   CASHIN_FINAL_STATES,

@@ -10,7 +10,7 @@
  * TUPAY_HINT_MAX_LISTING_CALLS calls), and its state is Tupay's. Published when the money is in (APPROVED or COMPLETED).
  */
 import type { FastifyRequest } from 'fastify';
-import type { TupayConfig } from '../../config.js';
+import type { TupayConfig } from './config.js';
 import type { CallContext } from '../../domain/models.js';
 import { ProviderError } from '../errors.js';
 import {
