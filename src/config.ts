@@ -301,6 +301,16 @@ export function withSandboxes(config: Config, urls: { [K in ProviderKey]: string
   return { ...config, providers };
 }
 
+/** What each embedded sandbox is told to play for its wire choices, as its provider's folder declares. */
+export function sandboxWireOptions(wire: ProviderWireChoices): { [K in ProviderKey]?: { wire: Readonly<Record<string, string>> } } {
+  const options: { [K in ProviderKey]?: { wire: Readonly<Record<string, string>> } } = {};
+  for (const key of PROVIDER_KEYS) {
+    const played = PROVIDER_CONFIGS[key].sandboxWire?.(wire);
+    if (played) options[key] = { wire: played };
+  }
+  return options;
+}
+
 function readBlock<K extends ProviderKey>(key: K, env: Env, problems: Problems, production: boolean, providers: ProvidersConfig): void {
   const block = PROVIDER_CONFIGS[key];
   const providerUrl = url(env, problems, block.urlVariable);

@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata';
 import { ClientRegistry, ClientsFileError } from './auth/clients.js';
-import { ConfigError, loadConfig, withSandboxes, type Config } from './config.js';
+import { ConfigError, loadConfig, sandboxWireOptions, withSandboxes, type Config } from './config.js';
 import { createLogger, stdoutLog } from './logging.js';
 import { createGateway } from './server.js';
 import { pointSandboxNotificationsAt } from './embedded.js';
@@ -37,10 +37,7 @@ function daysAgo(days: number): string {
  */
 async function startEmbeddedSandboxes(wire: Config['providers']['wire']): Promise<RunningSandboxes> {
   const { startSandboxes } = await import('./sandbox/index.js');
-  const played = wire && {
-    telepagos: { wire: { transactionsOrder: wire.telepagosTransactionsOrder, balanceUnit: wire.telepagosBalanceUnit } },
-    tupay: { wire: { rangeUnit: wire.tupayRangeUnit, rangeEnd: wire.tupayRangeEnd } },
-  };
+  const played = wire && sandboxWireOptions(wire);
   try {
     return await startSandboxes({ ports: SANDBOX_DEFAULT_PORTS, ...played });
   } catch (error) {

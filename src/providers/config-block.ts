@@ -3,6 +3,7 @@
  * that configures it, how its block is read from the environment, and its block for the embedded sandbox.
  * src/config.ts reads every block in its list.
  */
+import type { ProviderWireChoices } from '../config.js';
 import type { Env, Problems } from '../config-env.js';
 
 export interface ProviderConfigBlock<C> {
@@ -12,6 +13,11 @@ export interface ProviderConfigBlock<C> {
   read(env: Env, problems: Problems, production: boolean, url: string): C;
   /** The provider pointed at its embedded sandbox (at `url`) with the sandbox credentials. */
   sandbox(url: string): C;
+  /**
+   * The answers its embedded sandbox plays for its wire choices (the sandbox's `wire` option), from the
+   * gateway's wire settings, so the sandbox plays what the gateway expects. None: the sandbox's guesses.
+   */
+  sandboxWire?(wire: ProviderWireChoices): Readonly<Record<string, string>>;
 }
 
 /** `when TELEPAGOS_URL is set`: why a provider's credential is required. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/graphql/limits.js';
-import { ConfigError, DEFAULT_APQ_MAX_BYTES, loadConfig, withSandboxes } from '../../src/config.js';
+import { ConfigError, DEFAULT_APQ_MAX_BYTES, loadConfig, sandboxWireOptions, withSandboxes } from '../../src/config.js';
+import { startSandboxes } from '../../src/sandbox/index.js';
 
 function error(env: Record<string, string>): ConfigError {
   try {
@@ -121,6 +122,28 @@ describe('configuration', () => {
       tupay: 'http://127.0.0.1:3/',
     });
     expect(wired.providers.wire?.telepagosAmountFormat).toBe('string');
+  });
+
+  it('tells the embedded sandboxes to play the answers the wire settings expect, as each provider declares', async () => {
+    const settings = {
+      TELEPAGOS_TRANSACTIONS_ORDER: 'oldest-first',
+      TELEPAGOS_BALANCE_UNIT: 'cents',
+      TUPAY_RANGE_UNIT: 'milliseconds',
+      TUPAY_RANGE_END: 'exclusive',
+    };
+    const sandboxes = await startSandboxes(sandboxWireOptions(loadConfig(settings).providers.wire!));
+    try {
+      const played = async (url: string) => ((await (await fetch(`${url}/_sandbox/wire`)).json()) as { wire: Record<string, string> }).wire;
+      expect(await played(sandboxes.telepagos.url)).toMatchObject({ transactionsOrder: 'oldest-first', balanceUnit: 'cents' });
+      expect(await played(sandboxes.tupay.url)).toMatchObject({ rangeUnit: 'milliseconds', rangeEnd: 'exclusive' });
+      // The defaults play the guesses.
+      expect(sandboxWireOptions(loadConfig({}).providers.wire!)).toEqual({
+        telepagos: { wire: { transactionsOrder: 'newest-first', balanceUnit: 'pesos' } },
+        tupay: { wire: { rangeUnit: 'seconds', rangeEnd: 'inclusive' } },
+      });
+    } finally {
+      await sandboxes.close();
+    }
   });
 
   it('reads the operation amount cap', () => {

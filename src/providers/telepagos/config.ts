@@ -29,4 +29,5 @@ export const telepagosConfig: ProviderConfigBlock<TelepagosConfig> = {
     password: secret(SANDBOX_CREDENTIALS.telepagos.password),
     webhookSecret: secret(SANDBOX_CREDENTIALS.telepagos.webhookSecret),
   }),
+  sandboxWire: (wire) => ({ transactionsOrder: wire.telepagosTransactionsOrder, balanceUnit: wire.telepagosBalanceUnit }),
 };

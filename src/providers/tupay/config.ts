@@ -32,4 +32,5 @@ export const tupayConfig: ProviderConfigBlock<TupayConfig> = {
     webhookLogin: SANDBOX_CREDENTIALS.tupay.webhookLogin,
     webhookSecret: secret(SANDBOX_CREDENTIALS.tupay.webhookSecret),
   }),
+  sandboxWire: (wire) => ({ rangeUnit: wire.tupayRangeUnit, rangeEnd: wire.tupayRangeEnd }),
 };
