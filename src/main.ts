@@ -117,9 +117,11 @@ async function main(): Promise<void> {
   }
 
   let sandboxes: RunningSandboxes | undefined;
+  let sandboxUrls: Parameters<typeof withSandboxes>[1] | undefined;
   if (config.embedded) {
     sandboxes = await startEmbeddedSandboxes(config.providers.wire);
-    config = withSandboxes(config, { telepagos: sandboxes.telepagos.url, talo: sandboxes.talo.url, tupay: sandboxes.tupay.url });
+    sandboxUrls = { telepagos: sandboxes.telepagos.url, talo: sandboxes.talo.url, tupay: sandboxes.tupay.url };
+    config = withSandboxes(config, sandboxUrls);
   }
 
   const state = config.redisUrl ? redisState(config.redisUrl, config.redisPrefix, config.redisCommandTimeoutMs, config.eventLog) : memoryState(config.eventLog);
@@ -153,7 +155,6 @@ async function main(): Promise<void> {
 
   // The same facts as one log line for log collectors, and as a banner for a person on stderr, so
   // stdout carries only JSON log lines.
-  const sandboxUrls = sandboxes && { telepagos: sandboxes.telepagos.url, talo: sandboxes.talo.url, tupay: sandboxes.tupay.url };
   logger.info({ url, ...(sandboxUrls ? { sandboxes: sandboxUrls } : { providers: gateway.providers.configured }) }, 'listening');
   console.error(`\nPasarela gateway: ${url}${config.explorer === 'off' ? '' : '  (open it in a browser: the explorer)'}`);
   if (sandboxUrls) {
