@@ -78,6 +78,7 @@ import {
 import { mapBounded } from '../bounded.js';
 import { newestOfPages, readTransactionsPage } from './shared-reads.js';
 import { wireObserver } from '../wire-surprises.js';
+import type { PaymentLink, PaymentLinkDistributionPart, QrCharge, QrOrder, TransferLink } from '../capabilities.js';
 
 const PROVIDER = 'TELEPAGOS';
 
@@ -156,16 +157,13 @@ export interface CreateCashoutInput {
   description: string;
 }
 
+// What TelePagos's creations answer: the capabilities' own result types (../capabilities.ts), read as they are.
+export type { PaymentLink, PaymentLinkDistributionPart, QrCharge, QrOrder, TransferLink };
+
 export interface CreateQrChargeInput {
   amount: string;
   concept: string;
   description: string;
-}
-
-export interface QrCharge {
-  /** EMVCo string to render as a QR. */
-  qrCode: string;
-  qrOrderId: string;
 }
 
 export interface CreateTransferLinkInput {
@@ -178,16 +176,6 @@ export interface CreateTransferLinkInput {
   description: string;
 }
 
-export interface TransferLink {
-  paymentLink: string;
-}
-
-export interface PaymentLinkDistributionPart {
-  /** Where this part of each payment goes. */
-  cbu: string;
-  amount: string;
-}
-
 export interface CreatePaymentLinkInput {
   amount: string;
   concept: string;
@@ -198,20 +186,11 @@ export interface CreatePaymentLinkInput {
   distribution?: PaymentLinkDistributionPart[];
 }
 
-export interface PaymentLink {
-  url: string;
-  id: string;
-}
-
 export interface CreateSalePointQrOrderInput {
   salePointId: string;
   amount: string;
   concept: string;
   description: string;
-}
-
-export interface QrOrder {
-  qrOrderId: string;
 }
 
 // ── Plumbing ────────────────────────────────────────────────────────────────────────────────────
