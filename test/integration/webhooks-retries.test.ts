@@ -13,8 +13,8 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logging.js';
 import { createGateway } from '../../src/server.js';
 import { DEFAULT_EVENT_LOG } from '../../src/events/log.js';
-import { memoryState } from '../../src/state/index.js';
-import { WebhookDeliveries, type DeliveryOutcome } from '../../src/webhooks/deliveries.js';
+import { memoryState, type SharedState } from '../../src/state/index.js';
+import { WebhookDeliveries, type DeliveriesOptions, type DeliveryOutcome } from '../../src/webhooks/deliveries.js';
 import { waitFor } from '../helpers/wait.js';
 import { startReceiver, TEST_WEBHOOK_SECRET } from '../helpers/webhook-receiver.js';
 
@@ -23,6 +23,21 @@ afterEach(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
   cleanups.length = 0;
 });
+
+/** Delivery workers over `state`, retrying every 10 ms for the usual 72 hours; stopped after the test. */
+function startDeliveries(state: SharedState, options: Partial<DeliveriesOptions>): WebhookDeliveries {
+  const deliveries = new WebhookDeliveries({
+    events: state.events,
+    positions: state.webhookPositions,
+    logger: createLogger({ level: 'silent' }),
+    retryBaseMs: 10,
+    retryHours: 72,
+    timeoutMs: 1_000,
+    ...options,
+  });
+  cleanups.push(() => deliveries.stop());
+  return deliveries;
+}
 
 const event = (id: string) => ({ id, provider: 'TALO' as const, type: 'PAYMENT_UPDATED' as const, occurredAt: new Date().toISOString() });
 
@@ -34,17 +49,7 @@ it('gives an event up WEBHOOK_RETRY_HOURS after it was logged, counts it failed,
   cleanups.push(() => state.close());
   let clock = Date.now();
   const outcomes: DeliveryOutcome[] = [];
-  const deliveries = new WebhookDeliveries({
-    events: state.events,
-    positions: state.webhookPositions,
-    logger: createLogger({ level: 'silent' }),
-    retryBaseMs: 10,
-    retryHours: 72,
-    timeoutMs: 1_000,
-    now: () => clock,
-    onOutcome: (_client, _endpoint, outcome) => outcomes.push(outcome),
-  });
-  cleanups.push(() => deliveries.stop());
+  const deliveries = startDeliveries(state, { now: () => clock, onOutcome: (_client, _endpoint, outcome) => outcomes.push(outcome) });
   const registry = ClientRegistry.fromJson([
     { name: 'shop', keySha256: 'e'.repeat(64), scopes: ['read'], webhooks: [{ url: `${receiver.url}/h`, secret: TEST_WEBHOOK_SECRET }] },
   ]);
@@ -104,16 +109,7 @@ it('a receiver down while the log passes its length cap gets every event afterwa
   const state = memoryState({ ...DEFAULT_EVENT_LOG, maxLength: 5 });
   cleanups.push(() => state.close());
   const outcomes: DeliveryOutcome[] = [];
-  const deliveries = new WebhookDeliveries({
-    events: state.events,
-    positions: state.webhookPositions,
-    logger: createLogger({ level: 'silent' }),
-    retryBaseMs: 10,
-    retryHours: 72,
-    timeoutMs: 1_000,
-    onOutcome: (_client, _endpoint, outcome) => outcomes.push(outcome),
-  });
-  cleanups.push(() => deliveries.stop());
+  const deliveries = startDeliveries(state, { onOutcome: (_client, _endpoint, outcome) => outcomes.push(outcome) });
   const registry = ClientRegistry.fromJson([
     { name: 'shop', keySha256: 'e'.repeat(64), scopes: ['read'], webhooks: [{ url: `${receiver.url}/h`, secret: TEST_WEBHOOK_SECRET }] },
   ]);
@@ -145,17 +141,7 @@ it('a host name that resolves to a link-local (metadata) address is refused at c
     resolved.push(hostname);
     callback(null, [{ address: hostname === 'hooks.metadata.test' ? '169.254.169.254' : '127.0.0.1', family: 4 }]);
   }) as unknown as typeof import('node:dns').lookup;
-  const deliveries = new WebhookDeliveries({
-    events: state.events,
-    positions: state.webhookPositions,
-    logger: createLogger({ level: 'silent' }),
-    retryBaseMs: 10,
-    retryHours: 72,
-    timeoutMs: 1_000,
-    resolve,
-    onOutcome: (_client, endpoint, outcome) => outcomes.push({ endpoint, outcome }),
-  });
-  cleanups.push(() => deliveries.stop());
+  const deliveries = startDeliveries(state, { resolve, onOutcome: (_client, endpoint, outcome) => outcomes.push({ endpoint, outcome }) });
   const registry = ClientRegistry.fromJson([
     {
       name: 'shop',
