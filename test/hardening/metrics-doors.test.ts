@@ -12,27 +12,10 @@ import { ClientRegistry } from '../../src/auth/clients.js';
 import { useTestGateway } from '../helpers/gateway.js';
 import { TRANSPORTS } from '../helpers/transports.js';
 import { waitFor } from '../helpers/wait.js';
+import { parseMetrics, type Sample } from '../helpers/metrics.js';
 
 const KEY = 'metrics-doors-key-1a2b3c4d5e6f';
 const AUTH = { authorization: `Bearer ${KEY}` };
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-function parseMetrics(text: string): Sample[] {
-  return text
-    .split('\n')
-    .filter((line) => line && !line.startsWith('#'))
-    .map((line) => {
-      const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-      if (!match) throw new Error(`not a metrics line: ${line}`);
-      const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, m[2]!]));
-      return { name: match[1]!, labels, value: Number(match[3]) };
-    });
-}
 
 const gw = useTestGateway({
   clients: ClientRegistry.fromJson([{ name: 'doors', keySha256: createHash('sha256').update(KEY).digest('hex'), scopes: ['read'] }]),

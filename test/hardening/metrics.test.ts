@@ -9,28 +9,11 @@ import { ClientRegistry } from '../../src/auth/clients.js';
 import { telepagosSignature } from '../../src/providers/telepagos/assumptions.js';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/credentials.js';
 import { useTestGateway } from '../helpers/gateway.js';
+import { parseMetrics, type Sample } from '../helpers/metrics.js';
 
 const KEY = 'metrics-test-key-9f8e7d6c5b4a';
 const CUIT = '20123456786';
 const CBU = '2850590940090418135201';
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-function parseMetrics(text: string): Sample[] {
-  return text
-    .split('\n')
-    .filter((line) => line && !line.startsWith('#'))
-    .map((line) => {
-      const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-      if (!match) throw new Error(`not a metrics line: ${line}`);
-      const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1]!, m[2]!]));
-      return { name: match[1]!, labels, value: Number(match[3]) };
-    });
-}
 
 describe('/metrics', () => {
   const gw = useTestGateway({
