@@ -193,6 +193,7 @@ export class FollowingSubscription implements AsyncIterableIterator<LoggedEvent>
   private batch: LoggedEvent[];
   /** The last event delivered (or the cursor resumed after); undefined until the first event when following from now. */
   private lastCursor?: string;
+  /** Its position while live events may repeat what the log delivered (a hand-over); undefined otherwise. */
   private last?: Position;
   private replaying: boolean;
   private closed = false;
@@ -288,8 +289,14 @@ export class FollowingSubscription implements AsyncIterableIterator<LoggedEvent>
         continue;
       }
       if (result.done) return result;
-      const position = positionOf(result.value);
-      if (this.last === undefined || comparePositions(position, this.last) > 0) return this.delivered(result.value, position);
+      if (this.last !== undefined) {
+        // Handing over from the log: drop the live events it delivered already. The first one past it
+        // ends the hand-over (live events come in log order), so a subscription that keeps up decodes no cursor.
+        if (comparePositions(positionOf(result.value), this.last) <= 0) continue;
+        this.last = undefined;
+      }
+      this.lastCursor = result.value.cursor;
+      return result;
     }
   }
 
