@@ -1,6 +1,6 @@
 /**
  * The gateway's HTTP surface: Apollo Server 5 on Fastify at /graphql (with the EXPLORER page, see
- * src/explorer/), documents sent by id run without Apollo (src/graphql/persisted-http.ts), CORS for
+ * src/explorer/), documents sent by id and texts it holds run without Apollo (src/graphql/persisted-http.ts), CORS for
  * configured origins, a request id on every request (accepted from X-Request-Id when
  * well-formed, echoed back), every refusal in the GraphQL-over-HTTP error shape
  * (src/graphql/http-errors.ts), /healthz (also at /.well-known/apollo/server-health) and /readyz.

@@ -1,12 +1,15 @@
 /**
- * The door for query texts over HTTP: Apollo Server 5 keeps the HTTP side (body and query string,
+ * The door for query texts over HTTP that the gateway does not hold yet (a held text runs without
+ * Apollo: src/graphql/persisted-http.ts), and for whatever Apollo answers in its own words: Apollo
+ * Server 5 keeps the HTTP side (body and query string,
  * content negotiation, CSRF prevention, parse and validate with the pipeline's `parseOptions` and
  * `validationRules`, its error formatting with the pipeline's `format`), and every other step is the
  * operation pipeline's (src/graphql/pipeline.ts), called from Apollo's hooks:
  *
  * - `context` (before Apollo parses): `open` — admission, the context, the app's document policy;
  * - `didResolveOperation`: `authorize` with the parsed operation and its variables (a subscription,
- *   which a JSON answer cannot carry, is refused with where to send it);
+ *   which a JSON answer cannot carry, is refused with where to send it); the text, valid, is held from
+ *   then on;
  * - the gateway hook's executor: the pipeline's one executor (src/graphql/executor.ts);
  * - `willSendResponse`: `answerFormatted` — the partial errors, the request id on every error, the
  *   done hooks (tracing, metrics).
@@ -19,7 +22,7 @@ import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { endFailed, startOperation, startSpan, type Span, type Traced } from '../observability/tracing.js';
 import { legacyStatus } from './http-errors.js';
-import { chooseContentType, onClientGone } from './persisted-http.js';
+import { chooseContentType, handedOverTrace, onClientGone } from './persisted-http.js';
 import type { OperationPipeline } from './pipeline.js';
 import { SUBSCRIPTION_TRANSPORTS } from './streamed.js';
 
@@ -35,7 +38,7 @@ function queryText(request: FastifyRequest): unknown {
 export function apolloContext(pipeline: OperationPipeline) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {
     // The operation's span (its parent the client's traceparent, when it sent one).
-    const trace = startOperation(request.headers, request.id, 'http');
+    const trace = handedOverTrace(request) ?? startOperation(request.headers, request.id, 'http');
     const opened = await pipeline.open({
       door: 'http',
       requestId: request.id,
@@ -87,11 +90,11 @@ export function executorGateway(pipeline: OperationPipeline): Gateway {
  */
 export function pipelinePlugin(pipeline: OperationPipeline, traced: boolean): ApolloServerPlugin<GatewayContext> {
   const listeners: GraphQLRequestListener<GatewayContext> = {
-    async didResolveOperation({ operation, document, request, contextValue }) {
+    async didResolveOperation({ operation, document, request, contextValue, source, queryHash }) {
       // A plain JSON answer cannot carry a stream of events: say which transports can.
       if (operation?.operation === 'subscription')
         throw new GraphQLError(SUBSCRIPTION_TRANSPORTS, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
-      const refusal = operation && pipeline.authorize(contextValue, document, operation, request.variables);
+      const refusal = operation && pipeline.authorize(contextValue, document, operation, request.variables, { source, hash: queryHash });
       if (refusal) throw refusal;
     },
     async didEncounterErrors({ errors, contextValue }) {

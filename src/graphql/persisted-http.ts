@@ -1,23 +1,32 @@
 /**
- * POST and GET /graphql for documents sent by id: `{"documentId": "sha256:…", "variables": …}` (the
- * GraphQL-over-HTTP persisted-documents proposal) and Apollo's APQ shape
- * (`extensions.persistedQuery.sha256Hash`, with or without the query text). Every other request goes to
- * Apollo Server unchanged.
+ * POST and GET /graphql run by the operation pipeline itself, without Apollo's request pipeline:
+ *
+ * - documents sent by id: `{"documentId": "sha256:…", "variables": …}` (the GraphQL-over-HTTP
+ *   persisted-documents proposal) and Apollo's APQ shape (`extensions.persistedQuery.sha256Hash`, with or
+ *   without the query text);
+ * - query texts the gateway holds (src/graphql/held-texts.ts: Apollo or the pipeline validated them
+ *   once), in a request Apollo would take as it is (`heldText`), unless the operation's trace records
+ *   (a sampled one goes through Apollo, whose hooks give it its phase spans).
+ *
+ * Every other request goes to Apollo Server unchanged (src/graphql/apollo-http.ts): the first sight of
+ * a text, and whatever Apollo answers in its own words (a malformed request, a parse or validation
+ * failure, an unknown operation name, an Accept it cannot answer).
  *
  * Why not Apollo's own APQ (`persistedQueries`): it has one cache for everyone and lets every caller
- * register, knows nothing of `documentId`, and cannot hold an app to its manifest. And why not resolve the
- * id and hand Apollo the text: Apollo would then run its whole request pipeline (hashing, its document
- * cache, plugins) for a document that was parsed and validated when it was loaded. So a document run by
- * id is handed whole to the operation pipeline (`run`: admission, the app's policy, scopes and price,
- * the deadline, the shared executor, errors formatted with the request id, tracing and metrics), and
- * this door answers the way Apollo answers (status codes, content types, no mutation over GET; a legacy
- * application/json client gets a parse, validation or coercion failure with 200), which
- * test/integration/trusted-documents*.test.ts checks.
+ * register, knows nothing of `documentId`, and cannot hold an app to its manifest. And why not let Apollo
+ * run what the gateway already holds: its request pipeline (hashing, its document cache, plugins,
+ * response building) cost more than half of an operation's CPU (bench/README.md, case 2). So a held
+ * document is handed whole to the operation pipeline (`run`: admission, the app's policy, scopes and
+ * price, the deadline, the shared executor, errors formatted with the request id, tracing and metrics),
+ * and this door answers the way Apollo answers (status codes and their order, content types, only
+ * queries over GET, `errors` before `data`; a legacy application/json client gets a parse, validation
+ * or coercion failure with 200), which test/integration/held-texts.test.ts and
+ * test/integration/trusted-documents*.test.ts check.
  */
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import { GraphQLError } from 'graphql';
-import { startOperation } from '../observability/tracing.js';
-import type { OperationPipeline } from './pipeline.js';
+import { startOperation, type Traced } from '../observability/tracing.js';
+import type { Answer, OperationPipeline } from './pipeline.js';
 import { legacyStatus } from './http-errors.js';
 import { SUBSCRIPTION_TRANSPORTS } from './streamed.js';
 
@@ -32,63 +41,166 @@ const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json; charset=utf-8'
 
 type Params = Record<string, unknown>;
 
-/** Whether a request is sent by id (its parameters, before anything is parsed). */
-function persistedParams(request: FastifyRequest): Params | undefined {
+/** Operations whose span this door started before handing them to Apollo (src/graphql/apollo-http.ts). */
+const handedOver = new WeakMap<FastifyRequest, Traced>();
+
+function handOver(request: FastifyRequest, trace: Traced): void {
+  handedOver.set(request, trace);
+}
+
+/** The span this door started for a request it handed to Apollo, if any. */
+export function handedOverTrace(request: FastifyRequest): Traced | undefined {
+  return handedOver.get(request);
+}
+
+/** A request's parameters (the GET query string or the POST body), when they are an object. */
+function paramsOf(request: FastifyRequest): Params | undefined {
   const params = (request.method === 'GET' ? request.query : request.body) as Params | undefined;
-  if (!params || typeof params !== 'object' || Array.isArray(params)) return undefined;
-  if (params.documentId !== undefined && params.documentId !== null) return params;
+  return params && typeof params === 'object' && !Array.isArray(params) ? params : undefined;
+}
+
+/** Whether a request is sent by id (its parameters, before anything is parsed). */
+function isPersisted(params: Params): boolean {
+  if (params.documentId !== undefined && params.documentId !== null) return true;
   const extensions = params.extensions;
-  if (typeof extensions === 'string') return extensions.includes('persistedQuery') ? params : undefined;
-  return extensions && typeof extensions === 'object' && 'persistedQuery' in extensions ? params : undefined;
+  if (typeof extensions === 'string') return extensions.includes('persistedQuery');
+  return !!extensions && typeof extensions === 'object' && 'persistedQuery' in extensions;
 }
 
 /** A subscription cannot stream in a JSON answer; a mutation cannot be sent by GET. */
-function acceptsFor(method: string) {
-  return (type: string): GraphQLError | undefined => {
-    if (type === 'subscription') return requestError(SUBSCRIPTION_TRANSPORTS, 'BAD_REQUEST', 400);
-    if (type === 'mutation' && method === 'GET')
-      return requestError('Can only perform a mutation operation from a POST request.', 'BAD_REQUEST', 405, new Map([['allow', 'POST']]));
-    return undefined;
-  };
+function acceptsFor(method: string): (type: string) => GraphQLError | undefined {
+  return method === 'GET' ? acceptsOverGet : acceptsOverPost;
+}
+
+function acceptsOverPost(type: string): GraphQLError | undefined {
+  return type === 'subscription' ? requestError(SUBSCRIPTION_TRANSPORTS, 'BAD_REQUEST', 400) : undefined;
+}
+
+/** Apollo's refusal, in its words (only a query may be sent by GET). */
+function acceptsOverGet(type: string): GraphQLError | undefined {
+  if (type !== 'query')
+    return requestError(`GET requests only support query operations, not ${type} operations`, 'BAD_REQUEST', 405, new Map([['allow', 'POST']]));
+  return undefined;
+}
+
+/** How this door reports its client leaving: the operation is cancelled when the client disconnects early. */
+function goneOf(reply: FastifyReply): (cancel: () => void) => void {
+  return (cancel) => onClientGone(reply, cancel);
 }
 
 export function persistedDocumentsHandler(options: PersistedHttpOptions): RouteHandlerMethod {
   const { pipeline } = options;
 
   return async (request, reply) => {
-    const params = request.method === 'OPTIONS' ? undefined : persistedParams(request);
-    if (!params) return options.apollo(request, reply);
-
-    const contentType = chooseContentType(request.headers.accept);
-    let wireError: GraphQLError | undefined;
-    let { extensions, variables } = params;
-    if (!contentType) wireError = requestError('Send an accept header that allows application/json or application/graphql-response+json', 'BAD_REQUEST', 406);
-    else if (request.method === 'GET') {
-      const parsed = parseJsonParams(params);
-      if (parsed instanceof GraphQLError) wireError = parsed;
-      else ({ extensions, variables } = parsed);
+    if (request.method === 'OPTIONS') return options.apollo(request, reply);
+    const params = paramsOf(request);
+    if (params && isPersisted(params)) return runById(pipeline, request, reply, params);
+    const text = params && heldText(pipeline, request, params);
+    if (!text) return options.apollo(request, reply);
+    // The operation's span from the start (its parent the client's traceparent). A recorded one goes
+    // through Apollo, whose hooks give it its phase spans (parse, validate, execute, root fields).
+    const trace = startOperation(request.headers, request.id, 'http');
+    if (trace?.span?.isRecording()) {
+      handOver(request, trace);
+      return options.apollo(request, reply);
     }
     const answer = await pipeline.run({
-      door: 'by-id',
+      door: 'http',
       requestId: request.id,
-      // The operation's span from the start (its parent the client's traceparent), so a refusal is traced too.
-      trace: startOperation(request.headers, request.id, 'http'),
+      trace,
       authorization: request.headers.authorization,
-      query: params.query,
-      documentId: params.documentId,
-      extensions,
-      variables,
-      wireError,
+      query: text.query,
+      operationName: text.operationName,
+      variables: text.variables,
       accepts: acceptsFor(request.method),
-      gone: (cancel) => onClientGone(reply, cancel),
+      gone: goneOf(reply),
     });
-    for (const [name, value] of answer.headers ?? []) void reply.header(name, value);
-    // A legacy application/json client reads a parse, validation or coercion failure from a 200 (by their contract codes).
-    return reply
-      .code(legacyStatus(answer.status, contentType ?? JSON_TYPE, answer.body.errors, answer.body.data !== undefined))
-      .type(contentType ?? JSON_TYPE)
-      .send(JSON.stringify(answer.body));
+    return send(reply, answer, text.contentType);
   };
+}
+
+/** A document sent by id: the pipeline resolves it by the app's policy and runs it. */
+async function runById(pipeline: OperationPipeline, request: FastifyRequest, reply: FastifyReply, params: Params) {
+  const contentType = chooseContentType(request.headers.accept);
+  let wireError: GraphQLError | undefined;
+  let { extensions, variables } = params;
+  if (!contentType) wireError = requestError('Send an accept header that allows application/json or application/graphql-response+json', 'BAD_REQUEST', 406);
+  else if (request.method === 'GET') {
+    const parsed = parseJsonParams(params);
+    if (parsed instanceof GraphQLError) wireError = parsed;
+    else ({ extensions, variables } = parsed);
+  }
+  const answer = await pipeline.run({
+    door: 'by-id',
+    requestId: request.id,
+    // The operation's span from the start (its parent the client's traceparent), so a refusal is traced too.
+    trace: startOperation(request.headers, request.id, 'http'),
+    authorization: request.headers.authorization,
+    query: params.query,
+    documentId: params.documentId,
+    extensions,
+    variables,
+    wireError,
+    accepts: acceptsFor(request.method),
+    gone: goneOf(reply),
+  });
+  return send(reply, answer, contentType ?? JSON_TYPE);
+}
+
+/** The answer as Apollo writes one: its status and headers, `errors` before `data`, a final newline. */
+function send(reply: FastifyReply, answer: Answer, contentType: string) {
+  if (answer.headers) for (const [name, value] of answer.headers) void reply.header(name, value);
+  const { errors, data } = answer.body;
+  // A legacy application/json client reads a parse, validation or coercion failure from a 200 (by their contract codes).
+  return reply
+    .code(legacyStatus(answer.status, contentType, errors, data !== undefined))
+    .type(contentType)
+    .send(`${JSON.stringify({ errors, data })}\n`);
+}
+
+/** A text request as Apollo would take it. */
+interface TextRequest {
+  query: string;
+  operationName: string | undefined;
+  variables: Readonly<Record<string, unknown>> | null | undefined;
+  contentType: string;
+}
+
+/**
+ * A text the pipeline holds (valid, with the operation named) in a request Apollo would take as it is:
+ * the fields in their types (GET: each given once, `variables` JSON of an object, no content type but
+ * JSON's), and an accept header it can answer. Anything else goes to Apollo, which answers it in its
+ * own words.
+ */
+function heldText(pipeline: OperationPipeline, request: FastifyRequest, params: Params): TextRequest | undefined {
+  const { query, operationName } = params;
+  if (typeof query !== 'string' || (operationName !== undefined && operationName !== null && typeof operationName !== 'string')) return undefined;
+  if (params.extensions !== undefined && params.extensions !== null && !isRecord(params.extensions) && request.method !== 'GET') return undefined;
+  let variables = params.variables;
+  if (request.method === 'GET') {
+    const type = request.headers['content-type'];
+    if (type !== undefined && type.split(';')[0]!.trim().toLowerCase() !== 'application/json') return undefined;
+    if (params.extensions !== undefined && !isRecord(jsonOf(params.extensions))) return undefined;
+    if (variables !== undefined) variables = jsonOf(variables);
+  }
+  if (variables !== undefined && variables !== null && !isRecord(variables)) return undefined;
+  const contentType = chooseContentType(request.headers.accept);
+  if (!contentType || !pipeline.holds(query, operationName)) return undefined;
+  return { query, operationName: operationName ?? undefined, variables, contentType };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A GET parameter's JSON (undefined when it is not a string of JSON). */
+function jsonOf(value: unknown): unknown {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** GET carries `extensions` and `variables` as JSON strings. */

@@ -12,8 +12,9 @@
  *                its APQ registrations, or as text, as the app's `documents` policy allows
  *                (src/graphql/documents.ts); a text is parsed (token limit) and
  *                validated (graphql-js's rules, the abuse limits, and in production no
- *                introspection). A held document was parsed and validated once, when it was loaded or
- *                registered (`compile`). Apollo parses texts itself with `parseOptions` and
+ *                introspection) the first time it is seen, then held (src/graphql/held-texts.ts). A
+ *                document by id was parsed and validated once, when it was loaded or registered
+ *                (`compile`). Apollo parses texts it is the first to see with `parseOptions` and
  *                `validationRules` from here, and hands over the parsed operation (`authorize`);
  * 4. authorize — the steps' authorization hooks, with the variables (scopes, the provider-call budget);
  * 5. execute   — the one executor (src/graphql/executor.ts), whichever the door;
@@ -53,6 +54,7 @@ import type { SharedState } from '../state/index.js';
 import { DocumentPolicy, coded, withCode, type CompileProblem } from './documents.js';
 import { formatError, unexpectedErrors } from './errors.js';
 import { Executor, type ExecutorOptions } from './executor.js';
+import { HeldTexts } from './held-texts.js';
 import { LIMITS, validationRules, type ArgumentPricing } from './limits.js';
 import { gatewaySteps, type Step } from './steps/index.js';
 import type { Operation, OperationRequest, Outcome } from './steps/step.js';
@@ -156,6 +158,8 @@ export class OperationPipeline {
   private clients: ClientRegistry | undefined;
   /** Which document each operation runs: the apps' manifests, their APQ registrations, or a text. */
   private readonly documents: DocumentPolicy;
+  /** Texts parsed and validated once (by Apollo or by `parseText`): run again without either. */
+  private readonly texts = new HeldTexts();
 
   constructor(private readonly options: OperationPipelineOptions) {
     this.pricing = options.pricing ?? {};
@@ -274,15 +278,37 @@ export class OperationPipeline {
 
   /**
    * Step 4 for a door that parsed and validated the text itself (Apollo): its operation and variables,
-   * through every authorization hook; the refusal to answer with, or undefined.
+   * through every authorization hook; the refusal to answer with, or undefined. The text (with its
+   * SHA-256), valid, is held from now on (`holds`).
    */
-  authorize(ctx: GatewayContext, document: DocumentNode, definition: OperationDefinitionNode, variables: unknown): GraphQLError | undefined {
+  authorize(
+    ctx: GatewayContext,
+    document: DocumentNode,
+    definition: OperationDefinitionNode,
+    variables: unknown,
+    text?: { source: string; hash: string },
+  ): GraphQLError | undefined {
+    if (text) this.texts.hold(text.source, text.hash, document);
     const operation = this.operationOf(ctx);
     if (!operation) return undefined;
     operation.document = document;
     operation.definition = definition;
     operation.variables = variables as Readonly<Record<string, unknown>> | null | undefined;
     return this.authorizeSteps(operation);
+  }
+
+  /**
+   * Whether this text is held (parsed and validated before) and has the operation named: the pipeline
+   * then runs it with nothing left to parse, validate or resolve that could fail.
+   */
+  holds(text: string, operationName: string | null | undefined): boolean {
+    const held = this.texts.get(text);
+    return held !== undefined && getOperationAST(held.document, operationName ?? undefined) !== null;
+  }
+
+  /** The held texts' count and accounted bytes. */
+  get heldTexts(): { bytes: number; texts: number } {
+    return this.texts.usage;
   }
 
   /** Step 5: a query or mutation's result, or a subscription's events (or the errors of its set-up). */
@@ -409,26 +435,34 @@ export class OperationPipeline {
     return ctx;
   }
 
-  /** Step 2 for a text: parsed with the token limit, validated with every rule, its operation picked. */
+  /**
+   * Step 2 for a text: a held one as it was held; otherwise parsed with the token limit, validated with
+   * every rule, and held once valid. Then its operation picked.
+   */
   private parseText(operation: Running): readonly GraphQLError[] | undefined {
     const { query, operationName } = operation.request;
     if (typeof query !== 'string') return [coded('BAD_REQUEST', 'Send the operation as a string in "query"')];
-    let document: DocumentNode;
-    try {
-      document = parse(query, this.parseOptions);
-    } catch (error) {
-      return [error instanceof GraphQLError ? withCode(error, 'GRAPHQL_PARSE_FAILED') : coded('GRAPHQL_PARSE_FAILED', String(error))];
+    let held = this.texts.get(query);
+    if (!held) {
+      let document: DocumentNode;
+      try {
+        document = parse(query, this.parseOptions);
+      } catch (error) {
+        return [error instanceof GraphQLError ? withCode(error, 'GRAPHQL_PARSE_FAILED') : coded('GRAPHQL_PARSE_FAILED', String(error))];
+      }
+      const invalid = validate(this.options.schema, document, this.allRules);
+      if (invalid.length > 0) return invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+      held = { document, hash: sha256Hex(query) };
+      this.texts.hold(query, held.hash, document);
     }
-    const invalid = validate(this.options.schema, document, this.allRules);
-    if (invalid.length > 0) return invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
-    const definition = getOperationAST(document, operationName ?? undefined);
+    const definition = getOperationAST(held.document, operationName ?? undefined);
     if (!definition)
       return [
         coded('OPERATION_RESOLUTION_FAILURE', operationName ? `Unknown operation named "${operationName}"` : 'Send one operation, or name the one to run'),
       ];
-    operation.document = document;
+    operation.document = held.document;
     operation.definition = definition;
-    operation.hash = sha256Hex(query);
+    operation.hash = held.hash;
     operation.textLength = query.length;
     return undefined;
   }
