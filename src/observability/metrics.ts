@@ -6,6 +6,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { TrustedDocument } from '../auth/clients.js';
+import { TalliedCounter, TalliedHistogram } from './tallied.js';
 import type { BreakerState, TransportHooks } from '../providers/http.js';
 import type { ProviderId } from '../providers/provider.js';
 import type { WireSurprise } from '../providers/wire.js';
@@ -42,12 +43,12 @@ export class Metrics {
   >();
   private readonly upstreamChildren = new Map<string, { count: { inc(): void }; seconds: { observe(value: number): void } }>();
 
-  readonly operations = new Counter({
-    name: 'pasarela_graphql_operations_total',
-    help: 'GraphQL operations by operation name, type, client, door (http, websocket, sse, export) and outcome (success, error); a subscription is counted once it is set up (or refused).',
-    labelNames: ['operation', 'type', 'client', 'door', 'outcome'] as const,
-    registers: [this.registry],
-  });
+  // Counted on every operation: tallied series (./tallied.ts), not prom-client's, which cost more per call.
+  readonly operations = new TalliedCounter(
+    'pasarela_graphql_operations_total',
+    'GraphQL operations by operation name, type, client, door (http, websocket, sse, export) and outcome (success, error); a subscription is counted once it is set up (or refused).',
+    this.registry,
+  );
 
   readonly subscriptionsOpen = new Gauge({
     name: 'pasarela_subscriptions_open',
@@ -84,13 +85,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly operationSeconds = new Histogram({
-    name: 'pasarela_graphql_operation_duration_seconds',
-    help: 'GraphQL operation latency.',
-    labelNames: ['operation', 'type', 'outcome'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [this.registry],
-  });
+  readonly operationSeconds = new TalliedHistogram(
+    'pasarela_graphql_operation_duration_seconds',
+    'GraphQL operation latency.',
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    this.registry,
+  );
 
   readonly upstreamCalls = new Counter({
     name: 'pasarela_upstream_calls_total',
@@ -180,12 +180,11 @@ export class Metrics {
    * (`hit`: a document the gateway held; `registered`: registered by APQ just now). Bounded: manifest
    * documents are the operator's; every APQ-registered document is labelled `apq`.
    */
-  readonly persistedDocuments = new Counter({
-    name: 'pasarela_persisted_documents_total',
-    help: 'Operations run from a document the gateway holds, by client, document (its id; "apq" for APQ registrations), operation and outcome (hit, registered).',
-    labelNames: ['client', 'document', 'operation', 'outcome'] as const,
-    registers: [this.registry],
-  });
+  readonly persistedDocuments = new TalliedCounter(
+    'pasarela_persisted_documents_total',
+    'Operations run from a document the gateway holds, by client, document (its id; "apq" for APQ registrations), operation and outcome (hit, registered).',
+    this.registry,
+  );
 
   private readonly persistedChildren = new Map<string, { inc(): void }>();
 
@@ -321,8 +320,8 @@ export class Metrics {
     let series = this.operationChildren.get(key);
     if (!series) {
       series = {
-        count: this.operations.labels({ operation, type, outcome, client, door }),
-        seconds: this.operationSeconds.labels({ operation, type, outcome }),
+        count: this.operations.series({ operation, type, outcome, client, door }),
+        seconds: this.operationSeconds.series({ operation, type, outcome }),
         open: type === 'subscription' ? this.subscriptionsOpen.labels({ door }) : undefined,
       };
       this.operationChildren.set(key, series);
@@ -362,7 +361,7 @@ export class Metrics {
     let child = this.persistedChildren.get(key);
     if (!child) {
       const label = document.source === 'apq' ? 'apq' : document.id;
-      child = this.persistedDocuments.labels({ client, document: label, operation: this.operationLabel(document.name), outcome });
+      child = this.persistedDocuments.series({ client, document: label, operation: this.operationLabel(document.name), outcome });
       // APQ documents share one label: keep one child per client and outcome, not one per hash.
       if (document.source !== 'apq') this.persistedChildren.set(key, child);
     }
