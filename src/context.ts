@@ -135,8 +135,15 @@ export function callContext(ctx: GatewayContext): CallContext {
     signal: ctx.signal,
     requestId: ctx.requestId,
     trace: ctx.trace?.context,
-    onSkippedRow: (error) => ctx.partialErrors.push(skippedRowError(error)),
+    onSkippedRow: skippedRowsOf(ctx),
     calls: ctx.providerCalls,
+  };
+}
+
+/** Where the request's unreadable rows go (made by a function: a closure built per provider call stays cheap). */
+function skippedRowsOf(ctx: GatewayContext): (error: Error) => void {
+  return (error) => {
+    ctx.partialErrors.push(skippedRowError(error));
   };
 }
 

@@ -14,8 +14,16 @@ import { checkRange } from '../transactions/date-range.js';
 import { Account, BalanceReportEntry, type AccountValue } from './account.type.js';
 import { balances, primaryBalance } from './accounts.loaders.js';
 
+/** An account is the same value for every request (its global id costs a base64 each time it is made). */
+const accounts = new Map<ProviderId, AccountValue>();
+
 export function accountValue(provider: ProviderId): AccountValue {
-  return { __typename: 'Account', id: toGlobalId('Account', provider, provider), provider };
+  let account = accounts.get(provider);
+  if (!account) {
+    account = Object.freeze({ __typename: 'Account', id: toGlobalId('Account', provider, provider), provider }) as AccountValue;
+    accounts.set(provider, account);
+  }
+  return account;
 }
 
 @Resolver(() => Account)
