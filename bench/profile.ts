@@ -1,11 +1,12 @@
 /**
- * `npm run bench:profile -- [target] [--seconds N] [--rate N] [--operation <file>] [--no-profile] [--node-arg=<flag>…]`: where a server spends its CPU under the case-2
+ * `npm run bench:profile -- [target] [--seconds N] [--rate N] [--operation <file>] [--by-id] [--no-profile] [--node-arg=<flag>…]`: where a server spends its CPU under the case-2
  * load. Starts the sandboxes and one server with `--cpu-prof`, drives the balance query (or the operation
  * file given with `--operation`, e.g. `operations/dashboard.graphql`, with case 6's variables) at it with the
  * same load generator as the benchmark, stops it, and prints self time grouped by where the code lives
  * (our src/ folders, each npm package, Node internals, GC) and the hottest functions. `--rate N` paces
  * the load at N requests per second instead of as fast as the server answers: CPU per operation then
- * compares variants fairly (a saturated server batches more work per event-loop turn).
+ * compares variants fairly (a saturated server batches more work per event-loop turn). `--by-id` sends the
+ * balance query by its document id, from the bench's trusted-only app (a Pasarela target only).
  *
  * Targets: `memory` (Pasarela from memory, the default), `gateway` (Pasarela with upstream, under tsx),
  * `build` (the same from the production build, `dist/main.js`, built first: what case 6 measures),
@@ -18,7 +19,7 @@ import type { LoadSpec } from './load.js';
 import { graphqlOk } from './lib/http.js';
 import { ROOT, stopAll } from './lib/proc.js';
 import { runLoad } from './lib/run-load.js';
-import { productionBuild, startBaseline, startGateway, startSandboxes, type Server } from './lib/servers.js';
+import { BALANCE_DOCUMENT_ID, productionBuild, startBaseline, startGateway, startSandboxes, TRUSTED_API_KEY, type Server } from './lib/servers.js';
 
 const args = process.argv.slice(2);
 const target = args.find((a, i) => !a.startsWith('--') && !['--seconds', '--rate', '--operation'].includes(args[i - 1] ?? '')) ?? 'memory';
@@ -32,6 +33,9 @@ const rate = rateArg >= 0 ? Number(args[rateArg + 1]) : undefined;
 const operationArg = args.indexOf('--operation');
 /** `--operation operations/dashboard.graphql`: an operation file to load the server with instead of the balance query. */
 const operationFile = operationArg >= 0 ? args[operationArg + 1] : undefined;
+/** `--by-id`: the balance query sent as `{"documentId": …}` by the trusted-only app of the bench's CLIENTS_FILE. */
+const byId = args.includes('--by-id');
+if (byId && operationFile) throw new Error('--by-id sends the balance query: it does not take --operation');
 const QUERY = operationFile ? readFileSync(join(ROOT, operationFile), 'utf8') : '{ account(provider: TELEPAGOS) { balance { amount } } }';
 /** The variables an operation file may declare: the date range of cases 3 and 6 (more than 50 TelePagos rows in it). */
 const VARIABLES = operationFile ? { from: '2026-01-01', to: '2026-01-15' } : {};
@@ -95,13 +99,14 @@ async function main(): Promise<void> {
   const start = targets[target];
   if (!start) throw new Error(`unknown target ${target}; one of ${Object.keys(targets).join(', ')}`);
   const server = await start();
-  const { url, apiKey } = server;
-  await graphqlOk(url, apiKey, QUERY, VARIABLES);
+  const { url } = server;
+  await graphqlOk(url, server.apiKey, QUERY, VARIABLES);
+  const apiKey = byId ? TRUSTED_API_KEY : server.apiKey;
   const spec: LoadSpec = {
     url,
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
-    body: JSON.stringify({ query: QUERY, variables: VARIABLES }),
+    body: JSON.stringify(byId ? { documentId: BALANCE_DOCUMENT_ID } : { query: QUERY, variables: VARIABLES }),
     connections: 32,
     duration: seconds,
     warmup: 2,
@@ -110,7 +115,7 @@ async function main(): Promise<void> {
   const result = await runLoad(spec, server.proc);
   const cpuUs = result.cpuUs!;
   console.log(
-    `${target}${operationFile ? ` (${operationFile})` : ''}: ${result.rps.toFixed(0)} rps, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ` +
+    `${target}${operationFile ? ` (${operationFile})` : ''}${byId ? ' (by id)' : ''}: ${result.rps.toFixed(0)} rps, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ` +
       `${(cpuUs / result.ok).toFixed(0)} µs CPU/op${profiled ? ' (profiler on)' : ''} (load generator ${result.generatorCpuUsPerOp?.toFixed(0)}), ${result.failed} failed`,
   );
   await server.proc.stop();

@@ -42,7 +42,7 @@ import {
   type Sample,
 } from './lib/harness.js';
 import { case6 } from './cases/dashboard.js';
-import { NOW, startBaseline, startGateway, startSandboxes, type Server, type Urls } from './lib/servers.js';
+import { BALANCE_DOCUMENT_ID, NOW, startBaseline, startGateway, startSandboxes, TRUSTED_API_KEY, type Server, type Urls } from './lib/servers.js';
 import { case7, case8 } from './cases/activity.js';
 import { case9 } from './cases/trusted.js';
 import { case10 } from './cases/tracing.js';
@@ -184,55 +184,91 @@ async function case1(urls: Urls, gateway: Server): Promise<void> {
 
 async function case2(urls: Urls, gateway: Server): Promise<void> {
   console.log(`\n2. Pasarela vs naive Apollo vs Mercurius + graphql-jit (same query, same sandbox, ${ROUNDS} interleaved rounds)`);
-  const variants: { name: string; start: () => Promise<Server>; shared?: boolean; memory?: boolean }[] = [
-    { name: 'Pasarela (all protections on)', start: async () => gateway, shared: true },
-    { name: 'naive Apollo Server + undici', start: () => startBaseline('bench/baselines/naive-apollo.ts', urls, false) },
-    { name: 'Mercurius + graphql-jit + undici', start: () => startBaseline('bench/baselines/mercurius-jit.ts', urls, false) },
-    { name: 'Pasarela, from memory', start: () => startGateway(urls, 'bench/servers/pasarela-memory.ts'), memory: true },
-    { name: 'naive Apollo, from memory', start: () => startBaseline('bench/baselines/naive-apollo.ts', urls, true), memory: true },
-    { name: 'Mercurius + jit, from memory', start: () => startBaseline('bench/baselines/mercurius-jit.ts', urls, true), memory: true },
+  const servers: Record<'gateway' | 'apollo' | 'mercurius' | 'memory' | 'apolloMemory' | 'mercuriusMemory', Server> = Object.fromEntries(
+    await Promise.all(
+      Object.entries({
+        gateway: async () => gateway,
+        apollo: () => startBaseline('bench/baselines/naive-apollo.ts', urls, false),
+        mercurius: () => startBaseline('bench/baselines/mercurius-jit.ts', urls, false),
+        memory: () => startGateway(urls, 'bench/servers/pasarela-memory.ts'),
+        apolloMemory: () => startBaseline('bench/baselines/naive-apollo.ts', urls, true),
+        mercuriusMemory: () => startBaseline('bench/baselines/mercurius-jit.ts', urls, true),
+      }).map(async ([key, start]) => [key, await start()]),
+    ),
+  ) as never;
+  // By id: the bench's second app (trusted-only, its manifest holding the query) sends the document's id.
+  const byId = (server: Server) => (extra: Partial<LoadSpec>) => ({
+    ...gqlSpec({ ...server, apiKey: TRUSTED_API_KEY }, BALANCE_QUERY, extra),
+    body: JSON.stringify({ documentId: BALANCE_DOCUMENT_ID }),
+  });
+  const text = (server: Server) => (extra: Partial<LoadSpec>) => gqlSpec(server, BALANCE_QUERY, extra);
+  const variants: { name: string; server: Server; spec: (extra: Partial<LoadSpec>) => LoadSpec; memory?: boolean }[] = [
+    { name: 'Pasarela (all protections on)', server: servers.gateway, spec: text(servers.gateway) },
+    { name: 'Pasarela, by id (trusted-only app)', server: servers.gateway, spec: byId(servers.gateway) },
+    { name: 'naive Apollo Server + undici', server: servers.apollo, spec: text(servers.apollo) },
+    { name: 'Mercurius + graphql-jit + undici', server: servers.mercurius, spec: text(servers.mercurius) },
+    { name: 'Pasarela, from memory', server: servers.memory, spec: text(servers.memory), memory: true },
+    { name: 'Pasarela by id, from memory', server: servers.memory, spec: byId(servers.memory), memory: true },
+    { name: 'naive Apollo, from memory', server: servers.apolloMemory, spec: text(servers.apolloMemory), memory: true },
+    { name: 'Mercurius + jit, from memory', server: servers.mercuriusMemory, spec: text(servers.mercuriusMemory), memory: true },
   ];
   // Every server runs from the start (an idle one costs nothing); each round loads them in turn, so
   // each variant is measured at several moments of the machine's drift, next to the others.
-  const servers = await Promise.all(variants.map((v) => v.start()));
   const samples: Sample[][] = variants.map(() => []);
   try {
-    for (const server of servers) await graphqlOk(server.url, server.apiKey, BALANCE_QUERY);
+    for (const server of Object.values(servers)) await graphqlOk(server.url, server.apiKey, BALANCE_QUERY);
+    for (const server of [servers.gateway, servers.memory]) {
+      // A 200 may still carry PERSISTED_QUERY_NOT_FOUND: the answer itself must be the balance.
+      const first = await json<{ data?: unknown; errors?: unknown }>(server.url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TRUSTED_API_KEY}` },
+        body: { documentId: BALANCE_DOCUMENT_ID },
+      });
+      if (first.body.errors || !first.body.data) throw new Error(`by id: ${JSON.stringify(first.body)}`);
+    }
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [i, server] of servers.entries()) {
-        samples[i]!.push(await sample(urls, gqlSpec(server, BALANCE_QUERY, { duration: ROUND_SECONDS, warmup: ROUND_WARMUP }), server.proc));
+      for (const [i, variant] of variants.entries()) {
+        samples[i]!.push(await sample(urls, variant.spec({ duration: ROUND_SECONDS, warmup: ROUND_WARMUP }), variant.server.proc));
       }
     }
   } finally {
-    await Promise.all(servers.filter((_, i) => !variants[i]!.shared).map((server) => server.proc.stop()));
+    await Promise.all(
+      Object.values(servers)
+        .filter((server) => server !== gateway)
+        .map((server) => server.proc.stop()),
+    );
   }
   const results: Record<string, number> = {};
   const perRound: Record<string, number[]> = {};
+  const cpu: Record<string, number | undefined> = {};
   for (const [i, variant] of variants.entries()) {
     const p = pooled(samples[i]!);
     results[variant.name] = p.rps;
+    cpu[variant.name] = p.cpuUsPerOp;
     perRound[variant.name] = samples[i]!.map((s) => Math.round(s.rps));
     row({ case: '2', what: variant.name, ...p, minUpstreamPerOp: variant.memory ? 0 : 1, note: `rps by round: ${perRound[variant.name]!.join(', ')}` });
   }
-  const ours = results['Pasarela (all protections on)']!;
-  const apollo = results['naive Apollo Server + undici']!;
-  const jit = results['Mercurius + graphql-jit + undici']!;
   // Ratios of the same round (seconds apart), then their median.
-  const roundRatios = (other: string) => samples[0]!.map((s, r) => s.rps / samples[variants.findIndex((v) => v.name === other)]![r]!.rps);
-  const vsApollo = median(roundRatios('naive Apollo Server + undici'));
-  const vsJit = median(roundRatios('Mercurius + graphql-jit + undici'));
-  details.case2 = { results, perRound, vsApollo, vsJit };
+  const index = (name: string) => variants.findIndex((v) => v.name === name);
+  const roundRatios = (ours: string, other: string) => samples[index(ours)]!.map((s, r) => s.rps / samples[index(other)]![r]!.rps);
   const show = (ratios: number[]) => ratios.map((r) => `${r.toFixed(2)}×`).join(', ');
-  goals.push({
-    goal: 'Case 2: Pasarela ≥ 1.2× naive Apollo throughput',
-    measured: `${vsApollo.toFixed(2)}× (median of rounds: ${show(roundRatios('naive Apollo Server + undici'))}; ${f(ours)} vs ${f(apollo)} rps)`,
-    met: vsApollo >= 1.2,
-  });
-  goals.push({
-    goal: 'Case 2: Pasarela ≥ 0.5× Mercurius + JIT throughput',
-    measured: `${vsJit.toFixed(2)}× (median of rounds: ${show(roundRatios('Mercurius + graphql-jit + undici'))}; ${f(ours)} vs ${f(jit)} rps)`,
-    met: vsJit >= 0.5,
-  });
+  const ratios: Record<string, number> = {};
+  const goal = (label: string, ours: string, other: string, bound: number) => {
+    const rounds = roundRatios(ours, other);
+    const ratio = median(rounds);
+    ratios[`${label} vs ${other}`] = ratio;
+    goals.push({
+      goal: `Case 2: ${label} ≥ ${bound}× ${other}`,
+      measured: `${ratio.toFixed(2)}× (median of rounds: ${show(rounds)}; ${f(results[ours]!)} vs ${f(results[other]!)} rps; CPU µs/op ${f(cpu[ours])} vs ${f(cpu[other])})`,
+      met: ratio >= bound,
+    });
+  };
+  goal('Pasarela (text)', 'Pasarela (all protections on)', 'naive Apollo Server + undici', 1.2);
+  goal('Pasarela (text)', 'Pasarela (all protections on)', 'Mercurius + graphql-jit + undici', 1.0);
+  goal('Pasarela by id', 'Pasarela, by id (trusted-only app)', 'Mercurius + graphql-jit + undici', 1.2);
+  goal('Pasarela from memory (text)', 'Pasarela, from memory', 'naive Apollo, from memory', 1.0);
+  goal('Pasarela by id from memory', 'Pasarela by id, from memory', 'Mercurius + jit, from memory', 0.5);
+  details.case2 = { results, perRound, cpuUsPerOp: cpu, ratios };
 }
 
 // ── Case 3: upstream efficiency ────────────────────────────────────────────────────────────────────

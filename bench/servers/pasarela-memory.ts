@@ -16,7 +16,9 @@ const logger = createLogger({ level: config.logLevel });
 const clients = config.clientsFile ? await ClientRegistry.fromFile(config.clientsFile, { production: config.production }) : undefined;
 const gateway = await createGateway({ config, logger, clients, clientsFile: config.clientsFile, state: memoryState() });
 const telepagos = gateway.providers.telepagos;
-telepagos.balance = async () => ({ total: money('2397261', 'ARS'), primary: true });
+// One constant, as the baselines' from-memory resolver returns one.
+const balance = { total: money('2397261', 'ARS'), primary: true };
+telepagos.balance = async () => balance;
 await gateway.app.listen({ port: config.port, host: config.host });
 console.log(`Pasarela gateway: http://${config.host}:${config.port}/graphql (balance from memory)`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
