@@ -22,6 +22,7 @@ import { SalePointResolver } from './modules/sale-points/sale-point.resolver.js'
 import { salePoints } from './modules/sale-points/sale-points.loaders.js';
 import { AccountTransactionsResolver, TransactionResolver, salePointOf } from './modules/transactions/transaction.resolver.js';
 import type { GatewayContext } from './context.js';
+import { traceRootFields } from './graphql/traced-fields.js';
 import type { TransactionValue } from './modules/transactions/transaction.type.js';
 
 /**
@@ -102,7 +103,7 @@ function installRowResolvers(schema: GraphQLSchema): GraphQLSchema {
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
   if (!built) {
     for (const type of getMetadataStorage().objectTypes) type.simpleResolvers ??= true;
-    built = buildSchema({ resolvers: RESOLVERS, validate: false, pubSub: NO_TOPICS }).then(installRowResolvers);
+    built = buildSchema({ resolvers: RESOLVERS, validate: false, pubSub: NO_TOPICS }).then(installRowResolvers).then(traceRootFields);
   }
   return built;
 }

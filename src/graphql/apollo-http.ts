@@ -14,15 +14,16 @@
  * - `willSendResponse`: `answerFormatted` — the partial errors, the request id on every error, the
  *   done hooks (tracing, metrics).
  *
- * With tracing on, a recorded operation also gets spans for Apollo's phases and its root fields.
+ * With tracing on, a recorded operation also gets spans for Apollo's parse and validate phases.
  */
 import type { ApolloServerOptionsWithGateway, ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.js';
-import { endFailed, startOperation, startSpan, type Span, type Traced } from '../observability/tracing.js';
+import { startOperation, startSpan, type Traced } from '../observability/tracing.js';
 import { legacyStatus } from './http-errors.js';
-import { chooseContentType, handedOverTrace, onClientGone } from './persisted-http.js';
+import { endPhase } from './traced-fields.js';
+import { chooseContentType, onClientGone } from './persisted-http.js';
 import type { OperationPipeline } from './pipeline.js';
 import { SUBSCRIPTION_TRANSPORTS } from './streamed.js';
 
@@ -38,7 +39,7 @@ function queryText(request: FastifyRequest): unknown {
 export function apolloContext(pipeline: OperationPipeline) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<GatewayContext> => {
     // The operation's span (its parent the client's traceparent, when it sent one).
-    const trace = handedOverTrace(request) ?? startOperation(request.headers, request.id, 'http');
+    const trace = startOperation(request.headers, request.id, 'http');
     const opened = await pipeline.open({
       door: 'http',
       requestId: request.id,
@@ -112,16 +113,16 @@ export function pipelinePlugin(pipeline: OperationPipeline, traced: boolean): Ap
     },
   };
   if (!traced) return { requestDidStart: async () => listeners };
-  // With tracing on, a recorded (sampled) operation also gets spans for its phases and root fields;
+  // With tracing on, a recorded (sampled) operation also gets spans for Apollo's parse and validate;
   // the others keep the shared listeners (Apollo calls every hook a listener has, at a cost).
   const tracing = tracingListeners(listeners);
   return { requestDidStart: async ({ contextValue }) => (contextValue.trace?.span?.isRecording() ? tracing : listeners) };
 }
 
 /**
- * The phase spans of a recorded operation, children of its span: `graphql.parse`, `graphql.validate`,
- * `graphql.execute`, and `graphql.resolve <Type>.<field>` for each root field (deeper fields are not
- * traced: one span per list row would cost more than it tells).
+ * The phase spans Apollo alone has, for a recorded operation it parses: `graphql.parse` and
+ * `graphql.validate`, children of its span (execution and root fields have theirs at every door:
+ * src/graphql/traced-fields.ts).
  */
 function tracingListeners(base: GraphQLRequestListener<GatewayContext>): GraphQLRequestListener<GatewayContext> {
   const phase = (name: string, trace: Traced | undefined) => {
@@ -136,28 +137,5 @@ function tracingListeners(base: GraphQLRequestListener<GatewayContext>): GraphQL
     async validationDidStart({ contextValue }) {
       return phase('graphql.validate', contextValue.trace);
     },
-    async executionDidStart({ contextValue }) {
-      const span = startSpan('graphql.execute', contextValue.trace?.context);
-      return {
-        willResolveField({ info, contextValue: ctx }) {
-          if (info.path.prev !== undefined) return undefined;
-          const field = startSpan(`graphql.resolve ${info.parentType.name}.${info.fieldName}`, ctx.trace?.context, {
-            'graphql.field.name': info.fieldName,
-            'graphql.field.path': String(info.path.key),
-            'graphql.field.type': String(info.returnType),
-          });
-          return (error) => endPhase(field, error);
-        },
-        async executionDidEnd(error) {
-          endPhase(span, error);
-        },
-      };
-    },
   };
-}
-
-function endPhase(span: Span | undefined, error: unknown): void {
-  if (!span) return;
-  if (error) endFailed(span, error, error instanceof GraphQLError ? String(error.extensions.code ?? 'GRAPHQL_ERROR') : undefined);
-  else span.end();
 }

@@ -11,11 +11,14 @@
  *   `maxBytes` (what each plan keeps alive, estimated: `planBytes`), least recently used dropped first.
  *   A compiled query holds no request state, so one plan serves every parse of the same text.
  * - Subscriptions run on graphql-js's `subscribe` (its events are executed by graphql-js too).
+ * - A recorded (sampled) operation's execution is a `graphql.execute` span, and its root fields have
+ *   theirs (src/graphql/traced-fields.ts), whichever door it came by.
  */
 import { execute, subscribe, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { GatewayContext } from '../context.js';
 import { compiled, runJit, JIT_AFTER_RUNS, type CompiledQuery } from './jit.js';
+import { endPhase, executionSpan } from './traced-fields.js';
 
 /** Default budget of the plan cache: room for a few thousand dashboards' worth of compiled code. */
 export const DEFAULT_EXECUTOR_MAX_BYTES = 32 * 1024 * 1024;
@@ -62,8 +65,21 @@ export class Executor {
     this.jitAfterRuns = options.jitAfterRuns ?? JIT_AFTER_RUNS;
   }
 
-  /** A query or mutation: on its plan's engine. */
+  /** A query or mutation: on its plan's engine (a recorded operation's execution has its span). */
   async execute(run: Execution): Promise<ExecutionResult> {
+    const span = executionSpan(run.contextValue);
+    if (!span) return this.run(run);
+    try {
+      const result = await this.run(run);
+      endPhase(span);
+      return result;
+    } catch (error) {
+      endPhase(span, error);
+      throw error;
+    }
+  }
+
+  private run(run: Execution): Promise<ExecutionResult> {
     const query = this.planFor(run);
     return query ? runJit(this.schema, query, run, () => this.graphqlJs(run)) : this.graphqlJs(run);
   }

@@ -5,8 +5,7 @@
  *   persisted-documents proposal) and Apollo's APQ shape (`extensions.persistedQuery.sha256Hash`, with or
  *   without the query text);
  * - query texts the gateway holds (src/graphql/held-texts.ts: Apollo or the pipeline validated them
- *   once), in a request Apollo would take as it is (`heldText`), unless the operation's trace records
- *   (a sampled one goes through Apollo, whose hooks give it its phase spans).
+ *   once), in a request Apollo would take as it is (`heldText`).
  *
  * Every other request goes to Apollo Server unchanged (src/graphql/apollo-http.ts): the first sight of
  * a text, and whatever Apollo answers in its own words (a malformed request, a parse or validation
@@ -25,7 +24,7 @@
  */
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import { GraphQLError } from 'graphql';
-import { startOperation, type Traced } from '../observability/tracing.js';
+import { startOperation } from '../observability/tracing.js';
 import type { Answer, OperationPipeline } from './pipeline.js';
 import { legacyStatus } from './http-errors.js';
 import { SUBSCRIPTION_TRANSPORTS } from './streamed.js';
@@ -40,18 +39,6 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json; charset=utf-8';
 
 type Params = Record<string, unknown>;
-
-/** Operations whose span this door started before handing them to Apollo (src/graphql/apollo-http.ts). */
-const handedOver = new WeakMap<FastifyRequest, Traced>();
-
-function handOver(request: FastifyRequest, trace: Traced): void {
-  handedOver.set(request, trace);
-}
-
-/** The span this door started for a request it handed to Apollo, if any. */
-export function handedOverTrace(request: FastifyRequest): Traced | undefined {
-  return handedOver.get(request);
-}
 
 /** A request's parameters (the GET query string or the POST body), when they are an object. */
 function paramsOf(request: FastifyRequest): Params | undefined {
@@ -97,17 +84,11 @@ export function persistedDocumentsHandler(options: PersistedHttpOptions): RouteH
     if (params && isPersisted(params)) return runById(pipeline, request, reply, params);
     const text = params && heldText(pipeline, request, params);
     if (!text) return options.apollo(request, reply);
-    // The operation's span from the start (its parent the client's traceparent). A recorded one goes
-    // through Apollo, whose hooks give it its phase spans (parse, validate, execute, root fields).
-    const trace = startOperation(request.headers, request.id, 'http');
-    if (trace?.span?.isRecording()) {
-      handOver(request, trace);
-      return options.apollo(request, reply);
-    }
     const answer = await pipeline.run({
       door: 'http',
       requestId: request.id,
-      trace,
+      // The operation's span from the start (its parent the client's traceparent).
+      trace: startOperation(request.headers, request.id, 'http'),
       authorization: request.headers.authorization,
       query: text.query,
       operationName: text.operationName,

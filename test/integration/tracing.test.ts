@@ -288,6 +288,11 @@ describe('tracing on: one trace from the client to every provider call', () => {
     expect(operation!.spanContext().traceId).toBe(TRACE_ID);
     expect(parentOf(operation!)).toBe(CLIENT_SPAN);
     expect(operation!.attributes['pasarela.trusted_document.id']).toContain(hash);
+    // Run without Apollo, it has the same execution and root-field spans (src/graphql/traced-fields.ts), and no parse.
+    const operationId = operation!.spanContext().spanId;
+    expect(named(spans, 'graphql.execute').map(parentOf)).toEqual([operationId]);
+    expect(named(spans, 'graphql.resolve Query.account').map(parentOf)).toEqual([operationId]);
+    expect(named(spans, 'graphql.parse')).toEqual([]);
     const requests = (await sandboxRequests(gw())).filter((r) => r.route === 'GET /v2/account/balance');
     expect(requests).toHaveLength(1);
     expect(requests[0]!.headers.traceparent).toContain(TRACE_ID);
