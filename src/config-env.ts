@@ -2,7 +2,7 @@
  * The helpers that read the environment (src/config.ts and each provider's config block,
  * src/providers/<p>/config.ts): each problem names its variable and never echoes a secret's value.
  */
-import { SANDBOX_CREDENTIALS } from './sandbox/credentials.js';
+import { SANDBOX_CREDENTIALS } from './providers/sandboxes.js';
 import { Secret } from './secret.js';
 
 export interface ConfigProblem {
@@ -86,7 +86,7 @@ export function oneOf<T extends string>(env: Env, problems: Problems, name: stri
 }
 
 /**
- * The sandboxes' credentials are public (src/sandbox/credentials.ts): kept as Secrets like any other, but
+ * The sandboxes' credentials are public (each provider's sandbox-credentials.ts): kept as Secrets like any other, but
  * not made known to the sanitiser, which would otherwise blank every "sandbox" in a path or message.
  */
 const PUBLIC_SANDBOX_VALUES: ReadonlySet<string> = new Set(Object.values(SANDBOX_CREDENTIALS).flatMap((credentials) => Object.values(credentials) as string[]));

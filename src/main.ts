@@ -9,7 +9,7 @@ import { createLogger, stdoutLog } from './logging.js';
 import { createGateway } from './server.js';
 import { pointSandboxNotificationsAt } from './embedded.js';
 import { memoryState, redisState } from './state/index.js';
-import { SANDBOX_DEFAULT_PORTS } from './sandbox/credentials.js';
+import { SANDBOX_KEYS, SANDBOXES, sandboxDefaultPorts } from './providers/sandboxes.js';
 import type { RunningSandboxes } from './sandbox/index.js';
 import { tracingRequested } from './observability/tracing.js';
 import type { RunningTracing } from './observability/tracing-sdk.js';
@@ -39,7 +39,7 @@ async function startEmbeddedSandboxes(wire: Config['providers']['wire']): Promis
   const { startSandboxes } = await import('./sandbox/index.js');
   const played = wire && sandboxWireOptions(wire);
   try {
-    return await startSandboxes({ ports: SANDBOX_DEFAULT_PORTS, ...played });
+    return await startSandboxes({ ports: sandboxDefaultPorts(), ...played });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     return startSandboxes({ ...played });
@@ -119,9 +119,11 @@ async function main(): Promise<void> {
   let sandboxes: RunningSandboxes | undefined;
   let sandboxUrls: Parameters<typeof withSandboxes>[1] | undefined;
   if (config.embedded) {
-    sandboxes = await startEmbeddedSandboxes(config.providers.wire);
-    sandboxUrls = { telepagos: sandboxes.telepagos.url, talo: sandboxes.talo.url, tupay: sandboxes.tupay.url };
-    config = withSandboxes(config, sandboxUrls);
+    const running = await startEmbeddedSandboxes(config.providers.wire);
+    const urls = Object.fromEntries(SANDBOX_KEYS.map((key) => [key, running[key].url])) as Parameters<typeof withSandboxes>[1];
+    config = withSandboxes(config, urls);
+    sandboxes = running;
+    sandboxUrls = urls;
   }
 
   const state = config.redisUrl ? redisState(config.redisUrl, config.redisPrefix, config.redisCommandTimeoutMs, config.eventLog) : memoryState(config.eventLog);
@@ -158,10 +160,9 @@ async function main(): Promise<void> {
   logger.info({ url, ...(sandboxUrls ? { sandboxes: sandboxUrls } : { providers: gateway.providers.configured }) }, 'listening');
   console.error(`\nPasarela gateway: ${url}${config.explorer === 'off' ? '' : '  (open it in a browser: the explorer)'}`);
   if (sandboxUrls) {
-    console.error(`Embedded provider sandboxes (no provider URL configured):
-  TelePagos ${sandboxUrls.telepagos}
-  Talo      ${sandboxUrls.talo}
-  Tupay     ${sandboxUrls.tupay}`);
+    const urls = sandboxUrls;
+    const lines = SANDBOX_KEYS.map((key) => `  ${SANDBOXES[key].label.padEnd(9)} ${urls[key]}`);
+    console.error(`Embedded provider sandboxes (no provider URL configured):\n${lines.join('\n')}`);
   } else {
     console.error(`Providers: ${gateway.providers.configured.join(', ') || 'none configured'}`);
   }

@@ -1,9 +1,10 @@
 /**
- * `npm run sandbox`: the three provider sandboxes on fixed ports (SANDBOX_PORT_TELEPAGOS, _TALO, _TUPAY;
- * defaults 4101, 4102, 4103) and SANDBOX_HOST (default 127.0.0.1), until Ctrl-C. SANDBOX_NOW (an ISO
- * date-time) pins the end of the seeded history and SANDBOX_SEED its seed, for reproducible demos.
+ * `npm run sandbox`: every provider sandbox (src/providers/sandboxes.ts) on its fixed port (each
+ * overridable with its variable: SANDBOX_PORT_TELEPAGOS, _TALO, _TUPAY; defaults 4101, 4102, 4103) and
+ * SANDBOX_HOST (default 127.0.0.1), until Ctrl-C. SANDBOX_NOW (an ISO date-time) pins the end of the
+ * seeded history and SANDBOX_SEED its seed, for reproducible demos.
  */
-import { SANDBOX_CREDENTIALS, SANDBOX_DEFAULT_PORTS } from './credentials.js';
+import { SANDBOX_KEYS, SANDBOXES } from '../providers/sandboxes.js';
 import { startSandboxes } from './index.js';
 
 function port(name: string, fallback: number): number {
@@ -30,18 +31,12 @@ const sandboxes = await startSandboxes({
   now,
   seed,
   host: process.env.SANDBOX_HOST || '127.0.0.1',
-  ports: {
-    telepagos: port('SANDBOX_PORT_TELEPAGOS', SANDBOX_DEFAULT_PORTS.telepagos),
-    talo: port('SANDBOX_PORT_TALO', SANDBOX_DEFAULT_PORTS.talo),
-    tupay: port('SANDBOX_PORT_TUPAY', SANDBOX_DEFAULT_PORTS.tupay),
-  },
+  ports: Object.fromEntries(SANDBOX_KEYS.map((key) => [key, port(SANDBOXES[key].port.variable, SANDBOXES[key].port.default)])),
 });
 
-const { telepagos, talo, tupay } = SANDBOX_CREDENTIALS;
+const lines = SANDBOX_KEYS.map((key) => `  ${SANDBOXES[key].label.padEnd(10)} ${sandboxes[key].url}   ${SANDBOXES[key].describe}`);
 console.log(`Pasarela provider sandboxes (control surface under /_sandbox/ on each):
-  TelePagos  ${sandboxes.telepagos.url}   username "${telepagos.username}", password "${telepagos.password}"
-  Talo       ${sandboxes.talo.url}   user id ${talo.userId}, client id "${talo.clientId}", client secret "${talo.clientSecret}"
-  Tupay      ${sandboxes.tupay.url}   access key "${tupay.accessKey}", secret key "${tupay.secretKey}"
+${lines.join('\n')}
 Ctrl-C stops them.`);
 
 let closing = false;

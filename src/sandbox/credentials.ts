@@ -1,23 +1,12 @@
 /**
- * The sandbox credentials of the public contract (docs/contract/README.md). The sandboxes accept
- * these and nothing else; the embedded default points the gateway at the sandboxes with them. They are
- * not secrets: they open nothing but a simulator on loopback.
+ * The sandbox credentials of the public contract (docs/contract/README.md) and `npm run sandbox`'s
+ * ports, by provider, as each provider's folder declares them (src/providers/<p>/sandbox.ts, listed in
+ * src/providers/sandboxes.ts). The sandboxes accept these and nothing else; the embedded default points
+ * the gateway at the sandboxes with them. They are not secrets: they open nothing but a simulator on loopback.
  */
-export const SANDBOX_CREDENTIALS = {
-  telepagos: { username: 'pasarela', password: 'sandbox', webhookSecret: 'telepagos-sandbox-webhook-secret' },
-  talo: {
-    userId: '5a1e0000-0000-4000-8000-000000000001',
-    clientId: 'pasarela',
-    clientSecret: 'sandbox',
-    webhookSecret: 'talo-sandbox-webhook-secret',
-  },
-  tupay: {
-    accessKey: 'api@pasarela.test',
-    secretKey: 'sandbox',
-    webhookLogin: 'pasarela-sandbox',
-    webhookSecret: 'tupay-sandbox-webhook-secret',
-  },
-} as const;
+import { SANDBOX_CREDENTIALS, sandboxDefaultPorts } from '../providers/sandboxes.js';
 
-/** Default ports of `npm run sandbox` (overridable with SANDBOX_PORT_TELEPAGOS/_TALO/_TUPAY). */
-export const SANDBOX_DEFAULT_PORTS = { telepagos: 4101, talo: 4102, tupay: 4103 } as const;
+export { SANDBOX_CREDENTIALS };
+
+/** Default ports of `npm run sandbox` (each overridable with its variable, e.g. SANDBOX_PORT_TELEPAGOS). */
+export const SANDBOX_DEFAULT_PORTS = sandboxDefaultPorts();

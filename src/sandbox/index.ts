@@ -1,32 +1,27 @@
 /**
- * Starts the three provider sandboxes together: used by `npm run sandbox`, by the gateway's embedded
- * default (src/main.ts) and by tests. The gateway itself never imports this folder.
+ * Starts the provider sandboxes together — every one the providers' folders declare
+ * (src/providers/sandboxes.ts) — for `npm run sandbox`, the gateway's embedded default (src/main.ts)
+ * and the tests. The gateway itself never imports this folder.
  */
+import { SANDBOX_KEYS, SANDBOXES, type SandboxKey } from '../providers/sandboxes.js';
 import type { RunningSandbox } from './server.js';
-import { startTelepagosSandbox, type TelepagosSandboxOptions, type TelepagosState } from './telepagos/index.js';
-import { startTaloSandbox, type TaloSandboxOptions, type TaloState } from './talo/index.js';
-import { startTupaySandbox, type TupaySandboxOptions, type TupayState } from './tupay/index.js';
 import { sandboxVariantFromEnv, type SandboxVariant } from './variant.js';
 
-export interface SandboxesOptions {
+/** The options of each sandbox, by key (its `start`'s). */
+type OwnOptions = { [K in SandboxKey]?: Parameters<(typeof SANDBOXES)[K]['start']>[0] };
+
+export interface SandboxesOptions extends OwnOptions {
   host?: string;
   /** Port per sandbox; 0 (default) picks free ones. */
-  ports?: { telepagos?: number; talo?: number; tupay?: number };
+  ports?: { [K in SandboxKey]?: number };
   seed?: number;
   now?: Date;
-  /** The wire variant of all three (./variant.ts). Default: `SANDBOX_VARIANT` from the environment, else `documented`. */
+  /** The wire variant of them all (./variant.ts). Default: `SANDBOX_VARIANT` from the environment, else `documented`. */
   variant?: SandboxVariant;
-  telepagos?: TelepagosSandboxOptions;
-  talo?: TaloSandboxOptions;
-  tupay?: TupaySandboxOptions;
 }
 
-export interface RunningSandboxes {
-  telepagos: RunningSandbox<TelepagosState>;
-  talo: RunningSandbox<TaloState>;
-  tupay: RunningSandbox<TupayState>;
-  close(): Promise<void>;
-}
+/** Each sandbox running, by key, and one `close` for them all. */
+export type RunningSandboxes = { [K in SandboxKey]: Awaited<ReturnType<(typeof SANDBOXES)[K]['start']>> } & { close(): Promise<void> };
 
 export async function startSandboxes(options: SandboxesOptions = {}): Promise<RunningSandboxes> {
   // Only what was given: an explicit `undefined` would hide a provider's own default (its seed, say).
@@ -36,26 +31,25 @@ export async function startSandboxes(options: SandboxesOptions = {}): Promise<Ru
     ),
   );
   const port = (p: number | undefined) => (p === undefined ? {} : { port: p });
-  const started = await Promise.allSettled([
-    startTelepagosSandbox({ ...common, ...port(options.ports?.telepagos), ...options.telepagos }),
-    startTaloSandbox({ ...common, ...port(options.ports?.talo), ...options.talo }),
-    startTupaySandbox({ ...common, ...port(options.ports?.tupay), ...options.tupay }),
-  ] as const);
-  const [telepagosResult, taloResult, tupayResult] = started;
-  if (telepagosResult.status === 'rejected' || taloResult.status === 'rejected' || tupayResult.status === 'rejected') {
+  const started = await Promise.allSettled(
+    SANDBOX_KEYS.map((key) => {
+      const start = SANDBOXES[key].start as (options: object) => Promise<RunningSandbox<unknown>>;
+      return start({ ...common, ...port(options.ports?.[key]), ...options[key] });
+    }),
+  );
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
     // All or nothing: close the ones that did start (a port may have been taken), then report why.
     await Promise.all(started.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
-    throw started.find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason;
+    throw failed.reason;
   }
-  const [telepagos, talo, tupay] = [telepagosResult.value, taloResult.value, tupayResult.value];
+  const running = started.map((r) => (r as PromiseFulfilledResult<RunningSandbox<unknown>>).value);
   return {
-    telepagos,
-    talo,
-    tupay,
+    ...Object.fromEntries(SANDBOX_KEYS.map((key, i) => [key, running[i]])),
     close: async () => {
-      await Promise.all([telepagos.close(), talo.close(), tupay.close()]);
+      await Promise.all(running.map((sandbox) => sandbox.close()));
     },
-  };
+  } as RunningSandboxes;
 }
 
 export type { RunningSandbox } from './server.js';

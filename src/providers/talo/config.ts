@@ -1,7 +1,7 @@
 /** Talo's configuration block: its environment variables, or its embedded sandbox. */
 import { required, secret, webhookSecret } from '../../config-env.js';
 import type { Secret } from '../../secret.js';
-import { SANDBOX_CREDENTIALS } from '../../sandbox/credentials.js';
+import { TALO_SANDBOX_CREDENTIALS } from './sandbox-credentials.js';
 import { whenSet, type ProviderConfigBlock } from '../config-block.js';
 
 export interface TaloConfig {
@@ -22,13 +22,13 @@ export const taloConfig: ProviderConfigBlock<TaloConfig> = {
     userId: required(env, problems, 'TALO_USER_ID', whenSet(URL_VARIABLE)),
     clientId: required(env, problems, 'TALO_CLIENT_ID', whenSet(URL_VARIABLE)),
     clientSecret: secret(required(env, problems, 'TALO_CLIENT_SECRET', whenSet(URL_VARIABLE))),
-    webhookSecret: webhookSecret(env, problems, 'TALO_WEBHOOK_SECRET', production, SANDBOX_CREDENTIALS.talo.webhookSecret),
+    webhookSecret: webhookSecret(env, problems, 'TALO_WEBHOOK_SECRET', production, TALO_SANDBOX_CREDENTIALS.webhookSecret),
   }),
   sandbox: (url) => ({
     url,
-    userId: SANDBOX_CREDENTIALS.talo.userId,
-    clientId: SANDBOX_CREDENTIALS.talo.clientId,
-    clientSecret: secret(SANDBOX_CREDENTIALS.talo.clientSecret),
-    webhookSecret: secret(SANDBOX_CREDENTIALS.talo.webhookSecret),
+    userId: TALO_SANDBOX_CREDENTIALS.userId,
+    clientId: TALO_SANDBOX_CREDENTIALS.clientId,
+    clientSecret: secret(TALO_SANDBOX_CREDENTIALS.clientSecret),
+    webhookSecret: secret(TALO_SANDBOX_CREDENTIALS.webhookSecret),
   }),
 };

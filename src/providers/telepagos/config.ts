@@ -1,7 +1,7 @@
 /** TelePagos's configuration block: its environment variables, or its embedded sandbox. */
 import { required, secret, webhookSecret } from '../../config-env.js';
 import type { Secret } from '../../secret.js';
-import { SANDBOX_CREDENTIALS } from '../../sandbox/credentials.js';
+import { TELEPAGOS_SANDBOX_CREDENTIALS } from './sandbox-credentials.js';
 import { whenSet, type ProviderConfigBlock } from '../config-block.js';
 
 export interface TelepagosConfig {
@@ -21,13 +21,13 @@ export const telepagosConfig: ProviderConfigBlock<TelepagosConfig> = {
     url,
     username: required(env, problems, 'TELEPAGOS_USERNAME', whenSet(URL_VARIABLE)),
     password: secret(required(env, problems, 'TELEPAGOS_PASSWORD', whenSet(URL_VARIABLE))),
-    webhookSecret: webhookSecret(env, problems, 'TELEPAGOS_WEBHOOK_SECRET', production, SANDBOX_CREDENTIALS.telepagos.webhookSecret),
+    webhookSecret: webhookSecret(env, problems, 'TELEPAGOS_WEBHOOK_SECRET', production, TELEPAGOS_SANDBOX_CREDENTIALS.webhookSecret),
   }),
   sandbox: (url) => ({
     url,
-    username: SANDBOX_CREDENTIALS.telepagos.username,
-    password: secret(SANDBOX_CREDENTIALS.telepagos.password),
-    webhookSecret: secret(SANDBOX_CREDENTIALS.telepagos.webhookSecret),
+    username: TELEPAGOS_SANDBOX_CREDENTIALS.username,
+    password: secret(TELEPAGOS_SANDBOX_CREDENTIALS.password),
+    webhookSecret: secret(TELEPAGOS_SANDBOX_CREDENTIALS.webhookSecret),
   }),
   sandboxWire: (wire) => ({ transactionsOrder: wire.telepagosTransactionsOrder, balanceUnit: wire.telepagosBalanceUnit }),
 };

@@ -1,7 +1,7 @@
 /** Tupay's configuration block: its environment variables, or its embedded sandbox. */
 import { required, secret, value, webhookSecret } from '../../config-env.js';
 import type { Secret } from '../../secret.js';
-import { SANDBOX_CREDENTIALS } from '../../sandbox/credentials.js';
+import { TUPAY_SANDBOX_CREDENTIALS } from './sandbox-credentials.js';
 import { whenSet, type ProviderConfigBlock } from '../config-block.js';
 
 export interface TupayConfig {
@@ -22,15 +22,15 @@ export const tupayConfig: ProviderConfigBlock<TupayConfig> = {
     url,
     accessKey: required(env, problems, 'TUPAY_ACCESS_KEY', whenSet(URL_VARIABLE)),
     secretKey: secret(required(env, problems, 'TUPAY_SECRET_KEY', whenSet(URL_VARIABLE))),
-    webhookLogin: value(env, 'TUPAY_WEBHOOK_LOGIN') ?? SANDBOX_CREDENTIALS.tupay.webhookLogin,
-    webhookSecret: webhookSecret(env, problems, 'TUPAY_WEBHOOK_SECRET', production, SANDBOX_CREDENTIALS.tupay.webhookSecret),
+    webhookLogin: value(env, 'TUPAY_WEBHOOK_LOGIN') ?? TUPAY_SANDBOX_CREDENTIALS.webhookLogin,
+    webhookSecret: webhookSecret(env, problems, 'TUPAY_WEBHOOK_SECRET', production, TUPAY_SANDBOX_CREDENTIALS.webhookSecret),
   }),
   sandbox: (url) => ({
     url,
-    accessKey: SANDBOX_CREDENTIALS.tupay.accessKey,
-    secretKey: secret(SANDBOX_CREDENTIALS.tupay.secretKey),
-    webhookLogin: SANDBOX_CREDENTIALS.tupay.webhookLogin,
-    webhookSecret: secret(SANDBOX_CREDENTIALS.tupay.webhookSecret),
+    accessKey: TUPAY_SANDBOX_CREDENTIALS.accessKey,
+    secretKey: secret(TUPAY_SANDBOX_CREDENTIALS.secretKey),
+    webhookLogin: TUPAY_SANDBOX_CREDENTIALS.webhookLogin,
+    webhookSecret: secret(TUPAY_SANDBOX_CREDENTIALS.webhookSecret),
   }),
   sandboxWire: (wire) => ({ rangeUnit: wire.tupayRangeUnit, rangeEnd: wire.tupayRangeEnd }),
 };

@@ -1,5 +1,5 @@
 /** Options of the Talo sandbox, on top of every sandbox's (port, seed, now, token lifetime, notifier). */
-import { SANDBOX_CREDENTIALS } from '../credentials.js';
+import { TALO_SANDBOX_CREDENTIALS } from '../../providers/talo/sandbox-credentials.js';
 import type { SandboxOptions } from '../server.js';
 import type { QuoteCvuField } from './payments.js';
 
@@ -12,7 +12,7 @@ export interface TaloCredentials {
 export interface TaloSandboxOptions extends SandboxOptions {
   /**
    * Accounts that may ask for tokens (each token acts for its `userId`). Default: the contract's sandbox
-   * account, SANDBOX_CREDENTIALS.talo. The first one owns the seeded demo payments.
+   * account, TALO_SANDBOX_CREDENTIALS. The first one owns the seeded demo payments.
    */
   credentials?: TaloCredentials[];
   /** Where quotes carry the CVU: `cvu` (default), `address` (as some answers do) or both. */
@@ -26,6 +26,6 @@ export interface TaloSandboxOptions extends SandboxOptions {
 
 /** The accounts in force: never empty. */
 export function taloCredentials(options: TaloSandboxOptions): TaloCredentials[] {
-  const { userId, clientId, clientSecret } = SANDBOX_CREDENTIALS.talo;
+  const { userId, clientId, clientSecret } = TALO_SANDBOX_CREDENTIALS;
   return options.credentials?.length ? options.credentials : [{ userId, clientId, clientSecret }];
 }

@@ -7,11 +7,11 @@ export interface TelepagosSandboxOptions extends SandboxOptions {
   days?: number;
   /** Average seeded transactions per day (some days have none). Default 6. */
   transactionsPerDay?: number;
-  /** API credentials the token endpoint accepts. Default: SANDBOX_CREDENTIALS.telepagos. */
+  /** API credentials the token endpoint accepts. Default: TELEPAGOS_SANDBOX_CREDENTIALS. */
   credentials?: { username: string; password: string };
   /** Where notifications go; settable at run time with `PUT /_sandbox/webhook`. Default: none. */
   webhookUrl?: string;
-  /** Secret of the `X-Signature` HMAC. Default: SANDBOX_CREDENTIALS.telepagos.webhookSecret. */
+  /** Secret of the `X-Signature` HMAC. Default: TELEPAGOS_SANDBOX_CREDENTIALS.webhookSecret. */
   webhookSecret?: string;
   /** Whether the user is tied to the collecting account (statistics endpoint allowed). Default true. */
   whitelabel?: boolean;

@@ -11,7 +11,7 @@ import {
   type OperationId,
   type TxStatus,
 } from '../../providers/telepagos/assumptions.js';
-import { SANDBOX_CREDENTIALS } from '../credentials.js';
+import { TELEPAGOS_SANDBOX_CREDENTIALS } from '../../providers/telepagos/sandbox-credentials.js';
 import { pick, randomCbu, randomCuit, randomInt, seededRandom, type Random } from '../random.js';
 import { FIXTURE_ACCOUNTS, FIXTURE_SALE_POINTS, SALE_POINTS_WITH_HISTORY, TELEPAGOS_ACCOUNT } from './fixtures.js';
 import { TELEPAGOS_DEFAULTS, type TelepagosSandboxOptions } from './options.js';
@@ -142,7 +142,7 @@ export function createTelepagosState(options: TelepagosSandboxOptions): Telepago
   const random = seededRandom(options.seed ?? TELEPAGOS_DEFAULTS.seed);
   const anchorMs = (options.now ?? new Date()).getTime();
   const days = options.days ?? TELEPAGOS_DEFAULTS.days;
-  const { username, password, webhookSecret } = SANDBOX_CREDENTIALS.telepagos;
+  const { username, password, webhookSecret } = TELEPAGOS_SANDBOX_CREDENTIALS;
   const state = new TelepagosState({ ...TELEPAGOS_ACCOUNT }, new SandboxClock(anchorMs), {
     credentials: options.credentials ?? { username, password },
     webhookUrl: options.webhookUrl ?? null,

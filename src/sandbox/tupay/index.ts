@@ -12,7 +12,7 @@ import {
   tupayErrorCode,
   type TupayErrorBody,
 } from '../../providers/tupay/assumptions.js';
-import { SANDBOX_CREDENTIALS } from '../credentials.js';
+import { TUPAY_SANDBOX_CREDENTIALS } from '../../providers/tupay/sandbox-credentials.js';
 import { startSandbox, type RunningSandbox, type SandboxDefinition, type SandboxOptions } from '../server.js';
 import type { TupayCredentials } from './auth.js';
 import { registerControl } from './control.js';
@@ -31,23 +31,23 @@ export interface TupaySandboxOptions extends SandboxOptions {
   depositsPerDay?: number;
   /** Average seeded cash-outs per day. Default 2. */
   cashoutsPerDay?: number;
-  /** The only login accepted. Default: SANDBOX_CREDENTIALS.tupay. */
+  /** The only login accepted. Default: TUPAY_SANDBOX_CREDENTIALS. */
   credentials?: TupayCredentials;
   /** Client IPs allowed to call `v1/...` (others get 403 code 83). Default: every IP. */
   allowedIps?: string[];
   /** Where deposit notifications go. Default: none (set one with PUT /_sandbox/webhook). */
   webhookUrl?: string;
-  /** `X-Login` of notifications. Default: SANDBOX_CREDENTIALS.tupay.webhookLogin. */
+  /** `X-Login` of notifications. Default: TUPAY_SANDBOX_CREDENTIALS.webhookLogin. */
   webhookLogin?: string;
-  /** HMAC secret of notifications. Default: SANDBOX_CREDENTIALS.tupay.webhookSecret. */
+  /** HMAC secret of notifications. Default: TUPAY_SANDBOX_CREDENTIALS.webhookSecret. */
   webhookSecret?: string;
   /** Time source in ms for sessions and new records. Default: Date.now (tests pass a manual clock). */
   clock?: () => number;
 }
 
 const defaultCredentials: TupayCredentials = {
-  accessKey: SANDBOX_CREDENTIALS.tupay.accessKey,
-  secretKey: SANDBOX_CREDENTIALS.tupay.secretKey,
+  accessKey: TUPAY_SANDBOX_CREDENTIALS.accessKey,
+  secretKey: TUPAY_SANDBOX_CREDENTIALS.secretKey,
 };
 
 function createState(options: TupaySandboxOptions): TupayState {
@@ -94,8 +94,8 @@ export const tupaySandbox: SandboxDefinition<TupayState, TupaySandboxOptions> = 
   registerRoutes: (app, runtime, options) => registerRoutes(app, runtime, options.credentials ?? defaultCredentials),
   registerControl: (app, runtime, options) =>
     registerControl(app, runtime, {
-      login: options.webhookLogin ?? SANDBOX_CREDENTIALS.tupay.webhookLogin,
-      secret: options.webhookSecret ?? SANDBOX_CREDENTIALS.tupay.webhookSecret,
+      login: options.webhookLogin ?? TUPAY_SANDBOX_CREDENTIALS.webhookLogin,
+      secret: options.webhookSecret ?? TUPAY_SANDBOX_CREDENTIALS.webhookSecret,
     }),
 };
 
