@@ -3,8 +3,7 @@
  * (src/providers/sandboxes.ts) — for `npm run sandbox`, the gateway's embedded default (src/main.ts)
  * and the tests. The gateway itself never imports this folder.
  */
-import { SANDBOX_KEYS, SANDBOXES, type SandboxKey } from '../providers/sandboxes.js';
-import type { RunningSandbox } from './server.js';
+import { addedSandboxes, SANDBOX_KEYS, SANDBOXES, type SandboxKey, type StartedSandbox } from '../providers/sandboxes.js';
 import { sandboxVariantFromEnv, type SandboxVariant } from './variant.js';
 
 /** The options of each sandbox, by key (its `start`'s). */
@@ -20,8 +19,11 @@ export interface SandboxesOptions extends OwnOptions {
   variant?: SandboxVariant;
 }
 
-/** Each sandbox running, by key, and one `close` for them all. */
-export type RunningSandboxes = { [K in SandboxKey]: Awaited<ReturnType<(typeof SANDBOXES)[K]['start']>> } & { close(): Promise<void> };
+/** Each sandbox running, by key; those of providers added at run time (`addSandbox`) in `added`; one `close` for them all. */
+export type RunningSandboxes = { [K in SandboxKey]: Awaited<ReturnType<(typeof SANDBOXES)[K]['start']>> } & {
+  added: Readonly<Record<string, StartedSandbox>>;
+  close(): Promise<void>;
+};
 
 export async function startSandboxes(options: SandboxesOptions = {}): Promise<RunningSandboxes> {
   // Only what was given: an explicit `undefined` would hide a provider's own default (its seed, say).
@@ -31,21 +33,24 @@ export async function startSandboxes(options: SandboxesOptions = {}): Promise<Ru
     ),
   );
   const port = (p: number | undefined) => (p === undefined ? {} : { port: p });
-  const started = await Promise.allSettled(
-    SANDBOX_KEYS.map((key) => {
-      const start = SANDBOXES[key].start as (options: object) => Promise<RunningSandbox<unknown>>;
+  const extra = [...addedSandboxes()];
+  const started = await Promise.allSettled([
+    ...SANDBOX_KEYS.map((key) => {
+      const start = SANDBOXES[key].start as (options: object) => Promise<StartedSandbox>;
       return start({ ...common, ...port(options.ports?.[key]), ...options[key] });
     }),
-  );
+    ...extra.map(([, block]) => block.start({ ...common })),
+  ]);
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     // All or nothing: close the ones that did start (a port may have been taken), then report why.
     await Promise.all(started.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
     throw failed.reason;
   }
-  const running = started.map((r) => (r as PromiseFulfilledResult<RunningSandbox<unknown>>).value);
+  const running = started.map((r) => (r as PromiseFulfilledResult<StartedSandbox>).value);
   return {
     ...Object.fromEntries(SANDBOX_KEYS.map((key, i) => [key, running[i]])),
+    added: Object.fromEntries(extra.map(([key], i) => [key, running[SANDBOX_KEYS.length + i]])),
     close: async () => {
       await Promise.all(running.map((sandbox) => sandbox.close()));
     },

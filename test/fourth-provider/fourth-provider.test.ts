@@ -1,35 +1,39 @@
 /**
  * Proof that a provider plugs in through the capability seams: a fourth, test-only provider ("Cuarta",
- * its adapter, its notification handler and a sandbox in this folder) is added with `addProvider` and
- * `addNotifier` before the gateway is built, and `accounts`, `account(provider:)`, `node(id:)`,
+ * its adapter, its notification handler and its sandbox in this folder) is added with `addProvider`,
+ * `addNotifier` and `addSandbox` (its sandbox then starts and stops with the built-in ones) before the
+ * gateway is built, and `accounts`, `account(provider:)`, `node(id:)`,
  * `Account.transactions` and POST /webhooks/cuarta (through the generic pipeline into `events`) serve it
  * with no gateway file naming it. The public schema is untouched: the enum value exists only in this test's process
  * (vitest runs each file in a fork of its own; schema.graphql is checked by test/contract/schema.test.ts).
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addNotifier } from '../../src/providers/notifiers.js';
+import { addSandbox } from '../../src/providers/sandboxes.js';
 import { addProvider } from '../../src/providers/registry.js';
 import { printGatewaySchema } from '../../src/schema.js';
 import { useTestGateway } from '../helpers/gateway.js';
 import { CUARTA, cuartaAdapter } from './adapter.js';
-import { CUARTA_BALANCE_CENTS, startFakeCuarta, type FakeCuarta } from './server.js';
+import { CUARTA_BALANCE_CENTS } from './server.js';
+import { cuartaSandbox, cuartaServer } from './sandbox.js';
 import { cuartaNotifications } from './webhook.js';
 
-let fake: FakeCuarta | undefined;
-// Registered before any schema build or registry of this process; the factory reads the fake's URL when the gateway starts.
-addProvider(CUARTA, (config, shared) => cuartaAdapter(fake!.url)(config, shared));
+// Registered before any schema build or registry of this process. Its sandbox is started with the
+// others (the list's `addSandbox`); the factory reads that sandbox's URL when the gateway starts.
+addProvider(CUARTA, (config, shared) => cuartaAdapter(cuartaServer().url)(config, shared));
 addNotifier(cuartaNotifications);
+addSandbox('cuarta', cuartaSandbox);
+const fake = cuartaServer;
 
 const globalId = (type: string, provider: string, localId: string) => Buffer.from(`${type}:${provider}:${localId}`).toString('base64url');
 
 describe('a fourth provider served through capabilities', () => {
-  beforeAll(async () => {
-    fake = await startFakeCuarta();
-  });
   const gw = useTestGateway();
-  afterAll(async () => {
-    await fake?.close();
+
+  it('has its sandbox started by the sandbox list, with the built-in ones', () => {
+    expect(Object.keys(gw().sandboxes.added)).toEqual(['cuarta']);
+    expect(gw().sandboxes.added.cuarta!.url).toBe(fake().url);
   });
 
   it('lists its account after the built-in ones, with its balance in its home currency', async () => {
@@ -58,7 +62,7 @@ describe('a fourth provider served through capabilities', () => {
   });
 
   it('lists its transactions for days of its own time zone, newest first, filtered by the gateway', async () => {
-    fake!.requests.length = 0;
+    fake().requests.length = 0;
     const { body } = await gw().query(`{
       account(provider: CUARTA) {
         all: transactions(from: "2026-01-11", to: "2026-01-12") { totalCount nodes { provider kind direction amount { amount currency } createdAt status providerStatus } }
@@ -67,7 +71,7 @@ describe('a fourth provider served through capabilities', () => {
     }`);
     expect(body.errors).toBeUndefined();
     // Madrid's 2026-01-11 starts at 2026-01-10T23:00Z: the adapter asked for that instant, so m-2 (23:30Z) is in and m-1 is not.
-    expect(fake!.requests).toContain('/movements?from=2026-01-10T23:00:00.000Z&to=2026-01-12T22:59:59.999Z');
+    expect(fake().requests).toContain('/movements?from=2026-01-10T23:00:00.000Z&to=2026-01-12T22:59:59.999Z');
     expect(body.data.account.all).toEqual({
       totalCount: 2,
       nodes: [
@@ -97,9 +101,9 @@ describe('a fourth provider served through capabilities', () => {
   const EVENTS = `{ events(provider: CUARTA) { nodes { provider type cashin { id provider amount { amount currency } providerStatus } } } }`;
 
   it('takes its signed notification through the generic pipeline: the cash-in is read from Cuarta, then published once', async () => {
-    fake!.requests.length = 0;
-    expect(await fake!.notify(gw().url, 'm-1')).toBe(200);
-    expect(fake!.requests).toContain('/movements/m-1');
+    fake().requests.length = 0;
+    expect(await fake().notify(gw().url, 'm-1')).toBe(200);
+    expect(fake().requests).toContain('/movements/m-1');
     const published = {
       provider: 'CUARTA',
       type: 'CASHIN_RECEIVED',
@@ -107,17 +111,17 @@ describe('a fourth provider served through capabilities', () => {
     };
     await expect.poll(async () => (await gw().query(EVENTS)).body.data?.events.nodes).toEqual([published]);
     // The same notice again is a duplicate: still one event.
-    expect(await fake!.notify(gw().url, 'm-1')).toBe(200);
+    expect(await fake().notify(gw().url, 'm-1')).toBe(200);
     expect((await gw().query(EVENTS)).body.data.events.nodes).toEqual([published]);
   });
 
   it('refuses an unsigned notice and one naming no cash-in, publishing nothing', async () => {
-    fake!.requests.length = 0;
-    expect(await fake!.notify(gw().url, 'm-3', false)).toBe(401);
-    expect(fake!.requests).toEqual([]);
+    fake().requests.length = 0;
+    expect(await fake().notify(gw().url, 'm-3', false)).toBe(401);
+    expect(fake().requests).toEqual([]);
     // The pipeline's answer for an object the provider does not know (no retry wanted).
-    expect(await fake!.notify(gw().url, 'm-3')).toBe(422);
-    expect(fake!.requests).toContain('/movements/m-3');
+    expect(await fake().notify(gw().url, 'm-3')).toBe(422);
+    expect(fake().requests).toContain('/movements/m-3');
     const { body } = await gw().query(EVENTS);
     expect(body.data.events.nodes.map((e: { cashin: { id: string } }) => e.cashin.id)).not.toContain(globalId('Cashin', 'CUARTA', 'm-3'));
   });
