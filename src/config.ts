@@ -10,9 +10,6 @@ import {
   DEFAULT_BALANCE_UNIT,
   DEFAULT_TRANSACTIONS_ORDER,
   TRANSACTIONS_ORDERS,
-  type AmountWireFormat,
-  type BalanceUnit,
-  type TransactionsOrder,
 } from './providers/telepagos/assumptions.js';
 import {
   DEFAULT_TUPAY_RANGE_END,
@@ -21,9 +18,6 @@ import {
   TUPAY_RANGE_ENDS,
   TUPAY_RANGE_UNITS,
   TUPAY_REPORT_RANGE_FORMATS,
-  type TupayRangeEnd,
-  type TupayRangeUnit,
-  type TupayReportRangeFormat,
 } from './providers/tupay/assumptions.js';
 import { DEFAULT_BREAKER } from './providers/http.js';
 import { DEFAULT_MAX_PROVIDER_CALLS } from './domain/call-allowance.js';
@@ -33,29 +27,13 @@ import { tupayConfig, type TupayConfig } from './providers/tupay/config.js';
 import type { ProviderConfigBlock } from './providers/config-block.js';
 import { DEFAULT_REDIS_COMMAND_TIMEOUT_MS } from './state/redis/connection.js';
 import { integer, isSet, oneOf, positiveDecimal, Problems, url, value, type Env } from './config-env.js';
-import { DEFAULT_CONFIRM_RATE_LIMIT } from './webhooks/pipeline.js';
+import { DEFAULT_CONFIRM_RATE_LIMIT } from './webhooks/confirm-rate.js';
 import { DEFAULT_EVENT_LOG_MAX_LENGTH, DEFAULT_EVENT_RETENTION_HOURS, type EventLogOptions } from './events/log.js';
 import { DEFAULT_POLL_INTERVAL_MS, DEFAULT_POLL_MAX_INTERVAL_MS, DEFAULT_POLL_PER_MINUTE } from './events/watcher.js';
 
-/**
- * How Pasarela writes what a provider's documents leave open: one switch per guess (each named in the
- * provider's assumptions.ts), so a wrong guess is a configuration change. They hold for the embedded
- * sandboxes too.
- */
-export interface ProviderWireChoices {
-  /** TELEPAGOS_AMOUNT_FORMAT=number|string, default number: request amounts as exact JSON numbers or as strings. */
-  telepagosAmountFormat: AmountWireFormat;
-  /** TUPAY_REPORT_RANGE_FORMAT=unix-seconds|date, default unix-seconds: the balance report's `from`/`to`. */
-  tupayReportRangeFormat: TupayReportRangeFormat;
-  /** TELEPAGOS_TRANSACTIONS_ORDER=newest-first|oldest-first, default newest-first: the order TelePagos lists transactions in. */
-  telepagosTransactionsOrder: TransactionsOrder;
-  /** TELEPAGOS_BALANCE_UNIT=pesos|cents, default pesos: the unit of the balance's integer `amount`. */
-  telepagosBalanceUnit: BalanceUnit;
-  /** TUPAY_RANGE_UNIT=seconds|milliseconds, default seconds: the Unix time unit of the listings' `from`/`to`. */
-  tupayRangeUnit: TupayRangeUnit;
-  /** TUPAY_RANGE_END=inclusive|exclusive, default inclusive: whether a record created at `to` is listed. */
-  tupayRangeEnd: TupayRangeEnd;
-}
+import type { ProviderWireChoices } from './providers/wire-choices.js';
+
+export type { ProviderWireChoices };
 
 /**
  * Each built-in provider's configuration block, declared by its folder (src/providers/<p>/config.ts),

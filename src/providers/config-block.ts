@@ -3,7 +3,7 @@
  * that configures it, how its block is read from the environment, and its block for the embedded sandbox.
  * src/config.ts reads every block in its list.
  */
-import type { ProviderWireChoices } from '../config.js';
+import type { ProviderWireChoices } from './wire-choices.js';
 import type { Env, Problems } from '../config-env.js';
 
 export interface ProviderConfigBlock<C> {

@@ -31,6 +31,7 @@ import type { ProvidersConfig } from '../config.js';
 import type { Capabilities, CapabilityName } from '../providers/capabilities.js';
 import type { ProviderId } from '../providers/provider.js';
 import type { RateLimit, RateLimiter } from '../state/rate-limiter.js';
+import { DEFAULT_CONFIRM_RATE_LIMIT } from './confirm-rate.js';
 import { SpanStatusCode, endFailed, startIncoming, startSpan, startTraced, type Traced } from '../observability/tracing.js';
 
 /**
@@ -47,12 +48,6 @@ export const CONFIRM_DEADLINE_MS = 2_500;
 export const NOTIFICATION_BODY_FORMATS: readonly ('JSON' | 'form-encoded')[] = ['JSON', 'form-encoded'];
 /** How far a signed timestamp (Tupay's X-Date) may be from our clock, either way (Stripe's default). */
 export const SIGNED_TIMESTAMP_TOLERANCE_MS = 5 * 60_000;
-/**
- * Confirmations per provider (shared by all replicas in Redis mode): 2 per second, bursts of 20. Far
- * under a provider's quota (TelePagos is assumed to allow 60 requests a minute), well over a genuine
- * notification rate. WEBHOOK_CONFIRM_PER_MINUTE and WEBHOOK_CONFIRM_BURST override it (src/config.ts).
- */
-export const DEFAULT_CONFIRM_RATE_LIMIT: RateLimit = { perSecond: 2, burst: 20 };
 
 /** True when a signed timestamp is readable and within the tolerance of `nowMs`. */
 export function timestampWithinTolerance(at: number, nowMs = Date.now()): boolean {
