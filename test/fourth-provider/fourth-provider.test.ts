@@ -7,7 +7,9 @@
  * with no gateway file naming it. The public schema is untouched: the enum value exists only in this test's process
  * (vitest runs each file in a fork of its own; schema.graphql is checked by test/contract/schema.test.ts).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { addNotifier } from '../../src/providers/notifiers.js';
 import { addSandbox } from '../../src/providers/sandboxes.js';
@@ -30,6 +32,15 @@ const globalId = (type: string, provider: string, localId: string) => Buffer.fro
 
 describe('a fourth provider served through capabilities', () => {
   const gw = useTestGateway();
+
+  it('needed no gateway file: nothing under src/ names it', () => {
+    const src = fileURLToPath(new URL('../../src/', import.meta.url));
+    const files = readdirSync(src, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name));
+    expect(files.length).toBeGreaterThan(100);
+    expect(files.filter((path) => /cuarta/i.test(readFileSync(path, 'utf8')))).toEqual([]);
+  });
 
   it('has its sandbox started by the sandbox list, with the built-in ones', () => {
     expect(Object.keys(gw().sandboxes.added)).toEqual(['cuarta']);
