@@ -155,33 +155,27 @@ interface TextRequest {
  */
 function heldText(pipeline: OperationPipeline, request: FastifyRequest, params: Params): TextRequest | undefined {
   const { query, operationName } = params;
-  if (typeof query !== 'string' || (operationName !== undefined && operationName !== null && typeof operationName !== 'string')) return undefined;
-  if (params.extensions !== undefined && params.extensions !== null && !isRecord(params.extensions) && request.method !== 'GET') return undefined;
-  let variables = params.variables;
+  if (typeof query !== 'string' || !(absent(operationName) || typeof operationName === 'string')) return undefined;
+  let { extensions, variables } = params;
   if (request.method === 'GET') {
     const type = request.headers['content-type'];
     if (type !== undefined && type.split(';')[0]!.trim().toLowerCase() !== 'application/json') return undefined;
-    if (params.extensions !== undefined && !isRecord(jsonOf(params.extensions))) return undefined;
-    if (variables !== undefined) variables = jsonOf(variables);
+    const parsed = parseJsonParams(params);
+    if (parsed instanceof GraphQLError) return undefined;
+    ({ extensions, variables } = parsed);
   }
-  if (variables !== undefined && variables !== null && !isRecord(variables)) return undefined;
+  if (!(absent(extensions) || isRecord(extensions)) || !(absent(variables) || isRecord(variables))) return undefined;
   const contentType = chooseContentType(request.headers.accept);
   if (!contentType || !pipeline.holds(query, operationName)) return undefined;
   return { query, operationName: operationName ?? undefined, variables, contentType };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+function absent(value: unknown): value is undefined | null {
+  return value === undefined || value === null;
 }
 
-/** A GET parameter's JSON (undefined when it is not a string of JSON). */
-function jsonOf(value: unknown): unknown {
-  if (typeof value !== 'string') return undefined;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return undefined;
-  }
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** GET carries `extensions` and `variables` as JSON strings. */

@@ -312,8 +312,8 @@ export class Metrics {
   }
 
   /**
-   * The labelled children of an operation's counter and histogram, made once: prom-client validates
-   * labels on every labelled call, which showed in profiles. Cardinality is bounded by operationLabel.
+   * The series of an operation's counter and histogram (and a subscription's open gauge), looked up
+   * together by one key. Cardinality is bounded by operationLabel.
    */
   private operationSeries(operation: string, type: string, outcome: string, client: string, door: Door) {
     const key = `${operation}\u0000${type}\u0000${outcome}\u0000${client}\u0000${door}`;

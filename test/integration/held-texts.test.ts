@@ -172,6 +172,17 @@ describe('a held text runs without Apollo and answers as Apollo did', () => {
     expect(held).toEqual(viaApollo);
   });
 
+  it('a held text in a request Apollo would refuse goes to Apollo: GET variables that are not JSON', async () => {
+    const text = fresh(BALANCE);
+    expect((await send('POST', { query: text, variables: { p: 'TELEPAGOS' } })).status).toBe(200);
+    const held = await send('GET', { query: text, variables: '{"p": TELEPAGOS' });
+    const unheld = await send('GET', { query: `${text} `, variables: '{"p": TELEPAGOS' });
+    expect(held.status).toBe(400);
+    expect(held).toEqual(unheld);
+    // Both GETs went to Apollo (admitted by its context, then refused by its own JSON parse), none held.
+    expect(parsedByApollo).toEqual([true, true, true]);
+  });
+
   it('a held text is still put to each app’s document policy: a trusted-only app is refused it, and served its manifest text', async () => {
     const text = fresh('{ accounts { provider } }');
     // Not held yet: Apollo's door refuses it at the app's policy, before parsing it.
