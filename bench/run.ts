@@ -184,18 +184,14 @@ async function case1(urls: Urls, gateway: Server): Promise<void> {
 
 async function case2(urls: Urls, gateway: Server): Promise<void> {
   console.log(`\n2. Pasarela vs naive Apollo vs Mercurius + graphql-jit (same query, same sandbox, ${ROUNDS} interleaved rounds)`);
-  const servers: Record<'gateway' | 'apollo' | 'mercurius' | 'memory' | 'apolloMemory' | 'mercuriusMemory', Server> = Object.fromEntries(
-    await Promise.all(
-      Object.entries({
-        gateway: async () => gateway,
-        apollo: () => startBaseline('bench/baselines/naive-apollo.ts', urls, false),
-        mercurius: () => startBaseline('bench/baselines/mercurius-jit.ts', urls, false),
-        memory: () => startGateway(urls, 'bench/servers/pasarela-memory.ts'),
-        apolloMemory: () => startBaseline('bench/baselines/naive-apollo.ts', urls, true),
-        mercuriusMemory: () => startBaseline('bench/baselines/mercurius-jit.ts', urls, true),
-      }).map(async ([key, start]) => [key, await start()]),
-    ),
-  ) as never;
+  const [apollo, mercurius, memory, apolloMemory, mercuriusMemory] = await Promise.all([
+    startBaseline('bench/baselines/naive-apollo.ts', urls, false),
+    startBaseline('bench/baselines/mercurius-jit.ts', urls, false),
+    startGateway(urls, 'bench/servers/pasarela-memory.ts'),
+    startBaseline('bench/baselines/naive-apollo.ts', urls, true),
+    startBaseline('bench/baselines/mercurius-jit.ts', urls, true),
+  ]);
+  const servers = { gateway, apollo, mercurius, memory, apolloMemory, mercuriusMemory };
   // By id: the bench's second app (trusted-only, its manifest holding the query) sends the document's id.
   const byId = (server: Server) => (extra: Partial<LoadSpec>) => ({
     ...gqlSpec({ ...server, apiKey: TRUSTED_API_KEY }, BALANCE_QUERY, extra),
