@@ -60,6 +60,11 @@ export interface UpstreamCall {
   json?: unknown;
   headers?: Record<string, string>;
   retry?: RetryMode;
+  /**
+   * `false`: sent for this caller alone, even when an identical GET is in flight (its caller shares the
+   * call itself: `shared`). GETs are shared by default; nothing else ever is.
+   */
+  share?: false;
   /** Aborts the call (and any pending retry) when the caller goes away. */
   signal?: CancelSignal;
   requestId?: string;
@@ -215,7 +220,7 @@ export class UpstreamTransport {
   /** The breaker's window, also fed directly with the outcomes of shared calls' other callers. */
   private readonly window: WindowBreaker;
   private readonly hooks: TransportHooks;
-  /** GETs in flight by path, query and headers (so, per credential): shared by identical calls. */
+  /** Shared flights by key (`shared`): GETs by path, query and headers (so, per credential), provider reads by theirs. */
   private readonly inFlight = new Map<string, SharedCall>();
 
   constructor(options: TransportOptions) {
@@ -249,23 +254,34 @@ export class UpstreamTransport {
 
   /**
    * Sends the call. Identical GETs already in flight (same path, query and credential headers) share
-   * that one upstream request (it carries the first caller's request id); each caller still stops
-   * waiting when its own signal fires. While the circuit is not closed nothing is shared: each caller
-   * fails fast on its own, or is the probe.
+   * that one upstream request (`shared`), unless the call says `share: false` because its caller shares
+   * it itself, around more than this request (the provider call shares the authenticated read).
    */
   request(call: UpstreamCall): Promise<UpstreamResponse> {
-    if (call.method !== 'GET' || this.breaker.state !== CircuitState.Closed) return this.send(call);
+    if (call.method !== 'GET' || call.share === false) return this.send(call);
+    return this.shared(`${this.pathFor(call)}\n${JSON.stringify(call.headers ?? {})}`, call, (signal) => this.send({ ...call, signal }));
+  }
+
+  /**
+   * `run` once for every caller asking with the same `key` while it is in flight: the key names the
+   * call and everything its answer depends on. The flight carries its first caller's request id and
+   * trace (`run` closes over them); each caller still stops waiting when its own signal fires, and the
+   * flight is cancelled (the signal `run` gets fires) only when every waiter has gone. While the
+   * circuit is not closed nothing is shared: each caller fails fast on its own, or is the probe. A
+   * flight's outcome counts in the circuit once per caller it served (`settleShared`).
+   */
+  shared<T>(key: string, call: Pick<UpstreamCall, 'endpoint' | 'requestId' | 'signal'>, run: (signal: CancelSignal | undefined) => Promise<T>): Promise<T> {
+    if (this.breaker.state !== CircuitState.Closed) return run(call.signal);
     if (call.signal?.aborted) return Promise.reject(this.cancelled(call));
-    const key = `${this.pathFor(call)}\n${JSON.stringify(call.headers ?? {})}`;
     let entry = this.inFlight.get(key);
     if (!entry) {
-      // The shared request belongs to no single caller: it is cancelled only when every waiter has gone.
+      // The shared flight belongs to no single caller: it is cancelled only when every waiter has gone.
       const controller = new Cancellation();
-      const shared: SharedCall = { promise: undefined as unknown as Promise<UpstreamResponse>, controller, waiters: 0 };
-      shared.promise = this.send({ ...call, signal: controller }).then(
-        (response) => {
+      const shared: SharedCall = { promise: undefined as unknown as Promise<unknown>, controller, waiters: 0 };
+      shared.promise = run(controller).then(
+        (value) => {
           this.settleShared(key, shared, true, undefined);
-          return response;
+          return value;
         },
         (error: unknown) => {
           this.settleShared(key, shared, false, error);
@@ -279,8 +295,9 @@ export class UpstreamTransport {
     }
     const joined = entry;
     joined.waiters++;
-    if (!call.signal) return joined.promise;
-    return abortable(joined.promise, call.signal, () => {
+    const promise = joined.promise as Promise<T>;
+    if (!call.signal) return promise;
+    return abortable(promise, call.signal, () => {
       if (--joined.waiters === 0) joined.controller.abort();
       return this.cancelled(call);
     });
@@ -301,7 +318,7 @@ export class UpstreamTransport {
     this.breaker.execute(() => Promise.reject(error)).catch(ignore);
   }
 
-  private cancelled(call: UpstreamCall): ProviderError {
+  private cancelled(call: Pick<UpstreamCall, 'endpoint' | 'requestId'>): ProviderError {
     return new ProviderError(`The call to ${this.provider} was cancelled`, {
       provider: this.provider,
       reason: 'CANCELLED',
@@ -589,7 +606,7 @@ function endAttempt(span: Span, outcome: CallOutcome, status: number | undefined
 }
 
 interface SharedCall {
-  promise: Promise<UpstreamResponse>;
+  promise: Promise<unknown>;
   controller: Cancellation;
   /** Callers still waiting; a caller without a signal never leaves. */
   waiters: number;

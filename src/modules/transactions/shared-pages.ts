@@ -1,7 +1,7 @@
 /**
  * A first page of transactions built once for every request that shares its provider answers.
  *
- * Under load, requests for the same newest rows share their upstream answers (identical GETs in flight
+ * Under load, requests for the same newest rows share their upstream answers (identical reads in flight
  * are one call) and the provider client maps those once (src/providers/telepagos/shared-reads.ts): the
  * same array of domain transactions reaches each request. Their GraphQL values (a global id each,
  * newest first) and the connection over them (a cursor each) are then the same too, so they are made

@@ -24,7 +24,7 @@ import { forRequest, type Logger } from '../../logging.js';
 import { traceIdOf } from '../../observability/tracing.js';
 import type { Secret } from '../../secret.js';
 import { refusedWhen } from '../authenticated.js';
-import { providerCall, type ProviderCall, type ProviderRequest } from '../call.js';
+import { providerCall, type ProviderCall, type ProviderRequest, type ReadAnswer } from '../call.js';
 import { clientLogger, createTransport, credentialStore, type CommonClientOptions } from '../client-options.js';
 import { badResponse } from '../errors.js';
 import type { BreakerState, UpstreamTransport } from '../http.js';
@@ -66,6 +66,7 @@ import {
   toStatistics,
   toTransactions,
   toTransactionsCarried,
+  toTransactionsPage,
   unwrapEnvelope,
   wireAmount,
   wireDateTime,
@@ -76,8 +77,9 @@ import {
   type TxRow,
 } from './mappers.js';
 import { mapBounded } from '../bounded.js';
-import { newestOfPages, readTransactionsPage } from './shared-reads.js';
+import { newestOfPages } from './shared-reads.js';
 import { wireObserver } from '../wire-surprises.js';
+import type { WireSource } from '../wire.js';
 import type { PaymentLink, PaymentLinkDistributionPart, QrCharge, QrOrder, TransferLink } from '../capabilities.js';
 
 const PROVIDER = 'TELEPAGOS';
@@ -257,6 +259,9 @@ function reportSkipped(pages: readonly TransactionsPageAnswer[], ctx: CallContex
   return pages.flatMap((p) => p.rows);
 }
 
+/** Pages whose reader is kept (`pageReader`): the ones the newest-first reads ask for again and again. */
+const SHARED_PAGE_READERS = 32;
+
 const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 
 // ── The client ──────────────────────────────────────────────────────────────────────────────────
@@ -271,6 +276,10 @@ export class TelepagosClient {
   private readonly balanceUnit: BalanceUnit;
   /** The order TelePagos lists transactions in (TELEPAGOS_TRANSACTIONS_ORDER): the newest-first shortcuts need `newest-first`. */
   readonly transactionsOrder: TransactionsOrder;
+  /** The balance's reader, one function for every call so that callers of one flight share its reading (call.ts). */
+  private readonly readBalance = (body: Record<string, unknown>, source: WireSource): Balance => toBalance(body, source, this.balanceUnit);
+  /** The readers of the first pages of a listing, one per page number (see `pageReader`). */
+  private readonly pageReaders: ReadAnswer<Record<string, unknown>, TransactionsPageAnswer>[] = [];
 
   constructor(options: TelepagosClientOptions) {
     this.logger = clientLogger(PROVIDER, options);
@@ -312,7 +321,7 @@ export class TelepagosClient {
 
   /** The ARS balance, `amount` read in the unit of `balanceUnit` (whole pesos by default: TelePagos truncates the cents). */
   async balance(ctx?: CallContext): Promise<Balance> {
-    return this.call(get(PATHS.balance), ctx, (body, source) => toBalance(body, source, this.balanceUnit));
+    return this.call(get(PATHS.balance), ctx, this.readBalance);
   }
 
   async concepts(ctx?: CallContext): Promise<PaymentConcept[]> {
@@ -339,7 +348,19 @@ export class TelepagosClient {
 
   private page(query: TransactionsQuery, page: number, ctx: CallContext | undefined): Promise<TransactionsPageAnswer> {
     const wire: TransactionsQueryDto = { date_from: query.from, date_to: query.to, operation: query.operation, paginate: 1, page };
-    return this.call(get(PATHS.transactions, { ...wire }), ctx, (body, source) => readTransactionsPage(body, page, source));
+    return this.call(get(PATHS.transactions, { ...wire }), ctx, this.pageReader(page));
+  }
+
+  /**
+   * The reader of page `page`: the same function for every call of the first SHARED_PAGE_READERS pages,
+   * so that callers of one flight share their reading (call.ts); deeper pages are read by each caller.
+   */
+  private pageReader(page: number): ReadAnswer<Record<string, unknown>, TransactionsPageAnswer> {
+    const reader = this.pageReaders[page];
+    if (reader) return reader;
+    const made: ReadAnswer<Record<string, unknown>, TransactionsPageAnswer> = (body, source) => toTransactionsPage(body, page, source);
+    if (page <= SHARED_PAGE_READERS) this.pageReaders[page] = made;
+    return made;
   }
 
   /**

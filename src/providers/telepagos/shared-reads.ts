@@ -1,41 +1,16 @@
 /**
- * Transactions pages read once for every request that shares their upstream answer.
+ * The newest transactions of a run of pages, mapped once for every request that shares those pages.
  *
- * Identical GETs in flight share one upstream request (src/providers/http.ts): every waiting request
- * receives the same parsed body. Reading it (checking every row, exact decimals, dates) and mapping the
- * rows to transactions (an id digest per row) then gives each of them the same values, so under load a
- * dashboard's 50 rows were read and mapped once per request instead of once per answer. Here they are
- * done once per answer object and shared, read-only, by the requests that received it; the caches are
- * weak, so they live exactly as long as some request still holds the answer.
- *
- * An answer is shared only when reading it told no surprise and skipped no row: a surprise is counted
- * and logged under each request that received it, and a skipped row's error belongs to each request
- * (it carries the request id), so such answers are read again by every caller, as before.
+ * Identical reads in flight are one provider call, and a clean reading of its answer is shared by the
+ * callers of that flight (src/providers/call.ts): under load, the requests for the newest rows of a
+ * listing receive the same page answers. Mapping their rows to transactions (an id digest per row) then
+ * gives each of them the same values, so it is done once per run of page answers and shared, read-only;
+ * the cache is weak, so an entry lives exactly as long as some request still holds the first page.
+ * Pages with a skipped row are never shared (their reading told a surprise), so they arrive as each
+ * request's own answers and are mapped for it.
  */
 import type { Transaction } from '../../domain/models.js';
-import type { WireSource } from '../wire.js';
-import { toTransactions, toTransactionsPage, type TransactionsPageAnswer } from './mappers.js';
-
-const pagesRead = new WeakMap<object, { requestedPage: number; answer: TransactionsPageAnswer }>();
-
-/** `toTransactionsPage`, once per upstream body when its reading is clean. */
-export function readTransactionsPage(body: Record<string, unknown>, requestedPage: number, source: WireSource): TransactionsPageAnswer {
-  const cached = pagesRead.get(body);
-  if (cached && cached.requestedPage === requestedPage) return cached.answer;
-  let surprised = false;
-  const { observe } = source;
-  const watched: WireSource = {
-    endpoint: source.endpoint,
-    requestId: source.requestId,
-    observe: (surprise) => {
-      surprised = true;
-      observe?.(surprise);
-    },
-  };
-  const answer = toTransactionsPage(body, requestedPage, watched);
-  if (!surprised && answer.skipped.length === 0) pagesRead.set(body, { requestedPage, answer });
-  return answer;
-}
+import { toTransactions, type TransactionsPageAnswer } from './mappers.js';
 
 const newestMapped = new WeakMap<TransactionsPageAnswer, { rest: readonly TransactionsPageAnswer[]; count: number; transactions: Transaction[] }>();
 
