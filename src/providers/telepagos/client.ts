@@ -259,9 +259,6 @@ function reportSkipped(pages: readonly TransactionsPageAnswer[], ctx: CallContex
   return pages.flatMap((p) => p.rows);
 }
 
-/** Pages whose reader is kept (`pageReader`): the ones the newest-first reads ask for again and again. */
-const SHARED_PAGE_READERS = 32;
-
 const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 
 // ── The client ──────────────────────────────────────────────────────────────────────────────────
@@ -278,8 +275,8 @@ export class TelepagosClient {
   readonly transactionsOrder: TransactionsOrder;
   /** The balance's reader, one function for every call so that callers of one flight share its reading (call.ts). */
   private readonly readBalance = (body: Record<string, unknown>, source: WireSource): Balance => toBalance(body, source, this.balanceUnit);
-  /** The readers of the first pages of a listing, one per page number (see `pageReader`). */
-  private readonly pageReaders: ReadAnswer<Record<string, unknown>, TransactionsPageAnswer>[] = [];
+  /** The listings' page readers, one per page number (see `pageReader`). */
+  private readonly pageReaders = new Map<number, ReadAnswer<Record<string, unknown>, TransactionsPageAnswer>>();
 
   constructor(options: TelepagosClientOptions) {
     this.logger = clientLogger(PROVIDER, options);
@@ -352,15 +349,17 @@ export class TelepagosClient {
   }
 
   /**
-   * The reader of page `page`: the same function for every call of the first SHARED_PAGE_READERS pages,
-   * so that callers of one flight share their reading (call.ts); deeper pages are read by each caller.
+   * The reader of page `page`, the same function for every call of that page number, so that the
+   * callers of one flight share their reading (call.ts). One is kept per page number ever read: as many
+   * as the longest listing has pages.
    */
   private pageReader(page: number): ReadAnswer<Record<string, unknown>, TransactionsPageAnswer> {
-    const reader = this.pageReaders[page];
-    if (reader) return reader;
-    const made: ReadAnswer<Record<string, unknown>, TransactionsPageAnswer> = (body, source) => toTransactionsPage(body, page, source);
-    if (page <= SHARED_PAGE_READERS) this.pageReaders[page] = made;
-    return made;
+    let reader = this.pageReaders.get(page);
+    if (!reader) {
+      reader = (body, source) => toTransactionsPage(body, page, source);
+      this.pageReaders.set(page, reader);
+    }
+    return reader;
   }
 
   /**
