@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WireSurprise } from '../../src/providers/wire.js';
 import { Cancellation } from '../../src/cancellation.js';
+import { TELEPAGOS_DOCUMENTED_SUCCESS_WORD } from '../../src/providers/telepagos/assumptions.js';
 import { ROUTES, control, count, startHarness, type Harness } from './telepagos-support.js';
 
 let h: Harness;
@@ -42,6 +43,11 @@ describe('identical reads in flight', () => {
   });
 
   it('share one clean reading of the answer, read-only', async () => {
+    // The balance in its documented form whatever the sandbox variant plays (any other form is a surprise).
+    h.sandbox.answerRewrites.set(ROUTES.balance, (body) => ({
+      status: TELEPAGOS_DOCUMENTED_SUCCESS_WORD,
+      amount: Number((body as { amount: unknown }).amount),
+    }));
     const client = h.client();
     const balances = await Promise.all(Array.from({ length: CROWD }, (_, i) => client.balance(ctx(i))));
     expect(count(h.sandbox, ROUTES.balance)).toBe(1);
