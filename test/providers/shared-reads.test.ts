@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { WireSurprise } from '../../src/providers/wire.js';
 import { Cancellation } from '../../src/cancellation.js';
 import { TELEPAGOS_DOCUMENTED_SUCCESS_WORD } from '../../src/providers/telepagos/assumptions.js';
-import { ROUTES, control, count, startHarness, type Harness } from './telepagos-support.js';
+import { ROUTES, control, count, failure, startHarness, type Harness } from './telepagos-support.js';
 
 let h: Harness;
 
@@ -70,6 +70,15 @@ describe('identical reads in flight', () => {
     expect(new Set(balances.map((b) => b.total.amount)).size).toBe(1);
     const told = surprises.filter((s) => s.field === 'amount' && s.endpoint === 'GET v2/account/balance');
     expect(told.map((s) => s.requestId).sort()).toEqual(Array.from({ length: CROWD }, (_, i) => `req-${i}`).sort());
+  });
+
+  it('count in the circuit once per caller: one hung read awaited by 20 callers opens it', async () => {
+    h.sandbox.faults.add({ route: ROUTES.balance, mode: 'hang' });
+    const client = h.client({ timeoutMs: 200, breaker: { windowMs: 5_000, minimumCalls: 10, threshold: 0.5, halfOpenAfterMs: 5_000 } });
+    const errors = await Promise.all(Array.from({ length: 20 }, (_, i) => failure(client.balance(ctx(i)))));
+    expect(errors.map((e) => e.reason)).toEqual(Array(20).fill('TIMEOUT'));
+    expect(count(h.sandbox, ROUTES.balance)).toBe(1);
+    expect(client.breakerState).toBe('open');
   });
 
   it('keep one caller cancelling from cancelling the others', async () => {
