@@ -29,7 +29,9 @@ const CROWD = 40;
 const ctx = (i: number) => ({ requestId: `req-${i}`, signal: new Cancellation() });
 
 describe('identical reads in flight', () => {
-  it('are one call: a refused token is renewed once and the read replayed once for the whole crowd', async () => {
+  // A guard more than a proof: before reads were shared whole, each caller renewed and replayed on its
+  // own and the replays shared one GET, so the counts were the same; what only sharing shows is below.
+  it("send the read twice and ask for one token when the crowd's token has expired", async () => {
     const client = h.client();
     await client.balance();
     await control(h.sandbox, 'POST', '/_sandbox/tokens/expire');
