@@ -40,6 +40,14 @@ export class CallAllowance {
     this.spent++;
   }
 
+  /**
+   * Takes `calls` calls at once (a read shared whole takes what its flight spent: call.ts), or throws
+   * ProviderCallLimitError where the one past the last would have been taken.
+   */
+  takeAll(provider: ProviderId, calls: number): void {
+    for (let i = 0; i < calls; i++) this.take(provider);
+  }
+
   /** More room: the CSV export earns one call per row it has written (see src/exports/activity-csv.ts). */
   grant(calls: number): void {
     this.limit += calls;
@@ -48,5 +56,10 @@ export class CallAllowance {
   /** Calls taken so far. */
   get used(): number {
     return this.spent;
+  }
+
+  /** Calls still allowed. */
+  get left(): number {
+    return Math.max(0, this.limit - this.spent);
   }
 }

@@ -8,6 +8,7 @@
 import { ProviderError } from './errors.js';
 import type { CallContext } from '../domain/models.js';
 import { authenticatedRequest, type CredentialRefused, type PresentCredential } from './authenticated.js';
+import { CallAllowance } from '../domain/call-allowance.js';
 import type { CredentialManager } from './credentials.js';
 import { queryString, type UpstreamCall, type UpstreamResponse, type UpstreamTransport } from './http.js';
 import type { WireObserver, WireSource } from './wire.js';
@@ -21,8 +22,20 @@ export type Unwrap<Answer> = (response: UpstreamResponse, source: WireSource) =>
 /** Reads an unwrapped answer into domain values (a mapper). */
 export type ReadAnswer<Answer, T> = (answer: Answer, source: WireSource) => T;
 
-/** One authenticated call: send, unwrap, read. */
-export type ProviderCall<Answer> = <T>(request: ProviderRequest, ctx: CallContext | undefined, read: ReadAnswer<Answer, T>) => Promise<T>;
+/**
+ * One authenticated call: send, unwrap, read; and `whole`, a read made of several such calls shared
+ * whole by identical reads in flight.
+ */
+export interface ProviderCall<Answer> {
+  <T>(request: ProviderRequest, ctx: CallContext | undefined, read: ReadAnswer<Answer, T>): Promise<T>;
+  whole: WholeRead;
+}
+
+/**
+ * `run` (a read made of several GETs of one client, given the context its calls must use) once for
+ * every caller asking with the same `key` while it is in flight: see `providerCall`.
+ */
+export type WholeRead = <T>(read: { key: string; endpoint: string }, ctx: CallContext | undefined, run: (ctx: CallContext) => Promise<T>) => Promise<T>;
 
 export interface CallShape<Answer> {
   transport: UpstreamTransport;
@@ -50,6 +63,31 @@ function deepFreeze(value: unknown): void {
 }
 
 /**
+ * What a whole read's flight did (`WholeRead`): the answers of its GETs by flight key, whether every
+ * reading was clean, and the transport failure that ended it, if one did.
+ */
+interface Recording {
+  answers: Map<string, UpstreamResponse>;
+  clean: boolean;
+  failure?: unknown;
+}
+
+/** How a whole read's flight ended: its value, or what its run threw after the calls recorded. */
+interface WholeOutcome<T> {
+  recording: Recording;
+  /** Calls the flight took from its allowance. */
+  calls: number;
+  value?: T;
+  threw: boolean;
+}
+
+/**
+ * The contexts a whole read made: its flight's (answers recorded, surprises noted and not told) and
+ * each caller's own when it reads the recorded answers again (`replay`).
+ */
+const wholeReads = new WeakMap<CallContext, { recording: Recording; replay: boolean }>();
+
+/**
  * The call helper of one client.
  *
  * Identical reads in flight (GETs with the same path and query) are one authenticated call
@@ -61,6 +99,19 @@ function deepFreeze(value: unknown): void {
  * threw, is done again by each caller with its own source, so the surprise is counted and logged under
  * every request that received it and each refusal carries its own request id. Shared readings are
  * read-only (frozen under the tests).
+ *
+ * `whole` shares a read made of several GETs (the newest rows of a listing: a first page, then the
+ * pages it says hold them) the same way, one level up: identical whole reads in flight run once, in a
+ * flight with its own context (its first caller's request id and trace, the flight's cancellation, an
+ * allowance of what its first caller has left), which records each GET's answer and notes instead of
+ * telling whether any reading was not clean. Then each caller, the first included:
+ * - the flight was clean: takes from its own allowance the calls the flight made, and is answered the
+ *   flight's value (read-only, as a shared reading is);
+ * - a reading told a surprise, or the run threw (a refusal, the allowance): runs the read itself over
+ *   the recorded answers (a call not recorded is sent), so it is told its surprises and refusals
+ *   under its own request id, takes its own calls, and nothing is asked of the provider twice;
+ * - a call failed on the way (a timeout, the network): fails with that error, as the callers of a
+ *   shared GET do, and the circuit counts it once per caller.
  */
 export function providerCall<Answer>(shape: CallShape<Answer>): ProviderCall<Answer> {
   const { transport, credentials, present, refused, unwrap, observe } = shape;
@@ -69,8 +120,17 @@ export function providerCall<Answer>(shape: CallShape<Answer>): ProviderCall<Ans
   const readings = new WeakMap<UpstreamResponse, Map<ReadAnswer<Answer, unknown>, unknown>>();
   const send = (call: UpstreamCall) => authenticatedRequest(transport, credentials, present, call, refused);
 
-  /** `read` of the answer, shared with the callers of its flight when clean. */
-  function readShared<T>(response: UpstreamResponse, read: ReadAnswer<Answer, T>, endpoint: string, requestId: string | undefined): T {
+  /**
+   * `read` of the answer, shared with the callers of its flight when clean. In a whole read's flight
+   * (`recording`) a surprise is noted there and not told: each caller tells its own when it reads again.
+   */
+  function readShared<T>(
+    response: UpstreamResponse,
+    read: ReadAnswer<Answer, T>,
+    endpoint: string,
+    requestId: string | undefined,
+    recording: Recording | undefined,
+  ): T {
     const known = readings.get(response);
     if (known?.has(read)) return known.get(read) as T;
     let surprised = false;
@@ -79,7 +139,8 @@ export function providerCall<Answer>(shape: CallShape<Answer>): ProviderCall<Ans
       requestId,
       observe: (surprise) => {
         surprised = true;
-        observe(surprise);
+        if (recording) recording.clean = false;
+        else observe(surprise);
       },
     };
     const value = read(unwrap(response, source), source);
@@ -91,19 +152,30 @@ export function providerCall<Answer>(shape: CallShape<Answer>): ProviderCall<Ans
     return value;
   }
 
-  return async (request, ctx, read) => {
+  /** The answer to a GET: recorded by a whole read's flight, or read from its recording by a caller. */
+  async function answerOf(key: string, call: UpstreamCall, whole: { recording: Recording; replay: boolean } | undefined): Promise<UpstreamResponse> {
+    const recorded = whole?.replay ? whole.recording.answers.get(key) : undefined;
+    if (recorded) return recorded;
+    try {
+      const response = await transport.shared(key, call, (signal) => send({ ...call, signal, share: false }));
+      if (whole && !whole.replay) whole.recording.answers.set(key, response);
+      return response;
+    } catch (error) {
+      if (whole && !whole.replay) whole.recording.failure = error;
+      throw error;
+    }
+  }
+
+  const call = async <T>(request: ProviderRequest, ctx: CallContext | undefined, read: ReadAnswer<Answer, T>): Promise<T> => {
     const requestId = ctx?.requestId;
     // The operation's ceiling on provider calls: the call past it is not sent (ProviderCallLimitError).
     ctx?.calls?.take(transport.provider);
     const call: UpstreamCall = { ...request, signal: ctx?.signal, requestId, trace: ctx?.trace };
     const shared = request.method === 'GET';
-    const response = await (shared
-      ? transport.shared(`${client}${request.path}?${request.query ? queryString(request.query) : ''}`, call, (signal) =>
-          send({ ...call, signal, share: false }),
-        )
-      : send(call));
+    const whole = ctx && wholeReads.get(ctx);
+    const response = await (shared ? answerOf(`${client}${request.path}?${request.query ? queryString(request.query) : ''}`, call, whole) : send(call));
     try {
-      if (shared) return readShared(response, read, request.endpoint, requestId);
+      if (shared) return readShared(response, read, request.endpoint, requestId, whole && !whole.replay ? whole.recording : undefined);
       const source: WireSource = { endpoint: request.endpoint, requestId, observe };
       return read(unwrap(response, source), source);
     } catch (error) {
@@ -112,4 +184,40 @@ export function providerCall<Answer>(shape: CallShape<Answer>): ProviderCall<Ans
       throw error;
     }
   };
+
+  async function whole<T>(read: { key: string; endpoint: string }, ctx: CallContext | undefined, run: (ctx: CallContext) => Promise<T>): Promise<T> {
+    const fly = async (signal: CallContext['signal']): Promise<WholeOutcome<T>> => {
+      const recording: Recording = { answers: new Map(), clean: true };
+      const allowance = ctx?.calls ? new CallAllowance(ctx.calls.left) : undefined;
+      const flight: CallContext = {
+        signal,
+        requestId: ctx?.requestId,
+        trace: ctx?.trace,
+        calls: allowance,
+        onSkippedRow: () => {
+          recording.clean = false;
+        },
+      };
+      wholeReads.set(flight, { recording, replay: false });
+      try {
+        const value = await run(flight);
+        if (FREEZE_SHARED && recording.clean) deepFreeze(value);
+        return { recording, calls: allowance?.used ?? 0, value, threw: false };
+      } catch (error) {
+        // A call that failed on the way fails every caller (and counts once for each in the circuit).
+        if (recording.failure !== undefined && error === recording.failure) throw error;
+        return { recording, calls: allowance?.used ?? 0, threw: true };
+      }
+    };
+    const outcome = await transport.shared(`${client}\u0001${read.key}`, { endpoint: read.endpoint, requestId: ctx?.requestId, signal: ctx?.signal }, fly);
+    if (!outcome.threw && outcome.recording.clean) {
+      ctx?.calls?.takeAll(transport.provider, outcome.calls);
+      return outcome.value as T;
+    }
+    const own: CallContext = { ...ctx };
+    wholeReads.set(own, { recording: outcome.recording, replay: true });
+    return run(own);
+  }
+
+  return Object.assign(call, { whole });
 }

@@ -2,11 +2,14 @@
  * Identical reads in flight are one authenticated call (src/providers/call.ts): against the TelePagos
  * sandbox, concurrent identical reads of one client present the credential once, are renewed and
  * replayed once when it is refused, and share one clean reading of the answer (read-only); a reading
- * that told a surprise is done by each caller, under its own request id.
+ * that told a surprise is done by each caller, under its own request id. A read made of several calls
+ * (the newest rows of a listing) is shared whole the same way (`ProviderCall.whole`).
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WireSurprise } from '../../src/providers/wire.js';
 import { Cancellation } from '../../src/cancellation.js';
+import { CallAllowance, ProviderCallLimitError } from '../../src/domain/call-allowance.js';
+import { ProviderError } from '../../src/providers/errors.js';
 import { TELEPAGOS_DOCUMENTED_SUCCESS_WORD } from '../../src/providers/telepagos/assumptions.js';
 import { ROUTES, control, count, failure, startHarness, type Harness } from './telepagos-support.js';
 
@@ -96,5 +99,125 @@ describe('identical reads in flight', () => {
     expect(await left).toBe('CANCELLED');
     expect((await staying).total.currency).toBe('ARS');
     expect(count(h.sandbox, ROUTES.balance)).toBe(1);
+  });
+});
+
+describe('identical whole reads in flight (the newest rows of a listing)', () => {
+  // 40 rows of 15 a page: pages 1 to 3.
+  const query = { from: '2025-05-16', to: '2025-06-15' };
+  const ROWS = 40;
+  const PAGES = 3;
+  const crowd = (n: number) => Array.from({ length: n }, (_, i) => ({ ...ctx(i), calls: new CallAllowance(60) }));
+  // The wire as documented, whatever variant the run plays: with the alternate one every page tells a
+  // surprise, so no read would be shared whole (each caller reads again: the rows-left-out test below).
+  let documentedWire: Harness;
+  beforeAll(async () => {
+    documentedWire = await startHarness({ variant: 'documented' });
+  });
+  afterAll(async () => {
+    await documentedWire.close();
+  });
+  afterEach(async () => {
+    await documentedWire.closeClients();
+  });
+  beforeEach(async () => {
+    documentedWire.sandbox.reset();
+    expect((await documentedWire.client().transactions(query)).length).toBeGreaterThan(ROWS);
+    documentedWire.sandbox.log.clear();
+  });
+
+  it('send each page once, answer the crowd one frozen read, and charge each caller the pages it read', async () => {
+    const surprises: WireSurprise[] = [];
+    const client = documentedWire.client({ onWireSurprise: (surprise) => surprises.push(surprise) });
+    const contexts = crowd(CROWD);
+    const answers = await Promise.all(contexts.map((c) => client.newestTransactions(query, ROWS, c)));
+    expect([...new Set(surprises.map((s) => `${s.kind} ${s.field} ${s.detail}`))]).toEqual([]);
+    expect(count(documentedWire.sandbox, ROUTES.transactions)).toBe(PAGES);
+    expect(answers[0]!.transactions).toHaveLength(ROWS);
+    expect(answers.every((a) => a === answers[0])).toBe(true);
+    expect(Object.isFrozen(answers[0]!.transactions[0])).toBe(true);
+    expect(contexts.map((c) => c.calls.used)).toEqual(Array(CROWD).fill(PAGES));
+    // A read that shares no flight is read for its caller alone, to the same rows.
+    const later = await client.newestTransactions(query, ROWS, ctx(CROWD));
+    expect(later).not.toBe(answers[0]);
+    expect(later).toEqual(answers[0]);
+  });
+
+  it('tell each caller the rows left out, under its own request id, without asking for a page twice', async () => {
+    // The first row of every page has an amount that is not one: left out, and told.
+    documentedWire.sandbox.answerRewrites.set(ROUTES.transactions, (body) => {
+      const page = body as { transactions: Record<string, unknown>[] };
+      return { ...page, transactions: page.transactions.map((row, i) => (i === 0 ? { ...row, amount: 'x' } : row)) };
+    });
+    const surprises: WireSurprise[] = [];
+    const client = documentedWire.client({ onWireSurprise: (surprise) => surprises.push(surprise) });
+    const skipped = new Map<string, Error[]>();
+    const contexts = crowd(CROWD).map((c) => ({
+      ...c,
+      onSkippedRow: (error: Error) => skipped.set(c.requestId, [...(skipped.get(c.requestId) ?? []), error]),
+    }));
+    const answers = await Promise.all(contexts.map((c) => client.newestTransactions(query, ROWS, c)));
+    expect(count(documentedWire.sandbox, ROUTES.transactions)).toBe(PAGES);
+    expect(new Set(answers.map((a) => a.transactions.length))).toEqual(new Set([ROWS]));
+    for (const c of contexts) {
+      const errors = skipped.get(c.requestId) ?? [];
+      expect(errors).toHaveLength(PAGES);
+      expect(errors.every((e) => e instanceof ProviderError && e.requestId === c.requestId)).toBe(true);
+      expect(c.calls.used).toBe(PAGES);
+    }
+    const told = surprises.filter((s) => s.kind === 'skipped_row');
+    expect(told.map((s) => s.requestId).sort()).toEqual(contexts.flatMap((c) => Array(PAGES).fill(c.requestId)).sort());
+  });
+
+  it('answer each caller its own refusal, under its own request id, from the one page sent', async () => {
+    documentedWire.sandbox.answerRewrites.set(ROUTES.transactions, () => ({ status: 'error', message: 'Nope' }));
+    const client = documentedWire.client();
+    const errors = await Promise.all(crowd(CROWD).map((c) => failure(client.newestTransactions(query, ROWS, c))));
+    expect(count(documentedWire.sandbox, ROUTES.transactions)).toBe(1);
+    expect(errors.map((e) => [e.reason, e.requestId])).toEqual(Array.from({ length: CROWD }, (_, i) => ['REJECTED', `req-${i}`]));
+  });
+
+  it('hold each caller to its own allowance, whichever of them led the flight', async () => {
+    const client = documentedWire.client();
+    for (const short of [0, CROWD - 1]) {
+      documentedWire.sandbox.log.clear();
+      // One caller has room for two calls: it fails where its third would have been taken; the others are answered.
+      const contexts = crowd(CROWD).map((c, i) => (i === short ? { ...c, calls: new CallAllowance(PAGES - 1) } : c));
+      const outcomes = await Promise.all(
+        contexts.map((c) =>
+          client.newestTransactions(query, ROWS, c).then(
+            (a) => a.transactions.length,
+            (error: unknown) => error,
+          ),
+        ),
+      );
+      expect(outcomes[short]).toBeInstanceOf(ProviderCallLimitError);
+      expect(outcomes.filter((_, i) => i !== short)).toEqual(Array(CROWD - 1).fill(ROWS));
+      expect(count(documentedWire.sandbox, ROUTES.transactions)).toBe(PAGES);
+    }
+  });
+
+  it('fail every caller with the call that failed on the way, the page sent once and the circuit counting each', async () => {
+    documentedWire.sandbox.faults.add({ route: ROUTES.transactions, mode: 'hang' });
+    const client = documentedWire.client({ timeoutMs: 200, breaker: { windowMs: 5_000, minimumCalls: 10, threshold: 0.5, halfOpenAfterMs: 5_000 } });
+    const errors = await Promise.all(crowd(20).map((c) => failure(client.newestTransactions(query, ROWS, c))));
+    expect(errors.map((e) => e.reason)).toEqual(Array(20).fill('TIMEOUT'));
+    expect(count(documentedWire.sandbox, ROUTES.transactions)).toBe(1);
+    expect(client.breakerState).toBe('open');
+  });
+
+  it('keep one caller cancelling from cancelling the others', async () => {
+    documentedWire.sandbox.faults.add({ route: ROUTES.transactions, mode: 'latency', latencyMs: 300, times: 1 });
+    const client = documentedWire.client();
+    const leaving = new Cancellation();
+    const left = client.newestTransactions(query, ROWS, { requestId: 'leaving', signal: leaving }).then(
+      () => 'answered',
+      (error: { reason?: string }) => error.reason,
+    );
+    const staying = client.newestTransactions(query, ROWS, ctx(0));
+    leaving.abort();
+    expect(await left).toBe('CANCELLED');
+    expect((await staying).transactions).toHaveLength(ROWS);
+    expect(count(documentedWire.sandbox, ROUTES.transactions)).toBe(PAGES);
   });
 });

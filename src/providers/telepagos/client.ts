@@ -429,8 +429,15 @@ export class TelepagosClient {
    * The newest `count` transactions of the range and how many there are in all. TelePagos lists newest
    * first, so page 1 and only the pages those rows sit on are read: a dashboard's last 50 cost 4 calls,
    * not the whole range. If rows shift between pages meanwhile, the whole listing is read instead.
+   * Identical reads in flight are one read, shared whole when clean (`ProviderCall.whole`): the
+   * dashboards of a crowd share their pages and the rows mapped from them.
    */
   async newestTransactions(query: TransactionsQuery, count: number, ctx?: CallContext): Promise<{ transactions: Transaction[]; total: number }> {
+    const key = `newest\u0000${count}\u0000${query.from}\u0000${query.to}\u0000${query.operation ?? ''}`;
+    return this.call.whole({ key, endpoint: `GET ${PATHS.transactions}` }, ctx, (call) => this.readNewest(query, count, call));
+  }
+
+  private async readNewest(query: TransactionsQuery, count: number, ctx: CallContext): Promise<{ transactions: Transaction[]; total: number }> {
     if (this.transactionsOrder !== 'newest-first') {
       // Listed oldest first: the newest rows are on the last pages, so the whole listing is read.
       const all = await this.transactions(query, ctx);

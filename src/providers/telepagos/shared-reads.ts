@@ -7,7 +7,8 @@
  * gives each of them the same values, so it is done once per run of page answers and shared, read-only;
  * the cache is weak, so an entry lives exactly as long as some request still holds the first page.
  * Pages with a skipped row are never shared (their reading told a surprise), so they arrive as each
- * request's own answers and are mapped for it.
+ * request's own answers and are mapped for it. Identical newest-rows reads in flight are shared whole
+ * (`TelepagosClient.newestTransactions`); this serves the reads that share pages and not the whole read.
  */
 import type { Transaction } from '../../domain/models.js';
 import { toTransactions, type TransactionsPageAnswer } from './mappers.js';
