@@ -33,7 +33,8 @@ export interface ProviderCall<Answer> {
 
 /**
  * `run` (a read made of several GETs of one client, given the context its calls must use) once for
- * every caller asking with the same `key` while it is in flight: see `providerCall`.
+ * every caller asking with the same `key` while it is in flight: see `providerCall`. The key names the
+ * read and everything its answer depends on; `run` holds no other whole read.
  */
 export type WholeRead = <T>(read: { key: string; endpoint: string }, ctx: CallContext | undefined, run: (ctx: CallContext) => Promise<T>) => Promise<T>;
 
@@ -166,7 +167,7 @@ export function providerCall<Answer>(shape: CallShape<Answer>): ProviderCall<Ans
     }
   }
 
-  const call = async <T>(request: ProviderRequest, ctx: CallContext | undefined, read: ReadAnswer<Answer, T>): Promise<T> => {
+  const oneCall = async <T>(request: ProviderRequest, ctx: CallContext | undefined, read: ReadAnswer<Answer, T>): Promise<T> => {
     const requestId = ctx?.requestId;
     // The operation's ceiling on provider calls: the call past it is not sent (ProviderCallLimitError).
     ctx?.calls?.take(transport.provider);
@@ -188,7 +189,8 @@ export function providerCall<Answer>(shape: CallShape<Answer>): ProviderCall<Ans
   async function whole<T>(read: { key: string; endpoint: string }, ctx: CallContext | undefined, run: (ctx: CallContext) => Promise<T>): Promise<T> {
     const fly = async (signal: CallContext['signal']): Promise<WholeOutcome<T>> => {
       const recording: Recording = { answers: new Map(), clean: true };
-      const allowance = ctx?.calls ? new CallAllowance(ctx.calls.left) : undefined;
+      // Counted whoever leads: each caller is charged what the flight spent.
+      const allowance = new CallAllowance(ctx?.calls ? ctx.calls.left : Number.POSITIVE_INFINITY);
       const flight: CallContext = {
         signal,
         requestId: ctx?.requestId,
@@ -202,11 +204,11 @@ export function providerCall<Answer>(shape: CallShape<Answer>): ProviderCall<Ans
       try {
         const value = await run(flight);
         if (FREEZE_SHARED && recording.clean) deepFreeze(value);
-        return { recording, calls: allowance?.used ?? 0, value, threw: false };
+        return { recording, calls: allowance.used, value, threw: false };
       } catch (error) {
         // A call that failed on the way fails every caller (and counts once for each in the circuit).
         if (recording.failure !== undefined && error === recording.failure) throw error;
-        return { recording, calls: allowance?.used ?? 0, threw: true };
+        return { recording, calls: allowance.used, threw: true };
       }
     };
     const outcome = await transport.shared(`${client}\u0001${read.key}`, { endpoint: read.endpoint, requestId: ctx?.requestId, signal: ctx?.signal }, fly);
@@ -219,5 +221,5 @@ export function providerCall<Answer>(shape: CallShape<Answer>): ProviderCall<Ans
     return run(own);
   }
 
-  return Object.assign(call, { whole });
+  return Object.assign(oneCall, { whole });
 }

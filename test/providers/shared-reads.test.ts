@@ -197,6 +197,17 @@ describe('identical whole reads in flight (the newest rows of a listing)', () =>
     }
   });
 
+  it('charge the callers with an allowance when the flight was led by a call without one', async () => {
+    const client = documentedWire.client();
+    // The first caller is a detached call (a notification confirmed in the background): no allowance.
+    const [, ...joined] = await Promise.all([
+      client.newestTransactions(query, ROWS, ctx(0)),
+      ...crowd(3).map((c) => client.newestTransactions(query, ROWS, c).then(() => c.calls.used)),
+    ]);
+    expect(joined).toEqual([PAGES, PAGES, PAGES]);
+    expect(count(documentedWire.sandbox, ROUTES.transactions)).toBe(PAGES);
+  });
+
   it('fail every caller with the call that failed on the way, the page sent once and the circuit counting each', async () => {
     documentedWire.sandbox.faults.add({ route: ROUTES.transactions, mode: 'hang' });
     const client = documentedWire.client({ timeoutMs: 200, breaker: { windowMs: 5_000, minimumCalls: 10, threshold: 0.5, halfOpenAfterMs: 5_000 } });
