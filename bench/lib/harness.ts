@@ -120,7 +120,7 @@ export async function counted(urls: Urls): Promise<{ data: number; auth: number;
 
 // ── Case 1: overhead vs direct ───────────────────────────────────────────────────────────────────────
 
-export const BALANCE_QUERY = '{ account(provider: TELEPAGOS) { balance { amount } } }';
+export { BALANCE_QUERY } from './queries.js';
 
 /** One measurement of a server under load, with what the sandboxes saw meanwhile. */
 export interface Sample extends LoadResult {

@@ -8,7 +8,7 @@ import { unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/credentials.js';
-import { BALANCE_QUERY } from './harness.js';
+import { BALANCE_QUERY } from './queries.js';
 import { freePort, ROOT, startTs, type Proc } from './proc.js';
 
 export type Urls = { telepagos: string; talo: string; tupay: string };
