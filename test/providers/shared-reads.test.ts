@@ -12,6 +12,10 @@ import { CallAllowance, ProviderCallLimitError } from '../../src/domain/call-all
 import { ProviderError } from '../../src/providers/errors.js';
 import { TELEPAGOS_DOCUMENTED_SUCCESS_WORD } from '../../src/providers/telepagos/assumptions.js';
 import { ROUTES, control, count, failure, startHarness, type Harness } from './telepagos-support.js';
+import type { CallContext } from '../../src/domain/models.js';
+import type { TelepagosClient } from '../../src/providers/telepagos/client.js';
+
+type Client = TelepagosClient;
 
 let h: Harness;
 
@@ -75,30 +79,6 @@ describe('identical reads in flight', () => {
     expect(new Set(balances.map((b) => b.total.amount)).size).toBe(1);
     const told = surprises.filter((s) => s.field === 'amount' && s.endpoint === 'GET v2/account/balance');
     expect(told.map((s) => s.requestId).sort()).toEqual(Array.from({ length: CROWD }, (_, i) => `req-${i}`).sort());
-  });
-
-  it('count in the circuit once per caller: one hung read awaited by 20 callers opens it', async () => {
-    h.sandbox.faults.add({ route: ROUTES.balance, mode: 'hang' });
-    const client = h.client({ timeoutMs: 200, breaker: { windowMs: 5_000, minimumCalls: 10, threshold: 0.5, halfOpenAfterMs: 5_000 } });
-    const errors = await Promise.all(Array.from({ length: 20 }, (_, i) => failure(client.balance(ctx(i)))));
-    expect(errors.map((e) => e.reason)).toEqual(Array(20).fill('TIMEOUT'));
-    expect(count(h.sandbox, ROUTES.balance)).toBe(1);
-    expect(client.breakerState).toBe('open');
-  });
-
-  it('keep one caller cancelling from cancelling the others', async () => {
-    h.sandbox.faults.add({ route: ROUTES.balance, mode: 'latency', latencyMs: 300, times: 1 });
-    const client = h.client();
-    const leaving = new Cancellation();
-    const left = client.balance({ requestId: 'leaving', signal: leaving }).then(
-      () => 'answered',
-      (error: { reason?: string }) => error.reason,
-    );
-    const staying = client.balance(ctx(0));
-    leaving.abort();
-    expect(await left).toBe('CANCELLED');
-    expect((await staying).total.currency).toBe('ARS');
-    expect(count(h.sandbox, ROUTES.balance)).toBe(1);
   });
 });
 
@@ -207,28 +187,40 @@ describe('identical whole reads in flight (the newest rows of a listing)', () =>
     expect(joined).toEqual([PAGES, PAGES, PAGES]);
     expect(count(documentedWire.sandbox, ROUTES.transactions)).toBe(PAGES);
   });
+});
 
-  it('fail every caller with the call that failed on the way, the page sent once and the circuit counting each', async () => {
-    documentedWire.sandbox.faults.add({ route: ROUTES.transactions, mode: 'hang' });
-    const client = documentedWire.client({ timeoutMs: 200, breaker: { windowMs: 5_000, minimumCalls: 10, threshold: 0.5, halfOpenAfterMs: 5_000 } });
-    const errors = await Promise.all(crowd(20).map((c) => failure(client.newestTransactions(query, ROWS, c))));
+describe.each([
+  { read: 'a read', route: ROUTES.balance, sent: 1, answer: 'ARS', run: async (client: Client, c: CallContext) => (await client.balance(c)).total.currency },
+  {
+    read: 'a whole read (the newest rows of a listing)',
+    route: ROUTES.transactions,
+    // 40 rows, 15 a page.
+    sent: 3,
+    answer: 40,
+    run: async (client: Client, c: CallContext) => (await client.newestTransactions({ from: '2025-05-16', to: '2025-06-15' }, 40, c)).transactions.length,
+  },
+])('callers of $read in flight', ({ route, sent, answer, run }) => {
+  it('fail together when it hangs, the request sent once and the circuit counting each of 20 callers', async () => {
+    h.sandbox.faults.add({ route, mode: 'hang' });
+    const client = h.client({ timeoutMs: 200, breaker: { windowMs: 5_000, minimumCalls: 10, threshold: 0.5, halfOpenAfterMs: 5_000 } });
+    const errors = await Promise.all(Array.from({ length: 20 }, (_, i) => failure(run(client, ctx(i)))));
     expect(errors.map((e) => e.reason)).toEqual(Array(20).fill('TIMEOUT'));
-    expect(count(documentedWire.sandbox, ROUTES.transactions)).toBe(1);
+    expect(count(h.sandbox, route)).toBe(1);
     expect(client.breakerState).toBe('open');
   });
 
-  it('keep one caller cancelling from cancelling the others', async () => {
-    documentedWire.sandbox.faults.add({ route: ROUTES.transactions, mode: 'latency', latencyMs: 300, times: 1 });
-    const client = documentedWire.client();
+  it('are not cancelled by one caller leaving', async () => {
+    h.sandbox.faults.add({ route, mode: 'latency', latencyMs: 300, times: 1 });
+    const client = h.client();
     const leaving = new Cancellation();
-    const left = client.newestTransactions(query, ROWS, { requestId: 'leaving', signal: leaving }).then(
+    const left = run(client, { requestId: 'leaving', signal: leaving }).then(
       () => 'answered',
       (error: { reason?: string }) => error.reason,
     );
-    const staying = client.newestTransactions(query, ROWS, ctx(0));
+    const staying = run(client, ctx(0));
     leaving.abort();
     expect(await left).toBe('CANCELLED');
-    expect((await staying).transactions).toHaveLength(ROWS);
-    expect(count(documentedWire.sandbox, ROUTES.transactions)).toBe(PAGES);
+    expect(await staying).toBe(answer);
+    expect(count(h.sandbox, route)).toBe(sent);
   });
 });
