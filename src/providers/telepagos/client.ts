@@ -259,6 +259,11 @@ function reportSkipped(pages: readonly TransactionsPageAnswer[], ctx: CallContex
   return pages.flatMap((p) => p.rows);
 }
 
+/** What a listing asks TelePagos, page aside. */
+function listing(query: TransactionsQuery): Pick<TransactionsQueryDto, 'date_from' | 'date_to' | 'operation'> {
+  return { date_from: query.from, date_to: query.to, operation: query.operation };
+}
+
 const range = (from: number, to: number): number[] => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 
 // ── The client ──────────────────────────────────────────────────────────────────────────────────
@@ -344,7 +349,7 @@ export class TelepagosClient {
   // ── Transactions ──────────────────────────────────────────────────────────────────────────────
 
   private page(query: TransactionsQuery, page: number, ctx: CallContext | undefined): Promise<TransactionsPageAnswer> {
-    const wire: TransactionsQueryDto = { date_from: query.from, date_to: query.to, operation: query.operation, paginate: 1, page };
+    const wire: TransactionsQueryDto = { ...listing(query), paginate: 1, page };
     return this.call(get(PATHS.transactions, { ...wire }), ctx, this.pageReader(page));
   }
 
@@ -433,7 +438,8 @@ export class TelepagosClient {
    * dashboards of a crowd share their pages and the rows mapped from them.
    */
   async newestTransactions(query: TransactionsQuery, count: number, ctx?: CallContext): Promise<{ transactions: Transaction[]; total: number }> {
-    const key = `newest\u0000${count}\u0000${query.from}\u0000${query.to}\u0000${query.operation ?? ''}`;
+    // The read is named by what its pages ask TelePagos, whatever page they are.
+    const key = `newest\u0000${count}\u0000${JSON.stringify(listing(query))}`;
     return this.call.whole({ key, endpoint: `GET ${PATHS.transactions}` }, ctx, (call) => this.readNewest(query, count, call));
   }
 
