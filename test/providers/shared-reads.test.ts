@@ -179,7 +179,7 @@ describe('identical whole reads in flight (the newest rows of a listing)', () =>
 
   it('charge the callers with an allowance when the flight was led by a call without one', async () => {
     const client = documentedWire.client();
-    // The first caller is a detached call (a notification confirmed in the background): no allowance.
+    // The first caller has no allowance (as a detached call, which must run to its end).
     const [, ...joined] = await Promise.all([
       client.newestTransactions(query, ROWS, ctx(0)),
       ...crowd(3).map((c) => client.newestTransactions(query, ROWS, c).then(() => c.calls.used)),
