@@ -64,8 +64,10 @@ function deepFreeze(value: unknown): void {
 }
 
 /**
- * What a whole read's flight did (`WholeRead`): the answers of its GETs by flight key, whether every
- * reading was clean, and the transport failure that ended it, if one did.
+ * What a whole read's flight did (`WholeRead`): the answers of its GETs by flight key (the last one of
+ * a GET sent twice, as a listing that moved while being paged is read again: a caller reading the
+ * recording again reads the newer rows), whether every reading was clean, and the transport failure
+ * that ended it, if one did.
  */
 interface Recording {
   answers: Map<string, UpstreamResponse>;
