@@ -34,7 +34,7 @@ export interface ProviderCall<Answer> {
 /**
  * `run` (a read made of several GETs of one client, given the context its calls must use) once for
  * every caller asking with the same `key` while it is in flight: see `providerCall`. The key names the
- * read and everything its answer depends on; `run` holds no other whole read.
+ * read and everything its answer depends on. A whole read inside another is part of it.
  */
 export type WholeRead = <T>(read: { key: string; endpoint: string }, ctx: CallContext | undefined, run: (ctx: CallContext) => Promise<T>) => Promise<T>;
 
@@ -189,6 +189,9 @@ export function providerCall<Answer>(shape: CallShape<Answer>): ProviderCall<Ans
   };
 
   async function whole<T>(read: { key: string; endpoint: string }, ctx: CallContext | undefined, run: (ctx: CallContext) => Promise<T>): Promise<T> {
+    // Inside another whole read (a shortcut falling back to the whole listing): part of that read, its
+    // calls recorded by its flight or read from its recording.
+    if (ctx && wholeReads.has(ctx)) return run(ctx);
     const fly = async (signal: CallContext['signal']): Promise<WholeOutcome<T>> => {
       const recording: Recording = { answers: new Map(), clean: true };
       // Counted whoever leads: each caller is charged what the flight spent.

@@ -177,6 +177,38 @@ describe('identical whole reads in flight (the newest rows of a listing)', () =>
     }
   });
 
+  it('share the whole listing too, and a newest-rows read that falls back to it reads it as part of itself', async () => {
+    const listed = await documentedWire.client().transactions(query);
+    const allPages = Math.ceil(listed.length / 15);
+    documentedWire.sandbox.log.clear();
+    const client = documentedWire.client();
+    const contexts = crowd(CROWD);
+    const lists = await Promise.all(contexts.map((c) => client.transactions(query, c)));
+    expect(count(documentedWire.sandbox, ROUTES.transactions)).toBe(allPages);
+    expect(lists.every((l) => l === lists[0])).toBe(true);
+    expect(lists[0]).toEqual(listed);
+    expect(contexts.map((c) => c.calls.used)).toEqual(Array(CROWD).fill(allPages));
+
+    // Listed oldest first (as configured), the newest rows come from the whole listing: one read within
+    // the other. With a row left out on every page, each caller reads the recording again and is told
+    // each row once, under its own request id, and no page is sent twice.
+    documentedWire.sandbox.answerRewrites.set(ROUTES.transactions, (body) => {
+      const page = body as { transactions: Record<string, unknown>[] };
+      return { ...page, transactions: page.transactions.map((row, i) => (i === 0 ? { ...row, amount: 'x' } : row)) };
+    });
+    documentedWire.sandbox.log.clear();
+    const surprises: WireSurprise[] = [];
+    const oldestFirst = documentedWire.client({ transactionsOrder: 'oldest-first', onWireSurprise: (surprise) => surprises.push(surprise) });
+    const skipped = new Map<string, number>();
+    const again = crowd(10).map((c) => ({ ...c, onSkippedRow: () => skipped.set(c.requestId, (skipped.get(c.requestId) ?? 0) + 1) }));
+    const newest = await Promise.all(again.map((c) => oldestFirst.newestTransactions(query, ROWS, c)));
+    expect(count(documentedWire.sandbox, ROUTES.transactions)).toBe(allPages);
+    expect(newest.map((n) => n.transactions.length)).toEqual(Array(10).fill(ROWS));
+    expect(again.map((c) => skipped.get(c.requestId))).toEqual(Array(10).fill(allPages));
+    const told = surprises.filter((s) => s.kind === 'skipped_row');
+    expect(told.map((s) => s.requestId).sort()).toEqual(again.flatMap((c) => Array(allPages).fill(c.requestId)).sort());
+  });
+
   it('charge the callers with an allowance when the flight was led by a call without one', async () => {
     const client = documentedWire.client();
     // The first caller has no allowance (as a detached call, which must run to its end).

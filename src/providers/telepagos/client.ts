@@ -417,8 +417,14 @@ export class TelepagosClient {
    * Every transaction of the range, in TelePagos' order: page 1 tells how many pages there are, the rest
    * are fetched concurrently (at most `pageConcurrency` at once). A movement arriving meanwhile shifts
    * rows across pages (newest first); that shows as changed counts, and the listing is read once more.
+   * Identical reads in flight are one read, shared whole when clean (`ProviderCall.whole`).
    */
   async transactions(query: TransactionsQuery, ctx?: CallContext): Promise<Transaction[]> {
+    const key = `all\u0000${JSON.stringify(listing(query))}`;
+    return this.call.whole({ key, endpoint: `GET ${PATHS.transactions}` }, ctx, (call) => this.readAll(query, call));
+  }
+
+  private async readAll(query: TransactionsQuery, ctx: CallContext): Promise<Transaction[]> {
     const first = await this.readAllPages(query, ctx);
     if (first.consistent) return toTransactions(reportSkipped(first.pages, ctx));
     forRequest(this.logger, ctx?.requestId, traceIdOf(ctx?.trace)).warn(
