@@ -95,6 +95,8 @@ it('when the replica delivering an endpoint stops mid-retry, the other one goes 
   await close(holder);
   accept = true;
   await waitFor('the event delivered by the other replica', () => receiver.received.some((r) => r.status === 200 && r.headers['webhook-id'] === id));
+  // The replica counts the delivery once it has read the answer, after the receiver has written it.
+  await waitFor('the other replica counting the delivery', async () => (await delivered(other)) > before);
   expect(await delivered(other)).toBe(before + 1);
   expect(receiver.received.filter((r) => r.status === 200 && r.headers['webhook-id'] === id)).toHaveLength(1);
 });
