@@ -81,16 +81,26 @@ it('when the replica delivering an endpoint stops mid-retry, the other one goes 
   let accept = false;
   receiver.answer = () => (accept ? 200 : 500);
   const id = `takeover-${prefix.slice(-12, -1)}`;
+  const counted = async (replica: (typeof replicas)[number], outcome: string) =>
+    Number(
+      new RegExp(`outcome="${outcome}"\\} (\\d+)`).exec(
+        await replica.gateway.metrics.registry.getSingleMetricAsString('pasarela_webhook_deliveries_total'),
+      )?.[1] ?? 0,
+    );
+  // The counts so far (the test before this one retried too, on whichever replica held the lease then).
+  const retriedBefore = await Promise.all(replicas.map((replica) => counted(replica, 'retried')));
   await replicas[0]!.gateway.events.publish({ id, provider: 'TALO', type: 'PAYMENT_UPDATED', occurredAt: new Date().toISOString() });
-  await waitFor('a failed attempt', () => receiver.received.some((r) => r.status === 500 && r.headers['webhook-id'] === id));
-  // The replica that has been retrying is the lease holder: stop it.
-  const retried = async (replica: (typeof replicas)[number]) =>
-    (await replica.gateway.metrics.registry.getSingleMetricAsString('pasarela_webhook_deliveries_total')).includes('outcome="retried"');
-  const holder = (await retried(replicas[0]!)) ? replicas[0]! : replicas[1]!;
-  const other = holder === replicas[0] ? replicas[1]! : replicas[0]!;
-  expect(await retried(holder)).toBe(true);
-  const delivered = async (replica: (typeof replicas)[number]) =>
-    Number(/outcome="delivered"\} (\d+)/.exec(await replica.gateway.metrics.registry.getSingleMetricAsString('pasarela_webhook_deliveries_total'))?.[1] ?? 0);
+  // The replica that is retrying is the lease holder: stop it. It counts the retry once it has read the
+  // failed answer, after the receiver has written it.
+  const holderAt = await waitFor('a replica counting a retry of the event', async () => {
+    const now = await Promise.all(replicas.map((replica) => counted(replica, 'retried')));
+    const at = now.findIndex((n, i) => n > retriedBefore[i]!);
+    return at >= 0 ? at : undefined;
+  });
+  expect(receiver.received.some((r) => r.status === 500 && r.headers['webhook-id'] === id)).toBe(true);
+  const holder = replicas[holderAt]!;
+  const other = replicas[1 - holderAt]!;
+  const delivered = (replica: (typeof replicas)[number]) => counted(replica, 'delivered');
   const before = await delivered(other);
   await close(holder);
   accept = true;
