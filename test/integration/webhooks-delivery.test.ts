@@ -83,7 +83,11 @@ it('delivers each event once accepted, in order, retrying the same webhook-id, v
     new Webhook(`whsec_${Buffer.from('another-secret-of-24-bytes!!').toString('base64')}`).verify(accepted[0]!.body, accepted[0]!.headers as any),
   ).toThrow();
 
-  const metrics = await (await gateway.app.inject({ method: 'GET', url: '/metrics' })).body;
+  // The gateway counts a delivery once it has read the answer, after the receiver has written it.
+  const metrics = await waitFor('the third delivery counted', async () => {
+    const text = (await gateway.app.inject({ method: 'GET', url: '/metrics' })).body;
+    return /pasarela_webhook_backlog\{client="shop",endpoint="[0-9a-f]{12}"\} 0$/m.test(text) && text;
+  });
   expect(metrics).toMatch(/pasarela_webhook_deliveries_total\{client="shop",endpoint="[0-9a-f]{12}",outcome="delivered"\} 3/);
   expect(metrics).toMatch(/pasarela_webhook_deliveries_total\{client="shop",endpoint="[0-9a-f]{12}",outcome="retried"\} 3/);
   expect(metrics).toMatch(/pasarela_webhook_backlog\{client="shop",endpoint="[0-9a-f]{12}"\} 0/);
