@@ -1,7 +1,7 @@
 /**
  * Concurrent requests that share their TelePagos transactions answers (identical reads in flight are one
  * call) also share the reading and mapping of those rows (src/providers/call.ts,
- * src/providers/telepagos/shared-reads.ts, src/modules/transactions/shared-pages.ts). Over HTTP against the sandbox, with latency on the
+ * src/modules/transactions/shared-pages.ts). Over HTTP against the sandbox, with latency on the
  * transactions route so the requests' calls are in flight together: every request still gets the
  * answer it would get alone, and what belongs to each request — a surprise counted and logged under
  * it, a skipped row's partial error — is still there for each.

@@ -1,9 +1,9 @@
 /**
  * A first page of transactions built once for every request that shares its provider answers.
  *
- * Under load, requests for the same newest rows share their upstream answers (identical reads in flight
- * are one call) and the provider client maps those once (src/providers/telepagos/shared-reads.ts): the
- * same array of domain transactions reaches each request. Their GraphQL values (a global id each,
+ * Under load, requests for the same newest rows share one provider read (identical reads in flight are
+ * one read, shared whole when clean: src/providers/call.ts): the same array of domain transactions
+ * reaches each request. Their GraphQL values (a global id each,
  * newest first) and the connection over them (a cursor each) are then the same too, so they are made
  * once per array and shared, read-only, by those requests. The caches are weak: an entry lives as long
  * as some request holds the list it was made from.

@@ -77,7 +77,6 @@ import {
   type TxRow,
 } from './mappers.js';
 import { mapBounded } from '../bounded.js';
-import { newestOfPages } from './shared-reads.js';
 import { wireObserver } from '../wire-surprises.js';
 import type { WireSource } from '../wire.js';
 import type { PaymentLink, PaymentLinkDistributionPart, QrCharge, QrOrder, TransferLink } from '../capabilities.js';
@@ -248,14 +247,9 @@ function newestFirst(transactions: readonly Transaction[]): Transaction[] {
   return [...transactions].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
 }
 
-/** Each row left out of the pages a caller is answered from is told to the caller once. */
-function tellSkipped(pages: readonly TransactionsPageAnswer[], ctx: CallContext | undefined): void {
-  for (const page of pages) for (const error of page.skipped) ctx?.onSkippedRow?.(error);
-}
-
 /** The rows of the pages a caller is answered from, each row left out told to the caller once. */
 function reportSkipped(pages: readonly TransactionsPageAnswer[], ctx: CallContext | undefined): TxRow[] {
-  tellSkipped(pages, ctx);
+  for (const page of pages) for (const error of page.skipped) ctx?.onSkippedRow?.(error);
   return pages.flatMap((p) => p.rows);
 }
 
@@ -441,7 +435,8 @@ export class TelepagosClient {
    * first, so page 1 and only the pages those rows sit on are read: a dashboard's last 50 cost 4 calls,
    * not the whole range. If rows shift between pages meanwhile, the whole listing is read instead.
    * Identical reads in flight are one read, shared whole when clean (`ProviderCall.whole`): the
-   * dashboards of a crowd share their pages and the rows mapped from them.
+   * dashboards of a crowd share their pages and the rows mapped from them (one array for all of them,
+   * which src/modules/transactions/shared-pages.ts builds its values from once).
    */
   async newestTransactions(query: TransactionsQuery, count: number, ctx?: CallContext): Promise<{ transactions: Transaction[]; total: number }> {
     // The read is named by what its pages ask TelePagos, whatever page they are.
@@ -462,9 +457,7 @@ export class TelepagosClient {
       const all = await this.transactions(query, ctx);
       return { transactions: all.slice(0, count), total: all.length };
     }
-    const pages = [first, ...rest];
-    tellSkipped(pages, ctx);
-    return { transactions: newestOfPages(pages, count), total: first.total };
+    return { transactions: toTransactions(reportSkipped([first, ...rest], ctx).slice(0, count)), total: first.total };
   }
 
   /** Skipped rows count as listed: TelePagos' counts include them. */
