@@ -3,7 +3,7 @@
  * random credentials, clients pointed at it, and small helpers over its control surface.
  */
 import { randomBytes } from 'node:crypto';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { ProviderError } from '../../src/providers/errors.js';
 import { TelepagosClient, type TelepagosClientOptions } from '../../src/providers/telepagos/client.js';
 import { Secret } from '../../src/secret.js';
@@ -27,6 +27,31 @@ export interface Harness {
   client(options?: Partial<TelepagosClientOptions>): TelepagosClient;
   closeClients(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * A harness for the suite (or describe block) this is called in: started before its tests and closed
+ * after them, the sandbox reset before each test and the clients closed after each. Suites that reset
+ * other things after a test start their own with `startHarness`.
+ */
+export function useHarness(options: TelepagosSandboxOptions = {}): () => Harness {
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    harness = await startHarness(options);
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+  beforeEach(() => {
+    harness!.sandbox.reset();
+  });
+  afterEach(async () => {
+    await harness!.closeClients();
+  });
+  return () => {
+    if (!harness) throw new Error('the harness starts before the tests of the suite that uses it');
+    return harness;
+  };
 }
 
 export async function startHarness(options: TelepagosSandboxOptions = {}): Promise<Harness> {
